@@ -1,0 +1,20 @@
+/** What every `looptwin` sub-command provides to the dispatcher. */
+
+/** Where a command writes; tests pass buffers, the binary passes process streams. */
+export interface CliIo {
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown };
+  /** Working directory for relative paths. */
+  readonly cwd: string;
+}
+
+export interface Command {
+  /** The word after `looptwin`, e.g. `simulate`. */
+  readonly name: string;
+  /** One line for `looptwin --help`. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** Runs the command; returns the process exit code. Throws ConfigError/InputFileError for exit 2. */
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,4 @@
+/** The list of sub-commands, in the order `looptwin --help` shows them. */
+import type { Command } from "./command.js";
+
+export const commands: readonly Command[] = [];
