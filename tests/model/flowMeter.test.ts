@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { parseFaultSpec } from "../../src/model/faultSpec.js";
+import {
+  DEFAULT_FLOW_METER,
+  FlowRateEstimator,
+  pulseDelta,
+  UINT32_RANGE,
+} from "../../src/model/flowMeter.js";
+import { FlowMeterSensor } from "../../src/model/flowMeterSensor.js";
+
+describe("flow meter", () => {
+  it("counts 450 pulses per litre (7.5 Hz per L/min)", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER);
+    // 2 L/min for 60 s = 2 litres = 900 pulses, in 0.1 s steps.
+    for (let i = 1; i <= 600; i++) meter.advance(i * 0.1, 0.1, 2);
+    expect(meter.count).toBe(900);
+  });
+
+  it("carries fractional pulses so no flow is lost", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER);
+    // 0.1 L/min at 0.1 s: 0.075 pulses a step; after 4000 steps exactly 300 pulses.
+    for (let i = 1; i <= 4000; i++) meter.advance(i * 0.1, 0.1, 0.1);
+    expect(Math.abs(meter.count - 300)).toBeLessThanOrEqual(1);
+  });
+
+  it("wraps at 2^32 and the delta survives the wrap", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, UINT32_RANGE - 5);
+    meter.advance(1, 1, 80); // 600 pulses
+    expect(meter.count).toBe(595);
+    expect(pulseDelta(UINT32_RANGE - 5, meter.count)).toBe(600);
+  });
+
+  it("a blockage reduces pulses by its level, ramping", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER);
+    meter.addFault(parseFaultSpec("flow_blockage:start=10,severity=0.5"));
+    for (let i = 1; i <= 99; i++) meter.advance(i * 0.1, 0.1, 4); // before onset: 3 pulses a step
+    const before = meter.count;
+    for (let i = 100; i <= 199; i++) meter.advance(i * 0.1, 0.1, 4); // from t = 10 s: 1.5 a step
+    expect(before).toBe(297);
+    expect(meter.count - before).toBe(150);
+  });
+
+  it("the host estimator recovers the flow over its window, across a wrap", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, UINT32_RANGE - 100);
+    const est = new FlowRateEstimator(DEFAULT_FLOW_METER, 2);
+    let flow = Number.NaN;
+    for (let i = 0; i <= 200; i++) flow = est.push(i * 0.1, meter.advance(i * 0.1, 0.1, 3));
+    // 2 s window at 22.5 Hz: 45 pulses, resolution 1/45.
+    expect(flow).toBeGreaterThan(3 * (1 - 1 / 40));
+    expect(flow).toBeLessThan(3 * (1 + 1 / 40));
+    expect(new FlowRateEstimator().push(0, 0)).toBeNaN();
+  });
+});

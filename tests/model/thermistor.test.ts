@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import {
+  ADC_COUNTS_MAX,
+  classifyCounts,
+  countsFromTempC,
+  DEFAULT_THERMISTOR,
+  idealCountsFromTempC,
+  kelvinPerCount,
+  resistanceOhmFromTempC,
+  type ThermistorConfig,
+  tempCFromCounts,
+  tempCFromResistanceOhm,
+  validateThermistorConfig,
+} from "../../src/model/thermistor.js";
+
+/** Steinhart-Hart coefficients of a 10 k NTC (Omega 44006 / YSI 44006 family). */
+const SH: ThermistorConfig = {
+  curve: { kind: "steinhart_hart", a: 1.129148e-3, b: 2.34125e-4, c: 8.76741e-8 },
+  seriesOhm: 10_000,
+};
+
+describe("thermistor: Beta law", () => {
+  it("matches hand-computed resistances of a 10 k B3950 part", () => {
+    // R(T) = 10000 * exp(3950 * (1/T - 1/298.15)), worked by hand.
+    expect(resistanceOhmFromTempC(DEFAULT_THERMISTOR.curve, 25)).toBeCloseTo(10_000, 6);
+    expect(resistanceOhmFromTempC(DEFAULT_THERMISTOR.curve, 0)).toBeCloseTo(33_621.6, -1);
+    expect(resistanceOhmFromTempC(DEFAULT_THERMISTOR.curve, 100)).toBeCloseTo(697.7, 0);
+  });
+
+  it("reads 2048 counts at 25 C with equal divider resistors", () => {
+    expect(idealCountsFromTempC(DEFAULT_THERMISTOR, 25)).toBeCloseTo(2048, 9);
+    expect(countsFromTempC(DEFAULT_THERMISTOR, 25)).toBe(2048);
+  });
+
+  it("counts fall as temperature rises (NTC to ground)", () => {
+    let prev = Number.POSITIVE_INFINITY;
+    for (let t = -10; t <= 120; t += 1) {
+      const c = idealCountsFromTempC(DEFAULT_THERMISTOR, t);
+      expect(c).toBeLessThan(prev);
+      prev = c;
+    }
+  });
+});
+
+describe("thermistor: host conversion", () => {
+  it.each([
+    ["beta", DEFAULT_THERMISTOR],
+    ["steinhart-hart", SH],
+  ])(
+    "round trip temperature -> counts -> temperature within the quantisation bound, 0-100 C (%s)",
+    (_name, cfg) => {
+      for (let t = 0; t <= 100; t += 0.37) {
+        const counts = countsFromTempC(cfg, t);
+        const back = tempCFromCounts(cfg, counts);
+        // The mid-point of a floored count is at most half a count away.
+        expect(Math.abs(back - t)).toBeLessThanOrEqual(0.51 * kelvinPerCount(cfg, t));
+      }
+    },
+  );
+
+  it("resolves better than 0.05 K per count from 10 to 60 C", () => {
+    for (let t = 10; t <= 60; t += 5) expect(kelvinPerCount(DEFAULT_THERMISTOR, t)).toBeLessThan(0.05);
+  });
+
+  it("Steinhart-Hart inverse (Cardano) is the exact inverse", () => {
+    for (let t = -20; t <= 150; t += 7) {
+      const r = resistanceOhmFromTempC(SH.curve, t);
+      expect(tempCFromResistanceOhm(SH.curve, r)).toBeCloseTo(t, 9);
+    }
+    expect(resistanceOhmFromTempC(SH.curve, 25)).toBeGreaterThan(9_950);
+    expect(resistanceOhmFromTempC(SH.curve, 25)).toBeLessThan(10_050);
+  });
+
+  it("detects open and short and returns NaN for them", () => {
+    expect(classifyCounts(ADC_COUNTS_MAX)).toBe("open");
+    expect(classifyCounts(0)).toBe("short");
+    expect(classifyCounts(2048)).toBe("ok");
+    expect(tempCFromCounts(DEFAULT_THERMISTOR, ADC_COUNTS_MAX)).toBeNaN();
+    expect(tempCFromCounts(DEFAULT_THERMISTOR, 0)).toBeNaN();
+    // A real thermistor stays well inside the rails from -20 to 150 C.
+    expect(classifyCounts(countsFromTempC(DEFAULT_THERMISTOR, -20))).toBe("ok");
+    expect(classifyCounts(countsFromTempC(DEFAULT_THERMISTOR, 150))).toBe("ok");
+  });
+
+  it("rejects bad configurations naming the field", () => {
+    expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: -1 }, "hot")).toThrow(
+      /hot\.seriesOhm/,
+    );
+    expect(() =>
+      validateThermistorConfig({ curve: { kind: "beta", r25Ohm: 10_000, betaK: Number.NaN }, seriesOhm: 1 }),
+    ).toThrow(/curve\.betaK/);
+    expect(() => validateThermistorConfig({ curve: { kind: "x" } as never, seriesOhm: 1 })).toThrow(
+      /curve\.kind/,
+    );
+  });
+});
