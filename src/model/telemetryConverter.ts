@@ -1,0 +1,89 @@
+/**
+ * Host-side conversion of raw telemetry (counts, cumulative pulses, device millis) into a
+ * {@link RigSample} in engineering units, with the rig's sensor calibration. Handles the uint32
+ * wrap of t_ms and pulses, and keeps rig time monotonic across device reboots.
+ */
+import { type FlowMeterConfig, FlowRateEstimator } from "./flowMeter.js";
+import type { RigSample } from "./rigSample.js";
+import { type ThermistorConfig, tempCFromCounts } from "./thermistor.js";
+
+export interface SensorCalibration {
+  readonly hot: ThermistorConfig;
+  readonly cold: ThermistorConfig;
+  readonly amb: ThermistorConfig;
+  /** Offsets added to each converted temperature [K] (from calibration). @default 0 */
+  readonly offsetsK?: { readonly hot?: number; readonly cold?: number; readonly amb?: number };
+  readonly flowMeter: FlowMeterConfig;
+  /** Window of the flow estimate [s]. @default 2 */
+  readonly flowWindowS?: number;
+}
+
+/** Raw TLM fields, as numbers. `adcAmb` is -1 when the field was empty. */
+export interface RawTelemetry {
+  readonly seq: number;
+  readonly tMs: number;
+  readonly adcHot: number;
+  readonly adcCold: number;
+  readonly adcAmb: number;
+  readonly pulses: number;
+  readonly pumpDuty: number;
+  readonly heaterDuty: number;
+  readonly fanDuty: number;
+  readonly flags: number;
+}
+
+const UINT32 = 4294967296;
+/** A backwards step of t_ms larger than this is a reboot, not a wrap [ms]. */
+const HALF_RANGE_MS = UINT32 / 2;
+
+export class TelemetryConverter {
+  private readonly cal: SensorCalibration;
+  private readonly flow: FlowRateEstimator;
+  private lastTMs = -1;
+  /** Milliseconds added to t_ms to give rig time (wraps and reboots). */
+  private offsetMs = 0;
+  private lastRigMs = 0;
+
+  constructor(cal: SensorCalibration) {
+    this.cal = cal;
+    this.flow = new FlowRateEstimator(cal.flowMeter, cal.flowWindowS ?? 2);
+  }
+
+  /**
+   * Marks a device reboot (HELLO mid-stream, or t_ms going back): the next t_ms restarts near 0
+   * and rig time continues from where it was; the flow history restarts.
+   */
+  markReboot(): void {
+    if (this.lastTMs >= 0) this.offsetMs = this.lastRigMs;
+    this.lastTMs = -1;
+    this.flow.reset();
+  }
+
+  /** Converts `raw` into `out` (overwritten) and returns it. */
+  convert(raw: RawTelemetry, out: RigSample): RigSample {
+    if (this.lastTMs >= 0 && raw.tMs < this.lastTMs) {
+      if (this.lastTMs - raw.tMs > HALF_RANGE_MS) this.offsetMs += UINT32;
+      else this.markReboot();
+    }
+    const rigMs = raw.tMs + this.offsetMs;
+    this.lastTMs = raw.tMs;
+    this.lastRigMs = rigMs;
+    const off = this.cal.offsetsK;
+    out.tS = rigMs / 1000;
+    out.seq = raw.seq;
+    out.tMs = raw.tMs;
+    out.adcHot = raw.adcHot;
+    out.adcCold = raw.adcCold;
+    out.adcAmb = raw.adcAmb;
+    out.tHotC = tempCFromCounts(this.cal.hot, raw.adcHot) + (off?.hot ?? 0);
+    out.tColdC = tempCFromCounts(this.cal.cold, raw.adcCold) + (off?.cold ?? 0);
+    out.tAmbC = raw.adcAmb < 0 ? Number.NaN : tempCFromCounts(this.cal.amb, raw.adcAmb) + (off?.amb ?? 0);
+    out.pulses = raw.pulses;
+    out.flowLpm = this.flow.push(out.tS, raw.pulses);
+    out.pumpDuty = raw.pumpDuty;
+    out.heaterDuty = raw.heaterDuty;
+    out.fanDuty = raw.fanDuty;
+    out.flags = raw.flags;
+    return out;
+  }
+}
