@@ -1,4 +1,5 @@
 /** The list of sub-commands, in the order `looptwin --help` shows them. */
 import type { Command } from "./command.js";
+import { portsCommand } from "./portsCommand.js";
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [portsCommand];
