@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
+import { ChiSquareDetector } from "../../src/detect/chiSquare.js";
+
+describe("chi-square detector", () => {
+  it("vector samples against the 2-dof quantile (-2 ln alpha)", () => {
+    const d = new ChiSquareDetector({ dimension: 2, alpha: 0.05 });
+    expect(d.limit).toBeCloseTo(-2 * Math.log(0.05), 12);
+    expect(d.updateVector([1, 2])).toBe(false);
+    expect(d.statistic).toBeCloseTo(5, 14);
+    expect(d.updateVector(new Float64Array([2, 2]))).toBe(true);
+    expect(d.statistic).toBeCloseTo(8, 14);
+    expect(d.direction).toBe(0);
+  });
+
+  it("windowed: the limit follows the samples in the window", () => {
+    const d = new ChiSquareDetector({ dimension: 1, window: 3, alpha: 0.05 });
+    const lim = [3.841458820694124, 5.991464547107979, 7.814727903251179];
+    const stats = [2.25, 4.5, 8.5, 6.25, 4.0];
+    const alarms = [false, false, true, false, false];
+    [1.5, 1.5, 2, 0, 0].forEach((x, i) => {
+      expect(d.update(x)).toBe(alarms[i]);
+      expect(d.statistic).toBeCloseTo(stats[i]!, 12);
+      expect(d.limit).toBeCloseTo(lim[Math.min(i, 2)]!, 10);
+    });
+    expect(d.dof).toBe(3);
+  });
+
+  it("gaps, misuse and validation", () => {
+    const d = new ChiSquareDetector({ dimension: 2 });
+    d.updateVector([Number.NaN, 1]);
+    expect(d.samples).toBe(0);
+    expect(() => d.update(1)).toThrow(/chi_square\.dimension/);
+    expect(() => d.updateVector([1])).toThrow(/z\.length/);
+    expect(() => new ChiSquareDetector({ alpha: 1 })).toThrow(/chi_square\.alpha.*got 1/);
+    expect(() => new ChiSquareDetector({ window: 0 })).toThrow(/chi_square\.window/);
+  });
+
+  it("running sum stays exact over a long run with large spikes", () => {
+    const d = new ChiSquareDetector({ window: 4 });
+    const rng = new SeededRng(3);
+    const last: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const x = i % 997 === 0 ? 1e6 : rng.normal();
+      d.update(x);
+      last.push(x * x);
+      if (last.length > 4) last.shift();
+    }
+    expect(d.statistic).toBeCloseTo(
+      last.reduce((a, b) => a + b, 0),
+      9,
+    );
+  });
+
+  it("unwindowed ARL0 is 1/alpha (seeded Monte Carlo, 3-dimensional innovations)", () => {
+    const rng = new SeededRng(42);
+    const d = new ChiSquareDetector({ dimension: 3, alpha: 0.01 });
+    const z = new Float64Array(3);
+    const runs = 3000;
+    let total = 0;
+    for (let r = 0; r < runs; r++) {
+      d.reset();
+      let n = 0;
+      do {
+        n++;
+        z[0] = rng.normal();
+        z[1] = rng.normal();
+        z[2] = rng.normal();
+      } while (!d.updateVector(z));
+      total += n;
+    }
+    expect(total / runs).toBeGreaterThan(92);
+    expect(total / runs).toBeLessThan(108);
+  });
+});

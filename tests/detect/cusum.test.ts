@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
+import { CusumDetector, cusumAverageRunLength } from "../../src/detect/cusum.js";
+
+function meanRunLength(d: CusumDetector, rng: SeededRng, runs: number, shift: number): number {
+  let total = 0;
+  for (let r = 0; r < runs; r++) {
+    d.reset();
+    let n = 0;
+    do n++;
+    while (!d.update(shift + rng.normal()));
+    total += n;
+  }
+  return total / runs;
+}
+
+describe("CUSUM detector", () => {
+  it("follows a hand-computed sequence (target 1, σ 2, k 0.5, h 2)", () => {
+    const d = new CusumDetector({ target: 1, sigma: 2, k: 0.5, h: 2 });
+    const xs = [3, 4, 1, -3, -3, -3];
+    // u = 1, 1.5, 0, -2, -2, -2
+    const up = [0.5, 1.5, 1.0, 0, 0, 0];
+    const lo = [0, 0, 0, 1.5, 3.0, 4.5];
+    const alarms = [false, false, false, false, true, true];
+    const dirs = [1, 1, 1, -1, -1, -1];
+    xs.forEach((x, i) => {
+      expect(d.update(x)).toBe(alarms[i]);
+      expect(d.upper).toBeCloseTo(up[i]!, 14);
+      expect(d.lower).toBeCloseTo(lo[i]!, 14);
+      expect(d.statistic).toBeCloseTo(Math.max(up[i]!, lo[i]!), 14);
+      expect(d.direction).toBe(dirs[i]);
+    });
+    expect(d.score).toBeCloseTo(4.5 / 2, 14);
+  });
+
+  it("restarts after an alarm when asked (Page's scheme)", () => {
+    const d = new CusumDetector({ target: 1, sigma: 2, k: 0.5, h: 2, resetOnAlarm: true });
+    const alarms = [3, 4, 1, -3, -3, -3].map((x) => d.update(x));
+    expect(alarms).toEqual([false, false, false, false, true, false]);
+    expect(d.lower).toBeCloseTo(1.5, 14);
+  });
+
+  it("a cap bounds the sums so the chart drains in bounded time", () => {
+    const d = new CusumDetector({ k: 0.5, h: 2, cap: 2.5 });
+    for (let i = 0; i < 100; i++) d.update(-3);
+    expect(d.lower).toBe(2.5);
+    expect(d.update(0)).toBe(true); // 2.0 >= h
+    expect(d.update(0)).toBe(false); // 1.5
+    expect(() => new CusumDetector({ h: 5, cap: 4 })).toThrow(/cusum\.cap.*got 4/);
+  });
+
+  it("one side only", () => {
+    const d = new CusumDetector({ k: 0, h: 1, side: "upper" });
+    expect(d.update(-10)).toBe(false);
+    expect(d.lower).toBe(0);
+    expect(d.update(1)).toBe(true);
+  });
+
+  it("gaps and validation", () => {
+    const d = new CusumDetector();
+    d.update(2);
+    d.update(Number.NaN);
+    expect(d.upper).toBeCloseTo(1.5, 14);
+    expect(d.samples).toBe(1);
+    expect(() => new CusumDetector({ h: 0 })).toThrow(/cusum\.h/);
+    expect(() => new CusumDetector({ k: -0.1 })).toThrow(/cusum\.k/);
+    expect(() => new CusumDetector({ sigma: 0 })).toThrow(/cusum\.sigma/);
+  });
+
+  it("Siegmund's approximation gives the documented values", () => {
+    expect(cusumAverageRunLength(0.5, 5, 0)).toBeCloseTo(469.1, 0);
+    expect(cusumAverageRunLength(0.5, 4, 0)).toBeCloseTo(169.0, 0);
+    expect(cusumAverageRunLength(0.5, 5, 1)).toBeCloseTo(10.34, 1);
+    // Δ = 0 limit: b² for the one-sided chart.
+    expect(cusumAverageRunLength(0.5, 5, 0.5, "upper")).toBeCloseTo(6.166 ** 2, 9);
+  });
+
+  it("in-control ARL by seeded Monte Carlo matches Montgomery's 465 for h 5 (two-sided)", () => {
+    const arl = meanRunLength(new CusumDetector({ k: 0.5, h: 5 }), new SeededRng(99), 1500, 0);
+    // Relative sd of the mean ≈ 2.6 %; allow ±12 %.
+    expect(arl).toBeGreaterThan(465 * 0.88);
+    expect(arl).toBeLessThan(465 * 1.12);
+  });
+
+  it("out-of-control ARL for a 1σ shift is about 10.4 samples (h 5)", () => {
+    const arl = meanRunLength(new CusumDetector({ k: 0.5, h: 5 }), new SeededRng(5), 2000, 1);
+    expect(arl).toBeGreaterThan(9.8);
+    expect(arl).toBeLessThan(11);
+  });
+});

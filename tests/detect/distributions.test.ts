@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.js";
+import {
+  chiSquareCdf,
+  chiSquareQuantile,
+  chiSquareUpperQuantile,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+} from "../../src/detect/distributions.js";
+
+// Reference values: standard chi-square tables (e.g. NIST/SEMATECH e-Handbook of Statistical
+// Methods, section 1.3.6.7.4), to the digits printed there, and scipy.stats.chi2.ppf for more digits.
+const CHI2_TABLE: readonly (readonly [p: number, dof: number, x: number])[] = [
+  [0.95, 1, 3.841458820694124],
+  [0.95, 2, 5.991464547107979],
+  [0.95, 3, 7.814727903251179],
+  [0.95, 4, 9.487729036781154],
+  [0.95, 5, 11.070497693516351],
+  [0.95, 10, 18.307038053275146],
+  [0.95, 20, 31.410432844230918],
+  [0.95, 30, 43.77297182574219],
+  [0.95, 100, 124.34211340400407],
+  [0.99, 1, 6.6348966010212145],
+  [0.99, 3, 11.344866730144373],
+  [0.99, 10, 23.209251158954356],
+  [0.999, 1, 10.827566170662733],
+  [0.999, 4, 18.46682695290317],
+  [0.999, 10, 29.58829844507442],
+  [0.05, 1, 0.003932140000019522],
+  [0.05, 10, 3.9402991361190605],
+  [0.5, 7, 6.345811195521515],
+  [1e-10, 3, 5.20939762143448e-7],
+];
+
+describe("chi-square quantile", () => {
+  it.each(CHI2_TABLE)("p=%f dof=%i matches the table", (p, dof, x) => {
+    expect(chiSquareQuantile(p, dof)).toBeCloseTo(x, 9);
+    expect(Math.abs(chiSquareQuantile(p, dof) / x - 1)).toBeLessThan(1e-10);
+  });
+
+  it("has the closed forms for 1 and 2 degrees of freedom", () => {
+    for (const p of [0.01, 0.3, 0.9, 0.999, 1 - 1e-9]) {
+      // dof 2: exponential with mean 2.
+      expect(chiSquareQuantile(p, 2)).toBeCloseTo(-2 * Math.log1p(-p), 8);
+    }
+    for (const p of [0.01, 0.3, 0.9, 0.999]) {
+      // dof 1: square of a standard normal.
+      expect(chiSquareQuantile(p, 1)).toBeCloseTo(normalQuantile((1 + p) / 2) ** 2, 9);
+    }
+  });
+
+  it("upper quantile keeps precision for tiny tail probabilities", () => {
+    expect(chiSquareUpperQuantile(1e-12, 3)).toBeCloseTo(58.919755683202155, 8);
+    expect(chiSquareUpperQuantile(1e-3, 1)).toBeCloseTo(10.827566170662733, 9);
+    expect(chiSquareUpperQuantile(0.05, 2)).toBeCloseTo(chiSquareQuantile(0.95, 2), 10);
+  });
+
+  it("inverts the CDF across dof and p", () => {
+    for (const dof of [0.5, 1, 3, 17, 250]) {
+      for (const p of [1e-6, 0.01, 0.5, 0.9, 0.99999]) {
+        expect(chiSquareCdf(chiSquareQuantile(p, dof), dof)).toBeCloseTo(p, 10);
+      }
+    }
+  });
+
+  it("rejects bad arguments naming them", () => {
+    expect(() => chiSquareQuantile(1.5, 3)).toThrow(ConfigError);
+    expect(() => chiSquareQuantile(0.5, 0)).toThrow(/dof/);
+    expect(() => chiSquareUpperQuantile(-1, 3)).toThrow(/alpha/);
+  });
+});
+
+describe("normal distribution", () => {
+  it("quantiles match reference values", () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 12);
+    expect(normalQuantile(0.8)).toBeCloseTo(0.8416212335729143, 12);
+    expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 9);
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it("CDF matches reference values", () => {
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
+    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316301, 15);
+  });
+
+  it("log-gamma matches factorials and Γ(1/2) = sqrt(π)", () => {
+    expect(logGamma(10)).toBeCloseTo(Math.log(362880), 11);
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
+    expect(logGamma(0.1)).toBeCloseTo(2.252712651734206, 11);
+  });
+});

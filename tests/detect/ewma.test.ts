@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
+import { EwmaDetector, ewmaAverageRunLength } from "../../src/detect/ewma.js";
+
+describe("EWMA detector", () => {
+  it("follows a hand-computed sequence (λ 0.5, L 2, asymptotic limits)", () => {
+    const d = new EwmaDetector({ lambda: 0.5, L: 2 });
+    const limit = 2 * Math.sqrt(0.5 / 1.5);
+    const zs = [0.5, 0.75, 1.375, -0.8125];
+    const alarms = [false, false, true, false];
+    const dirs = [1, 1, 1, -1];
+    [1, 1, 2, -3].forEach((x, i) => {
+      expect(d.update(x)).toBe(alarms[i]);
+      expect(d.value).toBeCloseTo(zs[i]!, 14);
+      expect(d.statistic).toBeCloseTo(Math.abs(zs[i]!), 14);
+      expect(d.limit).toBeCloseTo(limit, 14);
+      expect(d.direction).toBe(dirs[i]);
+    });
+  });
+
+  it("exact limits are narrower at the start", () => {
+    const exact = new EwmaDetector({ lambda: 0.5, L: 2, exactLimits: true });
+    const asym = new EwmaDetector({ lambda: 0.5, L: 2 });
+    // t = 1: σ_z = sqrt(λ/(2-λ) (1 - 0.25)) = 0.5, limit 1.0; z = 1.05 alarms only with exact limits.
+    expect(exact.update(2.1)).toBe(true);
+    expect(exact.limit).toBeCloseTo(1.0, 14);
+    expect(asym.update(2.1)).toBe(false);
+    exact.update(2.1);
+    expect(exact.limit).toBeCloseTo(2 * Math.sqrt((0.5 / 1.5) * (1 - 0.5 ** 4)), 14);
+  });
+
+  it("one-sided statistics, target and sigma", () => {
+    const d = new EwmaDetector({ lambda: 1, L: 3, sigma: 0.1, target: 20, side: "upper" });
+    expect(d.update(19)).toBe(false);
+    expect(d.statistic).toBe(0);
+    expect(d.update(20.31)).toBe(true);
+    expect(d.limit).toBeCloseTo(0.3, 14);
+  });
+
+  it("gaps, reset and validation", () => {
+    const d = new EwmaDetector({ lambda: 0.5 });
+    d.update(1);
+    d.update(Number.POSITIVE_INFINITY);
+    expect(d.value).toBe(0.5);
+    expect(d.samples).toBe(1);
+    d.reset();
+    expect(d.value).toBe(0);
+    expect(d.alarm).toBe(false);
+    expect(() => new EwmaDetector({ lambda: 0 })).toThrow(/ewma\.lambda.*got 0/);
+    expect(() => new EwmaDetector({ L: -1 })).toThrow(/ewma\.L/);
+    expect(() => new EwmaDetector({ sigma: Number.NaN })).toThrow(/ewma\.sigma/);
+  });
+
+  it("Markov-chain ARL reproduces Lucas & Saccucci's table", () => {
+    expect(ewmaAverageRunLength(0.1, 2.814, 0)).toBeGreaterThan(495);
+    expect(ewmaAverageRunLength(0.1, 2.814, 0)).toBeLessThan(505);
+    expect(ewmaAverageRunLength(0.1, 2.814, 1)).toBeCloseTo(10.3, 0);
+    expect(ewmaAverageRunLength(0.4, 3.054, 0.5)).toBeCloseTo(71.2, 0);
+    expect(ewmaAverageRunLength(0.2, 2.962, 2)).toBeCloseTo(3.7, 1);
+  });
+
+  it("in-control ARL by seeded Monte Carlo is in the documented ballpark (≈500)", () => {
+    const rng = new SeededRng(2024);
+    const d = new EwmaDetector({ lambda: 0.2, L: 2.962 });
+    const runs = 1500;
+    let total = 0;
+    for (let r = 0; r < runs; r++) {
+      d.reset();
+      let n = 0;
+      do n++;
+      while (!d.update(rng.normal()));
+      total += n;
+    }
+    const arl = total / runs;
+    // Relative sd of the mean of 1500 near-geometric run lengths ≈ 2.6 %; allow ±12 %.
+    expect(arl).toBeGreaterThan(440);
+    expect(arl).toBeLessThan(560);
+  });
+
+  it("out-of-control ARL for a 1σ shift is about 10.5 samples", () => {
+    const rng = new SeededRng(7);
+    const d = new EwmaDetector({ lambda: 0.2, L: 2.962 });
+    const runs = 2000;
+    let total = 0;
+    for (let r = 0; r < runs; r++) {
+      d.reset();
+      let n = 0;
+      do n++;
+      while (!d.update(1 + rng.normal()));
+      total += n;
+    }
+    expect(total / runs).toBeGreaterThan(9.8);
+    expect(total / runs).toBeLessThan(11.2);
+  });
+});
