@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { LoopModel } from "../../src/model/loopModel.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { Rk4 } from "../../src/model/rk4.js";
+import { loopSteadyState } from "../../src/model/steadyState.js";
+import { LoopTwin } from "../../src/model/twin.js";
+import { exactLinear2 } from "./linearReference.js";
+
+describe("LoopTwin", () => {
+  it("starts at T_hot0/T_cold0 and steps exactly like RK4 on the loop model", () => {
+    const twin = new LoopTwin(DEFAULT_LOOP_PARAMS);
+    expect([twin.tHotC, twin.tColdC]).toEqual([25, 25]);
+    twin.setDuties(200, 255, 255, 25);
+    const model = new LoopModel(DEFAULT_LOOP_PARAMS);
+    model.setDuties(200, 255, 255, 25);
+    const rk = new Rk4(2, model.rhs);
+    const y = model.initialState();
+    for (let k = 0; k < 1000; k++) {
+      twin.step(0.1);
+      rk.step(k * 0.1, y, 0.1);
+    }
+    expect(Math.abs(twin.tHotC - (y[0] as number))).toBeLessThan(1e-11);
+    expect(Math.abs(twin.tColdC - (y[1] as number))).toBeLessThan(1e-11);
+    expect(twin.tS).toBeCloseTo(100, 9);
+  });
+
+  it("sub-steps a coarse step by the fastest time constant, so a 60 s step stays within 1e-5 K of the exact solution", () => {
+    const twin = new LoopTwin(DEFAULT_LOOP_PARAMS);
+    twin.setDuties(255, 255, 255, 25);
+    expect(twin.maxSubstepS).toBeLessThan(0.3);
+    const j = twin.jacobian(new Float64Array(4));
+    const p = DEFAULT_LOOP_PARAMS;
+    const op = twin.operatingPoint;
+    const sys = {
+      a11: j[0]!,
+      a12: j[1]!,
+      a21: j[2]!,
+      a22: j[3]!,
+      b1: (op.qInW + p.UA_loss * op.tAmbC) / p.C_hot,
+      b2: (op.uaWK * op.tSinkC + p.UA_loss * op.tAmbC) / p.C_cold,
+    };
+    twin.setState(60, 20, 0);
+    for (let k = 1; k <= 30; k++) {
+      twin.step(60);
+      const ref = exactLinear2(sys, [60, 20], k * 60);
+      expect(Math.abs(twin.tHotC - ref[0])).toBeLessThan(1e-5);
+      expect(Math.abs(twin.tColdC - ref[1])).toBeLessThan(1e-5);
+    }
+  });
+
+  it("converges with order 4 when the sub-step is forced", () => {
+    const err = (h: number): number => {
+      const twin = new LoopTwin(DEFAULT_LOOP_PARAMS, { maxSubstepS: h, substepFraction: 1 });
+      twin.setDuties(255, 255, 0, 25);
+      twin.setState(60, 20, 0);
+      twin.step(8);
+      const ref = new LoopTwin(DEFAULT_LOOP_PARAMS, { maxSubstepS: 1e-3 });
+      ref.setDuties(255, 255, 0, 25);
+      ref.setState(60, 20, 0);
+      ref.step(8);
+      return Math.abs(twin.tHotC - ref.tHotC) + Math.abs(twin.tColdC - ref.tColdC);
+    };
+    const order = Math.log2(err(0.8) / err(0.4));
+    expect(order).toBeGreaterThanOrEqual(3.8);
+    expect(order).toBeLessThanOrEqual(4.2);
+  });
+
+  it("relaxes to the analytic steady state and its derivatives vanish there", () => {
+    const twin = new LoopTwin(DEFAULT_LOOP_PARAMS);
+    twin.setDuties(150, 200, 100, 22);
+    const s = loopSteadyState(DEFAULT_LOOP_PARAMS, twin.operatingPoint);
+    if (!s.ok) throw new Error(s.error);
+    twin.setState(s.value.tHotC, s.value.tColdC);
+    const d = twin.derivatives(new Float64Array(2));
+    expect(Math.abs(d[0]!)).toBeLessThan(1e-12);
+    expect(Math.abs(d[1]!)).toBeLessThan(1e-12);
+    twin.setState(25, 25);
+    for (let k = 0; k < 300; k++) twin.step(100);
+    expect(Math.abs(twin.tHotC - s.value.tHotC)).toBeLessThan(1e-6);
+  });
+
+  it("refuses a negative step and reports a non-finite state with the twin time", () => {
+    const twin = new LoopTwin(DEFAULT_LOOP_PARAMS);
+    expect(() => twin.step(-1)).toThrow(RangeError);
+    twin.setState(Number.NaN, 25, 12);
+    expect(() => twin.step(0.1)).toThrow(/integration failed at t=12.1/);
+  });
+});
