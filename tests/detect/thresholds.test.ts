@@ -1,0 +1,66 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.js";
+import { MovingMean, Persistence } from "../../src/detect/scoreSmoothing.js";
+import { quantile, thresholdFromTraining } from "../../src/detect/thresholds.js";
+
+describe("thresholds", () => {
+  it("quantile interpolates between order statistics (type 7, as numpy and R)", () => {
+    const v = [7, 1, 3, 5, 9];
+    expect(quantile(v, 0)).toBe(1);
+    expect(quantile(v, 1)).toBe(9);
+    expect(quantile(v, 0.5)).toBe(5);
+    // h = 4 * 0.9 = 3.6 -> 7 + 0.6 * (9 - 7)
+    expect(quantile(v, 0.9)).toBeCloseTo(8.2, 12);
+    expect(v).toEqual([7, 1, 3, 5, 9]);
+  });
+
+  it("max and quantile rules, times the margin", () => {
+    const s = [0.2, 0.5, 0.1, 0.4];
+    expect(thresholdFromTraining(s, { kind: "max", margin: 1 })).toBe(0.5);
+    expect(thresholdFromTraining(s, { kind: "max", margin: 1.5 })).toBeCloseTo(0.75, 12);
+    expect(thresholdFromTraining(s, { kind: "quantile", q: 0.5, margin: 2 })).toBeCloseTo(0.6, 12);
+  });
+
+  it("rejects bad rules naming the field", () => {
+    expect(() => thresholdFromTraining([1], { kind: "quantile", q: 1.5, margin: 1 })).toThrow(/threshold.q/);
+    expect(() => thresholdFromTraining([1], { kind: "max", margin: 0 })).toThrow(ConfigError);
+    expect(() => thresholdFromTraining([], { kind: "max", margin: 1 })).toThrow(ConfigError);
+  });
+});
+
+describe("score smoothing", () => {
+  it("MovingMean is the mean of the last `rows` values", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        (xs, w) => {
+          const m = new MovingMean(w);
+          xs.forEach((x, i) => {
+            const window = xs.slice(Math.max(0, i - w + 1), i + 1);
+            const ref = window.reduce((a, b) => a + b, 0) / window.length;
+            expect(m.push(x)).toBeCloseTo(ref, 4);
+          });
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
+  });
+
+  it("MovingMean stays exact over long runs (periodic re-summation)", () => {
+    const m = new MovingMean(3);
+    let last = 0;
+    for (let i = 0; i < 100_000; i++) last = m.push(i % 2 === 0 ? 1e9 : 1e-3);
+    // Window of the last three: [1e-3, 1e9, 1e-3] (i = 99997..99999).
+    expect(last).toBeCloseTo((1e9 + 2e-3) / 3, 3);
+  });
+
+  it("Persistence alarms only after `rows` consecutive exceedances and resets on a miss", () => {
+    const p = new Persistence(3);
+    const out = [true, true, false, true, true, true, true, false].map((e) => p.push(e));
+    expect(out).toEqual([false, false, false, false, false, true, true, false]);
+    const one = new Persistence(1);
+    expect([true, false].map((e) => one.push(e))).toEqual([true, false]);
+  });
+});
