@@ -1,0 +1,217 @@
+/**
+ * `looptwin detect FILE|DIR [--format skab|looptwin] [--train-rows N] [--detector NAME] [--out FILE|DIR]`
+ * (DESIGN.md section 5): per-row anomaly scores and decisions of the learned detector. Trains on
+ * the first `--train-rows` rows of each file only and writes `datetime,score,anomaly` with one
+ * row per input row. A directory argument processes every CSV below it into a mirrored output
+ * directory.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { ConfigError, InputFileError } from "../core/errors.js";
+import type { LabelledTable } from "../detect/labelledTable.js";
+import {
+  fitLearnedDetector,
+  type LearnedDetectorOptions,
+  type LearnedModel,
+  scoreChannels,
+} from "../detect/learnedDetector.js";
+import { learnedModelFromJson, learnedModelToJson } from "../detect/learnedModelFile.js";
+import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+import {
+  detectorSetHelp,
+  expandInput,
+  isDirectory,
+  parseDetectorArgs,
+  parseFormatArg,
+  parseTrainRowsArg,
+  readLabelledTable,
+} from "./labelledTableFiles.js";
+
+const HELP = `Usage: looptwin detect FILE|DIR [options]
+
+Per-row anomaly scores and decisions of the learned detector (trained on nominal rows only).
+Writes CSV "datetime,score,anomaly" (the input's time column, the score normalised so that 1 is
+the training threshold, and the 0/1 alarm), exactly one row per input row.
+
+Options:
+  --format skab|looptwin  input format (default: guessed from the header)
+  --train-rows N          train on the first N rows of each file (default 400)
+  --detector NAME         learned detector: pca (default)
+  --set KEY=VALUE         detector setting (repeatable):
+${detectorSetHelp()}
+  --out FILE|DIR          output file (default stdout); required for a directory, which is
+                          mirrored: every CSV below DIR gets an output at the same relative path
+  --save-model FILE       write the fitted model as JSON (single input file only)
+  --model FILE            score with a saved model instead of training (all rows are scored)
+  --quiet                 no summary on stderr
+`;
+
+/** Formats a score compactly (6 significant digits). */
+export function formatScore(score: number): string {
+  return Number.isFinite(score) ? String(Number(score.toPrecision(6))) : String(score);
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The detect output CSV for a scored table. */
+export function detectOutputCsv(table: LabelledTable, score: Float64Array, anomaly: Uint8Array): string {
+  const lines: string[] = new Array(table.rowCount + 1);
+  lines[0] = `${csvCell(table.timeColumn)},score,anomaly`;
+  for (let i = 0; i < table.rowCount; i++) {
+    lines[i + 1] = `${csvCell(table.timeText[i] as string)},${formatScore(score[i] as number)},${anomaly[i]}`;
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The table's channels in the model's order; an InputFileError when one is missing. */
+export function channelsForModel(table: LabelledTable, model: LearnedModel): Float64Array[] {
+  return model.channelNames.map((name) => {
+    const i = table.channelNames.indexOf(name);
+    if (i < 0)
+      throw new InputFileError(
+        table.source,
+        `missing column ${JSON.stringify(name)} that the model was trained on`,
+        {
+          line: 1,
+          column: name,
+        },
+      );
+    return table.channels[i] as Float64Array;
+  });
+}
+
+function loadModel(file: string, cwd: string): LearnedModel {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), "utf8");
+  } catch (e) {
+    throw new InputFileError(file, "cannot read model file", {}, { cause: e });
+  }
+  try {
+    return learnedModelFromJson(text);
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new InputFileError(file, e.message, { column: e.field }, { cause: e });
+    throw e;
+  }
+}
+
+interface DetectOneResult {
+  readonly model: LearnedModel;
+  readonly csv: string;
+  readonly rows: number;
+  readonly alarms: number;
+}
+
+function detectOne(
+  table: LabelledTable,
+  trainRows: number,
+  options: LearnedDetectorOptions,
+  loaded: LearnedModel | undefined,
+): DetectOneResult {
+  let model: LearnedModel;
+  if (loaded) {
+    model = loaded;
+  } else {
+    if (trainRows > table.rowCount)
+      throw new InputFileError(
+        table.source,
+        `--train-rows ${trainRows} exceeds the file's ${table.rowCount} rows`,
+      );
+    try {
+      model = fitLearnedDetector(table.channelNames, table.channels, trainRows, options);
+    } catch (e) {
+      if (e instanceof ConfigError && e.field === "trainRows")
+        throw new InputFileError(table.source, `cannot train: ${e.message}`, {}, { cause: e });
+      throw e;
+    }
+  }
+  const { score, anomaly } = scoreChannels(model, channelsForModel(table, model), table.rowCount);
+  let alarms = 0;
+  for (const a of anomaly) alarms += a;
+  return { model, csv: detectOutputCsv(table, score, anomaly), rows: table.rowCount, alarms };
+}
+
+function writeText(path: string, text: string, shown: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new InputFileError(shown, "cannot write output", {}, { cause: e });
+  }
+}
+
+export const detectCommand: Command = {
+  name: "detect",
+  summary: "per-row anomaly scores and decisions of the learned detector on a data file or folder",
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseCommandArgs(
+      argv,
+      {
+        format: { type: "string" },
+        "train-rows": { type: "string" },
+        detector: { type: "string" },
+        set: { type: "string", multiple: true },
+        out: { type: "string" },
+        "save-model": { type: "string" },
+        model: { type: "string" },
+        quiet: { type: "boolean" },
+      },
+      true,
+    );
+    if (args.positionals.length !== 1)
+      throw new ConfigError(
+        "FILE|DIR",
+        args.positionals.join(" "),
+        "give exactly one input file or directory",
+      );
+    const input = args.positionals[0] as string;
+    const format = parseFormatArg(stringOpt(args, "format"));
+    const trainRows = parseTrainRowsArg(stringOpt(args, "train-rows"));
+    const options = parseDetectorArgs(stringOpt(args, "detector"), stringsOpt(args, "set"));
+    const out = stringOpt(args, "out");
+    const saveModel = stringOpt(args, "save-model");
+    const modelFile = stringOpt(args, "model");
+    const quiet = flagOpt(args, "quiet");
+    const loaded = modelFile !== undefined ? loadModel(modelFile, io.cwd) : undefined;
+
+    const inputIsDir = isDirectory(resolve(io.cwd, input), input);
+    if (!inputIsDir) {
+      const table = readLabelledTable(input, io.cwd, format);
+      const result = detectOne(table, trainRows, options, loaded);
+      if (out !== undefined) writeText(resolve(io.cwd, out), result.csv, out);
+      else io.stdout.write(result.csv);
+      if (saveModel !== undefined)
+        writeText(resolve(io.cwd, saveModel), learnedModelToJson(result.model), saveModel);
+      if (!quiet) io.stderr.write(`${input}: ${result.rows} rows, ${result.alarms} alarmed\n`);
+      return 0;
+    }
+
+    if (out === undefined) throw new ConfigError("--out", out, "is required when the input is a directory");
+    if (saveModel !== undefined)
+      throw new ConfigError("--save-model", saveModel, "needs a single input file (one model per file)");
+    const inAbs = resolve(io.cwd, input);
+    const outAbs = resolve(io.cwd, out);
+    const rel = relative(inAbs, outAbs);
+    const outside = rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+    if (!outside) throw new ConfigError("--out", out, "must not be the input directory or inside it");
+    const files = expandInput(input, io.cwd);
+    // Read and score every file before writing anything, so a bad file leaves no partial output.
+    const results = files.map((f) => ({
+      f,
+      r: detectOne(readLabelledTable(f.path, io.cwd, format), trainRows, options, loaded),
+    }));
+    for (const { f, r } of results) {
+      writeText(join(outAbs, f.relativePath), r.csv, join(out, f.relativePath));
+      if (!quiet)
+        io.stderr.write(
+          `${f.path} -> ${join(out, f.relativePath.split(sep).join("/"))}: ${r.rows} rows, ${r.alarms} alarmed\n`,
+        );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * `looptwin eval FILE|DIR... [--format skab|looptwin] [--detector NAME] [--train-rows N] [--json]`:
+ * trains the learned detector on the first rows of each labelled file, scores the rest online and
+ * reports point-wise F1 / FAR / MAR over the test parts of all files together (as SKAB defines
+ * them), the mean detection delay per labelled event and the NAB standard-profile score.
+ */
+import { ConfigError, InputFileError } from "../core/errors.js";
+import {
+  type EvaluationSummary,
+  evaluateTable,
+  type FileEvaluation,
+  summarise,
+} from "../detect/evaluation.js";
+import type { LabelledTable } from "../detect/labelledTable.js";
+import type { LearnedDetectorOptions } from "../detect/learnedDetector.js";
+import { f1Score, falseAlarmRate, meanDelayS, missedAlarmRate, nabScore } from "../detect/metrics.js";
+import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+import {
+  detectorSetHelp,
+  expandInput,
+  parseDetectorArgs,
+  parseFormatArg,
+  parseTrainRowsArg,
+  readLabelledTable,
+} from "./labelledTableFiles.js";
+
+const HELP = `Usage: looptwin eval FILE|DIR... [options]
+
+Evaluates the learned detector on labelled files (an "anomaly" column is required; changepoints
+come from a "changepoint" column, else from the anomaly labels' edges). Per file: train on the
+first --train-rows rows, score every row online, count only the rows after the training rows.
+
+Reports, over the test parts of all files together:
+  F1 = TP/(TP+(FP+FN)/2), FAR = FP/(FP+TN), MAR = FN/(FN+TP)   point-wise (SKAB's definitions)
+  mean detection delay                                          per labelled anomaly event
+  NAB standard-profile score                                    60 s window right of each changepoint
+A ratio with a zero denominator is n/a (null in JSON).
+
+Options:
+  --format skab|looptwin  input format (default: guessed from the header)
+  --train-rows N          train on the first N rows of each file (default 400)
+  --detector NAME         learned detector: pca (default)
+  --set KEY=VALUE         detector setting (repeatable):
+${detectorSetHelp()}
+  --per-file              also print one line per file
+  --json                  print one JSON object instead of the table
+`;
+
+/** A ratio as a percentage with one decimal, or n/a. */
+function pct(x: number | null): string {
+  return x === null ? "n/a" : `${(100 * x).toFixed(1)} %`;
+}
+
+function fixed(x: number | null, digits: number): string {
+  return x === null ? "n/a" : x.toFixed(digits);
+}
+
+/** The end of a long path, so file names stay visible in a fixed-width column. */
+function shortName(path: string, width: number): string {
+  return path.length <= width ? path : `...${path.slice(path.length - width + 3)}`;
+}
+
+/** Evaluates one file; a training failure (too few rows) names the file. */
+function evaluateFile(
+  table: LabelledTable,
+  trainRows: number,
+  options: LearnedDetectorOptions,
+): FileEvaluation {
+  try {
+    return evaluateTable(table, trainRows, options).evaluation;
+  } catch (e) {
+    if (e instanceof ConfigError && e.field === "trainRows")
+      throw new InputFileError(table.source, `cannot train: ${e.message}`, {}, { cause: e });
+    throw e;
+  }
+}
+
+/** The report's JSON object. */
+export function evaluationJson(
+  summary: EvaluationSummary,
+  files: readonly FileEvaluation[],
+  trainRows: number,
+  options: LearnedDetectorOptions,
+): Record<string, unknown> {
+  return {
+    detector: options.detector,
+    options,
+    trainRows,
+    files: summary.files,
+    testRows: summary.testRows,
+    tp: summary.counts.tp,
+    fp: summary.counts.fp,
+    fn: summary.counts.fn,
+    tn: summary.counts.tn,
+    f1: summary.f1,
+    far: summary.far,
+    mar: summary.mar,
+    events: summary.events,
+    eventsDetected: summary.eventsDetected,
+    meanDelayS: summary.meanDelayS,
+    nabStandard: summary.nabStandard,
+    nabWindowS: summary.nabWindowS,
+    nabWindows: summary.nab.windows,
+    nabFalsePositives: summary.nab.falsePositives,
+    perFile: files.map((f) => ({
+      file: f.source,
+      rows: f.rows,
+      testRows: f.testRows,
+      anomalousTrainRows: f.anomalousTrainRows,
+      changepoints: f.changepointSource,
+      ...f.counts,
+      f1: f1Score(f.counts),
+      far: falseAlarmRate(f.counts),
+      mar: missedAlarmRate(f.counts),
+      events: f.delays.events,
+      eventsDetected: f.delays.detected,
+      meanDelayS: meanDelayS(f.delays),
+      nabStandard: nabScore(f.nab),
+    })),
+  };
+}
+
+/** The report as a text table. */
+export function evaluationTable(
+  summary: EvaluationSummary,
+  files: readonly FileEvaluation[],
+  trainRows: number,
+  options: LearnedDetectorOptions,
+  perFile: boolean,
+): string {
+  const c = summary.counts;
+  const lines = [
+    `detector ${options.detector}, trained on the first ${trainRows} rows of each file; ${summary.files} files, ${summary.testRows} test rows`,
+    "",
+    `  F1            ${fixed(summary.f1, 3)}`,
+    `  FAR           ${pct(summary.far)}`,
+    `  MAR           ${pct(summary.mar)}`,
+    `  TP FP FN TN   ${c.tp} ${c.fp} ${c.fn} ${c.tn}`,
+    `  events        ${summary.eventsDetected} of ${summary.events} detected, mean delay ${fixed(summary.meanDelayS, 1)} s`,
+    `  NAB standard  ${fixed(summary.nabStandard, 2)} (${summary.nab.windows} windows of ${summary.nabWindowS} s, ${summary.nab.falsePositives} predictions outside them)`,
+  ];
+  if (perFile) {
+    lines.push("", "  file                               F1      FAR      MAR  events  delay s      NAB");
+    for (const f of files) {
+      lines.push(
+        `  ${shortName(f.source, 32).padEnd(32)} ${fixed(f1Score(f.counts), 3).padStart(5)} ${pct(falseAlarmRate(f.counts)).padStart(8)} ${pct(missedAlarmRate(f.counts)).padStart(8)} ${`${f.delays.detected}/${f.delays.events}`.padStart(7)} ${fixed(meanDelayS(f.delays), 1).padStart(8)} ${fixed(nabScore(f.nab), 2).padStart(8)}`,
+      );
+    }
+  }
+  const warned = files.filter((f) => f.anomalousTrainRows > 0);
+  if (warned.length > 0)
+    lines.push(
+      "",
+      `warning: ${warned.length} file(s) have rows labelled anomalous inside the training rows (${warned.map((f) => f.source).join(", ")})`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "F1, FAR, MAR, detection delay and NAB score of the learned detector on labelled data",
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseCommandArgs(
+      argv,
+      {
+        format: { type: "string" },
+        "train-rows": { type: "string" },
+        detector: { type: "string" },
+        set: { type: "string", multiple: true },
+        "per-file": { type: "boolean" },
+        json: { type: "boolean" },
+      },
+      true,
+    );
+    if (args.positionals.length === 0)
+      throw new ConfigError("FILE|DIR", undefined, "give at least one input file or directory");
+    const format = parseFormatArg(stringOpt(args, "format"));
+    const trainRows = parseTrainRowsArg(stringOpt(args, "train-rows"));
+    const options = parseDetectorArgs(stringOpt(args, "detector"), stringsOpt(args, "set"));
+    const inputs = args.positionals.flatMap((p) => expandInput(p, io.cwd));
+    const files = inputs.map((f) =>
+      evaluateFile(readLabelledTable(f.path, io.cwd, format), trainRows, options),
+    );
+    const summary = summarise(files);
+    if (flagOpt(args, "json"))
+      io.stdout.write(`${JSON.stringify(evaluationJson(summary, files, trainRows, options))}\n`);
+    else io.stdout.write(evaluationTable(summary, files, trainRows, options, flagOpt(args, "per-file")));
+    return 0;
+  },
+};

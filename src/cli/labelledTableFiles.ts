@@ -1,0 +1,171 @@
+/**
+ * File-system side of `looptwin detect` and `looptwin eval`: expands file and directory arguments
+ * into CSV paths, reads a file into a {@link LabelledTable}, and parses the learned detector's
+ * command-line settings. Parsing of the text itself is pure and lives in src/detect.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { ConfigError, InputFileError } from "../core/errors.js";
+import { type LabelledTable, TABLE_FORMATS, type TableFormat } from "../detect/labelledTable.js";
+import {
+  LEARNED_DETECTORS,
+  type LearnedDetectorName,
+  type LearnedDetectorOptions,
+  resolveLearnedDetectorOptions,
+} from "../detect/learnedDetector.js";
+import { parseLabelledTable, sniffTableFormat } from "../detect/tableReaders.js";
+import { THRESHOLD_RULE_KINDS, type ThresholdRule } from "../detect/thresholds.js";
+import { parseNumberArg } from "./args.js";
+
+/** One input file and, for files found below a directory argument, its path relative to it. */
+export interface InputFile {
+  readonly path: string;
+  /** Path relative to the directory argument it was found under; the file name for a file argument. */
+  readonly relativePath: string;
+}
+
+/** Every `*.csv` below `dir`, sorted by path, recursively. */
+function csvFilesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.toLowerCase().endsWith(".csv")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Whether `path` is a directory (throws an InputFileError when it does not exist). */
+export function isDirectory(path: string, shown: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (e) {
+    throw new InputFileError(shown, "cannot read: no such file or directory", {}, { cause: e });
+  }
+}
+
+/** Expands one FILE|DIR argument (relative to `cwd`) into input files. */
+export function expandInput(arg: string, cwd: string): InputFile[] {
+  const path = resolve(cwd, arg);
+  if (!isDirectory(path, arg)) return [{ path: arg, relativePath: arg.split(/[\\/]/).pop() ?? arg }];
+  const files = csvFilesBelow(path);
+  if (files.length === 0) throw new InputFileError(arg, "directory contains no .csv file");
+  return files.map((p) => ({ path: join(arg, relative(path, p)), relativePath: relative(path, p) }));
+}
+
+/** Reads and parses one input file; the format comes from `--format` or is guessed from the header. */
+export function readLabelledTable(file: string, cwd: string, format: TableFormat | undefined): LabelledTable {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), "utf8");
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new InputFileError(file, `cannot read${code ? ` (${code})` : ""}`, {}, { cause: e });
+  }
+  const chosen = format ?? sniffTableFormat(text);
+  if (chosen === undefined)
+    throw new ConfigError(
+      "--format",
+      undefined,
+      `cannot tell the format of ${file} from its header; give --format skab`,
+    );
+  return parseLabelledTable(chosen, text, file);
+}
+
+export function parseFormatArg(value: string | undefined): TableFormat | undefined {
+  if (value === undefined) return undefined;
+  if (!(TABLE_FORMATS as readonly string[]).includes(value))
+    throw new ConfigError("--format", value, `must be one of ${TABLE_FORMATS.join(", ")}`);
+  return value as TableFormat;
+}
+
+export function parseTrainRowsArg(value: string | undefined): number {
+  return value === undefined ? 400 : parseNumberArg("--train-rows", value, { integer: true, min: 1 });
+}
+
+/** `--set` keys of the learned detector and what each sets. */
+export const DETECTOR_SET_KEYS = {
+  window_rows: "feature window length, rows (default 5)",
+  drift_cutoff:
+    "slow-variance fraction above which a channel is watched by its slope (default 0.5; 1 disables)",
+  variance_fraction: "PCA: fraction of training variance the retained components explain (default 0.9)",
+  threshold_rule: `how the threshold is set from training scores: ${THRESHOLD_RULE_KINDS.join(" | ")} (default max)`,
+  threshold_q: "quantile for threshold_rule=quantile (default 0.99)",
+  threshold_margin: "multiplier on the training threshold (default 1)",
+  smoothing_rows: "moving mean of the score over this many rows (default 1 = none)",
+  persistence_rows: "consecutive exceedances needed for an alarm (default 5)",
+} as const;
+
+/** Builds detector options from `--detector` and `--set K=V` arguments. */
+export function parseDetectorArgs(
+  detector: string | undefined,
+  sets: readonly string[],
+): LearnedDetectorOptions {
+  const name = detector ?? "pca";
+  if (!(LEARNED_DETECTORS as readonly string[]).includes(name))
+    throw new ConfigError("--detector", name, `must be one of ${LEARNED_DETECTORS.join(", ")}`);
+  const partial: { -readonly [K in keyof LearnedDetectorOptions]?: LearnedDetectorOptions[K] } = {
+    detector: name as LearnedDetectorName,
+  };
+  let ruleKind: ThresholdRule["kind"] = "max";
+  let q = 0.99;
+  let margin = 1;
+  let varianceFraction: number | undefined;
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new ConfigError("--set", s, "must be KEY=VALUE");
+    const key = s.slice(0, eq).trim();
+    const value = s.slice(eq + 1).trim();
+    const field = `--set ${key}`;
+    switch (key) {
+      case "window_rows":
+        partial.windowRows = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      case "drift_cutoff":
+        partial.driftCutoff = parseNumberArg(field, value, { min: 0 });
+        break;
+      case "variance_fraction":
+        varianceFraction = parseNumberArg(field, value, { min: 0, minExclusive: true, max: 1 });
+        break;
+      case "threshold_rule":
+        if (!(THRESHOLD_RULE_KINDS as readonly string[]).includes(value))
+          throw new ConfigError(field, value, `must be one of ${THRESHOLD_RULE_KINDS.join(", ")}`);
+        ruleKind = value as ThresholdRule["kind"];
+        break;
+      case "threshold_q":
+        q = parseNumberArg(field, value, { min: 0, minExclusive: true, max: 1 });
+        break;
+      case "threshold_margin":
+        margin = parseNumberArg(field, value, { min: 0, minExclusive: true });
+        break;
+      case "smoothing_rows":
+        partial.smoothingRows = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      case "persistence_rows":
+        partial.persistenceRows = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      default:
+        throw new ConfigError(
+          "--set",
+          key,
+          `unknown key (known: ${Object.keys(DETECTOR_SET_KEYS).join(", ")})`,
+        );
+    }
+  }
+  partial.threshold = ruleKind === "max" ? { kind: "max", margin } : { kind: "quantile", q, margin };
+  if (varianceFraction !== undefined) partial.pca = { varianceFraction };
+  return resolveLearnedDetectorOptions(partial);
+}
+
+/** The `--set` part of a help text. */
+export function detectorSetHelp(): string {
+  return Object.entries(DETECTOR_SET_KEYS)
+    .map(([k, v]) => `    ${k.padEnd(18)} ${v}`)
+    .join("\n");
+}
