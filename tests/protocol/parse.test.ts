@@ -1,0 +1,192 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatCommand, formatDeviceMessage, withCrc } from "../../src/protocol/format.js";
+import { describeLineError, nakFor } from "../../src/protocol/lineError.js";
+import {
+  parseCommandBytes,
+  parseCommandLine,
+  parseDeviceBytes,
+  parseDeviceLine,
+  TlmSlot,
+} from "../../src/protocol/parse.js";
+import { commandArb, deviceMessageArb, tlmArb } from "./arbitraries.js";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe("parse(format(m)) == m", () => {
+  it("for every device message (HELLO, TLM, ACK, NAK, EVT), unknown trailing fields included", () => {
+    fc.assert(
+      fc.property(deviceMessageArb, (m) => {
+        expect(parseDeviceLine(formatDeviceMessage(m))).toStrictEqual({ ok: true, value: m });
+      }),
+      { seed: 1, numRuns: 3000 },
+    );
+  });
+
+  it("for every command; EMU only where the emulator parses", () => {
+    fc.assert(
+      fc.property(commandArb, (c) => {
+        const line = formatCommand(c);
+        expect(parseCommandLine(line, { acceptEmu: true })).toStrictEqual({ ok: true, value: c });
+        const device = parseCommandLine(line);
+        if (c.type === "EMU")
+          expect(device).toMatchObject({ ok: false, error: { kind: "unknown_type", id: c.id } });
+        else expect(device).toStrictEqual({ ok: true, value: c });
+      }),
+      { seed: 2, numRuns: 3000 },
+    );
+  });
+
+  it("for TLM through the allocation-free slot, which reuses one object", () => {
+    const slot = new TlmSlot();
+    fc.assert(
+      fc.property(tlmArb, (m) => {
+        const bytes = enc(`xx${formatDeviceMessage(m)}yy`);
+        const r = parseDeviceBytes(bytes, 2, bytes.length - 2, slot);
+        expect(r).toBe(slot.result);
+        expect(slot.snapshot()).toStrictEqual(m);
+      }),
+      { seed: 3, numRuns: 2000 },
+    );
+  });
+});
+
+describe("the parsers never throw", () => {
+  const check = (bytes: Uint8Array) => {
+    const slot = new TlmSlot();
+    const safe = parseDeviceBytes(bytes, 0, bytes.length);
+    const fast = parseDeviceBytes(bytes, 0, bytes.length, slot);
+    // The slot path and the safe path agree on every input.
+    expect(
+      fast.ok ? { ok: true, value: fast.value.type === "TLM" ? slot.snapshot() : fast.value } : fast,
+    ).toEqual(safe);
+    const cmd = parseCommandBytes(bytes, 0, bytes.length, { acceptEmu: true });
+    if (!safe.ok) expect(describeLineError(safe.error)).toMatch(/^[a-z_]+/);
+    if (!cmd.ok) nakFor(cmd.error);
+  };
+
+  it("on arbitrary strings", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        expect(() => parseDeviceLine(s)).not.toThrow();
+        expect(() => parseCommandLine(s)).not.toThrow();
+        check(enc(s));
+      }),
+      { seed: 4, numRuns: 5000 },
+    );
+  });
+
+  it("on arbitrary bytes", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), check), { seed: 5, numRuns: 5000 });
+  });
+
+  it("on arbitrary bodies with a valid CRC (past the envelope, into the field checks)", () => {
+    const alphabet = fc.constantFrom(..."TLMHELOACKNVPWRIGSFUu0123456789,,,,.:-xAf \t*".split(""));
+    const body = fc.oneof(
+      fc.array(alphabet, { maxLength: 80 }).map((a) => a.join("")),
+      fc
+        .constantFrom("TLM,", "HELLO,", "ACK,", "NAK,", "EVT,", "PWM,", "RATE,", "PING,", "EMU,")
+        .chain((t) => fc.array(alphabet, { maxLength: 60 }).map((a) => t + a.join(""))),
+    );
+    fc.assert(
+      fc.property(body, (b) => {
+        const line = withCrc(b);
+        const r = parseDeviceLine(line);
+        if (!r.ok) expect(r.error.kind).not.toBe("crc");
+        check(enc(line));
+      }),
+      { seed: 6, numRuns: 5000 },
+    );
+  });
+});
+
+describe("envelope", () => {
+  it("accepts a lowercase CRC but writes uppercase", () => {
+    const line = withCrc("PING,1");
+    expect(line).toBe("PING,1*F692");
+    expect(parseCommandLine("PING,1*f692").ok).toBe(true);
+  });
+
+  it("reports a bad CRC with both values", () => {
+    expect(parseDeviceLine("ACK,1*0000")).toEqual({
+      ok: false,
+      error: { kind: "crc", receivedCrc: 0, computedCrc: 0xd7d0 },
+    });
+  });
+
+  it("measures string lines in UTF-8 bytes, as the wire does", () => {
+    const body = `NAK,1,${"é".repeat(77)}`; // 6 + 154 bytes
+    expect(parseDeviceLine(withCrc(body))).toMatchObject({
+      ok: false,
+      error: { kind: "too_long", lengthBytes: 165 },
+    });
+    const short = withCrc("NAK,1,é");
+    expect(parseDeviceLine(short)).toMatchObject({
+      ok: false,
+      error: { kind: "bad_field", field: "reason" },
+    });
+  });
+});
+
+describe("errors carry what the device needs to answer", () => {
+  const nak = (body: string) => {
+    const r = parseCommandLine(withCrc(body));
+    return r.ok ? "ok" : nakFor(r.error);
+  };
+
+  it("maps each error to the NAK reason of conventions.md", () => {
+    expect(nak("PWM,5,pump,256")).toEqual({ id: 5, reason: "range:duty" });
+    expect(nak("PWM,5,pump,x")).toEqual({ id: 5, reason: "syntax" });
+    expect(nak("PWM,5,pump,")).toEqual({ id: 5, reason: "syntax" });
+    expect(nak("PWM,5,valve,1")).toEqual({ id: 5, reason: "range:channel" });
+    expect(nak("PWM,5,,1")).toEqual({ id: 5, reason: "syntax" });
+    expect(nak("PWM,5,pump,1,0")).toEqual({ id: 5, reason: "range:hold_ms" });
+    expect(nak("RATE,6,0")).toEqual({ id: 6, reason: "range:hz" });
+    expect(nak("RATE,6,101")).toEqual({ id: 6, reason: "range:hz" });
+    expect(nak("PING,7,8")).toEqual({ id: 7, reason: "syntax" });
+    expect(nak("PWM,7")).toEqual({ id: 7, reason: "syntax" });
+    expect(nak("EMU,8,pump_failure")).toEqual({ id: 8, reason: "unknown" });
+    expect(nak("FOO,9")).toEqual({ id: 9, reason: "unknown" });
+  });
+
+  it("gives no NAK without a trustworthy id", () => {
+    expect(nak("PING,0")).toBeNull();
+    expect(nak("PWM,70000,pump,1")).toBeNull();
+    expect(nak("FOO")).toBeNull();
+    expect(nak("FOO,bar")).toBeNull();
+    const bad = parseCommandLine("PING,1*0000");
+    expect(!bad.ok && nakFor(bad.error)).toBeNull();
+    const long = parseCommandLine(`PING,${"0".repeat(200)}1*0000`);
+    expect(!long.ok && long.error.kind).toBe("too_long");
+    expect(!long.ok && nakFor(long.error)).toBeNull();
+  });
+
+  it("names the field and keeps its raw text", () => {
+    const r = parseDeviceLine(withCrc("TLM,1,2,3,4,5,6,7,8,9,zz"));
+    expect(r).toEqual({
+      ok: false,
+      error: { kind: "bad_field", field: "flags", problem: "syntax", raw: "zz" },
+    });
+    if (!r.ok) expect(describeLineError(r.error)).toBe('bad_field flags: not a valid value ("zz")');
+    const t = parseDeviceLine(withCrc("TLM,1,4294967296,3,4,5,6,7,8,9,0"));
+    if (!t.ok) expect(describeLineError(t.error)).toBe('bad_field t_ms: out of range ("4294967296")');
+    expect(t.ok).toBe(false);
+  });
+});
+
+describe("EVT", () => {
+  it("decodes every known event and keeps unknown codes raw", () => {
+    expect(parseDeviceLine(withCrc("EVT,SENSOR,cold:short"))).toEqual({
+      ok: true,
+      value: { type: "EVT", event: { code: "SENSOR", channel: "cold", state: "short" } },
+    });
+    expect(parseDeviceLine(withCrc("EVT,HB_LOST,0003012"))).toEqual({
+      ok: true,
+      value: { type: "EVT", event: { code: "HB_LOST", sinceCommandMs: 3012 } },
+    });
+    expect(parseDeviceLine(withCrc("EVT,PUMP_STALL,7"))).toEqual({
+      ok: true,
+      value: { type: "EVT", event: { code: "unrecognized", rawCode: "PUMP_STALL", detail: "7" } },
+    });
+  });
+});
