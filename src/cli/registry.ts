@@ -6,4 +6,10 @@ import { evalCommand } from "./evalCommand.js";
 import { portsCommand } from "./portsCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
 
-export const commands: readonly Command[] = [simulateCommand, demoCommand, portsCommand, detectCommand, evalCommand];
+export const commands: readonly Command[] = [
+  simulateCommand,
+  demoCommand,
+  portsCommand,
+  detectCommand,
+  evalCommand,
+];
