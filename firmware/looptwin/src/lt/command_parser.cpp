@@ -113,10 +113,10 @@ void parseCommand(const char* line, uint8_t len, ParsedCommand& out) {
   out.error = ParseError::kMalformed;
   out.problem = FieldProblem::kSyntax;
 
-  // Trailer: exactly one '*', followed by exactly four hex digits.
+  // Checked in this order (the golden vectors pin it): `*CCCC` trailer, CRC,
+  // no '*' among the fields, type, number of fields, each field left to right.
   if (len < 5 || line[len - 5] != '*') return;
   const uint8_t bodyLen = static_cast<uint8_t>(len - 5);
-  if (memchr(line, '*', bodyLen) != nullptr) return;
   uint16_t wireCrc = 0;
   for (uint8_t i = bodyLen + 1; i < len; ++i) {
     const int8_t h = hexValue(line[i]);
@@ -129,6 +129,7 @@ void parseCommand(const char* line, uint8_t len, ParsedCommand& out) {
     return;
   }
   out.crcValid = true;
+  if (memchr(line, '*', bodyLen) != nullptr) return;  // malformed
 
   // Split the body at ','.
   uint8_t start = 0;
@@ -166,8 +167,7 @@ void parseCommand(const char* line, uint8_t len, ParsedCommand& out) {
     return;
   }
   out.type = info->type;
-  if (count < info->minFields) return;  // malformed: missing fields
-  out.extraFields = count > info->maxFields ? static_cast<uint8_t>(count - info->maxFields) : 0;
+  if (count < info->minFields || count > info->maxFields) return;  // malformed
   out.error = ParseError::kNone;
 
   uint32_t value = 0;

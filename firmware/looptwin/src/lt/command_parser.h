@@ -16,7 +16,8 @@ static const uint8_t kChannelCount = 3;
 enum class ParseError : uint8_t {
   kNone,
   kCrc,          ///< well-formed `*XXXX` trailer, wrong CRC
-  kMalformed,    ///< no usable trailer, empty type, or a wrong number of fields
+  kMalformed,    ///< no usable trailer, '*' among the fields, empty type, or a
+                 ///< wrong number of fields (commands allow no extra fields)
   kUnknownType,  ///< CRC fine, type not one of PWM RATE PING INFO SAFE
   kBadField,     ///< CRC fine, one field empty, non-numeric or out of range
   kTooLong,      ///< set by the caller for lines over the length cap
@@ -35,7 +36,7 @@ struct Span {
   uint8_t length;
 };
 
-/// Fields after the type whose spans are kept (PWM has 4; the rest are extra).
+/// Fields after the type whose spans are kept (PWM has at most 4).
 static const uint8_t kMaxSpans = 8;
 
 struct ParsedCommand {
@@ -54,9 +55,6 @@ struct ParsedCommand {
   bool hasHold;
   uint32_t holdMs;
   uint8_t hz;
-  /// Fields beyond those the type defines (tolerated: minor versions add
-  /// trailing fields).
-  uint8_t extraFields;
   /// CRC over the bytes before '*' (valid when crcValid).
   uint16_t crc;
   Span typeSpan;
