@@ -11,7 +11,7 @@
  */
 import { DUTY_MAX } from "../core/units.js";
 import { heaterPowerW, radiatorUaWK } from "./actuators.js";
-import { type FaultSpec, faultLevel } from "./faultSpec.js";
+import { type FaultKind, type FaultSpec, faultLevel } from "./faultSpec.js";
 import type { LoopParams } from "./loopParams.js";
 import type { OdeRhs } from "./ode.js";
 import { pumpMassFlowKgS } from "./pumpCurve.js";
@@ -80,29 +80,36 @@ export function checkDuty(name: string, duty: number): void {
 }
 
 /**
- * Applies the physical faults active at `tS` to `op` in place (DESIGN.md 2.4): pump degradation
- * and pump failure scale m_dot by (1 - level) (a pump failure has severity 1 by default, so
- * m_dot = 0), HX fouling scales UA by (1 - level), heater over-power scales Q_in by (1 + level).
- * Other fault kinds are ignored here (sensors and the link have their own models). Several faults
- * of one kind compound multiplicatively.
+ * Applies one physical fault at `level` (0..severity) to `op` in place (DESIGN.md 2.4): pump
+ * degradation and pump failure scale m_dot by (1 - level) (a pump failure has severity 1 by
+ * default, so m_dot = 0), HX fouling scales UA by (1 - level), heater over-power scales Q_in by
+ * (1 + level). Other kinds do not touch the physics (sensors and the link have their own models).
+ */
+export function applyFaultLevel(op: LoopOperatingPoint, kind: FaultKind, level: number): void {
+  switch (kind) {
+    case "pump_degradation":
+    case "pump_failure":
+      op.mDotKgS *= 1 - level;
+      break;
+    case "hx_fouling":
+      op.uaWK *= 1 - level;
+      break;
+    case "heater_overpower":
+      op.qInW *= 1 + level;
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Applies the physical faults active at `tS` to `op` in place (see {@link applyFaultLevel}).
+ * Several faults of one kind compound multiplicatively.
  */
 export function applyPhysicalFaults(op: LoopOperatingPoint, faults: readonly FaultSpec[], tS: number): void {
   for (let i = 0; i < faults.length; i++) {
     const f = faults[i] as FaultSpec;
-    switch (f.kind) {
-      case "pump_degradation":
-      case "pump_failure":
-        op.mDotKgS *= 1 - faultLevel(f, tS);
-        break;
-      case "hx_fouling":
-        op.uaWK *= 1 - faultLevel(f, tS);
-        break;
-      case "heater_overpower":
-        op.qInW *= 1 + faultLevel(f, tS);
-        break;
-      default:
-        break;
-    }
+    applyFaultLevel(op, f.kind, faultLevel(f, tS));
   }
 }
 

@@ -30,7 +30,7 @@ import {
 import { DEFAULT_FLOW_METER, type FlowMeterConfig } from "./flowMeter.js";
 import { FlowMeterSensor } from "./flowMeterSensor.js";
 import {
-  applyPhysicalFaults,
+  applyFaultLevel,
   checkDuty,
   createOperatingPoint,
   fastestTimeConstantS,
@@ -182,6 +182,8 @@ export class PlantSimulator {
   private readonly op: LoopOperatingPoint;
   /** Whether the right-hand side must re-evaluate faults at each stage (a ramp is under way). */
   private rampUnderWay = false;
+  /** Midpoint of the segment being integrated: decides which side of a fault boundary applies. */
+  private segmentMidS = 0;
   private readonly physical: FaultSpec[] = [];
   private readonly all: FaultSpec[] = [];
   private readonly bits: number[] = [];
@@ -216,13 +218,7 @@ export class PlantSimulator {
       throw new ConfigError("substepFraction", this.substepFraction, "must be in (0, 1]");
     this.rhs = (tS, y, dydt) => {
       const op = this.op;
-      if (this.rampUnderWay) {
-        const n = this.nominal;
-        op.mDotKgS = n.mDotKgS;
-        op.qInW = n.qInW;
-        op.uaWK = n.uaWK;
-        applyPhysicalFaults(op, this.physical, tS);
-      }
+      if (this.rampUnderWay) this.faultedAt(tS, this.segmentMidS, op);
       loopDerivatives(this.params, op, y[0] as number, y[1] as number, dydt);
       dydt[2] = op.mDotKgS;
     };
@@ -410,6 +406,27 @@ export class PlantSimulator {
     return next;
   }
 
+  /**
+   * Writes the faulted operating point at `tS` into `op`, each fault in the regime (off, ramping,
+   * full) it has at `regimeS`. Within a segment between breakpoints every fault level is linear in
+   * time; taking the regime from the segment's midpoint gives the segment's own formula at its end
+   * points too, so an RK stage at a segment's end never sees the next segment's level.
+   */
+  private faultedAt(tS: number, regimeS: number, op: LoopOperatingPoint): void {
+    const n = this.nominal;
+    op.mDotKgS = n.mDotKgS;
+    op.qInW = n.qInW;
+    op.uaWK = n.uaWK;
+    const faults = this.physical;
+    for (let i = 0; i < faults.length; i++) {
+      const f = faults[i] as FaultSpec;
+      if (!isFaultActive(f, regimeS)) continue;
+      const rampEnd = f.startS + f.rampS;
+      const level = f.rampS > 0 && regimeS < rampEnd ? (f.severity * (tS - f.startS)) / f.rampS : f.severity;
+      applyFaultLevel(op, f.kind, level);
+    }
+  }
+
   /** Whether a physical fault is ramping anywhere inside (t0S, t1S). */
   private rampWithin(t0S: number, t1S: number): boolean {
     const faults = this.physical;
@@ -433,16 +450,10 @@ export class PlantSimulator {
       const t0 = this.time;
       const bp = this.nextBreakpointAfter(t0);
       const t1 = bp < tS ? bp : tS;
+      this.segmentMidS = (t0 + t1) / 2;
       this.rampUnderWay = this.rampWithin(t0, t1);
-      if (!this.rampUnderWay) {
-        // Constant within the segment: evaluate the faults once, at its midpoint.
-        const op = this.op;
-        const n = this.nominal;
-        op.mDotKgS = n.mDotKgS;
-        op.qInW = n.qInW;
-        op.uaWK = n.uaWK;
-        applyPhysicalFaults(op, this.physical, (t0 + t1) / 2);
-      }
+      // Constant within the segment: evaluate the faults once.
+      if (!this.rampUnderWay) this.faultedAt(this.segmentMidS, this.segmentMidS, this.op);
       const massBefore = y[2] as number;
       if (this.rk4) this.rk4.advance(t0, y, t1, this.hMaxS);
       else (this.dopri as Dopri5).integrate(t0, y, t1);
@@ -462,11 +473,7 @@ export class PlantSimulator {
   sample(out: PlantSample, readSensors = true): PlantSample {
     const t = this.time;
     const op = this.op;
-    const n = this.nominal;
-    op.mDotKgS = n.mDotKgS;
-    op.qInW = n.qInW;
-    op.uaWK = n.uaWK;
-    applyPhysicalFaults(op, this.physical, t);
+    this.faultedAt(t, t, op);
     out.tS = t;
     out.tHotC = this.y[0] as number;
     out.tColdC = this.y[1] as number;
