@@ -37,7 +37,7 @@ the training threshold, and the 0/1 alarm), exactly one row per input row.
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
   --train-rows N          train on the first N rows of each file (default 400)
-  --detector NAME         learned detector: pca (default)
+  --detector NAME         learned detector: pca (default) or iforest
   --set KEY=VALUE         detector setting (repeatable):
 ${detectorSetHelp()}
   --out FILE|DIR          output file (default stdout); required for a directory, which is

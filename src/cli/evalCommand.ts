@@ -40,7 +40,7 @@ A ratio with a zero denominator is n/a (null in JSON).
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
   --train-rows N          train on the first N rows of each file (default 400)
-  --detector NAME         learned detector: pca (default)
+  --detector NAME         learned detector: pca (default) or iforest
   --set KEY=VALUE         detector setting (repeatable):
 ${detectorSetHelp()}
   --per-file              also print one line per file

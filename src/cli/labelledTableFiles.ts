@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
+import { DEFAULT_ISOLATION_FOREST_OPTIONS } from "../detect/isolationForest.js";
 import { type LabelledTable, TABLE_FORMATS, type TableFormat } from "../detect/labelledTable.js";
 import {
   LEARNED_DETECTORS,
@@ -100,6 +101,9 @@ export const DETECTOR_SET_KEYS = {
   threshold_margin: "multiplier on the training threshold (default 1)",
   smoothing_rows: "moving mean of the score over this many rows (default 1 = none)",
   persistence_rows: "consecutive exceedances needed for an alarm (default 5)",
+  trees: "iforest: number of trees (default 100)",
+  sample_rows: "iforest: rows drawn for each tree (default 256)",
+  seed: "iforest: seed of the random draws (default 1)",
 } as const;
 
 /** Builds detector options from `--detector` and `--set K=V` arguments. */
@@ -117,6 +121,7 @@ export function parseDetectorArgs(
   let q = 0.99;
   let margin = 1;
   let varianceFraction: number | undefined;
+  let iforest = DEFAULT_ISOLATION_FOREST_OPTIONS;
   for (const s of sets) {
     const eq = s.indexOf("=");
     if (eq <= 0) throw new ConfigError("--set", s, "must be KEY=VALUE");
@@ -150,6 +155,15 @@ export function parseDetectorArgs(
       case "persistence_rows":
         partial.persistenceRows = parseNumberArg(field, value, { integer: true, min: 1 });
         break;
+      case "trees":
+        iforest = { ...iforest, trees: parseNumberArg(field, value, { integer: true, min: 1 }) };
+        break;
+      case "sample_rows":
+        iforest = { ...iforest, sampleRows: parseNumberArg(field, value, { integer: true, min: 2 }) };
+        break;
+      case "seed":
+        iforest = { ...iforest, seed: parseNumberArg(field, value, { integer: true }) };
+        break;
       default:
         throw new ConfigError(
           "--set",
@@ -160,6 +174,7 @@ export function parseDetectorArgs(
   }
   partial.threshold = ruleKind === "max" ? { kind: "max", margin } : { kind: "quantile", q, margin };
   if (varianceFraction !== undefined) partial.pca = { varianceFraction };
+  partial.iforest = iforest;
   return resolveLearnedDetectorOptions(partial);
 }
 

@@ -5,7 +5,8 @@
  *
  * Pipeline per sample: standardise each channel by its training mean and standard deviation ->
  * window feature per channel (`mean`, or `slope` for channels the drift screen finds drifting,
- * see driftScreen.ts) -> detector score (PCA combined T2/Q index, pcaDetector.ts) -> optional
+ * see driftScreen.ts) -> detector score (PCA combined T2/Q index, pcaDetector.ts, or Isolation
+ * Forest, isolationForest.ts) -> optional
  * moving mean -> divide by the threshold set on the training rows (thresholds.ts), so a score
  * above 1 is an exceedance -> persistence (alarm after `persistenceRows` consecutive
  * exceedances).
@@ -26,6 +27,14 @@
 import { ConfigError } from "../core/errors.js";
 import { screenDriftingChannels } from "./driftScreen.js";
 import {
+  DEFAULT_ISOLATION_FOREST_OPTIONS,
+  fitIsolationForest,
+  type IsolationForestModel,
+  type IsolationForestOptions,
+  IsolationForestScorer,
+  validateIsolationForestOptions,
+} from "./isolationForest.js";
+import {
   DEFAULT_PCA_OPTIONS,
   fitPca,
   type PcaModel,
@@ -43,11 +52,11 @@ import {
 import { WindowFeatureExtractor, type WindowFeatureLayout } from "./windowFeatures.js";
 
 /** Names accepted by `--detector`. */
-export const LEARNED_DETECTORS = ["pca"] as const;
+export const LEARNED_DETECTORS = ["pca", "iforest"] as const;
 export type LearnedDetectorName = (typeof LEARNED_DETECTORS)[number];
 
 /** The fitted scoring stage, by kind. */
-export type FeatureModel = PcaModel;
+export type FeatureModel = PcaModel | IsolationForestModel;
 
 export interface LearnedDetectorOptions {
   /** Which scoring stage. @default "pca" */
@@ -56,8 +65,10 @@ export interface LearnedDetectorOptions {
   readonly windowRows: number;
   /** Slow-variance fraction above which a channel is watched by its slope, not its level; >= 1 disables. @default 0.5 */
   readonly driftCutoff: number;
-  /** PCA settings. @default { varianceFraction: 0.9 } */
+  /** PCA settings (detector "pca"). @default { varianceFraction: 0.9 } */
   readonly pca: PcaOptions;
+  /** Isolation Forest settings (detector "iforest"). @default { trees: 100, sampleRows: 256, seed: 1 } */
+  readonly iforest: IsolationForestOptions;
   /** How the threshold is set from the training scores. @default { kind: "max", margin: 1 } */
   readonly threshold: ThresholdRule;
   /** Moving mean of the score over this many rows before thresholding. @default 1 */
@@ -71,6 +82,7 @@ export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
   windowRows: 5,
   driftCutoff: 0.5,
   pca: DEFAULT_PCA_OPTIONS,
+  iforest: DEFAULT_ISOLATION_FOREST_OPTIONS,
   threshold: DEFAULT_THRESHOLD_RULE,
   smoothingRows: 1,
   persistenceRows: 5,
@@ -110,6 +122,7 @@ export function resolveLearnedDetectorOptions(
   if (!(Number.isFinite(o.driftCutoff) && o.driftCutoff >= 0))
     throw new ConfigError("driftCutoff", o.driftCutoff, "must be a number >= 0");
   validatePcaOptions(o.pca);
+  validateIsolationForestOptions(o.iforest);
   validateThresholdRule(o.threshold);
   checkWholeAtLeast("smoothingRows", o.smoothingRows, 1);
   checkWholeAtLeast("persistenceRows", o.persistenceRows, 1);
@@ -213,6 +226,8 @@ function fitFeatureModel(o: LearnedDetectorOptions, rows: readonly Float64Array[
   switch (o.detector) {
     case "pca":
       return fitPca(rows, o.pca);
+    case "iforest":
+      return fitIsolationForest(rows, o.iforest);
     default: {
       const never: never = o.detector;
       throw new ConfigError("detector", never, `must be one of ${LEARNED_DETECTORS.join(", ")}`);
@@ -228,9 +243,11 @@ function featureScorer(model: FeatureModel): FeatureScorer {
   switch (model.kind) {
     case "pca":
       return new PcaScorer(model);
+    case "iforest":
+      return new IsolationForestScorer(model);
     default: {
-      const never: never = model.kind;
-      throw new ConfigError("model.kind", never, "unknown detector model");
+      const never: never = model;
+      throw new ConfigError("model.kind", (never as { kind: unknown }).kind, "unknown detector model");
     }
   }
 }

@@ -7,10 +7,12 @@
  * Format `looptwin-learned-detector`, version 1:
  * `{ format, version, trainRows, channelNames, features: { windowRows, channelFeatures, centre,
  * scale }, slowFractions, model: { kind: "pca", featureMean, components, eigenvalues, t2Limit,
- * qLimit }, thresholdRule: { kind: "max", margin } | { kind: "quantile", q, margin }, threshold,
+ * qLimit } | { kind: "iforest", featureCount, sampleRows, roots, feature, split, left, right,
+ * leafSize }, thresholdRule: { kind: "max", margin } | { kind: "quantile", q, margin }, threshold,
  * smoothingRows, persistenceRows }`.
  */
 import { ConfigError } from "../core/errors.js";
+import type { IsolationForestModel } from "./isolationForest.js";
 import type { FeatureModel, LearnedModel } from "./learnedDetector.js";
 import type { PcaModel } from "./pcaDetector.js";
 import { type ThresholdRule, validateThresholdRule } from "./thresholds.js";
@@ -103,13 +105,61 @@ function pcaModel(v: Obj, field: string, featureCount: number): PcaModel {
   };
 }
 
+function iforestModel(v: Obj, field: string, featureCount: number): IsolationForestModel {
+  if (v.featureCount !== featureCount)
+    throw new ConfigError(
+      `${field}.featureCount`,
+      v.featureCount,
+      `must be ${featureCount} (one feature per channel)`,
+    );
+  const sampleRows = whole(v.sampleRows, `${field}.sampleRows`, 2);
+  const feature = numbers(v.feature, `${field}.feature`);
+  const nodes = feature.length;
+  const split = numbers(v.split, `${field}.split`, nodes);
+  const left = numbers(v.left, `${field}.left`, nodes);
+  const right = numbers(v.right, `${field}.right`, nodes);
+  const leafSize = numbers(v.leafSize, `${field}.leafSize`, nodes);
+  const roots = numbers(v.roots, `${field}.roots`);
+  if (roots.length === 0) throw new ConfigError(`${field}.roots`, roots, "must hold at least one tree");
+  roots.forEach((r, t) => {
+    if (!Number.isInteger(r) || r < 0 || r >= nodes)
+      throw new ConfigError(`${field}.roots[${t}]`, r, `must be a node index in 0..${nodes - 1}`);
+  });
+  for (let i = 0; i < nodes; i++) {
+    const f = feature[i] as number;
+    if (!Number.isInteger(f) || f < -1 || f >= featureCount)
+      throw new ConfigError(
+        `${field}.feature[${i}]`,
+        f,
+        `must be -1 (leaf) or a feature index below ${featureCount}`,
+      );
+    whole(leafSize[i], `${field}.leafSize[${i}]`, 0);
+    if (f < 0) continue;
+    // Children come after their parent, so every path ends at a leaf.
+    for (const [name, child] of [
+      ["left", left[i]],
+      ["right", right[i]],
+    ] as const) {
+      if (!Number.isInteger(child) || (child as number) <= i || (child as number) >= nodes)
+        throw new ConfigError(
+          `${field}.${name}[${i}]`,
+          child,
+          `must be a node index in ${i + 1}..${nodes - 1}`,
+        );
+    }
+  }
+  return { kind: "iforest", featureCount, sampleRows, roots, feature, split, left, right, leafSize };
+}
+
 function featureModel(v: unknown, field: string, featureCount: number): FeatureModel {
   const o = obj(v, field);
   switch (o.kind) {
     case "pca":
       return pcaModel(o, field, featureCount);
+    case "iforest":
+      return iforestModel(o, field, featureCount);
     default:
-      throw new ConfigError(`${field}.kind`, o.kind, `must be "pca"`);
+      throw new ConfigError(`${field}.kind`, o.kind, `must be "pca" or "iforest"`);
   }
 }
 
