@@ -78,8 +78,8 @@ export interface DevicePlant {
   setDuty(channel: PwmChannel, duty: number): void;
   /** Reads the sensors at the current plant time into `out`. */
   readSensors(out: SensorCounts): void;
-  /** Adds a physical, sensor or flow-meter fault (times in plant seconds); false if not applicable. */
-  addFault(spec: FaultSpec): boolean;
+  /** Adds a physical, sensor or flow-meter fault (times in plant seconds); throws a ConfigError if not applicable. */
+  addFault(spec: FaultSpec): void;
   clearFaults(): void;
   /** The flow counter restarts at 0 (the device rebooted). */
   resetPulses(): void;
@@ -378,9 +378,7 @@ export class EmulatedDevice {
 
   private scheduleFault(spec: FaultSpec): void {
     const text = formatFaultSpec(spec);
-    if (!isLinkFault(spec.kind)) {
-      if (!this.plant.addFault(spec)) return;
-    }
+    if (!isLinkFault(spec.kind)) this.plant.addFault(spec);
     this.faults.push({ spec, text, started: false, ended: false });
   }
 
@@ -677,15 +675,15 @@ export class EmulatedDevice {
           this.clearFaults();
           return ACK;
         }
-        let spec: FaultSpec;
+        // Takes effect at the next step, after this ACK (a device_reboot must not eat it).
         try {
-          spec = parseFaultSpec(c.faultSpec, "EMU");
+          const spec = parseFaultSpec(c.faultSpec, "EMU");
+          const t0 = this.now / 1000;
+          this.scheduleFault({ ...spec, startS: spec.startS + t0, endS: spec.endS + t0 });
         } catch {
+          // Not a fault spec, or not applicable to this plant (e.g. amb without an ambient probe).
           return "syntax";
         }
-        // Takes effect at the next step, after this ACK (a device_reboot must not eat it).
-        const t0 = this.now / 1000;
-        this.scheduleFault({ ...spec, startS: spec.startS + t0, endS: spec.endS + t0 });
         return ACK;
       }
     }

@@ -27,9 +27,9 @@ export class FakePlant implements DevicePlant {
     out.adcAmb = this.counts.adcAmb;
     out.pulses = Math.floor((this.tS - this.pulseBaseS) * this.pulseRateHz) >>> 0;
   }
-  addFault(spec: FaultSpec): boolean {
+  addFault(spec: FaultSpec): void {
+    if (spec.channel === "amb" && this.counts.adcAmb < 0) throw new Error("no ambient probe");
     this.faults.push(spec);
-    return true;
   }
   clearFaults(): void {
     this.faults.length = 0;
