@@ -10,7 +10,7 @@
  * without allocating (the hot path of every live, emulated and replayed stream).
  */
 import { err, ok, type Result } from "../core/result.js";
-import { CRC16_TABLE } from "./crc16.js";
+import { CRC16_INIT, crc16Update } from "./crc16.js";
 import { FIELD_RANGE, FIELD_SYNTAX, FieldCursor, hex4At, latin1 } from "./fieldCursor.js";
 import type { LineError } from "./lineError.js";
 import {
@@ -105,8 +105,10 @@ export function parseDeviceBytes(
   const typeEnd = fieldEndAt(bytes, start, bodyEnd);
   cur.reset(bytes, typeEnd + 1, bodyEnd);
   if (typeEnd - start === 3 && bytes[start] === 84 && bytes[start + 1] === 76 && bytes[start + 2] === 77) {
-    return parseTlm(slot);
+    return parseTlm(slot, bytes, start, bodyEnd);
   }
+  const shape = scanBody(bytes, start, bodyEnd);
+  if (shape !== null) return err(shape);
   if (typeEnd === start) return err({ kind: "malformed", problem: "empty line type" });
   const type = latin1(bytes, start, typeEnd);
   switch (type) {
@@ -133,34 +135,60 @@ export function parseDeviceBytes(
   }
 }
 
-function parseTlm(slot: TlmSlot | undefined): DeviceParseResult {
-  if (bodyCommas < 10) return fieldCount("TLM", 10);
+/**
+ * The hot path: reads the 10 fields straight away and counts the body's commas and stars only when
+ * something is wrong (or there are trailing fields), so that a good line is read once after its CRC.
+ * A good TLM body has exactly 10 numeric fields, hence no `*`, and the error precedence (stray `*`,
+ * then field count, then the first bad field) is restored on the error path.
+ */
+function parseTlm(
+  slot: TlmSlot | undefined,
+  bytes: Uint8Array,
+  start: number,
+  bodyEnd: number,
+): DeviceParseResult {
   const U32 = LIMITS.uint32Max;
+  let bad: WireField | null = null;
+  let code = 0;
   const seq = cur.uint(U32);
-  if (seq < 0) return badField("seq", seq);
-  const tMs = cur.uint(U32);
-  if (tMs < 0) return badField("t_ms", tMs);
-  const adcHot = cur.uint(LIMITS.adcMaxCounts);
-  if (adcHot < 0) return badField("adc_hot", adcHot);
-  const adcCold = cur.uint(LIMITS.adcMaxCounts);
-  if (adcCold < 0) return badField("adc_cold", adcCold);
+  const tMs = seq < 0 ? -1 : cur.uint(U32);
+  const adcHot = tMs < 0 ? -1 : cur.uint(LIMITS.adcMaxCounts);
+  const adcCold = adcHot < 0 ? -1 : cur.uint(LIMITS.adcMaxCounts);
   let adcAmb = ADC_AMB_ABSENT;
-  if (cur.nextIsEmpty()) cur.skip();
-  else {
-    adcAmb = cur.uint(LIMITS.adcMaxCounts);
-    if (adcAmb < 0) return badField("adc_amb", adcAmb);
+  let ambCode = adcCold < 0 ? -1 : 0;
+  if (ambCode === 0) {
+    if (cur.nextIsEmpty()) cur.skip();
+    else {
+      const v = cur.uint(LIMITS.adcMaxCounts);
+      if (v < 0) ambCode = v;
+      else adcAmb = v;
+    }
   }
-  const pulses = cur.uint(U32);
-  if (pulses < 0) return badField("pulses", pulses);
-  const pumpDuty = cur.uint(LIMITS.dutyMax);
-  if (pumpDuty < 0) return badField("pump_duty", pumpDuty);
-  const heaterDuty = cur.uint(LIMITS.dutyMax);
-  if (heaterDuty < 0) return badField("heater_duty", heaterDuty);
-  const fanDuty = cur.uint(LIMITS.dutyMax);
-  if (fanDuty < 0) return badField("fan_duty", fanDuty);
-  const flags = cur.hex(U32);
-  if (flags < 0) return badField("flags", flags);
-  const extra = bodyCommas > 10 ? cur.remaining() : undefined;
+  const pulses = ambCode < 0 ? -1 : cur.uint(U32);
+  const pumpDuty = pulses < 0 ? -1 : cur.uint(LIMITS.dutyMax);
+  const heaterDuty = pumpDuty < 0 ? -1 : cur.uint(LIMITS.dutyMax);
+  const fanDuty = heaterDuty < 0 ? -1 : cur.uint(LIMITS.dutyMax);
+  const flags = fanDuty < 0 ? -1 : cur.hex(U32);
+  if (flags < 0) {
+    if (seq < 0) [bad, code] = ["seq", seq];
+    else if (tMs < 0) [bad, code] = ["t_ms", tMs];
+    else if (adcHot < 0) [bad, code] = ["adc_hot", adcHot];
+    else if (adcCold < 0) [bad, code] = ["adc_cold", adcCold];
+    else if (ambCode < 0) [bad, code] = ["adc_amb", ambCode];
+    else if (pulses < 0) [bad, code] = ["pulses", pulses];
+    else if (pumpDuty < 0) [bad, code] = ["pump_duty", pumpDuty];
+    else if (heaterDuty < 0) [bad, code] = ["heater_duty", heaterDuty];
+    else if (fanDuty < 0) [bad, code] = ["fan_duty", fanDuty];
+    else [bad, code] = ["flags", flags];
+  }
+  const hasExtra = cur.pos <= bodyEnd;
+  if (bad !== null || hasExtra) {
+    const shape = scanBody(bytes, start, bodyEnd);
+    if (shape !== null) return err(shape);
+    if (bodyCommas < 10) return fieldCount("TLM", 10);
+    if (bad !== null) return badField(bad, code);
+  }
+  const extra = hasExtra ? cur.remaining() : undefined;
   if (slot !== undefined) {
     slot.seq = seq;
     slot.tMs = tMs;
@@ -291,6 +319,8 @@ export function parseCommandBytes(
 ): CommandParseResult {
   const bodyEnd = checkEnvelope(bytes, start, end);
   if (typeof bodyEnd !== "number") return err(bodyEnd);
+  const shape = scanBody(bytes, start, bodyEnd);
+  if (shape !== null) return err(shape);
   const typeEnd = fieldEndAt(bytes, start, bodyEnd);
   if (typeEnd === start) return err({ kind: "malformed", problem: "empty line type" });
   const type = latin1(bytes, start, typeEnd);
@@ -341,10 +371,7 @@ export function parseCommandBytes(
   }
 }
 
-/**
- * Checks the length, the `*CCCC` trailer and the CRC of `bytes[start, end)`; counts the body's
- * commas into `bodyCommas`. Returns the index of the `*`, or the error.
- */
+/** Checks the length, the `*CCCC` trailer and the CRC of `bytes[start, end)`; returns the index of the `*`. */
 function checkEnvelope(bytes: Uint8Array, start: number, end: number): number | LineError {
   const length = end - start;
   if (length > MAX_LINE_CONTENT_BYTES) return { kind: "too_long", lengthBytes: length };
@@ -353,19 +380,21 @@ function checkEnvelope(bytes: Uint8Array, start: number, end: number): number | 
     return { kind: "malformed", problem: "no *CCCC CRC trailer at the end of the line" };
   const receivedCrc = hex4At(bytes, star + 1);
   if (receivedCrc < 0) return { kind: "malformed", problem: "the CRC after * is not 4 hex digits" };
-  let c = 0xffff;
-  let commas = 0;
-  let stars = 0;
-  for (let i = start; i < star; i++) {
-    const b = bytes[i]!;
-    c = ((c << 8) ^ CRC16_TABLE[((c >>> 8) ^ b) & 0xff]!) & 0xffff;
-    if (b === COMMA) commas++;
-    else if (b === STAR) stars++;
-  }
+  const c = crc16Update(CRC16_INIT, bytes, start, star);
   if (c !== receivedCrc) return { kind: "crc", receivedCrc, computedCrc: c };
-  if (stars > 0) return { kind: "malformed", problem: "a * inside the fields" };
-  bodyCommas = commas;
   return star;
+}
+
+/** Counts the body's commas into `bodyCommas`; a `*` among the fields is malformed. */
+function scanBody(bytes: Uint8Array, start: number, bodyEnd: number): LineError | null {
+  let commas = 0;
+  for (let i = start; i < bodyEnd; i++) {
+    const b = bytes[i];
+    if (b === COMMA) commas++;
+    else if (b === STAR) return { kind: "malformed", problem: "a * inside the fields" };
+  }
+  bodyCommas = commas;
+  return null;
 }
 
 function fieldEndAt(bytes: Uint8Array, start: number, end: number): number {

@@ -13,7 +13,6 @@ import type { Result } from "../core/result.js";
 import type { LineError } from "./lineError.js";
 import type { DeviceMessage } from "./messages.js";
 
-const UINT32 = 4294967296;
 const HALF_UINT32 = 2147483648;
 
 /** The counters, with the names `replay --summary --json` prints (DESIGN.md section 5). */
@@ -122,8 +121,9 @@ export class StreamStats {
     this.samples++;
     this.unknownFields += extraFields;
     if (this.hasLast) {
-      const dSeq = (seq - this.lastSeq + UINT32) % UINT32;
-      const dT = (tMs - this.lastTMs + UINT32) % UINT32;
+      // `>>> 0` is the difference modulo 2^32 (both operands are uint32): wraps cost nothing.
+      const dSeq = (seq - this.lastSeq) >>> 0;
+      const dT = (tMs - this.lastTMs) >>> 0;
       const seqBroken = dSeq === 0 || dSeq >= HALF_UINT32;
       if (dT >= HALF_UINT32 || (this.helloPending && seqBroken)) {
         this.markReboot();
@@ -134,7 +134,7 @@ export class StreamStats {
           this.lostSamples += dSeq - 1;
         }
         this.deviceTimeMs += dT;
-        this.flowPulses += (pulses - this.lastPulses + UINT32) % UINT32;
+        this.flowPulses += (pulses - this.lastPulses) >>> 0;
       }
     }
     this.hasLast = true;
