@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { kgSToLpm } from "../../src/core/units.js";
+import { OpenLoopResidualGenerator } from "../../src/detect/residualGenerator.js";
+import { createOperatingPoint, setOperatingPointFromDuties } from "../../src/model/loopModel.js";
+import { DEFAULT_LOOP_PARAMS, makeLoopParams } from "../../src/model/loopParams.js";
+import { pumpMassFlowKgS } from "../../src/model/pumpCurve.js";
+import { loopSteadyState } from "../../src/model/steadyState.js";
+import { PlantHarness } from "./plantHarness.js";
+
+const P = DEFAULT_LOOP_PARAMS;
+
+function steady(pump: number, heater: number, fan: number) {
+  const ss = loopSteadyState(
+    P,
+    setOperatingPointFromDuties(P, pump, heater, fan, P.T_amb, createOperatingPoint(P)),
+  );
+  if (!ss.ok) throw new Error(ss.error);
+  return ss.value;
+}
+
+describe("open-loop twin residuals", () => {
+  it("are zero for a rig that behaves like the model, and follow a setpoint step", () => {
+    // Noise-free "rig": the analytic steady state, then the model's own response (the twin's).
+    const g = new OpenLoopResidualGenerator(P, { flowMeterWindowS: 0 });
+    g.setIntendedDuties(200, 255, 255);
+    const ss = steady(200, 255, 255);
+    const flow = kgSToLpm(pumpMassFlowKgS(P, 200));
+    for (let i = 0; i < 100; i++) {
+      const r = g.update(i * 0.1, ss.tHotC, ss.tColdC, flow);
+      expect(Math.abs(r.tHotK)).toBeLessThan(1e-9);
+      expect(Math.abs(r.tColdK)).toBeLessThan(1e-9);
+      expect(Math.abs(r.flowLpm)).toBeLessThan(1e-12);
+    }
+    // The heater goes off: the twin heads for the new steady state (ambient) with the loop's time constant.
+    g.setIntendedDuties(200, 0, 255);
+    // 8000 s = 15 of the slowest time constant (~530 s), at 1 Hz.
+    for (let t = 11; t <= 8010; t++) g.update(t, Number.NaN, Number.NaN, flow);
+    const off = steady(200, 0, 255);
+    expect(g.residuals.predTHotC).toBeCloseTo(off.tHotC, 3);
+    expect(g.residuals.predTColdC).toBeCloseTo(off.tColdC, 3);
+    expect(g.residuals.tHotK).toBeNaN();
+  });
+
+  it("measured minus predicted, T_hot - T_cold and flow against the pump curve", () => {
+    const g = new OpenLoopResidualGenerator(P, { flowMeterWindowS: 0 });
+    g.setIntendedDuties(200, 255, 255);
+    const ss = steady(200, 255, 255);
+    const expected = kgSToLpm(pumpMassFlowKgS(P, 200));
+    g.update(0, ss.tHotC, ss.tColdC, expected);
+    const r = g.update(0.1, ss.tHotC + 1.5, ss.tColdC - 0.5, expected * 0.55);
+    expect(r.tHotK).toBeCloseTo(1.5, 6);
+    expect(r.tColdK).toBeCloseTo(-0.5, 6);
+    expect(r.deltaTK).toBeCloseTo(2, 6);
+    expect(r.flowLpm).toBeCloseTo(-0.45 * expected, 9);
+    expect(r.predFlowLpm).toBeCloseTo(expected, 12);
+  });
+
+  it("predicts through a gap: a fault during the gap shows when samples return", () => {
+    const g = new OpenLoopResidualGenerator(P);
+    g.setIntendedDuties(200, 255, 255);
+    const ss = steady(200, 255, 255);
+    g.update(0, ss.tHotC, ss.tColdC, Number.NaN);
+    // 10 minutes without data; the rig is still at its steady state: residual ~0.
+    const r = g.update(600, ss.tHotC, ss.tColdC, Number.NaN);
+    expect(Math.abs(r.tHotK)).toBeLessThan(1e-6);
+    // Intended heater off during the gap but the rig kept heating: a large residual.
+    g.setIntendedDuties(200, 0, 255);
+    const r2 = g.update(1200, ss.tHotC, ss.tColdC, Number.NaN);
+    expect(r2.tColdK).toBeGreaterThan(5);
+  });
+
+  it("the predicted flow lags a pump step like the meter's 2 s window", () => {
+    const g = new OpenLoopResidualGenerator(P);
+    g.setIntendedDuties(200, 255, 255);
+    g.update(0, 40, 39, 0);
+    g.setIntendedDuties(255, 255, 255);
+    const full = kgSToLpm(pumpMassFlowKgS(P, 255));
+    const start = kgSToLpm(pumpMassFlowKgS(P, 200));
+    const r = g.update(1, 40, 39, 0);
+    // First-order lag with τ = 1 s: 63 % of the step after 1 s.
+    expect(r.predFlowLpm).toBeCloseTo(start + (1 - Math.exp(-1)) * (full - start), 9);
+  });
+
+  it("starts from the parameters' initial state when asked", () => {
+    const params = makeLoopParams({ T_hot0: 30, T_cold0: 29 });
+    const g = new OpenLoopResidualGenerator(params, { initialState: "params" });
+    expect(g.update(0, 45, 40, Number.NaN).tHotK).toBeCloseTo(15, 12);
+    expect(() => new OpenLoopResidualGenerator(P, { initialState: "zero" as never })).toThrow(
+      /residuals\.initialState/,
+    );
+  });
+
+  it("on the simulated rig, nominal residuals are noise-sized", () => {
+    const h = new PlantHarness({ seed: 4 });
+    const g = new OpenLoopResidualGenerator(h.params);
+    g.setIntendedDuties(200, 255, 255);
+    let sumSq = 0;
+    let n = 0;
+    for (let i = 0; i < 6000; i++) {
+      const s = h.next();
+      const r = g.update(s.tS, s.tHotC, s.tColdC, s.flowLpm);
+      if (i > 100) {
+        sumSq += r.tHotK ** 2 + r.tColdK ** 2;
+        n += 2;
+      }
+    }
+    // Sensor noise 0.05 K rms plus half a count of quantisation (~0.01 K).
+    expect(Math.sqrt(sumSq / n)).toBeLessThan(0.08);
+  });
+});
