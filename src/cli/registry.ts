@@ -2,14 +2,18 @@
 import type { Command } from "./command.js";
 import { demoCommand } from "./demoCommand.js";
 import { detectCommand } from "./detectCommand.js";
+import { emulateCommand } from "./emulateCommand.js";
 import { evalCommand } from "./evalCommand.js";
 import { portsCommand } from "./portsCommand.js";
+import { replayCommand } from "./replayCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
 
 export const commands: readonly Command[] = [
   simulateCommand,
   demoCommand,
+  emulateCommand,
   portsCommand,
+  replayCommand,
   detectCommand,
   evalCommand,
 ];
