@@ -323,6 +323,15 @@ void Device::sendAnswer(uint16_t id, uint8_t answer) {
 }
 
 void Device::remember(uint16_t id, uint16_t crc, uint8_t answer) {
+  // One entry per id: a new command under a remembered id replaces it.
+  for (uint8_t i = 0; i < kDedupeWindow; ++i) {
+    Remembered& r = remembered_[i];
+    if (r.id == id) {
+      r.crc = crc;
+      r.answer = answer;
+      return;
+    }
+  }
   Remembered& r = remembered_[rememberedNext_];
   r.id = id;
   r.crc = crc;
