@@ -10,10 +10,10 @@
  * Integration: between two calls the inputs are constant; `advanceTo` further splits the
  * interval at every fault onset, end and ramp end, so no step crosses a discontinuity. Within a
  * ramp the right-hand side evaluates the fault level at each stage time (a smooth, linear
- * input). RK4 sub-steps are bounded by a fraction of the fastest time constant of the fault-free
- * operating point (faults only slow the loop down); Dormand-Prince 5(4) is the alternative. The
- * mass of coolant that passed the meter is integrated as a third state, so the flow meter counts
- * exactly the simulated flow.
+ * input). RK4 sub-steps are bounded by a fraction of the fastest time constant (at a constant
+ * operating point the scalar stepper of twin.ts does the same RK4 without array traffic);
+ * Dormand-Prince 5(4) is the alternative. The mass of coolant that passed the meter is
+ * integrated as a third state, so the flow meter counts exactly the simulated flow.
  */
 import { ConfigError } from "../core/errors.js";
 import { SeededRng } from "../core/rng.js";
@@ -43,7 +43,7 @@ import type { OdeRhs } from "./ode.js";
 import { Rk4 } from "./rk4.js";
 import { DEFAULT_THERMISTOR, type ThermistorConfig } from "./thermistor.js";
 import { DEFAULT_SENSOR_NOISE_K_RMS, ThermistorSensor } from "./thermistorSensor.js";
-import { DEFAULT_SUBSTEP_FRACTION } from "./twin.js";
+import { DEFAULT_SUBSTEP_FRACTION, LoopTwin } from "./twin.js";
 
 /** PWM channels of the rig. */
 export const DUTY_CHANNELS = ["pump", "heater", "fan"] as const;
@@ -171,19 +171,27 @@ export class PlantSimulator {
   private readonly amb: ThermistorSensor;
   private readonly flow: FlowMeterSensor;
   private readonly y = new Float64Array(N_STATE);
-  private time = 0;
-  private pump = 0;
-  private heater = 0;
-  private fan = 0;
-  private tAmb: number;
+  // Numeric fields start as doubles (NaN), never undefined, so V8 keeps them unboxed-in-place
+  // and the per-sample path allocates nothing.
+  private time = Number.NaN;
+  private pump = Number.NaN;
+  private heater = Number.NaN;
+  private fan = Number.NaN;
+  private tAmb = Number.NaN;
   /** Fault-free operating point of the current duties and ambient. */
   private readonly nominal: LoopOperatingPoint;
   /** The operating point the right-hand side uses (nominal plus faults). */
   private readonly op: LoopOperatingPoint;
   /** Whether the right-hand side must re-evaluate faults at each stage (a ramp is under way). */
   private rampUnderWay = false;
-  /** Midpoint of the segment being integrated: decides which side of a fault boundary applies. */
-  private segmentMidS = 0;
+  /**
+   * The fault regime (which faults are off, ramping or full) is constant from one breakpoint to
+   * the next: it is cached over [regimeStartS, regimeEndS) until the inputs or faults change.
+   */
+  private regimeStartS = Number.NaN;
+  private regimeEndS = Number.NEGATIVE_INFINITY;
+  /** Operating point for {@link PlantSimulator.sample} (kept apart from the cached regime's). */
+  private readonly sampleOp: LoopOperatingPoint;
   private readonly physical: FaultSpec[] = [];
   private readonly all: FaultSpec[] = [];
   private readonly bits: number[] = [];
@@ -193,6 +201,8 @@ export class PlantSimulator {
   private readonly dopri: Dopri5 | undefined;
   private readonly substepFraction: number;
   private hMaxS = Number.POSITIVE_INFINITY;
+  /** Scalar RK4 stepper for segments at a constant operating point (the common case). */
+  private readonly stepper: LoopTwin;
 
   constructor(options: PlantSimulatorOptions = {}) {
     const params = options.params ?? DEFAULT_LOOP_PARAMS;
@@ -209,8 +219,13 @@ export class PlantSimulator {
     this.amb = new ThermistorSensor("amb", th.amb ?? DEFAULT_THERMISTOR, rng.fork(2), sensorOptions);
     this.flow = new FlowMeterSensor(options.flowMeter ?? DEFAULT_FLOW_METER);
     this.tAmb = params.T_amb;
+    this.time = 0;
+    this.pump = 0;
+    this.heater = 0;
+    this.fan = 0;
     this.nominal = createOperatingPoint(params);
     this.op = createOperatingPoint(params);
+    this.sampleOp = createOperatingPoint(params);
     this.y[0] = params.T_hot0;
     this.y[1] = params.T_cold0;
     this.substepFraction = options.substepFraction ?? DEFAULT_SUBSTEP_FRACTION;
@@ -218,10 +233,11 @@ export class PlantSimulator {
       throw new ConfigError("substepFraction", this.substepFraction, "must be in (0, 1]");
     this.rhs = (tS, y, dydt) => {
       const op = this.op;
-      if (this.rampUnderWay) this.faultedAt(tS, this.segmentMidS, op);
+      if (this.rampUnderWay) this.faultedAt(tS, this.regimeStartS, op);
       loopDerivatives(this.params, op, y[0] as number, y[1] as number, dydt);
       dydt[2] = op.mDotKgS;
     };
+    this.stepper = new LoopTwin(params, { substepFraction: this.substepFraction });
     const integrator = options.integrator ?? "rk4";
     switch (integrator) {
       case "rk4":
@@ -312,9 +328,12 @@ export class PlantSimulator {
   }
 
   private refreshNominal(): void {
+    this.regimeEndS = Number.NEGATIVE_INFINITY;
     setOperatingPointFromDuties(this.params, this.pump, this.heater, this.fan, this.tAmb, this.nominal);
     this.op.tSinkC = this.nominal.tSinkC;
     this.op.tAmbC = this.nominal.tAmbC;
+    this.sampleOp.tSinkC = this.nominal.tSinkC;
+    this.sampleOp.tAmbC = this.nominal.tAmbC;
     this.hMaxS = this.substepFraction * fastestTimeConstantS(this.params, this.nominal);
   }
 
@@ -356,6 +375,7 @@ export class PlantSimulator {
         throw new ConfigError("fault", never, "unknown fault kind");
       }
     }
+    this.regimeEndS = Number.NEGATIVE_INFINITY;
     this.all.push(spec);
     this.bits.push(faultBit(spec.kind));
     this.labelled.push(false);
@@ -382,6 +402,7 @@ export class PlantSimulator {
 
   /** Removes every fault (physical, sensor and flow meter) and their labels. */
   clearFaults(): void {
+    this.regimeEndS = Number.NEGATIVE_INFINITY;
     this.physical.length = 0;
     this.all.length = 0;
     this.bits.length = 0;
@@ -408,33 +429,53 @@ export class PlantSimulator {
 
   /**
    * Writes the faulted operating point at `tS` into `op`, each fault in the regime (off, ramping,
-   * full) it has at `regimeS`. Within a segment between breakpoints every fault level is linear in
-   * time; taking the regime from the segment's midpoint gives the segment's own formula at its end
-   * points too, so an RK stage at a segment's end never sees the next segment's level.
+   * full) it has at `regimeS`; returns whether a physical fault is ramping in that regime. Within
+   * a regime every fault level is linear in time, so using the regime's formula at its end points
+   * too means an RK stage at a boundary never sees the next regime's level.
    */
-  private faultedAt(tS: number, regimeS: number, op: LoopOperatingPoint): void {
+  private faultedAt(tS: number, regimeS: number, op: LoopOperatingPoint): boolean {
     const n = this.nominal;
     op.mDotKgS = n.mDotKgS;
     op.qInW = n.qInW;
     op.uaWK = n.uaWK;
+    let ramping = false;
     const faults = this.physical;
     for (let i = 0; i < faults.length; i++) {
       const f = faults[i] as FaultSpec;
       if (!isFaultActive(f, regimeS)) continue;
-      const rampEnd = f.startS + f.rampS;
-      const level = f.rampS > 0 && regimeS < rampEnd ? (f.severity * (tS - f.startS)) / f.rampS : f.severity;
+      let level = f.severity;
+      if (f.rampS > 0 && regimeS < f.startS + f.rampS) {
+        level = (f.severity * (tS - f.startS)) / f.rampS;
+        ramping = true;
+      }
       applyFaultLevel(op, f.kind, level);
     }
+    return ramping;
   }
 
-  /** Whether a physical fault is ramping anywhere inside (t0S, t1S). */
-  private rampWithin(t0S: number, t1S: number): boolean {
-    const faults = this.physical;
-    for (let i = 0; i < faults.length; i++) {
-      const f = faults[i] as FaultSpec;
-      if (f.rampS > 0 && f.startS < t1S && f.startS + f.rampS > t0S && f.endS > t0S) return true;
+  /**
+   * RK4 over `dtS` at the constant operating point `op` with the scalar stepper (the same
+   * scheme as the generic RK4, written out on two scalars); the coolant mass is m_dot * dt.
+   */
+  private stepConstant(dtS: number): void {
+    const op = this.op;
+    const stepper = this.stepper;
+    const cur = stepper.operatingPoint;
+    if (
+      cur.mDotKgS !== op.mDotKgS ||
+      cur.qInW !== op.qInW ||
+      cur.uaWK !== op.uaWK ||
+      cur.tSinkC !== op.tSinkC ||
+      cur.tAmbC !== op.tAmbC
+    ) {
+      stepper.setOperatingPoint(op);
     }
-    return false;
+    const y = this.y;
+    stepper.setState(y[0] as number, y[1] as number, this.time);
+    stepper.step(dtS);
+    y[0] = stepper.tHotC;
+    y[1] = stepper.tColdC;
+    y[2] = (y[2] as number) + op.mDotKgS * dtS;
   }
 
   /**
@@ -448,16 +489,19 @@ export class PlantSimulator {
     const y = this.y;
     while (this.time < tS) {
       const t0 = this.time;
-      const bp = this.nextBreakpointAfter(t0);
-      const t1 = bp < tS ? bp : tS;
-      this.segmentMidS = (t0 + t1) / 2;
-      this.rampUnderWay = this.rampWithin(t0, t1);
-      // Constant within the segment: evaluate the faults once.
-      if (!this.rampUnderWay) this.faultedAt(this.segmentMidS, this.segmentMidS, this.op);
+      if (!(t0 >= this.regimeStartS && t0 < this.regimeEndS)) {
+        // A new regime: from t0 to the next fault onset, ramp end or end. The faults are
+        // right-continuous, so the regime at t0 is the regime of the whole interval.
+        this.regimeStartS = t0;
+        this.regimeEndS = this.nextBreakpointAfter(t0);
+        this.rampUnderWay = this.faultedAt(t0, t0, this.op);
+      }
+      const t1 = this.regimeEndS < tS ? this.regimeEndS : tS;
       const massBefore = y[2] as number;
-      if (this.rk4) this.rk4.advance(t0, y, t1, this.hMaxS);
-      else (this.dopri as Dopri5).integrate(t0, y, t1);
       const dt = t1 - t0;
+      if (this.dopri) this.dopri.integrate(t0, y, t1);
+      else if (this.rampUnderWay) (this.rk4 as Rk4).advance(t0, y, t1, this.hMaxS);
+      else this.stepConstant(dt);
       this.flow.advance(t1, dt, kgSToLpm(((y[2] as number) - massBefore) / dt));
       this.time = t1;
     }
@@ -472,7 +516,7 @@ export class PlantSimulator {
    */
   sample(out: PlantSample, readSensors = true): PlantSample {
     const t = this.time;
-    const op = this.op;
+    const op = this.sampleOp;
     this.faultedAt(t, t, op);
     out.tS = t;
     out.tHotC = this.y[0] as number;

@@ -23,9 +23,9 @@ import type { SeedParams } from "./seedParams.js";
 export class SeedModel {
   readonly params: SeedParams;
   /** Heat input [W] used by the next step; starts at the parameter `Q_in`. */
-  qInW: number;
+  qInW = Number.NaN;
   /** Heat rejection [W] used by the next step; starts at the parameter `Q_out`. */
-  qOutW: number;
+  qOutW = Number.NaN;
   /** `(tS, [T_hot, T_cold], dydt)`: the right-hand side, bound to this model. */
   readonly rhs: OdeRhs;
 

@@ -16,7 +16,6 @@ import { DEFAULT_FLOW_METER, FlowRateEstimator } from "./flowMeter.js";
 import {
   type InputSchedule,
   type LoopInputChannel,
-  nextChangeAfterS,
   type SeedInputChannel,
   scheduleValueAt,
 } from "./inputSchedule.js";
@@ -25,7 +24,7 @@ import { createPlantSample, type PlantSample, PlantSimulator } from "./plantSimu
 import { Rk4 } from "./rk4.js";
 import { SeedModel } from "./seedModel.js";
 import type { SeedParams } from "./seedParams.js";
-import { DEFAULT_THERMISTOR, tempCFromCounts } from "./thermistor.js";
+import { ADC_COUNTS_MAX, DEFAULT_THERMISTOR, type ThermistorConfig, tempCFromCounts } from "./thermistor.js";
 import { DEFAULT_SUBSTEP_FRACTION } from "./twin.js";
 
 /** Most output rows one run may produce. */
@@ -109,14 +108,64 @@ function checkTiming(config: RunCommon): number {
   return rows;
 }
 
-/** The earliest change of any schedule strictly after `tS`. */
-function nextInputChange(schedules: readonly InputSchedule[], tS: number): number {
-  let next = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < schedules.length; i++) {
-    const t = nextChangeAfterS(schedules[i] as InputSchedule, tS);
-    if (t < next) next = t;
+/** Every change time of the schedules, sorted, each once. */
+function changeTimes(schedules: readonly InputSchedule[]): Float64Array {
+  const all = new Set<number>();
+  for (const s of schedules) for (const t of s.timesS) all.add(t);
+  return Float64Array.from([...all].sort((a, b) => a - b));
+}
+
+/**
+ * Walks the output times `k * dtS` and the input change times in order: `advance(t)` moves the
+ * model to t, `apply(t)` sets the inputs valid from t on, `emit()` hands over the row at an
+ * output time. An input change is applied at its own time, before the row at that time.
+ */
+function walk(
+  rows: number,
+  dtS: number,
+  changes: Float64Array,
+  advance: (tS: number) => void,
+  apply: (tS: number) => void,
+  emit: () => void,
+): void {
+  let ci = 0;
+  apply(0);
+  while (ci < changes.length && (changes[ci] as number) <= 0) ci++;
+  for (let k = 0; k < rows; k++) {
+    const tk = k * dtS;
+    while (ci < changes.length && (changes[ci] as number) <= tk) {
+      const c = changes[ci] as number;
+      advance(c);
+      apply(c);
+      ci++;
+    }
+    advance(tk);
+    emit();
   }
-  return next;
+}
+
+/**
+ * The host's counts -> temperature conversion, memoised per count value (counts are integers
+ * 0..4092, so a table replaces a logarithm per reading).
+ */
+class CountsToTempC {
+  private readonly table = new Float64Array(ADC_COUNTS_MAX + 1);
+  private readonly known = new Uint8Array(ADC_COUNTS_MAX + 1);
+  private readonly cfg: ThermistorConfig;
+
+  constructor(cfg: ThermistorConfig) {
+    this.cfg = cfg;
+  }
+
+  convert(counts: number): number {
+    if (!(Number.isInteger(counts) && counts >= 0 && counts <= ADC_COUNTS_MAX))
+      return tempCFromCounts(this.cfg, counts);
+    if (this.known[counts] === 0) {
+      this.table[counts] = tempCFromCounts(this.cfg, counts);
+      this.known[counts] = 1;
+    }
+    return this.table[counts] as number;
+  }
 }
 
 /** Runs `config`, calling `onRow` once per output time. Throws ConfigError for a bad configuration. */
@@ -162,41 +211,24 @@ function runLoop(config: LoopRunConfig, onRow: (row: LoopRow) => void): void {
     measFlowLpm: Number.NaN,
   };
   const flowEstimator = new FlowRateEstimator(DEFAULT_FLOW_METER);
-  let tAmbC = Number.NaN;
+  const host = new CountsToTempC(DEFAULT_THERMISTOR);
   const applyInputs = (tS: number): void => {
-    const p = scheduleValueAt(pump, tS);
-    const h = scheduleValueAt(heater, tS);
-    const f = scheduleValueAt(fan, tS);
-    const a = scheduleValueAt(t_amb, tS);
-    if (p !== row.pumpSetpoint || h !== row.heaterSetpoint || f !== row.fanSetpoint || a !== tAmbC) {
-      row.pumpSetpoint = p;
-      row.heaterSetpoint = h;
-      row.fanSetpoint = f;
-      tAmbC = a;
-      plant.setInputs(p, h, f, a);
-    }
+    row.pumpSetpoint = scheduleValueAt(pump, tS);
+    row.heaterSetpoint = scheduleValueAt(heater, tS);
+    row.fanSetpoint = scheduleValueAt(fan, tS);
+    plant.setInputs(row.pumpSetpoint, row.heaterSetpoint, row.fanSetpoint, scheduleValueAt(t_amb, tS));
   };
-  let t = 0;
-  applyInputs(0);
-  for (let k = 0; k < rows; k++) {
-    const tk = k * config.dtS;
-    for (let next = nextInputChange(schedules, t); next < tk; next = nextInputChange(schedules, t)) {
-      plant.advanceTo(next);
-      t = next;
-      applyInputs(t);
-    }
-    plant.advanceTo(tk);
-    t = tk;
-    applyInputs(t);
+  const emit = (): void => {
     const s = plant.sample(row.sample, config.sensors);
     if (config.sensors) {
-      row.measTHotC = tempCFromCounts(DEFAULT_THERMISTOR, s.adcHot);
-      row.measTColdC = tempCFromCounts(DEFAULT_THERMISTOR, s.adcCold);
-      row.measTAmbC = s.adcAmb < 0 ? Number.NaN : tempCFromCounts(DEFAULT_THERMISTOR, s.adcAmb);
+      row.measTHotC = host.convert(s.adcHot);
+      row.measTColdC = host.convert(s.adcCold);
+      row.measTAmbC = s.adcAmb < 0 ? Number.NaN : host.convert(s.adcAmb);
       row.measFlowLpm = flowEstimator.push(s.tS, s.pulses);
     }
     onRow(row);
-  }
+  };
+  walk(rows, config.dtS, changeTimes(schedules), (tS) => plant.advanceTo(tS), applyInputs, emit);
 }
 
 function runSeed(config: SeedRunConfig, onRow: (row: SeedRow) => void): void {
@@ -227,22 +259,23 @@ function runSeed(config: SeedRunConfig, onRow: (row: SeedRow) => void): void {
     qOutW: 0,
   };
   let t = 0;
-  applyInputs(0);
-  for (let k = 0; k < rows; k++) {
-    const tk = k * config.dtS;
-    for (let next = nextInputChange(schedules, t); next < tk; next = nextInputChange(schedules, t)) {
-      advance(t, next);
-      t = next;
-      applyInputs(t);
-    }
-    advance(t, tk);
-    t = tk;
-    applyInputs(t);
+  const emit = (): void => {
     row.tS = t;
     row.tHotC = y[0] as number;
     row.tColdC = y[1] as number;
     row.qInW = model.qInW;
     row.qOutW = model.qOutW;
     onRow(row);
-  }
+  };
+  walk(
+    rows,
+    config.dtS,
+    changeTimes(schedules),
+    (tS) => {
+      advance(t, tS);
+      t = tS;
+    },
+    applyInputs,
+    emit,
+  );
 }

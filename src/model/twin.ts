@@ -35,16 +35,18 @@ export class LoopTwin {
   private readonly substepFraction: number;
   private readonly maxSubstepOptionS: number;
   private readonly opPoint: LoopOperatingPoint;
-  private hot: number;
-  private cold: number;
-  private time = 0;
+  // Numeric fields start as doubles (NaN), never undefined: V8 then keeps them in double
+  // representation and a store in `step` allocates nothing.
+  private hot = Number.NaN;
+  private cold = Number.NaN;
+  private time = Number.NaN;
   // y' = A y + b at the current operating point.
-  private a11 = 0;
-  private a12 = 0;
-  private a21 = 0;
-  private a22 = 0;
-  private b1 = 0;
-  private b2 = 0;
+  private a11 = Number.NaN;
+  private a12 = Number.NaN;
+  private a21 = Number.NaN;
+  private a22 = Number.NaN;
+  private b1 = Number.NaN;
+  private b2 = Number.NaN;
   private hMax = Number.POSITIVE_INFINITY;
 
   constructor(params: LoopParams, options: LoopTwinOptions = {}) {
@@ -59,6 +61,7 @@ export class LoopTwin {
     this.opPoint = createOperatingPoint(params);
     this.hot = params.T_hot0;
     this.cold = params.T_cold0;
+    this.time = 0;
     this.refresh();
   }
 
