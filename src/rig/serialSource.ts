@@ -297,20 +297,23 @@ export class SerialSource implements RigSource {
     }
   }
 
-  private openPort(path: string, signal?: AbortSignal): Promise<SerialPortStream> {
+  /** Creates the port object (loading the OS binding on first use: not part of the open timeout). */
+  private async createPort(path: string): Promise<SerialPortStream> {
+    if (this.binding !== undefined) {
+      return new SerialPortStream({
+        binding: this.binding,
+        path,
+        baudRate: this.opts.baudRate,
+        autoOpen: false,
+      });
+    }
+    const { SerialPort } = await import("serialport");
+    return new SerialPort({ path, baudRate: this.opts.baudRate, autoOpen: false });
+  }
+
+  private async openPort(path: string, signal?: AbortSignal): Promise<SerialPortStream> {
+    const port = await this.createPort(path);
     return new Promise((resolve, reject) => {
-      const create = async (): Promise<SerialPortStream> => {
-        if (this.binding !== undefined) {
-          return new SerialPortStream({
-            binding: this.binding,
-            path,
-            baudRate: this.opts.baudRate,
-            autoOpen: false,
-          });
-        }
-        const { SerialPort } = await import("serialport");
-        return new SerialPort({ path, baudRate: this.opts.baudRate, autoOpen: false });
-      };
       let settled = false;
       const timer = this.scheduler.setTimer(() => {
         if (settled) return;
@@ -330,32 +333,22 @@ export class SerialSource implements RigSource {
         return;
       }
       signal?.addEventListener("abort", onAbort, { once: true });
-      create().then(
-        (port) => {
-          port.on("data", (chunk: Buffer) => this.onData(port, chunk));
-          port.on("close", (err: unknown) => this.onPortClose(port, err));
-          port.on("error", () => {
-            // Errors of an open port end in 'close' with a disconnect error; nothing more to do.
-          });
-          port.open((err) => {
-            signal?.removeEventListener("abort", onAbort);
-            if (settled) {
-              if (!err) port.close();
-              return;
-            }
-            settled = true;
-            this.scheduler.clearTimer(timer);
-            if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState));
-            else resolve(port);
-          });
-        },
-        (e: unknown) => {
-          if (settled) return;
-          settled = true;
-          this.scheduler.clearTimer(timer);
-          reject(e);
-        },
-      );
+      port.on("data", (chunk: Buffer) => this.onData(port, chunk));
+      port.on("close", (err: unknown) => this.onPortClose(port, err));
+      port.on("error", () => {
+        // Errors of an open port end in 'close' with a disconnect error; nothing more to do.
+      });
+      port.open((err) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (settled) {
+          if (!err) port.close();
+          return;
+        }
+        settled = true;
+        this.scheduler.clearTimer(timer);
+        if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState));
+        else resolve(port);
+      });
     });
   }
 
@@ -524,7 +517,9 @@ export class SerialSource implements RigSource {
         const e = m.event;
         const [code, detail] = eventFields(e);
         this.recordWrite({ type: "event", atMs: this.atMs(), code, detail });
-        if (e.code === "BOOT" && this.handshakeDone) this.onReboot();
+        // Before the handshake (stale output of a device that ran alone) only the recording sees it.
+        if (!this.handshakeDone) return;
+        if (e.code === "BOOT") this.onReboot();
         this.hub.emit({ kind: "device_event", event: e });
         return;
       }

@@ -1,0 +1,157 @@
+/**
+ * `looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]...`: a virtual rig on a
+ * pseudo-terminal that any serial tool can open.
+ */
+import { ConfigError } from "../core/errors.js";
+import { type FaultSpec, parseFaultSpec } from "../model/faultSpec.js";
+import type { EmulatorEvent } from "../rig/emulatedDevice.js";
+import { PtyEmulator } from "../rig/ptyEmulator.js";
+import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+
+const HELP = `Usage: looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]... [options]
+
+A virtual rig on a pseudo-terminal: the looptwin firmware's serial protocol, byte for byte,
+driven by the plant model with sensor noise and faults. Open the link with any serial tool
+(looptwin dashboard --port PATH, looptwin record --port PATH, picocom, screen).
+
+Options:
+  --link PATH        symlink to the pseudo-terminal (default /tmp/ttyLOOP0)
+  --speed X|max      device time per wall time (default 1); 'max' runs as fast as the
+                     client reads. The device's 3 s heartbeat is device time: at X > 1 a
+                     host must PING X times more often than once a second
+  --seed N           seed of the plant noise, link faults and uid (default 1)
+  --fault SPEC       fault from the start, repeatable (DESIGN.md section 5), e.g.
+                     pump_degradation:start=120,severity=0.3,ramp=20  link_drop:value=0.01
+                     link_disconnect:start=30,end=40  device_reboot:start=60
+  --uid HEX          unit id, 8 hex digits (default derived from the seed)
+  --no-ambient       a rig without an ambient probe (TLM adc_amb empty)
+  --backend B        auto | node-pty | socat (default auto: node-pty, else socat)
+  --duration S       stop after S device seconds (default: run until Ctrl-C / SIGTERM)
+  --quiet            do not print fault and reboot events
+  --firmware ELF     run the real firmware in simavr instead (firmware/sim; not in this build)
+
+While running, the host may inject faults with EMU,<id>,<fault spec> (times relative to its
+arrival) and EMU,<id>,clear; real firmware answers NAK unknown.
+`;
+
+function describeEvent(e: EmulatorEvent): string {
+  const t = `t=${e.tS.toFixed(3)} s`;
+  switch (e.kind) {
+    case "fault_start":
+      return `${t} fault start ${e.text}`;
+    case "fault_end":
+      return `${t} fault end ${e.text}`;
+    case "link_down":
+      return `${t} link down`;
+    case "link_up":
+      return `${t} link up`;
+    case "reboot":
+      return `${t} device reboot (${e.cause})`;
+  }
+}
+
+/** Resolves on SIGINT, SIGTERM or SIGHUP (handlers removed afterwards). */
+function untilSignal(signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    const handlers = names.map((n) => {
+      const h = (): void => finish(n);
+      process.once(n, h);
+      return [n, h] as const;
+    });
+    const finish = (why: string): void => {
+      for (const [n, h] of handlers) process.off(n, h);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(why);
+    };
+    const onAbort = (): void => finish("abort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export async function runEmulate(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      link: { type: "string" },
+      speed: { type: "string" },
+      seed: { type: "string" },
+      fault: { type: "string", multiple: true },
+      uid: { type: "string" },
+      "no-ambient": { type: "boolean" },
+      backend: { type: "string" },
+      duration: { type: "string" },
+      quiet: { type: "boolean" },
+      firmware: { type: "string" },
+    },
+    false,
+  );
+  const firmware = stringOpt(args, "firmware");
+  if (firmware !== undefined) {
+    throw new ConfigError(
+      "--firmware",
+      firmware,
+      "firmware-in-the-loop (simavr) is not available in this build",
+    );
+  }
+  const linkPath = stringOpt(args, "link") ?? "/tmp/ttyLOOP0";
+  const speedText = stringOpt(args, "speed") ?? "1";
+  const speed =
+    speedText === "max" ? "max" : parseNumberArg("--speed", speedText, { min: 0, minExclusive: true });
+  const seed = parseNumberArg("--seed", stringOpt(args, "seed") ?? "1", { integer: true, min: 0 });
+  const faults: FaultSpec[] = stringsOpt(args, "fault").map((f) => parseFaultSpec(f, "--fault"));
+  const uid = stringOpt(args, "uid");
+  if (uid !== undefined && !/^[0-9A-Fa-f]{8}$/.test(uid))
+    throw new ConfigError("--uid", uid, "must be 8 hex digits");
+  const backendText = stringOpt(args, "backend") ?? "auto";
+  if (backendText !== "auto" && backendText !== "node-pty" && backendText !== "socat") {
+    throw new ConfigError("--backend", backendText, "must be auto, node-pty or socat");
+  }
+  const durationText = stringOpt(args, "duration");
+  const durationS =
+    durationText === undefined
+      ? undefined
+      : parseNumberArg("--duration", durationText, { min: 0, minExclusive: true });
+  const quiet = flagOpt(args, "quiet");
+  const hasAmbientProbe = !flagOpt(args, "no-ambient");
+  const emu = await PtyEmulator.start({
+    linkPath,
+    backend: backendText,
+    speed,
+    seed,
+    faults,
+    hasAmbientProbe,
+    ...(uid !== undefined ? { uid: uid.toUpperCase() } : {}),
+    ...(quiet ? {} : { onEvent: (e: EmulatorEvent) => io.stdout.write(`${describeEvent(e)}\n`) }),
+  });
+  io.stdout.write(
+    `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid}\n`,
+  );
+  const stopper = new AbortController();
+  const onOuterAbort = (): void => stopper.abort();
+  signal?.addEventListener("abort", onOuterAbort, { once: true });
+  let durationTimer: NodeJS.Timeout | null = null;
+  if (durationS !== undefined) {
+    const check = (): void => {
+      if (emu.nowMs >= durationS * 1000) stopper.abort();
+      else durationTimer = setTimeout(check, 20);
+    };
+    check();
+  }
+  const why = await untilSignal(stopper.signal);
+  if (durationTimer !== null) clearTimeout(durationTimer);
+  signal?.removeEventListener("abort", onOuterAbort);
+  await emu.stop();
+  io.stdout.write(
+    `looptwin emulate: stopped (${why === "abort" ? "done" : why}) at device time ${(emu.nowMs / 1000).toFixed(3)} s\n`,
+  );
+  return 0;
+}
+
+export const emulateCommand: Command = {
+  name: "emulate",
+  summary: "a virtual rig on a pseudo-terminal (the firmware's protocol, driven by the plant model)",
+  help: HELP,
+  run: (argv, io) => runEmulate(argv, io),
+};
