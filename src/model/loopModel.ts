@@ -12,7 +12,7 @@
 import { DUTY_MAX } from "../core/units.js";
 import { heaterPowerW, radiatorUaWK } from "./actuators.js";
 import { type FaultKind, type FaultSpec, faultLevel } from "./faultSpec.js";
-import type { LoopParams } from "./loopParams.js";
+import { type LoopParams, validateLoopParams } from "./loopParams.js";
 import type { OdeRhs } from "./ode.js";
 import { pumpMassFlowKgS } from "./pumpCurve.js";
 
@@ -181,8 +181,9 @@ export class LoopModel {
   /** `(tS, [T_hot, T_cold], dydt)`: the right-hand side, bound to this model. */
   readonly rhs: OdeRhs;
 
+  /** Validates `params` (a ConfigError names a missing, unknown or bad parameter). */
   constructor(params: LoopParams) {
-    this.params = params;
+    this.params = validateLoopParams(params);
     this.op = createOperatingPoint(params);
     this.rhs = (_tS, y, dydt) => loopDerivatives(this.params, this.op, y[0] as number, y[1] as number, dydt);
   }

@@ -38,7 +38,7 @@ import {
   loopDerivatives,
   setOperatingPointFromDuties,
 } from "./loopModel.js";
-import { DEFAULT_LOOP_PARAMS, type LoopParams } from "./loopParams.js";
+import { DEFAULT_LOOP_PARAMS, type LoopParams, validateLoopParams } from "./loopParams.js";
 import type { OdeRhs } from "./ode.js";
 import { Rk4 } from "./rk4.js";
 import { DEFAULT_THERMISTOR, type ThermistorConfig } from "./thermistor.js";
@@ -205,7 +205,7 @@ export class PlantSimulator {
   private readonly stepper: LoopTwin;
 
   constructor(options: PlantSimulatorOptions = {}) {
-    const params = options.params ?? DEFAULT_LOOP_PARAMS;
+    const params = validateLoopParams(options.params ?? DEFAULT_LOOP_PARAMS);
     this.params = params;
     this.hasAmbientProbe = options.hasAmbientProbe ?? true;
     const rng = new SeededRng(options.seed ?? 1);

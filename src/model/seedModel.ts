@@ -17,7 +17,7 @@
  * bug of this code; the loop model (loopModel.ts) is the physically consistent default.
  */
 import type { OdeRhs } from "./ode.js";
-import type { SeedParams } from "./seedParams.js";
+import { type SeedParams, validateSeedParams } from "./seedParams.js";
 
 /** The seed model with Q_in and Q_out as inputs, set between steps (constants or schedules). */
 export class SeedModel {
@@ -29,8 +29,9 @@ export class SeedModel {
   /** `(tS, [T_hot, T_cold], dydt)`: the right-hand side, bound to this model. */
   readonly rhs: OdeRhs;
 
+  /** Validates `params` (a ConfigError names a missing, unknown or bad parameter). */
   constructor(params: SeedParams) {
-    this.params = params;
+    this.params = validateSeedParams(params);
     this.qInW = params.Q_in;
     this.qOutW = params.Q_out;
     this.rhs = (_tS, y, dydt) => {

@@ -17,7 +17,7 @@ import {
   loopJacobian,
   setOperatingPointFromDuties,
 } from "./loopModel.js";
-import type { LoopParams } from "./loopParams.js";
+import { type LoopParams, validateLoopParams } from "./loopParams.js";
 
 export interface LoopTwinOptions {
   /** Largest RK4 sub-step as a fraction of the fastest time constant. @default 0.05 */
@@ -49,13 +49,14 @@ export class LoopTwin {
   private b2 = Number.NaN;
   private hMax = Number.POSITIVE_INFINITY;
 
+  /** Validates `params` (a ConfigError names a missing, unknown or bad parameter). */
   constructor(params: LoopParams, options: LoopTwinOptions = {}) {
     const fraction = options.substepFraction ?? DEFAULT_SUBSTEP_FRACTION;
     const maxSubstepS = options.maxSubstepS ?? Number.POSITIVE_INFINITY;
     if (!(fraction > 0 && fraction <= 1))
       throw new RangeError(`LoopTwin: substepFraction must be in (0, 1] (got ${fraction})`);
     if (!(maxSubstepS > 0)) throw new RangeError(`LoopTwin: maxSubstepS must be > 0 (got ${maxSubstepS})`);
-    this.params = params;
+    this.params = validateLoopParams(params);
     this.substepFraction = fraction;
     this.maxSubstepOptionS = maxSubstepS;
     this.opPoint = createOperatingPoint(params);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { LoopModel } from "../../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { PlantSimulator } from "../../src/model/plantSimulator.js";
 import { Rk4 } from "../../src/model/rk4.js";
+import { SeedModel } from "../../src/model/seedModel.js";
+import { DEFAULT_SEED_PARAMS } from "../../src/model/seedParams.js";
 import { loopSteadyState } from "../../src/model/steadyState.js";
 import { LoopTwin } from "../../src/model/twin.js";
 import { exactLinear2 } from "./linearReference.js";
@@ -84,5 +87,19 @@ describe("LoopTwin", () => {
     expect(() => twin.step(-1)).toThrow(RangeError);
     twin.setState(Number.NaN, 25, 12);
     expect(() => twin.step(0.1)).toThrow(/integration failed at t=12.1/);
+  });
+});
+
+describe("construction validates the parameters", () => {
+  it("rejects a hand-built parameter object with a bad or missing value, naming it", () => {
+    const bad = { ...DEFAULT_LOOP_PARAMS, UA: -2 };
+    expect(() => new LoopTwin(bad)).toThrow(/UA: must not be negative/);
+    expect(() => new LoopModel(bad)).toThrow(/UA/);
+    expect(() => new PlantSimulator({ params: bad })).toThrow(/UA/);
+    const { C_hot: _c, ...missing } = DEFAULT_LOOP_PARAMS;
+    expect(() => new LoopTwin(missing as typeof DEFAULT_LOOP_PARAMS)).toThrow(/C_hot: missing/);
+    expect(() => new SeedModel({ ...DEFAULT_SEED_PARAMS, cp: Number.NaN })).toThrow(
+      /cp: must be a finite number/,
+    );
   });
 });
