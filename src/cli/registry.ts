@@ -4,6 +4,7 @@ import { demoCommand } from "./demoCommand.js";
 import { detectCommand } from "./detectCommand.js";
 import { emulateCommand } from "./emulateCommand.js";
 import { evalCommand } from "./evalCommand.js";
+import { hilCommand } from "./hilCommand.js";
 import { portsCommand } from "./portsCommand.js";
 import { replayCommand } from "./replayCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   replayCommand,
   detectCommand,
   evalCommand,
+  hilCommand,
 ];

@@ -1,0 +1,252 @@
+/**
+ * `looptwin hil run [PATHS...] [--target T] [--junit FILE] [--out DIR] [--filter TEXT]`: runs HIL
+ * scenarios (hil/README.md) and exits 0 only when every scenario passed (a scenario skipped on a
+ * target that cannot run it is reported with its reason and does not fail the run).
+ * `looptwin hil list [PATHS...]` prints what the scenarios do.
+ *
+ * Ctrl-C, SIGTERM and SIGHUP (an SSH session dropping) abort the run: the runner sends SAFE
+ * (which clears every hold) before the process ends.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, InputFileError } from "../core/errors.js";
+import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/consoleReport.js";
+import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
+import { describeCondition, type RunProgress } from "../hil/runner.js";
+import { loadScenarioFiles } from "../hil/scenarioLoader.js";
+import { runSuite } from "../hil/suite.js";
+import { builtinTargets } from "../hil/targets/builtinTargets.js";
+import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
+import { makeLoopParams } from "../model/loopParams.js";
+import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+
+const HELP = `Usage: looptwin hil run [PATHS...] [--target T] [--junit FILE] [--out DIR] [--filter TEXT]
+       looptwin hil list [PATHS...] [--filter TEXT]
+
+Runs hardware-in-the-loop scenarios (YAML, schema in hil/README.md) and checks what a rig
+engineer would check: alarms and their diagnosis within a time after a fault, no false alarm,
+signals within bands, device events (SAFE after heartbeat loss, interlock, hold expiry),
+recovery. Exit 0 only when every scenario passes; 1 when one fails; 2 on bad arguments or
+scenario files (file, line and field named); 130 when interrupted.
+
+PATHS are scenario files or folders of *.yaml (default: hil/scenarios, here or in the package).
+
+Options:
+  --target T        emulator (default): in-process, virtual time, as fast as the machine allows
+                    pty: 'looptwin emulate' on a pseudo-terminal, through the real serialport path
+                    serial:PATH: the real rig in real time (emulator-only steps skipped, with
+                    the reason in the report)
+  --junit FILE      JUnit XML: one testcase per scenario, failure messages naming the
+                    expectation and the observation, the alarm timeline in system-out
+  --out DIR         per scenario: <name>.ndjson (the recording) and <name>.csv (SKAB-layout
+                    labelled data: anomaly and changepoint from the injector's ground truth)
+  --filter TEXT     only scenarios whose name, file, description or tags contain TEXT
+  --config FILE     rig config (JSON or YAML): loop parameters {"params": {"UA": 9.6, ...}}
+                    (or a flat object of them), e.g. from looptwin calibrate
+  --set K=V         one loop parameter, repeatable (after --config)
+  --speed X         device seconds per wall second of the pty emulator (default ${DEFAULT_PTY_SPEED})
+  --step-timeout S  wall seconds a command step may take (default 15)
+  --json            print the results as JSON instead of the summary
+
+Safety on a real rig: every scenario ends with SAFE (heater off, pump and fan full, holds
+cleared), also on a timeout, an error, Ctrl-C or a dropped SSH session; physical faults are
+injected only with a dead-man hold, so the device reverts them by itself.
+`;
+
+const SUBCOMMANDS = ["run", "list"] as const;
+
+/** The package's own hil/scenarios (for a run outside the repository). */
+function packageScenarios(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, "..", "..", "hil", "scenarios");
+}
+
+function defaultPaths(cwd: string): string[] {
+  const local = join(cwd, "hil", "scenarios");
+  return [existsSync(local) ? local : packageScenarios()];
+}
+
+/** Loop parameters from `--config FILE` and `--set K=V`. */
+function rigParams(
+  configPath: string | undefined,
+  sets: readonly string[],
+  cwd: string,
+): {
+  params: Record<string, number>;
+  config: unknown;
+} {
+  const params: Record<string, number> = {};
+  let config: unknown = null;
+  if (configPath !== undefined) {
+    const abs = isAbsolute(configPath) ? configPath : join(cwd, configPath);
+    let text: string;
+    try {
+      text = readFileSync(abs, "utf8");
+    } catch (e) {
+      throw new ConfigError("--config", configPath, `cannot read (${(e as Error).message})`);
+    }
+    try {
+      config = /\.ya?ml$/i.test(abs) ? parseYaml(text) : JSON.parse(text);
+    } catch (e) {
+      throw new InputFileError(
+        configPath,
+        `not valid ${/\.ya?ml$/i.test(abs) ? "YAML" : "JSON"}: ${(e as Error).message}`,
+      );
+    }
+    const obj = config as Record<string, unknown> | null;
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj))
+      throw new InputFileError(configPath, "a rig config must be an object");
+    const p = (typeof obj.params === "object" && obj.params !== null ? obj.params : obj) as Record<
+      string,
+      unknown
+    >;
+    for (const [k, v] of Object.entries(p)) {
+      if (k === "params" || typeof v === "object") continue;
+      if (typeof v !== "number")
+        throw new InputFileError(configPath, `params.${k}: must be a number (got ${JSON.stringify(v)})`);
+      params[k] = v;
+    }
+    try {
+      makeLoopParams(params, "params.");
+    } catch (e) {
+      if (e instanceof ConfigError) throw new InputFileError(configPath, e.message);
+      throw e;
+    }
+  }
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq < 1) throw new ConfigError("--set", s, "expected K=V");
+    params[s.slice(0, eq)] = parseNumberArg(`--set ${s.slice(0, eq)}`, s.slice(eq + 1));
+  }
+  makeLoopParams(params, "--set ");
+  return { params, config };
+}
+
+function listScenarios(paths: readonly string[], filter: string | undefined, io: CliIo): number {
+  const scenarios = loadScenarioFiles(paths, io.cwd).filter(
+    (s) =>
+      filter === undefined ||
+      [s.name, s.file, s.description, ...s.tags].some((x) => x.toLowerCase().includes(filter.toLowerCase())),
+  );
+  for (const s of scenarios) {
+    io.stdout.write(
+      `${s.name}  (${s.file}, ${s.durationS} s${s.tags.length > 0 ? `, ${s.tags.join(" ")}` : ""})\n`,
+    );
+    if (s.description !== "") io.stdout.write(`  ${s.description.replace(/\s+/g, " ")}\n`);
+    for (const st of s.steps) {
+      const when =
+        st.trigger.kind === "at"
+          ? `at ${st.trigger.tS} s`
+          : `when ${describeCondition(st.trigger.condition)}`;
+      io.stdout.write(`    step ${st.name}: ${st.action.kind} ${when}\n`);
+    }
+    for (const e of s.expectations) io.stdout.write(`    expect ${e.name}\n`);
+  }
+  return 0;
+}
+
+export const hilCommand: Command = {
+  name: "hil",
+  summary: "run HIL regression scenarios against the emulator, a pseudo-terminal or a real rig",
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseCommandArgs(
+      argv,
+      {
+        target: { type: "string" },
+        junit: { type: "string" },
+        out: { type: "string" },
+        filter: { type: "string" },
+        config: { type: "string" },
+        set: { type: "string", multiple: true },
+        speed: { type: "string" },
+        "step-timeout": { type: "string" },
+        json: { type: "boolean" },
+      },
+      true,
+    );
+    const [sub, ...paths] = args.positionals;
+    if (sub === undefined || !(SUBCOMMANDS as readonly string[]).includes(sub))
+      throw new ConfigError(
+        "subcommand",
+        sub,
+        `expected ${SUBCOMMANDS.join(" or ")} (see looptwin hil --help)`,
+      );
+    const filter = stringOpt(args, "filter");
+    const scenarioPaths = paths.length > 0 ? paths : defaultPaths(io.cwd);
+    if (sub === "list") return listScenarios(scenarioPaths, filter, io);
+
+    const speedText = stringOpt(args, "speed");
+    const speed =
+      speedText === undefined
+        ? undefined
+        : parseNumberArg("--speed", speedText, { min: 0, minExclusive: true });
+    const stepText = stringOpt(args, "step-timeout");
+    const stepTimeoutS =
+      stepText === undefined
+        ? undefined
+        : parseNumberArg("--step-timeout", stepText, { min: 0, minExclusive: true });
+    const { params, config } = rigParams(stringOpt(args, "config"), stringsOpt(args, "set"), io.cwd);
+    const target = builtinTargets().create(stringOpt(args, "target") ?? "emulator", {
+      cwd: io.cwd,
+      ...(speed !== undefined ? { speed } : {}),
+    });
+    const scenarios = loadScenarioFiles(scenarioPaths, io.cwd);
+    const resolve = (p: string | undefined): string | undefined =>
+      p === undefined ? undefined : isAbsolute(p) ? p : join(io.cwd, p);
+    const json = flagOpt(args, "json");
+
+    const controller = new AbortController();
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    const handlers = signals.map((name) => {
+      const h = (): void => controller.abort(new Error(`${name} received`));
+      process.on(name, h);
+      return [name, h] as const;
+    });
+    const realTime = !target.capabilities.virtualTime;
+    const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+    let lastLine = 0;
+    const onProgress = (p: RunProgress): void => {
+      if (!realTime || json) return;
+      const now = performance.now();
+      if (tty) io.stderr.write(`\r${progressLine(p).padEnd(79).slice(0, 79)}`);
+      else if (now - lastLine > 30_000) {
+        lastLine = now;
+        io.stderr.write(`${progressLine(p)}\n`);
+      }
+    };
+    try {
+      const junitFile = resolve(stringOpt(args, "junit"));
+      const outDir = resolve(stringOpt(args, "out"));
+      const result = await runSuite(scenarios, {
+        target,
+        monitorFactory: await loadDefaultMonitorFactory(),
+        baseParams: params,
+        rigConfig: config,
+        signal: controller.signal,
+        onProgress,
+        ...(filter !== undefined ? { filter } : {}),
+        ...(junitFile !== undefined ? { junitFile } : {}),
+        ...(outDir !== undefined ? { outDir } : {}),
+        ...(stepTimeoutS !== undefined ? { stepTimeoutS } : {}),
+        onStart: (s, i, n) => {
+          if (!json && realTime) io.stdout.write(`RUN   [${i + 1}/${n}] ${s.name} on ${target.name}\n`);
+        },
+        onResult: (r, i, n) => {
+          if (json) return;
+          if (tty && realTime) io.stderr.write(`\r${" ".repeat(79)}\r`);
+          io.stdout.write(`${scenarioLines(r, i, n).join("\n")}\n`);
+        },
+      });
+      if (json) io.stdout.write(`${JSON.stringify(suiteJson(result), null, 2)}\n`);
+      else io.stdout.write(`${summaryLines(result).join("\n")}\n`);
+      if (controller.signal.aborted) return 130;
+      return result.passed ? 0 : 1;
+    } finally {
+      for (const [name, h] of handlers) process.off(name, h);
+    }
+  },
+};

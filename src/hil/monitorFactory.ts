@@ -1,0 +1,30 @@
+/**
+ * The monitor a HIL run uses by default: the detection pipeline (`createMonitor`, src/detect) with
+ * the rig's loop parameters and its default thresholds, the same one the dashboard runs. Loaded on
+ * first use, so `looptwin` commands that never run a scenario do not load the detection code.
+ */
+import { OperationalError } from "../core/errors.js";
+import type { Monitor } from "../detect/monitorTypes.js";
+import type { LoopParams } from "../model/loopParams.js";
+import type { MonitorFactory } from "./runner.js";
+
+type CreateMonitor = (options: { readonly params: LoopParams }) => Monitor;
+
+/** The default monitor factory (throws an OperationalError when the pipeline is missing). */
+export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
+  const specifier = "../detect/monitor.js";
+  let create: CreateMonitor | undefined;
+  try {
+    create = ((await import(specifier)) as { createMonitor?: CreateMonitor }).createMonitor;
+  } catch (e) {
+    throw new OperationalError(
+      `the detection pipeline cannot be loaded: ${(e as Error).message}`,
+      {},
+      { cause: e },
+    );
+  }
+  if (typeof create !== "function")
+    throw new OperationalError("the detection pipeline (createMonitor in src/detect/monitor.ts) is missing");
+  const make = create;
+  return (context) => make({ params: context.params });
+}

@@ -1,0 +1,15 @@
+/**
+ * The targets `looptwin hil run --target` knows. Another part adds its own with one
+ * `registry.register(...)` line here (issue 9: `fil`, the firmware in simavr).
+ */
+import { emulatorTarget } from "./emulatorTarget.js";
+import { ptyTarget } from "./ptyTarget.js";
+import { serialTarget } from "./serialTarget.js";
+import { TargetRegistry } from "./target.js";
+
+export function builtinTargets(): TargetRegistry {
+  return new TargetRegistry()
+    .register("emulator", emulatorTarget)
+    .register("pty", ptyTarget)
+    .register("serial", serialTarget, { usage: "serial:PATH", needsArg: true });
+}

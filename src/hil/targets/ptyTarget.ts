@@ -1,0 +1,116 @@
+/**
+ * `--target pty`: starts `looptwin emulate --link PATH --speed X` as a child process (a virtual
+ * rig on a real pseudo-terminal) and drives it through the real serialport path, on a scheduler
+ * scaled to the emulator's speed (device time = X times wall time: PINGs, ACK timeouts and steps
+ * follow device time). The plant cannot be preset or re-parameterised from here: a `start:
+ * steady` scenario is warmed up, and scenarios that set `rig.params` are skipped.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { OperationalError } from "../../core/errors.js";
+import { scaledScheduler, sleep, wallScheduler } from "../../rig/scheduler.js";
+import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/serialSource.js";
+import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";
+import { wallClockOf } from "./serialTarget.js";
+import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
+
+/** Default emulator speed of the pty target (device seconds per wall second). */
+export const DEFAULT_PTY_SPEED = 10;
+/** Longest wait for the emulator's link to appear [wall ms]. */
+const LINK_TIMEOUT_MS = 15_000;
+
+let counter = 0;
+
+/** `[node, <package>/bin/looptwin.js]`: how this package runs its own CLI. */
+export function defaultLooptwinCommand(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/hil/targets or dist/hil/targets -> package root.
+  return [process.execPath, join(here, "..", "..", "..", "bin", "looptwin.js")];
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function ptyTarget(_arg: string, context: TargetContext): HilTarget {
+  const speed = context.speed ?? DEFAULT_PTY_SPEED;
+  return {
+    name: "pty",
+    sourceKind: "pty",
+    capabilities: { emu: true, truth: false, virtualTime: false, presetState: false, plantParams: false },
+    async open(options: TargetOpenOptions): Promise<TargetSession> {
+      const { scenario } = options;
+      counter++;
+      const link = join(tmpdir(), `looptwin-hil-${process.pid}-${counter}`);
+      const cmd = [...(context.looptwinCommand ?? defaultLooptwinCommand())];
+      const args = [
+        ...cmd.slice(1),
+        "emulate",
+        "--link",
+        link,
+        "--speed",
+        String(speed),
+        "--seed",
+        String(scenario.seed),
+        "--quiet",
+        ...(scenario.rig.ambientProbe ? [] : ["--no-ambient"]),
+      ];
+      const child = spawn(cmd[0] as string, args, { stdio: ["ignore", "pipe", "pipe"], cwd: context.cwd });
+      let stderr = "";
+      child.stderr?.on("data", (b: Buffer) => {
+        stderr = (stderr + b.toString()).slice(-2000);
+      });
+      child.stdout?.resume();
+      const t0 = performance.now();
+      try {
+        while (!existsSync(link)) {
+          if (child.exitCode !== null)
+            throw new OperationalError(`looptwin emulate exited (${child.exitCode}): ${stderr.trim()}`, {
+              link,
+            });
+          if (performance.now() - t0 > LINK_TIMEOUT_MS)
+            throw new OperationalError(`looptwin emulate: no link ${link} after ${LINK_TIMEOUT_MS} ms`, {
+              link,
+            });
+          await sleep(wallScheduler, 50, options.signal);
+        }
+      } catch (e) {
+        await stopChild(child);
+        throw e;
+      }
+      const scheduler = scaledScheduler(speed);
+      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
+      const source = new SerialSource({
+        path: link,
+        calibration,
+        scheduler,
+        rateHz: scenario.rig.rateHz,
+        ...HIL_SOURCE_DEFAULTS,
+        ...(options.record !== undefined ? { record: options.record } : {}),
+      });
+      try {
+        await source.open(options.signal);
+      } catch (e) {
+        await stopChild(child);
+        throw e;
+      }
+      return {
+        source,
+        clock: wallClockOf(scheduler),
+        calibration,
+        async close(): Promise<void> {
+          await source.close();
+          await stopChild(child);
+        },
+      };
+    },
+  };
+}
