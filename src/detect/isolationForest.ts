@@ -168,8 +168,15 @@ export class IsolationForestScorer {
     this.invNorm = 1 / (this.roots.length * Math.max(averagePathLength(model.sampleRows), 1e-12));
   }
 
-  /** The anomaly score 2^(-E[h(x)] / c(psi)) in (0, 1]. */
-  score(features: ArrayLike<number>): number {
+  /** Score of the last vector passed to {@link score}. */
+  lastScore = 0;
+
+  /**
+   * Scores one feature vector into {@link lastScore}: 2^(-E[h(x)] / c(psi)), in (0, 1]. Returns
+   * nothing because V8 boxes a double returned from a call it does not inline (a heap allocation
+   * per sample); a field store does not allocate.
+   */
+  score(features: ArrayLike<number>): void {
     let total = 0;
     for (let t = 0; t < this.roots.length; t++) {
       let node = this.roots[t] as number;
@@ -184,6 +191,6 @@ export class IsolationForestScorer {
       }
       total += depth + (this.leafAdjust[node] as number);
     }
-    return 2 ** (-total * this.invNorm);
+    this.lastScore = 2 ** (-total * this.invNorm);
   }
 }

@@ -134,8 +134,15 @@ export class PcaScorer {
     this.invQLimit = 1 / model.qLimit;
   }
 
-  /** The combined index T2 / T2_lim + Q / Q_lim of one feature vector. */
-  score(features: ArrayLike<number>): number {
+  /** Combined index of the last vector passed to {@link score}. */
+  lastScore = 0;
+
+  /**
+   * Scores one feature vector: sets {@link lastT2}, {@link lastQ} and {@link lastScore} (the
+   * combined index T2 / T2_lim + Q / Q_lim). Returns nothing because V8 boxes a double returned
+   * from a call it does not inline (a heap allocation per sample); field stores do not allocate.
+   */
+  score(features: ArrayLike<number>): void {
     const p = this.featureCount;
     let norm2 = 0;
     for (let m = 0; m < p; m++) {
@@ -155,6 +162,6 @@ export class PcaScorer {
     const q = Math.max(norm2 - explained, 0);
     this.lastT2 = t2;
     this.lastQ = q;
-    return t2 * this.invT2Limit + q * this.invQLimit;
+    this.lastScore = t2 * this.invT2Limit + q * this.invQLimit;
   }
 }
