@@ -149,6 +149,8 @@ export class LoopPerformance {
   private qRejPrev = Number.NaN;
   private eIn = 0;
   private eRej = 0;
+  private alpha = 0;
+  private alphaDtS = Number.NaN;
 
   constructor(options: LoopPerformanceOptions = {}) {
     this.options = resolveLoopPerformanceOptions(options);
@@ -193,7 +195,11 @@ export class LoopPerformance {
       this.qInPrev = Number.NaN;
       this.qRejPrev = Number.NaN;
     } else {
-      const a = 1 - Math.exp(-dt / o.smoothingS);
+      if (!(Math.abs(dt - this.alphaDtS) <= 1e-9 * dt)) {
+        this.alpha = -Math.expm1(-dt / o.smoothingS);
+        this.alphaDtS = dt;
+      }
+      const a = this.alpha;
       this.step(Q, qF, a);
       this.step(HOT, tHotC, a);
       this.step(COLD, tColdC, a);

@@ -194,7 +194,8 @@ export class LoopObserver {
   }
 
   private predict(dt: number): void {
-    if (!this.discValid || dt !== this.discDtS) {
+    // Sample spacing jitters in the last bits (t = i * 0.1): reuse the discretisation within 1e-9.
+    if (!this.discValid || Math.abs(dt - this.discDtS) > 1e-9 * dt) {
       const d = discretizeLoop(this.a11, this.a12, this.a21, this.a22, dt, this.disc);
       this.g1 = (d[4] as number) * this.b1 + (d[5] as number) * this.b2;
       this.g2 = (d[6] as number) * this.b1 + (d[7] as number) * this.b2;

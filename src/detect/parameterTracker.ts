@@ -15,8 +15,7 @@
  * cannot do well when T_hot - T_cold is small.
  *
  * It runs on block means of `blockS` seconds (the parameters move on minutes; this also lowers the
- * measurement noise and the cost to a 5x5 update per block, about 1 % of a 10 Hz sample stream's
- * budget). Prediction is exact for the temperatures at the current ratios (loopDiscretization.ts)
+ * measurement noise, and the cost to one 5x5 predict-and-update per block instead of per sample). Prediction is exact for the temperatures at the current ratios (loopDiscretization.ts)
  * and first-order in the ratios: ∂x⁺/∂θ ≈ Ψ ∂f/∂θ. Measurements are processed one at a time
  * (their noises are independent), with the measurement noise of a block mean σ²/n plus a floor
  * for quantisation and model error.
@@ -40,7 +39,7 @@ import { discretizeLoop } from "./loopDiscretization.js";
 import { checkFinite, checkNonNegative, checkPositive } from "./optionChecks.js";
 
 export interface ParameterTrackerOptions {
-  /** Averaging block [s]. @default 1 */
+  /** Averaging block [s]. @default 2 */
   readonly blockS?: number;
   /** Thermistor noise of one reading [K rms]. @default DEFAULT_SENSOR_NOISE_K_RMS (0.05) */
   readonly sensorNoiseK?: number;
@@ -83,7 +82,7 @@ export function resolveParameterTrackerOptions(
   options: ParameterTrackerOptions = {},
 ): ResolvedParameterTrackerOptions {
   return {
-    blockS: checkPositive("tracker.blockS", options.blockS ?? 1),
+    blockS: checkPositive("tracker.blockS", options.blockS ?? 2),
     sensorNoiseK: checkPositive("tracker.sensorNoiseK", options.sensorNoiseK ?? DEFAULT_SENSOR_NOISE_K_RMS),
     flowNoiseLpm: checkPositive("tracker.flowNoiseLpm", options.flowNoiseLpm ?? 0.1),
     temperatureFloorK: checkNonNegative("tracker.temperatureFloorK", options.temperatureFloorK ?? 0.02),

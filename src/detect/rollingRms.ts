@@ -35,21 +35,27 @@ export class RollingRms {
   push(values: ArrayLike<number>): void {
     const c = this.channels;
     const base = this.head * c;
+    const buf = this.values;
+    const sum = this.sum;
+    const sumSq = this.sumSq;
+    const count = this.count;
+    const nv = values.length;
     for (let i = 0; i < c; i++) {
-      const old = this.values[base + i] as number;
+      const old = buf[base + i] as number;
+      // NaN marks an empty or gap slot.
       if (!Number.isNaN(old)) {
-        this.sum[i] = (this.sum[i] as number) - old;
-        this.sumSq[i] = (this.sumSq[i] as number) - old * old;
-        this.count[i] = (this.count[i] as number) - 1;
+        sum[i] = (sum[i] as number) - old;
+        sumSq[i] = (sumSq[i] as number) - old * old;
+        count[i] = (count[i] as number) - 1;
       }
-      const v = i < values.length ? (values[i] as number) : Number.NaN;
-      if (Number.isFinite(v)) {
-        this.values[base + i] = v;
-        this.sum[i] = (this.sum[i] as number) + v;
-        this.sumSq[i] = (this.sumSq[i] as number) + v * v;
-        this.count[i] = (this.count[i] as number) + 1;
+      const v = i < nv ? (values[i] as number) : Number.NaN;
+      if (v - v === 0) {
+        buf[base + i] = v;
+        sum[i] = (sum[i] as number) + v;
+        sumSq[i] = (sumSq[i] as number) + v * v;
+        count[i] = (count[i] as number) + 1;
       } else {
-        this.values[base + i] = Number.NaN;
+        buf[base + i] = Number.NaN;
       }
     }
     this.head = this.head + 1 === this.window ? 0 : this.head + 1;

@@ -20,10 +20,11 @@
  *   drift (DESIGN.md 2.1), a drifting sensor, or a fouling ramp;
  * - `unknown` until half a window of blocks is in.
  *
- * Per sample O(1); per block O(window blocks) (windowS / blockS = 150 with the defaults, about
- * 20 samples per block at 10 Hz), i.e. amortised O(1); no allocation after construction. With
- * the defaults, a block mean of a 0.1 K rms sensor at 10 Hz has 0.02 K of noise, well inside the
- * 0.1 K band; raise `oscillationBandK` and `minAmplitudeK` for noisier sensors or slower rates. A gap longer than `maxGapS` empties
+ * Per sample O(1); per block O(window blocks) (windowS / blockS = 60 with the defaults, 50
+ * samples per block at 10 Hz), i.e. amortised O(1), a few flops per sample; no allocation after
+ * construction. With the defaults, a block mean of a 0.1 K rms sensor at 10 Hz has 0.014 K of
+ * noise, well inside the 0.1 K band; raise `oscillationBandK` and `minAmplitudeK` for noisier
+ * sensors or slower rates. Oscillation periods from about 20 s (4 blocks) to 150 s are seen. A gap longer than `maxGapS` empties
  * the window.
  */
 import { ConfigError } from "../core/errors.js";
@@ -33,7 +34,7 @@ export const STABILITY_CLASSES = ["unknown", "steady", "settling", "drifting", "
 export type StabilityClass = (typeof STABILITY_CLASSES)[number];
 
 export interface StabilityOptions {
-  /** Averaging block [s]. @default 2 */
+  /** Averaging block [s]. @default 5 */
   readonly blockS?: number;
   /** Window examined [s], at least 8 blocks. @default 300 */
   readonly windowS?: number;
@@ -64,7 +65,7 @@ export interface ResolvedStabilityOptions {
 
 /** Applies defaults and validates; errors name the option (`stability.windowS`) and the value. */
 export function resolveStabilityOptions(options: StabilityOptions = {}): ResolvedStabilityOptions {
-  const blockS = checkPositive("stability.blockS", options.blockS ?? 2);
+  const blockS = checkPositive("stability.blockS", options.blockS ?? 5);
   const windowS = checkPositive("stability.windowS", options.windowS ?? 300);
   if (windowS < 8 * blockS)
     throw new ConfigError(
