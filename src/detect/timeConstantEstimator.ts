@@ -30,11 +30,11 @@
 import { checkInteger, checkInterval, checkPositive } from "./optionChecks.js";
 
 export interface TimeConstantOptions {
-  /** Averaging block [s]. @default 2 */
+  /** Averaging block [s]; a tenth of the time constant or less. @default 10 (the default rig's is ~530 s) */
   readonly blockS?: number;
-  /** Forgetting factor per block (memory about blockS / (1 - forgetting) s). @default 0.995 */
+  /** Forgetting factor per block (memory about blockS / (1 - forgetting) s: 2000 s). @default 0.995 */
   readonly forgetting?: number;
-  /** A gap longer than this [s] restarts the chain of increments. @default 5 */
+  /** A gap longer than this [s] restarts the segment. @default 5 */
   readonly maxGapS?: number;
   /** Relative standard deviation above which an estimate is not published. @default 0.1 */
   readonly maxRelativeStd?: number;
