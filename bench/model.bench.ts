@@ -86,13 +86,12 @@ function simulateSpeedup(): { wall: number; cpu: number } {
 const bench: BenchFile = {
   name: "model",
   async run(): Promise<Record<string, BenchFigure>> {
+    const speedup = simulateSpeedup();
     return {
       twin_steps_per_s: { value: twinStepsPerS(), unit: "steps/s", target: { op: ">=", value: 10_000_000 } },
-      simulate_speedup: {
-        value: simulateSpeedup(),
-        unit: "sim s/wall s",
-        target: { op: ">=", value: 100_000 },
-      },
+      simulate_speedup: { value: speedup.wall, unit: "sim s/wall s", target: { op: ">=", value: 100_000 } },
+      // The same run per second of CPU time: what the figure above would be on an idle core.
+      simulate_speedup_cpu: { value: speedup.cpu, unit: "sim s/CPU s" },
     };
   },
 };
