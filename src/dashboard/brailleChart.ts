@@ -136,6 +136,10 @@ export function renderChart(frame: ChartFrame, g: ChartGeometry, color: boolean)
     const col = x >> 1;
     const label = m.text.slice(0, Math.max(0, plotCols - 1));
     const start = col + 1 + label.length <= plotCols ? col + 1 : Math.max(0, col - label.length);
+    // A label never overwrites an earlier one (the earlier start label matters more than an end).
+    let free = true;
+    for (let i = 0; i < label.length; i++) if (text[start + i] !== undefined) free = false;
+    if (!free) continue;
     for (let i = 0; i < label.length; i++) {
       text[start + i] = label[i];
       ink[start + i] = c;

@@ -1,0 +1,74 @@
+/**
+ * The `t` form: twin parameters and alarm thresholds changed live. The operator types
+ * `NAME=VALUE` pairs (e.g. `UA=12 alarm.raiseLevel=1.5`); every value is validated by the model's
+ * and the alarm manager's own checks, so a bad entry gets the same message (naming the field and
+ * the value) as on the command line, and nothing is applied unless everything is valid.
+ */
+import { ConfigError } from "../core/errors.js";
+import {
+  type AlarmManagerOptions,
+  type ResolvedAlarmManagerOptions,
+  resolveAlarmManagerOptions,
+} from "../detect/alarmManager.js";
+import { LOOP_PARAM_NAMES, type LoopParams, validateLoopParams } from "../model/loopParams.js";
+
+/** What the monitor is built from: the twin's parameters and the alarm thresholds. */
+export interface MonitorTuning {
+  readonly params: LoopParams;
+  readonly alarm: ResolvedAlarmManagerOptions;
+}
+
+/** Alarm options the form accepts (numbers only; `latch` stays as configured). */
+export const ALARM_TUNING_NAMES = [
+  "alarm.raiseLevel",
+  "alarm.clearLevel",
+  "alarm.criticalLevel",
+  "alarm.raiseDelayS",
+  "alarm.clearDelayS",
+  "alarm.minHoldS",
+] as const;
+
+/** Every name the form accepts. */
+export const TUNING_NAMES: readonly string[] = [...LOOP_PARAM_NAMES, ...ALARM_TUNING_NAMES];
+
+/**
+ * Applies `text` (`NAME=VALUE` pairs separated by spaces or commas) to `current`. Throws a
+ * {@link ConfigError} naming the field and value on an unknown name, a malformed pair, a
+ * non-number or a value the model or the alarm manager refuses.
+ */
+export function applyTuningText(current: MonitorTuning, text: string): MonitorTuning {
+  const pairs = text
+    .split(/[\s,]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (pairs.length === 0) throw new ConfigError("tuning", text, "expected NAME=VALUE pairs, e.g. UA=12");
+  const params: Record<string, number> = { ...current.params };
+  const alarm: Record<string, unknown> = { ...current.alarm };
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new ConfigError("tuning", pair, "expected NAME=VALUE");
+    const name = pair.slice(0, eq);
+    const valueText = pair.slice(eq + 1);
+    if (!TUNING_NAMES.includes(name))
+      throw new ConfigError(name, valueText, `unknown name (one of ${TUNING_NAMES.join(", ")})`);
+    const value = valueText.trim() === "" ? Number.NaN : Number(valueText);
+    if (!Number.isFinite(value)) throw new ConfigError(name, valueText, "must be a finite number");
+    if (name.startsWith("alarm.")) alarm[name.slice("alarm.".length)] = value;
+    else params[name] = value;
+  }
+  return {
+    params: validateLoopParams(params),
+    alarm: resolveAlarmManagerOptions(alarm as AlarmManagerOptions),
+  };
+}
+
+/** The current values as the form shows them, `NAME=VALUE` per entry. */
+export function describeTuning(t: MonitorTuning): string[] {
+  const out: string[] = [];
+  for (const n of LOOP_PARAM_NAMES) out.push(`${n}=${t.params[n]}`);
+  for (const n of ALARM_TUNING_NAMES) {
+    const key = n.slice("alarm.".length) as keyof ResolvedAlarmManagerOptions;
+    out.push(`${n}=${String(t.alarm[key])}`);
+  }
+  return out;
+}

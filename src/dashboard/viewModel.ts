@@ -1,0 +1,626 @@
+/**
+ * The dashboard's view model: everything the screen shows, as plain data and text, fed sample by
+ * sample and rendered from (at most 10 times a second) without looking at blessed. Pure: rig time
+ * comes with the samples; no clocks, timers or I/O.
+ *
+ * Feeding: {@link DashboardViewModel.addSample} once per sample with the monitor's outputs
+ * (allocation-free: one row of a fixed-capacity ring), alarm transitions, injected-fault labels,
+ * link figures and loop-performance figures as they change. Reading: the chart frames and text
+ * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
+ */
+import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarmManager.js";
+import type { LoopPerformanceFigures, MonitorOutput, OperatorSetpoints } from "../detect/monitorTypes.js";
+import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
+import type { LinkState } from "../rig/rigSource.js";
+import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
+import {
+  type ChartColor,
+  type ChartFrame,
+  type ChartMarker,
+  type ChartSeriesData,
+  chartGeometry,
+  dotColumns,
+  renderChart,
+} from "./brailleChart.js";
+import { dutyBar, escapeTags, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
+import { SeriesRing } from "./seriesRing.js";
+
+/** Columns of the sample history. */
+export const SERIES_CHANNELS = [
+  "tHot",
+  "tCold",
+  "predHot",
+  "predCold",
+  "flow",
+  "predFlow",
+  /** Residuals divided by their alarm band: the band is +-1 for all three. */
+  "resHotN",
+  "resColdN",
+  "resFlowN",
+] as const;
+export type SeriesChannel = (typeof SERIES_CHANNELS)[number];
+const CH = Object.fromEntries(SERIES_CHANNELS.map((n, i) => [n, i])) as Record<SeriesChannel, number>;
+
+export const CHART_PANELS = ["temperatures", "flow", "residuals"] as const;
+export type ChartPanel = (typeof CHART_PANELS)[number];
+
+/** Panel titles, exactly as users and tests look for them. */
+export const PANEL_TITLES = {
+  temperatures: "Temperatures",
+  flow: "Flow",
+  residuals: "Residuals",
+  pump: "Pump",
+  alarms: "Alarms",
+  metrics: "Metrics",
+} as const;
+
+/** Time windows `+`/`-` step through [s]. */
+export const WINDOWS_S = [15, 30, 60, 120, 300, 600, 1800] as const;
+
+/** One series of a chart panel: which channel, how it is drawn, how the legend names it. */
+interface SeriesSpec {
+  readonly channel: SeriesChannel;
+  readonly label: string;
+  readonly color: ChartColor;
+  readonly dotted: boolean;
+  /** Legend value: decimals and unit. */
+  readonly decimals: number;
+  readonly unit: string;
+}
+
+const PANEL_SERIES: Readonly<Record<ChartPanel, readonly SeriesSpec[]>> = {
+  temperatures: [
+    { channel: "predHot", label: "twin", color: "yellow", dotted: true, decimals: 2, unit: "" },
+    { channel: "predCold", label: "twin", color: "blue", dotted: true, decimals: 2, unit: "" },
+    { channel: "tHot", label: "T_hot", color: "red", dotted: false, decimals: 2, unit: "C" },
+    { channel: "tCold", label: "T_cold", color: "cyan", dotted: false, decimals: 2, unit: "C" },
+  ],
+  flow: [
+    { channel: "predFlow", label: "twin", color: "white", dotted: true, decimals: 2, unit: "" },
+    { channel: "flow", label: "flow", color: "green", dotted: false, decimals: 2, unit: "L/min" },
+  ],
+  residuals: [
+    { channel: "resHotN", label: "T_hot", color: "red", dotted: false, decimals: 2, unit: "" },
+    { channel: "resColdN", label: "T_cold", color: "cyan", dotted: false, decimals: 2, unit: "" },
+    { channel: "resFlowN", label: "flow", color: "green", dotted: false, decimals: 2, unit: "" },
+  ],
+};
+
+/** The smallest y span of each chart, so sensor noise is not magnified to full height. */
+const MIN_SPAN: Readonly<Record<ChartPanel, number>> = { temperatures: 2, flow: 0.5, residuals: 1.5 };
+
+/** A legend entry: coloured swatch and text (the current value). */
+export interface LegendItem {
+  readonly text: string;
+  readonly color: ChartColor;
+  readonly dotted: boolean;
+}
+
+/** One row of the Alarms panel. */
+export interface AlarmRow {
+  readonly tS: number;
+  readonly severity: AlarmSeverity;
+  readonly cause: string;
+  readonly diagnosis: string;
+  readonly evidence: readonly string[];
+  /** ACTIVE: condition on, not acknowledged; ACK: acknowledged; RTN: condition gone, waiting for an ack; CLEARED: history. */
+  readonly state: "ACTIVE" | "ACK" | "RTN" | "CLEARED";
+}
+
+/** An injected fault as the Pump panel and the chart labels show it. */
+export interface InjectionView {
+  readonly text: string;
+  readonly startS: number;
+  /** Planned end in rig time; Infinity until `x`. */
+  readonly endS: number;
+}
+
+/** Source and link facts for the status line and the Metrics panel. */
+export interface LinkView {
+  /** Port path, `emulator`, or the replayed file. */
+  readonly source: string;
+  readonly state: LinkState;
+  readonly firmware: string;
+  readonly recording: string | null;
+  readonly crcErrors: number;
+  readonly lostSamples: number;
+  readonly reconnects: number;
+  readonly malformed: number;
+}
+
+/** A fault label on the charts: start (and end) of an injection. */
+interface FaultLabel {
+  tS: number;
+  text: string;
+  action: "start" | "end";
+}
+
+export interface DashboardViewModelOptions {
+  /** Samples kept for the charts. @default 180000 (30 min at 100 Hz) */
+  readonly capacity?: number;
+  /** Initial time window [s], one of WINDOWS_S. @default 60 */
+  readonly windowS?: number;
+}
+
+const MAX_HISTORY = 50;
+const NO_PERFORMANCE: LoopPerformanceFigures = {
+  heatDeliveredW: Number.NaN,
+  heatRejectedW: Number.NaN,
+  hxEffectiveness: Number.NaN,
+  thermalResistanceKPerW: Number.NaN,
+  timeConstantS: Number.NaN,
+  stability: "settling",
+  rmseTHotK: Number.NaN,
+  rmseTColdK: Number.NaN,
+  rmseFlowLpm: Number.NaN,
+};
+
+export class DashboardViewModel {
+  private readonly ring: SeriesRing;
+  private readonly last: RigSample = createRigSample();
+  private hasSample = false;
+  private lastOut = {
+    predTHotC: Number.NaN,
+    predTColdC: Number.NaN,
+    predFlowLpm: Number.NaN,
+    resTHotK: Number.NaN,
+    resTColdK: Number.NaN,
+    resFlowLpm: Number.NaN,
+    bandTHotK: Number.NaN,
+    bandTColdK: Number.NaN,
+    bandFlowLpm: Number.NaN,
+    score: Number.NaN,
+    diagnosis: "",
+  };
+  private setpoints: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
+  private windowIndex: number;
+  private pausedAtS = Number.NaN;
+  private open: readonly AlarmState[] = [];
+  private readonly history: AlarmRow[] = [];
+  private readonly labels: FaultLabel[] = [];
+  private injections: readonly InjectionView[] = [];
+  private performance: LoopPerformanceFigures = NO_PERFORMANCE;
+  private link: LinkView = {
+    source: "",
+    state: "DISCONNECTED",
+    firmware: "",
+    recording: null,
+    crcErrors: 0,
+    lostSamples: 0,
+    reconnects: 0,
+    malformed: 0,
+  };
+  private notice = "";
+  private noticeLevel: "info" | "error" = "info";
+  private overrideText = "";
+  // Decimation buffers, grown on demand (never per frame once the screen size is stable).
+  private bins: { min: Float64Array; max: Float64Array; last: Float64Array }[] = [];
+  private readonly mm = new Float64Array(2);
+
+  constructor(options: DashboardViewModelOptions = {}) {
+    this.ring = new SeriesRing(options.capacity ?? 180_000, SERIES_CHANNELS.length);
+    const w = options.windowS ?? 60;
+    const idx = (WINDOWS_S as readonly number[]).indexOf(w);
+    if (idx < 0) throw new RangeError(`windowS must be one of ${WINDOWS_S.join(", ")} (got ${w})`);
+    this.windowIndex = idx;
+  }
+
+  // ------------------------------------------------------------------ feeding
+
+  /** One sample with the monitor's outputs at it (not allocating). */
+  addSample(sample: Readonly<RigSample>, out: Readonly<MonitorOutput>): void {
+    const slot = this.ring.push(sample.tS);
+    const r = this.ring;
+    r.set(slot, CH.tHot, sample.tHotC);
+    r.set(slot, CH.tCold, sample.tColdC);
+    r.set(slot, CH.flow, sample.flowLpm);
+    r.set(slot, CH.predHot, out.predTHotC);
+    r.set(slot, CH.predCold, out.predTColdC);
+    r.set(slot, CH.predFlow, out.predFlowLpm);
+    r.set(slot, CH.resHotN, normalised(out.resTHotK, out.bandTHotK));
+    r.set(slot, CH.resColdN, normalised(out.resTColdK, out.bandTColdK));
+    r.set(slot, CH.resFlowN, normalised(out.resFlowLpm, out.bandFlowLpm));
+    Object.assign(this.last, sample);
+    const o = this.lastOut;
+    o.predTHotC = out.predTHotC;
+    o.predTColdC = out.predTColdC;
+    o.predFlowLpm = out.predFlowLpm;
+    o.resTHotK = out.resTHotK;
+    o.resTColdK = out.resTColdK;
+    o.resFlowLpm = out.resFlowLpm;
+    o.bandTHotK = out.bandTHotK;
+    o.bandTColdK = out.bandTColdK;
+    o.bandFlowLpm = out.bandFlowLpm;
+    o.score = out.score;
+    o.diagnosis = out.diagnosis;
+    this.hasSample = true;
+  }
+
+  /** The operator's setpoints (what the twin is driven with). */
+  setSetpoints(s: OperatorSetpoints): void {
+    this.setpoints = s;
+  }
+
+  /** Alarm transitions: cleared alarms go to the history rows. */
+  addAlarmEvent(e: AlarmEvent): void {
+    if (e.type !== "cleared") return;
+    this.history.unshift({
+      tS: e.raisedAtS,
+      severity: e.severity,
+      cause: e.cause,
+      diagnosis: e.diagnosis,
+      evidence: e.evidence,
+      state: "CLEARED",
+    });
+    if (this.history.length > MAX_HISTORY) this.history.length = MAX_HISTORY;
+  }
+
+  /** The monitor's open alarms, newest first (a snapshot per refresh). */
+  setOpenAlarms(list: readonly AlarmState[]): void {
+    this.open = list;
+  }
+
+  /** An injected fault started or ended at rig time `tS` (drawn as a marker on the charts). */
+  addLabel(tS: number, action: "start" | "end", text: string): void {
+    this.labels.push({ tS, action, text });
+    if (this.labels.length > MAX_HISTORY) this.labels.shift();
+  }
+
+  /** Injections in force now (Pump panel). */
+  setInjections(list: readonly InjectionView[]): void {
+    this.injections = list;
+  }
+
+  setPerformance(p: LoopPerformanceFigures): void {
+    this.performance = p;
+  }
+
+  setLink(l: LinkView): void {
+    this.link = l;
+  }
+
+  /** A one-line message on the status line (empty clears it). */
+  setNotice(text: string, level: "info" | "error" = "info"): void {
+    this.notice = text;
+    this.noticeLevel = level;
+  }
+
+  get noticeText(): string {
+    return this.notice;
+  }
+
+  /** Why the twin follows the applied duties instead of the setpoints ("" when it does not). */
+  setOverride(text: string): void {
+    this.overrideText = text;
+  }
+
+  // ------------------------------------------------------------------ view state
+
+  get windowS(): number {
+    return WINDOWS_S[this.windowIndex]!;
+  }
+
+  /** `+`: a longer window (returns the new one). */
+  widen(): number {
+    this.windowIndex = Math.min(WINDOWS_S.length - 1, this.windowIndex + 1);
+    return this.windowS;
+  }
+
+  /** `-`: a shorter window. */
+  narrow(): number {
+    this.windowIndex = Math.max(0, this.windowIndex - 1);
+    return this.windowS;
+  }
+
+  get paused(): boolean {
+    return Number.isFinite(this.pausedAtS);
+  }
+
+  /** Space: freezes the charts at the current rig time (data keeps coming in), or resumes. */
+  togglePause(): boolean {
+    this.pausedAtS = this.paused ? Number.NaN : this.latestTimeS;
+    return this.paused;
+  }
+
+  /** Rig time of the newest sample (NaN before the first). */
+  get latestTimeS(): number {
+    return this.ring.lastTimeS;
+  }
+
+  get samplesHeld(): number {
+    return this.ring.length;
+  }
+
+  /** Samples per second of rig time over the last 2 s. */
+  samplesPerSecond(): number {
+    const t1 = this.ring.lastTimeS;
+    if (!Number.isFinite(t1)) return 0;
+    const span = Math.min(2, t1 - this.ring.firstTimeS);
+    if (!(span > 0)) return 0;
+    const n = this.ring.length - this.ring.lowerBound(t1 - span);
+    return (n - 1) / span;
+  }
+
+  // ------------------------------------------------------------------ charts
+
+  /**
+   * The chart's time window for `dotCols` time bins: it ends at the newest sample (or where the
+   * charts were paused), snapped up to a whole bin so a frame changes only when a new dot column
+   * is due (fewer bytes to the terminal).
+   */
+  chartWindow(dotCols: number): { t0S: number; t1S: number } {
+    const end = this.paused ? this.pausedAtS : this.ring.lastTimeS;
+    const w = this.windowS;
+    if (!Number.isFinite(end)) return { t0S: 0, t1S: w };
+    const dt = w / Math.max(1, dotCols);
+    const t1S = Math.max(w, Math.ceil(end / dt + 1e-9) * dt);
+    return { t0S: t1S - w, t1S };
+  }
+
+  /**
+   * The y range of a panel over the window ending where the charts end, with about one tick per
+   * two rows of a plot `plotRows` high.
+   */
+  chartRange(panel: ChartPanel, plotRows = 8): AxisRange {
+    const targetTicks = Math.max(1, Math.min(5, Math.floor(plotRows / 2)));
+    const { t0S, t1S } = this.chartWindow(1);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const s of PANEL_SERIES[panel]) {
+      this.ring.minMax(CH[s.channel], t0S, t1S + 1e-9, this.mm);
+      if (this.mm[0]! < lo) lo = this.mm[0]!;
+      if (this.mm[1]! > hi) hi = this.mm[1]!;
+    }
+    if (panel === "residuals")
+      return symmetricRange(Math.max(Math.abs(lo), Math.abs(hi)), MIN_SPAN.residuals / 2, targetTicks);
+    return niceRange(lo, hi, MIN_SPAN[panel], targetTicks);
+  }
+
+  /** The decimated data of a panel for a plot `dotCols` dots wide with y range `range`. */
+  chartFrame(panel: ChartPanel, dotCols: number, range: AxisRange): ChartFrame {
+    const { t0S, t1S } = this.chartWindow(dotCols);
+    const specs = PANEL_SERIES[panel];
+    this.ensureBins(specs.length, dotCols);
+    const series: ChartSeriesData[] = specs.map((s, i) => {
+      const b = this.bins[i]!;
+      this.ring.bin(CH[s.channel], t0S, t1S, dotCols, b.min, b.max, b.last);
+      return { min: b.min, max: b.max, last: b.last, color: s.color, dotted: s.dotted };
+    });
+    const markers: ChartMarker[] = [];
+    for (const l of this.labels) {
+      if (l.tS >= t0S && l.tS < t1S)
+        markers.push({ tS: l.tS, text: l.action === "start" ? `▼${l.text}` : `▲end`, color: "magenta" });
+    }
+    const hlines =
+      panel === "residuals"
+        ? [
+            { value: 1, color: "yellow" as const },
+            { value: -1, color: "yellow" as const },
+          ]
+        : [];
+    return { t0S, t1S, range, series, hlines, markers };
+  }
+
+  /** A chart panel as text lines (`color`: blessed colour tags). */
+  chartLines(panel: ChartPanel, widthCells: number, heightCells: number, color: boolean): string[] {
+    const plotRows = chartGeometry(widthCells, heightCells, { min: 0, max: 1, step: 1 }).plotRows;
+    const range = this.chartRange(panel, plotRows);
+    const g = chartGeometry(widthCells, heightCells, range);
+    return renderChart(this.chartFrame(panel, dotColumns(g), range), g, color);
+  }
+
+  /** Legend of a chart panel with the current values. */
+  legend(panel: ChartPanel): LegendItem[] {
+    const s = this.last;
+    const o = this.lastOut;
+    const ok = this.hasSample;
+    switch (panel) {
+      case "temperatures":
+        return [
+          { text: `T_hot ${ok ? fmt(s.tHotC, 2) : "--"} C`, color: "red", dotted: false },
+          { text: `twin ${fmt(o.predTHotC, 2)}`, color: "yellow", dotted: true },
+          { text: `T_cold ${ok ? fmt(s.tColdC, 2) : "--"} C`, color: "cyan", dotted: false },
+          { text: `twin ${fmt(o.predTColdC, 2)}`, color: "blue", dotted: true },
+        ];
+      case "flow":
+        return [
+          { text: `flow ${ok ? fmt(s.flowLpm, 2) : "--"} L/min`, color: "green", dotted: false },
+          { text: `twin ${fmt(o.predFlowLpm, 2)}`, color: "white", dotted: true },
+        ];
+      case "residuals":
+        return [
+          { text: `T_hot ${fmtSigned(o.resTHotK, 2)}/${fmt(o.bandTHotK, 2)} K`, color: "red", dotted: false },
+          {
+            text: `T_cold ${fmtSigned(o.resTColdK, 2)}/${fmt(o.bandTColdK, 2)} K`,
+            color: "cyan",
+            dotted: false,
+          },
+          {
+            text: `flow ${fmtSigned(o.resFlowLpm, 2)}/${fmt(o.bandFlowLpm, 2)} L/min`,
+            color: "green",
+            dotted: false,
+          },
+          { text: `score ${fmt(o.score, 2)}`, color: "yellow", dotted: true },
+        ];
+    }
+  }
+
+  // ------------------------------------------------------------------ text panels
+
+  /**
+   * Pump panel: setpoint against applied duty per channel (they differ while a fault is injected
+   * or the device overrides), device flags, injections; `withFlow` adds the flow line (compact
+   * layout, where the Flow chart is left out).
+   */
+  pumpRows(innerWidth: number, withFlow = false): string[] {
+    const s = this.last;
+    const sp = this.setpoints;
+    const barWidth = innerWidth - 31 >= 4 ? innerWidth - 31 : 0;
+    const row = (name: string, set: number, applied: number): string => {
+      const differs = this.hasSample && Math.round(set) !== applied;
+      const bar = barWidth > 0 ? ` ${dutyBar(this.hasSample ? applied : Number.NaN, barWidth)}` : "";
+      return `${name.padEnd(6)} set ${fmt(set, 0, 3)}  applied ${this.hasSample ? fmt(applied, 0, 3) : " --"}${bar}${differs ? " ≠" : ""}`;
+    };
+    const rows = [
+      row("pump", sp.pumpDuty, s.pumpDuty),
+      row("heater", sp.heaterDuty, s.heaterDuty),
+      row("fan", sp.fanDuty, s.fanDuty),
+    ];
+    if (withFlow) rows.push(`flow   ${fmt(s.flowLpm, 2)} L/min  twin ${fmt(this.lastOut.predFlowLpm, 2)}`);
+    const flags: string[] = [];
+    if (s.flags & TLM_FLAGS.holdActive) flags.push("HOLD");
+    if (s.flags & TLM_FLAGS.heartbeatLost) flags.push("HB_LOST");
+    if (s.flags & TLM_FLAGS.overTemp) flags.push("OVERTEMP");
+    if (s.flags & TLM_FLAGS.sensorOutOfRange) flags.push("SENSOR");
+    if (s.flags & TLM_FLAGS.watchdogReset) flags.push("WDT");
+    rows.push(`flags  ${flags.length > 0 ? flags.join(" ") : "none"}`);
+    if (this.overrideText !== "") rows.push(`twin follows applied: ${this.overrideText}`);
+    const now = this.ring.lastTimeS;
+    for (const inj of this.injections) {
+      const left = Number.isFinite(inj.endS) ? ` ${Math.max(0, Math.ceil(inj.endS - now))} s left` : "";
+      rows.push(`INJECTED ${inj.text}${left}`);
+    }
+    return rows.map((r) => fitText(r, innerWidth).trimEnd());
+  }
+
+  /** Alarm rows: open alarms newest first, then cleared ones, newest first. */
+  alarmRows(): AlarmRow[] {
+    const rows: AlarmRow[] = this.open.map((a) => ({
+      tS: a.raisedAtS,
+      severity: a.severity,
+      cause: a.cause,
+      diagnosis: a.diagnosis,
+      evidence: a.evidence,
+      state: a.acknowledged ? "ACK" : a.conditionActive ? "ACTIVE" : "RTN",
+    }));
+    return rows.concat(this.history);
+  }
+
+  /** Alarm rows as text lines of `width` (with colour tags when `color`). */
+  alarmLines(width: number, maxRows: number, color: boolean): string[] {
+    const rows = this.alarmRows();
+    if (rows.length === 0) return ["no alarms"];
+    return rows.slice(0, maxRows).map((r) => {
+      const sev = r.severity === "critical" ? "CRIT" : "WARN";
+      const what = r.diagnosis !== "" ? r.diagnosis : r.cause;
+      const evidence = r.evidence.length > 0 ? ` (${r.evidence.join("; ")})` : "";
+      const text = fitText(
+        `${fmtTimeS(r.tS).padStart(8)} ${sev} ${r.state.padEnd(7)} ${what}${evidence}`,
+        width,
+      );
+      if (!color) return text;
+      const c = r.state === "CLEARED" ? "gray" : r.severity === "critical" ? "red" : "yellow";
+      const bold = r.state === "ACTIVE" || r.state === "RTN";
+      return `${bold ? "{bold}" : ""}{${c}-fg}${escapeTags(text)}{/${c}-fg}${bold ? "{/bold}" : ""}`;
+    });
+  }
+
+  /** Metrics panel items: long label, short label (two-column layout), value with unit. */
+  metricItems(): [string, string, string][] {
+    const p = this.performance;
+    const l = this.link;
+    return [
+      ["heat delivered", "Q delivered", `${fmt(p.heatDeliveredW, 1)} W`],
+      ["heat rejected", "Q rejected", `${fmt(p.heatRejectedW, 1)} W`],
+      ["HX effectiveness", "HX eff.", fmt(p.hxEffectiveness, 3)],
+      ["thermal resistance", "R_th", `${fmt(p.thermalResistanceKPerW, 3)} K/W`],
+      ["loop time constant", "time constant", `${fmt(p.timeConstantS, 0)} s`],
+      ["stability", "stability", p.stability],
+      ["twin RMSE T_hot", "RMSE T_hot", `${fmt(p.rmseTHotK, 3)} K`],
+      ["twin RMSE T_cold", "RMSE T_cold", `${fmt(p.rmseTColdK, 3)} K`],
+      ["twin RMSE flow", "RMSE flow", `${fmt(p.rmseFlowLpm, 3)} L/min`],
+      ["samples per second", "samples/s", fmt(this.samplesPerSecond(), 1)],
+      ["CRC errors", "CRC errors", String(l.crcErrors)],
+      ["lost lines", "lost lines", String(l.lostSamples)],
+      ["reconnects", "reconnects", String(l.reconnects)],
+    ];
+  }
+
+  /**
+   * Metrics as lines of `width` in `height` rows: one column with full labels when they fit,
+   * otherwise columns side by side with short labels (values right-aligned).
+   */
+  metricLines(width: number, height: number): string[] {
+    const items = this.metricItems();
+    const perCol = Math.max(1, height);
+    const nCols = Math.ceil(items.length / perCol);
+    const sep = " │ ";
+    const colW = Math.floor((width - (nCols - 1) * sep.length) / nCols);
+    const lines: string[] = [];
+    for (let r = 0; r < Math.min(perCol, items.length); r++) {
+      const cells: string[] = [];
+      for (let k = 0; k < nCols; k++) {
+        const item = items[k * perCol + r];
+        if (item === undefined) {
+          cells.push(" ".repeat(Math.max(0, colW)));
+          continue;
+        }
+        const label = nCols === 1 ? item[0] : item[1];
+        const value = item[2];
+        const labelW = Math.max(0, colW - value.length - 1);
+        cells.push(
+          `${fitText(label, labelW)} ${value.padStart(colW - labelW - 1)}`.slice(0, Math.max(0, colW)),
+        );
+      }
+      lines.push(cells.join(sep).trimEnd());
+    }
+    return lines;
+  }
+
+  /**
+   * The status line, at most `width` characters: source, link state, firmware, recording, rig
+   * time, window, pause, the latest notice and the help hint. When it does not fit, the window,
+   * the firmware and the recording go first, then the notice is cut.
+   */
+  statusLine(width = 1000): string {
+    const l = this.link;
+    const firmware = l.firmware === "" ? "no HELLO" : l.firmware;
+    const recording = l.recording === null ? "not recording" : `rec ${l.recording}`;
+    const window = `window ${this.windowS}s`;
+    const build = (optional: readonly string[], notice: string): string =>
+      [
+        l.source,
+        l.state,
+        ...optional,
+        `t=${fmtTimeS(this.ring.lastTimeS)}`,
+        ...(this.paused ? ["PAUSED"] : []),
+        ...(notice !== "" ? [notice] : []),
+        "? help",
+      ].join(" │ ");
+    const tries: (readonly string[])[] = [
+      [firmware, recording, window],
+      [firmware, recording],
+      [recording],
+      [],
+    ];
+    for (const optional of tries) {
+      const line = build(optional, this.notice);
+      if (line.length <= width) return line;
+    }
+    const bare = build([], "x");
+    const room = width - bare.length + 1;
+    return room >= 8 ? build([], fitText(this.notice, room)) : fitText(build([], ""), width);
+  }
+
+  get noticeIsError(): boolean {
+    return this.noticeLevel === "error";
+  }
+
+  private ensureBins(n: number, dotCols: number): void {
+    const cap = this.bins[0]?.min.length ?? 0;
+    if (this.bins.length >= n && cap >= dotCols) return;
+    const size = Math.max(dotCols, cap);
+    this.bins = [];
+    for (let i = 0; i < Math.max(n, 4); i++) {
+      this.bins.push({
+        min: new Float64Array(size),
+        max: new Float64Array(size),
+        last: new Float64Array(size),
+      });
+    }
+  }
+}
+
+function normalised(residual: number, band: number): number {
+  return band > 0 && Number.isFinite(residual) ? residual / band : Number.NaN;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { applyTuningText, describeTuning, type MonitorTuning } from "../../src/dashboard/tuning.js";
+import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+
+const base: MonitorTuning = { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() };
+
+describe("the t form: twin parameters and alarm thresholds", () => {
+  it("applies NAME=VALUE pairs to the twin and the alarm options", () => {
+    const t = applyTuningText(base, "UA=12.5, alarm.raiseLevel=1.5 alarm.clearLevel=1.2");
+    expect(t.params.UA).toBe(12.5);
+    expect(t.params.C_hot).toBe(DEFAULT_LOOP_PARAMS.C_hot);
+    expect(t.alarm.raiseLevel).toBe(1.5);
+    expect(t.alarm.clearLevel).toBe(1.2);
+    expect(base.params.UA).toBe(DEFAULT_LOOP_PARAMS.UA);
+  });
+
+  it("refuses bad input with a message naming the field and value, changing nothing", () => {
+    expect(() => applyTuningText(base, "UA=-3")).toThrow(/UA/);
+    expect(() => applyTuningText(base, "UA=abc")).toThrow(/UA: must be a finite number \(got "abc"\)/);
+    expect(() => applyTuningText(base, "Ua=3")).toThrow(/Ua: unknown name/);
+    expect(() => applyTuningText(base, "UA")).toThrow(/expected NAME=VALUE/);
+    expect(() => applyTuningText(base, "   ")).toThrow(/expected NAME=VALUE pairs/);
+    expect(() => applyTuningText(base, "alarm.clearLevel=5")).toThrow(
+      /alarm\.clearLevel: must be < alarm\.raiseLevel/,
+    );
+  });
+
+  it("describes the current values as NAME=VALUE that applyTuningText accepts back", () => {
+    const lines = describeTuning(base);
+    expect(lines).toContain(`UA=${DEFAULT_LOOP_PARAMS.UA}`);
+    expect(lines).toContain("alarm.raiseLevel=1");
+    expect(applyTuningText(base, lines.join(" "))).toEqual(base);
+  });
+});
