@@ -52,13 +52,16 @@ std::string renderCommand(const std::string& line, const lt::ParsedCommand& c) {
   static const char* const kRate[] = {"id", "hz"};
   static const char* const kIdOnly[] = {"id"};
   const char* const* names = kIdOnly;
+  size_t nameCount = 1;
   std::string type = span(line, c.typeSpan);
   switch (c.type) {
     case lt::CommandType::kPwm:
       names = kPwm;
+      nameCount = 4;
       break;
     case lt::CommandType::kRate:
       names = kRate;
+      nameCount = 2;
       break;
     case lt::CommandType::kPing:
     case lt::CommandType::kInfo:
@@ -67,7 +70,8 @@ std::string renderCommand(const std::string& line, const lt::ParsedCommand& c) {
   }
   std::string out = "ok " + type;
   for (uint8_t i = 0; i < c.fieldCount && i < lt::kMaxSpans; ++i) {
-    out += std::string(" ") + names[i] + "=" + span(line, c.fields[i]);
+    // More fields than the type defines would be a parser bug: show them.
+    out += std::string(" ") + (i < nameCount ? names[i] : "unexpected") + "=" + span(line, c.fields[i]);
   }
   return out;
 }
