@@ -35,13 +35,6 @@ export interface LoopOperatingPoint {
   tAmbC: number;
 }
 
-/** Applied duties (0-255) of the three actuators. */
-export interface LoopDuties {
-  pumpDuty: number;
-  heaterDuty: number;
-  fanDuty: number;
-}
-
 /** A fresh operating point: the loop at rest at the parameters' sink and ambient temperatures. */
 export function createOperatingPoint(params: LoopParams): LoopOperatingPoint {
   return {
