@@ -1,0 +1,600 @@
+/**
+ * The dashboard's session, without the screen: it owns the rig source, the monitor (twin,
+ * residuals, detectors, alarms), the operator's setpoints, fault injection, the recording and the
+ * safe shutdown. The screen turns keys into calls here and renders the view model this fills;
+ * tests drive it with a fake source, a scripted monitor and virtual time.
+ *
+ * Rules it keeps (DESIGN.md section 2.4):
+ * - the twin is driven by the operator's setpoints; an injector's deliberate deviation is withheld
+ *   from it; a deviation the device reports (SAFE after heartbeat loss, interlock, reboot) makes
+ *   the twin follow the applied duties until the operator sets a setpoint again;
+ * - every physical injection is a PWM with a dead-man hold, renewed while it lasts, so the device
+ *   reverts to the operator's duty by itself within `deadmanMs` if this process dies;
+ * - every injection is labelled (start and end) in the recording and on the charts;
+ * - shutting down (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error) sends SAFE, ends the labels,
+ *   flushes and closes the recording and closes the source; the process exit is the CLI's.
+ */
+import { ConfigError } from "../core/errors.js";
+import type { AlarmEvent } from "../detect/alarmManager.js";
+import type { Monitor, OperatorSetpoints } from "../detect/monitorTypes.js";
+import type { RigSample } from "../model/rigSample.js";
+import type { HelloMessage, PwmChannel } from "../protocol/messages.js";
+import type { KnownRecord, RecordedHello, RecordedSource } from "../rig/recording.js";
+import type { RecordingHeaderInput } from "../rig/recordingWriter.js";
+import type { RigCommand, RigEvent, RigSource } from "../rig/rigSource.js";
+import type { Scheduler, TimerHandle } from "../rig/scheduler.js";
+import {
+  describeInjection,
+  type InjectionRequest,
+  injectedDuty,
+  injectionDurationS,
+  injectionLabel,
+} from "./injection.js";
+import type { RecordingHandle, SwitchableRecordSink } from "./recordSwitch.js";
+import { applyTuningText, type MonitorTuning } from "./tuning.js";
+import type { DashboardViewModel, InjectionView } from "./viewModel.js";
+
+/** SAFE duties (conventions.md: heater 0, pump and fan full). */
+export const SAFE_SETPOINTS: OperatorSetpoints = { pumpDuty: 255, heaterDuty: 0, fanDuty: 255 };
+
+export interface DashboardSessionOptions {
+  readonly source: RigSource;
+  /** What the status line calls the source: the port path, `emulator`, or the replayed file. */
+  readonly sourceLabel: string;
+  /** The source as a recording header names it. */
+  readonly recordedSource: RecordedSource;
+  /** The rig is the emulator: EMU faults are offered. */
+  readonly emulator: boolean;
+  /** A replay: nothing is sent to any device. */
+  readonly readOnly: boolean;
+  /** The source writes samples (and raw lines, commands, events) to `records` itself. */
+  readonly sourceRecordsSamples: boolean;
+  /** Builds the monitor; called again when the `t` form changes the tuning. */
+  readonly createMonitor: (tuning: MonitorTuning) => Monitor;
+  readonly tuning: MonitorTuning;
+  /** The operator's operating point at start (sent to the rig by {@link DashboardSession.start}). */
+  readonly setpoints: OperatorSetpoints;
+  /** Host timers for hold renewals (wall time, or the emulator's). */
+  readonly scheduler: Scheduler;
+  /** The sink the source was built with; recordings are attached to it. */
+  readonly records: SwitchableRecordSink;
+  /** Opens a recording file (a RecordingWriter). */
+  readonly openRecording: (path: string, header: RecordingHeaderInput) => RecordingHandle;
+  /** Record from the start into this file (`--record`). */
+  readonly recordPath?: string;
+  /** Path of a recording started with `r`. @default `looptwin-<time>.ndjson` */
+  readonly nextRecordingPath?: () => string;
+  readonly viewModel: DashboardViewModel;
+  /** Dead-man hold of a physical injection [ms]. @default 3000 */
+  readonly deadmanMs?: number;
+  /** Renewal period of the hold [ms], < deadmanMs. @default 1000 */
+  readonly renewMs?: number;
+  /** How long shutdown waits for SAFE's ACK [ms]. @default 2000 */
+  readonly safeTimeoutMs?: number;
+}
+
+/** What a shutdown did, for the exit message. */
+export interface ShutdownReport {
+  readonly reason: string;
+  /** SAFE acknowledged by the device. */
+  readonly safeAcknowledged: boolean;
+  /** Why SAFE was not acknowledged (empty when it was, or for a replay). */
+  readonly safeProblem: string;
+  /** The recording closed, if one was open. */
+  readonly recordingPath: string | null;
+}
+
+interface ActiveInjection {
+  readonly serial: number;
+  readonly request: InjectionRequest;
+  readonly label: string;
+  readonly startS: number;
+  readonly endS: number;
+  readonly channel: PwmChannel | null;
+  /** Host time [ms] the injection ends (Infinity: until x). */
+  readonly endHostMs: number;
+  timer: TimerHandle | null;
+}
+
+const DUTY_CHANNELS = ["pump", "heater", "fan"] as const;
+type DutyChannel = (typeof DUTY_CHANNELS)[number];
+const SETPOINT_KEY: Readonly<Record<DutyChannel, keyof OperatorSetpoints>> = {
+  pump: "pumpDuty",
+  heater: "heaterDuty",
+  fan: "fanDuty",
+};
+
+function recordedHello(h: HelloMessage | null): RecordedHello | null {
+  if (h === null) return null;
+  return {
+    major: h.major,
+    minor: h.minor,
+    fwName: h.fwName,
+    fwVersion: h.fwVersion,
+    board: h.board,
+    uid: h.uid,
+  };
+}
+
+function defaultRecordingPath(): string {
+  return `looptwin-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
+}
+
+export class DashboardSession {
+  readonly deadmanMs: number;
+  readonly renewMs: number;
+  private readonly opts: DashboardSessionOptions;
+  private readonly source: RigSource;
+  private readonly vm: DashboardViewModel;
+  private readonly scheduler: Scheduler;
+  private monitorNow: Monitor;
+  private tuningNow: MonitorTuning;
+  private sp: OperatorSetpoints;
+  private following = false;
+  private readonly injections: ActiveInjection[] = [];
+  private injectionSerial = 0;
+  private unsubscribe: (() => void) | null = null;
+  private shutdownPromise: Promise<ShutdownReport> | null = null;
+  private latestTS = 0;
+
+  constructor(options: DashboardSessionOptions) {
+    this.opts = options;
+    this.deadmanMs = options.deadmanMs ?? 3000;
+    this.renewMs = options.renewMs ?? 1000;
+    if (!(this.renewMs > 0 && this.renewMs < this.deadmanMs))
+      throw new ConfigError("renewMs", this.renewMs, `must be > 0 and < deadmanMs (${this.deadmanMs})`);
+    this.source = options.source;
+    this.vm = options.viewModel;
+    this.scheduler = options.scheduler;
+    this.tuningNow = options.tuning;
+    this.monitorNow = options.createMonitor(options.tuning);
+    this.sp = options.setpoints;
+    this.vm.setSetpoints(this.sp);
+  }
+
+  get monitor(): Monitor {
+    return this.monitorNow;
+  }
+
+  get setpoints(): OperatorSetpoints {
+    return this.sp;
+  }
+
+  get tuning(): MonitorTuning {
+    return this.tuningNow;
+  }
+
+  get isEmulator(): boolean {
+    return this.opts.emulator;
+  }
+
+  get isReadOnly(): boolean {
+    return this.opts.readOnly;
+  }
+
+  get recordingPath(): string | null {
+    return this.opts.records.target?.path ?? null;
+  }
+
+  /** Injections in force, oldest first. */
+  activeInjections(): readonly InjectionView[] {
+    return this.injections.map((i) => ({ text: i.label, startS: i.startS, endS: i.endS }));
+  }
+
+  /**
+   * Subscribes to the (already open) source, starts the `--record` file and sends the operator's
+   * setpoints; a replay only listens.
+   */
+  async start(): Promise<void> {
+    this.unsubscribe = this.source.subscribe((e) => this.onEvent(e));
+    if (this.opts.recordPath !== undefined) this.startRecording(this.opts.recordPath);
+    this.monitorNow.setSetpoints(this.sp, this.latestTS);
+    if (this.opts.readOnly) {
+      this.monitorNow.followApplied(true);
+      this.following = true;
+      this.vm.setOverride("replay: the twin follows the recorded duties");
+      return;
+    }
+    for (const ch of DUTY_CHANNELS)
+      await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
+    this.refreshView();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private onEvent(e: RigEvent): void {
+    switch (e.kind) {
+      case "sample":
+        this.onSample(e.sample);
+        return;
+      case "gap":
+        this.monitorNow.markGap(e.fromTS, e.toTS);
+        return;
+      case "hello":
+        if (e.reboot) this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
+        return;
+      case "device_event":
+        switch (e.event.code) {
+          case "HB_LOST":
+            this.deviceOverride("heartbeat lost: device went SAFE");
+            return;
+          case "OVERTEMP":
+            this.deviceOverride(`over-temperature interlock (${e.event.channel})`);
+            return;
+          case "HOLD_EXPIRED":
+            this.onHoldExpired(e.event.channel);
+            return;
+          case "BOOT":
+          case "WDT":
+          case "SENSOR":
+          case "unrecognized":
+            return;
+        }
+        return;
+      case "link":
+        if (e.state !== "CONNECTED" && e.state !== "REPLAY")
+          this.vm.setNotice(`link ${e.state}${e.reason ? `: ${e.reason}` : ""}`, "error");
+        else if (this.vm.noticeText.startsWith("link ")) this.vm.setNotice("");
+        return;
+    }
+  }
+
+  private onSample(s: RigSample): void {
+    this.latestTS = s.tS;
+    const events = this.monitorNow.step(s);
+    const out = this.monitorNow.output;
+    this.vm.addSample(s, out);
+    const rec = this.opts.records;
+    if (rec.target !== null) {
+      const atMs = rec.atMs();
+      if (!this.opts.sourceRecordsSamples) rec.write({ type: "sample", atMs, sample: s });
+      rec.write({
+        type: "twin",
+        atMs,
+        tS: s.tS,
+        values: { tHotC: out.predTHotC, tColdC: out.predTColdC, flowLpm: out.predFlowLpm },
+      });
+      rec.write({
+        type: "residual",
+        atMs,
+        tS: s.tS,
+        values: { tHotK: out.resTHotK, tColdK: out.resTColdK, flowLpm: out.resFlowLpm, score: out.score },
+      });
+    }
+    for (let i = 0; i < events.length; i++) this.onAlarm(events[i]!);
+  }
+
+  private onAlarm(e: AlarmEvent): void {
+    this.vm.addAlarmEvent(e);
+    const rec = this.opts.records;
+    rec.write({
+      type: "alarm",
+      atMs: rec.atMs(),
+      tS: e.tS,
+      source: e.cause,
+      state: e.type === "escalated" ? "raised" : e.type,
+      ...(e.diagnosis !== "" ? { diagnosis: e.diagnosis } : {}),
+      score: e.level,
+      message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
+    });
+    if (e.type === "raised" || e.type === "escalated") {
+      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
+    }
+  }
+
+  private deviceOverride(why: string): void {
+    this.monitorNow.followApplied(true);
+    this.following = true;
+    this.vm.setOverride(why);
+    this.vm.setNotice(why, "error");
+    this.note(`device override: ${why}`);
+  }
+
+  private onHoldExpired(channel: PwmChannel): void {
+    const inj = this.injections.find((i) => i.channel === channel);
+    if (inj === undefined) return;
+    // A hold that runs out before the planned end means renewals stopped reaching the device.
+    if (this.scheduler.nowMs() < inj.endHostMs - this.renewMs) {
+      this.vm.setNotice(
+        `${inj.label}: the device's dead-man hold expired (renewal lost); injection ended`,
+        "error",
+      );
+    }
+    this.finishInjection(inj, false);
+  }
+
+  // ------------------------------------------------------------------ operator actions
+
+  /** `p`/`h`/`n`: a new setpoint for one channel; re-applies the whole operating point. */
+  async setSetpoint(channel: DutyChannel, duty: number): Promise<boolean> {
+    if (!(Number.isInteger(duty) && duty >= 0 && duty <= 255))
+      throw new ConfigError(`${channel} duty`, duty, "must be a whole number 0-255");
+    this.requireWritable();
+    this.sp = { ...this.sp, [SETPOINT_KEY[channel]]: duty };
+    this.vm.setSetpoints(this.sp);
+    this.monitorNow.setSetpoints(this.sp, this.latestTS);
+    if (this.following) {
+      this.monitorNow.followApplied(false);
+      this.following = false;
+      this.vm.setOverride("");
+    }
+    let ok = true;
+    for (const ch of DUTY_CHANNELS) {
+      const inj = this.injections.find((i) => i.channel === ch);
+      // An injected channel: set the operator's duty (clears the hold, so it becomes the revert
+      // duty), then re-apply the injection from the new setpoint.
+      ok =
+        (await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null })) && ok;
+      if (inj !== undefined) await this.renew(inj);
+    }
+    if (ok) this.vm.setNotice(`${channel} setpoint ${duty}`);
+    return ok;
+  }
+
+  /** Starts an injection (already confirmed by the operator). */
+  async inject(req: InjectionRequest): Promise<boolean> {
+    this.requireWritable();
+    if (req.kind === "emulator" && !this.opts.emulator)
+      throw new ConfigError("fault", req.spec, "emulator-only faults need the emulator (--emulate)");
+    const target = injectedDuty(req, this.sp);
+    const durationS = injectionDurationS(req);
+    const label = injectionLabel(req);
+    if (target !== null) {
+      const previous = this.injections.find((i) => i.channel === target.channel);
+      if (previous !== undefined) this.finishInjection(previous, false);
+    }
+    const now = this.scheduler.nowMs();
+    const inj: ActiveInjection = {
+      serial: ++this.injectionSerial,
+      request: req,
+      label,
+      startS: this.latestTS,
+      endS: this.latestTS + durationS,
+      channel: target?.channel ?? null,
+      endHostMs: now + durationS * 1000,
+      timer: null,
+    };
+    if (target === null) {
+      const ok = await this.send({ type: "EMU", faultSpec: (req as { spec: string }).spec });
+      if (!ok) return false;
+    } else {
+      this.injections.push(inj);
+      const ok = await this.renew(inj);
+      if (!ok) {
+        this.injections.splice(this.injections.indexOf(inj), 1);
+        return false;
+      }
+    }
+    if (target === null) {
+      // EMU faults end by their own spec; keep them listed until then (or until x).
+      this.injections.push(inj);
+      if (Number.isFinite(durationS)) {
+        inj.timer = this.scheduler.setTimer(() => this.finishInjection(inj, false), durationS * 1000);
+      }
+    }
+    this.label("start", inj);
+    this.vm.setNotice(`injected: ${describeInjection(req, this.sp, this.deadmanMs)}`);
+    this.publishInjections();
+    return true;
+  }
+
+  /** `x`: ends every injection now and puts the rig in SAFE (the new operating point). */
+  async endInjections(): Promise<boolean> {
+    this.requireWritable();
+    for (const inj of [...this.injections]) this.finishInjection(inj, false, true);
+    let ok = true;
+    if (this.opts.emulator) ok = (await this.send({ type: "EMU", faultSpec: "clear" })) && ok;
+    ok = (await this.send({ type: "SAFE" })) && ok;
+    this.sp = SAFE_SETPOINTS;
+    this.vm.setSetpoints(this.sp);
+    this.monitorNow.setSetpoints(this.sp, this.latestTS);
+    if (this.following) {
+      this.monitorNow.followApplied(false);
+      this.following = false;
+      this.vm.setOverride("");
+    }
+    this.vm.setNotice(
+      ok ? "all injections ended: rig SAFE (heater 0, pump and fan full)" : "SAFE not acknowledged",
+      ok ? "info" : "error",
+    );
+    return ok;
+  }
+
+  /** `a`: acknowledges the newest open alarm. */
+  acknowledge(): AlarmEvent | undefined {
+    const e = this.monitorNow.acknowledge(this.latestTS);
+    if (e === undefined) {
+      this.vm.setNotice("no alarm to acknowledge");
+      return undefined;
+    }
+    this.onAlarm(e);
+    this.vm.setNotice(`acknowledged: ${e.diagnosis || e.cause}`);
+    return e;
+  }
+
+  /** `r`: starts a recording (at `path`, or a new file) or stops the current one; returns a message. */
+  toggleRecording(path?: string): string {
+    if (this.opts.records.target !== null) {
+      this.note("recording stopped by the operator");
+      for (const inj of this.injections) this.writeLabel("end", inj);
+      const h = this.opts.records.detach();
+      const msg = `recording closed: ${h?.path}`;
+      this.vm.setNotice(msg);
+      return msg;
+    }
+    const p = path ?? (this.opts.nextRecordingPath ?? defaultRecordingPath)();
+    this.startRecording(p);
+    const msg = `recording to ${p}`;
+    this.vm.setNotice(msg);
+    return msg;
+  }
+
+  /** `t`: applies `NAME=VALUE` pairs; throws a ConfigError (nothing changes) on bad input. */
+  applyTuning(text: string): MonitorTuning {
+    const next = applyTuningText(this.tuningNow, text);
+    const monitor = this.opts.createMonitor(next);
+    monitor.setSetpoints(this.sp, this.latestTS);
+    if (this.following) monitor.followApplied(true);
+    this.monitorNow = monitor;
+    this.tuningNow = next;
+    this.note(`tuning changed: ${text.trim()}`);
+    this.vm.setNotice(`tuning applied: ${text.trim()}`);
+    return next;
+  }
+
+  /** Pulls alarms, loop figures, link figures and injections into the view model (per frame). */
+  refreshView(): void {
+    const vm = this.vm;
+    vm.setOpenAlarms(this.monitorNow.openAlarms());
+    vm.setPerformance(this.monitorNow.performance());
+    const st = this.source.stats();
+    const h = this.source.hello;
+    vm.setLink({
+      source: this.opts.sourceLabel,
+      state: this.source.state,
+      firmware: h === null ? "" : `${h.fwName} ${h.fwVersion}`,
+      recording: this.recordingPath,
+      crcErrors: st.stream.crc_errors,
+      lostSamples: st.stream.lost_samples,
+      reconnects: st.reconnects,
+      malformed: st.stream.malformed,
+    });
+    this.publishInjections();
+  }
+
+  /**
+   * Leaves the rig safe and the files whole: stops renewals, sends SAFE (waiting at most
+   * `safeTimeoutMs` for its ACK), ends the labels, closes the recording and the source.
+   * Idempotent; never rejects.
+   */
+  shutdown(reason: string): Promise<ShutdownReport> {
+    this.shutdownPromise ??= this.doShutdown(reason);
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(reason: string): Promise<ShutdownReport> {
+    for (const inj of this.injections) if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
+    let safeAcknowledged = false;
+    let safeProblem = "";
+    if (!this.opts.readOnly) {
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), this.opts.safeTimeoutMs ?? 2000);
+      try {
+        await this.source.send({ type: "SAFE" }, { signal: ctrl.signal });
+        safeAcknowledged = true;
+      } catch (e) {
+        safeProblem = e instanceof Error ? e.message : String(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    for (const inj of [...this.injections]) this.finishInjection(inj, false, true);
+    this.note(
+      `dashboard stopped (${reason}); SAFE ${safeAcknowledged ? "acknowledged" : this.opts.readOnly ? "not needed (replay)" : `not acknowledged: ${safeProblem}`}`,
+    );
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    let recordingPath: string | null = null;
+    try {
+      recordingPath = this.opts.records.detach()?.path ?? null;
+    } catch (e) {
+      safeProblem += ` (recording: ${e instanceof Error ? e.message : String(e)})`;
+    }
+    await this.source.close();
+    return { reason, safeAcknowledged, safeProblem, recordingPath };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private requireWritable(): void {
+    if (this.opts.readOnly)
+      throw new ConfigError("key", "replay", "a replay is read-only: nothing can be sent");
+  }
+
+  /** Sends a command; a refusal or a timeout becomes a notice (false), never an exception. */
+  private async send(cmd: RigCommand): Promise<boolean> {
+    try {
+      await this.source.send(cmd);
+      return true;
+    } catch (e) {
+      this.vm.setNotice(`${cmd.type} failed: ${e instanceof Error ? e.message : String(e)}`, "error");
+      return false;
+    }
+  }
+
+  /** (Re)sends a physical injection's PWM with the dead-man hold and schedules the next renewal. */
+  private async renew(inj: ActiveInjection): Promise<boolean> {
+    if (inj.channel === null) return true;
+    if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
+    inj.timer = null;
+    const remainingMs = inj.endHostMs - this.scheduler.nowMs();
+    if (remainingMs <= 0) {
+      this.finishInjection(inj, true);
+      return true;
+    }
+    const target = injectedDuty(inj.request, this.sp);
+    const holdMs = Math.max(1, Math.round(Math.min(remainingMs, this.deadmanMs)));
+    const ok = await this.send({ type: "PWM", channel: inj.channel, duty: target?.duty ?? 0, holdMs });
+    if (!this.injections.includes(inj)) return ok;
+    inj.timer =
+      remainingMs <= this.deadmanMs
+        ? // The last hold ends the injection on the device; restore explicitly at the same time.
+          this.scheduler.setTimer(() => this.finishInjection(inj, true), remainingMs)
+        : this.scheduler.setTimer(() => void this.renew(inj), this.renewMs);
+    return ok;
+  }
+
+  /**
+   * Ends an injection: stops its renewals, labels the end, and (`restore`) puts the operator's
+   * duty back (the hold would too). `quiet`: no restore and no notice (x and shutdown send SAFE).
+   */
+  private finishInjection(inj: ActiveInjection, restore: boolean, quiet = false): void {
+    const i = this.injections.indexOf(inj);
+    if (i < 0) return;
+    this.injections.splice(i, 1);
+    if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
+    inj.timer = null;
+    this.label("end", inj);
+    if (restore && !quiet && inj.channel !== null && this.unsubscribe !== null) {
+      const ch = inj.channel as DutyChannel;
+      void this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
+    }
+    if (!quiet) this.vm.setNotice(`injection ended: ${inj.label}`);
+    this.publishInjections();
+  }
+
+  private publishInjections(): void {
+    this.vm.setInjections(this.activeInjections());
+  }
+
+  private label(action: "start" | "end", inj: ActiveInjection): void {
+    this.vm.addLabel(this.latestTS, action, inj.label);
+    this.writeLabel(action, inj);
+  }
+
+  /** Physical injections are the injector's; EMU faults the emulator's. */
+  private writeLabel(action: "start" | "end", inj: ActiveInjection): void {
+    const rec = this.opts.records;
+    const by = inj.request.kind === "emulator" ? "emulator" : "injector";
+    rec.write({ type: "label", atMs: rec.atMs(), tS: this.latestTS, action, fault: inj.label, by });
+  }
+
+  private note(text: string): void {
+    const rec = this.opts.records;
+    rec.write({ type: "note", atMs: rec.atMs(), text } satisfies KnownRecord);
+  }
+
+  private startRecording(path: string): void {
+    const handle = this.opts.openRecording(path, {
+      source: this.opts.recordedSource,
+      hello: recordedHello(this.source.hello),
+      rig: { setpoints: this.sp, tuning: this.tuningNow },
+      writer: "looptwin dashboard",
+    });
+    this.opts.records.attach(handle);
+    this.note(
+      `recording started; operator setpoints pump ${this.sp.pumpDuty} heater ${this.sp.heaterDuty} fan ${this.sp.fanDuty}`,
+    );
+    for (const inj of this.injections) this.writeLabel("start", inj);
+  }
+}
