@@ -24,8 +24,7 @@ export class FakeSource implements RigSource {
     fwVersion: "0.1.0",
     board: "emu",
     uid: "1234ABCD",
-    extra: 0,
-  } as HelloMessage;
+  };
   readonly sent: RigCommand[] = [];
   /** Answers NAK with this reason to the next commands of this type. */
   refuse: { type: RigCommand["type"]; reason: string } | null = null;
