@@ -35,6 +35,11 @@ export function parseCommandArgs(
     if (unknown) throw new ConfigError(unknown[1] ?? "option", unknown[1], "unknown option (see --help)");
     const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
     if (missing) throw new ConfigError(missing[1] ?? "option", undefined, "needs a value");
+    const ambiguous = /Option '([^']+?)(?: <value>)?' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const name = (ambiguous[1] ?? "option").replace(/^-. , /, "");
+      throw new ConfigError(name, undefined, `a value starting with '-' must be written ${name}=VALUE`);
+    }
     const positional = /Unexpected argument '([^']+)'/.exec(message);
     if (positional)
       throw new ConfigError("argument", positional[1], "unexpected positional argument (see --help)");

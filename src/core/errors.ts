@@ -29,7 +29,10 @@ export class ConfigError extends Error {
   readonly value: unknown;
 
   constructor(field: string, value: unknown, problem: string, options?: { cause?: unknown }) {
-    super(`${field}: ${problem} (got ${showValue(value)})`, options);
+    super(
+      value === undefined ? `${field}: ${problem}` : `${field}: ${problem} (got ${showValue(value)})`,
+      options,
+    );
     this.field = field;
     this.value = value;
   }

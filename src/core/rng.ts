@@ -7,11 +7,9 @@
  * Box-Muller method (Marsaglia), caching the second variate.
  */
 export class SeededRng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-  private spareNormal = 0;
+  /** xoshiro128** state; a typed array so updates never box numbers (no allocation per draw). */
+  private readonly s = new Uint32Array(4);
+  private spareNormal = Number.NaN;
   private hasSpare = false;
 
   constructor(seed: number) {
@@ -24,23 +22,26 @@ export class SeededRng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const st = this.s;
+    st[0] = next();
+    st[1] = next();
+    st[2] = next();
+    st[3] = next();
+    if ((st[0]! | st[1]! | st[2]! | st[3]!) === 0) st[0] = 1;
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    const st = this.s;
+    const s1 = st[1]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    st[2]! ^= st[0]!;
+    st[3]! ^= s1;
+    st[1]! ^= st[2]!;
+    st[0]! ^= st[3]!;
+    st[2]! ^= t;
+    st[3] = rotl(st[3]!, 11);
     return result;
   }
 

@@ -10,14 +10,13 @@ import { type FlowMeterConfig, UINT32_RANGE } from "./flowMeter.js";
 export class FlowMeterSensor {
   private readonly cfg: FlowMeterConfig;
   private readonly faults: FaultSpec[] = [];
-  /** Pulses not yet whole. */
-  private fraction = 0;
-  private pulses = 0;
+  /** [pulses not yet whole, cumulative pulses]: a typed array so updates never box numbers. */
+  private readonly state = new Float64Array(2);
 
   /** @param startPulses cumulative count at start (a device that has run before). @default 0 */
   constructor(cfg: FlowMeterConfig, startPulses = 0) {
     this.cfg = cfg;
-    this.pulses = startPulses >>> 0;
+    this.state[1] = startPulses >>> 0;
   }
 
   /** Adds a `flow_blockage` fault; other kinds are ignored (returns false). */
@@ -33,13 +32,12 @@ export class FlowMeterSensor {
 
   /** Restarts the count at zero (a device reboot). */
   resetCount(): void {
-    this.pulses = 0;
-    this.fraction = 0;
+    this.state.fill(0);
   }
 
   /** Cumulative pulses (uint32). */
   get count(): number {
-    return this.pulses;
+    return this.state[1]!;
   }
 
   /**
@@ -49,10 +47,11 @@ export class FlowMeterSensor {
     let passed = 1;
     for (let i = 0; i < this.faults.length; i++) passed *= 1 - faultLevel(this.faults[i]!, tS);
     const flow = trueFlowLpm > 0 ? trueFlowLpm : 0;
-    this.fraction += this.cfg.kHzPerLpm * flow * dtS * passed;
-    const whole = Math.floor(this.fraction);
-    this.fraction -= whole;
-    this.pulses = (this.pulses + whole) % UINT32_RANGE;
-    return this.pulses;
+    const st = this.state;
+    const fraction = st[0]! + this.cfg.kHzPerLpm * flow * dtS * passed;
+    const whole = Math.floor(fraction);
+    st[0] = fraction - whole;
+    st[1] = (st[1]! + whole) % UINT32_RANGE;
+    return st[1]!;
   }
 }

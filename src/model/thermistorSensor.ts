@@ -34,7 +34,7 @@ export class ThermistorSensor {
   private readonly faults: FaultSpec[] = [];
   /** Counts held by each stuck fault (NaN until it first applies). */
   private readonly stuckCounts = new Float64Array(MAX_FAULTS).fill(Number.NaN);
-  private lastCounts = 0;
+  private lastCounts = Number.NaN;
 
   constructor(
     channel: SensorChannel,
@@ -91,13 +91,18 @@ export class ThermistorSensor {
           tempC += (f.value ?? 0) * level;
           break;
         case "sensor_drift":
-          tempC += (f.value ?? 0) * level * (tS - f.startS);
+          // A drift is itself a ramp: value [K/s] x severity from onset (the ramp key does not apply).
+          tempC += (f.value ?? 0) * f.severity * (tS - f.startS);
           break;
         case "sensor_noise":
           tempC += (f.value ?? 0) * level * this.rng.normal();
           break;
         case "sensor_stuck":
-          if (Number.isNaN(this.stuckCounts[i]!)) this.stuckCounts[i] = this.lastCounts;
+          if (Number.isNaN(this.stuckCounts[i]!)) {
+            this.stuckCounts[i] = Number.isNaN(this.lastCounts)
+              ? quantiseCounts(idealCountsFromTempC(this.cfg, trueTempC))
+              : this.lastCounts;
+          }
           forced = this.stuckCounts[i]!;
           break;
         case "sensor_open":
