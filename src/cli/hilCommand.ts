@@ -16,7 +16,7 @@ import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/con
 import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
 import { describeCondition, type RunProgress } from "../hil/runner.js";
 import { loadScenarioFiles } from "../hil/scenarioLoader.js";
-import { runSuite } from "../hil/suite.js";
+import { filterScenarios, runSuite } from "../hil/suite.js";
 import { builtinTargets } from "../hil/targets/builtinTargets.js";
 import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
 import { makeLoopParams } from "../model/loopParams.js";
@@ -126,11 +126,7 @@ function rigParams(
 }
 
 function listScenarios(paths: readonly string[], filter: string | undefined, io: CliIo): number {
-  const scenarios = loadScenarioFiles(paths, io.cwd).filter(
-    (s) =>
-      filter === undefined ||
-      [s.name, s.file, s.description, ...s.tags].some((x) => x.toLowerCase().includes(filter.toLowerCase())),
-  );
+  const scenarios = filterScenarios(loadScenarioFiles(paths, io.cwd), filter);
   for (const s of scenarios) {
     io.stdout.write(
       `${s.name}  (${s.file}, ${s.durationS} s${s.tags.length > 0 ? `, ${s.tags.join(" ")}` : ""})\n`,
@@ -195,6 +191,9 @@ export const hilCommand: Command = {
       ...(speed !== undefined ? { speed } : {}),
     });
     const scenarios = loadScenarioFiles(scenarioPaths, io.cwd);
+    if (filterScenarios(scenarios, filter).length === 0)
+      throw new ConfigError("--filter", filter, `selects none of the ${scenarios.length} scenario(s)`);
+    const monitorFactory = await loadDefaultMonitorFactory();
     const resolve = (p: string | undefined): string | undefined =>
       p === undefined ? undefined : isAbsolute(p) ? p : join(io.cwd, p);
     const json = flagOpt(args, "json");
@@ -223,7 +222,7 @@ export const hilCommand: Command = {
       const outDir = resolve(stringOpt(args, "out"));
       const result = await runSuite(scenarios, {
         target,
-        monitorFactory: await loadDefaultMonitorFactory(),
+        monitorFactory,
         baseParams: params,
         rigConfig: config,
         signal: controller.signal,

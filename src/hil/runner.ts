@@ -191,6 +191,8 @@ class ScenarioRun {
   /** Rig time of scenario t = 0 [s]; NaN until known. */
   private rigAtOriginS = Number.NaN;
   private lastSampleS = Number.NaN;
+  /** Scenario time of the latest step carried out. */
+  private lastStepS = 0;
   private lastFlags = 0;
   private readonly setpoints: Record<PwmChannel, number>;
   /** Physical injections in force, per channel. */
@@ -390,10 +392,15 @@ class ScenarioRun {
     return (this.clockMs() - this.originMs) / 1000;
   }
 
-  /** Scenario time of an arriving message: the latest sample's on virtual time, else the clock's. */
+  /**
+   * Scenario time of an arriving message (EVT lines carry no time). On virtual time the host reads
+   * a whole chunk of device time at once, so the clock is late: the latest sample's time, or the
+   * latest step's when that came after it (what a step causes cannot precede it), is closer.
+   */
   private eventS(): number {
     if (!Number.isFinite(this.originMs)) return 0;
-    if (this.target.capabilities.virtualTime && Number.isFinite(this.lastSampleS)) return this.lastSampleS;
+    if (this.target.capabilities.virtualTime && Number.isFinite(this.lastSampleS))
+      return Math.max(this.lastSampleS, this.lastStepS);
     return this.nowS();
   }
 
@@ -602,6 +609,7 @@ class ScenarioRun {
 
   private async perform(step: Step): Promise<void> {
     const tS = this.nowS();
+    this.lastStepS = tS;
     const a = step.action;
     try {
       const text = await this.act(a, tS, step);

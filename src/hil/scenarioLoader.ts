@@ -250,7 +250,7 @@ function parseStep(f: YamlField, index: number): Step {
 function parseFault(f: YamlField): { spec: FaultSpec; text: string } {
   const text = f.string().trim();
   try {
-    return { spec: parseFaultSpec(text, f.path), text };
+    return { spec: parseFaultSpec(text, "fault spec"), text };
   } catch (e) {
     if (e instanceof ConfigError) f.fail(e.message, undefined);
     throw e;
@@ -553,8 +553,9 @@ export function describeExpectation(e: Expectation): string {
 
 function checkSteps(steps: readonly Step[], f: YamlField, durationS: number): void {
   const seen = new Set<string>();
+  // `at` times rise in file order; after a wait_until they start over (an `at` already passed
+  // by then runs at once).
   let lastAt = 0;
-  let afterWait = false;
   for (const s of steps) {
     if (seen.has(s.name))
       throw new InputFileError(f.file, `steps: step name ${JSON.stringify(s.name)} used twice`, {
@@ -566,19 +567,16 @@ function checkSteps(steps: readonly Step[], f: YamlField, durationS: number): vo
         throw new InputFileError(
           f.file,
           `steps: ${s.name}: at ${s.trigger.tS} s is after the duration (${durationS} s)`,
-          {
-            line: s.line,
-          },
+          { line: s.line },
         );
-      // After a wait_until, an `at` may already have passed: it then runs at once.
-      if (!afterWait && s.trigger.tS < lastAt)
+      if (s.trigger.tS < lastAt)
         throw new InputFileError(
           f.file,
           `steps: ${s.name}: at ${s.trigger.tS} s is before the previous step (${lastAt} s); steps run in file order`,
           { line: s.line },
         );
       lastAt = s.trigger.tS;
-    } else afterWait = true;
+    } else lastAt = 0;
   }
 }
 

@@ -33,9 +33,13 @@ export class YamlField {
     return this.node !== null && !(isScalar(this.node) && this.node.value === null);
   }
 
-  /** Throws an InputFileError naming this field, its line, the problem and (if any) the value. */
-  fail(problem: string, value: unknown = this.rawValue()): never {
-    const shown = value === undefined ? "" : ` (got ${showValue(value)})`;
+  /**
+   * Throws an InputFileError naming this field, its line, the problem and the value (the field's
+   * own unless given; `undefined` shows none).
+   */
+  fail(problem: string, ...value: [] | [unknown]): never {
+    const v = value.length === 0 ? this.rawValue() : value[0];
+    const shown = v === undefined ? "" : ` (got ${showValue(v)})`;
     const at = this.path === "" ? "" : `${this.path}: `;
     throw new InputFileError(this.file, `${at}${problem}${shown}`, { line: this.line });
   }
