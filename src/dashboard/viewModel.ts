@@ -174,6 +174,7 @@ export class DashboardViewModel {
   };
   private setpoints: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
   private windowIndex: number;
+  private pausedFlag = false;
   private pausedAtS = Number.NaN;
   private open: readonly AlarmState[] = [];
   private readonly history: AlarmRow[] = [];
@@ -313,13 +314,17 @@ export class DashboardViewModel {
   }
 
   get paused(): boolean {
-    return Number.isFinite(this.pausedAtS);
+    return this.pausedFlag;
   }
 
-  /** Space: freezes the charts at the current rig time (data keeps coming in), or resumes. */
+  /**
+   * Space: freezes the charts at the current rig time (data keeps coming in), or resumes. Paused
+   * before any data, the charts stay empty until resumed.
+   */
   togglePause(): boolean {
-    this.pausedAtS = this.paused ? Number.NaN : this.latestTimeS;
-    return this.paused;
+    this.pausedFlag = !this.pausedFlag;
+    this.pausedAtS = this.pausedFlag ? this.latestTimeS : Number.NaN;
+    return this.pausedFlag;
   }
 
   /** Rig time of the newest sample (NaN before the first). */
@@ -349,7 +354,7 @@ export class DashboardViewModel {
    * is due (fewer bytes to the terminal).
    */
   chartWindow(dotCols: number): { t0S: number; t1S: number } {
-    const end = this.paused ? this.pausedAtS : this.ring.lastTimeS;
+    const end = this.pausedFlag ? this.pausedAtS : this.ring.lastTimeS;
     const w = this.windowS;
     if (!Number.isFinite(end)) return { t0S: 0, t1S: w };
     const dt = w / Math.max(1, dotCols);
@@ -537,14 +542,15 @@ export class DashboardViewModel {
   }
 
   /**
-   * Metrics as lines of `width` in `height` rows: one column with full labels when they fit,
-   * otherwise columns side by side with short labels (values right-aligned).
+   * Metrics as lines of `width` in `height` rows: one column when the rows allow, otherwise
+   * columns side by side; each item keeps its full label when it fits, else its short one, with
+   * values right-aligned.
    */
   metricLines(width: number, height: number): string[] {
     const items = this.metricItems();
     const perCol = Math.max(1, height);
     const nCols = Math.ceil(items.length / perCol);
-    const sep = " │ ";
+    const sep = "│";
     const colW = Math.floor((width - (nCols - 1) * sep.length) / nCols);
     const lines: string[] = [];
     for (let r = 0; r < Math.min(perCol, items.length); r++) {
@@ -555,8 +561,8 @@ export class DashboardViewModel {
           cells.push(" ".repeat(Math.max(0, colW)));
           continue;
         }
-        const label = nCols === 1 ? item[0] : item[1];
-        const value = item[2];
+        const [long, short, value] = item;
+        const label = long.length + 1 + value.length <= colW ? long : short;
         const labelW = Math.max(0, colW - value.length - 1);
         cells.push(
           `${fitText(label, labelW)} ${value.padStart(colW - labelW - 1)}`.slice(0, Math.max(0, colW)),

@@ -1,0 +1,616 @@
+/**
+ * The terminal screen: blessed boxes laid out by layout.ts, filled from the view model by a timer
+ * (at most `maxFps` frames a second, whatever the sample rate), keys dispatched to the session.
+ * The only module with blessed in it (with blessed-contrib's table for the Alarms panel).
+ *
+ * Terminal behaviour: smart change-scroll-region updates (blessed's `smartCSR`: only changed cells
+ * are written), no mouse, colour off when `NO_COLOR` is set (no-color.org), re-layout on resize,
+ * and everything restored by {@link DashboardScreen.destroy}. Modal dialogs (help, fault menu,
+ * prompts, confirmation, tuning form) are drawn as boxes and fed by one key handler, so no widget
+ * ever grabs the keyboard and Ctrl-C always quits.
+ */
+import type { Readable, Writable } from "node:stream";
+import blessed from "blessed";
+import contribTable from "blessed-contrib/lib/widget/table.js";
+import { ConfigError, isConfigError } from "../core/errors.js";
+import { escapeTags, fitText } from "./format.js";
+import { describeInjection, type FaultMenuItem, faultMenu, type InjectionRequest } from "./injection.js";
+import { helpLines, KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
+import { computeLayout, type Layout, PANEL_IDS, type PanelId } from "./layout.js";
+import type { DashboardSession } from "./session.js";
+import { describeTuning } from "./tuning.js";
+import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
+
+export interface DashboardScreenOptions {
+  readonly session: DashboardSession;
+  readonly viewModel: DashboardViewModel;
+  /** Terminal streams. @default process.stdin / process.stdout */
+  readonly input?: Readable;
+  readonly output?: Writable;
+  /** Terminal type. @default $TERM */
+  readonly terminal?: string;
+  /** Colour on. @default true unless NO_COLOR is set and not empty */
+  readonly color?: boolean;
+  /** Frames per second at most. @default 10 */
+  readonly maxFps?: number;
+  /** Called when the operator quits (q, Ctrl-C). */
+  readonly onQuit: (reason: string) => void;
+}
+
+/** The colour default of no-color.org: NO_COLOR present and not empty turns colour off. */
+export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const v = env.NO_COLOR;
+  return v === undefined || v === "";
+}
+
+type Modal =
+  | { readonly kind: "none" }
+  | { readonly kind: "help" }
+  | { readonly kind: "menu"; readonly items: readonly FaultMenuItem[] }
+  | {
+      readonly kind: "input";
+      readonly title: string;
+      readonly prompt: string;
+      value: string;
+      error: string;
+      readonly onSubmit: (value: string) => void | Promise<void>;
+      /** Lines shown above the prompt (the tuning form's current values). */
+      readonly info: readonly string[];
+    }
+  | { readonly kind: "confirm"; readonly text: string; readonly onYes: () => void | Promise<void> };
+
+const CHART_IDS: readonly ChartPanel[] = ["temperatures", "flow", "residuals"];
+
+export class DashboardScreen {
+  readonly screen: blessed.Widgets.Screen;
+  private readonly session: DashboardSession;
+  private readonly vm: DashboardViewModel;
+  private readonly color: boolean;
+  private readonly onQuit: (reason: string) => void;
+  private readonly frameMs: number;
+  private readonly panels: Record<PanelId, blessed.Widgets.BoxElement>;
+  /** Outer width the Alarms table's columns were made for (blessed-contrib fixes them at creation). */
+  private alarmTableWidth = -1;
+  private readonly status: blessed.Widgets.BoxElement;
+  private readonly modalBox: blessed.Widgets.BoxElement;
+  private layout: Layout;
+  private modal: Modal = { kind: "none" };
+  private timer: NodeJS.Timeout | null = null;
+  private readonly lastContent = new Map<blessed.Widgets.BoxElement, string>();
+  private destroyed = false;
+  private lastAlarmData = "";
+  /** Frames drawn (for the bench). */
+  frames = 0;
+
+  constructor(options: DashboardScreenOptions) {
+    this.session = options.session;
+    this.vm = options.viewModel;
+    this.color = options.color ?? colorFromEnv(process.env);
+    this.onQuit = options.onQuit;
+    this.frameMs = 1000 / Math.min(10, Math.max(1, options.maxFps ?? 10));
+    this.screen = blessed.screen({
+      input: (options.input ?? process.stdin) as unknown as Writable,
+      output: (options.output ?? process.stdout) as unknown as Readable,
+      terminal: options.terminal ?? process.env.TERM ?? "xterm-256color",
+      smartCSR: true,
+      forceUnicode: true,
+      dockBorders: true,
+      autoPadding: true,
+      warnings: false,
+      sendFocus: false,
+      title: "looptwin dashboard",
+    } as blessed.Widgets.IScreenOptions);
+    // Unicode box drawing instead of the alternate character set: fewer bytes, and what tmux
+    // capture-pane and terminal logs show is what the operator saw.
+    (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    this.layout = computeLayout(this.screen.width as number, this.screen.height as number);
+    const border = this.color ? { fg: "gray" } : {};
+    const make = (id: PanelId): blessed.Widgets.BoxElement =>
+      blessed.box({
+        parent: this.screen,
+        label: ` ${PANEL_TITLES[id]} `,
+        tags: true,
+        border: { type: "line" },
+        style: { border, label: this.color ? { fg: "white", bold: true } : { bold: true } },
+        wrap: false,
+      });
+    this.panels = {
+      temperatures: make("temperatures"),
+      flow: make("flow"),
+      residuals: make("residuals"),
+      pump: make("pump"),
+      alarms: this.makeAlarmTable(this.layout.panels.alarms?.width ?? 40),
+      metrics: make("metrics"),
+    };
+    this.status = blessed.box({
+      parent: this.screen,
+      tags: false,
+      height: 1,
+      style: { inverse: true },
+      wrap: false,
+    });
+    this.modalBox = blessed.box({
+      parent: this.screen,
+      tags: true,
+      border: { type: "line" },
+      hidden: true,
+      style: { border: this.color ? { fg: "yellow" } : {} },
+      wrap: false,
+    });
+    this.applyLayout();
+    this.screen.on("resize", () => {
+      this.layout = computeLayout(this.screen.width as number, this.screen.height as number);
+      this.lastContent.clear();
+      this.applyLayout();
+      this.render();
+    });
+    this.screen.on(
+      "keypress",
+      (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => this.onKey(ch, key),
+    );
+  }
+
+  /** The layout in use. */
+  get currentLayout(): Layout {
+    return this.layout;
+  }
+
+  /** Starts the frame timer. */
+  start(): void {
+    this.render();
+    this.timer = setInterval(() => this.render(), this.frameMs);
+  }
+
+  /** Draws one frame from the view model. */
+  render(): void {
+    if (this.destroyed) return;
+    this.session.refreshView();
+    const L = this.layout;
+    for (const id of CHART_IDS) {
+      const rect = L.panels[id];
+      if (rect === undefined) continue;
+      const w = rect.width - 2;
+      const h = rect.height - 2;
+      if (w < 10 || h < 2) continue;
+      const legend = this.legendLine(id, w);
+      const chart = this.vm.chartLines(id, w, h - 1, this.color);
+      this.setContent(this.panels[id], [legend, ...chart].join("\n"));
+    }
+    const pump = L.panels.pump;
+    if (pump !== undefined) {
+      const rows = this.vm.pumpRows(pump.width - 2, L.mode === "compact");
+      this.setContent(
+        this.panels.pump,
+        rows
+          .slice(0, pump.height - 2)
+          .map(escapeTags)
+          .join("\n"),
+      );
+    }
+    const alarms = L.panels.alarms;
+    if (alarms !== undefined) this.renderAlarms(alarms.height - 4);
+    const metrics = L.panels.metrics;
+    if (metrics !== undefined) {
+      this.setContent(
+        this.panels.metrics,
+        this.vm
+          .metricLines(metrics.width - 2, metrics.height - 2)
+          .map(escapeTags)
+          .join("\n"),
+      );
+    }
+    const status = fitText(this.vm.statusLine(L.cols), L.cols);
+    if (this.lastContent.get(this.status) !== status) {
+      this.lastContent.set(this.status, status);
+      this.status.setContent(status);
+    }
+    this.renderModal();
+    this.screen.render();
+    this.frames++;
+  }
+
+  /** Stops the timer and gives the terminal back (cursor, screen, raw mode). Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.screen.destroy();
+    } catch {
+      // The terminal may be gone (SIGHUP): nothing left to restore.
+    }
+  }
+
+  /** Shows a one-line message in a box in the middle (e.g. while shutting down). */
+  showMessage(text: string): void {
+    if (this.destroyed) return;
+    this.modal = { kind: "none" };
+    const w = Math.min(this.layout.cols - 4, text.length + 4);
+    this.modalBox.left = Math.max(0, Math.floor((this.layout.cols - w) / 2));
+    this.modalBox.top = Math.max(0, Math.floor(this.layout.rows / 2) - 2);
+    this.modalBox.width = w;
+    this.modalBox.height = 3;
+    this.modalBox.setContent(escapeTags(fitText(text, w - 2)));
+    this.modalBox.show();
+    try {
+      this.screen.render();
+    } catch {
+      // The terminal may be gone.
+    }
+  }
+
+  // ------------------------------------------------------------------ panels
+
+  private applyLayout(): void {
+    const alarmsRect = this.layout.panels.alarms;
+    if (alarmsRect !== undefined && alarmsRect.width !== this.alarmTableWidth) {
+      this.lastContent.delete(this.panels.alarms);
+      this.panels.alarms.destroy();
+      this.panels.alarms = this.makeAlarmTable(alarmsRect.width);
+      this.modalBox.setFront();
+    }
+    for (const id of PANEL_IDS) {
+      const box = this.panels[id];
+      const r = this.layout.panels[id];
+      if (r === undefined) {
+        box.hide();
+        continue;
+      }
+      box.left = r.left;
+      box.top = r.top;
+      box.width = r.width;
+      box.height = r.height;
+      box.show();
+    }
+    const s = this.layout.status;
+    this.status.left = s.left;
+    this.status.top = s.top;
+    this.status.width = s.width;
+  }
+
+  private setContent(box: blessed.Widgets.BoxElement, content: string): void {
+    if (this.lastContent.get(box) === content) return;
+    this.lastContent.set(box, content);
+    box.setContent(content);
+  }
+
+  private legendLine(panel: ChartPanel, width: number): string {
+    const items = this.vm.legend(panel);
+    let plain = "";
+    let tagged = "";
+    for (const it of items) {
+      const swatch = it.dotted ? "┄" : "━";
+      const piece = `${swatch} ${it.text}  `;
+      if (plain.length + piece.length > width + 2) break;
+      plain += piece;
+      tagged += this.color
+        ? `{${it.color}-fg}${swatch}{/${it.color}-fg} ${escapeTags(it.text)}  `
+        : escapeTags(piece);
+    }
+    return tagged.trimEnd();
+  }
+
+  /**
+   * The Alarms panel is blessed-contrib's table (rig time, severity, state, diagnosis with its
+   * evidence). Its column widths are fixed when it is made, so a new width makes a new table.
+   */
+  private makeAlarmTable(outerWidth: number): blessed.Widgets.BoxElement {
+    const inner = outerWidth - 2;
+    // blessed-contrib pads each column with columnSpacing - 1 spaces.
+    const textW = Math.max(8, inner - 8 - 4 - 7 - 3 - 2);
+    const table = contribTable({
+      parent: this.screen,
+      label: ` ${PANEL_TITLES.alarms} `,
+      border: { type: "line" },
+      style: {
+        border: this.color ? { fg: "gray" } : {},
+        label: this.color ? { fg: "white", bold: true } : { bold: true },
+      },
+      columnWidth: [8, 4, 7, textW],
+      columnSpacing: 2,
+      interactive: false,
+      fg: "default",
+      tags: true,
+    } as Parameters<typeof contribTable>[0]);
+    this.alarmTableWidth = outerWidth;
+    this.lastAlarmData = "";
+    return table;
+  }
+
+  private renderAlarms(rowsVisible: number): void {
+    const table = this.panels.alarms as ReturnType<typeof contribTable>;
+    const rows = this.vm.alarmRows().slice(0, Math.max(0, rowsVisible));
+    const data = rows.map((r) => {
+      const sev = r.severity === "critical" ? "CRIT" : "WARN";
+      const what = r.diagnosis !== "" ? r.diagnosis : r.cause;
+      const evidence = r.evidence.length > 0 ? ` (${r.evidence.join("; ")})` : "";
+      const cells = [`${r.tS.toFixed(1)}s`, sev, r.state, `${what}${evidence}`];
+      if (!this.color) return cells;
+      const code = r.state === "CLEARED" ? "90" : r.severity === "critical" ? "31" : "33";
+      return cells.map((c) => `\u001b[${code}m${c}\u001b[39m`);
+    });
+    if (data.length === 0) data.push(["--", "", "", "no alarms"]);
+    const key = JSON.stringify(data);
+    if (key === this.lastAlarmData) return;
+    this.lastAlarmData = key;
+    table.setData({ headers: ["rig time", "sev", "state", "diagnosis (evidence)"], data });
+  }
+
+  // ------------------------------------------------------------------ modals
+
+  private renderModal(): void {
+    const m = this.modal;
+    if (m.kind === "none") {
+      if (!this.modalBox.hidden) this.modalBox.hide();
+      return;
+    }
+    let title = "";
+    let lines: string[] = [];
+    switch (m.kind) {
+      case "help":
+        title = " Help: keys ";
+        lines = [...helpLines(), "", "any key closes this help"];
+        break;
+      case "menu":
+        title = " Fault injection ";
+        lines = [
+          ...m.items.map((it) => `${it.key}  ${it.title}${it.emulatorOnly ? " (emulator)" : ""}`),
+          "",
+          "press a key to choose, Esc to cancel",
+        ];
+        break;
+      case "input":
+        title = ` ${m.title} `;
+        lines = [
+          ...m.info,
+          m.prompt,
+          `> ${m.value}_`,
+          m.error === "" ? "" : `! ${m.error}`,
+          "Enter applies, Esc cancels",
+        ];
+        break;
+      case "confirm":
+        title = " Confirm ";
+        lines = [m.text, "", "y: yes, inject   n/Esc: cancel"];
+        break;
+    }
+    const maxW = Math.max(20, this.layout.cols - 4);
+    const w = Math.min(maxW, Math.max(title.length + 4, ...lines.map((l) => l.length + 2)));
+    const wrapped = lines.flatMap((l) => wrapText(l, w - 2));
+    const h = Math.min(this.layout.rows - 2, wrapped.length + 2);
+    this.modalBox.left = Math.max(0, Math.floor((this.layout.cols - w) / 2));
+    this.modalBox.top = Math.max(0, Math.floor((this.layout.rows - h) / 2));
+    this.modalBox.width = w;
+    this.modalBox.height = h;
+    this.modalBox.setLabel(title);
+    const body = wrapped
+      .slice(0, h - 2)
+      .map((l) => {
+        const esc = escapeTags(l);
+        return this.color && l.startsWith("! ") ? `{red-fg}${esc}{/red-fg}` : esc;
+      })
+      .join("\n");
+    this.setContent(this.modalBox, body);
+    if (this.modalBox.hidden) this.modalBox.show();
+    this.modalBox.setFront();
+  }
+
+  private closeModal(): void {
+    this.modal = { kind: "none" };
+    this.render();
+  }
+
+  // ------------------------------------------------------------------ keys
+
+  private onKey(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined): void {
+    const full = key?.full ?? ch ?? "";
+    if (full === "C-c") {
+      this.onQuit("Ctrl-C");
+      return;
+    }
+    const m = this.modal;
+    switch (m.kind) {
+      case "help":
+        this.closeModal();
+        return;
+      case "menu": {
+        if (full === "escape" || full === "q") {
+          this.closeModal();
+          return;
+        }
+        const item = m.items.find((it) => it.key === full || it.key === ch);
+        if (item !== undefined) this.askInjection(item);
+        return;
+      }
+      case "confirm":
+        if (full === "y" || full === "Y") {
+          this.modal = { kind: "none" };
+          void this.run(m.onYes);
+        } else if (full === "n" || full === "N" || full === "escape") this.closeModal();
+        return;
+      case "input":
+        if (full === "escape") {
+          this.closeModal();
+          return;
+        }
+        if (full === "enter" || full === "return") {
+          void this.run(async () => {
+            try {
+              await m.onSubmit(m.value);
+            } catch (e) {
+              if (isConfigError(e)) {
+                m.error = e.message;
+                this.modal = m;
+                this.render();
+                return;
+              }
+              throw e;
+            }
+          });
+          return;
+        }
+        if (full === "backspace") m.value = m.value.slice(0, -1);
+        else if (ch !== undefined && ch.length === 1 && ch >= " " && ch !== "\u007f") m.value += ch;
+        this.render();
+        return;
+      case "none":
+        break;
+    }
+    const binding = KEY_BINDINGS.find(
+      (b) => b.keys.includes(full) || (ch !== undefined && b.keys.includes(ch)),
+    );
+    if (binding !== undefined) this.doAction(binding.action);
+  }
+
+  private doAction(action: KeyAction): void {
+    const s = this.session;
+    switch (action) {
+      case "help":
+        this.modal = { kind: "help" };
+        break;
+      case "quit":
+        this.onQuit("q");
+        return;
+      case "pump":
+      case "heater":
+      case "fan": {
+        if (this.refuseReadOnly()) break;
+        const key = action === "pump" ? "pumpDuty" : action === "heater" ? "heaterDuty" : "fanDuty";
+        this.modal = {
+          kind: "input",
+          title: `${action} setpoint`,
+          prompt: `${action} duty 0-255 (now ${s.setpoints[key]}):`,
+          value: String(s.setpoints[key]),
+          error: "",
+          info: [],
+          onSubmit: async (v) => {
+            const duty = parseDuty(action, v);
+            this.closeModal();
+            await s.setSetpoint(action, duty);
+          },
+        };
+        break;
+      }
+      case "faults":
+        if (this.refuseReadOnly()) break;
+        this.modal = { kind: "menu", items: faultMenu(s.isEmulator) };
+        break;
+      case "endInjections":
+        if (this.refuseReadOnly()) break;
+        void this.run(() => s.endInjections().then(() => undefined));
+        break;
+      case "acknowledge":
+        s.acknowledge();
+        break;
+      case "pause":
+        this.vm.setNotice(this.vm.togglePause() ? "charts paused (data keeps recording)" : "charts resumed");
+        break;
+      case "widen":
+        this.vm.setNotice(`window ${this.vm.widen()} s`);
+        break;
+      case "narrow":
+        this.vm.setNotice(`window ${this.vm.narrow()} s`);
+        break;
+      case "record":
+        void this.run(() => {
+          s.toggleRecording();
+        });
+        break;
+      case "tune":
+        this.modal = {
+          kind: "input",
+          title: "twin parameters and alarm thresholds",
+          prompt: "NAME=VALUE ... (e.g. UA=12 alarm.raiseLevel=1.5):",
+          value: "",
+          error: "",
+          info: columns(describeTuning(s.tuning), Math.max(20, this.layout.cols - 8)),
+          onSubmit: (v) => {
+            s.applyTuning(v);
+            this.closeModal();
+          },
+        };
+        break;
+    }
+    this.render();
+  }
+
+  private askInjection(item: FaultMenuItem): void {
+    this.modal = {
+      kind: "input",
+      title: item.title,
+      prompt: item.prompt,
+      value: item.defaultAnswer,
+      error: "",
+      info: [],
+      onSubmit: (v) => {
+        const req: InjectionRequest = item.parse(v);
+        const text = describeInjection(req, this.session.setpoints, this.session.deadmanMs);
+        this.modal = {
+          kind: "confirm",
+          text: `Inject ${text}?`,
+          onYes: async () => {
+            this.render();
+            await this.session.inject(req);
+          },
+        };
+        this.render();
+      },
+    };
+    this.render();
+  }
+
+  private refuseReadOnly(): boolean {
+    if (!this.session.isReadOnly) return false;
+    this.vm.setNotice("replay: read-only, nothing is sent", "error");
+    return true;
+  }
+
+  /** Runs an operator action; an error becomes a notice (the dashboard keeps running). */
+  private async run(fn: () => void | Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.vm.setNotice(e instanceof Error ? e.message : String(e), "error");
+    }
+    this.render();
+  }
+}
+
+function parseDuty(channel: string, text: string): number {
+  const v = text.trim() === "" ? Number.NaN : Number(text.trim());
+  if (!(Number.isInteger(v) && v >= 0 && v <= 255))
+    throw new ConfigError(`${channel} duty`, text, "must be a whole number 0-255");
+  return v;
+}
+
+function wrapText(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(" ", width);
+    if (cut <= 0) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest !== "") out.push(rest);
+  return out;
+}
+
+/** Lays `items` out in columns across `width`. */
+function columns(items: readonly string[], width: number): string[] {
+  const colW = Math.max(...items.map((i) => i.length)) + 2;
+  const n = Math.max(1, Math.floor(width / colW));
+  const rows = Math.ceil(items.length / n);
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    let line = "";
+    for (let c = 0; c < n; c++) {
+      const it = items[c * rows + r];
+      if (it !== undefined) line += it.padEnd(colW);
+    }
+    out.push(line.trimEnd());
+  }
+  return out;
+}

@@ -1,0 +1,210 @@
+/**
+ * The blessed screen rendered into an off-screen terminal (@xterm/headless fed by blessed's
+ * output): panel titles, values updating, the 80x24 compact layout, resize, the help overlay,
+ * keys reaching the session, NO_COLOR.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { SwitchableRecordSink } from "../../src/dashboard/recordSwitch.js";
+import { DashboardScreen } from "../../src/dashboard/screen.js";
+import { DashboardSession } from "../../src/dashboard/session.js";
+import { DashboardViewModel } from "../../src/dashboard/viewModel.js";
+import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { VirtualScheduler } from "../../src/rig/scheduler.js";
+import { FakeMonitor } from "./fakeMonitor.js";
+import { FakeSource } from "./fakeSource.js";
+import { type OffscreenTerminal, offscreenTerminal } from "./offscreen.js";
+
+const open: { screen: DashboardScreen; t: OffscreenTerminal }[] = [];
+afterEach(() => {
+  for (const { screen, t } of open.splice(0)) {
+    screen.destroy();
+    t.dispose();
+  }
+});
+
+async function dashboard(cols: number, rows: number, color = true) {
+  const t = offscreenTerminal(cols, rows);
+  const source = new FakeSource();
+  const vm = new DashboardViewModel();
+  const monitor = new FakeMonitor();
+  const session = new DashboardSession({
+    source,
+    sourceLabel: "emulator",
+    recordedSource: { kind: "emulator" },
+    emulator: true,
+    readOnly: false,
+    sourceRecordsSamples: true,
+    createMonitor: () => monitor,
+    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() },
+    setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
+    scheduler: new VirtualScheduler(),
+    records: new SwitchableRecordSink(),
+    openRecording: () => {
+      throw new Error("no recording in this test");
+    },
+    viewModel: vm,
+  });
+  const quits: string[] = [];
+  const screen = new DashboardScreen({
+    session,
+    viewModel: vm,
+    input: t.input,
+    output: t.output,
+    terminal: "xterm-256color",
+    color,
+    onQuit: (r) => quits.push(r),
+  });
+  open.push({ screen, t });
+  await session.start();
+  let tS = 0;
+  const samples = async (n: number, fields: Parameters<FakeSource["emitSample"]>[0] = {}) => {
+    for (let i = 0; i < n; i++) {
+      tS += 0.1;
+      source.emitSample({
+        tS,
+        tHotC: 45,
+        tColdC: 30,
+        flowLpm: 3.2,
+        pumpDuty: 200,
+        heaterDuty: 255,
+        fanDuty: 255,
+        ...fields,
+      });
+    }
+    screen.render();
+    await t.settle();
+  };
+  const keys = async (k: string) => {
+    t.input.type(k);
+    await t.settle();
+    screen.render();
+    await t.settle();
+  };
+  return { t, source, vm, monitor, session, screen, samples, keys, quits };
+}
+
+const TITLES = ["Temperatures", "Flow", "Residuals", "Pump", "Alarms", "Metrics"];
+
+describe("dashboard screen (off-screen terminal)", () => {
+  it("120x40: every panel title, the status line, values that update", async () => {
+    const d = await dashboard(120, 40);
+    await d.samples(50);
+    let text = d.t.text();
+    for (const title of TITLES) expect(text).toContain(`─ ${title} ─`);
+    expect(text).toContain("T_hot 45.00 C");
+    expect(text).toContain("flow 3.20 L/min");
+    expect(text).toMatch(/pump\s+set 200\s+applied 200/);
+    expect(text).toContain("heat delivered");
+    expect(text).toMatch(/no alarms/);
+    const status = d.t.lines()[39]!;
+    expect(status).toMatch(
+      /^emulator │ CONNECTED │ looptwin-emu 0\.1\.0 │ not recording │ window 60s │ t=5\.0s │ \? help/,
+    );
+    // Braille dots of the charts, x-axis labels in rig seconds.
+    expect(text).toMatch(/[\u2801-\u28ff]/);
+    expect(text).toMatch(/\b0s\b.*\b10s\b/);
+
+    await d.samples(10, { tHotC: 46.5, pumpDuty: 0 });
+    text = d.t.text();
+    expect(text).toContain("T_hot 46.50 C");
+    expect(text).toMatch(/pump\s+set 200\s+applied\s+0/);
+    expect(d.t.lines()[39]).toContain("t=6.0s");
+  });
+
+  it("80x24: the compact layout (fewer, taller panels), and it re-lays out on resize", async () => {
+    const d = await dashboard(80, 24);
+    await d.samples(30);
+    let text = d.t.text();
+    for (const title of ["Temperatures", "Residuals", "Pump", "Alarms"])
+      expect(text).toContain(`─ ${title} ─`);
+    expect(text).not.toContain("─ Flow ─");
+    expect(text).not.toContain("─ Metrics ─");
+    expect(text).toMatch(/flow\s+3\.20 L\/min/); // Flow's values move into the Pump panel
+    const lines = d.t.lines();
+    expect(lines).toHaveLength(24);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    expect(lines[23]!.trimEnd()).toMatch(/^emulator │ CONNECTED │ .* \? help$/);
+    expect(d.screen.currentLayout.mode).toBe("compact");
+
+    d.t.output.resize(120, 40);
+    await d.t.settle();
+    d.screen.render();
+    await d.t.settle();
+    text = d.t.text();
+    expect(d.screen.currentLayout.mode).toBe("full");
+    for (const title of TITLES) expect(text).toContain(`─ ${title} ─`);
+  });
+
+  it("? opens the help overlay listing every key; any key closes it", async () => {
+    const d = await dashboard(80, 24);
+    await d.samples(5);
+    await d.keys("?");
+    const text = d.t.text();
+    expect(text).toContain("Help: keys");
+    for (const k of [
+      "q, Ctrl-C",
+      "space",
+      "acknowledge the newest alarm",
+      "end all injections now (SAFE)",
+      "fault injection menu",
+      "start/stop recording",
+      "twin parameters",
+      "widen",
+      "narrow",
+    ])
+      expect(text).toContain(k);
+    await d.keys("x");
+    expect(d.t.text()).not.toContain("Help: keys");
+    expect(d.source.sent.some((c) => c.type === "SAFE")).toBe(false); // the closing key did nothing else
+  });
+
+  it("f, 2, 5 s, Enter, y injects a pump failure: PWM pump 0 with a dead-man hold", async () => {
+    const d = await dashboard(120, 40);
+    await d.samples(5);
+    await d.keys("f");
+    expect(d.t.text()).toContain("Fault injection");
+    expect(d.t.text()).toContain("2  pump failure");
+    await d.keys("2");
+    expect(d.t.text()).toContain("pump PWM 0 for how many seconds");
+    await d.keys("\x7f\x7f5\r");
+    expect(d.t.text()).toMatch(/Inject pump failure for 5 s: PWM pump 0/);
+    d.source.sent.length = 0;
+    await d.keys("y");
+    expect(d.source.pwm()).toEqual(["pump 0 3000"]);
+    await d.samples(1, { pumpDuty: 0 });
+    expect(d.t.text()).toContain("INJECTED pump_failure");
+  });
+
+  it("a bad setpoint is refused in the prompt with the field and the value", async () => {
+    const d = await dashboard(120, 40);
+    await d.keys("p");
+    await d.keys("\x7f\x7f\x7f300\r");
+    expect(d.t.text()).toContain('pump duty: must be a whole number 0-255 (got "300")');
+    d.source.sent.length = 0;
+    await d.keys("\x7f\x7f\x7f150\r");
+    expect(d.source.pwm()).toEqual(["pump 150 -", "heater 255 -", "fan 255 -"]);
+    expect(d.t.text()).not.toContain("must be a whole number");
+  });
+
+  it("q and Ctrl-C ask to quit; space pauses", async () => {
+    const d = await dashboard(80, 24);
+    await d.keys(" ");
+    expect(d.t.lines()[23]).toContain("PAUSED");
+    await d.keys("q");
+    await d.keys("\x03");
+    expect(d.quits).toEqual(["q", "Ctrl-C"]);
+  });
+
+  it("NO_COLOR: no colour escapes at all; with colour, the series are coloured", async () => {
+    const plain = await dashboard(120, 40, false);
+    await plain.samples(50);
+    const out = plain.t.output.chunks.join("");
+    // SGR parameters 30-37, 90-97 (fg), 38;5 (256-colour fg), 40-47 (bg) must not appear.
+    const sgr = [...out.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((m) => (m[1] ?? "").split(";"));
+    expect(sgr.filter((p) => /^(3[0-8]|9[0-7]|4[0-7])$/.test(p))).toEqual([]);
+    const colored = await dashboard(120, 40, true);
+    await colored.samples(50);
+    expect(colored.t.output.chunks.join("")).toMatch(/\x1b\[[0-9;]*3[1-7][;m]/);
+  });
+});
