@@ -201,10 +201,13 @@ describe("dashboard screen (off-screen terminal)", () => {
     await plain.samples(50);
     const out = plain.t.output.chunks.join("");
     // SGR parameters 30-37, 90-97 (fg), 38;5 (256-colour fg), 40-47 (bg) must not appear.
-    const sgr = [...out.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((m) => (m[1] ?? "").split(";"));
+    const ESC = String.fromCharCode(27);
+    const sgr = [...out.matchAll(new RegExp(`${ESC}\\[([0-9;]*)m`, "g"))].flatMap((m) =>
+      (m[1] ?? "").split(";"),
+    );
     expect(sgr.filter((p) => /^(3[0-8]|9[0-7]|4[0-7])$/.test(p))).toEqual([]);
     const colored = await dashboard(120, 40, true);
     await colored.samples(50);
-    expect(colored.t.output.chunks.join("")).toMatch(/\x1b\[[0-9;]*3[1-7][;m]/);
+    expect(colored.t.output.chunks.join("")).toMatch(new RegExp(`${ESC}\\[[0-9;]*3[1-7][;m]`));
   });
 });
