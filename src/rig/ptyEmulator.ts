@@ -99,8 +99,9 @@ export class PtyEmulator {
     this.running = false;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    await this.loop;
+    // Closing first releases a max-speed loop waiting for a reader that has gone.
     this.link.close();
+    await this.loop;
   }
 
   private async runMax(chunkMs: number): Promise<void> {

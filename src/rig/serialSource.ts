@@ -122,6 +122,8 @@ export class SerialSource implements RigSource {
   private readonly slot = new TlmSlot();
   private readonly converter: TelemetryConverter;
   private readonly sample: RigSample = createRigSample();
+  /** The one sample event, reused (subscribers copy what they keep). */
+  private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
   private readonly framer: LineFramer;
 
   private port: SerialPortStream | null = null;
@@ -584,7 +586,7 @@ export class SerialSource implements RigSource {
     this.lastSampleHostMs = hostMs;
     this.counters.samples++;
     if (this.record !== undefined) this.record.write({ type: "sample", atMs: this.record.atMs(), sample: s });
-    this.hub.emit({ kind: "sample", sample: s });
+    this.hub.emit(this.sampleEvent);
   }
 
   // ------------------------------------------------------------------ commands
