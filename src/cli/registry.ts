@@ -1,5 +1,6 @@
 /** The list of sub-commands, in the order `looptwin --help` shows them. */
 import type { Command } from "./command.js";
+import { dashboardCommand } from "./dashboardCommand.js";
 import { demoCommand } from "./demoCommand.js";
 import { detectCommand } from "./detectCommand.js";
 import { emulateCommand } from "./emulateCommand.js";
@@ -10,6 +11,7 @@ import { replayCommand } from "./replayCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
 
 export const commands: readonly Command[] = [
+  dashboardCommand,
   simulateCommand,
   demoCommand,
   emulateCommand,

@@ -1,0 +1,309 @@
+/**
+ * `looptwin dashboard`: the terminal dashboard on a rig (serial port), the in-process emulator, or
+ * a replayed recording. Everything that can be wrong (arguments, an unreadable port, a wrong
+ * protocol version, a missing replay file) is found before the screen opens and is a one-line
+ * error with exit code 2.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError } from "../core/errors.js";
+import { SwitchableRecordSink } from "../dashboard/recordSwitch.js";
+import { runDashboard } from "../dashboard/runDashboard.js";
+import { DashboardSession } from "../dashboard/session.js";
+import type { MonitorTuning } from "../dashboard/tuning.js";
+import { DashboardViewModel, WINDOWS_S } from "../dashboard/viewModel.js";
+import type { AlarmManagerOptions } from "../detect/alarmManager.js";
+import { resolveAlarmManagerOptions } from "../detect/alarmManager.js";
+import type { Monitor, OperatorSetpoints } from "../detect/monitorTypes.js";
+import { parseFaultSpec } from "../model/faultSpec.js";
+import type { LoopParams } from "../model/loopParams.js";
+import { DEFAULT_LOOP_PARAMS } from "../model/loopParams.js";
+import { InProcessEmulator } from "../rig/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../rig/plantAdapter.js";
+import type { RecordedSource } from "../rig/recording.js";
+import { RecordingWriter } from "../rig/recordingWriter.js";
+import { ReplaySource } from "../rig/replaySource.js";
+import type { RigSource } from "../rig/rigSource.js";
+import { type Scheduler, wallScheduler } from "../rig/scheduler.js";
+import { SerialSource } from "../rig/serialSource.js";
+import { flagOpt, type ParsedArgs, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
+import type { Command } from "./command.js";
+
+const HELP = `Usage: looptwin dashboard (--emulate | --port PATH | --replay FILE | --firmata PATH) [options]
+
+The terminal dashboard: measured temperatures and flow beside the twin's prediction, residuals
+with their alarm bands, alarms with their diagnosis, loop figures, and fault injection. Works in
+80x24 and over SSH (see docs/dashboard.md); press ? for the keys. On q, Ctrl-C, SIGTERM or SIGHUP
+it sends SAFE to the rig, closes the recording and restores the terminal.
+
+Sources (exactly one):
+  --emulate           an emulated rig in this process (no hardware)
+  --port PATH         a rig running looptwin firmware on a serial port
+  --replay FILE       a recording made with --record or 'r' (read-only)
+  --firmata PATH      an Arduino running StandardFirmata (johnny-five)
+
+Options:
+  --record FILE       record from the start (NDJSON; 'r' starts and stops recordings too)
+  --rate HZ           telemetry rate to ask the device for, 1-100 (default: the device's, 10)
+  --pump DUTY         pump setpoint at start, 0-255 (default 200)
+  --heater DUTY       heater setpoint at start, 0-255 (default 255 on --emulate, 0 on a real rig)
+  --fan DUTY          fan setpoint at start, 0-255 (default 255)
+  --window S          chart time window in seconds: ${WINDOWS_S.join(", ")} (default 60)
+  --seed N            emulator seed (default 1)
+  --fault SPEC        emulator fault from the start (repeatable), e.g. pump_degradation:start=60,severity=0.4
+  --speed X           emulator or replay speed relative to the wall clock (default 1)
+  --baud N            serial baud rate (default 115200)
+
+Environment: NO_COLOR (any value) turns colour off; TERM selects the terminal description.
+`;
+
+const OPTIONS = {
+  emulate: { type: "boolean" },
+  port: { type: "string" },
+  replay: { type: "string" },
+  firmata: { type: "string" },
+  record: { type: "string" },
+  rate: { type: "string" },
+  pump: { type: "string" },
+  heater: { type: "string" },
+  fan: { type: "string" },
+  window: { type: "string" },
+  seed: { type: "string" },
+  fault: { type: "string", multiple: true },
+  speed: { type: "string" },
+  baud: { type: "string" },
+} as const;
+
+/** A connected source and what the dashboard needs to know about it. */
+export interface DashboardRig {
+  readonly source: RigSource;
+  readonly label: string;
+  readonly recorded: RecordedSource;
+  readonly emulator: boolean;
+  readonly readOnly: boolean;
+  readonly sourceRecordsSamples: boolean;
+  readonly scheduler: Scheduler;
+  /** Stops what runs behind the source (the emulator), after the source is closed. */
+  stop(): Promise<void>;
+}
+
+function dutyOpt(args: ParsedArgs, name: string, fallback: number): number {
+  const t = stringOpt(args, name);
+  return t === undefined ? fallback : parseNumberArg(`--${name}`, t, { min: 0, max: 255, integer: true });
+}
+
+function openError(option: string, value: string, e: unknown): ConfigError {
+  const message = e instanceof Error ? e.message : String(e);
+  return new ConfigError(option, value, `cannot open: ${message}`, { cause: e });
+}
+
+/** Opens the chosen source; every failure is a ConfigError naming the option (exit 2). */
+export async function openDashboardRig(
+  args: ParsedArgs,
+  records: SwitchableRecordSink,
+  cwd: string,
+): Promise<DashboardRig> {
+  const chosen = ["emulate", "port", "replay", "firmata"].filter(
+    (k) => args.values[k] !== undefined && args.values[k] !== false,
+  );
+  if (chosen.length !== 1) {
+    throw new ConfigError(
+      "source",
+      chosen.map((c) => `--${c}`).join(" ") || "none",
+      "choose exactly one of --emulate, --port PATH, --replay FILE, --firmata PATH",
+    );
+  }
+  const rateText = stringOpt(args, "rate");
+  const rateHz =
+    rateText === undefined ? null : parseNumberArg("--rate", rateText, { min: 1, max: 100, integer: true });
+  if (flagOpt(args, "emulate")) {
+    const seedText = stringOpt(args, "seed");
+    const seed = seedText === undefined ? 1 : parseNumberArg("--seed", seedText, { min: 0, integer: true });
+    const speedText = stringOpt(args, "speed");
+    const speed =
+      speedText === undefined
+        ? 1
+        : parseNumberArg("--speed", speedText, { min: 0, minExclusive: true, max: 1000 });
+    const faults = stringsOpt(args, "fault").map((f) => parseFaultSpec(f, "--fault"));
+    const emu = new InProcessEmulator({ device: { plant: new PlantDeviceAdapter({ seed }), seed, faults } });
+    const source = new SerialSource({
+      path: emu.path,
+      binding: emu.binding,
+      scheduler: emu.scheduler,
+      record: records,
+      rateHz,
+    });
+    const pacer = paceEmulator(emu, speed);
+    try {
+      await source.open();
+    } catch (e) {
+      await pacer.stop();
+      throw openError("--emulate", "emulator", e);
+    }
+    return {
+      source,
+      label: "emulator",
+      recorded: { kind: "emulator", path: emu.path },
+      emulator: true,
+      readOnly: false,
+      sourceRecordsSamples: true,
+      scheduler: emu.scheduler,
+      stop: () => pacer.stop(),
+    };
+  }
+  const port = stringOpt(args, "port");
+  if (port !== undefined) {
+    const baudText = stringOpt(args, "baud");
+    const baudRate =
+      baudText === undefined ? 115_200 : parseNumberArg("--baud", baudText, { min: 1, integer: true });
+    const source = new SerialSource({ path: port, baudRate, record: records, rateHz });
+    try {
+      await source.open();
+    } catch (e) {
+      await source.close();
+      throw openError("--port", port, e);
+    }
+    return {
+      source,
+      label: port,
+      recorded: { kind: "serial", path: port },
+      emulator: false,
+      readOnly: false,
+      sourceRecordsSamples: true,
+      scheduler: wallScheduler,
+      stop: async () => {},
+    };
+  }
+  const replay = stringOpt(args, "replay");
+  if (replay !== undefined) {
+    const file = resolve(cwd, replay);
+    if (!existsSync(file)) throw new ConfigError("--replay", replay, "no such file");
+    const speedText = stringOpt(args, "speed");
+    const speed =
+      speedText === undefined
+        ? 1
+        : parseNumberArg("--speed", speedText, { min: 0, minExclusive: true, max: 1000 });
+    const source = new ReplaySource({ path: file, speed });
+    await source.open(); // an unreadable or foreign file is an InputFileError (exit 2)
+    return {
+      source,
+      label: replay,
+      recorded: { kind: "replay", path: file },
+      emulator: false,
+      readOnly: true,
+      sourceRecordsSamples: false,
+      scheduler: wallScheduler,
+      stop: async () => {},
+    };
+  }
+  const firmata = stringOpt(args, "firmata") ?? "";
+  throw new ConfigError("--firmata", firmata, "the Firmata source is not available in this build yet");
+}
+
+/**
+ * Runs the in-process emulator in step with the wall clock (`speed` times faster): every 20 ms
+ * it runs virtual time up to where the wall clock says. (Ticking from a timer instead of a
+ * continuous loop keeps the emulator from spinning the CPU between samples.)
+ */
+function paceEmulator(emu: InProcessEmulator, speed: number): { stop(): Promise<void> } {
+  const wall0 = performance.now();
+  const virt0 = emu.nowMs;
+  let running: Promise<void> | null = null;
+  const abort = new AbortController();
+  const timer = setInterval(() => {
+    if (running !== null) return;
+    running = emu.runUntil(virt0 + (performance.now() - wall0) * speed, abort.signal).finally(() => {
+      running = null;
+    });
+  }, 20);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      abort.abort();
+      await running;
+    },
+  };
+}
+
+type CreateMonitor = (options: {
+  readonly params: LoopParams;
+  readonly alarm?: AlarmManagerOptions;
+}) => Monitor;
+
+/**
+ * The detection part's `createMonitor` (src/detect/monitor.ts), loaded when the dashboard starts
+ * so that this command builds before that module lands; a one-line error if it is missing.
+ */
+async function loadCreateMonitor(): Promise<CreateMonitor> {
+  const specifier = "../detect/monitor.js";
+  try {
+    const mod = (await import(specifier)) as { createMonitor?: CreateMonitor };
+    if (typeof mod.createMonitor === "function") return mod.createMonitor;
+  } catch {
+    // Fall through to the error below.
+  }
+  throw new ConfigError("monitor", "src/detect/monitor.ts", "createMonitor is not available in this build");
+}
+
+export const dashboardCommand: Command = {
+  name: "dashboard",
+  summary: "terminal dashboard: live rig and twin, residual alarms, fault injection (works over SSH)",
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, OPTIONS, false);
+    const windowText = stringOpt(args, "window");
+    const windowS = windowText === undefined ? 60 : parseNumberArg("--window", windowText, { min: 1 });
+    if (!(WINDOWS_S as readonly number[]).includes(windowS))
+      throw new ConfigError("--window", windowText, `must be one of ${WINDOWS_S.join(", ")}`);
+    const setpoints: OperatorSetpoints = {
+      pumpDuty: dutyOpt(args, "pump", 200),
+      heaterDuty: dutyOpt(args, "heater", flagOpt(args, "emulate") ? 255 : 0),
+      fanDuty: dutyOpt(args, "fan", 255),
+    };
+    const recordPath = stringOpt(args, "record");
+    if (!process.stdout.isTTY || !process.stdin.isTTY)
+      throw new ConfigError(
+        "terminal",
+        "not a tty",
+        "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
+      );
+    const createMonitor = await loadCreateMonitor();
+    const records = new SwitchableRecordSink();
+    const rig = await openDashboardRig(args, records, io.cwd);
+    const viewModel = new DashboardViewModel({ windowS });
+    let session: DashboardSession;
+    try {
+      session = new DashboardSession({
+        source: rig.source,
+        sourceLabel: rig.label,
+        recordedSource: rig.recorded,
+        emulator: rig.emulator,
+        readOnly: rig.readOnly,
+        sourceRecordsSamples: rig.sourceRecordsSamples,
+        createMonitor: (tuning: MonitorTuning) =>
+          createMonitor({ params: tuning.params, alarm: tuning.alarm }),
+        tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() },
+        setpoints,
+        scheduler: rig.scheduler,
+        records,
+        openRecording: (path, header) => new RecordingWriter(resolve(io.cwd, path), header),
+        ...(recordPath !== undefined ? { recordPath } : {}),
+        viewModel,
+      });
+    } catch (e) {
+      await rig.source.close();
+      await rig.stop();
+      throw e;
+    }
+    const exit = await runDashboard({
+      session,
+      viewModel,
+      signals: process,
+      input: process.stdin,
+      output: process.stdout,
+    });
+    await rig.stop();
+    io.stderr.write(`${exit.message}\n`);
+    return exit.code;
+  },
+};
