@@ -21,7 +21,7 @@ import {
   type TimeWindow,
   timeRefText,
 } from "./scenario.js";
-import { SIGNAL_INDEX } from "./signals.js";
+import { SIGNAL_INDEX, type SignalName } from "./signals.js";
 
 export type VerdictStatus = "passed" | "failed" | "skipped";
 
@@ -44,6 +44,8 @@ export interface RunObservations {
   readonly history: SignalHistory;
   readonly linkCounters: Readonly<Record<LinkCounter, number>>;
   readonly faults?: readonly FaultInterval[];
+  /** Signals the target cannot provide (the plant's ground truth on a real rig): bands on them are skipped. */
+  readonly unavailable?: ReadonlySet<SignalName>;
 }
 
 type Resolved = { ok: true; tS: number } | { ok: false; skip: boolean; why: string };
@@ -236,6 +238,12 @@ function judgeOne(
         : { status: "failed", expected, observed: `not cleared in the window: ${describeAlarms(open)}` };
     }
     case "band": {
+      if (obs.unavailable?.has(e.signal))
+        return {
+          status: "skipped",
+          expected: `${e.signal} within [${e.min}, ${e.max}] over ${span} (${windowText})`,
+          observed: `${e.signal} is not available on this target`,
+        };
       const h = obs.history;
       const col = SIGNAL_INDEX[e.signal];
       const expected = `${e.signal} within [${e.min}, ${e.max}] over ${span} (${windowText})`;

@@ -40,7 +40,7 @@ import {
   type Step,
   type StepAction,
 } from "./scenario.js";
-import { type PlantTruth, SIGNAL_INDEX, signalSpec } from "./signals.js";
+import { type PlantTruth, SIGNAL_INDEX, SIGNALS, type SignalName, signalSpec } from "./signals.js";
 import type { HilTarget, TargetSession } from "./targets/target.js";
 
 /** What a monitor factory gets to build the twin and detectors of one run. */
@@ -142,6 +142,12 @@ export function stepSkipReason(step: Step, target: HilTarget): string | undefine
   return undefined;
 }
 
+/** Signals a target cannot provide (the plant's ground truth, except on the in-process emulator). */
+export function unavailableSignals(target: HilTarget): ReadonlySet<SignalName> {
+  if (target.capabilities.truth) return new Set();
+  return new Set(SIGNALS.filter((s) => s.source === "truth").map((s) => s.name));
+}
+
 /** Why a scenario cannot run on a target at all (undefined when it can). */
 export function scenarioSkipReason(scenario: Scenario, target: HilTarget): string | undefined {
   const own = target.cannotRun?.(scenario);
@@ -153,9 +159,11 @@ export function scenarioSkipReason(scenario: Scenario, target: HilTarget): strin
     scenario.steps.filter((s) => stepSkipReason(s, target) !== undefined).map((s) => s.name),
   );
   if (skipped.size === 0) return undefined;
+  const unavailable = unavailableSignals(target);
   const judgeable = scenario.expectations.filter((x) => {
     const e = x.expectation;
     if (e.kind === "link") return true;
+    if (e.kind === "band" && unavailable.has(e.signal)) return false;
     const refs = [e.window.from, e.window.to];
     return !refs.some((r) => r.kind === "step" && skipped.has(r.step));
   });
@@ -277,6 +285,7 @@ class ScenarioRun {
             history: this.history,
             linkCounters: this.linkCounters(),
             faults: this.faults,
+            unavailable: unavailableSignals(this.target),
           });
     const failed = verdicts.filter((v) => v.status === "failed");
     if (status === "passed" && failed.length > 0) {
