@@ -261,15 +261,23 @@ export const dashboardCommand: Command = {
       fanDuty: dutyOpt(args, "fan", 255),
     };
     const recordPath = stringOpt(args, "record");
-    if (!process.stdout.isTTY || !process.stdin.isTTY)
-      throw new ConfigError(
-        "terminal",
-        "not a tty",
-        "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
-      );
-    const createMonitor = await loadCreateMonitor();
     const records = new SwitchableRecordSink();
     const rig = await openDashboardRig(args, records, io.cwd);
+    let createMonitor: CreateMonitor;
+    try {
+      createMonitor = await loadCreateMonitor();
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        throw new ConfigError(
+          "terminal",
+          "not a tty",
+          "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
+        );
+      }
+    } catch (e) {
+      await rig.source.close();
+      await rig.stop();
+      throw e;
+    }
     const viewModel = new DashboardViewModel({ windowS });
     let session: DashboardSession;
     try {
