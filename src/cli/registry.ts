@@ -7,6 +7,7 @@ import { emulateCommand } from "./emulateCommand.js";
 import { evalCommand } from "./evalCommand.js";
 import { hilCommand } from "./hilCommand.js";
 import { portsCommand } from "./portsCommand.js";
+import { recordCommand } from "./recordCommand.js";
 import { replayCommand } from "./replayCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
 
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   emulateCommand,
   portsCommand,
   replayCommand,
+  recordCommand,
   detectCommand,
   evalCommand,
   hilCommand,

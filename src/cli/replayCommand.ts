@@ -1,32 +1,42 @@
 /**
  * `looptwin replay FILE --raw [--summary] [--json]`: runs a raw serial capture (the bytes exactly as
  * received from the device) through the line framer and the protocol codec and reports what the
- * stream held (DESIGN.md section 5). NDJSON recordings come with the rig issue.
+ * stream held (DESIGN.md section 5); without `--raw`, replays an NDJSON recording (the rig part:
+ * samples as CSV at `--speed`, or a summary).
  */
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { DeviceStreamDecoder } from "../protocol/deviceStream.js";
 import type { HelloMessage } from "../protocol/messages.js";
 import type { StreamSummary } from "../protocol/streamStats.js";
 import { isCompatibleVersion, ProtocolVersionError, versionText } from "../protocol/version.js";
+import { type RecordingSummary, summariseRecording } from "../rig/recordingSummary.js";
+import { ReplaySource } from "../rig/replaySource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
-import type { Command } from "./command.js";
+import type { CliIo, Command } from "./command.js";
 
-const HELP = `Usage: looptwin replay FILE --raw [--summary] [--json] [--speed X|max]
+const HELP = `Usage: looptwin replay FILE [--speed X|max] [--summary] [--json]
+       looptwin replay FILE --raw [--summary] [--json]
 
-Replays a raw serial capture: the bytes a device sent, exactly as received (for example
-'cat /dev/ttyACM0 > capture.bin', or a logic-analyser export). Every line is framed (160-byte cap,
-CRLF or LF), checked (CRC-16/CCITT-FALSE) and parsed (protocol v1, docs/protocol.md), and the
-stream is summarised: lines, samples, CRC errors, malformed and unknown lines, sequence gaps and
-samples lost, device reboots. A device speaking another major protocol version is refused.
+Replays a recording (NDJSON, from 'looptwin record', the dashboard's --record or a HIL run):
+exactly the samples that were recorded, as CSV on stdout (t_s, seq, temperatures, flow, duties,
+flags), paced by the recorded time at --speed, or as fast as possible (max, the default).
+With --summary: what the recording holds (samples, rig time span, gaps, device events,
+commands and their answers, fault labels, and the raw lines' statistics).
+
+With --raw, FILE is a raw serial capture: the bytes a device sent, exactly as received (for
+example 'cat /dev/ttyACM0 > capture.bin'). Every line is framed (160-byte cap, CRLF or LF),
+checked (CRC-16/CCITT-FALSE) and parsed (protocol v1), and the stream is summarised: lines,
+samples, CRC errors, malformed and unknown lines, sequence gaps and samples lost, device
+reboots. A device speaking another major protocol version is refused.
 
 Options:
-  --raw        FILE is a raw serial capture (required for now: NDJSON recordings come with the rig
-               issue)
-  --summary    print the summary (for now what --raw always prints)
+  --raw        FILE is a raw serial capture (always summarised)
+  --summary    print the summary instead of the samples
   --json       print the summary as one JSON object instead of a table
-  --speed X    pacing of a replay (a factor, or max); a summary always runs at full speed
+  --speed X    pacing of a replay: a factor of the recorded time, or max (default max)
 `;
 
 /** What `replay --raw --summary --json` prints (DESIGN.md section 5 names the first seven keys). */
@@ -191,6 +201,59 @@ export function formatReplayTable(r: RawReplaySummary): string {
   ].join("\n");
 }
 
+/** A recording's summary as a short table. */
+export function formatRecordingSummary(r: RecordingSummary): string {
+  const span =
+    r.first_t_s === null || r.last_t_s === null
+      ? "no samples"
+      : `${r.first_t_s.toFixed(3)} s to ${r.last_t_s.toFixed(3)} s`;
+  const kv = (m: Readonly<Record<string, number>>): string =>
+    Object.keys(m).length === 0
+      ? "none"
+      : Object.entries(m)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ");
+  const device =
+    r.device === null ? "no HELLO" : `${r.device.fw_name} ${r.device.fw_version}, uid ${r.device.uid}`;
+  return [
+    `replay ${r.file} (recording v${r.format_version}, started ${r.start_time}, ${r.source.kind}${r.source.path === undefined ? "" : ` ${r.source.path}`})`,
+    `device:         ${device}`,
+    `samples:        ${r.samples} (rig time ${span})`,
+    `gaps:           ${kv(r.gaps)}; ${r.gap_lost_samples} samples lost`,
+    `device events:  ${kv(r.events)}`,
+    `commands:       ${r.commands} (${kv(r.answers)})`,
+    `fault labels:   ${r.labels}; alarms: ${r.alarms}`,
+    `raw lines:      ${r.raw.lines} (${r.raw.crc_errors} CRC errors, ${r.raw.malformed} malformed, ${r.raw.unknown} unknown, ${r.raw.seq_gaps} seq gaps, ${r.raw.lost_samples} lost)`,
+    `file:           ${r.records} records, ${r.bad_lines} bad lines, ${r.unknown_records} of unknown types, ${r.truncated_tail_bytes} bytes of a cut last line`,
+    "",
+  ].join("\n");
+}
+
+const CSV_HEADER = "t_s,seq,t_hot_c,t_cold_c,t_amb_c,flow_lpm,pump_duty,heater_duty,fan_duty,flags\n";
+
+function csvNumber(v: number): string {
+  return Number.isNaN(v) ? "" : String(v);
+}
+
+/** Plays a recording and writes its samples as CSV, paced at `speed`. */
+async function replayRecordingCsv(path: string, speed: number | "max", io: CliIo): Promise<void> {
+  const source = new ReplaySource({ path, speed });
+  let batch = CSV_HEADER;
+  source.subscribe((e) => {
+    if (e.kind !== "sample") return;
+    const s = e.sample;
+    batch += `${s.tS},${s.seq},${csvNumber(s.tHotC)},${csvNumber(s.tColdC)},${csvNumber(s.tAmbC)},${csvNumber(s.flowLpm)},${s.pumpDuty},${s.heaterDuty},${s.fanDuty},${s.flags.toString(16).toUpperCase()}\n`;
+    if (speed !== "max" || batch.length > 65_536) {
+      io.stdout.write(batch);
+      batch = "";
+    }
+  });
+  await source.open();
+  await source.done;
+  if (batch !== "") io.stdout.write(batch);
+  if (source.failure !== null) throw source.failure;
+}
+
 function errorText(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -201,7 +264,7 @@ function errorText(e: unknown): string {
 
 export const replayCommand: Command = {
   name: "replay",
-  summary: "replay a raw serial capture (--raw) and summarise the stream",
+  summary: "replay a recording (samples as CSV, or --summary), or a raw serial capture (--raw)",
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(
@@ -221,12 +284,23 @@ export const replayCommand: Command = {
     const speed = stringOpt(args, "speed");
     if (speed !== undefined && speed !== "max")
       parseNumberArg("--speed", speed, { min: 0, minExclusive: true });
-    if (!flagOpt(args, "raw"))
-      throw new ConfigError(
-        "--raw",
-        file,
-        "only raw serial captures can be replayed yet (pass --raw); NDJSON recordings come with the rig issue",
-      );
+    if (!flagOpt(args, "raw")) {
+      const path = resolve(io.cwd, file);
+      try {
+        await access(path, constants.R_OK);
+      } catch (e) {
+        throw new InputFileError(file, `cannot open: ${errorText(e)}`, {}, { cause: e });
+      }
+      if (flagOpt(args, "summary")) {
+        const summary = await summariseRecording(path, file);
+        io.stdout.write(
+          flagOpt(args, "json") ? `${JSON.stringify(summary, null, 2)}\n` : formatRecordingSummary(summary),
+        );
+        return 0;
+      }
+      await replayRecordingCsv(path, speed === undefined || speed === "max" ? "max" : Number(speed), io);
+      return 0;
+    }
     const summary = await summariseRawCapture(resolve(io.cwd, file), file);
     io.stdout.write(
       flagOpt(args, "json") ? `${JSON.stringify(summary, null, 2)}\n` : formatReplayTable(summary),

@@ -45,6 +45,8 @@ export interface RecordingWriterOptions {
   readonly maxBufferedChars?: number;
   /** Host clock for `atMs`. @default wallClock */
   readonly clock?: Clock;
+  /** Clock reading at which the recording starts (`atMs` 0). @default the clock now */
+  readonly startMs?: number;
   /** Timer functions (fake timers in tests). @default globalThis */
   readonly timers?: {
     setInterval(fn: () => void, ms: number): unknown;
@@ -86,7 +88,7 @@ export class RecordingWriter implements RecordSink {
     }
     this.path = path;
     this.clock = options.clock ?? wallClock;
-    this.startMs = this.clock.nowMs();
+    this.startMs = options.startMs ?? this.clock.nowMs();
     this.maxBufferedChars = options.maxBufferedChars ?? 65_536;
     this.timers = options.timers ?? {
       setInterval: (fn, ms) => setInterval(fn, ms),
@@ -187,4 +189,65 @@ export class MemoryRecordSink implements RecordSink {
     if (record.type === "sample") this.records.push({ ...record, sample: { ...record.sample } });
     else this.records.push(record);
   }
+}
+
+/**
+ * A sink that holds records until the file can be created (the header wants the HELLO, which the
+ * handshake brings), then passes them and everything after to the writer. Holds at most
+ * `capacity` records (the oldest are dropped and counted).
+ */
+export class RecordingRelay implements RecordSink {
+  private readonly clock: Clock;
+  /** Clock reading of `atMs` 0: give it to the writer as `startMs`. */
+  readonly startMs: number;
+  private readonly capacity: number;
+  private held: KnownRecord[] = [];
+  private target: RecordSink | null = null;
+  dropped = 0;
+
+  constructor(clock: Clock = wallClock, capacity = 100_000) {
+    this.clock = clock;
+    this.startMs = clock.nowMs();
+    this.capacity = capacity;
+  }
+
+  atMs(): number {
+    return this.clock.nowMs() - this.startMs;
+  }
+
+  write(record: KnownRecord): void {
+    if (this.target !== null) {
+      this.target.write(record);
+      return;
+    }
+    if (this.held.length >= this.capacity) {
+      this.held.shift();
+      this.dropped++;
+    }
+    this.held.push(record.type === "sample" ? { ...record, sample: { ...record.sample } } : record);
+  }
+
+  /** Sends what is held to `sink`, and everything from now on. */
+  attach(sink: RecordSink): void {
+    for (const r of this.held) sink.write(r);
+    this.held = [];
+    this.target = sink;
+  }
+}
+
+/**
+ * Flushes and closes `writer` on every way out of the process: normal exit, `process.exit`, an
+ * uncaught exception (the 'exit' event still fires). Signals are the CLI's to handle (it closes
+ * the writer itself). Returns the function that removes the hook.
+ */
+export function closeOnExit(writer: RecordingWriter): () => void {
+  const hook = (): void => {
+    try {
+      writer.close();
+    } catch {
+      // Nothing more can be done on the way out.
+    }
+  };
+  process.on("exit", hook);
+  return () => process.off("exit", hook);
 }

@@ -106,10 +106,7 @@ describe("looptwin replay --raw", () => {
 
   it.each([
     [["missing.bin", "--raw"], "looptwin replay: missing.bin: cannot open: no such file\n"],
-    [
-      ["recording.ndjson"],
-      /^looptwin replay: --raw: only raw serial captures .* NDJSON recordings come with the rig issue/,
-    ],
+    [["recording.ndjson"], /^looptwin replay: recording\.ndjson: cannot open: no such file/],
     [["--raw"], /^looptwin replay: FILE: give the capture or recording to replay/],
     [["a.bin", "b.bin", "--raw"], /^looptwin replay: FILE: give exactly one file/],
     [

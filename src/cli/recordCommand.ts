@@ -1,0 +1,144 @@
+/**
+ * `looptwin record --port PATH --out FILE`: records a live rig (or an emulator link) to an NDJSON
+ * recording without the dashboard, until Ctrl-C, SIGTERM, SIGHUP or `--duration`. The file is
+ * flushed at least every 500 ms and on every way out.
+ */
+import { resolve } from "node:path";
+import { wallClock } from "../core/clock.js";
+import { ConfigError } from "../core/errors.js";
+import { listPorts } from "../rig/portList.js";
+import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recordingWriter.js";
+import type { RigEvent } from "../rig/rigSource.js";
+import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../rig/serialSource.js";
+import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+
+const HELP = `Usage: looptwin record --port PATH --out FILE [--rate HZ] [--duration S] [--baud N] [--no-raw]
+
+Records a rig running the looptwin firmware (or 'looptwin emulate' on its link) to an NDJSON
+recording: header (format version, rig config, HELLO, start time), raw lines, samples in
+engineering units, commands with ACK/NAK, device events, link changes and gaps. Keeps the rig
+alive with PINGs (without them the device goes SAFE after 3 s) and reconnects when the device
+disappears, marking the gap. Stops on Ctrl-C, SIGTERM or SIGHUP; the file is flushed at least
+every 500 ms, so a crash loses at most that.
+
+Options:
+  --port PATH     serial port or emulator link (e.g. /dev/ttyACM0, /tmp/ttyLOOP0)
+  --out FILE      recording to write (replaced if it exists)
+  --rate HZ       telemetry rate to ask for, 1-100 (default: the device's, 10 Hz)
+  --duration S    stop after S seconds
+  --baud N        baud rate (default 115200)
+  --no-raw        do not record the raw lines (about half the file)
+`;
+
+function untilStopped(durationMs: number | undefined, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolveStop) => {
+    const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    let timer: NodeJS.Timeout | null = null;
+    const handlers = names.map((n) => {
+      const h = (): void => finish(n);
+      process.once(n, h);
+      return [n, h] as const;
+    });
+    const finish = (why: string): void => {
+      for (const [n, h] of handlers) process.off(n, h);
+      if (timer !== null) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolveStop(why);
+    };
+    const onAbort = (): void => finish("abort");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (durationMs !== undefined) timer = setTimeout(() => finish("duration"), durationMs);
+  });
+}
+
+export async function runRecord(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      port: { type: "string" },
+      out: { type: "string" },
+      rate: { type: "string" },
+      duration: { type: "string" },
+      baud: { type: "string" },
+      "no-raw": { type: "boolean" },
+    },
+    false,
+  );
+  const port = stringOpt(args, "port");
+  if (port === undefined) throw new ConfigError("--port", undefined, "required (see looptwin ports)");
+  const outArg = stringOpt(args, "out");
+  if (outArg === undefined) throw new ConfigError("--out", undefined, "required: the recording to write");
+  const rateText = stringOpt(args, "rate");
+  const rateHz =
+    rateText === undefined ? null : parseNumberArg("--rate", rateText, { integer: true, min: 1, max: 100 });
+  const durationText = stringOpt(args, "duration");
+  const durationS =
+    durationText === undefined
+      ? undefined
+      : parseNumberArg("--duration", durationText, { min: 0, minExclusive: true });
+  const baudRate = parseNumberArg("--baud", stringOpt(args, "baud") ?? "115200", { integer: true, min: 1 });
+  const out = resolve(io.cwd, outArg);
+
+  const relay = new RecordingRelay(wallClock);
+  const source = new SerialSource({
+    path: port,
+    baudRate,
+    rateHz,
+    record: relay,
+    recordRaw: !flagOpt(args, "no-raw"),
+    candidatePaths: async () =>
+      (await listPorts(async () => (await import("serialport")).SerialPort.list())).ports
+        .filter((p) => p.kind !== "serial")
+        .map((p) => p.path),
+  });
+  source.subscribe((e: RigEvent) => {
+    if (e.kind === "link" && e.state !== "CONNECTED")
+      io.stderr.write(`looptwin record: link ${e.state} (${e.reason})\n`);
+    if (e.kind === "gap" && e.reason === "disconnect")
+      io.stderr.write(`looptwin record: gap from ${e.fromTS.toFixed(3)} s to ${e.toTS.toFixed(3)} s\n`);
+  });
+  await source.open(signal);
+  const hello = source.hello;
+  const writer = new RecordingWriter(
+    out,
+    {
+      source: { kind: "serial", path: port },
+      rig: { calibration: DEFAULT_SENSOR_CALIBRATION },
+      hello:
+        hello === null
+          ? null
+          : {
+              major: hello.major,
+              minor: hello.minor,
+              fwName: hello.fwName,
+              fwVersion: hello.fwVersion,
+              board: hello.board,
+              uid: hello.uid,
+            },
+      writer: "looptwin record",
+    },
+    { startMs: relay.startMs },
+  );
+  relay.attach(writer);
+  const removeHook = closeOnExit(writer);
+  io.stderr.write(
+    `looptwin record: ${port} (${hello?.fwName ?? "?"} ${hello?.fwVersion ?? ""}, uid ${hello?.uid ?? "?"}) -> ${outArg}; Ctrl-C to stop\n`,
+  );
+  const why = await untilStopped(durationS === undefined ? undefined : durationS * 1000, signal);
+  await source.close();
+  writer.close();
+  removeHook();
+  const s = source.stats();
+  io.stdout.write(
+    `looptwin record: stopped (${why}); ${s.samples} samples, ${s.gaps} gaps, ${s.stream.crc_errors} CRC errors, ${s.reconnects} reconnects, ${writer.bytesWritten} bytes to ${outArg}\n`,
+  );
+  return 0;
+}
+
+export const recordCommand: Command = {
+  name: "record",
+  summary: "record a live rig to an NDJSON recording (without the dashboard)",
+  help: HELP,
+  run: (argv, io) => runRecord(argv, io),
+};
