@@ -94,6 +94,11 @@ export function ptyTarget(_arg: string, context: TargetContext): HilTarget {
         scheduler,
         rateHz: scenario.rig.rateHz,
         ...HIL_SOURCE_DEFAULTS,
+        // Timeouts are in device time: keep them at least tens of wall milliseconds at any speed.
+        ackTimeoutMs: Math.max(HIL_SOURCE_DEFAULTS.ackTimeoutMs, 50 * speed),
+        helloTimeoutMs: 200 * speed,
+        handshakeTimeoutMs: 5000 * speed,
+        openTimeoutMs: 3000 * speed,
         ...(options.record !== undefined ? { record: options.record } : {}),
       });
       try {
