@@ -312,6 +312,13 @@ export const dashboardCommand: Command = {
     });
     await rig.stop();
     io.stderr.write(`${exit.message}\n`);
+    if (exit.report.reason === "SIGHUP") {
+      // The terminal is gone: at exit Node would try to restore its mode and abort on the EIO
+      // (node 20's ResetStdio). The rig is safe and the files closed, so end as a hung-up
+      // process does: by the signal itself.
+      process.removeAllListeners("SIGHUP");
+      process.kill(process.pid, "SIGHUP");
+    }
     return exit.code;
   },
 };
