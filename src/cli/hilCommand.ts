@@ -205,6 +205,10 @@ export const hilCommand: Command = {
       process.on(name, h);
       return [name, h] as const;
     });
+    // A terminal that went away (SSH dropped) must not crash the run before it has sent SAFE.
+    const ignore = (): void => {};
+    process.stdout.on("error", ignore);
+    process.stderr.on("error", ignore);
     const realTime = !target.capabilities.virtualTime;
     const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
     let lastLine = 0;
@@ -246,6 +250,8 @@ export const hilCommand: Command = {
       return result.passed ? 0 : 1;
     } finally {
       for (const [name, h] of handlers) process.off(name, h);
+      process.stdout.off("error", ignore);
+      process.stderr.off("error", ignore);
     }
   },
 };

@@ -105,6 +105,8 @@ const HEARTBEAT_MS = 500;
 /** Time slice of `at` waits [ms]; `wait_until` checks every sample and resumes within a tick. */
 const AT_TICK_MS = 1000;
 const WAIT_TICK_MS = 100;
+/** Scenario seconds the link may stay down before the run gives up. */
+const LINK_LOST_LIMIT_S = 60;
 /** Wall time between yields to the event loop on virtual time [ms] (signals, timeouts). */
 const YIELD_EVERY_MS = 25;
 
@@ -185,6 +187,7 @@ class ScenarioRun {
   private readonly history = new SignalHistory();
   private readonly row = new Float64Array(SignalHistory.STRIDE);
   private readonly faults: FaultInterval[] = [];
+  private readonly endLabelled = new Set<FaultInterval>();
   private readonly outcomes: StepOutcome[] = [];
   private readonly stepTimeoutMs: number;
   private readonly truth: PlantTruth = { tHotC: NaN, tColdC: NaN, flowLpm: NaN, uaRatio: NaN, qInW: NaN };
@@ -216,6 +219,8 @@ class ScenarioRun {
   /** Set by the sample handler when the armed `wait_until` condition holds. */
   private armed: { condition: Condition; sinceIndex: number; metAtS: number } | null = null;
   private lastYieldWall = 0;
+  /** Scenario time the link went down (NaN while it is up). */
+  private linkDownSinceS = Number.NaN;
   private lastProgressWall = 0;
   private unsubscribe: (() => void) | null = null;
 
@@ -274,7 +279,12 @@ class ScenarioRun {
           detail: "not reached",
         });
     }
-    for (const f of this.faults) if (!(f.endS <= endS)) f.endS = endS;
+    for (const f of this.faults) {
+      if (!(f.endS <= endS)) f.endS = endS;
+      this.writeEndLabel(f);
+    }
+    // Observations arrive slightly out of order (an EVT stamped with its sample, a note after it).
+    this.timeline.sort((a, b) => a.tS - b.tS);
     const verdicts =
       status === "error" && this.history.length === 0
         ? []
@@ -435,6 +445,13 @@ class ScenarioRun {
   }
 
   private async service(): Promise<void> {
+    const state = this.source?.state;
+    if (state === "CONNECTED") this.linkDownSinceS = Number.NaN;
+    else if (Number.isNaN(this.linkDownSinceS)) this.linkDownSinceS = this.nowS();
+    else if (this.nowS() - this.linkDownSinceS > LINK_LOST_LIMIT_S)
+      throw new Error(
+        `the link has been ${state} since ${fmtS(this.linkDownSinceS)} (over ${LINK_LOST_LIMIT_S} s): the run cannot go on`,
+      );
     if (this.resendWhy !== null && this.source?.state === "CONNECTED" && this.heartbeatOn) {
       const why = this.resendWhy;
       this.resendWhy = null;
@@ -768,6 +785,14 @@ class ScenarioRun {
   private endFault(f: FaultInterval, tS: number): void {
     if (tS >= f.endS) return;
     f.endS = tS;
+    this.writeEndLabel(f);
+  }
+
+  /** The `end` label of a fault, once (at its end time, whatever ended it). */
+  private writeEndLabel(f: FaultInterval): void {
+    if (this.endLabelled.has(f)) return;
+    this.endLabelled.add(f);
+    const tS = f.endS;
     this.timeline.push({ kind: "label", tS, action: "end", fault: `${f.kind} (${f.text})` });
     this.options.record?.write({
       type: "label",

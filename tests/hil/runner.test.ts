@@ -171,6 +171,28 @@ expect:
   });
 });
 
+describe("a link that does not come back", () => {
+  it("ends the run with an error after 60 s of scenario time", async () => {
+    const sc = scenario(`duration: 10 min
+steps:
+  - at: 30
+    name: unplug
+    link: link_disconnect:end=400
+expect:
+  - gap: any
+    after: unplug
+    within: 500
+`);
+    const { result } = await run(sc);
+    expect(result.status).toBe("error");
+    expect(result.reason).toMatch(
+      /^the link has been RECONNECTING since 3\d\.\d s \(over 60 s\): the run cannot go on/,
+    );
+    expect(result.rigS).toBeGreaterThan(90);
+    expect(result.rigS).toBeLessThan(100);
+  });
+});
+
 describe("targets without EMU", () => {
   const noEmu = (): HilTarget => {
     const t = emulatorTarget("", { cwd: ROOT });
