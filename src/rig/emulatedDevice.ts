@@ -20,8 +20,9 @@
  * from its own supply, so it loses the heartbeat and goes SAFE), `device_reboot` (a watchdog
  * reset at start: millis, seq and pulses restart, duties 0, HELLO + `EVT,BOOT,WDT` + `EVT,WDT,0`).
  *
- * Differences from the firmware, by design: the ADC is scanned at every TLM and at least every
- * 100 ms (the firmware scans every ~5 ms), so the interlock reacts within one telemetry period;
+ * Differences from the firmware, by design: the ADC is scanned every `adcScanPeriodMs` (10 ms by
+ * default; the firmware every ~5 ms) and right before every TLM, so range events and the
+ * interlock come within 10 ms of the reading that causes them;
  * the heater duty goes to the plant as a mean power (no 1 s time-proportioning window).
  */
 import { SeededRng } from "../core/rng.js";
@@ -46,8 +47,8 @@ export const DEVICE_CONSTANTS = {
   overtempBelowCounts: 462,
   adcOpenCounts: 4084,
   adcShortCounts: 8,
-  /** Longest gap between ADC scans in the emulator [ms]. */
-  adcScanMaxPeriodMs: 100,
+  /** Default period of the emulator's ADC scans [ms] (the firmware scans every ~5 ms). */
+  adcScanPeriodMs: 10,
 } as const;
 
 const CHANNELS: readonly PwmChannel[] = ["pump", "heater", "fan"];
@@ -116,6 +117,16 @@ export interface EmulatedDeviceOptions {
   readonly resetCause?: ResetCause;
   /** Ground-truth notifications (fault starts and ends, link, reboots). */
   readonly onEvent?: (e: EmulatorEvent) => void;
+  /**
+   * Period of the ADC scans that check the sensor ranges and the interlock [ms]; the telemetry
+   * reads a fresh scan anyway. @default 10
+   */
+  readonly adcScanPeriodMs?: number;
+  /**
+   * Accept `EMU,<id>,<fault spec>`. false makes the device answer it `NAK,<id>,unknown` exactly as
+   * the real firmware does (for replaying the firmware's behaviour sessions). @default true
+   */
+  readonly acceptEmu?: boolean;
 }
 
 /** Counters of refused input, as the firmware's DeviceStats, plus the link faults' effects. */
@@ -204,6 +215,8 @@ export class EmulatedDevice {
   private readonly output: DeviceOutput;
   private readonly rng: SeededRng;
   private readonly onEvent: ((e: EmulatorEvent) => void) | undefined;
+  private readonly adcScanPeriodMs: number;
+  private readonly acceptEmu: boolean;
   private readonly framer: LineFramer;
   private readonly sensors: SensorCounts = { adcHot: 0, adcCold: 0, adcAmb: 0, pulses: 0 };
 
@@ -244,6 +257,10 @@ export class EmulatedDevice {
     this.output = options.output;
     this.rng = new SeededRng(options.seed ?? 1);
     this.onEvent = options.onEvent;
+    this.adcScanPeriodMs = options.adcScanPeriodMs ?? DEVICE_CONSTANTS.adcScanPeriodMs;
+    this.acceptEmu = options.acceptEmu ?? true;
+    if (!(this.adcScanPeriodMs >= 1))
+      throw new RangeError(`adcScanPeriodMs must be >= 1 (got ${this.adcScanPeriodMs})`);
     this.board = options.board ?? "emu";
     this.hasAmbientProbe = options.hasAmbientProbe ?? true;
     const uidNumber = new SeededRng((options.seed ?? 1) ^ 0x4c54).nextUint32() || 0x4c540001;
@@ -301,7 +318,7 @@ export class EmulatedDevice {
 
   /** Time [ms] of the next thing the device will do on its own (a TLM, an expiry, a fault). */
   nextEventMs(): number {
-    let next = this.tlmDueMs();
+    let next = Math.min(this.tlmDueMs(), this.bootAt + this.lastAdcScanMs + this.adcScanPeriodMs);
     if (!this.heartbeatLost)
       next = Math.min(next, this.bootAt + this.lastValidMs + DEVICE_CONSTANTS.heartbeatTimeoutMs);
     for (const h of this.holds) if (h.active) next = Math.min(next, this.bootAt + h.startMs + h.durationMs);
@@ -391,7 +408,7 @@ export class EmulatedDevice {
     this.plant.advanceTo(this.now / 1000);
     this.updateFaults();
     const ms = this.now - this.bootAt;
-    if (this.now >= this.tlmDueMs() || ms - this.lastAdcScanMs >= DEVICE_CONSTANTS.adcScanMaxPeriodMs) {
+    if (this.now >= this.tlmDueMs() || ms - this.lastAdcScanMs >= this.adcScanPeriodMs) {
       this.scanAdc();
     }
     this.tick(Math.floor(ms));
@@ -550,7 +567,7 @@ export class EmulatedDevice {
   /** device.cpp handleLine(): `bytes[start, end)` without `\n`/`\r`. */
   private handleLine(bytes: Uint8Array, start: number, end: number): void {
     const ms = Math.floor(this.now - this.bootAt);
-    const r = parseCommandBytes(bytes, start, end, { acceptEmu: true });
+    const r = parseCommandBytes(bytes, start, end, { acceptEmu: this.acceptEmu });
     let id: number;
     let crc: number;
     if (r.ok) {
@@ -633,6 +650,14 @@ export class EmulatedDevice {
   }
 
   private remember(id: number, crc: number, answer: string): void {
+    // One entry per id: a new command under a remembered id replaces it (device.cpp).
+    for (const r of this.remembered) {
+      if (r.id === id) {
+        r.crc = crc;
+        r.answer = answer;
+        return;
+      }
+    }
     const entry = { id, crc, answer };
     if (this.remembered.length < DEVICE_CONSTANTS.dedupeWindow) this.remembered.push(entry);
     else this.remembered[this.rememberedNext] = entry;
