@@ -83,6 +83,8 @@ export interface DashboardRig {
   readonly readOnly: boolean;
   readonly sourceRecordsSamples: boolean;
   readonly scheduler: Scheduler;
+  /** Telemetry rate asked of the device (`--rate`), or null for the device's own. */
+  readonly rateHz: number | null;
   /** Stops what runs behind the source (the emulator), after the source is closed. */
   stop(): Promise<void>;
 }
@@ -148,6 +150,7 @@ export async function openDashboardRig(
       readOnly: false,
       sourceRecordsSamples: true,
       scheduler: emu.scheduler,
+      rateHz,
       stop: () => pacer.stop(),
     };
   }
@@ -171,6 +174,7 @@ export async function openDashboardRig(
       readOnly: false,
       sourceRecordsSamples: true,
       scheduler: wallScheduler,
+      rateHz,
       stop: async () => {},
     };
   }
@@ -193,6 +197,7 @@ export async function openDashboardRig(
       readOnly: true,
       sourceRecordsSamples: false,
       scheduler: wallScheduler,
+      rateHz: null,
       stop: async () => {},
     };
   }
@@ -290,7 +295,7 @@ export const dashboardCommand: Command = {
         sourceRecordsSamples: rig.sourceRecordsSamples,
         createMonitor: (tuning: MonitorTuning) =>
           createMonitor({ params: tuning.params, alarm: tuning.alarm }),
-        tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() },
+        tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
         setpoints,
         scheduler: rig.scheduler,
         records,

@@ -54,7 +54,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ["+", "="], label: "+", action: "widen", description: "widen the time window" },
   { keys: ["-", "_"], label: "-", action: "narrow", description: "narrow the time window" },
   { keys: ["r"], label: "r", action: "record", description: "start/stop recording" },
-  { keys: ["t"], label: "t", action: "tune", description: "twin parameters and alarm thresholds" },
+  { keys: ["t"], label: "t", action: "tune", description: "twin parameters and detector thresholds (live)" },
 ];
 
 /** The help overlay's lines. */

@@ -520,8 +520,8 @@ export class DashboardScreen {
       case "tune":
         this.modal = {
           kind: "input",
-          title: "twin parameters and alarm thresholds",
-          prompt: "NAME=VALUE ... (e.g. UA=12 alarm.raiseLevel=1.5):",
+          title: "twin parameters and detector thresholds",
+          prompt: "NAME=VALUE ... (e.g. UA=12 detectors.flowBandLpm=0.4 alarm.raiseLevel=1.5):",
           value: "",
           error: "",
           info: columns(describeTuning(s.tuning), Math.max(20, this.layout.cols - 8)),

@@ -1,8 +1,9 @@
 /**
- * The `t` form: twin parameters and alarm thresholds changed live. The operator types
- * `NAME=VALUE` pairs (e.g. `UA=12 alarm.raiseLevel=1.5`); every value is validated by the model's
- * and the alarm manager's own checks, so a bad entry gets the same message (naming the field and
- * the value) as on the command line, and nothing is applied unless everything is valid.
+ * The `t` form: twin parameters, detector thresholds and alarm levels changed live. The operator
+ * types `NAME=VALUE` pairs (e.g. `UA=12 detectors.flowBandLpm=0.4 alarm.raiseLevel=1.5`); every
+ * value is validated by the model's, the alarm manager's and (when it is built) the monitor's own
+ * checks, so a bad entry gets the same message (naming the field and the value) as on the command
+ * line, and nothing is applied unless everything is valid.
  */
 import { ConfigError } from "../core/errors.js";
 import {
@@ -12,10 +13,15 @@ import {
 } from "../detect/alarmManager.js";
 import { LOOP_PARAM_NAMES, type LoopParams, validateLoopParams } from "../model/loopParams.js";
 
-/** What the monitor is built from: the twin's parameters and the alarm thresholds. */
+/** What the monitor is built from: the twin's parameters, the detector bands and the alarm levels. */
 export interface MonitorTuning {
   readonly params: LoopParams;
   readonly alarm: ResolvedAlarmManagerOptions;
+  /**
+   * Detector thresholds changed from the monitor's defaults (`MonitorConfig.detectors`, names
+   * without the `detectors.` prefix); the monitor validates them when it is built.
+   */
+  readonly detectors: Readonly<Record<string, number>>;
 }
 
 /** Alarm options the form accepts (numbers only; `latch` stays as configured). */
@@ -28,8 +34,21 @@ export const ALARM_TUNING_NAMES = [
   "alarm.minHoldS",
 ] as const;
 
+/** Detector thresholds the form accepts (bands of the residual families, the pump evidence). */
+export const DETECTOR_TUNING_NAMES = [
+  "detectors.temperatureBandK",
+  "detectors.commonModeBandK",
+  "detectors.flowBandLpm",
+  "detectors.deltaTBandK",
+  "detectors.pumpEvidenceNats",
+] as const;
+
 /** Every name the form accepts. */
-export const TUNING_NAMES: readonly string[] = [...LOOP_PARAM_NAMES, ...ALARM_TUNING_NAMES];
+export const TUNING_NAMES: readonly string[] = [
+  ...LOOP_PARAM_NAMES,
+  ...DETECTOR_TUNING_NAMES,
+  ...ALARM_TUNING_NAMES,
+];
 
 /**
  * Applies `text` (`NAME=VALUE` pairs separated by spaces or commas) to `current`. Throws a
@@ -44,6 +63,7 @@ export function applyTuningText(current: MonitorTuning, text: string): MonitorTu
   if (pairs.length === 0) throw new ConfigError("tuning", text, "expected NAME=VALUE pairs, e.g. UA=12");
   const params: Record<string, number> = { ...current.params };
   const alarm: Record<string, unknown> = { ...current.alarm };
+  const detectors: Record<string, number> = { ...current.detectors };
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new ConfigError("tuning", pair, "expected NAME=VALUE");
@@ -54,11 +74,15 @@ export function applyTuningText(current: MonitorTuning, text: string): MonitorTu
     const value = valueText.trim() === "" ? Number.NaN : Number(valueText);
     if (!Number.isFinite(value)) throw new ConfigError(name, valueText, "must be a finite number");
     if (name.startsWith("alarm.")) alarm[name.slice("alarm.".length)] = value;
-    else params[name] = value;
+    else if (name.startsWith("detectors.")) {
+      if (!(value > 0)) throw new ConfigError(name, valueText, "must be > 0");
+      detectors[name.slice("detectors.".length)] = value;
+    } else params[name] = value;
   }
   return {
     params: validateLoopParams(params),
     alarm: resolveAlarmManagerOptions(alarm as AlarmManagerOptions),
+    detectors,
   };
 }
 
@@ -66,6 +90,7 @@ export function applyTuningText(current: MonitorTuning, text: string): MonitorTu
 export function describeTuning(t: MonitorTuning): string[] {
   const out: string[] = [];
   for (const n of LOOP_PARAM_NAMES) out.push(`${n}=${t.params[n]}`);
+  for (const [k, v] of Object.entries(t.detectors)) out.push(`detectors.${k}=${v}`);
   for (const n of ALARM_TUNING_NAMES) {
     const key = n.slice("alarm.".length) as keyof ResolvedAlarmManagerOptions;
     out.push(`${n}=${String(t.alarm[key])}`);

@@ -36,7 +36,7 @@ async function dashboard(cols: number, rows: number, color = true) {
     readOnly: false,
     sourceRecordsSamples: true,
     createMonitor: () => monitor,
-    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() },
+    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
     setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
     scheduler: new VirtualScheduler(),
     records: new SwitchableRecordSink(),

@@ -60,7 +60,7 @@ function setup(options: { readOnly?: boolean; emulator?: boolean; record?: boole
       monitors.push(m);
       return m;
     },
-    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() },
+    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
     setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
     scheduler,
     records,

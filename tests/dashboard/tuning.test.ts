@@ -3,11 +3,19 @@ import { applyTuningText, describeTuning, type MonitorTuning } from "../../src/d
 import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 
-const base: MonitorTuning = { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions() };
+const base: MonitorTuning = {
+  params: DEFAULT_LOOP_PARAMS,
+  alarm: resolveAlarmManagerOptions(),
+  detectors: {},
+};
 
 describe("the t form: twin parameters and alarm thresholds", () => {
   it("applies NAME=VALUE pairs to the twin and the alarm options", () => {
-    const t = applyTuningText(base, "UA=12.5, alarm.raiseLevel=1.5 alarm.clearLevel=1.2");
+    const t = applyTuningText(
+      base,
+      "UA=12.5, alarm.raiseLevel=1.5 alarm.clearLevel=1.2 detectors.flowBandLpm=0.4",
+    );
+    expect(t.detectors).toEqual({ flowBandLpm: 0.4 });
     expect(t.params.UA).toBe(12.5);
     expect(t.params.C_hot).toBe(DEFAULT_LOOP_PARAMS.C_hot);
     expect(t.alarm.raiseLevel).toBe(1.5);
@@ -21,15 +29,19 @@ describe("the t form: twin parameters and alarm thresholds", () => {
     expect(() => applyTuningText(base, "Ua=3")).toThrow(/Ua: unknown name/);
     expect(() => applyTuningText(base, "UA")).toThrow(/expected NAME=VALUE/);
     expect(() => applyTuningText(base, "   ")).toThrow(/expected NAME=VALUE pairs/);
+    expect(() => applyTuningText(base, "detectors.flowBandLpm=0")).toThrow(
+      /detectors\.flowBandLpm: must be > 0/,
+    );
     expect(() => applyTuningText(base, "alarm.clearLevel=5")).toThrow(
       /alarm\.clearLevel: must be < alarm\.raiseLevel/,
     );
   });
 
   it("describes the current values as NAME=VALUE that applyTuningText accepts back", () => {
-    const lines = describeTuning(base);
+    const lines = describeTuning(applyTuningText(base, "detectors.temperatureBandK=0.5"));
+    expect(lines).toContain("detectors.temperatureBandK=0.5");
     expect(lines).toContain(`UA=${DEFAULT_LOOP_PARAMS.UA}`);
     expect(lines).toContain("alarm.raiseLevel=1");
-    expect(applyTuningText(base, lines.join(" "))).toEqual(base);
+    expect(applyTuningText(base, lines.join(" "))).toEqual({ ...base, detectors: { temperatureBandK: 0.5 } });
   });
 });
