@@ -105,6 +105,8 @@ const HEARTBEAT_MS = 500;
 /** Time slice of `at` waits [ms]; `wait_until` checks every sample and resumes within a tick. */
 const AT_TICK_MS = 1000;
 const WAIT_TICK_MS = 100;
+/** Longest slice of device time the in-process emulator hands over at once [s]. */
+const VIRTUAL_CHUNK_S = 0.5;
 /** Scenario seconds the link may stay down before the run gives up. */
 const LINK_LOST_LIMIT_S = 60;
 /** Wall time between yields to the event loop on virtual time [ms] (signals, timeouts). */
@@ -419,7 +421,7 @@ class ScenarioRun {
   private eventS(): number {
     if (!Number.isFinite(this.originMs)) return 0;
     if (this.target.capabilities.virtualTime && Number.isFinite(this.lastSampleS))
-      return Math.max(this.lastSampleS, this.lastStepS);
+      return Math.max(this.lastSampleS, this.lastStepS, this.nowS() - VIRTUAL_CHUNK_S);
     return this.nowS();
   }
 
@@ -860,10 +862,11 @@ class ScenarioRun {
         const toS = e.toTS - this.rigAtOriginS;
         this.timeline.push({ kind: "gap", tS: fromS, toS, reason: e.reason, lostSamples: e.lostSamples });
         this.monitor?.markGap(fromS, toS);
+        this.checkArmedOnTimeline();
         return;
       }
       case "link":
-        this.timeline.push({ kind: "link", tS: this.eventS(), state: e.state, reason: e.reason });
+        this.timeline.push({ kind: "link", tS: this.nowS(), state: e.state, reason: e.reason });
         if (e.state === "CONNECTED" && e.reason !== "opened") {
           this.followApplied("link back");
           this.resendWhy = `link ${e.reason}`;
@@ -872,7 +875,7 @@ class ScenarioRun {
       case "hello":
         this.timeline.push({
           kind: "hello",
-          tS: this.eventS(),
+          tS: this.nowS(),
           reboot: e.reboot,
           text: `${e.hello.fwName} ${e.hello.fwVersion} on ${e.hello.board} (${e.hello.uid})`,
         });
@@ -1008,7 +1011,7 @@ class ScenarioRun {
     const a = this.armed;
     if (a === null || Number.isFinite(a.metAtS)) return;
     const c = a.condition;
-    if (c.kind !== "event" && c.kind !== "alarm") return;
+    if (c.kind !== "event" && c.kind !== "alarm" && c.kind !== "gap") return;
     for (let i = a.sinceIndex; i < this.timeline.length; i++) {
       const o = this.timeline[i] as Observation;
       if (c.kind === "event" && o.kind === "device_event" && o.code === c.code) {
@@ -1016,6 +1019,10 @@ class ScenarioRun {
           a.metAtS = o.tS;
           return;
         }
+      }
+      if (c.kind === "gap" && o.kind === "gap" && (c.reason === undefined || c.reason === o.reason)) {
+        a.metAtS = o.toS;
+        return;
       }
       if (c.kind === "alarm" && o.kind === "alarm" && o.event.type === "raised") {
         const m = c.match;
@@ -1069,7 +1076,7 @@ class ScenarioRun {
   // ------------------------------------------------------------------ reporting
 
   private note(text: string): void {
-    const tS = Number.isFinite(this.originMs) ? this.eventS() : 0;
+    const tS = Number.isFinite(this.originMs) ? this.nowS() : 0;
     this.timeline.push({ kind: "note", tS, text });
     this.options.record?.write({ type: "note", atMs: this.options.record.atMs(), text });
   }
@@ -1125,6 +1132,8 @@ export function describeCondition(c: Condition): string {
       return `alarm ${c.match.diagnosis ?? c.match.cause ?? "any"}`;
     case "steady":
       return `steady (< ${c.maxRateKPerMin} K/min over ${c.forS} s)`;
+    case "gap":
+      return `samples back after a ${c.reason ?? ""}${c.reason !== undefined ? " " : ""}gap`;
   }
 }
 

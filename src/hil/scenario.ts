@@ -48,7 +48,9 @@ export type Condition =
     }
   | { readonly kind: "event"; readonly code: EvtCode; readonly detail?: string }
   | { readonly kind: "alarm"; readonly match: AlarmMatch }
-  | { readonly kind: "steady"; readonly maxRateKPerMin: number; readonly forS: number };
+  | { readonly kind: "steady"; readonly maxRateKPerMin: number; readonly forS: number }
+  /** Samples are back after a gap of this reason (any when undefined): met at the gap's end. */
+  | { readonly kind: "gap"; readonly reason?: "disconnect" | "seq" | "reboot" };
 
 /** One action of a step. */
 export type StepAction =

@@ -316,10 +316,10 @@ function parseAction(key: (typeof ACTION_KEYS)[number], f: YamlField): StepActio
 function parseCondition(f: YamlField): Condition {
   if (f.isScalar()) {
     if (f.rawValue() === "steady") return { kind: "steady", maxRateKPerMin: 0.05, forS: 120 };
-    f.fail("must be steady, or a mapping with signal, event, alarm or steady");
+    f.fail("must be steady, or a mapping with signal, event, alarm, gap or steady");
   }
-  const kinds = ["signal", "event", "alarm", "steady"].filter((k) => f.has(k));
-  if (kinds.length !== 1) f.fail("needs exactly one of signal, event, alarm or steady", undefined);
+  const kinds = ["signal", "event", "alarm", "gap", "steady"].filter((k) => f.has(k));
+  if (kinds.length !== 1) f.fail("needs exactly one of signal, event, alarm, gap or steady", undefined);
   switch (kinds[0]) {
     case "signal": {
       f.allowKeys(["signal", "above", "below"]);
@@ -347,6 +347,11 @@ function parseCondition(f: YamlField): Condition {
     case "alarm":
       f.allowKeys(["alarm", "cause", "severity"]);
       return { kind: "alarm", match: parseAlarmMatch(f, "alarm") };
+    case "gap": {
+      f.allowKeys(["gap"]);
+      const g = f.get("gap").text();
+      return g === "any" ? { kind: "gap" } : { kind: "gap", reason: f.get("gap").oneOf(GAP_REASONS) };
+    }
     default: {
       f.allowKeys(["steady"]);
       const s = f.get("steady");
