@@ -149,10 +149,18 @@ function alarmViews(timeline: readonly Observation[], m: AlarmMatch): AlarmView[
   return [...views.values()];
 }
 
+/** `pump degradation -> pump failure`, or for a diagnosis that kept changing `A, B (23 changes)`. */
+function diagnosisHistory(v: AlarmView): string {
+  const d = v.diagnoses;
+  if (d.length === 0) return "no diagnosis";
+  if (d.length <= 4) return d.join(" -> ");
+  return `${[...new Set(d)].join(", ")} (${d.length - 1} changes, last ${d[d.length - 1]})`;
+}
+
 function describeAlarms(views: readonly AlarmView[], limit = 6): string {
   if (views.length === 0) return "no alarm at all";
   const shown = views.slice(0, limit).map((v) => {
-    const d = v.diagnoses.length > 0 ? v.diagnoses.join(" -> ") : "no diagnosis";
+    const d = diagnosisHistory(v);
     const cleared = Number.isNaN(v.clearedAtS) ? "" : `, cleared at ${fmtS(v.clearedAtS)}`;
     return `${v.cause} (${d}, ${v.severity}) raised at ${fmtS(v.raisedAtS)}${cleared}`;
   });
@@ -196,15 +204,22 @@ function judgeOne(
   switch (e.kind) {
     case "alarm": {
       const views = alarmViews(obs.timeline, e.match);
-      const hit = views.find((v) => v.raisedAtS >= fromS && v.matchedAtS <= toS);
+      // Up by the end of the window: raised in it, or earlier and still open when it opened (an
+      // early detection; an alarm before the fault is a false alarm, which a no_alarm catches).
+      const hit = views.find((v) => v.matchedAtS <= toS && !(v.clearedAtS < fromS));
       const expected = `${alarmMatchText(e.match)} raised in ${span} (${windowText})`;
-      if (hit !== undefined)
+      if (hit !== undefined) {
+        const when =
+          hit.raisedAtS >= fromS
+            ? `${fmtS(hit.matchedAtS - fromS)} after the window opened`
+            : `raised before the window and still open when it opened`;
         return {
           status: "passed",
           expected,
-          observed: `${hit.cause} raised at ${fmtS(hit.raisedAtS)}, matched at ${fmtS(hit.matchedAtS)} (${fmtS(hit.matchedAtS - fromS)} after the window opened)`,
+          observed: `${hit.cause} raised at ${fmtS(hit.raisedAtS)}, matched at ${fmtS(hit.matchedAtS)} (${when}); diagnoses: ${diagnosisHistory(hit)}`,
         };
-      const late = views.find((v) => v.raisedAtS >= fromS && Number.isFinite(v.matchedAtS));
+      }
+      const late = views.find((v) => !(v.clearedAtS < fromS) && Number.isFinite(v.matchedAtS));
       const observed =
         late !== undefined
           ? `it came late: matched at ${fmtS(late.matchedAtS)} (${fmtS(late.matchedAtS - fromS)} after the window opened); ${describeAlarms(views)}`

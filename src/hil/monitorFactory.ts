@@ -1,14 +1,14 @@
 /**
  * The monitor a HIL run uses by default: the detection pipeline (`createMonitor`, src/detect) with
- * the rig's loop parameters and its default thresholds, the same one the dashboard runs. Loaded on
+ * the run's context (the rig's loop parameters, calibration, ambient probe, rate) and its default
+ * thresholds, the same one the dashboard runs. Loaded on
  * first use, so `looptwin` commands that never run a scenario do not load the detection code.
  */
 import { OperationalError } from "../core/errors.js";
 import type { Monitor } from "../detect/monitorTypes.js";
-import type { LoopParams } from "../model/loopParams.js";
-import type { MonitorFactory } from "./runner.js";
+import type { MonitorContext, MonitorFactory } from "./runner.js";
 
-type CreateMonitor = (options: { readonly params: LoopParams }) => Monitor;
+type CreateMonitor = (config: MonitorContext) => Monitor;
 
 /** The default monitor factory (throws an OperationalError when the pipeline is missing). */
 export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
@@ -26,5 +26,5 @@ export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
   if (typeof create !== "function")
     throw new OperationalError("the detection pipeline (createMonitor in src/detect/monitor.ts) is missing");
   const make = create;
-  return (context) => make({ params: context.params });
+  return (context) => make(context);
 }

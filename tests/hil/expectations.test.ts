@@ -100,6 +100,22 @@ describe("alarm expectations", () => {
     ).toBe("failed");
   });
 
+  it("counts an alarm raised before the window that is still open in it (early detection), not one cleared before", () => {
+    const early = [alarm("raised", 15, 1, "HX fouling", "loop")];
+    const [v] = judge("  - alarm: hx_fouling\n    after: fault\n    within: 5\n", observe(early));
+    expect(v?.status).toBe("passed");
+    expect(v?.observed).toBe(
+      "loop raised at 15.0 s, matched at 15.0 s (raised before the window and still open when it opened); diagnoses: HX fouling",
+    );
+    const gone = [
+      alarm("raised", 15, 1, "HX fouling", "loop"),
+      alarm("cleared", 18, 1, "HX fouling", "loop"),
+    ];
+    expect(judge("  - alarm: hx_fouling\n    after: fault\n    within: 5\n", observe(gone))[0]?.status).toBe(
+      "failed",
+    );
+  });
+
   it("no_alarm and recovery", () => {
     const obs = observe(timeline);
     const [before, after, any, rec, rec2] = judge(
