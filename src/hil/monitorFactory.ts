@@ -5,10 +5,10 @@
  * first use, so `looptwin` commands that never run a scenario do not load the detection code.
  */
 import { OperationalError } from "../core/errors.js";
-import type { Monitor } from "../detect/monitorTypes.js";
-import type { MonitorContext, MonitorFactory } from "./runner.js";
+import type { MonitorFactory } from "./runner.js";
 
-type CreateMonitor = (config: MonitorContext) => Monitor;
+/** Type-checked against the pipeline; the module itself is loaded on first use. */
+type CreateMonitor = (typeof import("../detect/monitor.js"))["createMonitor"];
 
 /** The default monitor factory (throws an OperationalError when the pipeline is missing). */
 export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
