@@ -263,3 +263,60 @@ describe("serial source on the in-process emulator (mock binding)", () => {
     for (let i = 1; i < r.samples.length; i++) expect(r.samples[i]!.tS).toBeGreaterThan(r.samples[i - 1]!.tS);
   });
 });
+
+describe("reconnect to the same unit on another path", () => {
+  it("finds the unit by its uid when its path is gone, and skips another unit", async () => {
+    const mk = (path: string, uid: string, faults: InProcessEmulatorOptions["device"]["faults"] = []) =>
+      new InProcessEmulator({
+        path,
+        device: { plant: new PlantDeviceAdapter({ seed: 5 }), seed: 5, uid, faults },
+      });
+    const n = portCounter++;
+    const a = mk(`/dev/ttyA${n}`, "AAAA0001", [parseFaultSpec("link_disconnect:start=2,end=100000")]);
+    const other = mk(`/dev/ttyC${n}`, "CCCC0003");
+    const b = mk(`/dev/ttyB${n}`, "AAAA0001");
+    const emus = [a, other, b];
+    const binding = {
+      list: async () => [],
+      open: (o: { path: string; baudRate: number }) => {
+        const e = emus.find((x) => x.path === o.path);
+        if (e === undefined) return Promise.reject(new Error(`No such file or directory: ${o.path}`));
+        return e.binding.open(o);
+      },
+    };
+    const tried: string[] = [];
+    const source = new SerialSource({
+      path: a.path,
+      binding,
+      scheduler: a.scheduler,
+      candidatePaths: async () => {
+        tried.push("list");
+        return [other.path, b.path];
+      },
+    });
+    const links: string[] = [];
+    source.subscribe((e) => {
+      if (e.kind === "link") links.push(`${e.state}:${e.reason}`);
+    });
+    cleanups.push(async () => {
+      await source.close();
+    });
+    a.start();
+    await source.open();
+    await a.stop();
+    for (let t = 1000; t <= 12_000; t += 100) {
+      for (const e of emus) await e.runUntil(t);
+    }
+    expect(links).toEqual([
+      "CONNECTED:opened",
+      expect.stringMatching(/^RECONNECTING:/),
+      `CONNECTED:reconnected on ${b.path}`,
+    ]);
+    expect(source.stats().path).toBe(b.path);
+    expect(source.hello?.uid).toBe("AAAA0001");
+    expect(tried.length).toBeGreaterThan(0);
+    // The other unit was opened, found to be someone else, and let go.
+    expect(other.hostConnected).toBe(false);
+    expect(b.hostConnected).toBe(true);
+  });
+});
