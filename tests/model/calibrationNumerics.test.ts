@@ -1,0 +1,212 @@
+import fc from "fast-check";
+import { Matrix, solve } from "ml-matrix";
+import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
+import { levenbergMarquardt } from "../../src/model/calibration/levenbergMarquardt.js";
+import { parameterCovariance } from "../../src/model/calibration/parameterCovariance.js";
+import {
+  createZohMatrices,
+  phi1,
+  phi1Derivative,
+  zohDiscretize,
+} from "../../src/model/calibration/zohDiscretization.js";
+import { exactLinear2 } from "./linearReference.js";
+
+/** Phi and Gamma by their power series (an independent reference, fine for ||A h|| < ~5). */
+function seriesZoh(a: readonly number[], h: number): number[] {
+  const [a11, a12, a21, a22] = a as [number, number, number, number];
+  // term_k = (A h)^k / k!; Phi = sum term_k; Gamma = h sum (A h)^k / (k+1)!
+  let t = [1, 0, 0, 1];
+  const phi = [1, 0, 0, 1];
+  const gamma = [h, 0, 0, h];
+  for (let k = 1; k < 80; k++) {
+    t = [
+      ((t[0]! * a11 + t[1]! * a21) * h) / k,
+      ((t[0]! * a12 + t[1]! * a22) * h) / k,
+      ((t[2]! * a11 + t[3]! * a21) * h) / k,
+      ((t[2]! * a12 + t[3]! * a22) * h) / k,
+    ];
+    for (let i = 0; i < 4; i++) {
+      phi[i]! += t[i]!;
+      gamma[i]! += (t[i]! * h) / (k + 1);
+    }
+  }
+  return [...phi, ...gamma];
+}
+
+describe("zohDiscretize", () => {
+  it("matches the power series of e^{Ah} and its integral for loop-like matrices (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 8, noNaN: true }),
+        (g1, g2, l1, l2, h) => {
+          // A = [[-(g1 + l1), g1], [g2, -(g2 + l2)]]: the loop's structure (a12 a21 >= 0).
+          const a = [-(g1 + l1), g1, g2, -(g2 + l2)];
+          const z = zohDiscretize(a[0]!, a[1]!, a[2]!, a[3]!, h, createZohMatrices());
+          const ref = seriesZoh(a, h);
+          for (let i = 0; i < 8; i++) expect(Math.abs(z[i]! - ref[i]!)).toBeLessThan(1e-11 * Math.max(1, h));
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it("is exact for a forced step against the closed-form solution (distinct eigenvalues)", () => {
+    const sys = { a11: -0.14, a12: 0.13, a21: 0.11, a22: -0.12, b1: 0.06, b2: 0.09 };
+    const z = zohDiscretize(sys.a11, sys.a12, sys.a21, sys.a22, 37.5, createZohMatrices());
+    const y0: [number, number] = [30, 27];
+    const y1 = [
+      z[0]! * y0[0] + z[1]! * y0[1] + z[4]! * sys.b1 + z[5]! * sys.b2,
+      z[2]! * y0[0] + z[3]! * y0[1] + z[6]! * sys.b1 + z[7]! * sys.b2,
+    ];
+    const ref = exactLinear2(sys, y0, 37.5);
+    expect(y1[0]).toBeCloseTo(ref[0], 10);
+    expect(y1[1]).toBeCloseTo(ref[1], 10);
+  });
+
+  it("handles equal eigenvalues, a pure integrator and a zero step", () => {
+    // Equal eigenvalues, uncoupled: Phi = e^{-0.1 h} I, Gamma = (1 - e^{-0.1 h})/0.1 I.
+    const h = 3;
+    const z = zohDiscretize(-0.1, 0, 0, -0.1, h, createZohMatrices());
+    expect(z[0]).toBeCloseTo(Math.exp(-0.3), 14);
+    expect(z[3]).toBeCloseTo(Math.exp(-0.3), 14);
+    expect(z[1]).toBe(0);
+    expect(z[4]).toBeCloseTo((1 - Math.exp(-0.3)) / 0.1, 12);
+    // A = 0: y(h) = y + h b.
+    const zero = zohDiscretize(0, 0, 0, 0, h, createZohMatrices());
+    expect([...zero]).toEqual([1, 0, 0, 1, h, 0, 0, h]);
+    // Nearly equal eigenvalues (the divided difference becomes a derivative) against the series.
+    for (const c of [1e-9, 1e-6, 3e-5]) {
+      const near = zohDiscretize(-0.1, c, c, -0.1 + c, h, createZohMatrices());
+      const ref = seriesZoh([-0.1, c, c, -0.1 + c], h);
+      for (let i = 0; i < 8; i++) expect(Math.abs(near[i]! - ref[i]!)).toBeLessThan(1e-10);
+    }
+    const none = zohDiscretize(-0.2, 0.1, 0.1, -0.3, 0, createZohMatrices());
+    expect([...none]).toEqual([1, 0, 0, 1, 0, 0, 0, 0]);
+  });
+
+  it("phi1 and its derivative: the series near 0 agree with the closed forms at the thresholds", () => {
+    for (const z of [0.99e-5, -0.99e-5]) expect(Math.abs(phi1(z) - Math.expm1(z) / z)).toBeLessThan(1e-15);
+    for (const z of [0.099, -0.099, 0.05])
+      expect(Math.abs(phi1Derivative(z) - (Math.exp(z) * (z - 1) + 1) / (z * z))).toBeLessThan(1e-12);
+    expect(phi1(0)).toBe(1);
+    expect(phi1Derivative(0)).toBe(0.5);
+    // Derivative against a central difference of phi1 away from the thresholds.
+    for (const z of [-2, -0.5, 0.3, 1.5]) {
+      const d = (phi1(z + 1e-6) - phi1(z - 1e-6)) / 2e-6;
+      expect(phi1Derivative(z)).toBeCloseTo(d, 8);
+    }
+  });
+});
+
+describe("levenbergMarquardt", () => {
+  it("finds the minimum of Rosenbrock's function written as residuals", () => {
+    const res = levenbergMarquardt(
+      {
+        residualCount: 2,
+        residuals: (t, out) => {
+          out[0] = 10 * (t[1]! - t[0]! * t[0]!);
+          out[1] = 1 - t[0]!;
+        },
+        theta0: [-1.2, 1],
+      },
+      { maxIterations: 200 },
+    );
+    expect(res.converged).toBe(true);
+    expect(res.theta[0]).toBeCloseTo(1, 6);
+    expect(res.theta[1]).toBeCloseTo(1, 6);
+  });
+
+  it("recovers the parameters of a noise-free exponential decay from a far start", () => {
+    const t = Float64Array.from({ length: 60 }, (_v, i) => i * 0.5);
+    const y = t.map((x) => 3 * Math.exp(-0.4 * x) + 1.5);
+    const res = levenbergMarquardt({
+      residualCount: t.length,
+      residuals: (p, out) => {
+        for (let i = 0; i < t.length; i++) out[i] = p[0]! * Math.exp(-p[1]! * t[i]!) + p[2]! - y[i]!;
+      },
+      theta0: [1, 2, 0],
+    });
+    expect(res.converged).toBe(true);
+    expect(res.theta[0]).toBeCloseTo(3, 7);
+    expect(res.theta[1]).toBeCloseTo(0.4, 7);
+    expect(res.theta[2]).toBeCloseTo(1.5, 7);
+    expect(res.cost).toBeLessThan(1e-18);
+  });
+
+  it("respects bounds: the estimate stops on an active bound", () => {
+    // min (x - 3)^2 with x <= 2 -> x = 2.
+    const res = levenbergMarquardt({
+      residualCount: 1,
+      residuals: (p, out) => {
+        out[0] = p[0]! - 3;
+      },
+      theta0: [0],
+      upper: [2],
+    });
+    expect(res.theta[0]).toBe(2);
+    expect(res.converged).toBe(true);
+  });
+
+  it("on a linear model equals ordinary least squares, and its covariance is s^2 (X^T X)^-1", () => {
+    const rng = new SeededRng(5);
+    const n = 200;
+    const x = Array.from({ length: n }, (_v, i) => [1, i / n, Math.sin(i / 7)]);
+    const beta = [0.5, -2, 1.25];
+    const y = x.map((row) => row.reduce((s, v, j) => s + v * beta[j]!, 0) + rng.normal(0, 0.1));
+    const res = levenbergMarquardt({
+      residualCount: n,
+      residuals: (p, out) => {
+        for (let i = 0; i < n; i++)
+          out[i] = x[i]![0]! * p[0]! + x[i]![1]! * p[1]! + x[i]![2]! * p[2]! - y[i]!;
+      },
+      theta0: [0, 0, 0],
+    });
+    const X = new Matrix(x);
+    const XtX = X.transpose().mmul(X);
+    const ols = solve(XtX, X.transpose().mmul(Matrix.columnVector(y))).getColumn(0);
+    for (let j = 0; j < 3; j++) expect(res.theta[j]).toBeCloseTo(ols[j]!, 8);
+    let ssr = 0;
+    for (let i = 0; i < n; i++) {
+      const r = x[i]!.reduce((s, v, j) => s + v * ols[j]!, 0) - y[i]!;
+      ssr += r * r;
+    }
+    const cov = parameterCovariance(res.jtj, 2 * res.cost, n);
+    const inv = new Matrix(XtX).clone();
+    const ref = solve(inv, Matrix.eye(3)).mul(ssr / (n - 3));
+    for (let a = 0; a < 3; a++) {
+      expect(cov.std[a]!).toBeCloseTo(Math.sqrt(ref.get(a, a)), 8);
+      for (let b = 0; b < 3; b++) expect(cov.covariance.get(a, b)).toBeCloseTo(ref.get(a, b), 10);
+    }
+    expect(cov.weakDirections).toEqual([]);
+  });
+});
+
+describe("parameterCovariance", () => {
+  it("names the parameters of a null direction and gives them infinite uncertainty", () => {
+    // Columns 0 and 2 identical: only their sum is seen.
+    const cols = [
+      [1, 2, 3, 4],
+      [0, 1, 0, 1],
+      [1, 2, 3, 4],
+    ];
+    const jtj = new Matrix(3, 3);
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++)
+        jtj.set(
+          a,
+          b,
+          cols[a]!.reduce((s, v, i) => s + v * cols[b]![i]!, 0),
+        );
+    const cov = parameterCovariance(jtj, 0.4, 4);
+    expect(cov.weakDirections).toEqual([[0, 2]]);
+    expect(cov.std[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(cov.std[2]).toBe(Number.POSITIVE_INFINITY);
+    expect(Number.isFinite(cov.std[1]!)).toBe(true);
+    expect(cov.conditionRatio).toBeLessThan(1e-12);
+  });
+});
