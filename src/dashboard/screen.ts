@@ -79,6 +79,9 @@ export class DashboardScreen {
   private readonly lastContent = new Map<blessed.Widgets.BoxElement, string>();
   private destroyed = false;
   private lastAlarmData = "";
+  /** The notice on the status line and since when (host ms), so it can be cleared after a while. */
+  private notice = "";
+  private noticeSinceMs = 0;
   /** Frames drawn (for the bench). */
   frames = 0;
 
@@ -199,6 +202,7 @@ export class DashboardScreen {
           .join("\n"),
       );
     }
+    this.expireNotice();
     const status = fitText(this.vm.statusLine(L.cols), L.cols);
     if (this.lastContent.get(this.status) !== status) {
       this.lastContent.set(this.status, status);
@@ -207,6 +211,21 @@ export class DashboardScreen {
     this.renderModal();
     this.screen.render();
     this.frames++;
+  }
+
+  /** A message stays on the status line 10 s (an error 30 s) unless a newer one replaces it. */
+  private expireNotice(): void {
+    const now = performance.now();
+    const text = this.vm.noticeText;
+    if (text !== this.notice) {
+      this.notice = text;
+      this.noticeSinceMs = now;
+      return;
+    }
+    if (text !== "" && now - this.noticeSinceMs > (this.vm.noticeIsError ? 30_000 : 10_000)) {
+      this.vm.setNotice("");
+      this.notice = "";
+    }
   }
 
   /** Stops the timer and gives the terminal back (cursor, screen, raw mode). Idempotent. */
