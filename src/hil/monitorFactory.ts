@@ -8,7 +8,7 @@ import { OperationalError } from "../core/errors.js";
 import type { MonitorFactory } from "./runner.js";
 
 /** Type-checked against the pipeline; the module itself is loaded on first use. */
-type CreateMonitor = (typeof import("../detect/monitor.js"))["createMonitor"];
+type CreateMonitor = typeof import("../detect/monitor.js")["createMonitor"];
 
 /** The default monitor factory (throws an OperationalError when the pipeline is missing). */
 export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {

@@ -92,9 +92,8 @@ export class SignalHistory {
       bigger.set(this.data);
       this.data = bigger;
     }
-    const d = this.data;
-    const at = this.rows * stride;
-    for (let i = 0; i < stride; i++) d[at + i] = row[i] as number;
+    if (row.length === stride) this.data.set(row, this.rows * stride);
+    else this.data.set(row.subarray(0, stride), this.rows * stride);
     this.rows++;
   }
 

@@ -886,8 +886,7 @@ class ScenarioRun {
   private onSample(s: RigSample): void {
     if (!Number.isFinite(this.rigAtOriginS)) this.rigAtOriginS = s.tS - this.nowS();
     const tS = s.tS - this.rigAtOriginS;
-    const scn = this.scn;
-    Object.assign(scn, s);
+    const scn = copySample(s, this.scn);
     scn.tS = tS;
     this.lastSampleS = tS;
     const m = this.monitor;
@@ -1108,6 +1107,26 @@ class ScenarioRun {
     out.naks = st.commands.naks;
     return out;
   }
+}
+
+/** Field-by-field copy (Object.assign is generic and slower on the per-sample path). */
+function copySample(from: RigSample, to: RigSample): RigSample {
+  to.tS = from.tS;
+  to.seq = from.seq;
+  to.tMs = from.tMs;
+  to.tHotC = from.tHotC;
+  to.tColdC = from.tColdC;
+  to.tAmbC = from.tAmbC;
+  to.flowLpm = from.flowLpm;
+  to.adcHot = from.adcHot;
+  to.adcCold = from.adcCold;
+  to.adcAmb = from.adcAmb;
+  to.pulses = from.pulses;
+  to.pumpDuty = from.pumpDuty;
+  to.heaterDuty = from.heaterDuty;
+  to.fanDuty = from.fanDuty;
+  to.flags = from.flags;
+  return to;
 }
 
 function dutyText(d: Readonly<Partial<Record<PwmChannel, number>>>): string {
