@@ -1,0 +1,1002 @@
+/**
+ * The monitoring pipeline (DESIGN.md section 3: samples -> twin step -> residuals -> detectors ->
+ * alarms), implementing the {@link Monitor} contract (monitorTypes.ts) for the dashboard, the HIL
+ * runner, `looptwin detect --format looptwin` and the evaluation. One sample at a time, O(1) work,
+ * no allocation per sample while no alarm is open, deterministic (no clock, no random numbers).
+ *
+ * What runs per sample:
+ * - twin (a): the open-loop twin at the operator's intended setpoints (residualGenerator.ts), or
+ *   at the applied duties while {@link Monitor.followApplied} is on (device overrides);
+ * - twin (b): the same loop model driven by the *measured* flow (pulses over the last sample
+ *   interval; flowWindowPredictor.ts), so a real change of flow is explained and a flow-meter
+ *   fault is not;
+ * - the twin's flow averaged over the host's flow-estimate window (flowWindowPredictor.ts), so
+ *   pump setpoint steps leave no flow residual;
+ * - the Kalman observer (innovations for the dashboard) and the parameter tracker (UA, pump and
+ *   heat-input ratios with their uncertainty), and the loop figures (loopPerformance.ts);
+ * - four alarm families, each one alarm cause ({@link MONITOR_CAUSES}):
+ *   - `flow`: the flow residual (pump degradation or failure, flow meter);
+ *   - `t_hot`, `t_cold`: one thermistor against the other and the twins: its residual beyond the
+ *     other's (in both twins), out of range, frozen, erratic;
+ *   - `loop`: the residual both thermistors share, in both twins (HX fouling, heater).
+ *   Structured residuals: a pump fault moves the flow residual and twin (a) but not twin (b); a
+ *   meter fault moves the flow residual and twin (b) but not twin (a); a loop fault moves both
+ *   twins on both thermistors; a sensor fault moves one thermistor in both twins. Every
+ *   temperature family takes the smaller score of the two twins, so a flow fault cannot raise a
+ *   temperature alarm through the twin that is wrong about the flow.
+ *   Each family's residual, in units of its band, feeds the configured primary detector
+ *   (detector.ts; default an EWMA with its limit at the band); see monitorConfig.ts for the bands
+ *   and the reasoning behind the defaults.
+ * - the alarm manager (alarmManager.ts), fed each family's score; the diagnosis of a raised or
+ *   open alarm is refreshed while it is open (monitorDiagnosis.ts), since early diagnoses can be
+ *   wrong (the first second of a pump failure has only the flow moved).
+ *
+ * Severity: from the diagnosis (a pump failure is critical); by size alone only a loop deviation
+ * of `criticalCommonModeK` escalates (a scale on the band the alarm manager's `criticalLevel`
+ * would otherwise reach for any large sensor offset, which would latch a sensor warning).
+ *
+ * Start and gaps: the twins start from the first sample and are aligned over `alignS` seconds on
+ * the mean residual (so the first sample's noise does not bias them for the loop's 500 s time
+ * constant); temperature detection starts after that. Through a gap (markGap, or a sample spacing
+ * over 2.5 periods) the twins keep predicting; after a gap of a second or more the flow family
+ * waits until the host's flow window no longer spans the gap (the device may have applied
+ * duties nobody saw, e.g. SAFE after a lost heartbeat), the flatline and erratic tests restart,
+ * and the observer resynchronises by itself; after `realignAfterGapS` the twins start again from
+ * the measurements.
+ */
+import { ConfigError } from "../core/errors.js";
+import { kgSToLpm, lpmToKgS } from "../core/units.js";
+import { heaterPowerW, radiatorUaWK } from "../model/actuators.js";
+import { createOperatingPoint, type LoopOperatingPoint } from "../model/loopModel.js";
+import { pumpMassFlowKgS } from "../model/pumpCurve.js";
+import type { RigSample } from "../model/rigSample.js";
+import { classifyCounts, kelvinPerCount, type ThermistorConfig } from "../model/thermistor.js";
+import { LoopTwin } from "../model/twin.js";
+import { type AlarmEvent, AlarmManager, type AlarmState } from "./alarmManager.js";
+import { ChiSquareDetector } from "./chiSquare.js";
+import { createDetector, type ResidualDetector } from "./detector.js";
+import { FlatlineDetector } from "./flatlineDetector.js";
+import { FlowWindowPredictor } from "./flowWindowPredictor.js";
+import { LoopPerformance } from "./loopPerformance.js";
+import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
+import {
+  createDiagnosisSnapshot,
+  type DiagnosisBands,
+  type DiagnosisSnapshot,
+  diagnose,
+  MONITOR_CAUSES,
+  type MonitorCause,
+  type MonitorDiagnosis,
+  type SensorEvidence,
+} from "./monitorDiagnosis.js";
+import type { LoopPerformanceFigures, Monitor, MonitorOutput, OperatorSetpoints } from "./monitorTypes.js";
+import { LoopObserver } from "./observer.js";
+import { ParameterTracker } from "./parameterTracker.js";
+import { OpenLoopResidualGenerator } from "./residualGenerator.js";
+import { ThresholdDetector } from "./thresholdDetector.js";
+
+export type { MonitorConfig } from "./monitorConfig.js";
+export { MONITOR_CAUSES, type MonitorCause } from "./monitorDiagnosis.js";
+
+/** Smoothing weight of the residuals the isolation reads (a ~5 s memory at 10 Hz). */
+const ISOLATION_LAMBDA = 0.02;
+/** Smoothing weight of the flow residual the isolation reads. */
+const FLOW_ISOLATION_LAMBDA = 0.1;
+/** Gaps at least this long [s] make the flow family wait and the per-sample tests restart. */
+const LONG_GAP_S = 1;
+/** Ambient smoothing time constant [s] and the change [K] that updates the models. */
+const AMBIENT_TAU_S = 30;
+const AMBIENT_STEP_K = 0.05;
+/** Seconds the flow residual must be quiet before a twin is re-seated on the other. */
+const RESEAT_QUIET_S = 5;
+/** Flow family score above which pump-versus-meter evidence accumulates. */
+const FLOW_ENGAGED_SCORE = 0.3;
+const LLR_CAP = 1e4;
+
+/** Per-cause bookkeeping (allocated once). */
+interface CauseState {
+  readonly cause: MonitorCause;
+  /** Level fed to the alarm manager at the last sample (NaN: no data). */
+  level: number;
+  /** Mirror of the alarm manager's "condition active" for `anomaly`. */
+  open: boolean;
+  conditionActive: boolean;
+  raisedAtS: number;
+  belowSinceS: number;
+  diagnosis: MonitorDiagnosis | undefined;
+  diagnosisAtS: number;
+}
+
+/** The monitor of the contract; see the file comment. */
+export class ResidualMonitor implements Monitor {
+  readonly config: ResolvedMonitorConfig;
+  readonly output: MonitorOutput = {
+    tS: Number.NaN,
+    predTHotC: Number.NaN,
+    predTColdC: Number.NaN,
+    predFlowLpm: Number.NaN,
+    resTHotK: Number.NaN,
+    resTColdK: Number.NaN,
+    resFlowLpm: Number.NaN,
+    innovTHot: Number.NaN,
+    innovTCold: Number.NaN,
+    innovFlow: Number.NaN,
+    uaRatio: Number.NaN,
+    uaRatioSigma: Number.NaN,
+    pumpRatio: Number.NaN,
+    pumpRatioSigma: Number.NaN,
+    bandTHotK: Number.NaN,
+    bandTColdK: Number.NaN,
+    bandFlowLpm: Number.NaN,
+    score: 0,
+    anomaly: false,
+    diagnosis: "",
+  };
+  readonly alarms: AlarmManager;
+  readonly generator: OpenLoopResidualGenerator;
+  readonly observer: LoopObserver;
+  readonly tracker: ParameterTracker;
+  readonly loopPerformance: LoopPerformance;
+  private readonly twinB: LoopTwin;
+  private readonly opB: LoopOperatingPoint;
+  private readonly flow: FlowWindowPredictor;
+  private readonly bands: DiagnosisBands;
+  // Detectors: primary per family and twin, plus the thermistor checks.
+  private readonly hotA: ResidualDetector;
+  private readonly hotB: ResidualDetector;
+  private readonly coldA: ResidualDetector;
+  private readonly coldB: ResidualDetector;
+  private readonly loopA: ResidualDetector;
+  private readonly loopB: ResidualDetector;
+  private readonly flowDet: ResidualDetector;
+  private readonly erraticHot: ChiSquareDetector | null;
+  private readonly erraticCold: ChiSquareDetector | null;
+  private readonly flatHot: FlatlineDetector;
+  private readonly flatCold: FlatlineDetector;
+  private readonly rangeHot: ThresholdDetector;
+  private readonly rangeCold: ThresholdDetector;
+  private readonly events: AlarmEvent[] = [];
+  private readonly causes: CauseState[];
+  private readonly snap: DiagnosisSnapshot = createDiagnosisSnapshot();
+  private readonly fit = new Float64Array(3);
+  private readonly flowResidualSigma: number;
+  private readonly noise: ReadingNoise;
+  private readonly gapThresholdS: number;
+  private readonly warnCap: number;
+  private readonly criticalLoopScore: number;
+  // Setpoints and duties.
+  private sp: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
+  private following = false;
+  private pump = Number.NaN;
+  private heater = Number.NaN;
+  private fan = Number.NaN;
+  private intendedFlowLpm = 0;
+  private ambientC: number;
+  private ambientSmoothC = Number.NaN;
+  // Time.
+  private initialised = false;
+  private lastTS = Number.NaN;
+  private twinBTS = Number.NaN;
+  private gapFromS = Number.NaN;
+  private gapToS = Number.NaN;
+  private flowGraceUntilS = Number.NEGATIVE_INFINITY;
+  // Alignment of the twins at the start.
+  private aligning = false;
+  private alignStartS = Number.NaN;
+  private alignAH = 0;
+  private alignAC = 0;
+  private alignBH = 0;
+  private alignBC = 0;
+  private alignNH = 0;
+  private alignNC = 0;
+  // Raw residuals of the last sample, and the previous ones (erratic test).
+  private prevRawHot = Number.NaN;
+  private prevRawCold = Number.NaN;
+  private qB = Number.NaN;
+  // Isolation smoothing.
+  private sAH = Number.NaN;
+  private sAC = Number.NaN;
+  private sBH = Number.NaN;
+  private sBC = Number.NaN;
+  private sFlow = Number.NaN;
+  private pumpLlr = 0;
+  /** Cascaded filters of the residuals for the heat-input residual: [aH1, aH2, aC1, aC2, bH1, bH2, bC1, bC2]. */
+  private readonly heatFilt = new Float64Array(8).fill(Number.NaN);
+  private heatAlpha = 0;
+  private heatAlphaDtS = Number.NaN;
+  private pumpDecision = 0;
+  private flowQuietSinceS = Number.NaN;
+  private badSamples_ = 0;
+  private hotRange: SensorEvidence["range"] = "ok";
+  private coldRange: SensorEvidence["range"] = "ok";
+
+  constructor(config: MonitorConfig = {}) {
+    const cfg = resolveMonitorConfig(config);
+    this.config = cfg;
+    const p = cfg.params;
+    const d = cfg.detectors;
+    this.alarms = new AlarmManager(cfg.alarm);
+    this.generator = new OpenLoopResidualGenerator(p, { flowMeterWindowS: 0 });
+    this.observer = new LoopObserver(p, cfg.observer);
+    this.tracker = new ParameterTracker(p, cfg.tracker);
+    this.loopPerformance = new LoopPerformance({
+      cpJKgK: p.cp,
+      cHotJK: p.C_hot,
+      cColdJK: p.C_cold,
+      fitWindowSamples: Math.max(1, Math.round(cfg.fitWindowS * cfg.rateHz)),
+    });
+    this.twinB = new LoopTwin(p);
+    this.opB = createOperatingPoint(p);
+    this.flow = new FlowWindowPredictor({ windowS: cfg.flowWindowS, kHzPerLpm: cfg.kHzPerLpm });
+    this.bands = {
+      temperatureBandK: d.temperatureBandK,
+      deltaTBandK: d.deltaTBandK,
+      flowBandLpm: d.flowBandLpm,
+      pumpEvidenceNats: d.pumpEvidenceNats,
+      stoppedRatio: d.stoppedRatio,
+      sensorNoiseK: cfg.sensorNoiseK,
+      heatBandW: d.heatBandW,
+    };
+    const primary = (): ResidualDetector => createDetector(d.primary);
+    this.hotA = primary();
+    this.hotB = primary();
+    this.coldA = primary();
+    this.coldB = primary();
+    this.loopA = primary();
+    this.loopB = primary();
+    this.flowDet = primary();
+    this.erraticHot = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
+    this.erraticCold = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
+    this.flatHot = new FlatlineDetector(d.flatlineS);
+    this.flatCold = new FlatlineDetector(d.flatlineS);
+    const range = { threshold: 0.5, k: d.outOfRangeK, n: d.outOfRangeN, side: "upper" as const };
+    this.rangeHot = new ThresholdDetector(range);
+    this.rangeCold = new ThresholdDetector(range);
+    this.causes = MONITOR_CAUSES.map((cause) => ({
+      cause,
+      level: Number.NaN,
+      open: false,
+      conditionActive: false,
+      raisedAtS: Number.NaN,
+      belowSinceS: Number.NaN,
+      diagnosis: undefined,
+      diagnosisAtS: Number.NaN,
+    }));
+    // One pulse in the window is the flow estimate's resolution; its rms over a uniform phase is 1/sqrt(6) of it.
+    this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
+    this.gapThresholdS = 2.5 / cfg.rateHz;
+    this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
+    const a = cfg.alarm;
+    this.warnCap = a.raiseLevel + 0.5 * (a.criticalLevel - a.raiseLevel);
+    this.criticalLoopScore = d.criticalCommonModeK / d.commonModeBandK;
+    this.ambientC = p.T_amb;
+    this.output.bandTHotK = d.temperatureBandK;
+    this.output.bandTColdK = d.temperatureBandK;
+    this.output.bandFlowLpm = d.flowBandLpm;
+    this.applyDuties(0, 0, 0);
+  }
+
+  /** Samples skipped because their rig time was not finite. */
+  get badSamples(): number {
+    return this.badSamples_;
+  }
+
+  /** Whether the twin follows the applied duties. */
+  get followingApplied(): boolean {
+    return this.following;
+  }
+
+  /** The operator's setpoints in force. */
+  get setpoints(): OperatorSetpoints {
+    return this.sp;
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  setSetpoints(setpoints: OperatorSetpoints, tS: number): void {
+    const pump = checkDuty("setpoints.pumpDuty", setpoints.pumpDuty);
+    const heater = checkDuty("setpoints.heaterDuty", setpoints.heaterDuty);
+    const fan = checkDuty("setpoints.fanDuty", setpoints.fanDuty);
+    if (!Number.isFinite(tS)) throw new ConfigError("tS", tS, "must be a finite rig time in seconds");
+    this.sp = { pumpDuty: pump, heaterDuty: heater, fanDuty: fan };
+    this.following = false;
+    // The change applies from tS: bring the models there on the old duties first (never more
+    // than a second ahead of the last sample, in case the caller's clock runs ahead of the rig's).
+    if (this.initialised && tS > this.lastTS && tS - this.lastTS <= 1) this.advanceModelsTo(tS);
+    this.applyDuties(pump, heater, fan);
+  }
+
+  markGap(fromTS: number, toTS: number): void {
+    if (!(Number.isFinite(fromTS) && Number.isFinite(toTS))) return;
+    if (!(toTS - fromTS > 0)) return;
+    this.gapFromS = fromTS;
+    this.gapToS = toTS;
+  }
+
+  followApplied(on: boolean): void {
+    this.following = on;
+    if (!on) this.applyDuties(this.sp.pumpDuty, this.sp.heaterDuty, this.sp.fanDuty);
+  }
+
+  private advanceModelsTo(tS: number): void {
+    this.generator.update(tS, Number.NaN, Number.NaN, Number.NaN);
+    this.flow.advance(tS, this.intendedFlowLpm);
+    this.stepTwinB(tS, this.qB);
+    this.observer.update(tS, Number.NaN, Number.NaN);
+  }
+
+  private applyDuties(pump: number, heater: number, fan: number): void {
+    if (pump === this.pump && heater === this.heater && fan === this.fan) return;
+    this.pump = pump;
+    this.heater = heater;
+    this.fan = fan;
+    const p = this.config.params;
+    this.generator.setIntendedDuties(pump, heater, fan);
+    this.observer.setIntendedDuties(pump, heater, fan, this.ambientC);
+    this.tracker.setIntendedDuties(pump, heater, fan);
+    this.intendedFlowLpm = kgSToLpm(pumpMassFlowKgS(p, pump));
+    this.opB.qInW = heaterPowerW(p, heater);
+    this.opB.uaWK = radiatorUaWK(p, fan);
+  }
+
+  private updateAmbient(dtS: number, tAmbC: number): void {
+    if (!this.config.hasAmbientProbe || !Number.isFinite(tAmbC)) return;
+    if (Number.isNaN(this.ambientSmoothC) || !(dtS > 0)) this.ambientSmoothC = tAmbC;
+    else this.ambientSmoothC += -Math.expm1(-dtS / AMBIENT_TAU_S) * (tAmbC - this.ambientSmoothC);
+    if (Math.abs(this.ambientSmoothC - this.ambientC) < AMBIENT_STEP_K) return;
+    this.ambientC = this.ambientSmoothC;
+    this.generator.setAmbientC(this.ambientC);
+    this.observer.setAmbientC(this.ambientC);
+    this.tracker.setAmbientC(this.ambientC);
+    this.opB.tAmbC = this.ambientC;
+  }
+
+  private stepTwinB(tS: number, qLpm: number): void {
+    const dt = tS - this.twinBTS;
+    if (!(dt > 0)) return;
+    const op = this.opB;
+    op.mDotKgS = Number.isFinite(qLpm) && qLpm > 0 ? lpmToKgS(qLpm) : Number.isFinite(qLpm) ? 0 : op.mDotKgS;
+    this.twinB.setOperatingPoint(op);
+    this.twinB.step(dt);
+    this.twinBTS = tS;
+  }
+
+  // ---------------------------------------------------------------- the sample
+
+  step(s: RigSample): readonly AlarmEvent[] {
+    this.events.length = 0;
+    const t = s.tS;
+    if (!Number.isFinite(t)) {
+      this.badSamples_++;
+      return this.events;
+    }
+    const cfg = this.config;
+    const d = cfg.detectors;
+    const dt = t - this.lastTS;
+    // A gap: one the source marked (ending at or before this sample), or a long sample spacing.
+    let gapS = 0;
+    if (Number.isFinite(this.gapToS) && this.gapToS <= t + 1e-9) {
+      gapS = this.gapToS - this.gapFromS;
+      this.gapFromS = Number.NaN;
+      this.gapToS = Number.NaN;
+    }
+    if (dt > this.gapThresholdS && dt > gapS) gapS = dt;
+    const longGap = gapS >= LONG_GAP_S;
+    if (longGap) {
+      this.flowGraceUntilS = t + cfg.flowWindowS + 1 / cfg.rateHz;
+      this.flatHot.restart();
+      this.flatCold.restart();
+      this.prevRawHot = Number.NaN;
+      this.prevRawCold = Number.NaN;
+    }
+    if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
+    this.updateAmbient(dt, s.tAmbC);
+    const hot = s.tHotC;
+    const cold = s.tColdC;
+    const hasHot = Number.isFinite(hot);
+    const hasCold = Number.isFinite(cold);
+    this.hotRange = hasHot ? "ok" : rangeOf(s.adcHot);
+    this.coldRange = hasCold ? "ok" : rangeOf(s.adcCold);
+    // Thermistor checks need no model.
+    this.rangeHot.update(hasHot ? 0 : 1);
+    this.rangeCold.update(hasCold ? 0 : 1);
+    this.flatHot.update(t, hot);
+    this.flatCold.update(t, cold);
+    if (this.initialised && gapS > d.realignAfterGapS && (hasHot || hasCold)) this.initialised = false;
+    if (!this.initialised) {
+      if (!(hasHot || hasCold)) {
+        this.lastTS = t;
+        this.finishSample(t, false);
+        return this.events;
+      }
+      this.start(t, hasHot ? hot : cold, hasCold ? cold : hot);
+    }
+
+    // Twin (a) and its flow as the meter reads it.
+    const r = this.generator.update(t, hot, cold, Number.NaN);
+    const measFlow = s.flowLpm;
+    if (!Number.isFinite(measFlow)) this.flow.reset();
+    this.flow.advance(t, this.intendedFlowLpm);
+    this.flow.push(t, s.pulses);
+    const predFlow = this.flow.predictedLpm;
+    const resFlow = measFlow - predFlow;
+    // Twin (b): the measured flow over the last interval (a reset or reboot leaves the last one).
+    const q = this.flow.intervalLpm;
+    const qMax = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
+    if (Number.isFinite(q) && q <= qMax) this.qB = q;
+    else if (Number.isNaN(this.qB)) this.qB = Number.isFinite(measFlow) ? measFlow : this.intendedFlowLpm;
+    this.stepTwinB(t, this.qB);
+    const aH = r.tHotK;
+    const aC = r.tColdK;
+    const bH = hot - this.twinB.tHotC;
+    const bC = cold - this.twinB.tColdC;
+
+    this.observer.update(t, hot, cold);
+    this.tracker.update(t, hot, cold, measFlow);
+    const fit = this.fit;
+    fit[0] = aH;
+    fit[1] = aC;
+    fit[2] = resFlow;
+    this.loopPerformance.update(t, hot, cold, lpmToKgS(measFlow), cfg.params.T_sink, fit);
+
+    const o = this.output;
+    o.predTHotC = r.predTHotC;
+    o.predTColdC = r.predTColdC;
+    o.predFlowLpm = predFlow;
+    o.resTHotK = aH;
+    o.resTColdK = aC;
+    o.resFlowLpm = resFlow;
+    o.innovTHot = this.observer.normalizedHot;
+    o.innovTCold = this.observer.normalizedCold;
+    o.innovFlow = resFlow / this.flowResidualSigma;
+    o.uaRatio = this.tracker.uaRatio;
+    o.uaRatioSigma = this.tracker.uaRatioStd;
+    o.pumpRatio = this.tracker.pumpRatio;
+    o.pumpRatioSigma = this.tracker.pumpRatioStd;
+
+    // Flow family (not while the host's window spans a long gap).
+    const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow);
+    if (flowLive) {
+      this.flowDet.update(resFlow / d.flowBandLpm);
+      this.sFlow = smooth(this.sFlow, resFlow, FLOW_ISOLATION_LAMBDA);
+    }
+    const flowScore = this.flowDet.score;
+    if (flowLive && flowScore >= FLOW_ENGAGED_SCORE) {
+      const inc = (aH * aH + aC * aC - (bH * bH + bC * bC)) / (2 * cfg.sensorNoiseK * cfg.sensorNoiseK);
+      if (Number.isFinite(inc)) this.pumpLlr = clampAbs(this.pumpLlr + inc, LLR_CAP);
+      const l = d.pumpEvidenceNats;
+      if (this.pumpLlr >= l) this.pumpDecision = 1;
+      else if (this.pumpLlr <= -l) this.pumpDecision = -1;
+    }
+    if (flowScore < FLOW_ENGAGED_SCORE && flowLive) {
+      if (Number.isNaN(this.flowQuietSinceS)) this.flowQuietSinceS = t;
+    } else this.flowQuietSinceS = Number.NaN;
+    const flowQuietS = Number.isNaN(this.flowQuietSinceS) ? 0 : t - this.flowQuietSinceS;
+    if (flowQuietS >= RESEAT_QUIET_S && !this.causeOpen(0)) {
+      this.pumpLlr = 0;
+      this.pumpDecision = 0;
+    }
+
+    // Erratic test on the whitened first differences of the raw residuals.
+    if (this.erraticHot !== null && Number.isFinite(aH) && Number.isFinite(this.prevRawHot))
+      this.erraticHot.update((aH - this.prevRawHot) * this.noise.whitenHot(hot));
+    if (this.erraticCold !== null && Number.isFinite(aC) && Number.isFinite(this.prevRawCold))
+      this.erraticCold.update((aC - this.prevRawCold) * this.noise.whitenCold(cold));
+    this.prevRawHot = aH;
+    this.prevRawCold = aC;
+
+    if (this.aligning) {
+      this.accumulateAlignment(t, aH, aC, bH, bC);
+    } else {
+      const bandT = d.temperatureBandK;
+      const bandM = d.commonModeBandK;
+      updateIf(this.hotA, alone(aH, aC) / bandT);
+      updateIf(this.hotB, alone(bH, bC) / bandT);
+      updateIf(this.coldA, alone(aC, aH) / bandT);
+      updateIf(this.coldB, alone(bC, bH) / bandT);
+      updateIf(this.loopA, common(aH, aC) / bandM);
+      updateIf(this.loopB, common(bH, bC) / bandM);
+      this.sAH = smooth(this.sAH, aH, ISOLATION_LAMBDA);
+      this.sAC = smooth(this.sAC, aC, ISOLATION_LAMBDA);
+      this.sBH = smooth(this.sBH, bH, ISOLATION_LAMBDA);
+      this.sBC = smooth(this.sBC, bC, ISOLATION_LAMBDA);
+      this.filterHeat(dt, aH, aC, bH, bC);
+      if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
+    }
+    this.lastTS = t;
+    this.finishSample(t, flowLive);
+    return this.events;
+  }
+
+  /** Starts (or restarts) the twins on the measured temperatures. */
+  private start(tS: number, hotC: number, coldC: number): void {
+    this.generator.reset();
+    this.generator.update(tS, hotC, coldC, Number.NaN);
+    this.twinB.setState(hotC, coldC, 0);
+    this.twinBTS = tS;
+    this.flow.reset();
+    this.initialised = true;
+    this.aligning = this.config.detectors.alignS > 0;
+    this.alignStartS = tS;
+    this.alignAH = 0;
+    this.alignAC = 0;
+    this.alignBH = 0;
+    this.alignBC = 0;
+    this.alignNH = 0;
+    this.alignNC = 0;
+    this.resetTemperatureDetectors();
+  }
+
+  private accumulateAlignment(tS: number, aH: number, aC: number, bH: number, bC: number): void {
+    if (Number.isFinite(aH) && Number.isFinite(bH)) {
+      this.alignAH += aH;
+      this.alignBH += bH;
+      this.alignNH++;
+    }
+    if (Number.isFinite(aC) && Number.isFinite(bC)) {
+      this.alignAC += aC;
+      this.alignBC += bC;
+      this.alignNC++;
+    }
+    if (tS - this.alignStartS < this.config.detectors.alignS) return;
+    const tw = this.generator.twin;
+    const mAH = this.alignNH > 0 ? this.alignAH / this.alignNH : 0;
+    const mAC = this.alignNC > 0 ? this.alignAC / this.alignNC : 0;
+    const mBH = this.alignNH > 0 ? this.alignBH / this.alignNH : 0;
+    const mBC = this.alignNC > 0 ? this.alignBC / this.alignNC : 0;
+    this.generator.resynchronise(tw.tHotC + mAH, tw.tColdC + mAC);
+    this.twinB.setState(this.twinB.tHotC + mBH, this.twinB.tColdC + mBC);
+    this.aligning = false;
+    this.prevRawHot = Number.NaN;
+    this.prevRawCold = Number.NaN;
+    this.resetTemperatureDetectors();
+  }
+
+  /** Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals. */
+  private filterHeat(dt: number, aH: number, aC: number, bH: number, bC: number): void {
+    if (!(dt > 0)) return;
+    if (!(Math.abs(dt - this.heatAlphaDtS) <= 1e-9 * dt)) {
+      this.heatAlpha = -Math.expm1(-dt / this.config.detectors.heatFilterS);
+      this.heatAlphaDtS = dt;
+    }
+    const a = this.heatAlpha;
+    const f = this.heatFilt;
+    cascade(f, 0, aH, a);
+    cascade(f, 2, aC, a);
+    cascade(f, 4, bH, a);
+    cascade(f, 6, bC, a);
+  }
+
+  /** The heat-input residual [W] of a twin from its filters at offset i (0: a, 4: b), flow in kg/s. */
+  private heatResidualW(i: number, mDotKgS: number): number {
+    const p = this.config.params;
+    const f = this.heatFilt;
+    const h1 = f[i] as number;
+    const h2 = f[i + 1] as number;
+    const c2 = f[i + 3] as number;
+    return (
+      (p.C_hot * (h1 - h2)) / this.config.detectors.heatFilterS + mDotKgS * p.cp * (h2 - c2) + p.UA_loss * h2
+    );
+  }
+
+  private resetTemperatureDetectors(): void {
+    this.hotA.reset();
+    this.hotB.reset();
+    this.coldA.reset();
+    this.coldB.reset();
+    this.loopA.reset();
+    this.loopB.reset();
+    this.sAH = Number.NaN;
+    this.sAC = Number.NaN;
+    this.sBH = Number.NaN;
+    this.sBC = Number.NaN;
+    this.heatFilt.fill(Number.NaN);
+  }
+
+  /**
+   * With the flow back to normal, a twin that a flow fault left behind (a: after a pump fault;
+   * b: after a meter fault) is moved onto the other when the other fits and it does not.
+   */
+  private reseat(): void {
+    const band = this.config.detectors.temperatureBandK;
+    const ea = sq(this.sAH) + sq(this.sAC);
+    const eb = sq(this.sBH) + sq(this.sBC);
+    if (!(Number.isFinite(ea) && Number.isFinite(eb))) return;
+    const bad = band * band;
+    const good = (band * band) / 4;
+    if (ea > bad && eb < good) {
+      this.generator.resynchronise(this.twinB.tHotC, this.twinB.tColdC);
+      this.hotA.reset();
+      this.coldA.reset();
+      this.loopA.reset();
+      this.sAH = this.sBH;
+      this.sAC = this.sBC;
+      this.heatFilt.copyWithin(0, 4, 8);
+    } else if (eb > bad && ea < good) {
+      const tw = this.generator.twin;
+      this.twinB.setState(tw.tHotC, tw.tColdC);
+      this.hotB.reset();
+      this.coldB.reset();
+      this.loopB.reset();
+      this.sBH = this.sAH;
+      this.sBC = this.sAC;
+      this.heatFilt.copyWithin(4, 0, 4);
+    }
+  }
+
+  // ---------------------------------------------------------------- alarms
+
+  private causeOpen(i: number): boolean {
+    return (this.causes[i] as CauseState).open;
+  }
+
+  private familyScore(cause: MonitorCause, flowLive: boolean): number {
+    switch (cause) {
+      case "flow":
+        return flowLive ? this.flowDet.score : Number.NaN;
+      case "t_hot":
+        return this.sensorScore(this.hotA, this.hotB, this.erraticHot, this.flatHot, this.rangeHot);
+      case "t_cold":
+        return this.sensorScore(this.coldA, this.coldB, this.erraticCold, this.flatCold, this.rangeCold);
+      case "loop":
+        return this.aligning ? Number.NaN : Math.min(this.loopA.score, this.loopB.score);
+      default: {
+        const never: never = cause;
+        return never;
+      }
+    }
+  }
+
+  private sensorScore(
+    a: ResidualDetector,
+    b: ResidualDetector,
+    erratic: ChiSquareDetector | null,
+    flat: FlatlineDetector,
+    range: ThresholdDetector,
+  ): number {
+    let s = range.score;
+    const f = flat.score;
+    if (f > s) s = f;
+    if (!this.initialised || this.aligning) return s;
+    const alone = a.score < b.score ? a.score : b.score;
+    if (alone > s) s = alone;
+    if (erratic !== null && erratic.score > s) s = erratic.score;
+    return s;
+  }
+
+  /** The level the alarm manager gets: severity by size only for the loop family. */
+  private levelOf(cause: MonitorCause, score: number): number {
+    if (!Number.isFinite(score)) return score;
+    if (cause === "loop" && score >= this.criticalLoopScore)
+      return (this.config.alarm.criticalLevel * score) / this.criticalLoopScore;
+    return score < this.warnCap ? score : this.warnCap;
+  }
+
+  private finishSample(t: number, flowLive: boolean): void {
+    const o = this.output;
+    o.tS = t;
+    const a = this.config.alarm;
+    const refresh = this.config.detectors.diagnosisRefreshS;
+    let score = 0;
+    let anomaly = false;
+    let best: CauseState | undefined;
+    let bestKey = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.causes.length; i++) {
+      const c = this.causes[i] as CauseState;
+      const level = this.levelOf(c.cause, this.familyScore(c.cause, flowLive));
+      c.level = level;
+      if (level > score) score = level;
+      let diag: MonitorDiagnosis | undefined;
+      if ((c.open || level >= a.raiseLevel) && !(t - c.diagnosisAtS < refresh)) {
+        diag = diagnose(c.cause, this.snapshot(t), this.bands);
+        c.diagnosis = diag;
+        c.diagnosisAtS = t;
+      }
+      const e = this.alarms.update(t, c.cause, level, diag);
+      if (e !== undefined) {
+        this.events.push(e);
+        this.track(c, e);
+      }
+      if (c.open && Number.isFinite(level)) this.mirrorCondition(c, t, level);
+      if (c.open) {
+        if (c.conditionActive) anomaly = true;
+        const key = (c.conditionActive ? 1e6 : 0) + (Number.isFinite(level) ? level : 0);
+        if (key > bestKey) {
+          bestKey = key;
+          best = c;
+        }
+      }
+    }
+    o.score = score;
+    o.anomaly = anomaly;
+    o.diagnosis = best?.diagnosis?.text ?? "";
+  }
+
+  private track(c: CauseState, e: AlarmEvent): void {
+    switch (e.type) {
+      case "raised":
+        c.open = true;
+        c.conditionActive = true;
+        c.raisedAtS = e.tS;
+        c.belowSinceS = Number.NaN;
+        return;
+      case "cleared":
+        c.open = false;
+        c.conditionActive = false;
+        c.diagnosisAtS = Number.NaN;
+        c.diagnosis = undefined;
+        return;
+      case "escalated":
+      case "acknowledged":
+        return;
+    }
+  }
+
+  /** The alarm manager's "condition active" (hysteresis, off-delay, minimum hold), mirrored. */
+  private mirrorCondition(c: CauseState, t: number, level: number): void {
+    const a = this.config.alarm;
+    if (t === c.raisedAtS) return;
+    if (level >= a.raiseLevel) c.conditionActive = true;
+    if (level >= a.clearLevel) c.belowSinceS = Number.NaN;
+    else if (Number.isNaN(c.belowSinceS)) c.belowSinceS = t;
+    if (
+      c.conditionActive &&
+      !Number.isNaN(c.belowSinceS) &&
+      t - c.belowSinceS >= a.clearDelayS &&
+      t - c.raisedAtS >= a.minHoldS
+    )
+      c.conditionActive = false;
+  }
+
+  /** Fills the diagnosis snapshot from the pipeline's state (no allocation). */
+  private snapshot(t: number): DiagnosisSnapshot {
+    const s = this.snap;
+    s.tS = t;
+    s.aHotK = this.sAH;
+    s.aColdK = this.sAC;
+    s.aDeltaK = this.sAH - this.sAC;
+    s.bHotK = this.sBH;
+    s.bColdK = this.sBC;
+    s.bDeltaK = this.sBH - this.sBC;
+    s.aHeatW = this.heatResidualW(0, lpmToKgS(this.intendedFlowLpm));
+    const measured = this.output.resFlowLpm + this.output.predFlowLpm;
+    s.bHeatW = this.heatResidualW(4, lpmToKgS(Number.isFinite(measured) ? measured : this.intendedFlowLpm));
+    s.flowResLpm = this.sFlow;
+    s.flowMeasLpm = this.output.resFlowLpm + this.output.predFlowLpm;
+    s.flowExpLpm = this.output.predFlowLpm;
+    s.shortMeasLpm = this.flow.shortMeasuredLpm;
+    s.shortExpLpm = this.flow.shortPredictedLpm;
+    s.pumpLlr = this.pumpLlr;
+    s.pumpDecision = this.pumpDecision;
+    const tr = this.tracker;
+    setRatio(s.ua, tr.uaRatio, tr.uaRatioStd);
+    setRatio(s.pump, tr.pumpRatio, tr.pumpRatioStd);
+    setRatio(s.heater, tr.heaterRatio, tr.heaterRatioStd);
+    this.sensorEvidence(
+      s.hot,
+      this.hotRange,
+      this.flatHot,
+      this.erraticHot,
+      this.rangeHot,
+      this.sAH,
+      this.sBH,
+      this.hotA,
+      this.hotB,
+    );
+    this.sensorEvidence(
+      s.cold,
+      this.coldRange,
+      this.flatCold,
+      this.erraticCold,
+      this.rangeCold,
+      this.sAC,
+      this.sBC,
+      this.coldA,
+      this.coldB,
+    );
+    return s;
+  }
+
+  private sensorEvidence(
+    e: SensorEvidence,
+    rangeClass: SensorEvidence["range"],
+    flat: FlatlineDetector,
+    erratic: ChiSquareDetector | null,
+    range: ThresholdDetector,
+    sA: number,
+    sB: number,
+    a: ResidualDetector,
+    b: ResidualDetector,
+  ): void {
+    e.frozenS = flat.statistic;
+    e.frozenValueC = flat.value;
+    e.flatlineS = flat.limitS;
+    e.erraticScore = erratic?.score ?? 0;
+    e.noiseK =
+      erratic !== null && erratic.samples > 0
+        ? Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) /
+          (erratic === this.erraticHot ? this.noise.hotWhiten : this.noise.coldWhiten) /
+          Math.SQRT2
+        : Number.NaN;
+    e.rangeScore = range.score;
+    e.residualK = Math.abs(sA) <= Math.abs(sB) || Number.isNaN(sB) ? sA : sB;
+    e.aloneScore = Math.min(a.score, b.score);
+    e.range = rangeClass;
+  }
+
+  // ---------------------------------------------------------------- the rest of the contract
+
+  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
+    let c = cause;
+    if (c === undefined) {
+      const open = this.alarms.openAlarms();
+      for (let i = open.length - 1; i >= 0; i--) {
+        const a = open[i] as AlarmState;
+        if (!a.acknowledged) {
+          c = a.cause;
+          break;
+        }
+      }
+    }
+    if (c === undefined) return undefined;
+    const events = this.alarms.acknowledge(tS, c);
+    for (const e of events) {
+      const st = this.causes.find((x) => x.cause === e.cause);
+      if (st !== undefined) this.track(st, e);
+    }
+    return events[0];
+  }
+
+  openAlarms(): readonly AlarmState[] {
+    return this.alarms.openAlarms().reverse();
+  }
+
+  performance(): LoopPerformanceFigures {
+    const p = this.loopPerformance;
+    const stability = p.stability;
+    return {
+      heatDeliveredW: p.heatTransportW,
+      heatRejectedW: p.heatRejectedW,
+      hxEffectiveness: p.effectiveness,
+      thermalResistanceKPerW: p.thermalResistanceKPerW,
+      timeConstantS: p.timeConstantS,
+      stability: stability === "unknown" ? "settling" : stability,
+      rmseTHotK: p.residualRms(0),
+      rmseTColdK: p.residualRms(1),
+      rmseFlowLpm: p.residualRms(2),
+    };
+  }
+
+  /** The current diagnosis of each family's open alarm (for reports and evaluation). */
+  diagnosisOf(cause: MonitorCause): MonitorDiagnosis | undefined {
+    const c = this.causes.find((x) => x.cause === cause);
+    return c?.open ? c.diagnosis : undefined;
+  }
+
+  /** The level each family fed the alarm manager at the last sample (NaN: no data). */
+  familyLevel(cause: MonitorCause): number {
+    return this.causes.find((x) => x.cause === cause)?.level ?? Number.NaN;
+  }
+
+  /** Pump-versus-meter evidence [nats] (positive: the measured flow explains the temperatures). */
+  get pumpEvidence(): number {
+    return this.pumpLlr;
+  }
+}
+
+/** Builds the monitor; throws a ConfigError naming the field for a bad configuration. */
+export function createMonitor(config: MonitorConfig = {}): ResidualMonitor {
+  return new ResidualMonitor(config);
+}
+
+function checkDuty(field: string, v: unknown): number {
+  if (typeof v !== "number" || !(v >= 0 && v <= 255)) throw new ConfigError(field, v, "must be a duty 0-255");
+  return v;
+}
+
+/**
+ * The noise of one converted reading: the thermistor noise and the ADC's quantisation, a count
+ * being kelvinPerCount(T) wide (variance q²/12), which grows from 0.02 K at 25 C to 0.08 K at
+ * 80 C on the default part. The whitening factor 1/(√2 σ) of a first difference is cached per
+ * channel and recomputed when the temperature has moved by half a kelvin.
+ */
+class ReadingNoise {
+  hotWhiten = Number.NaN;
+  coldWhiten = Number.NaN;
+  private hotAtC = Number.NaN;
+  private coldAtC = Number.NaN;
+  private readonly noiseK: number;
+  private readonly hot: ThermistorConfig;
+  private readonly cold: ThermistorConfig;
+
+  constructor(noiseK: number, hot: ThermistorConfig, cold: ThermistorConfig) {
+    this.noiseK = noiseK;
+    this.hot = hot;
+    this.cold = cold;
+  }
+
+  whitenHot(tempC: number): number {
+    if (!(Math.abs(tempC - this.hotAtC) < 0.5)) {
+      this.hotAtC = tempC;
+      this.hotWhiten = this.factor(this.hot, tempC);
+    }
+    return this.hotWhiten;
+  }
+
+  whitenCold(tempC: number): number {
+    if (!(Math.abs(tempC - this.coldAtC) < 0.5)) {
+      this.coldAtC = tempC;
+      this.coldWhiten = this.factor(this.cold, tempC);
+    }
+    return this.coldWhiten;
+  }
+
+  private factor(cfg: ThermistorConfig, tempC: number): number {
+    const q = Number.isFinite(tempC) ? kelvinPerCount(cfg, tempC) : 0;
+    const v = this.noiseK * this.noiseK + (Number.isFinite(q) ? (q * q) / 12 : 0);
+    return 1 / Math.sqrt(2 * v);
+  }
+}
+
+/** Two cascaded first-order filters at f[i], f[i + 1] (started at x). */
+function cascade(f: Float64Array, i: number, x: number, a: number): void {
+  if (!Number.isFinite(x)) return;
+  const s1 = f[i] as number;
+  if (Number.isNaN(s1)) {
+    f[i] = x;
+    f[i + 1] = x;
+    return;
+  }
+  const n1 = s1 + a * (x - s1);
+  f[i] = n1;
+  f[i + 1] = (f[i + 1] as number) + a * (n1 - (f[i + 1] as number));
+}
+
+function smooth(prev: number, x: number, lambda: number): number {
+  if (!Number.isFinite(x)) return prev;
+  return Number.isNaN(prev) ? x : prev + lambda * (x - prev);
+}
+
+function updateIf(d: ResidualDetector, x: number): void {
+  if (Number.isFinite(x)) d.update(x);
+}
+
+/** What a NaN temperature means, from its raw counts (conventions: rail high open, rail low short). */
+function rangeOf(counts: number): SensorEvidence["range"] {
+  if (!Number.isFinite(counts)) return "missing";
+  const c = classifyCounts(counts);
+  return c === "ok" ? "missing" : c;
+}
+
+function sq(x: number): number {
+  return x * x;
+}
+
+function clampAbs(x: number, cap: number): number {
+  return x > cap ? cap : x < -cap ? -cap : x;
+}
+
+function setRatio(target: { ratio: number; std: number }, ratio: number, std: number): void {
+  target.ratio = ratio;
+  target.std = std;
+}
+
+/**
+ * The part of residual x beyond residual y, with x's sign: what one thermistor shows that the
+ * other does not. The other missing: x itself.
+ */
+export function alone(x: number, y: number): number {
+  if (!Number.isFinite(x)) return Number.NaN;
+  if (!Number.isFinite(y)) return x;
+  const d = Math.abs(x) - Math.abs(y);
+  if (!(d > 0)) return 0;
+  return x > 0 ? d : -d;
+}
+
+/** The part two residuals share: the smaller one when they have the same sign, else 0. */
+export function common(x: number, y: number): number {
+  if (!(Number.isFinite(x) && Number.isFinite(y))) return Number.NaN;
+  if (x > 0 && y > 0) return x < y ? x : y;
+  if (x < 0 && y < 0) return x > y ? x : y;
+  return 0;
+}
