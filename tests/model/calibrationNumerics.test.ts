@@ -157,7 +157,7 @@ describe("levenbergMarquardt", () => {
     const n = 200;
     const x = Array.from({ length: n }, (_v, i) => [1, i / n, Math.sin(i / 7)]);
     const beta = [0.5, -2, 1.25];
-    const y = x.map((row) => row.reduce((s, v, j) => s + v * beta[j]!, 0) + rng.normal(0, 0.1));
+    const y = x.map((row) => row.reduce((s, v, j) => s + v * beta[j]!, 0) + 0.1 * rng.normal());
     const res = levenbergMarquardt({
       residualCount: n,
       residuals: (p, out) => {
