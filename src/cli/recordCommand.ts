@@ -98,7 +98,17 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
     if (e.kind === "gap" && e.reason === "disconnect")
       io.stderr.write(`looptwin record: gap from ${e.fromTS.toFixed(3)} s to ${e.toTS.toFixed(3)} s\n`);
   });
-  await source.open(signal);
+  try {
+    await source.open(signal);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/no such file|ENOENT|cannot open/i.test(message)) {
+      throw new ConfigError("--port", port, "cannot open it: no such port (see looptwin ports)", {
+        cause: e,
+      });
+    }
+    throw e;
+  }
   const hello = source.hello;
   const writer = new RecordingWriter(
     out,
