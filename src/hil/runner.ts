@@ -105,6 +105,9 @@ const HEARTBEAT_MS = 500;
 /** Time slice of `at` waits [ms]; `wait_until` checks every sample and resumes within a tick. */
 const AT_TICK_MS = 1000;
 const WAIT_TICK_MS = 100;
+/** Dead-man hold of a physical injection, and its renewal period [ms] (as the dashboard's). */
+const DEADMAN_MS = 3000;
+const DEADMAN_RENEW_MS = 1000;
 /** Longest slice of device time the in-process emulator hands over at once [s]. */
 const VIRTUAL_CHUNK_S = 0.5;
 /** Scenario seconds the link may stay down before the run gives up. */
@@ -113,6 +116,14 @@ const LINK_LOST_LIMIT_S = 60;
 const YIELD_EVERY_MS = 25;
 
 class StepFailure extends Error {}
+
+/** A physical injection in force. */
+interface Injection {
+  readonly fault: FaultInterval;
+  readonly channel: PwmChannel;
+  readonly duty: number;
+  timer: TimerHandle | null;
+}
 
 /** Runs one scenario; never throws (errors become a result with status `error`). */
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioResult> {
@@ -208,8 +219,8 @@ class ScenarioRun {
   private lastStepS = 0;
   private lastFlags = 0;
   private readonly setpoints: Record<PwmChannel, number>;
-  /** Physical injections in force, per channel. */
-  private readonly injections = new Map<PwmChannel, FaultInterval>();
+  /** Physical injections in force, per channel, with their dead-man renewal timer. */
+  private readonly injections = new Map<PwmChannel, Injection>();
   private readonly emuFaults: FaultInterval[] = [];
   private heartbeatOn = true;
   private heartbeatTimer: TimerHandle | null = null;
@@ -384,6 +395,11 @@ class ScenarioRun {
 
   private async shutdown(): Promise<void> {
     this.progress("stopping", this.nowS());
+    // No more renewals: the injections end with the SAFE below (or by their dead-man holds).
+    for (const inj of this.injections.values()) {
+      if (inj.timer !== null) this.session?.clock.scheduler.clearTimer(inj.timer);
+      inj.timer = null;
+    }
     const src = this.source;
     if (src !== null && this.session !== null) {
       // Leave the rig safe whatever happened: SAFE also clears every hold.
@@ -674,11 +690,14 @@ class ScenarioRun {
         return `setpoints ${dutyText(a.duties)}`;
       }
       case "inject": {
-        await this.command({ type: "PWM", channel: a.channel, duty: a.duty, holdMs: a.holdMs });
-        const text = `${a.channel} PWM ${a.duty} with a ${a.holdMs} ms dead-man hold (setpoint ${this.setpoints[a.channel]})`;
+        const first = Math.min(a.holdMs, DEADMAN_MS);
+        await this.command({ type: "PWM", channel: a.channel, duty: a.duty, holdMs: first });
+        const text = `${a.channel} PWM ${a.duty} for ${a.holdMs / 1000} s under a ${DEADMAN_MS} ms dead-man hold renewed every ${DEADMAN_RENEW_MS} ms (setpoint ${this.setpoints[a.channel]})`;
         this.endInjection(a.channel, "replaced");
         const f: FaultInterval = { kind: a.fault, text, startS: tS, endS: tS + a.holdMs / 1000 };
-        this.injections.set(a.channel, f);
+        const inj: Injection = { fault: f, channel: a.channel, duty: a.duty, timer: null };
+        this.injections.set(a.channel, inj);
+        this.scheduleRenewal(inj);
         this.addFault(f, "injector");
         return `injected ${a.fault}: ${text}`;
       }
@@ -806,11 +825,32 @@ class ScenarioRun {
     });
   }
 
+  /**
+   * Renews the injection's dead-man hold every second, as the dashboard does: the device reverts
+   * by itself within DEADMAN_MS if the runner stops; the last hold ends the injection on time.
+   */
+  private scheduleRenewal(inj: Injection): void {
+    const sched = this.session?.clock.scheduler;
+    if (sched === undefined) return;
+    inj.timer = sched.setTimer(() => {
+      inj.timer = null;
+      if (this.injections.get(inj.channel) !== inj) return;
+      const leftMs = Math.round((inj.fault.endS - this.nowS()) * 1000);
+      if (leftMs <= 0) return;
+      this.source
+        ?.send({ type: "PWM", channel: inj.channel, duty: inj.duty, holdMs: Math.min(leftMs, DEADMAN_MS) })
+        .catch((e: unknown) => this.note(`renewing the ${inj.channel} hold failed: ${errorText(e)}`));
+      if (leftMs > DEADMAN_MS) this.scheduleRenewal(inj);
+    }, DEADMAN_RENEW_MS);
+  }
+
   private endInjection(ch: PwmChannel, _why: string): void {
-    const f = this.injections.get(ch);
-    if (f === undefined) return;
+    const inj = this.injections.get(ch);
+    if (inj === undefined) return;
     this.injections.delete(ch);
-    if (Number.isFinite(this.originMs)) this.endFault(f, Math.max(f.startS, this.eventS()));
+    if (inj.timer !== null) this.session?.clock.scheduler.clearTimer(inj.timer);
+    inj.timer = null;
+    if (Number.isFinite(this.originMs)) this.endFault(inj.fault, Math.max(inj.fault.startS, this.eventS()));
   }
 
   private endAllInjections(why: string): void {

@@ -57,8 +57,9 @@ export type StepAction =
   /** Operator setpoints: PWM without hold; the twin follows them. */
   | { readonly kind: "setpoints"; readonly duties: DutySet }
   /**
-   * Physical fault injection (DESIGN.md 2.4): PWM with a dead-man hold on one channel; the twin keeps
-   * the setpoint; `fault` is the ground-truth label.
+   * Physical fault injection (DESIGN.md 2.4), as the dashboard does it: PWM on one channel for
+   * `holdMs`, under a short dead-man hold the runner renews; the twin keeps the setpoint; `fault`
+   * is the ground-truth label.
    */
   | {
       readonly kind: "inject";

@@ -69,8 +69,15 @@ describe("runScenario on the emulator", () => {
     // The twin kept the setpoint: the only setpoints it got are the initial ones.
     expect(monitor?.setpointLog.map((s) => s.setpoints.pumpDuty)).toEqual([200]);
     expect(monitor?.samples).toBeGreaterThan(1790);
+    // As the dashboard does it: a 3 s dead-man hold renewed every second, the last one ending
+    // the injection on time.
     const cmds = commands(records);
-    expect(cmds).toContain(cmds.find((c) => /^PWM,\d+,pump,0,30000$/.test(c)));
+    const holds = cmds.filter((c) => /^PWM,\d+,pump,0,\d+$/.test(c)).map((c) => Number(c.split(",")[4]));
+    // At 60 s, then every second until the hold left covers the rest (the last one ends at 90 s).
+    expect(holds).toHaveLength(28);
+    expect(holds.slice(0, -1).every((h) => h === 3000)).toBe(true);
+    expect(holds[27]).toBeGreaterThan(2900);
+    expect(holds[27]).toBeLessThanOrEqual(3000);
     expect(cmds[cmds.length - 1]).toMatch(/^SAFE,\d+$/);
     const labels = records.filter((r): r is LabelRecord => r.type === "label");
     expect(labels.map((l) => [l.action, l.by])).toEqual([
