@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../src/core/clock.js";
@@ -233,5 +235,38 @@ describe("record encoding", () => {
         expect(back).toEqual(r);
       }
     }
+  });
+});
+
+describe("recording survives the process ending", () => {
+  const script = fileURLToPath(new URL("./fixtures/crashWhileRecording.mts", import.meta.url));
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+
+  it("an uncaught error still flushes what was buffered (closeOnExit)", async () => {
+    const path = join(dir, "crash.ndjson");
+    const r = await new Promise<{ code: number | null }>((res) => {
+      const child = spawn(process.execPath, ["--import", "tsx", script, path, "throw"], {
+        cwd: root,
+        stdio: "ignore",
+      });
+      child.on("exit", (code) => res({ code }));
+    });
+    expect(r.code).not.toBe(0);
+    const rec = await readRecording(path);
+    expect(rec.records.map((x) => (x.type === "note" ? x.text : ""))).toEqual(["note 0", "note 1", "note 2"]);
+  });
+
+  it("SIGTERM (through process.exit in the handler) flushes too", async () => {
+    const path = join(dir, "term.ndjson");
+    await new Promise<void>((res) => {
+      const child = spawn(process.execPath, ["--import", "tsx", script, path, "wait"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      child.stdout?.on("data", () => child.kill("SIGTERM"));
+      child.on("exit", () => res());
+    });
+    const rec = await readRecording(path);
+    expect(rec.records).toHaveLength(3);
   });
 });
