@@ -1,4 +1,5 @@
 /** The list of sub-commands, in the order `looptwin --help` shows them. */
+import { calibrateCommand } from "./calibrateCommand.js";
 import type { Command } from "./command.js";
 import { dashboardCommand } from "./dashboardCommand.js";
 import { demoCommand } from "./demoCommand.js";
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   portsCommand,
   replayCommand,
   recordCommand,
+  calibrateCommand,
   detectCommand,
   evalCommand,
   hilCommand,
