@@ -118,7 +118,8 @@ export function renderChart(frame: ChartFrame, g: ChartGeometry, color: boolean)
   const setDot = (x: number, y: number, c: number): void => {
     const cell = (y >> 2) * plotCols + (x >> 1);
     dots[cell] = dots[cell]! | DOT_BITS[y & 3]![x & 1]!;
-    ink[cell] = c;
+    // A label keeps its own colour where a series passes under it.
+    if (text[cell] === undefined) ink[cell] = c;
   };
   const tSpan = frame.t1S - frame.t0S;
 

@@ -71,6 +71,8 @@ export class DashboardScreen {
   private readonly panels: Record<PanelId, blessed.Widgets.BoxElement>;
   /** Outer width the Alarms table's columns were made for (blessed-contrib fixes them at creation). */
   private alarmTableWidth = -1;
+  /** Width of the Alarms table's diagnosis column. */
+  private alarmTextWidth = 20;
   private readonly status: blessed.Widgets.BoxElement;
   private readonly modalBox: blessed.Widgets.BoxElement;
   private layout: Layout;
@@ -315,9 +317,10 @@ export class DashboardScreen {
    * evidence). Its column widths are fixed when it is made, so a new width makes a new table.
    */
   private makeAlarmTable(outerWidth: number): blessed.Widgets.BoxElement {
-    const inner = outerWidth - 2;
-    // blessed-contrib pads each column with columnSpacing - 1 spaces.
-    const textW = Math.max(8, inner - 8 - 4 - 7 - 3 - 2);
+    // blessed-contrib's rows are 3 narrower than the table; columns are joined by
+    // columnSpacing - 1 = 1 space.
+    const textW = Math.max(8, outerWidth - 3 - 7 - 4 - 7 - 3);
+    this.alarmTextWidth = textW;
     const table = contribTable({
       parent: this.screen,
       label: ` ${PANEL_TITLES.alarms} `,
@@ -326,7 +329,7 @@ export class DashboardScreen {
         border: this.color ? { fg: "gray" } : {},
         label: this.color ? { fg: "white", bold: true } : { bold: true },
       },
-      columnWidth: [8, 4, 7, textW],
+      columnWidth: [7, 4, 7, textW],
       columnSpacing: 2,
       interactive: false,
       fg: "default",
@@ -339,21 +342,28 @@ export class DashboardScreen {
 
   private renderAlarms(rowsVisible: number): void {
     const table = this.panels.alarms as ReturnType<typeof contribTable>;
-    const rows = this.vm.alarmRows().slice(0, Math.max(0, rowsVisible));
-    const data = rows.map((r) => {
+    // One row per alarm; an open alarm's evidence follows on rows of its own (the column is
+    // narrow, and the evidence is what the operator acts on).
+    const data: string[][] = [];
+    for (const r of this.vm.alarmRows()) {
+      if (data.length >= rowsVisible) break;
       const sev = r.severity === "critical" ? "CRIT" : "WARN";
-      const what = r.diagnosis !== "" ? r.diagnosis : r.cause;
-      const evidence = r.evidence.length > 0 ? ` (${r.evidence.join("; ")})` : "";
-      const cells = [`${r.tS.toFixed(1)}s`, sev, r.state, `${what}${evidence}`];
-      if (!this.color) return cells;
+      const what = r.diagnosis !== "" && r.diagnosis !== r.cause ? `${r.diagnosis} [${r.cause}]` : r.cause;
+      const lines: string[][] = [[`${r.tS.toFixed(1)}s`, sev, r.state, what]];
+      if (r.state !== "CLEARED") {
+        for (const ev of r.evidence.slice(0, 3))
+          for (const part of wrapText(ev, this.alarmTextWidth - 1)) lines.push(["", "", "", ` ${part}`]);
+      }
       const code = r.state === "CLEARED" ? "90" : r.severity === "critical" ? "31" : "33";
-      return cells.map((c) => `\u001b[${code}m${c}\u001b[39m`);
-    });
+      for (const cells of lines.slice(0, rowsVisible - data.length)) {
+        data.push(this.color ? cells.map((c) => (c === "" ? c : `\u001b[${code}m${c}\u001b[39m`)) : cells);
+      }
+    }
     if (data.length === 0) data.push(["--", "", "", "no alarms"]);
     const key = JSON.stringify(data);
     if (key === this.lastAlarmData) return;
     this.lastAlarmData = key;
-    table.setData({ headers: ["rig time", "sev", "state", "diagnosis (evidence)"], data });
+    table.setData({ headers: ["time", "sev", "state", "diagnosis [cause] / evidence"], data });
   }
 
   // ------------------------------------------------------------------ modals

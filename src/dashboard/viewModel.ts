@@ -22,7 +22,7 @@ import {
   dotColumns,
   renderChart,
 } from "./brailleChart.js";
-import { dutyBar, escapeTags, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
+import { dutyBar, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
 import { SeriesRing } from "./seriesRing.js";
 
 /** Columns of the sample history. */
@@ -499,25 +499,6 @@ export class DashboardViewModel {
       state: a.acknowledged ? "ACK" : a.conditionActive ? "ACTIVE" : "RTN",
     }));
     return rows.concat(this.history);
-  }
-
-  /** Alarm rows as text lines of `width` (with colour tags when `color`). */
-  alarmLines(width: number, maxRows: number, color: boolean): string[] {
-    const rows = this.alarmRows();
-    if (rows.length === 0) return ["no alarms"];
-    return rows.slice(0, maxRows).map((r) => {
-      const sev = r.severity === "critical" ? "CRIT" : "WARN";
-      const what = r.diagnosis !== "" ? r.diagnosis : r.cause;
-      const evidence = r.evidence.length > 0 ? ` (${r.evidence.join("; ")})` : "";
-      const text = fitText(
-        `${fmtTimeS(r.tS).padStart(8)} ${sev} ${r.state.padEnd(7)} ${what}${evidence}`,
-        width,
-      );
-      if (!color) return text;
-      const c = r.state === "CLEARED" ? "gray" : r.severity === "critical" ? "red" : "yellow";
-      const bold = r.state === "ACTIVE" || r.state === "RTN";
-      return `${bold ? "{bold}" : ""}{${c}-fg}${escapeTags(text)}{/${c}-fg}${bold ? "{/bold}" : ""}`;
-    });
   }
 
   /** Metrics panel items: long label, short label (two-column layout), value with unit. */

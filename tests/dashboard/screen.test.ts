@@ -110,6 +110,14 @@ describe("dashboard screen (off-screen terminal)", () => {
     expect(text).toContain("T_hot 46.50 C");
     expect(text).toMatch(/pump\s+set 200\s+applied\s+0/);
     expect(d.t.lines()[39]).toContain("t=6.0s");
+
+    // An alarm: its row, then its evidence on a row of its own; the status line says it too.
+    d.monitor.expectedFlowLpm = 3.2;
+    await d.samples(5, { flowLpm: 0 });
+    text = d.t.text();
+    expect(text).toMatch(/6\.1s\s+CRIT\s+ACTIVE\s+pump failure \[flow\]/);
+    expect(text).toMatch(/│\s{20,}flow -3\.20 L\/min vs/);
+    expect(d.t.lines()[39]).toContain("ALARM critical: pump failure");
   });
 
   it("80x24: the compact layout (fewer, taller panels), and it re-lays out on resize", async () => {
