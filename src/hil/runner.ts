@@ -713,7 +713,9 @@ class ScenarioRun {
       }
       case "emu":
       case "link": {
-        await this.command({ type: "EMU", faultSpec: a.text });
+        const inject = this.session?.injectFault;
+        if (inject !== undefined) await inject.call(this.session, a.spec);
+        else await this.command({ type: "EMU", faultSpec: a.text });
         const s = a.spec;
         const startS = tS + s.startS;
         const endS = a.spec.kind === "device_reboot" && !Number.isFinite(s.endS) ? startS + 1 : tS + s.endS;
@@ -723,7 +725,9 @@ class ScenarioRun {
         return `EMU ${a.text}`;
       }
       case "emu_clear": {
-        await this.command({ type: "EMU", faultSpec: "clear" });
+        const inject = this.session?.injectFault;
+        if (inject !== undefined) await inject.call(this.session, "clear");
+        else await this.command({ type: "EMU", faultSpec: "clear" });
         for (const f of this.emuFaults) if (f.endS > tS) this.endFault(f, Math.max(tS, f.startS));
         return "EMU clear: every emulator fault ended";
       }

@@ -200,6 +200,45 @@ expect:
   });
 });
 
+describe("targets with their own fault channel", () => {
+  it("get emulator faults through injectFault instead of EMU lines (a device that refuses EMU)", async () => {
+    const injected: string[] = [];
+    const base = emulatorTarget("", { cwd: ROOT });
+    const target: HilTarget = {
+      ...base,
+      name: "side-channel",
+      async open(options) {
+        const session = await base.open(options);
+        return {
+          ...session,
+          async injectFault(f) {
+            injected.push(f === "clear" ? "clear" : f.kind);
+          },
+        };
+      },
+    };
+    const sc = scenario(`duration: 20
+steps:
+  - at: 5
+    emu: sensor_bias:channel=cold,value=2
+  - at: 10
+    link: device_reboot
+  - at: 15
+    emu: clear
+expect:
+  - no_alarm: any
+`);
+    const { result, records } = await run(sc, { target });
+    expect(injected).toEqual(["sensor_bias", "device_reboot", "clear"]);
+    expect(result.steps.map((x) => x.status)).toEqual(["done", "done", "done"]);
+    expect(commands(records).some((c) => c.startsWith("EMU"))).toBe(false);
+    expect(result.faults.map((f) => [f.kind, f.startS, f.endS])).toEqual([
+      ["sensor_bias", expect.closeTo(5, 3), expect.closeTo(15, 1)],
+      ["device_reboot", expect.closeTo(10, 3), expect.closeTo(11, 3)],
+    ]);
+  });
+});
+
 describe("targets without EMU", () => {
   const noEmu = (): HilTarget => {
     const t = emulatorTarget("", { cwd: ROOT });

@@ -9,6 +9,7 @@
  * `serial:PATH`, `firmata:PATH`, and later `fil`) to a factory.
  */
 import { ConfigError } from "../../core/errors.js";
+import type { FaultSpec } from "../../model/faultSpec.js";
 import type { LoopParams } from "../../model/loopParams.js";
 import type { SensorCalibration } from "../../model/telemetryConverter.js";
 import type { RecordSink } from "../../rig/recordingWriter.js";
@@ -19,7 +20,7 @@ import type { PlantTruth } from "../signals.js";
 
 /** What a target can do beyond the protocol every device speaks. */
 export interface TargetCapabilities {
-  /** Accepts `EMU` lines: emulator-only plant, sensor and link faults. */
+  /** Can inject emulator-only plant, sensor and link faults (`EMU` lines, or `injectFault`). */
   readonly emu: boolean;
   /** Exposes the plant's ground truth (the `true_*` signals). */
   readonly truth: boolean;
@@ -65,6 +66,13 @@ export interface TargetSession {
   rigZeroClockMs?(): number;
   /** The plant's true state now (targets with `truth`). */
   readTruth?(out: PlantTruth): void;
+  /**
+   * Injects an emulator-only fault (plant, sensor, flow meter or link; times relative to now) or
+   * clears them all, by the target's own channel. Targets whose device takes `EMU` lines leave it
+   * out (the runner sends `EMU`); a device that refuses `EMU` (real firmware in a simulator)
+   * injects into its plant or link bridge here.
+   */
+  injectFault?(fault: FaultSpec | "clear"): Promise<void>;
   /** Counters of the far end (an emulated device's), for the report. */
   deviceStats?(): Readonly<Record<string, number>>;
   /** Closes the source and whatever the target started (emulator process, pseudo-terminal). */
