@@ -472,6 +472,13 @@ export class DashboardViewModel {
       row("fan", sp.fanDuty, s.fanDuty),
     ];
     if (withFlow) rows.push(`flow   ${fmt(s.flowLpm, 2)} L/min  twin ${fmt(this.lastOut.predFlowLpm, 2)}`);
+    // Injections and overrides before the flags: in the compact layout the last rows are cut.
+    const now = this.ring.lastTimeS;
+    for (const inj of this.injections) {
+      const left = Number.isFinite(inj.endS) ? ` ${Math.max(0, Math.ceil(inj.endS - now))} s left` : "";
+      rows.push(`INJECTED ${inj.text}${left}`);
+    }
+    if (this.overrideText !== "") rows.push(`twin follows applied: ${this.overrideText}`);
     const flags: string[] = [];
     if (s.flags & TLM_FLAGS.holdActive) flags.push("HOLD");
     if (s.flags & TLM_FLAGS.heartbeatLost) flags.push("HB_LOST");
@@ -479,12 +486,6 @@ export class DashboardViewModel {
     if (s.flags & TLM_FLAGS.sensorOutOfRange) flags.push("SENSOR");
     if (s.flags & TLM_FLAGS.watchdogReset) flags.push("WDT");
     rows.push(`flags  ${flags.length > 0 ? flags.join(" ") : "none"}`);
-    if (this.overrideText !== "") rows.push(`twin follows applied: ${this.overrideText}`);
-    const now = this.ring.lastTimeS;
-    for (const inj of this.injections) {
-      const left = Number.isFinite(inj.endS) ? ` ${Math.max(0, Math.ceil(inj.endS - now))} s left` : "";
-      rows.push(`INJECTED ${inj.text}${left}`);
-    }
     return rows.map((r) => fitText(r, innerWidth).trimEnd());
   }
 

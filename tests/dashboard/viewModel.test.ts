@@ -173,7 +173,8 @@ describe("dashboard view model", () => {
     expect(rows[1]).toMatch(/^heater set 255\s+applied 255/);
     expect(rows[1]).not.toContain("≠");
     expect(rows).toContain("flags  HOLD");
-    expect(rows.at(-1)).toBe("INJECTED pump_failure 30 s left");
+    expect(rows[3]).toBe("INJECTED pump_failure 30 s left");
+    expect(rows.at(-1)).toBe("flags  HOLD");
     expect(vm.pumpRows(32, true).some((r) => r.startsWith("flow   3.00 L/min"))).toBe(true);
   });
 
