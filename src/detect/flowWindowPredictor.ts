@@ -53,6 +53,7 @@ export class FlowWindowPredictor {
   private predVolume = 0;
   private lastT = Number.NaN;
   private predictedLpm_ = Number.NaN;
+  private spanS_ = 0;
   private intervalLpm_ = Number.NaN;
   private shortMeasuredLpm_ = Number.NaN;
   private shortPredictedLpm_ = Number.NaN;
@@ -79,6 +80,7 @@ export class FlowWindowPredictor {
     this.predVolume = 0;
     this.lastT = Number.NaN;
     this.predictedLpm_ = Number.NaN;
+    this.spanS_ = 0;
     this.intervalLpm_ = Number.NaN;
     this.shortMeasuredLpm_ = Number.NaN;
     this.shortPredictedLpm_ = Number.NaN;
@@ -129,6 +131,7 @@ export class FlowWindowPredictor {
       this.count--;
     }
     const span = tS - (this.tS[oldest] as number);
+    this.spanS_ = span;
     this.predictedLpm_ = span > 0 ? (this.predVolume - (this.volume[oldest] as number)) / span : Number.NaN;
     // Short window: the newest reading at least shortWindowS old (within the kept readings).
     let s = this.shortOldest;
@@ -159,6 +162,19 @@ export class FlowWindowPredictor {
   /** The twin's flow averaged as the host's estimator averages the meter [L/min]. */
   get predictedLpm(): number {
     return this.predictedLpm_;
+  }
+
+  /**
+   * Time the host's estimate spans now [s]: shorter than the window after a start or a reboot,
+   * when the estimate rests on a few pulses and is coarse.
+   */
+  get spanS(): number {
+    return this.spanS_;
+  }
+
+  /** Whether the estimate spans the whole window (to within one part in 10^6). */
+  get windowFull(): boolean {
+    return this.spanS_ >= this.windowS * (1 - 1e-6);
   }
 
   /** Measured flow over the last sample interval [L/min] (NaN without a previous reading). */

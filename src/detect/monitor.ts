@@ -35,9 +35,12 @@
  * of `criticalCommonModeK` escalates (a scale on the band the alarm manager's `criticalLevel`
  * would otherwise reach for any large sensor offset, which would latch a sensor warning).
  *
- * Start and gaps: the twins start from the first sample and are aligned over `alignS` seconds on
- * the mean residual (so the first sample's noise does not bias them for the loop's 500 s time
- * constant); temperature detection starts after that. Through a gap (markGap, or a sample spacing
+ * Start and gaps: until {@link Monitor.setSetpoints} is first called the twin follows the
+ * applied duties (no intention is known yet). The twins start from the first sample and are
+ * aligned over `alignS` seconds on the mean residual (so the first sample's noise does not bias
+ * them for the loop's 500 s time constant); temperature detection starts after that, flow
+ * detection once the host's flow estimate spans its whole window (its first values rest on a
+ * few pulses). Through a gap (markGap, or a sample spacing
  * over 2.5 periods) the twins keep predicting; after a gap of a second or more the flow family
  * waits until the host's flow window no longer spans the gap (the device may have applied
  * duties nobody saw, e.g. SAFE after a lost heartbeat), the flatline and erratic tests restart,
@@ -166,7 +169,8 @@ export class ResidualMonitor implements Monitor {
   private readonly criticalLoopScore: number;
   // Setpoints and duties.
   private sp: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
-  private following = false;
+  /** Until the operator's setpoints are known, the twin follows the applied duties. */
+  private following = true;
   private pump = Number.NaN;
   private heater = Number.NaN;
   private fan = Number.NaN;
@@ -454,8 +458,8 @@ export class ResidualMonitor implements Monitor {
     o.pumpRatio = this.tracker.pumpRatio;
     o.pumpRatioSigma = this.tracker.pumpRatioStd;
 
-    // Flow family (not while the host's window spans a long gap).
-    const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow);
+    // Not while the host's window spans a long gap, nor before it spans a whole window.
+    const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
     if (flowLive) {
       this.flowDet.update(resFlow / d.flowBandLpm);
       this.sFlow = smooth(this.sFlow, resFlow, FLOW_ISOLATION_LAMBDA);
@@ -683,9 +687,10 @@ export class ResidualMonitor implements Monitor {
     let bestKey = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.causes.length; i++) {
       const c = this.causes[i] as CauseState;
-      const level = this.levelOf(c.cause, this.familyScore(c.cause, flowLive));
+      const raw = this.familyScore(c.cause, flowLive);
+      const level = this.levelOf(c.cause, raw);
       c.level = level;
-      if (level > score) score = level;
+      if (raw > score) score = raw;
       let diag: MonitorDiagnosis | undefined;
       if ((c.open || level >= a.raiseLevel) && !(t - c.diagnosisAtS < refresh)) {
         diag = diagnose(c.cause, this.snapshot(t), this.bands);
