@@ -1,28 +1,29 @@
 /**
  * `looptwin detect FILE|DIR [--format skab|looptwin] [--train-rows N] [--detector NAME] [--out FILE|DIR]`
- * (DESIGN.md section 5): per-row anomaly scores and decisions of the learned detector. Trains on
- * the first `--train-rows` rows of each file only and writes `datetime,score,anomaly` with one
- * row per input row. A directory argument processes every CSV below it into a mirrored output
- * directory.
+ * (DESIGN.md section 5): per-row anomaly scores and decisions, one row per input row.
+ *
+ * - The learned detector (`pca`, `iforest`; the default on SKAB files) trains on the first
+ *   `--train-rows` rows of each file only and writes `<time column>,score,anomaly`.
+ * - The twin's residual monitor (`twin`; the default on the project's own data, a `simulate
+ *   --sensors` CSV or a recording) runs the twin beside the recorded rig and writes
+ *   `t_s,score,anomaly,diagnosis` (detectorChoice.ts, monitorTable.ts).
+ *
+ * A directory argument processes every data file below it into a mirrored output directory.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
-import type { LabelledTable } from "../detect/labelledTable.js";
-import {
-  fitLearnedDetector,
-  type LearnedDetectorOptions,
-  type LearnedModel,
-  scoreChannels,
-} from "../detect/learnedDetector.js";
+import type { LabelledTable, TableFormat } from "../detect/labelledTable.js";
+import { fitLearnedDetector, type LearnedModel, scoreChannels } from "../detect/learnedDetector.js";
 import { learnedModelFromJson, learnedModelToJson } from "../detect/learnedModelFile.js";
+import { type MonitorTableResult, runMonitorOnTable } from "../detect/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { chooseDetector, type DetectorChoice, twinSetHelp } from "./detectorChoice.js";
 import {
   detectorSetHelp,
   expandInput,
   isDirectory,
-  parseDetectorArgs,
   parseFormatArg,
   parseTrainRowsArg,
   readLabelledTable,
@@ -30,20 +31,32 @@ import {
 
 const HELP = `Usage: looptwin detect FILE|DIR [options]
 
-Per-row anomaly scores and decisions of the learned detector (trained on nominal rows only).
-Writes CSV "datetime,score,anomaly" (the input's time column, the score normalised so that 1 is
-the training threshold, and the 0/1 alarm), exactly one row per input row.
+Per-row anomaly scores and decisions, exactly one output row per input row.
+
+On the project's own data (--format looptwin: a "simulate --sensors" CSV or a recording) the
+default is the twin's residual monitor: the loop model runs beside the rig at the operator's
+setpoints, its residuals feed the detectors and the fault isolation. Writes CSV
+"t_s,score,anomaly,diagnosis" (score >= 1 is alarm level; anomaly 1 while an alarm condition is
+active; the diagnosis of the active alarm, e.g. "pump failure", empty when none).
+
+On SKAB-layout data (--format skab) the default is the learned detector, trained on nominal rows
+only. Writes CSV "datetime,score,anomaly" (the input's time column, the score normalised so that
+1 is the training threshold, and the 0/1 alarm).
 
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
-  --train-rows N          train on the first N rows of each file (default 400)
-  --detector NAME         learned detector: pca (default) or iforest
-  --set KEY=VALUE         detector setting (repeatable):
+  --detector NAME         twin (default for looptwin), pca (default for skab) or iforest; or a
+                          residual detector spec replacing the twin's primary detector, e.g.
+                          cusum:k=0.5,h=8 (threshold|ewma|cusum|chi_square; inputs in band units)
+  --train-rows N          learned detector: train on the first N rows of each file (default 400)
+  --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
+                          twin:
+${twinSetHelp()}
   --out FILE|DIR          output file (default stdout); required for a directory, which is
                           mirrored: every CSV below DIR gets an output at the same relative path
-  --save-model FILE       write the fitted model as JSON (single input file only)
-  --model FILE            score with a saved model instead of training (all rows are scored)
+  --save-model FILE       learned detector: write the fitted model as JSON (single input file only)
+  --model FILE            learned detector: score with a saved model instead of training
   --quiet                 no summary on stderr
 `;
 
@@ -99,8 +112,19 @@ function loadModel(file: string, cwd: string): LearnedModel {
   }
 }
 
+/** The twin's detect output CSV: `t_s,score,anomaly,diagnosis`, one row per input row. */
+export function twinDetectOutputCsv(table: LabelledTable, result: MonitorTableResult): string {
+  const lines: string[] = new Array(table.rowCount + 1);
+  lines[0] = `${csvCell(table.timeColumn)},score,anomaly,diagnosis`;
+  for (let i = 0; i < table.rowCount; i++) {
+    lines[i + 1] =
+      `${csvCell(table.timeText[i] as string)},${formatScore(result.score[i] as number)},${result.anomaly[i]},${csvCell(result.diagnosis[i] ?? "")}`;
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 interface DetectOneResult {
-  readonly model: LearnedModel;
+  readonly model: LearnedModel | undefined;
   readonly csv: string;
   readonly rows: number;
   readonly alarms: number;
@@ -109,9 +133,16 @@ interface DetectOneResult {
 function detectOne(
   table: LabelledTable,
   trainRows: number,
-  options: LearnedDetectorOptions,
+  choice: DetectorChoice,
   loaded: LearnedModel | undefined,
 ): DetectOneResult {
+  if (choice.kind === "twin") {
+    const result = runMonitorOnTable(table, choice.config);
+    let alarms = 0;
+    for (const a of result.anomaly) alarms += a;
+    return { model: undefined, csv: twinDetectOutputCsv(table, result), rows: table.rowCount, alarms };
+  }
+  const options = choice.options;
   let model: LearnedModel;
   if (loaded) {
     model = loaded;
@@ -146,7 +177,7 @@ function writeText(path: string, text: string, shown: string): void {
 
 export const detectCommand: Command = {
   name: "detect",
-  summary: "per-row anomaly scores and decisions of the learned detector on a data file or folder",
+  summary: "per-row anomaly scores, decisions (and diagnoses, with the twin) on a data file or folder",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(
@@ -172,7 +203,12 @@ export const detectCommand: Command = {
     const input = args.positionals[0] as string;
     const format = parseFormatArg(stringOpt(args, "format"));
     const trainRows = parseTrainRowsArg(stringOpt(args, "train-rows"));
-    const options = parseDetectorArgs(stringOpt(args, "detector"), stringsOpt(args, "set"));
+    const detector = stringOpt(args, "detector");
+    const sets = stringsOpt(args, "set");
+    // With the format given, a bad --detector or --set fails before any file is read.
+    if (format !== undefined) chooseDetector(format, detector, sets);
+    const choose = (table: LabelledTable, f: TableFormat | undefined): DetectorChoice =>
+      chooseDetector(f ?? (table.timeColumn === "t_s" ? "looptwin" : "skab"), detector, sets);
     const out = stringOpt(args, "out");
     const saveModel = stringOpt(args, "save-model");
     const modelFile = stringOpt(args, "model");
@@ -182,10 +218,17 @@ export const detectCommand: Command = {
     const inputIsDir = isDirectory(resolve(io.cwd, input), input);
     if (!inputIsDir) {
       const table = readLabelledTable(input, io.cwd, format);
-      const result = detectOne(table, trainRows, options, loaded);
+      const choice = choose(table, format);
+      if (choice.kind === "twin" && (saveModel !== undefined || modelFile !== undefined))
+        throw new ConfigError(
+          saveModel !== undefined ? "--save-model" : "--model",
+          saveModel ?? modelFile,
+          "only the learned detectors (pca, iforest) have a model file",
+        );
+      const result = detectOne(table, trainRows, choice, loaded);
       if (out !== undefined) writeText(resolve(io.cwd, out), result.csv, out);
       else io.stdout.write(result.csv);
-      if (saveModel !== undefined)
+      if (saveModel !== undefined && result.model !== undefined)
         writeText(resolve(io.cwd, saveModel), learnedModelToJson(result.model), saveModel);
       if (!quiet) io.stderr.write(`${input}: ${result.rows} rows, ${result.alarms} alarmed\n`);
       return 0;
@@ -201,10 +244,10 @@ export const detectCommand: Command = {
     if (!outside) throw new ConfigError("--out", out, "must not be the input directory or inside it");
     const files = expandInput(input, io.cwd);
     // Read and score every file before writing anything, so a bad file leaves no partial output.
-    const results = files.map((f) => ({
-      f,
-      r: detectOne(readLabelledTable(f.path, io.cwd, format), trainRows, options, loaded),
-    }));
+    const results = files.map((f) => {
+      const table = readLabelledTable(f.path, io.cwd, format);
+      return { f, r: detectOne(table, trainRows, choose(table, format), loaded) };
+    });
     for (const { f, r } of results) {
       writeText(join(outAbs, f.relativePath), r.csv, join(out, f.relativePath));
       if (!quiet)

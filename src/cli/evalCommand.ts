@@ -1,25 +1,29 @@
 /**
  * `looptwin eval FILE|DIR... [--format skab|looptwin] [--detector NAME] [--train-rows N] [--json]`:
- * trains the learned detector on the first rows of each labelled file, scores the rest online and
- * reports point-wise F1 / FAR / MAR over the test parts of all files together (as SKAB defines
- * them), the mean detection delay per labelled event and the NAB standard-profile score.
+ * runs a detector over labelled files and reports point-wise F1 / FAR / MAR over the test parts
+ * of all files together (as SKAB defines them), the mean detection delay per labelled event and
+ * the NAB standard-profile score. The learned detector trains on the first `--train-rows` rows of
+ * each file (default 400) and is scored on the rest; the twin's residual monitor (the default on
+ * the project's own data, e.g. `simulate --sensors` runs with faults) needs no training and is
+ * scored on every row unless `--train-rows` says otherwise.
  */
 import { ConfigError, InputFileError } from "../core/errors.js";
 import {
   type EvaluationSummary,
+  evaluateScoredTable,
   evaluateTable,
   type FileEvaluation,
   summarise,
 } from "../detect/evaluation.js";
 import type { LabelledTable } from "../detect/labelledTable.js";
-import type { LearnedDetectorOptions } from "../detect/learnedDetector.js";
 import { f1Score, falseAlarmRate, meanDelayS, missedAlarmRate, nabScore } from "../detect/metrics.js";
+import { runMonitorOnTable } from "../detect/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { chooseDetector, type DetectorChoice, twinSetHelp } from "./detectorChoice.js";
 import {
   detectorSetHelp,
   expandInput,
-  parseDetectorArgs,
   parseFormatArg,
   parseTrainRowsArg,
   readLabelledTable,
@@ -27,9 +31,12 @@ import {
 
 const HELP = `Usage: looptwin eval FILE|DIR... [options]
 
-Evaluates the learned detector on labelled files (an "anomaly" column is required; changepoints
-come from a "changepoint" column, else from the anomaly labels' edges). Per file: train on the
-first --train-rows rows, score every row online, count only the rows after the training rows.
+Evaluates a detector on labelled files (an "anomaly" column, or label records in a recording, is
+required; changepoints come from a "changepoint" column, else from the anomaly labels' edges).
+The learned detector (pca, iforest; default on SKAB files): per file, train on the first
+--train-rows rows, score every row online, count only the rows after the training rows. The
+twin's residual monitor (twin; default on --format looptwin: simulate --sensors CSVs with
+faults, recordings with labels): no training, every row counts (unless --train-rows is given).
 
 Reports, over the test parts of all files together:
   F1 = TP/(TP+(FP+FN)/2), FAR = FP/(FP+TN), MAR = FN/(FN+TP)   point-wise (SKAB's definitions)
@@ -39,10 +46,13 @@ A ratio with a zero denominator is n/a (null in JSON).
 
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
-  --train-rows N          train on the first N rows of each file (default 400)
-  --detector NAME         learned detector: pca (default) or iforest
-  --set KEY=VALUE         detector setting (repeatable):
+  --train-rows N          rows of each file not counted (learned: trained on; default 400, twin 0)
+  --detector NAME         twin (default for looptwin), pca (default for skab), iforest, or a
+                          residual detector spec for the twin, e.g. cusum:k=0.5,h=8
+  --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
+                          twin:
+${twinSetHelp()}
   --per-file              also print one line per file
   --json                  print one JSON object instead of the table
 `;
@@ -62,13 +72,13 @@ function shortName(path: string, width: number): string {
 }
 
 /** Evaluates one file; a training failure (too few rows) names the file. */
-function evaluateFile(
-  table: LabelledTable,
-  trainRows: number,
-  options: LearnedDetectorOptions,
-): FileEvaluation {
+function evaluateFile(table: LabelledTable, trainRows: number, choice: DetectorChoice): FileEvaluation {
+  if (choice.kind === "twin") {
+    const result = runMonitorOnTable(table, choice.config);
+    return evaluateScoredTable(table, trainRows, result.anomaly);
+  }
   try {
-    return evaluateTable(table, trainRows, options).evaluation;
+    return evaluateTable(table, trainRows, choice.options).evaluation;
   } catch (e) {
     if (e instanceof ConfigError && e.field === "trainRows")
       throw new InputFileError(table.source, `cannot train: ${e.message}`, {}, { cause: e });
@@ -81,11 +91,11 @@ export function evaluationJson(
   summary: EvaluationSummary,
   files: readonly FileEvaluation[],
   trainRows: number,
-  options: LearnedDetectorOptions,
+  choice: DetectorChoice,
 ): Record<string, unknown> {
   return {
-    detector: options.detector,
-    options,
+    detector: choice.kind === "learned" ? choice.options.detector : choice.name,
+    options: choice.kind === "learned" ? choice.options : choice.config,
     trainRows,
     files: summary.files,
     testRows: summary.testRows,
@@ -126,12 +136,16 @@ export function evaluationTable(
   summary: EvaluationSummary,
   files: readonly FileEvaluation[],
   trainRows: number,
-  options: LearnedDetectorOptions,
+  choice: DetectorChoice,
   perFile: boolean,
 ): string {
   const c = summary.counts;
+  const head =
+    choice.kind === "learned"
+      ? `detector ${choice.options.detector}, trained on the first ${trainRows} rows of each file`
+      : `detector ${choice.name} (the twin's residual monitor)${trainRows > 0 ? `, the first ${trainRows} rows of each file not counted` : ""}`;
   const lines = [
-    `detector ${options.detector}, trained on the first ${trainRows} rows of each file; ${summary.files} files, ${summary.testRows} test rows`,
+    `${head}; ${summary.files} files, ${summary.testRows} test rows`,
     "",
     `  F1            ${fixed(summary.f1, 3)}`,
     `  FAR           ${pct(summary.far)}`,
@@ -159,7 +173,7 @@ export function evaluationTable(
 
 export const evalCommand: Command = {
   name: "eval",
-  summary: "F1, FAR, MAR, detection delay and NAB score of the learned detector on labelled data",
+  summary: "F1, FAR, MAR, detection delay and NAB score of a detector (twin or learned) on labelled data",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(
@@ -177,16 +191,29 @@ export const evalCommand: Command = {
     if (args.positionals.length === 0)
       throw new ConfigError("FILE|DIR", undefined, "give at least one input file or directory");
     const format = parseFormatArg(stringOpt(args, "format"));
-    const trainRows = parseTrainRowsArg(stringOpt(args, "train-rows"));
-    const options = parseDetectorArgs(stringOpt(args, "detector"), stringsOpt(args, "set"));
+    const trainText = stringOpt(args, "train-rows");
+    const detector = stringOpt(args, "detector");
+    const sets = stringsOpt(args, "set");
+    if (format !== undefined) chooseDetector(format, detector, sets);
     const inputs = args.positionals.flatMap((p) => expandInput(p, io.cwd));
-    const files = inputs.map((f) =>
-      evaluateFile(readLabelledTable(f.path, io.cwd, format), trainRows, options),
+    const tables = inputs.map((f) => readLabelledTable(f.path, io.cwd, format));
+    const choices = tables.map((t) =>
+      chooseDetector(format ?? (t.timeColumn === "t_s" ? "looptwin" : "skab"), detector, sets),
     );
+    const choice = choices[0] as DetectorChoice;
+    const mixed = choices.findIndex((c) => c.name !== choice.name);
+    if (mixed >= 0)
+      throw new ConfigError(
+        "--format",
+        format,
+        `${tables[0]?.source} and ${tables[mixed]?.source} are of different formats (one detector evaluates all files: give --format)`,
+      );
+    const trainRows = choice.kind === "twin" && trainText === undefined ? 0 : parseTrainRowsArg(trainText);
+    const files = tables.map((t) => evaluateFile(t, trainRows, choice));
     const summary = summarise(files);
     if (flagOpt(args, "json"))
-      io.stdout.write(`${JSON.stringify(evaluationJson(summary, files, trainRows, options))}\n`);
-    else io.stdout.write(evaluationTable(summary, files, trainRows, options, flagOpt(args, "per-file")));
+      io.stdout.write(`${JSON.stringify(evaluationJson(summary, files, trainRows, choice))}\n`);
+    else io.stdout.write(evaluationTable(summary, files, trainRows, choice, flagOpt(args, "per-file")));
     return 0;
   },
 };

@@ -1,7 +1,9 @@
 /**
  * File-system side of `looptwin detect` and `looptwin eval`: expands file and directory arguments
- * into CSV paths, reads a file into a {@link LabelledTable}, and parses the learned detector's
- * command-line settings. Parsing of the text itself is pure and lives in src/detect.
+ * into data files (CSV, and recordings for the looptwin format), reads a file into a
+ * {@link LabelledTable}, and parses the learned detector's command-line settings. Parsing of the
+ * text itself is pure and lives in src/detect (a recording's, which needs the recording reader,
+ * in recordingTable.ts).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -17,6 +19,7 @@ import {
 import { parseLabelledTable, sniffTableFormat } from "../detect/tableReaders.js";
 import { THRESHOLD_RULE_KINDS, type ThresholdRule } from "../detect/thresholds.js";
 import { parseNumberArg } from "./args.js";
+import { recordingToTable } from "./recordingTable.js";
 
 /** One input file and, for files found below a directory argument, its path relative to it. */
 export interface InputFile {
@@ -25,8 +28,8 @@ export interface InputFile {
   readonly relativePath: string;
 }
 
-/** Every `*.csv` below `dir`, sorted by path, recursively. */
-function csvFilesBelow(dir: string): string[] {
+/** Every `*.csv` and `*.ndjson` (recording) below `dir`, sorted by path, recursively. */
+function dataFilesBelow(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) =>
@@ -35,7 +38,7 @@ function csvFilesBelow(dir: string): string[] {
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && e.name.toLowerCase().endsWith(".csv")) out.push(p);
+      else if (e.isFile() && /\.(csv|ndjson)$/i.test(e.name)) out.push(p);
     }
   };
   walk(dir);
@@ -55,8 +58,8 @@ export function isDirectory(path: string, shown: string): boolean {
 export function expandInput(arg: string, cwd: string): InputFile[] {
   const path = resolve(cwd, arg);
   if (!isDirectory(path, arg)) return [{ path: arg, relativePath: arg.split(/[\\/]/).pop() ?? arg }];
-  const files = csvFilesBelow(path);
-  if (files.length === 0) throw new InputFileError(arg, "directory contains no .csv file");
+  const files = dataFilesBelow(path);
+  if (files.length === 0) throw new InputFileError(arg, "directory contains no .csv or .ndjson file");
   return files.map((p) => ({ path: join(arg, relative(path, p)), relativePath: relative(path, p) }));
 }
 
@@ -74,9 +77,16 @@ export function readLabelledTable(file: string, cwd: string, format: TableFormat
     throw new ConfigError(
       "--format",
       undefined,
-      `cannot tell the format of ${file} from its header; give --format skab`,
+      `cannot tell the format of ${file} from its header; give --format skab or --format looptwin`,
     );
+  if (chosen === "looptwin" && isRecordingText(text)) return recordingToTable(text, file);
   return parseLabelledTable(chosen, text, file);
+}
+
+/** Whether text is an NDJSON recording (its first line is a JSON object) rather than CSV. */
+function isRecordingText(text: string): boolean {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return /^\s*\{/.test(body);
 }
 
 export function parseFormatArg(value: string | undefined): TableFormat | undefined {

@@ -1,9 +1,12 @@
 /**
  * One entry point from file text to a {@link LabelledTable}, whatever the format: the CLI reads
  * the bytes, this picks the parser. A new format is a new case in {@link parseLabelledTable}.
+ * `looptwin` here is the project's CSV (`simulate --sensors`); a looptwin recording (NDJSON) is
+ * turned into the same table by the CLI, which owns the recording reader.
  */
 import { ConfigError } from "../core/errors.js";
 import type { LabelledTable, TableFormat } from "./labelledTable.js";
+import { parseLooptwinCsv } from "./looptwinCsv.js";
 import { parseSkabCsv } from "./skabCsv.js";
 
 /** Guesses the format from the header line, or `undefined` when it cannot tell. */
@@ -20,11 +23,8 @@ export function parseLabelledTable(format: TableFormat, text: string, source: st
     case "skab":
       return parseSkabCsv(text, source);
     case "looptwin":
-      throw new ConfigError(
-        "--format",
-        format,
-        "reading the project's own simulator CSVs and recordings is not implemented yet (use --format skab)",
-      );
+      // Recordings (NDJSON) are read by the CLI (src/cli/recordingTable.ts), which has the reader.
+      return parseLooptwinCsv(text, source);
     default: {
       const never: never = format;
       throw new ConfigError("--format", never, "unknown format");

@@ -1,0 +1,140 @@
+/**
+ * Which detector `looptwin detect` and `looptwin eval` run on a file: the learned detector
+ * (`pca`, `iforest`; any format) or the twin's residual monitor (`twin`, or a residual detector
+ * spec such as `cusum:k=0.5,h=8` that replaces the monitor's primary detector; the project's own
+ * data only, `--format looptwin`). Without `--detector`, a looptwin file gets the twin and a SKAB
+ * file the learned `pca` (DESIGN.md section 5).
+ *
+ * `--set KEY=VALUE` means what the chosen detector takes: the learned detector's settings
+ * (labelledTableFiles.ts), or for the twin a loop parameter (`UA=12`, names as `looptwin simulate
+ * --set`), a monitor detector option (`detectors.flowBandLpm=0.4`), an alarm option
+ * (`alarm.clearDelayS=5`), `sensorNoiseK` or `rateHz`.
+ */
+import { ConfigError } from "../core/errors.js";
+import { parseDetectorSpec } from "../detect/detector.js";
+import type { TableFormat } from "../detect/labelledTable.js";
+import { LEARNED_DETECTORS, type LearnedDetectorOptions } from "../detect/learnedDetector.js";
+import { type MonitorConfig, resolveMonitorConfig } from "../detect/monitorConfig.js";
+import { DETECTOR_KINDS } from "../detect/residualDetector.js";
+import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
+import { parseNumberArg } from "./args.js";
+import { parseDetectorArgs } from "./labelledTableFiles.js";
+
+/** The name of the twin's residual monitor on the command line. */
+export const TWIN_DETECTOR = "twin";
+
+export type DetectorChoice =
+  | { readonly kind: "learned"; readonly name: string; readonly options: LearnedDetectorOptions }
+  | { readonly kind: "twin"; readonly name: string; readonly config: MonitorConfig };
+
+const DETECTOR_OPTION_KEYS = [
+  "temperatureBandK",
+  "commonModeBandK",
+  "flowBandLpm",
+  "deltaTBandK",
+  "heatBandW",
+  "heatFilterS",
+  "flatlineS",
+  "outOfRangeK",
+  "outOfRangeN",
+  "pumpEvidenceNats",
+  "stoppedRatio",
+  "alignS",
+  "realignAfterGapS",
+  "criticalCommonModeK",
+  "diagnosisRefreshS",
+] as const;
+const ALARM_KEYS = [
+  "raiseLevel",
+  "clearLevel",
+  "criticalLevel",
+  "raiseDelayS",
+  "clearDelayS",
+  "minHoldS",
+] as const;
+
+/** `--set` keys of the twin, for help texts. */
+export function twinSetHelp(): string {
+  return [
+    `    <loop parameter>=V  the twin's model (${LOOP_PARAM_NAMES.slice(0, 5).join(", ")}, ...)`,
+    `    detectors.<name>=V  ${DETECTOR_OPTION_KEYS.slice(0, 4).join(", ")}, ... (see src/detect/monitorConfig.ts)`,
+    `    alarm.<name>=V      ${ALARM_KEYS.join(", ")}`,
+    "    sensorNoiseK=V      thermistor noise [K rms] (default 0.05)",
+  ].join("\n");
+}
+
+function isTwinName(name: string): boolean {
+  if (name === TWIN_DETECTOR) return true;
+  const kind = name.split(":", 1)[0] ?? "";
+  return (DETECTOR_KINDS as readonly string[]).includes(kind);
+}
+
+/** Builds the twin's monitor configuration from `--detector` and `--set`; errors name the field. */
+export function parseTwinArgs(detector: string, sets: readonly string[]): MonitorConfig {
+  const params: Record<string, number> = {};
+  const detectors: Record<string, unknown> = {};
+  const alarm: Record<string, number> = {};
+  const config: { -readonly [K in keyof MonitorConfig]: MonitorConfig[K] } = {};
+  if (detector !== TWIN_DETECTOR) detectors.primary = parseDetectorSpec(detector);
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new ConfigError("--set", s, "must be KEY=VALUE");
+    const key = s.slice(0, eq).trim();
+    const field = `--set ${key}`;
+    const value = parseNumberArg(field, s.slice(eq + 1).trim());
+    if ((LOOP_PARAM_NAMES as readonly string[]).includes(key)) params[key] = value;
+    else if (
+      key.startsWith("detectors.") &&
+      (DETECTOR_OPTION_KEYS as readonly string[]).includes(key.slice(10))
+    )
+      detectors[key.slice(10)] = value;
+    else if (key.startsWith("alarm.") && (ALARM_KEYS as readonly string[]).includes(key.slice(6)))
+      alarm[key.slice(6)] = value;
+    else if (key === "sensorNoiseK") config.sensorNoiseK = value;
+    else if (key === "rateHz") config.rateHz = value;
+    else
+      throw new ConfigError(
+        "--set",
+        key,
+        "unknown key for the twin (a loop parameter, detectors.<option>, alarm.<option>, sensorNoiseK or rateHz)",
+      );
+  }
+  if (Object.keys(params).length > 0) config.params = params;
+  if (Object.keys(detectors).length > 0) config.detectors = detectors;
+  if (Object.keys(alarm).length > 0) config.alarm = alarm;
+  try {
+    resolveMonitorConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError(`--set ${e.field}`, e.value, "is invalid", { cause: e });
+    throw e;
+  }
+  return config;
+}
+
+/**
+ * The detector for a file of `format`, from `--detector` (undefined: the format's default) and
+ * `--set`. A twin detector on a SKAB file is an error naming `--detector`.
+ */
+export function chooseDetector(
+  format: TableFormat,
+  detector: string | undefined,
+  sets: readonly string[],
+): DetectorChoice {
+  const name = detector ?? (format === "looptwin" ? TWIN_DETECTOR : "pca");
+  if ((LEARNED_DETECTORS as readonly string[]).includes(name))
+    return { kind: "learned", name, options: parseDetectorArgs(name, sets) };
+  if (!isTwinName(name))
+    throw new ConfigError(
+      "--detector",
+      name,
+      `must be one of ${[...LEARNED_DETECTORS, TWIN_DETECTOR].join(", ")} or a residual detector spec (${DETECTOR_KINDS.join("|")}[:key=value,...])`,
+    );
+  if (format !== "looptwin")
+    throw new ConfigError(
+      "--detector",
+      name,
+      "the twin's residual detectors need the project's own data (--format looptwin: a simulate --sensors CSV or a recording)",
+    );
+  return { kind: "twin", name, config: parseTwinArgs(name, sets) };
+}
