@@ -48,7 +48,7 @@ export function formatDeviceMessage(m: DeviceMessage): string {
       body = `ACK,${id(m.id)}`;
       break;
     case "NAK":
-      body = `NAK,${id(m.id)},${token("reason", m.reason)}`;
+      body = `NAK,${uint("id", m.id, 0, LIMITS.idMax)},${token("reason", m.reason)}`;
       break;
     case "EVT": {
       const [code, detail] = eventFields(m.event);

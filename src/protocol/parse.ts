@@ -122,7 +122,8 @@ export function parseDeviceBytes(
     }
     case "NAK": {
       if (bodyCommas < 2) return fieldCount(type, 2);
-      const id = readId();
+      // Id 0 is the device saying it could not read the command's id (`PING,x` -> `NAK,0,syntax`).
+      const id = cur.uint(LIMITS.idMax);
       if (id < 0) return badField("id", id);
       const reason = cur.token();
       if (reason === null) return badField("reason", FIELD_SYNTAX);
