@@ -23,7 +23,13 @@ import type { PwmChannel } from "../protocol/messages.js";
 import type { RecordSink } from "../rig/recordingWriter.js";
 import { NakError, type RigCommand, type RigEvent, type RigSource } from "../rig/rigSource.js";
 import type { TimerHandle } from "../rig/scheduler.js";
-import { diagnosisMatches, fmtS, judgeExpectations, type Verdict } from "./expectations.js";
+import {
+  describeCondition,
+  SteadyWatch,
+  signalConditionHolds,
+  timelineConditionMetAt,
+} from "./conditions.js";
+import { fmtS, judgeExpectations, type Verdict } from "./expectations.js";
 import {
   type FaultInterval,
   type Observation,
@@ -31,16 +37,17 @@ import {
   SignalHistory,
   type StepOutcome,
 } from "./observations.js";
+import { copySample, fillSignalRow } from "./sampleRow.js";
 import {
   type Condition,
-  isEmulatorOnly,
   LINK_COUNTERS,
   type LinkCounter,
   type Scenario,
   type Step,
   type StepAction,
 } from "./scenario.js";
-import { type PlantTruth, SIGNAL_INDEX, SIGNALS, type SignalName, signalSpec } from "./signals.js";
+import { type PlantTruth, SIGNAL_INDEX } from "./signals.js";
+import { scenarioSkipReason, stepSkipReason, unavailableSignals } from "./targetSupport.js";
 import type { HilTarget, TargetSession } from "./targets/target.js";
 
 /** What a monitor factory gets to build the twin and detectors of one run. */
@@ -147,50 +154,6 @@ export function initialSteadyState(
   return ss.ok ? ss.value : undefined;
 }
 
-/** Why a step cannot run on a target (undefined when it can). */
-export function stepSkipReason(step: Step, target: HilTarget): string | undefined {
-  if (isEmulatorOnly(step.action) && !target.capabilities.emu)
-    return `emulator-only (${step.action.kind === "emu_clear" ? "EMU clear" : `EMU ${(step.action as { text: string }).text}`}): ${target.name} has no EMU command`;
-  const c = step.trigger.kind === "wait_until" ? step.trigger.condition : undefined;
-  if (c?.kind === "signal" && signalSpec(c.signal).source === "truth" && !target.capabilities.truth)
-    return `waits on ${c.signal}, the plant's ground truth, which only the in-process emulator exposes`;
-  return undefined;
-}
-
-/** Signals a target cannot provide (the plant's ground truth, except on the in-process emulator). */
-export function unavailableSignals(target: HilTarget): ReadonlySet<SignalName> {
-  if (target.capabilities.truth) return new Set();
-  return new Set(SIGNALS.filter((s) => s.source === "truth").map((s) => s.name));
-}
-
-/** Why a scenario cannot run on a target at all (undefined when it can). */
-export function scenarioSkipReason(scenario: Scenario, target: HilTarget): string | undefined {
-  const own = target.cannotRun?.(scenario);
-  if (own !== undefined) return own;
-  if (Object.keys(scenario.rig.params).length > 0 && !target.capabilities.plantParams)
-    return `sets rig.params (${Object.keys(scenario.rig.params).join(", ")}) for an emulated plant; ${target.name} is a fixed rig`;
-  // Expectations that depend only on skipped steps cannot be judged; if that is all of them, skip.
-  const skipped = new Set(
-    scenario.steps.filter((s) => stepSkipReason(s, target) !== undefined).map((s) => s.name),
-  );
-  if (skipped.size === 0) return undefined;
-  const unavailable = unavailableSignals(target);
-  const judgeable = scenario.expectations.filter((x) => {
-    const e = x.expectation;
-    if (e.kind === "link") return true;
-    if (e.kind === "band" && unavailable.has(e.signal)) return false;
-    const refs = [e.window.from, e.window.to];
-    return !refs.some((r) => r.kind === "step" && skipped.has(r.step));
-  });
-  if (
-    judgeable.length > 0 &&
-    judgeable.some((x) => x.expectation.kind !== "no_alarm" && x.expectation.kind !== "link")
-  )
-    return undefined;
-  const first = scenario.steps.find((s) => skipped.has(s.name));
-  return `needs emulator-only steps (${[...skipped].join(", ")}): ${first ? stepSkipReason(first, target) : ""}`;
-}
-
 class ScenarioRun {
   private readonly scenario: Scenario;
   private readonly options: ScenarioRunOptions;
@@ -230,7 +193,12 @@ class ScenarioRun {
   private lastDiagnosis = "";
   private alarmCount = 0;
   /** Set by the sample handler when the armed `wait_until` condition holds. */
-  private armed: { condition: Condition; sinceIndex: number; metAtS: number } | null = null;
+  private armed: {
+    condition: Condition;
+    sinceIndex: number;
+    metAtS: number;
+    steady: SteadyWatch | null;
+  } | null = null;
   private lastYieldWall = 0;
   /** Scenario time the link went down (NaN while it is up). */
   private linkDownSinceS = Number.NaN;
@@ -617,8 +585,7 @@ class ScenarioRun {
       } else {
         const { condition, timeoutS } = step.trigger;
         const startS = this.nowS();
-        this.armed = { condition, sinceIndex: this.timeline.length, metAtS: Number.NaN };
-        this.checkArmedOnTimeline();
+        this.arm(condition);
         const limitS = Math.min(startS + timeoutS, this.scenario.durationS);
         const met = await this.advanceTo(limitS, () => Number.isFinite(this.armed?.metAtS ?? Number.NaN));
         const armed = this.armed;
@@ -950,7 +917,9 @@ class ScenarioRun {
         this.timeline.push({ kind: "diagnosis", tS, text: d, open });
       }
     }
-    this.fillRow(tS, scn);
+    const readTruth = this.session?.readTruth;
+    if (readTruth !== undefined) readTruth.call(this.session, this.truth);
+    fillSignalRow(this.row, tS, scn, m?.output, readTruth !== undefined ? this.truth : undefined);
     this.history.append(this.row);
     const rec = this.options.record;
     if (rec !== undefined && m !== null) {
@@ -977,7 +946,7 @@ class ScenarioRun {
       if (this.heartbeatOn) this.resendWhy = "heartbeat loss (TLM flags)";
     }
     this.lastFlags = s.flags;
-    if (this.armed !== null && !Number.isFinite(this.armed.metAtS)) this.checkArmedOnSample(tS);
+    if (this.armed !== null && !Number.isFinite(this.armed.metAtS)) this.checkArmedOnSample(tS, scn);
   }
 
   private onAlarm(ev: AlarmEvent): void {
@@ -999,112 +968,41 @@ class ScenarioRun {
     if (this.armed !== null && !Number.isFinite(this.armed.metAtS)) this.checkArmedOnTimeline();
   }
 
-  private fillRow(tS: number, s: RigSample): void {
-    const r = this.row;
-    const I = SIGNAL_INDEX;
-    r[0] = tS;
-    r[1 + I.t_hot_c] = s.tHotC;
-    r[1 + I.t_cold_c] = s.tColdC;
-    r[1 + I.t_amb_c] = s.tAmbC;
-    r[1 + I.delta_t_k] = s.tHotC - s.tColdC;
-    r[1 + I.flow_lpm] = s.flowLpm;
-    r[1 + I.adc_hot] = s.adcHot;
-    r[1 + I.adc_cold] = s.adcCold;
-    r[1 + I.pump_duty] = s.pumpDuty;
-    r[1 + I.heater_duty] = s.heaterDuty;
-    r[1 + I.fan_duty] = s.fanDuty;
-    r[1 + I.flag_hold] = (s.flags & TLM_FLAGS.holdActive) !== 0 ? 1 : 0;
-    r[1 + I.flag_hb_lost] = (s.flags & TLM_FLAGS.heartbeatLost) !== 0 ? 1 : 0;
-    r[1 + I.flag_overtemp] = (s.flags & TLM_FLAGS.overTemp) !== 0 ? 1 : 0;
-    r[1 + I.flag_sensor] = (s.flags & TLM_FLAGS.sensorOutOfRange) !== 0 ? 1 : 0;
-    const o = this.monitor?.output;
-    r[1 + I.pred_t_hot_c] = o?.predTHotC ?? Number.NaN;
-    r[1 + I.pred_t_cold_c] = o?.predTColdC ?? Number.NaN;
-    r[1 + I.pred_flow_lpm] = o?.predFlowLpm ?? Number.NaN;
-    r[1 + I.res_t_hot_k] = o?.resTHotK ?? Number.NaN;
-    r[1 + I.res_t_cold_k] = o?.resTColdK ?? Number.NaN;
-    r[1 + I.res_flow_lpm] = o?.resFlowLpm ?? Number.NaN;
-    r[1 + I.score] = o?.score ?? Number.NaN;
-    r[1 + I.ua_ratio] = o?.uaRatio ?? Number.NaN;
-    r[1 + I.pump_ratio] = o?.pumpRatio ?? Number.NaN;
-    const t = this.truth;
-    if (this.session?.readTruth !== undefined) this.session.readTruth(t);
-    r[1 + I.true_t_hot_c] = t.tHotC;
-    r[1 + I.true_t_cold_c] = t.tColdC;
-    r[1 + I.true_flow_lpm] = t.flowLpm;
-    r[1 + I.true_ua_ratio] = t.uaRatio;
-    r[1 + I.true_q_in_w] = t.qInW;
-  }
-
   // ------------------------------------------------------------------ conditions
 
-  private checkArmedOnSample(tS: number): void {
+  private checkArmedOnSample(tS: number, s: RigSample): void {
     const a = this.armed;
     if (a === null) return;
     const c = a.condition;
     if (c.kind === "signal") {
-      const v = this.row[1 + SIGNAL_INDEX[c.signal]] as number;
-      if ((c.above === undefined || v > c.above) && (c.below === undefined || v < c.below)) a.metAtS = tS;
-    } else if (c.kind === "steady") {
-      if (this.steadyAt(c.maxRateKPerMin, c.forS)) a.metAtS = tS;
+      if (signalConditionHolds(c, this.row[1 + SIGNAL_INDEX[c.signal]] as number)) a.metAtS = tS;
+    } else if (c.kind === "steady" && a.steady !== null) {
+      a.steady.push(tS, s.tHotC, s.tColdC);
+      if (a.steady.steady) a.metAtS = tS;
     }
   }
 
   private checkArmedOnTimeline(): void {
     const a = this.armed;
     if (a === null || Number.isFinite(a.metAtS)) return;
-    const c = a.condition;
-    if (c.kind !== "event" && c.kind !== "alarm" && c.kind !== "gap") return;
-    for (let i = a.sinceIndex; i < this.timeline.length; i++) {
-      const o = this.timeline[i] as Observation;
-      if (c.kind === "event" && o.kind === "device_event" && o.code === c.code) {
-        if (c.detail === undefined || c.detail === o.detail) {
-          a.metAtS = o.tS;
-          return;
-        }
-      }
-      if (c.kind === "gap" && o.kind === "gap" && (c.reason === undefined || c.reason === o.reason)) {
-        a.metAtS = o.toS;
-        return;
-      }
-      if (c.kind === "alarm" && o.kind === "alarm" && o.event.type === "raised") {
-        const m = c.match;
-        if (m.cause !== undefined && o.event.cause !== m.cause) continue;
-        if (m.diagnosis !== undefined && !diagnosisMatches(o.event.diagnosis, m.diagnosis)) continue;
-        a.metAtS = o.tS;
-        return;
-      }
-      if (c.kind === "alarm" && o.kind === "diagnosis" && c.match.diagnosis !== undefined) {
-        const want = c.match.diagnosis;
-        if (o.open.some((x) => diagnosisMatches(x.diagnosis, want))) {
-          a.metAtS = o.tS;
-          return;
-        }
-      }
-    }
+    a.metAtS = timelineConditionMetAt(a.condition, this.timeline, a.sinceIndex);
     a.sinceIndex = this.timeline.length;
   }
 
-  /** Both temperatures changed less than `rate` K/min over the last `forS` seconds. */
-  private steadyAt(rateKPerMin: number, forS: number): boolean {
-    const h = this.history;
-    const n = h.length;
-    if (n < 4) return false;
-    const tEnd = h.timeS(n - 1);
-    const i0 = h.firstAtOrAfter(tEnd - forS);
-    if (h.timeS(0) > tEnd - forS + 1 || n - i0 < 4) return false;
-    const span = (tEnd - h.timeS(i0)) / 60;
-    for (const col of [SIGNAL_INDEX.t_hot_c, SIGNAL_INDEX.t_cold_c]) {
-      const k = Math.max(1, Math.floor((n - i0) / 10));
-      let a = 0;
-      let b = 0;
-      for (let j = 0; j < k; j++) {
-        a += h.value(col, i0 + j);
-        b += h.value(col, n - 1 - j);
-      }
-      if (!(Math.abs(b / k - a / k) / span <= rateKPerMin)) return false;
+  /** Arms a `wait_until`; a steady watch starts from the history already there. */
+  private arm(condition: Condition): void {
+    let steady: SteadyWatch | null = null;
+    if (condition.kind === "steady") {
+      steady = new SteadyWatch(condition.maxRateKPerMin, condition.forS);
+      const h = this.history;
+      const n = h.length;
+      const from = n === 0 ? 0 : h.firstAtOrAfter(h.timeS(n - 1) - condition.forS - 2);
+      for (let i = from; i < n; i++)
+        steady.push(h.timeS(i), h.value(SIGNAL_INDEX.t_hot_c, i), h.value(SIGNAL_INDEX.t_cold_c, i));
     }
-    return true;
+    this.armed = { condition, sinceIndex: this.timeline.length, metAtS: Number.NaN, steady };
+    if (steady?.steady) this.armed.metAtS = this.lastSampleS;
+    this.checkArmedOnTimeline();
   }
 
   private lastValueText(c: Condition): string {
@@ -1153,95 +1051,14 @@ class ScenarioRun {
   }
 }
 
-/** Field-by-field copy (Object.assign is generic and slower on the per-sample path). */
-function copySample(from: RigSample, to: RigSample): RigSample {
-  to.tS = from.tS;
-  to.seq = from.seq;
-  to.tMs = from.tMs;
-  to.tHotC = from.tHotC;
-  to.tColdC = from.tColdC;
-  to.tAmbC = from.tAmbC;
-  to.flowLpm = from.flowLpm;
-  to.adcHot = from.adcHot;
-  to.adcCold = from.adcCold;
-  to.adcAmb = from.adcAmb;
-  to.pulses = from.pulses;
-  to.pumpDuty = from.pumpDuty;
-  to.heaterDuty = from.heaterDuty;
-  to.fanDuty = from.fanDuty;
-  to.flags = from.flags;
-  return to;
-}
-
 function dutyText(d: Readonly<Partial<Record<PwmChannel, number>>>): string {
   return Object.entries(d)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
 }
 
-/** `signal t_hot_c > 80`, `EVT OVERTEMP`, ... */
-export function describeCondition(c: Condition): string {
-  switch (c.kind) {
-    case "signal":
-      return [
-        c.above !== undefined ? `${c.signal} > ${c.above}` : "",
-        c.below !== undefined ? `${c.signal} < ${c.below}` : "",
-      ]
-        .filter((s) => s !== "")
-        .join(" and ");
-    case "event":
-      return `EVT ${c.code}${c.detail !== undefined ? ` ${c.detail}` : ""}`;
-    case "alarm":
-      return `alarm ${c.match.diagnosis ?? c.match.cause ?? "any"}`;
-    case "steady":
-      return `steady (< ${c.maxRateKPerMin} K/min over ${c.forS} s)`;
-    case "gap":
-      return `samples back after a ${c.reason ?? ""}${c.reason !== undefined ? " " : ""}gap`;
-  }
-}
-
 function errorText(e: unknown): string {
   if (e instanceof Error)
     return e.name === "Error" || e instanceof StepFailure ? e.message : `${e.name}: ${e.message}`;
   return String(e);
-}
-
-/** Tracks whether T_hot and T_cold have settled (warm-up of a real rig). */
-class SteadyWatch {
-  private readonly rate: number;
-  private readonly forS: number;
-  private readonly t: number[] = [];
-  private readonly hot: number[] = [];
-  private readonly cold: number[] = [];
-  steady = false;
-  private lastRate = Number.NaN;
-
-  constructor(rateKPerMin: number, forS: number) {
-    this.rate = rateKPerMin;
-    this.forS = forS;
-  }
-
-  push(tS: number, hot: number, cold: number): void {
-    if (!Number.isFinite(hot) || !Number.isFinite(cold)) return;
-    this.t.push(tS);
-    this.hot.push(hot);
-    this.cold.push(cold);
-    while (this.t.length > 2 && (this.t[1] as number) <= tS - this.forS) {
-      this.t.shift();
-      this.hot.shift();
-      this.cold.shift();
-    }
-    const span = tS - (this.t[0] as number);
-    if (span < this.forS * 0.95) return;
-    const r = Math.max(
-      Math.abs((hot - (this.hot[0] as number)) / (span / 60)),
-      Math.abs((cold - (this.cold[0] as number)) / (span / 60)),
-    );
-    this.lastRate = r;
-    this.steady = r <= this.rate;
-  }
-
-  describe(): string {
-    return Number.isFinite(this.lastRate) ? `still moving ${this.lastRate.toFixed(3)} K/min` : "no samples";
-  }
 }
