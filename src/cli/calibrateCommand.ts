@@ -247,11 +247,9 @@ export const calibrateCommand: Command = {
         throw new ConfigError("--config", configPath, `cannot read: ${(e as Error).message}`, { cause: e });
       }
       const rig = parseRigConfig(text, configPath);
-      configParams = { ...rig.params };
-      configOffsets = { ...rig.offsetsK };
       // Only what the file names overrides a recording header's values.
-      const named = new Set(Object.keys(JSON.parse(text) as object));
-      for (const k of Object.keys(configParams)) if (!named.has(k)) delete configParams[k];
+      configParams = Object.fromEntries(rig.given.map((n) => [n, rig.params[n]]));
+      configOffsets = { ...rig.offsetsK };
     }
     const out = stringOpt(args, "out");
     const json = flagOpt(args, "json");

@@ -21,7 +21,7 @@
  *   warnings; informative only, never read back.
  */
 import { InputFileError } from "../../core/errors.js";
-import { LOOP_PARAM_NAMES, type LoopParams, makeLoopParams } from "../loopParams.js";
+import { LOOP_PARAM_NAMES, type LoopParamName, type LoopParams, makeLoopParams } from "../loopParams.js";
 import type { CalibrationResult } from "./calibrateLoop.js";
 
 /** Thermistor offsets of a rig config [K]. */
@@ -35,6 +35,8 @@ export interface RigOffsetsK {
 export interface RigConfig {
   readonly params: LoopParams;
   readonly offsetsK: RigOffsetsK;
+  /** The loop parameters the file gives (the others are defaults). */
+  readonly given: readonly LoopParamName[];
 }
 
 /** Significant digits written for fitted values (far below any uncertainty a run gives). */
@@ -88,8 +90,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Parses a rig config (this module's shape; a `simulate --config` file is one without
- * `_sensors`). Missing loop parameters take their defaults, missing offsets are 0. Throws an
+ * Parses a rig config: this module's shape (a `simulate --config` file is one without
+ * `_sensors`), or the loop parameters under a `params` object as `hil run --config` also
+ * accepts (other top-level keys are then comments). Missing loop parameters take their
+ * defaults, missing offsets are 0. Throws an
  * InputFileError naming the file and the field for anything else: not JSON, not an object, an
  * unknown or non-numeric parameter, an offset that is not a finite number.
  */
@@ -107,13 +111,17 @@ export function parseRigConfig(text: string, file: string): RigConfig {
       file,
       `model: a rig config is for the loop model (got ${JSON.stringify(json.model)})`,
     );
-  for (const [key, value] of Object.entries(json)) {
-    if (key.startsWith("_") || key === "model") continue;
+  // As `hil run --config` reads it: a `params` object when there is one, else the top level.
+  const nested = isObject(json.params);
+  const section = nested ? (json.params as Record<string, unknown>) : json;
+  const prefix = nested ? "params." : "";
+  for (const [key, value] of Object.entries(section)) {
+    if (!nested && (key.startsWith("_") || key === "model")) continue;
     values[key] = value;
   }
   let params: LoopParams;
   try {
-    params = makeLoopParams(values);
+    params = makeLoopParams(values, prefix);
   } catch (e) {
     throw new InputFileError(file, (e as Error).message, {}, { cause: e });
   }
@@ -136,5 +144,6 @@ export function parseRigConfig(text: string, file: string): RigConfig {
       }
     }
   }
-  return { params, offsetsK: offsets };
+  const given = LOOP_PARAM_NAMES.filter((n) => Object.hasOwn(values, n));
+  return { params, offsetsK: offsets, given };
 }
