@@ -183,7 +183,7 @@ export interface ScenarioRig {
    * setpoints; a real rig is warmed up until steady) or `ambient` (as it is). @default steady
    */
   readonly start: "steady" | "ambient";
-  /** Longest warm-up on a real rig [s]. @default 1800 */
+  /** Longest warm-up on a real rig [s]. @default 3600 (the default rig settles in about 32 min) */
   readonly warmupTimeoutS: number;
 }
 

@@ -151,7 +151,7 @@ function parseRig(f: YamlField): ScenarioRig {
     ambientProbe: true,
     rateHz: 10,
     start: "steady",
-    warmupTimeoutS: 1800,
+    warmupTimeoutS: 3600,
   };
   if (!f.present) return defaults;
   f.allowKeys(RIG_KEYS);
@@ -178,7 +178,7 @@ function parseRig(f: YamlField): ScenarioRig {
     start: f.get("start").present ? f.get("start").oneOf(["steady", "ambient"] as const) : "steady",
     warmupTimeoutS: f.get("warmup_timeout").present
       ? f.get("warmup_timeout").seconds({ min: 0, minExclusive: true })
-      : 1800,
+      : 3600,
   };
 }
 

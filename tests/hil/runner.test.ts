@@ -239,6 +239,30 @@ expect:
   });
 });
 
+describe("a rig that cannot be preset", () => {
+  const cold = (): HilTarget => {
+    const t = emulatorTarget("", { cwd: ROOT });
+    return { ...t, name: "cold-rig", capabilities: { ...t.capabilities, presetState: false } };
+  };
+
+  it("is warmed up at the setpoints until steady before t = 0", async () => {
+    const sc = scenario("duration: 30\nexpect:\n  - band: t_cold_c\n    min: 38\n    max: 41\n");
+    const { result } = await run(sc, { target: cold() });
+    expect(result.status).toBe("passed");
+    // Steady state at pump 200, heater 255, fan 255: T_cold = 25 + 150/10 less the losses, ~39.5 C.
+    expect(result.history.value(1, 0)).toBeGreaterThan(38);
+  });
+
+  it("fails with the reason when the warm-up takes longer than allowed", async () => {
+    const sc = scenario("rig:\n  warmup_timeout: 5 min\nduration: 30\nexpect:\n  - no_alarm: any\n");
+    const { result } = await run(sc, { target: cold() });
+    expect(result.status).toBe("error");
+    expect(result.reason).toMatch(
+      /^warm-up: not steady after 300 s \(still moving \d+\.\d{3} K\/min\); raise rig\.warmup_timeout$/,
+    );
+  });
+});
+
 describe("targets without EMU", () => {
   const noEmu = (): HilTarget => {
     const t = emulatorTarget("", { cwd: ROOT });
