@@ -1,0 +1,118 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
+import { FlowWindowPredictor } from "../../src/detect/flowWindowPredictor.js";
+import { DEFAULT_FLOW_METER, FlowRateEstimator } from "../../src/model/flowMeter.js";
+import { FlowMeterSensor } from "../../src/model/flowMeterSensor.js";
+
+const K = DEFAULT_FLOW_METER.kHzPerLpm;
+
+/** A piecewise-constant true flow [L/min]. */
+function flowAt(t: number): number {
+  if (t < 10) return 3.85;
+  if (t < 20) return 2.1;
+  if (t < 25) return 0;
+  return 4.6;
+}
+
+describe("flow window predictor", () => {
+  it("averages the twin's flow exactly as the host's estimator averages the meter", () => {
+    const rng = new SeededRng(5);
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, 4294967000);
+    const host = new FlowRateEstimator(DEFAULT_FLOW_METER, 2);
+    const pred = new FlowWindowPredictor({ windowS: 2, kHzPerLpm: K });
+    let t = 0;
+    let worst = 0;
+    let intervalVolume = 0;
+    let pulsesSeen = 0;
+    let prevPulses = meter.count;
+    for (let i = 0; i < 400; i++) {
+      const dt = 0.1 + 0.01 * (rng.uniform() - 0.5);
+      // The flow is constant over each interval (set at its start), as the twin assumes.
+      const q = flowAt(t);
+      t += dt;
+      const pulses = meter.advance(t, dt, q);
+      // The first reading has no interval before it.
+      if (i > 0) pulsesSeen += (pulses - prevPulses + 4294967296) % 4294967296;
+      prevPulses = pulses;
+      const measured = host.push(t, pulses);
+      pred.advance(t, q);
+      pred.push(t, pulses);
+      if (Number.isFinite(pred.intervalLpm)) intervalVolume += pred.intervalLpm * dt * K;
+      if (!Number.isFinite(measured)) continue;
+      // The meter loses at most one pulse against the true volume: 1 pulse / (K span).
+      const tolerance = 1 / (K * pred.spanS) + 1e-9;
+      worst = Math.max(worst, Math.abs(measured - pred.predictedLpm) / tolerance);
+      expect(Math.abs(measured - pred.predictedLpm)).toBeLessThanOrEqual(tolerance);
+    }
+    expect(worst).toBeGreaterThan(0.1);
+    // Summed over time the per-interval flow is exactly the pulses counted (uint32 wrap included).
+    expect(intervalVolume).toBeCloseTo(pulsesSeen, 6);
+    expect(pred.windowFull).toBe(true);
+  });
+
+  it("the short window tells a stopped meter within its length", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER);
+    const pred = new FlowWindowPredictor({ windowS: 2, shortWindowS: 0.5 });
+    let stoppedAt = Number.NaN;
+    for (let i = 1; i <= 100; i++) {
+      const t = i / 10;
+      const q = t <= 5 ? 3.85 : 0;
+      const pulses = meter.advance(t, 0.1, q);
+      pred.advance(t, 3.85);
+      pred.push(t, pulses);
+      if (t > 5 && Number.isNaN(stoppedAt) && pred.shortMeasuredLpm < 0.1 * pred.shortPredictedLpm)
+        stoppedAt = t;
+    }
+    expect(stoppedAt - 5).toBeGreaterThan(0);
+    expect(stoppedAt - 5).toBeLessThanOrEqual(0.6 + 1e-9);
+  });
+
+  it("restarts with the host's estimator after a reset (a reboot)", () => {
+    const pred = new FlowWindowPredictor();
+    for (let i = 0; i < 30; i++) {
+      pred.advance(i / 10, 3);
+      pred.push(i / 10, i * 2);
+    }
+    expect(pred.windowFull).toBe(true);
+    pred.reset();
+    pred.advance(3, 3);
+    pred.push(3, 0);
+    expect(pred.predictedLpm).toBeNaN();
+    expect(pred.intervalLpm).toBeNaN();
+    expect(pred.windowFull).toBe(false);
+  });
+
+  it("validates its options, naming them", () => {
+    expect(() => new FlowWindowPredictor({ windowS: 0 })).toThrow(/flowWindowS/);
+    expect(() => new FlowWindowPredictor({ windowS: 1, shortWindowS: 2 })).toThrow(/shortWindowS/);
+  });
+
+  it("never reports a negative or non-finite flow for any reading sequence (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: 0.001, max: 5, noNaN: true }), fc.integer({ min: 0, max: 4294967295 })),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        (steps) => {
+          const pred = new FlowWindowPredictor();
+          let t = 0;
+          for (const [dt, pulses] of steps) {
+            t += dt;
+            pred.advance(t, 2);
+            pred.push(t, pulses);
+            const p = pred.predictedLpm;
+            if (!(Number.isNaN(p) || (p >= 0 && Number.isFinite(p)))) return false;
+            const q = pred.intervalLpm;
+            if (!(Number.isNaN(q) || q >= 0)) return false;
+          }
+          return true;
+        },
+      ),
+    );
+  });
+});
