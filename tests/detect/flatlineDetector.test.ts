@@ -14,7 +14,10 @@ describe("flatline detector", () => {
   it("counts the seconds a reading stays unchanged and alarms at its limit", () => {
     const d = new FlatlineDetector(5);
     const seq = [1, 2, 2, 2, 2, 2, 2, 2];
-    const stats = seq.map((x, i) => (d.update(i, x), d.statistic));
+    const stats = seq.map((x, i) => {
+      d.update(i, x);
+      return d.statistic;
+    });
     expect(stats).toEqual([0, 0, 1, 2, 3, 4, 5, 6]);
     expect(d.alarm).toBe(true);
     expect(d.score).toBeCloseTo(6 / 5, 12);
