@@ -1,0 +1,140 @@
+/**
+ * `--target fil`: firmware in the loop. The rig firmware's ELF (the one that would be flashed)
+ * runs in simavr against the plant simulator, in lockstep on virtual time, behind the serialport
+ * mock binding, so the scenario drives the firmware's own code (its parser, holds, heartbeat,
+ * interlock, Timer1 PWM, heater time-proportioning, watchdog) through the serial source's real
+ * path. Plant faults (fouling, sensor faults, blockage) are injected in the plant and link faults
+ * at the bridge, both through `EMU` lines the bridge answers; the firmware is never patched.
+ *
+ * The firmware is built with an ambient probe, so scenarios of a rig without one are skipped with
+ * that reason. A missing harness or ELF is an error (run `npm run fil:build`), not a skip.
+ */
+
+import { kgSToLpm } from "../../core/units.js";
+import { radiatorUaWK } from "../../model/actuators.js";
+import { PlantSimulator } from "../../model/plantSimulator.js";
+import { FilInProcessRig } from "../../rig/filInProcess.js";
+import { PlantDeviceAdapter } from "../../rig/plantAdapter.js";
+import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/serialSource.js";
+import type { Scenario } from "../scenario.js";
+import type { PlantTruth } from "../signals.js";
+import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";
+import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
+
+let instance = 0;
+
+/** Options of the fil target beyond the context (tests and the bench set them). */
+export interface FilTargetOptions {
+  /** Firmware ELF. @default firmware/build/uno/looptwin.elf */
+  readonly elfPath?: string;
+  /** Harness binary. @default firmware/sim/build/looptwin-sim */
+  readonly harnessPath?: string;
+  /** Lockstep period [device ms]. @default 10 */
+  readonly stepMs?: number;
+}
+
+/** Why the fil target cannot run a scenario (undefined when it can). */
+export function filCannotRun(scenario: Scenario): string | undefined {
+  if (!scenario.rig.ambientProbe)
+    return "the firmware under test is built with an ambient probe (LT_HAS_AMBIENT_PROBE 1); this scenario's rig has none";
+  return undefined;
+}
+
+/** The `fil` target factory (`--target fil`; the word after `fil:` is an ELF path, optional). */
+export function filTarget(arg: string, context: TargetContext, options: FilTargetOptions = {}): HilTarget {
+  const elfPath = arg !== "" ? arg : options.elfPath;
+  return {
+    name: arg !== "" ? `fil:${arg}` : "fil",
+    sourceKind: "emulator",
+    capabilities: { emu: true, truth: true, virtualTime: true, presetState: true, plantParams: true },
+    cannotRun: filCannotRun,
+    async open(o: TargetOpenOptions): Promise<TargetSession> {
+      const { scenario, params } = o;
+      const simulator = new PlantSimulator({
+        params,
+        seed: scenario.seed,
+        hasAmbientProbe: true,
+        ...(scenario.rig.noiseKRms !== undefined ? { noiseKRms: scenario.rig.noiseKRms } : {}),
+      });
+      if (o.initialState !== undefined) simulator.setState(o.initialState.tHotC, o.initialState.tColdC);
+      const plant = new PlantDeviceAdapter(simulator);
+      instance++;
+      const rig = await FilInProcessRig.start({
+        path: `/dev/ttyFIL${process.pid}-${instance}`,
+        // The runner's heartbeat wakes the host every 500 ms anyway.
+        chunkMs: 500,
+        device: {
+          plant,
+          seed: scenario.seed,
+          harness: {
+            ...(elfPath !== undefined ? { elfPath } : {}),
+            ...(options.harnessPath !== undefined ? { harnessPath: options.harnessPath } : {}),
+            signal: o.signal,
+          },
+          ...(options.stepMs !== undefined ? { stepMs: options.stepMs } : {}),
+        },
+      });
+      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
+      const source = new SerialSource({
+        path: rig.path,
+        binding: rig.binding as never,
+        scheduler: rig.scheduler,
+        calibration,
+        rateHz: scenario.rig.rateHz,
+        ...HIL_SOURCE_DEFAULTS,
+        ...(o.record !== undefined ? { record: o.record } : {}),
+      });
+      const clock = {
+        scheduler: rig.scheduler,
+        nowMs: () => rig.nowMs,
+        runUntil: (tMs: number, signal: AbortSignal) => rig.runUntil(tMs, signal),
+      };
+      // The handshake needs device time to pass (HELLO after the DTR reset, the RATE answer).
+      const opening = source.open(o.signal);
+      let opened = false;
+      let failure: unknown;
+      opening.then(
+        () => {
+          opened = true;
+        },
+        (e: unknown) => {
+          failure = e ?? new Error("open failed");
+        },
+      );
+      try {
+        while (!opened && failure === undefined && !o.signal.aborted) {
+          await rig.runUntil(rig.nowMs + 10, o.signal);
+        }
+      } catch (e) {
+        failure ??= e;
+      }
+      if (!opened) {
+        await source.close();
+        await rig.close();
+        throw failure ?? new Error("fil target: open aborted");
+      }
+      let rigZero = rig.nowMs - rig.device.millis;
+      return {
+        source,
+        clock,
+        calibration,
+        rigZeroClockMs: () => rigZero,
+        readTruth(out: PlantTruth): void {
+          const s = plant.lastSample;
+          out.tHotC = s.tHotC;
+          out.tColdC = s.tColdC;
+          out.flowLpm = kgSToLpm(s.mDotKgS);
+          const nominalUa = radiatorUaWK(params, s.fanDuty);
+          out.uaRatio = nominalUa > 0 ? s.uaWK / nominalUa : Number.NaN;
+          out.qInW = s.qInW;
+        },
+        deviceStats: () => rig.device.counters(),
+        async close(): Promise<void> {
+          rigZero = Number.NaN;
+          await source.close();
+          await rig.close();
+        },
+      };
+    },
+  };
+}
