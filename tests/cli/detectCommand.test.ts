@@ -144,10 +144,10 @@ describe("looptwin detect --format skab", () => {
     }
   });
 
-  it("says that --format looptwin is not available yet", async () => {
+  it("refuses a SKAB file read as --format looptwin, naming what is wrong", async () => {
     writeSynthetic("a.csv", 500, 51);
     const r = await run("detect", "a.csv", "--format", "looptwin");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/not implemented yet/);
+    expect(r.err).toMatch(/first column must be "t_s"/);
   });
 });
