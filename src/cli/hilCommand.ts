@@ -10,8 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
-import { ConfigError, InputFileError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { describeCondition } from "../hil/conditions.js";
 import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/consoleReport.js";
 import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
@@ -20,7 +19,10 @@ import { loadScenarioFiles } from "../hil/scenarioLoader.js";
 import { filterScenarios, runSuite } from "../hil/suite.js";
 import { builtinTargets } from "../hil/targets/builtinTargets.js";
 import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
+import { parseRigConfig } from "../model/calibration/rigConfigFile.js";
 import { makeLoopParams } from "../model/loopParams.js";
+import type { SensorCalibration } from "../model/telemetryConverter.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../rig/serialSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 
@@ -46,8 +48,9 @@ Options:
   --out DIR         per scenario: <name>.ndjson (the recording) and <name>.csv (SKAB-layout
                     labelled data: anomaly and changepoint from the injector's ground truth)
   --filter TEXT     only scenarios whose name, file, description or tags contain TEXT
-  --config FILE     rig config (JSON or YAML): loop parameters {"params": {"UA": 9.6, ...}}
-                    (or a flat object of them), e.g. from looptwin calibrate
+  --config FILE     rig config (JSON) as looptwin calibrate writes it: loop parameters (for
+                    the twin, and for an emulated plant) and thermistor offsets (the host
+                    conversion of a real rig); or {"params": {"UA": 9.6, ...}}
   --set K=V         one loop parameter, repeatable (after --config)
   --speed X         device seconds per wall second of the pty emulator (default ${DEFAULT_PTY_SPEED})
   --step-timeout S  wall seconds a command step may take (default 15)
@@ -71,16 +74,18 @@ function defaultPaths(cwd: string): string[] {
   return [existsSync(local) ? local : packageScenarios()];
 }
 
-/** Loop parameters from `--config FILE` and `--set K=V`. */
-function rigParams(
+/**
+ * The rig from `--config FILE` (a rig config as `looptwin calibrate` writes it, or loop parameters
+ * under `params`) and `--set K=V`: the loop parameters given (the rest keep their defaults) and
+ * the thermistor offsets of the host conversion.
+ */
+function rigFromArgs(
   configPath: string | undefined,
   sets: readonly string[],
   cwd: string,
-): {
-  params: Record<string, number>;
-  config: unknown;
-} {
+): { params: Record<string, number>; calibration: SensorCalibration | undefined; config: unknown } {
   const params: Record<string, number> = {};
+  let calibration: SensorCalibration | undefined;
   let config: unknown = null;
   if (configPath !== undefined) {
     const abs = isAbsolute(configPath) ? configPath : join(cwd, configPath);
@@ -90,33 +95,10 @@ function rigParams(
     } catch (e) {
       throw new ConfigError("--config", configPath, `cannot read (${(e as Error).message})`);
     }
-    try {
-      config = /\.ya?ml$/i.test(abs) ? parseYaml(text) : JSON.parse(text);
-    } catch (e) {
-      throw new InputFileError(
-        configPath,
-        `not valid ${/\.ya?ml$/i.test(abs) ? "YAML" : "JSON"}: ${(e as Error).message}`,
-      );
-    }
-    const obj = config as Record<string, unknown> | null;
-    if (obj === null || typeof obj !== "object" || Array.isArray(obj))
-      throw new InputFileError(configPath, "a rig config must be an object");
-    const p = (typeof obj.params === "object" && obj.params !== null ? obj.params : obj) as Record<
-      string,
-      unknown
-    >;
-    for (const [k, v] of Object.entries(p)) {
-      if (k === "params" || typeof v === "object") continue;
-      if (typeof v !== "number")
-        throw new InputFileError(configPath, `params.${k}: must be a number (got ${JSON.stringify(v)})`);
-      params[k] = v;
-    }
-    try {
-      makeLoopParams(params, "params.");
-    } catch (e) {
-      if (e instanceof ConfigError) throw new InputFileError(configPath, e.message);
-      throw e;
-    }
+    const rig = parseRigConfig(text, configPath);
+    for (const name of rig.given) params[name] = rig.params[name];
+    calibration = { ...DEFAULT_SENSOR_CALIBRATION, offsetsK: rig.offsetsK };
+    config = JSON.parse(text) as unknown;
   }
   for (const s of sets) {
     const eq = s.indexOf("=");
@@ -124,7 +106,7 @@ function rigParams(
     params[s.slice(0, eq)] = parseNumberArg(`--set ${s.slice(0, eq)}`, s.slice(eq + 1));
   }
   makeLoopParams(params, "--set ");
-  return { params, config };
+  return { params, calibration, config };
 }
 
 function listScenarios(paths: readonly string[], filter: string | undefined, io: CliIo): number {
@@ -187,10 +169,15 @@ export const hilCommand: Command = {
       stepText === undefined
         ? undefined
         : parseNumberArg("--step-timeout", stepText, { min: 0, minExclusive: true });
-    const { params, config } = rigParams(stringOpt(args, "config"), stringsOpt(args, "set"), io.cwd);
+    const { params, calibration, config } = rigFromArgs(
+      stringOpt(args, "config"),
+      stringsOpt(args, "set"),
+      io.cwd,
+    );
     const target = builtinTargets().create(stringOpt(args, "target") ?? "emulator", {
       cwd: io.cwd,
       ...(speed !== undefined ? { speed } : {}),
+      ...(calibration !== undefined ? { calibration } : {}),
     });
     const scenarios = loadScenarioFiles(scenarioPaths, io.cwd);
     if (filterScenarios(scenarios, filter).length === 0)

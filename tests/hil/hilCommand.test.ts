@@ -42,6 +42,14 @@ describe("looptwin hil", () => {
     );
   });
 
+  it("names the field of a bad rig config (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "looptwin-hil-cfg-"));
+    writeFileSync(join(dir, "rig.json"), '{ "UA": "ten" }\n');
+    const r = await cli(["hil", "run", "--config", "rig.json", join(ROOT, "hil", "scenarios")], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('looptwin hil: rig.json: UA: must be a number (W/K) (got "ten")\n');
+  });
+
   it("refuses an unknown target, a target without its path, a filter that selects nothing, a bad --set", async () => {
     const cases: [string[], string][] = [
       [

@@ -26,7 +26,7 @@ export const HIL_SOURCE_DEFAULTS = {
   reconnect: true,
 } as const;
 
-export function emulatorTarget(_arg: string, context: TargetContext): HilTarget {
+export function emulatorTarget(_arg: string, _context: TargetContext): HilTarget {
   return {
     name: "emulator",
     sourceKind: "emulator",
@@ -53,7 +53,8 @@ export function emulatorTarget(_arg: string, context: TargetContext): HilTarget 
           hasAmbientProbe: scenario.rig.ambientProbe,
         },
       });
-      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
+      // The emulated plant has the default parts and no thermistor offsets, whatever the rig config.
+      const calibration = DEFAULT_SENSOR_CALIBRATION;
       const source = new SerialSource({
         path: emu.path,
         binding: emu.binding as never,

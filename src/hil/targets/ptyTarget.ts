@@ -87,7 +87,8 @@ export function ptyTarget(_arg: string, context: TargetContext): HilTarget {
         throw e;
       }
       const scheduler = scaledScheduler(speed);
-      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
+      // The emulated plant has the default parts and no thermistor offsets, whatever the rig config.
+      const calibration = DEFAULT_SENSOR_CALIBRATION;
       const source = new SerialSource({
         path: link,
         calibration,

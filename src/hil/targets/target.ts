@@ -93,7 +93,7 @@ export interface HilTarget {
 /** What factories may use. */
 export interface TargetContext {
   readonly cwd: string;
-  /** Host conversion of the rig (from the rig config). */
+  /** Host conversion of a real rig (from the rig config; emulated plants use the default parts). */
   readonly calibration?: SensorCalibration;
   /** Speed of a pseudo-terminal emulator (rig seconds per wall second). */
   readonly speed?: number;
