@@ -73,6 +73,12 @@ export interface DashboardSessionOptions {
   readonly safeTimeoutMs?: number;
 }
 
+const UNKNOWN_SETPOINTS: OperatorSetpoints = {
+  pumpDuty: Number.NaN,
+  heaterDuty: Number.NaN,
+  fanDuty: Number.NaN,
+};
+
 /** What a shutdown did, for the exit message. */
 export interface ShutdownReport {
   readonly reason: string;
@@ -148,7 +154,9 @@ export class DashboardSession {
     this.scheduler = options.scheduler;
     this.tuningNow = options.tuning;
     this.monitorNow = options.createMonitor(options.tuning);
-    this.sp = options.setpoints;
+    // A replay has no operator: its setpoints are unknown (shown as "--"), the twin follows the
+    // recorded duties.
+    this.sp = options.readOnly ? UNKNOWN_SETPOINTS : options.setpoints;
     this.vm.setSetpoints(this.sp);
   }
 
@@ -188,13 +196,13 @@ export class DashboardSession {
   async start(): Promise<void> {
     this.unsubscribe = this.source.subscribe((e) => this.onEvent(e));
     if (this.opts.recordPath !== undefined) this.startRecording(this.opts.recordPath);
-    this.monitorNow.setSetpoints(this.sp, this.latestTS);
     if (this.opts.readOnly) {
       this.monitorNow.followApplied(true);
       this.following = true;
       this.vm.setOverride("replay: the twin follows the recorded duties");
       return;
     }
+    this.monitorNow.setSetpoints(this.sp, this.latestTS);
     for (const ch of DUTY_CHANNELS)
       await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
     this.refreshView();
@@ -433,7 +441,7 @@ export class DashboardSession {
   applyTuning(text: string): MonitorTuning {
     const next = applyTuningText(this.tuningNow, text);
     const monitor = this.opts.createMonitor(next);
-    monitor.setSetpoints(this.sp, this.latestTS);
+    if (!this.opts.readOnly) monitor.setSetpoints(this.sp, this.latestTS);
     if (this.following) monitor.followApplied(true);
     this.monitorNow = monitor;
     this.tuningNow = next;

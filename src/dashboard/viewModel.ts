@@ -462,7 +462,7 @@ export class DashboardViewModel {
     const sp = this.setpoints;
     const barWidth = innerWidth - 31 >= 4 ? innerWidth - 31 : 0;
     const row = (name: string, set: number, applied: number): string => {
-      const differs = this.hasSample && Math.round(set) !== applied;
+      const differs = this.hasSample && Number.isFinite(set) && Math.round(set) !== applied;
       const bar = barWidth > 0 ? ` ${dutyBar(this.hasSample ? applied : Number.NaN, barWidth)}` : "";
       return `${name.padEnd(6)} set ${fmt(set, 0, 3)}  applied ${this.hasSample ? fmt(applied, 0, 3) : " --"}${bar}${differs ? " ≠" : ""}`;
     };

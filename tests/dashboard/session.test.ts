@@ -295,6 +295,8 @@ describe("dashboard session", () => {
     await replay.session.start();
     expect(replay.source.sent).toEqual([]);
     expect(replay.monitor().calls.followApplied).toEqual([true]);
+    expect(replay.monitor().calls.setSetpoints).toEqual([]);
+    expect(replay.vm.pumpRows(20)[0]).toMatch(/^pump\s+set\s+--\s+applied\s+--$/);
     await expect(replay.session.setSetpoint("pump", 100)).rejects.toThrow(/read-only/);
     const rr = await replay.session.shutdown("q");
     expect(replay.source.sent).toEqual([]);
