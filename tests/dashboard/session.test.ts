@@ -296,7 +296,7 @@ describe("dashboard session", () => {
     expect(replay.source.sent).toEqual([]);
     expect(replay.monitor().calls.followApplied).toEqual([true]);
     expect(replay.monitor().calls.setSetpoints).toEqual([]);
-    expect(replay.vm.pumpRows(20)[0]).toMatch(/^pump\s+set\s+--\s+applied\s+--$/);
+    expect(replay.vm.pumpRows(30)[0]).toMatch(/^pump\s+set\s+--\s+applied\s+--$/);
     await expect(replay.session.setSetpoint("pump", 100)).rejects.toThrow(/read-only/);
     const rr = await replay.session.shutdown("q");
     expect(replay.source.sent).toEqual([]);
