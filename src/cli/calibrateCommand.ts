@@ -283,7 +283,6 @@ export const calibrateCommand: Command = {
         throw new ConfigError("--out", out, `cannot write: ${(e as Error).message}`, { cause: e });
       }
     }
-    for (const w of result.warnings) io.stderr.write(`looptwin calibrate: warning: ${w.message}\n`);
     if (json) {
       const obj = calibrationJson(result, {
         source: file,
@@ -299,6 +298,8 @@ export const calibrateCommand: Command = {
       io.stdout.write(calibrationText(result, file, input.data.sampleCount));
       if (out !== undefined) io.stdout.write(`wrote rig config ${out}\n`);
     }
+    // After the report, so that on a terminal they come last.
+    for (const w of result.warnings) io.stderr.write(`looptwin calibrate: warning: ${w.message}\n`);
     return 0;
   },
 };

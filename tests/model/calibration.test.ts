@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CalibrationResult, calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
-import { DEFAULT_LOOP_PARAMS, type LoopParams } from "../../src/model/loopParams.js";
+import { DEFAULT_LOOP_PARAMS, type LoopParams, makeLoopParams } from "../../src/model/loopParams.js";
 import { simulatedRun } from "./calibrationRun.js";
 
 /** A rig unlike the defaults the fit starts from. */
@@ -127,6 +127,21 @@ describe("calibrateLoop identifiability", () => {
     for (const [n, e] of Object.entries(errors)) expect(Math.abs(e), n).toBeLessThan(0.05);
     // The first readings are the initial state there, not data.
     expect(result.channels[0]!.count).toBe(data.tS.length - 1);
+  });
+
+  it("warns about a poor fit when a held parameter is wrong (the flow meter disagrees with m_dot_max)", () => {
+    const { data } = simulatedRun({ durationS: 3600 });
+    const result = calibrateLoop(data, {
+      base: makeLoopParams({ m_dot_max: 0.05 }),
+      fit: ["C_hot", "C_cold", "UA", "UA_loss", "offset_hot_k", "offset_cold_k"],
+    });
+    const poor = result.warnings.filter((w) => w.kind === "poor_fit").map((w) => w.message);
+    expect(poor.some((m) => /^flow RMSE [\d.]+ L\/min is [\d.]+x its noise/.test(m))).toBe(true);
+    // The same fit with the right held value does not warn.
+    const good = calibrateLoop(data, {
+      fit: ["C_hot", "C_cold", "UA", "UA_loss", "offset_hot_k", "offset_cold_k"],
+    });
+    expect(good.warnings.filter((w) => w.kind === "poor_fit")).toEqual([]);
   });
 
   it("refuses a run too short to fit, naming its source", () => {

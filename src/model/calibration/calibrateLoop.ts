@@ -62,7 +62,7 @@ export interface CalibrationOptions {
   readonly maxIterations?: number;
   /** An uncertain parameter correlated beyond this with another names that one as the cause. @default 0.9 */
   readonly correlationLimit?: number;
-  /** Warn when a channel's RMSE exceeds its noise estimate by this factor. @default 3 */
+  /** Warn when a channel's RMSE exceeds its noise estimate by this factor. @default 2 */
   readonly poorFitFactor?: number;
 }
 
@@ -222,14 +222,20 @@ function formatDuties(levels: readonly number[]): string {
   return levels.length === 0 ? "none" : levels.join(", ");
 }
 
-/** Hints for pairs of parameters the data confounds, keyed `a|b` in name order. */
-function pairHint(a: string, b: string): string {
+/**
+ * What to change in the run (or the fit) when parameter `a` trades off against `b`; `fitted` is
+ * every fitted parameter (T_sink fitted with the offsets is a confound of the fit, not the run).
+ */
+function pairHint(a: string, b: string, fitted: readonly string[]): string {
   const has = (x: string) => a === x || b === x;
+  const offsetOrSink = (x: string) => x.startsWith("offset") || x === "T_sink";
+  if (fitted.includes("T_sink") && (offsetOrSink(a) || offsetOrSink(b)))
+    return "T_sink and the thermistor offsets shift the temperatures alike: hold T_sink at the radiator's air temperature (--fix T_sink --set T_sink=...)";
   if (has("UA") && has("UA_loss"))
     return "vary the fan duty (UA scales with the fan, UA_loss does not) or hold UA_loss with --set";
   if (has("pump_stall_duty") && (has("pump_min_frac") || has("m_dot_max")))
     return "run the pump at more duties above the stall, or hold pump_min_frac with --set";
-  if (a.startsWith("offset") || b.startsWith("offset") || has("T_sink"))
+  if (offsetOrSink(a) || offsetOrSink(b))
     return "step the heater between two or more powers and let the loop settle at each";
   if (has("C_hot") || has("C_cold"))
     return "step the heater and the pump, and hold each level for several minutes";
@@ -246,7 +252,7 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
   const useFlowOption = options.useFlow ?? true;
   const flowSettleS = options.flowSettleS ?? 4;
   const correlationLimit = options.correlationLimit ?? 0.9;
-  const poorFitFactor = options.poorFitFactor ?? 3;
+  const poorFitFactor = options.poorFitFactor ?? 2;
   const requested = new Set(options.fit ?? DEFAULT_FIT_PARAMS);
   const n = data.tS.length;
   if (n < 10)
@@ -546,7 +552,7 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
     warnings.push({
       kind: "near_singular",
       params: members,
-      message: `J^T J is near-singular: this run cannot tell ${members.join(", ")} apart (condition ratio ${cov.conditionRatio.toExponential(1)}); ${pairHint(members[0] ?? "", members[1] ?? "")}`,
+      message: `J^T J is near-singular: this run cannot tell ${members.join(", ")} apart (condition ratio ${cov.conditionRatio.toExponential(1)}); ${pairHint(members[0] ?? "", members[1] ?? "", names)}`,
     });
   }
   for (const f of fitted) {
@@ -567,8 +573,8 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
       const pn = partner >= 0 ? (names[partner] as string) : "";
       const why =
         best >= correlationLimit
-          ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn)}`
-          : `; ${pairHint(f.name, pn)}`;
+          ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn, names)}`
+          : `; ${pairHint(f.name, pn, names)}`;
       warnings.push({
         kind: "uncertain",
         params: best >= correlationLimit ? [f.name, pn] : [f.name],
@@ -614,12 +620,14 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
     },
   ];
   for (const c of channels) {
-    if (c.channel === "flow" || !c.used || !(c.noise > 0)) continue;
-    if (c.rmse > poorFitFactor * c.noise)
+    if (!c.used) continue;
+    // Floors: a quantised reading (whole pulses, whole counts) can show no second differences.
+    const noiseFloor = Math.max(Number.isFinite(c.noise) ? c.noise : 0, c.channel === "flow" ? 0.05 : 0.01);
+    if (c.rmse > poorFitFactor * noiseFloor)
       warnings.push({
         kind: "poor_fit",
         params: [],
-        message: `${c.channel} RMSE ${c.rmse.toFixed(3)} K is ${(c.rmse / c.noise).toFixed(1)}x its noise (${c.noise.toFixed(3)} K): the model misses something in this run (a fault, an unmodelled actuator or sensor, a wrong fixed parameter)`,
+        message: `${c.channel} RMSE ${c.rmse.toPrecision(3)} ${c.unit} is ${(c.rmse / noiseFloor).toFixed(1)}x its noise (${noiseFloor.toPrecision(2)} ${c.unit}): the model misses something in this run (a fault, an unmodelled actuator or sensor, a wrong held parameter)`,
       });
   }
   return {
