@@ -208,4 +208,9 @@ describe("the shipped suite", () => {
     expect(all.find((s) => s.name === "nominal-hour")?.durationS).toBe(3600);
     expect(all.filter((s) => s.tags.includes("smoke")).length).toBeGreaterThan(0);
   });
+
+  it("the examples' scenarios parse too", () => {
+    const ex = loadScenarioFiles([join(ROOT, "examples", "scenarios")], ROOT);
+    expect(ex.map((s) => s.name)).toContain("example-pump-restart");
+  });
 });
