@@ -460,6 +460,11 @@ class ScenarioRun {
   }
 
   /** Awaits a command's answer while letting time run (on virtual time nothing else moves it). */
+  /**
+   * Awaits a command's answer. On virtual time nothing else moves the clock, so this lets device
+   * time run in small slices until the answer (or the source's own ACK timeout and retries) comes;
+   * on a real clock it just waits. Either way at most `wallMs` of wall time, and never past `signal`.
+   */
   private async settle(p: Promise<void>, signal: AbortSignal, wallMs: number): Promise<void> {
     const clock = this.session?.clock;
     let done = false;
@@ -474,6 +479,27 @@ class ScenarioRun {
     );
     tracked.catch(() => {});
     await Promise.resolve();
+    if (clock !== undefined && !this.target.capabilities.virtualTime) {
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      const stop = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new StepFailure(`no answer within ${wallMs / 1000} s of wall time`)),
+          wallMs,
+        );
+        onAbort = () => reject(new StepFailure(`no answer: ${errorText(signal.reason)}`));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      });
+      stop.catch(() => {});
+      try {
+        await Promise.race([tracked, stop]);
+      } finally {
+        clearTimeout(timer);
+        if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
+      }
+      return;
+    }
     const wallEnd = performance.now() + wallMs;
     while (!done && clock !== undefined) {
       if (signal.aborted) throw new StepFailure(`no answer: ${errorText(signal.reason)}`);
