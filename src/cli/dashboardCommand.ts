@@ -12,11 +12,11 @@ import { runDashboard } from "../dashboard/runDashboard.js";
 import { DashboardSession } from "../dashboard/session.js";
 import type { MonitorTuning } from "../dashboard/tuning.js";
 import { DashboardViewModel, WINDOWS_S } from "../dashboard/viewModel.js";
-import type { AlarmManagerOptions } from "../detect/alarmManager.js";
 import { resolveAlarmManagerOptions } from "../detect/alarmManager.js";
-import type { Monitor, OperatorSetpoints } from "../detect/monitorTypes.js";
+import { createMonitor } from "../detect/monitor.js";
+import type { MonitorDetectorOptions } from "../detect/monitorConfig.js";
+import type { OperatorSetpoints } from "../detect/monitorTypes.js";
 import { parseFaultSpec } from "../model/faultSpec.js";
-import type { LoopParams } from "../model/loopParams.js";
 import { DEFAULT_LOOP_PARAMS } from "../model/loopParams.js";
 import { InProcessEmulator } from "../rig/inProcessEmulator.js";
 import { PlantDeviceAdapter } from "../rig/plantAdapter.js";
@@ -230,26 +230,6 @@ function paceEmulator(emu: InProcessEmulator, speed: number): { stop(): Promise<
   };
 }
 
-type CreateMonitor = (options: {
-  readonly params: LoopParams;
-  readonly alarm?: AlarmManagerOptions;
-}) => Monitor;
-
-/**
- * The detection part's `createMonitor` (src/detect/monitor.ts), loaded when the dashboard starts
- * so that this command builds before that module lands; a one-line error if it is missing.
- */
-async function loadCreateMonitor(): Promise<CreateMonitor> {
-  const specifier = "../detect/monitor.js";
-  try {
-    const mod = (await import(specifier)) as { createMonitor?: CreateMonitor };
-    if (typeof mod.createMonitor === "function") return mod.createMonitor;
-  } catch {
-    // Fall through to the error below.
-  }
-  throw new ConfigError("monitor", "src/detect/monitor.ts", "createMonitor is not available in this build");
-}
-
 export const dashboardCommand: Command = {
   name: "dashboard",
   summary: "terminal dashboard: live rig and twin, residual alarms, fault injection (works over SSH)",
@@ -268,9 +248,7 @@ export const dashboardCommand: Command = {
     const recordPath = stringOpt(args, "record");
     const records = new SwitchableRecordSink();
     const rig = await openDashboardRig(args, records, io.cwd);
-    let createMonitor: CreateMonitor;
     try {
-      createMonitor = await loadCreateMonitor();
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new ConfigError(
           "terminal",
@@ -294,7 +272,13 @@ export const dashboardCommand: Command = {
         readOnly: rig.readOnly,
         sourceRecordsSamples: rig.sourceRecordsSamples,
         createMonitor: (tuning: MonitorTuning) =>
-          createMonitor({ params: tuning.params, alarm: tuning.alarm }),
+          createMonitor({
+            params: tuning.params,
+            alarm: tuning.alarm,
+            // Names checked by the t form; values validated by the monitor's own configuration.
+            detectors: tuning.detectors as MonitorDetectorOptions,
+            ...(rig.rateHz !== null ? { rateHz: rig.rateHz } : {}),
+          }),
         tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
         setpoints,
         scheduler: rig.scheduler,

@@ -45,3 +45,16 @@ describe("the t form: twin parameters and alarm thresholds", () => {
     expect(applyTuningText(base, lines.join(" "))).toEqual({ ...base, detectors: { temperatureBandK: 0.5 } });
   });
 });
+
+describe("the tuning builds the detection pipeline's monitor", () => {
+  it("detector thresholds reach the monitor, which refuses bad ones naming the field", async () => {
+    const { createMonitor } = await import("../../src/detect/monitor.js");
+    const t = applyTuningText(base, "UA=12 detectors.flowBandLpm=0.4 detectors.pumpEvidenceNats=8");
+    expect(() => createMonitor({ params: t.params, alarm: t.alarm, detectors: t.detectors })).not.toThrow();
+    const bad = applyTuningText(base, "detectors.deltaTBandK=1e-12");
+    expect(bad.detectors).toEqual({ deltaTBandK: 1e-12 });
+    expect(() =>
+      createMonitor({ params: t.params, alarm: t.alarm, detectors: { ...t.detectors, flowBandLpm: -1 } }),
+    ).toThrow(/detectors\.flowBandLpm: must be > 0/);
+  });
+});
