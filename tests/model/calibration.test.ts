@@ -144,6 +144,26 @@ describe("calibrateLoop identifiability", () => {
     expect(good.warnings.filter((w) => w.kind === "poor_fit")).toEqual([]);
   });
 
+  it("warns when the ambient probe disagrees with T_sink (the offsets would absorb it)", () => {
+    const { data } = simulatedRun({ durationS: 1800, params: { T_amb: 22 } });
+    const result = calibrateLoop(data, { fit: ["UA", "offset_hot_k", "offset_cold_k"] });
+    const w = result.warnings.find((x) => x.kind === "sink_vs_ambient");
+    expect(w?.message).toMatch(/^the ambient probe reads 22\.\d\d C on average but T_sink is 25 C/);
+  });
+
+  it("bounds the stall duty by the pump levels the flow meter saw stopped and running", () => {
+    // Duty 30 is below the stall (40): the meter reads 0 there; 60 and 200 run.
+    const { truth, data } = simulatedRun({
+      durationS: 3600,
+      inputs: ["pump=0:200,900:30,1500:60,2400:200", "heater=0:255,1800:120", "fan=0:255"],
+    });
+    const result = calibrateLoop(data, { fit: ["m_dot_max", "pump_stall_duty", "UA", "C_hot", "C_cold"] });
+    const stall = fitted(result, "pump_stall_duty").value;
+    expect(stall).toBeGreaterThan(30);
+    expect(stall).toBeLessThanOrEqual(60);
+    expect(Math.abs(stall / truth.pump_stall_duty - 1)).toBeLessThan(0.05);
+  });
+
   it("refuses a run too short to fit, naming its source", () => {
     const { data } = simulatedRun({ durationS: 5 });
     expect(() => calibrateLoop(data)).toThrow(/simulated: too few observations/);

@@ -155,12 +155,18 @@ export function noiseEstimate(x: Float64Array, use: Uint8Array): number {
   return (1.4826 * mad) / Math.sqrt(6);
 }
 
+/** Mean flow [L/min] below which a pump level counts as stopped (2 % of the largest, at least 0.05). */
+function stoppedFlowLpm(exc: Excitation): number {
+  const maxFlow = Math.max(0, ...exc.pump.map((l) => (Number.isFinite(l.meanFlowLpm) ? l.meanFlowLpm : 0)));
+  return Math.max(0.05, 0.02 * maxFlow);
+}
+
 /** Pump levels the run held with the pump turning (by the flow meter when there is one). */
 function runningPumpLevels(exc: Excitation, base: LoopParams, haveFlow: boolean): number[] {
   const held = heldLevels(exc.pump).filter((l) => l.duty > 0);
   if (!haveFlow) return held.filter((l) => l.duty >= base.pump_stall_duty).map((l) => l.duty);
-  const maxFlow = Math.max(0, ...held.map((l) => (Number.isFinite(l.meanFlowLpm) ? l.meanFlowLpm : 0)));
-  return held.filter((l) => l.meanFlowLpm > Math.max(0.05, 0.02 * maxFlow)).map((l) => l.duty);
+  const threshold = stoppedFlowLpm(exc);
+  return held.filter((l) => l.meanFlowLpm > threshold).map((l) => l.duty);
 }
 
 /** Pump-curve shape at duty d (flow / m_dot_max) for a stall duty, min fraction and exponent. */
@@ -348,9 +354,9 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
   // Starting point.
   const stallBounds = { lower: CALIBRATION_PARAM_SPECS.pump_stall_duty.lower, upper: 254 };
   if (haveFlow) {
-    const stopped = exc.pump.filter(
-      (l) => l.duty > 0 && Number.isFinite(l.meanFlowLpm) && !running.includes(l.duty) && l.flowCount > 0,
-    );
+    // Duties at which the flow meter saw the pump stopped bound the stall from below.
+    const threshold = stoppedFlowLpm(exc);
+    const stopped = exc.pump.filter((l) => l.duty > 0 && l.flowCount > 0 && l.meanFlowLpm <= threshold);
     const maxStopped = Math.max(...stopped.map((l) => l.duty), Number.NEGATIVE_INFINITY);
     if (Number.isFinite(maxStopped)) stallBounds.lower = Math.min(254, maxStopped + 1e-3);
     if (running.length > 0) stallBounds.upper = Math.min(254, ...running);
