@@ -10,14 +10,12 @@ import { ConfigError } from "../core/errors.js";
 import { SwitchableRecordSink } from "../dashboard/recordSwitch.js";
 import { runDashboard } from "../dashboard/runDashboard.js";
 import { DashboardSession } from "../dashboard/session.js";
-import type { MonitorTuning } from "../dashboard/tuning.js";
+import { defaultTuning, type MonitorTuning } from "../dashboard/tuning.js";
 import { DashboardViewModel, WINDOWS_S } from "../dashboard/viewModel.js";
-import { resolveAlarmManagerOptions } from "../detect/alarmManager.js";
 import { createMonitor } from "../detect/monitor.js";
 import type { MonitorDetectorOptions } from "../detect/monitorConfig.js";
 import type { OperatorSetpoints } from "../detect/monitorTypes.js";
 import { parseFaultSpec } from "../model/faultSpec.js";
-import { DEFAULT_LOOP_PARAMS } from "../model/loopParams.js";
 import { InProcessEmulator } from "../rig/inProcessEmulator.js";
 import { PlantDeviceAdapter } from "../rig/plantAdapter.js";
 import type { RecordedSource } from "../rig/recording.js";
@@ -279,7 +277,7 @@ export const dashboardCommand: Command = {
             detectors: tuning.detectors as MonitorDetectorOptions,
             ...(rig.rateHz !== null ? { rateHz: rig.rateHz } : {}),
           }),
-        tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
+        tuning: defaultTuning(),
         setpoints,
         scheduler: rig.scheduler,
         records,

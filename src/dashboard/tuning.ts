@@ -11,7 +11,13 @@ import {
   type ResolvedAlarmManagerOptions,
   resolveAlarmManagerOptions,
 } from "../detect/alarmManager.js";
-import { LOOP_PARAM_NAMES, type LoopParams, validateLoopParams } from "../model/loopParams.js";
+import { resolveMonitorConfig } from "../detect/monitorConfig.js";
+import {
+  DEFAULT_LOOP_PARAMS,
+  LOOP_PARAM_NAMES,
+  type LoopParams,
+  validateLoopParams,
+} from "../model/loopParams.js";
 
 /** What the monitor is built from: the twin's parameters, the detector bands and the alarm levels. */
 export interface MonitorTuning {
@@ -42,6 +48,21 @@ export const DETECTOR_TUNING_NAMES = [
   "detectors.deltaTBandK",
   "detectors.pumpEvidenceNats",
 ] as const;
+
+/**
+ * The monitor's defaults as a tuning: the default rig, its default alarm levels, and the default
+ * values of the detector thresholds the form offers (so the form shows them).
+ */
+export function defaultTuning(params: LoopParams = DEFAULT_LOOP_PARAMS): MonitorTuning {
+  const resolved = resolveMonitorConfig({ params });
+  const detectors: Record<string, number> = {};
+  for (const name of DETECTOR_TUNING_NAMES) {
+    const key = name.slice("detectors.".length) as keyof typeof resolved.detectors;
+    const v = resolved.detectors[key];
+    if (typeof v === "number") detectors[key] = v;
+  }
+  return { params: resolved.params, alarm: resolved.alarm, detectors };
+}
 
 /** Every name the form accepts. */
 export const TUNING_NAMES: readonly string[] = [

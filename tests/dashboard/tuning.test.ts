@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { applyTuningText, describeTuning, type MonitorTuning } from "../../src/dashboard/tuning.js";
+import {
+  applyTuningText,
+  defaultTuning,
+  describeTuning,
+  type MonitorTuning,
+} from "../../src/dashboard/tuning.js";
 import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 
@@ -47,6 +52,20 @@ describe("the t form: twin parameters and alarm thresholds", () => {
 });
 
 describe("the tuning builds the detection pipeline's monitor", () => {
+  it("defaults are the monitor's, detector thresholds included, and the form round-trips them", () => {
+    const d = defaultTuning();
+    expect(d.params).toEqual(DEFAULT_LOOP_PARAMS);
+    expect(Object.keys(d.detectors).sort()).toEqual([
+      "commonModeBandK",
+      "deltaTBandK",
+      "flowBandLpm",
+      "pumpEvidenceNats",
+      "temperatureBandK",
+    ]);
+    expect(d.detectors.flowBandLpm).toBeGreaterThan(0);
+    expect(applyTuningText(d, describeTuning(d).join(" "))).toEqual(d);
+  });
+
   it("detector thresholds reach the monitor, which refuses bad ones naming the field", async () => {
     const { createMonitor } = await import("../../src/detect/monitor.js");
     const t = applyTuningText(base, "UA=12 detectors.flowBandLpm=0.4 detectors.pumpEvidenceNats=8");
