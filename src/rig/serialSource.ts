@@ -555,7 +555,11 @@ export class SerialSource implements RigSource {
       }
       fromTS = this.outage.fromTS;
       gapReason = "disconnect";
-      if (this.hasLastSample) lost = Math.max(0, ((s.seq - this.lastSeq + 4294967296) % 4294967296) - 1);
+      if (this.hasLastSample) {
+        // A seq that went back means the device rebooted during the outage: the count is unknown.
+        const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
+        lost = d > 1 && d < 2147483648 ? d - 1 : 0;
+      }
       this.outage = null;
       this.rebootPending = false;
     } else if (this.rebootPending) {
