@@ -50,15 +50,14 @@
 import { ConfigError } from "../core/errors.js";
 import { kgSToLpm, lpmToKgS } from "../core/units.js";
 import { heaterPowerW, radiatorUaWK } from "../model/actuators.js";
-import { createOperatingPoint, type LoopOperatingPoint } from "../model/loopModel.js";
 import { pumpMassFlowKgS } from "../model/pumpCurve.js";
 import type { RigSample } from "../model/rigSample.js";
 import { classifyCounts, kelvinPerCount, type ThermistorConfig } from "../model/thermistor.js";
-import { LoopTwin } from "../model/twin.js";
 import { type AlarmEvent, AlarmManager, type AlarmState } from "./alarmManager.js";
 import { ChiSquareDetector } from "./chiSquare.js";
 import { createDetector, type ResidualDetector } from "./detector.js";
 import { FlatlineDetector } from "./flatlineDetector.js";
+import { FlowDrivenTwin } from "./flowDrivenTwin.js";
 import { FlowWindowPredictor } from "./flowWindowPredictor.js";
 import { LoopPerformance } from "./loopPerformance.js";
 import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
@@ -108,6 +107,8 @@ interface CauseState {
   belowSinceS: number;
   diagnosis: MonitorDiagnosis | undefined;
   diagnosisAtS: number;
+  /** Whether the last level fed was at or above the raise level (the manager's on-delay runs). */
+  armed: boolean;
 }
 
 /** The monitor of the contract; see the file comment. */
@@ -140,8 +141,7 @@ export class ResidualMonitor implements Monitor {
   readonly observer: LoopObserver;
   readonly tracker: ParameterTracker;
   readonly loopPerformance: LoopPerformance;
-  private readonly twinB: LoopTwin;
-  private readonly opB: LoopOperatingPoint;
+  private readonly twinB: FlowDrivenTwin;
   private readonly flow: FlowWindowPredictor;
   private readonly bands: DiagnosisBands;
   // Detectors: primary per family and twin, plus the thermistor checks.
@@ -162,6 +162,7 @@ export class ResidualMonitor implements Monitor {
   private readonly causes: CauseState[];
   private readonly snap: DiagnosisSnapshot = createDiagnosisSnapshot();
   private readonly fit = new Float64Array(3);
+  private readonly rawScores = new Float64Array(MONITOR_CAUSES.length);
   private readonly flowResidualSigma: number;
   private readonly noise: ReadingNoise;
   private readonly gapThresholdS: number;
@@ -177,10 +178,14 @@ export class ResidualMonitor implements Monitor {
   private intendedFlowLpm = 0;
   private ambientC: number;
   private ambientSmoothC = Number.NaN;
+  private ambientAlpha = 0;
+  private ambientAlphaDtS = Number.NaN;
   // Time.
   private initialised = false;
   private lastTS = Number.NaN;
   private twinBTS = Number.NaN;
+  /** Mass flow of twin (b) over the last interval [kg/s]. */
+  private mDotB = 0;
   private gapFromS = Number.NaN;
   private gapToS = Number.NaN;
   private flowGraceUntilS = Number.NEGATIVE_INFINITY;
@@ -229,8 +234,7 @@ export class ResidualMonitor implements Monitor {
       cColdJK: p.C_cold,
       fitWindowSamples: Math.max(1, Math.round(cfg.fitWindowS * cfg.rateHz)),
     });
-    this.twinB = new LoopTwin(p);
-    this.opB = createOperatingPoint(p);
+    this.twinB = new FlowDrivenTwin(p);
     this.flow = new FlowWindowPredictor({ windowS: cfg.flowWindowS, kHzPerLpm: cfg.kHzPerLpm });
     this.bands = {
       temperatureBandK: d.temperatureBandK,
@@ -265,6 +269,7 @@ export class ResidualMonitor implements Monitor {
       belowSinceS: Number.NaN,
       diagnosis: undefined,
       diagnosisAtS: Number.NaN,
+      armed: false,
     }));
     // One pulse in the window is the flow estimate's resolution; its rms over a uniform phase is 1/sqrt(6) of it.
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
@@ -339,29 +344,34 @@ export class ResidualMonitor implements Monitor {
     this.observer.setIntendedDuties(pump, heater, fan, this.ambientC);
     this.tracker.setIntendedDuties(pump, heater, fan);
     this.intendedFlowLpm = kgSToLpm(pumpMassFlowKgS(p, pump));
-    this.opB.qInW = heaterPowerW(p, heater);
-    this.opB.uaWK = radiatorUaWK(p, fan);
+    this.twinB.setInputs(heaterPowerW(p, heater), radiatorUaWK(p, fan), p.T_sink, this.ambientC);
   }
 
   private updateAmbient(dtS: number, tAmbC: number): void {
     if (!this.config.hasAmbientProbe || !Number.isFinite(tAmbC)) return;
     if (Number.isNaN(this.ambientSmoothC) || !(dtS > 0)) this.ambientSmoothC = tAmbC;
-    else this.ambientSmoothC += -Math.expm1(-dtS / AMBIENT_TAU_S) * (tAmbC - this.ambientSmoothC);
+    else {
+      // Sample spacing jitters in its last bits: reuse the weight within 1e-9.
+      if (!(Math.abs(dtS - this.ambientAlphaDtS) <= 1e-9 * dtS)) {
+        this.ambientAlpha = -Math.expm1(-dtS / AMBIENT_TAU_S);
+        this.ambientAlphaDtS = dtS;
+      }
+      this.ambientSmoothC += this.ambientAlpha * (tAmbC - this.ambientSmoothC);
+    }
     if (Math.abs(this.ambientSmoothC - this.ambientC) < AMBIENT_STEP_K) return;
     this.ambientC = this.ambientSmoothC;
     this.generator.setAmbientC(this.ambientC);
     this.observer.setAmbientC(this.ambientC);
     this.tracker.setAmbientC(this.ambientC);
-    this.opB.tAmbC = this.ambientC;
+    const p = this.config.params;
+    this.twinB.setInputs(heaterPowerW(p, this.heater), radiatorUaWK(p, this.fan), p.T_sink, this.ambientC);
   }
 
   private stepTwinB(tS: number, qLpm: number): void {
     const dt = tS - this.twinBTS;
     if (!(dt > 0)) return;
-    const op = this.opB;
-    op.mDotKgS = Number.isFinite(qLpm) && qLpm > 0 ? lpmToKgS(qLpm) : Number.isFinite(qLpm) ? 0 : op.mDotKgS;
-    this.twinB.setOperatingPoint(op);
-    this.twinB.step(dt);
+    if (Number.isFinite(qLpm)) this.mDotB = qLpm > 0 ? lpmToKgS(qLpm) : 0;
+    this.twinB.step(dt, this.mDotB);
     this.twinBTS = tS;
   }
 
@@ -402,8 +412,9 @@ export class ResidualMonitor implements Monitor {
     this.hotRange = hasHot ? "ok" : rangeOf(s.adcHot);
     this.coldRange = hasCold ? "ok" : rangeOf(s.adcCold);
     // Thermistor checks need no model.
-    this.rangeHot.update(hasHot ? 0 : 1);
-    this.rangeCold.update(hasCold ? 0 : 1);
+    // (A window of zeros fed another zero does not change: skipped.)
+    if (!hasHot || this.rangeHot.statistic > 0) this.rangeHot.update(hasHot ? 0 : 1);
+    if (!hasCold || this.rangeCold.statistic > 0) this.rangeCold.update(hasCold ? 0 : 1);
     this.flatHot.update(t, hot);
     this.flatCold.update(t, cold);
     if (this.initialised && gapS > d.realignAfterGapS && (hasHot || hasCold)) this.initialised = false;
@@ -436,7 +447,7 @@ export class ResidualMonitor implements Monitor {
     const bC = cold - this.twinB.tColdC;
 
     this.observer.update(t, hot, cold);
-    this.tracker.update(t, hot, cold, measFlow);
+    const blockClosed = this.tracker.update(t, hot, cold, measFlow);
     const fit = this.fit;
     fit[0] = aH;
     fit[1] = aC;
@@ -453,10 +464,13 @@ export class ResidualMonitor implements Monitor {
     o.innovTHot = this.observer.normalizedHot;
     o.innovTCold = this.observer.normalizedCold;
     o.innovFlow = resFlow / this.flowResidualSigma;
-    o.uaRatio = this.tracker.uaRatio;
-    o.uaRatioSigma = this.tracker.uaRatioStd;
-    o.pumpRatio = this.tracker.pumpRatio;
-    o.pumpRatioSigma = this.tracker.pumpRatioStd;
+    if (blockClosed) {
+      const tr = this.tracker;
+      o.uaRatio = tr.uaRatio;
+      o.uaRatioSigma = tr.uaRatioStd;
+      o.pumpRatio = tr.pumpRatio;
+      o.pumpRatioSigma = tr.pumpRatioStd;
+    }
 
     // Not while the host's window spans a long gap, nor before it spans a whole window.
     const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
@@ -516,7 +530,7 @@ export class ResidualMonitor implements Monitor {
   private start(tS: number, hotC: number, coldC: number): void {
     this.generator.reset();
     this.generator.update(tS, hotC, coldC, Number.NaN);
-    this.twinB.setState(hotC, coldC, 0);
+    this.twinB.setState(hotC, coldC);
     this.twinBTS = tS;
     this.flow.reset();
     this.initialised = true;
@@ -634,46 +648,44 @@ export class ResidualMonitor implements Monitor {
     return (this.causes[i] as CauseState).open;
   }
 
-  private familyScore(cause: MonitorCause, flowLive: boolean): number {
-    switch (cause) {
-      case "flow":
-        return flowLive ? this.flowDet.score : Number.NaN;
-      case "t_hot":
-        return this.sensorScore(this.hotA, this.hotB, this.erraticHot, this.flatHot, this.rangeHot);
-      case "t_cold":
-        return this.sensorScore(this.coldA, this.coldB, this.erraticCold, this.flatCold, this.rangeCold);
-      case "loop":
-        return this.aligning ? Number.NaN : Math.min(this.loopA.score, this.loopB.score);
-      default: {
-        const never: never = cause;
-        return never;
-      }
-    }
+  /**
+   * Each family's score into {@link rawScores} (in MONITOR_CAUSES order; NaN: no data). Written
+   * to an array rather than returned, so that no double is boxed per sample.
+   */
+  private computeScores(flowLive: boolean): void {
+    const r = this.rawScores;
+    r[0] = flowLive ? this.flowDet.score : Number.NaN;
+    const ready = this.initialised && !this.aligning;
+    r[1] = this.sensorScore(ready, this.hotA, this.hotB, this.erraticHot, this.flatHot, this.rangeHot);
+    r[2] = this.sensorScore(ready, this.coldA, this.coldB, this.erraticCold, this.flatCold, this.rangeCold);
+    if (ready) {
+      const a = this.loopA.score;
+      const b = this.loopB.score;
+      r[3] = a < b ? a : b;
+    } else r[3] = Number.NaN;
   }
 
   private sensorScore(
+    ready: boolean,
     a: ResidualDetector,
     b: ResidualDetector,
     erratic: ChiSquareDetector | null,
     flat: FlatlineDetector,
     range: ThresholdDetector,
   ): number {
-    let s = range.score;
+    let s = range.statistic === 0 ? 0 : range.score;
     const f = flat.score;
     if (f > s) s = f;
-    if (!this.initialised || this.aligning) return s;
-    const alone = a.score < b.score ? a.score : b.score;
+    if (!ready) return s;
+    const sa = a.score;
+    const sb = b.score;
+    const alone = sa < sb ? sa : sb;
     if (alone > s) s = alone;
-    if (erratic !== null && erratic.score > s) s = erratic.score;
+    if (erratic !== null) {
+      const e = erratic.score;
+      if (e > s) s = e;
+    }
     return s;
-  }
-
-  /** The level the alarm manager gets: severity by size only for the loop family. */
-  private levelOf(cause: MonitorCause, score: number): number {
-    if (!Number.isFinite(score)) return score;
-    if (cause === "loop" && score >= this.criticalLoopScore)
-      return (this.config.alarm.criticalLevel * score) / this.criticalLoopScore;
-    return score < this.warnCap ? score : this.warnCap;
   }
 
   private finishSample(t: number, flowLive: boolean): void {
@@ -685,10 +697,16 @@ export class ResidualMonitor implements Monitor {
     let anomaly = false;
     let best: CauseState | undefined;
     let bestKey = Number.NEGATIVE_INFINITY;
+    this.computeScores(flowLive);
+    const critical = this.criticalLoopScore;
     for (let i = 0; i < this.causes.length; i++) {
       const c = this.causes[i] as CauseState;
-      const raw = this.familyScore(c.cause, flowLive);
-      const level = this.levelOf(c.cause, raw);
+      const raw = this.rawScores[i] as number;
+      // Severity by size only for the loop family (a scale on the band would otherwise latch any
+      // large sensor offset as critical); otherwise capped below the critical level.
+      let level = raw;
+      if (c.cause === "loop" && raw >= critical) level = (a.criticalLevel * raw) / critical;
+      else if (raw > this.warnCap) level = this.warnCap;
       c.level = level;
       if (raw > score) score = raw;
       let diag: MonitorDiagnosis | undefined;
@@ -697,10 +715,15 @@ export class ResidualMonitor implements Monitor {
         c.diagnosis = diag;
         c.diagnosisAtS = t;
       }
-      const e = this.alarms.update(t, c.cause, level, diag);
-      if (e !== undefined) {
-        this.events.push(e);
-        this.track(c, e);
+      // The manager's state cannot change for a closed cause below the raise level twice running.
+      const idle = !c.open && !(level >= a.raiseLevel) && !c.armed;
+      c.armed = level >= a.raiseLevel;
+      if (!idle) {
+        const e = this.alarms.update(t, c.cause, level, diag);
+        if (e !== undefined) {
+          this.events.push(e);
+          this.track(c, e);
+        }
       }
       if (c.open && Number.isFinite(level)) this.mirrorCondition(c, t, level);
       if (c.open) {

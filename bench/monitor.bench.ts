@@ -1,0 +1,145 @@
+/**
+ * Speed of the whole monitoring pipeline (issue 5, section 7):
+ *
+ * - `pipeline_samples_per_s`: raw TLM lines (bytes, in 64 KiB chunks as a port or a file read
+ *   delivers them) -> framing, CRC and parse (DeviceStreamDecoder with its TlmSlot) -> host
+ *   conversion (TelemetryConverter: counts to degrees, pulses to L/min) -> the monitor (twin,
+ *   measured-flow twin, flow window, observer, parameter tracker, loop figures, every detector,
+ *   alarms), one thread. Target >= 500,000 samples per second. Measured per CPU second of the
+ *   process (user + system), median of 5 rounds, as the protocol bench does (on a shared machine
+ *   wall time also counts other people's work); the wall-clock rate is beside it.
+ * - `monitor_samples_per_s`: the monitor alone on converted samples (for comparison).
+ *
+ * The lines are a seeded emulated rig (plant simulator, default noise) over 6 hours at 10 Hz with
+ * an operator's setpoint steps every ~15 minutes, formatted as the firmware formats them.
+ */
+import { performance } from "node:perf_hooks";
+import { DEFAULT_RIG_CALIBRATION, EmulatedRig } from "../src/detect/emulatedRig.js";
+import { createMonitor } from "../src/detect/monitor.js";
+import { nominalSchedule } from "../src/detect/monitorEvaluation.js";
+import type { OperatorSetpoints } from "../src/detect/monitorTypes.js";
+import { copyRigSample, createRigSample, type RigSample } from "../src/model/rigSample.js";
+import { TelemetryConverter } from "../src/model/telemetryConverter.js";
+import { DeviceStreamDecoder } from "../src/protocol/deviceStream.js";
+import { formatDeviceMessage } from "../src/protocol/format.js";
+import type { BenchFile } from "./run.js";
+
+const DURATION_S = 6 * 3600;
+const CHUNK_BYTES = 64 * 1024;
+const ROUNDS = 5;
+
+interface Stream {
+  readonly bytes: Uint8Array;
+  readonly samples: RigSample[];
+  /** Setpoint changes: before the sample with this index. */
+  readonly steps: Map<number, { sp: OperatorSetpoints; tS: number }>;
+  readonly initial: OperatorSetpoints;
+  readonly count: number;
+}
+
+function makeStream(): Stream {
+  const rig = new EmulatedRig({ seed: 21, setpoints: nominalSchedule(DURATION_S, 21) });
+  const n = DURATION_S * 10;
+  const lines: string[] = new Array(n);
+  const samples: RigSample[] = new Array(n);
+  const steps = new Map<number, { sp: OperatorSetpoints; tS: number }>();
+  for (let i = 0; i < n; i++) {
+    const s = rig.next((sp, tS) => steps.set(i, { sp: { ...sp }, tS }));
+    const p = rig.truth;
+    lines[i] = formatDeviceMessage({
+      type: "TLM",
+      seq: s.seq,
+      tMs: s.tMs,
+      adcHot: p.adcHot,
+      adcCold: p.adcCold,
+      adcAmb: p.adcAmb,
+      pulses: p.pulses,
+      pumpDuty: p.pumpDuty,
+      heaterDuty: p.heaterDuty,
+      fanDuty: p.fanDuty,
+      flags: s.flags,
+    });
+    samples[i] = copyRigSample(s, createRigSample());
+  }
+  return {
+    bytes: new TextEncoder().encode(`${lines.join("\n")}\n`),
+    samples,
+    steps,
+    initial: rig.initialSetpoints,
+    count: n,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+/** One pass of the whole pipeline; returns [cpu rate, wall rate, alarms raised]. */
+function pipeline(st: Stream): [number, number, number] {
+  const monitor = createMonitor();
+  const converter = new TelemetryConverter(DEFAULT_RIG_CALIBRATION);
+  const sample = createRigSample();
+  monitor.setSetpoints(st.initial, 0);
+  let i = 0;
+  let raised = 0;
+  const decoder = new DeviceStreamDecoder({
+    onTlm: (tlm) => {
+      const step = st.steps.get(i);
+      if (step !== undefined) monitor.setSetpoints(step.sp, step.tS);
+      i++;
+      const events = monitor.step(converter.convert(tlm, sample));
+      for (let k = 0; k < events.length; k++) if (events[k]?.type === "raised") raised++;
+    },
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let at = 0; at < st.bytes.length; at += CHUNK_BYTES)
+    decoder.push(st.bytes.subarray(at, at + CHUNK_BYTES));
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (i !== st.count) throw new Error(`pipeline decoded ${i} of ${st.count} samples`);
+  return [i / ((cpu.user + cpu.system) / 1e6), i / wallS, raised];
+}
+
+function monitorOnly(st: Stream): number {
+  const monitor = createMonitor();
+  monitor.setSetpoints(st.initial, 0);
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < st.count; i++) {
+    const step = st.steps.get(i);
+    if (step !== undefined) monitor.setSetpoints(step.sp, step.tS);
+    monitor.step(st.samples[i] as RigSample);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return st.count / ((cpu.user + cpu.system) / 1e6);
+}
+
+const bench: BenchFile = {
+  name: "monitor",
+  async run() {
+    const st = makeStream();
+    pipeline(st); // warm-up
+    const cpuRates: number[] = [];
+    const wallRates: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const [cpuRate, wallRate, raised] = pipeline(st);
+      if (raised !== 0) throw new Error(`the nominal bench stream raised ${raised} alarm(s)`);
+      cpuRates.push(cpuRate);
+      wallRates.push(wallRate);
+    }
+    const monitorRates: number[] = [];
+    for (let r = 0; r < 3; r++) monitorRates.push(monitorOnly(st));
+    return {
+      pipeline_samples_per_s: {
+        value: Math.round(median(cpuRates)),
+        unit: "samples/cpu-s",
+        target: { op: ">=", value: 500_000 },
+      },
+      pipeline_samples_per_s_wall: { value: Math.round(median(wallRates)), unit: "samples/s" },
+      monitor_samples_per_s: { value: Math.round(median(monitorRates)), unit: "samples/cpu-s" },
+    };
+  },
+};
+
+export default bench;
