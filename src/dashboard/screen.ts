@@ -553,7 +553,11 @@ export class DashboardScreen {
           prompt: "NAME=VALUE ... (e.g. UA=12 detectors.flowBandLpm=0.4 alarm.raiseLevel=1.5):",
           value: "",
           error: "",
-          info: columns(describeTuning(s.tuning), Math.max(20, this.layout.cols - 8)),
+          info: tuningInfo(
+            describeTuning(s.tuning),
+            Math.max(20, this.layout.cols - 8),
+            this.layout.rows - 10,
+          ),
           onSubmit: (v) => {
             s.applyTuning(v);
             this.closeModal();
@@ -625,6 +629,12 @@ function wrapText(line: string, width: number): string[] {
   }
   if (rest !== "") out.push(rest);
   return out;
+}
+
+/** The tuning values in columns when they fit in `maxRows`, else as flowing text. */
+function tuningInfo(items: readonly string[], width: number, maxRows: number): string[] {
+  const table = columns(items, width);
+  return table.length <= maxRows ? table : wrapText(items.join("  "), width);
 }
 
 /** Lays `items` out in columns across `width`. */
