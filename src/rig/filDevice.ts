@@ -15,7 +15,7 @@
  *      (its 1 s time-proportioning resolved to the step), and the plant runs to the step's end;
  *   5. the firmware's UART0 output goes to the host through the link bridge.
  * The plant thus sees the actuation with at most one step of delay, the firmware the sensors
- * likewise; with the default 10 ms step both are far below the loop's time constants.
+ * likewise; with the default 20 ms step both are far below the loop's time constants (seconds).
  *
  * Faults: physical, sensor and flow-meter faults go to the plant; link faults act at the bridge
  * ({@link FilLinkBridge}); `device_reboot` resets the MCU as its watchdog would (MCUSR WDRF, so the
@@ -52,7 +52,7 @@ export interface FilDeviceOptions {
   readonly faults?: readonly FaultSpec[];
   /** The bridge answers `EMU` lines (plant and link faults); false: they reach the firmware. @default true */
   readonly interceptEmu?: boolean;
-  /** Lockstep period [device ms]. @default 10 */
+  /** Lockstep period [device ms]. @default 20 */
   readonly stepMs?: number;
   /** Largest pulse count made on D2 in one step; a larger jump of the plant's counter is skipped and counted. @default 100000 */
   readonly maxPulsesPerStep?: number;
@@ -70,6 +70,8 @@ export interface FilDeviceStats {
   resets: number;
   /** Plant pulse-counter jumps too large to make as edges on D2 (skipped). */
   pulseJumpsSkipped: number;
+  /** Bytes the firmware sent in a step during which a reset was requested (before the reset, to nobody). */
+  bytesLostToReset: number;
 }
 
 interface ScheduledFault {
@@ -95,6 +97,7 @@ export class FilDevice {
     emuLines: 0,
     resets: 0,
     pulseJumpsSkipped: 0,
+    bytesLostToReset: 0,
   };
   /** The uid preset in EEPROM (null: the firmware drew its own; see its HELLO). */
   readonly uid: string | null;
@@ -115,6 +118,8 @@ export class FilDevice {
   private lastPulses = 0;
   private linkDownUntilMs = -1;
   private pendingIn: Uint8Array[] = [];
+  private stepInFlight = false;
+  private discardStepOutput = false;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -124,7 +129,7 @@ export class FilDevice {
     this.plant = options.plant;
     this.output = options.output;
     this.onEvent = options.onEvent;
-    this.stepMs = options.stepMs ?? 10;
+    this.stepMs = options.stepMs ?? 20;
     if (!(this.stepMs >= 0.1 && this.stepMs <= 1000))
       throw new RangeError(`stepMs must be 0.1-1000 ms (got ${options.stepMs})`);
     this.maxPulsesPerStep = options.maxPulsesPerStep ?? 100_000;
@@ -229,9 +234,14 @@ export class FilDevice {
     }
   }
 
-  /** Resets the MCU now (the reset pin for EXTERNAL, e.g. an Uno's DTR when the port opens). */
+  /**
+   * Resets the MCU now (the reset pin for EXTERNAL, e.g. an Uno's DTR when the port opens). Host
+   * bytes not yet on the wire are lost, and so is what a step still running wrote: that was sent
+   * before the reset, to nobody (the reset takes effect when the step ends).
+   */
   reboot(cause: ResetCause = "EXTERNAL"): void {
     this.pendingIn = [];
+    if (this.stepInFlight) this.discardStepOutput = true;
     this.harness.reset(cause);
   }
 
@@ -245,10 +255,14 @@ export class FilDevice {
   // ---------------------------------------------------------------- internals
 
   private async runTo(tMs: number): Promise<void> {
-    while (this.now < tMs && !this.closed) {
+    // Device time moves in whole microseconds (the harness's unit).
+    const targetMs = Math.ceil(tMs * 1000) / 1000;
+    while (this.now < targetMs && !this.closed) {
       this.updateFaults();
-      const next = Math.min(tMs, this.now + this.stepMs, this.nextFaultMs());
-      await this.step(next > this.now ? next : Math.min(tMs, this.now + this.stepMs));
+      const next = Math.min(targetMs, this.now + this.stepMs, this.nextFaultMs());
+      const endMs =
+        Math.ceil((next > this.now ? next : Math.min(targetMs, this.now + this.stepMs)) * 1000) / 1000;
+      await this.step(Math.max(endMs, this.now + 0.001));
     }
   }
 
@@ -265,7 +279,15 @@ export class FilDevice {
     }
     for (const chunk of this.pendingIn) this.harness.send(chunk);
     this.pendingIn = [];
-    const r = await this.harness.run(endMs * 1000, s.adcHot, s.adcCold, s.adcAmb, pulses);
+    this.stepInFlight = true;
+    let r: FilStepResult;
+    try {
+      r = await this.harness.run(endMs * 1000, s.adcHot, s.adcCold, s.adcAmb, pulses);
+    } finally {
+      this.stepInFlight = false;
+    }
+    const discard = this.discardStepOutput;
+    this.discardStepOutput = false;
     this.lastStep = r;
     this.stats.steps++;
     const spanUs = r.endUs - startMs * 1000;
@@ -283,7 +305,10 @@ export class FilDevice {
         cause: reset.cause === "UNKNOWN" ? "POWERON" : reset.cause,
       });
     }
-    if (r.uartOut.length > 0) this.toHost(r.uartOut);
+    if (r.uartOut.length > 0) {
+      if (discard) this.stats.bytesLostToReset += r.uartOut.length;
+      else this.toHost(r.uartOut);
+    }
   }
 
   private setDuty(channel: PwmChannel, duty: number): void {

@@ -29,7 +29,7 @@ export interface FilTargetOptions {
   readonly elfPath?: string;
   /** Harness binary. @default firmware/sim/build/looptwin-sim */
   readonly harnessPath?: string;
-  /** Lockstep period [device ms]. @default 10 */
+  /** Lockstep period [device ms]. @default 20 */
   readonly stepMs?: number;
 }
 
