@@ -173,9 +173,20 @@ export interface EvaluateOptions {
   readonly rateHz?: number;
 }
 
-/** Runs one case with one seed. */
+/**
+ * The onset shift of a seed [s], in [0, 1): the golden-ratio sequence, so that seeds also sample
+ * the fault's phase against the telemetry clock and the flow meter's pulses (with the onset on
+ * the sample grid every seed would see the same pulse pattern).
+ */
+export function onsetJitterS(seed: number): number {
+  return (seed * 0.6180339887498949) % 1;
+}
+
+/** Runs one case with one seed (the onset shifted by {@link onsetJitterS}). */
 export function runCase(c: FaultCase, seed: number, options: EvaluateOptions = {}): CaseResult {
-  const spec = parseFaultSpec(c.fault);
+  const parsed = parseFaultSpec(c.fault);
+  const jitter = Math.round(onsetJitterS(seed) * 1000) / 1000;
+  const spec: FaultSpec = { ...parsed, startS: parsed.startS + jitter, endS: parsed.endS + jitter };
   const expected = expectedDiagnosis(spec.kind, spec.channel);
   const expectedText = DIAGNOSIS_TEXT[expected];
   const rigOptions: EmulatedRigOptions = {
@@ -193,7 +204,7 @@ export function runCase(c: FaultCase, seed: number, options: EvaluateOptions = {
   });
   monitor.setSetpoints(rig.initialSetpoints, 0);
   const onset = spec.startS;
-  const reference = c.referenceS ?? onset;
+  const reference = c.referenceS === undefined ? onset : c.referenceS + jitter;
   const settleS = options.settleS ?? 20;
   let falseAlarms = 0;
   let detectedS = Number.NaN;
