@@ -16,6 +16,7 @@ import { createMonitor } from "../detect/monitor.js";
 import type { MonitorDetectorOptions } from "../detect/monitorConfig.js";
 import type { OperatorSetpoints } from "../detect/monitorTypes.js";
 import { parseFaultSpec } from "../model/faultSpec.js";
+import { FirmataSource } from "../rig/firmataSource.js";
 import { InProcessEmulator } from "../rig/inProcessEmulator.js";
 import { PlantDeviceAdapter } from "../rig/plantAdapter.js";
 import type { RecordedSource } from "../rig/recording.js";
@@ -200,7 +201,25 @@ export async function openDashboardRig(
     };
   }
   const firmata = stringOpt(args, "firmata") ?? "";
-  throw new ConfigError("--firmata", firmata, "the Firmata source is not available in this build yet");
+  const firmataRateHz = 10;
+  const board = new FirmataSource({ path: firmata, record: records, rateHz: firmataRateHz });
+  try {
+    await board.open();
+  } catch (e) {
+    await board.close();
+    throw openError("--firmata", firmata, e);
+  }
+  return {
+    source: board,
+    label: `firmata ${firmata}`,
+    recorded: { kind: "firmata", path: firmata },
+    emulator: false,
+    readOnly: false,
+    sourceRecordsSamples: true,
+    scheduler: wallScheduler,
+    rateHz: firmataRateHz,
+    stop: async () => {},
+  };
 }
 
 /**

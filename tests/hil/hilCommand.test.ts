@@ -29,6 +29,19 @@ describe("looptwin hil", () => {
     expect(r.out).toContain("    expect pump_failure alarm (critical) raised in pump-off .. pump-off + 2 s");
   });
 
+  it("opens a StandardFirmata rig for firmata:PATH, and reports a port that is not there", async () => {
+    const r = await cli([
+      "hil",
+      "run",
+      "hil/scenarios/smoke-safety.yaml",
+      "--target",
+      "firmata:/dev/ttyLOOPTWIN-NONE",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/cannot open \/dev\/ttyLOOPTWIN-NONE/);
+    expect(r.out).toMatch(/1 errors, 0 skipped of 1 on firmata:\/dev\/ttyLOOPTWIN-NONE/);
+  });
+
   it("names the file, line and field of a bad scenario (exit 2)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "looptwin-hil-cli-"));
     writeFileSync(
