@@ -38,7 +38,10 @@ describe("looptwin dashboard: errors before the screen opens", () => {
     [["--emulate", "--window", "45"], /--window: must be one of 15, 30, 60/],
     [["--emulate", "--fault", "pump_explosion"], /--fault/],
     [["--emulate", "--bogus"], /--bogus: unknown option/],
-    [["--firmata", "/dev/ttyLOOPTWIN-NONE"], /^looptwin dashboard: --firmata: cannot open: .*\/dev\/ttyLOOPTWIN-NONE/],
+    [
+      ["--firmata", "/dev/ttyLOOPTWIN-NONE"],
+      /^looptwin dashboard: --firmata: cannot open: .*\/dev\/ttyLOOPTWIN-NONE/,
+    ],
   ])("%j -> exit 2 with one line", async (argv, message) => {
     const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
