@@ -13,7 +13,8 @@
  * - the twin's flow averaged over the host's flow-estimate window (flowWindowPredictor.ts), so
  *   pump setpoint steps leave no flow residual;
  * - the Kalman observer (innovations for the dashboard) and the parameter tracker (UA, pump and
- *   heat-input ratios with their uncertainty), and the loop figures (loopPerformance.ts);
+ *   heat-input ratios with their uncertainty), and the loop figures (loopPerformance.ts, at
+ *   `performanceRateHz`: they smooth over 10 s, so 5 Hz carries everything they use);
  * - four alarm families, each one alarm cause ({@link MONITOR_CAUSES}):
  *   - `flow`: the flow residual (pump degradation or failure, flow meter);
  *   - `t_hot`, `t_cold`: one thermistor against the other and the twins: its residual beyond the
@@ -22,8 +23,9 @@
  *   Structured residuals: a pump fault moves the flow residual and twin (a) but not twin (b); a
  *   meter fault moves the flow residual and twin (b) but not twin (a); a loop fault moves both
  *   twins on both thermistors; a sensor fault moves one thermistor in both twins. Every
- *   temperature family takes the smaller score of the two twins, so a flow fault cannot raise a
- *   temperature alarm through the twin that is wrong about the flow.
+ *   temperature family is fed, sample by sample, the smaller of its two twins' residuals, so a
+ *   flow fault cannot raise a temperature alarm through the twin that is wrong about the flow
+ *   (the twins see the same measurement, so the two differ only by their predictions).
  *   Each family's residual, in units of its band, feeds the configured primary detector
  *   (detector.ts; default an EWMA with its limit at the band); see monitorConfig.ts for the bands
  *   and the reasoning behind the defaults.
@@ -94,6 +96,12 @@ const RESEAT_QUIET_S = 5;
 /** Flow family score above which pump-versus-meter evidence accumulates. */
 const FLOW_ENGAGED_SCORE = 0.3;
 const LLR_CAP = 1e4;
+/** Indices of the isolation's smoothed residuals. */
+const ISO_A_HOT = 0;
+const ISO_A_COLD = 1;
+const ISO_B_HOT = 2;
+const ISO_B_COLD = 3;
+const ISO_FLOW = 4;
 
 /** Per-cause bookkeeping (allocated once). */
 interface CauseState {
@@ -145,12 +153,9 @@ export class ResidualMonitor implements Monitor {
   private readonly flow: FlowWindowPredictor;
   private readonly bands: DiagnosisBands;
   // Detectors: primary per family and twin, plus the thermistor checks.
-  private readonly hotA: ResidualDetector;
-  private readonly hotB: ResidualDetector;
-  private readonly coldA: ResidualDetector;
-  private readonly coldB: ResidualDetector;
-  private readonly loopA: ResidualDetector;
-  private readonly loopB: ResidualDetector;
+  private readonly hotDet: ResidualDetector;
+  private readonly coldDet: ResidualDetector;
+  private readonly loopDet: ResidualDetector;
   private readonly flowDet: ResidualDetector;
   private readonly erraticHot: ChiSquareDetector | null;
   private readonly erraticCold: ChiSquareDetector | null;
@@ -167,6 +172,10 @@ export class ResidualMonitor implements Monitor {
   private readonly noise: ReadingNoise;
   private readonly gapThresholdS: number;
   private readonly warnCap: number;
+  private readonly perfPeriodS: number;
+  /** Largest believable interval flow [L/min] (a pulse count restarting after a reboot is not). */
+  private readonly qMaxLpm: number;
+  private perfLastS = Number.NaN;
   private readonly criticalLoopScore: number;
   // Setpoints and duties.
   private sp: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
@@ -203,11 +212,8 @@ export class ResidualMonitor implements Monitor {
   private prevRawCold = Number.NaN;
   private qB = Number.NaN;
   // Isolation smoothing.
-  private sAH = Number.NaN;
-  private sAC = Number.NaN;
-  private sBH = Number.NaN;
-  private sBC = Number.NaN;
-  private sFlow = Number.NaN;
+  /** Smoothed residuals the isolation reads: [a T_hot, a T_cold, b T_hot, b T_cold, flow]. */
+  private readonly iso = new Float64Array(5).fill(Number.NaN);
   private pumpLlr = 0;
   /** Cascaded filters of the residuals for the heat-input residual: [aH1, aH2, aC1, aC2, bH1, bH2, bC1, bC2]. */
   private readonly heatFilt = new Float64Array(8).fill(Number.NaN);
@@ -232,7 +238,7 @@ export class ResidualMonitor implements Monitor {
       cpJKgK: p.cp,
       cHotJK: p.C_hot,
       cColdJK: p.C_cold,
-      fitWindowSamples: Math.max(1, Math.round(cfg.fitWindowS * cfg.rateHz)),
+      fitWindowSamples: Math.max(1, Math.round(cfg.fitWindowS * Math.min(cfg.rateHz, cfg.performanceRateHz))),
     });
     this.twinB = new FlowDrivenTwin(p);
     this.flow = new FlowWindowPredictor({ windowS: cfg.flowWindowS, kHzPerLpm: cfg.kHzPerLpm });
@@ -246,12 +252,9 @@ export class ResidualMonitor implements Monitor {
       heatBandW: d.heatBandW,
     };
     const primary = (): ResidualDetector => createDetector(d.primary);
-    this.hotA = primary();
-    this.hotB = primary();
-    this.coldA = primary();
-    this.coldB = primary();
-    this.loopA = primary();
-    this.loopB = primary();
+    this.hotDet = primary();
+    this.coldDet = primary();
+    this.loopDet = primary();
     this.flowDet = primary();
     this.erraticHot = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
     this.erraticCold = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
@@ -274,6 +277,8 @@ export class ResidualMonitor implements Monitor {
     // One pulse in the window is the flow estimate's resolution; its rms over a uniform phase is 1/sqrt(6) of it.
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
     this.gapThresholdS = 2.5 / cfg.rateHz;
+    this.perfPeriodS = 0.95 / cfg.performanceRateHz;
+    this.qMaxLpm = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
     this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
     const a = cfg.alarm;
     this.warnCap = a.raiseLevel + 0.5 * (a.criticalLevel - a.raiseLevel);
@@ -437,8 +442,7 @@ export class ResidualMonitor implements Monitor {
     const resFlow = measFlow - predFlow;
     // Twin (b): the measured flow over the last interval (a reset or reboot leaves the last one).
     const q = this.flow.intervalLpm;
-    const qMax = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
-    if (Number.isFinite(q) && q <= qMax) this.qB = q;
+    if (Number.isFinite(q) && q <= this.qMaxLpm) this.qB = q;
     else if (Number.isNaN(this.qB)) this.qB = Number.isFinite(measFlow) ? measFlow : this.intendedFlowLpm;
     this.stepTwinB(t, this.qB);
     const aH = r.tHotK;
@@ -452,7 +456,11 @@ export class ResidualMonitor implements Monitor {
     fit[0] = aH;
     fit[1] = aC;
     fit[2] = resFlow;
-    this.loopPerformance.update(t, hot, cold, lpmToKgS(measFlow), cfg.params.T_sink, fit);
+    // The loop figures at their own rate (a sample at least one period, less 5 % jitter, after the last).
+    if (!(t - this.perfLastS < this.perfPeriodS)) {
+      this.perfLastS = t;
+      this.loopPerformance.update(t, hot, cold, lpmToKgS(measFlow), cfg.params.T_sink, fit);
+    }
 
     const o = this.output;
     o.predTHotC = r.predTHotC;
@@ -476,7 +484,7 @@ export class ResidualMonitor implements Monitor {
     const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
     if (flowLive) {
       this.flowDet.update(resFlow / d.flowBandLpm);
-      this.sFlow = smooth(this.sFlow, resFlow, FLOW_ISOLATION_LAMBDA);
+      smoothAt(this.iso, ISO_FLOW, resFlow, FLOW_ISOLATION_LAMBDA);
     }
     const flowScore = this.flowDet.score;
     if (flowLive && flowScore >= FLOW_ENGAGED_SCORE) {
@@ -508,16 +516,15 @@ export class ResidualMonitor implements Monitor {
     } else {
       const bandT = d.temperatureBandK;
       const bandM = d.commonModeBandK;
-      updateIf(this.hotA, alone(aH, aC) / bandT);
-      updateIf(this.hotB, alone(bH, bC) / bandT);
-      updateIf(this.coldA, alone(aC, aH) / bandT);
-      updateIf(this.coldB, alone(bC, bH) / bandT);
-      updateIf(this.loopA, common(aH, aC) / bandM);
-      updateIf(this.loopB, common(bH, bC) / bandM);
-      this.sAH = smooth(this.sAH, aH, ISOLATION_LAMBDA);
-      this.sAC = smooth(this.sAC, aC, ISOLATION_LAMBDA);
-      this.sBH = smooth(this.sBH, bH, ISOLATION_LAMBDA);
-      this.sBC = smooth(this.sBC, bC, ISOLATION_LAMBDA);
+      // Each family watches whichever twin explains this sample better (see the file comment).
+      updateIf(this.hotDet, smaller(alone(aH, aC), alone(bH, bC)) / bandT);
+      updateIf(this.coldDet, smaller(alone(aC, aH), alone(bC, bH)) / bandT);
+      updateIf(this.loopDet, smaller(common(aH, aC), common(bH, bC)) / bandM);
+      const iso = this.iso;
+      smoothAt(iso, ISO_A_HOT, aH, ISOLATION_LAMBDA);
+      smoothAt(iso, ISO_A_COLD, aC, ISOLATION_LAMBDA);
+      smoothAt(iso, ISO_B_HOT, bH, ISOLATION_LAMBDA);
+      smoothAt(iso, ISO_B_COLD, bC, ISOLATION_LAMBDA);
       this.filterHeat(dt, aH, aC, bH, bC);
       if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
     }
@@ -598,16 +605,10 @@ export class ResidualMonitor implements Monitor {
   }
 
   private resetTemperatureDetectors(): void {
-    this.hotA.reset();
-    this.hotB.reset();
-    this.coldA.reset();
-    this.coldB.reset();
-    this.loopA.reset();
-    this.loopB.reset();
-    this.sAH = Number.NaN;
-    this.sAC = Number.NaN;
-    this.sBH = Number.NaN;
-    this.sBC = Number.NaN;
+    this.hotDet.reset();
+    this.coldDet.reset();
+    this.loopDet.reset();
+    this.iso.fill(Number.NaN, ISO_A_HOT, ISO_FLOW);
     this.heatFilt.fill(Number.NaN);
   }
 
@@ -617,27 +618,20 @@ export class ResidualMonitor implements Monitor {
    */
   private reseat(): void {
     const band = this.config.detectors.temperatureBandK;
-    const ea = sq(this.sAH) + sq(this.sAC);
-    const eb = sq(this.sBH) + sq(this.sBC);
+    const iso = this.iso;
+    const ea = sq(iso[ISO_A_HOT] as number) + sq(iso[ISO_A_COLD] as number);
+    const eb = sq(iso[ISO_B_HOT] as number) + sq(iso[ISO_B_COLD] as number);
     if (!(Number.isFinite(ea) && Number.isFinite(eb))) return;
     const bad = band * band;
     const good = (band * band) / 4;
     if (ea > bad && eb < good) {
       this.generator.resynchronise(this.twinB.tHotC, this.twinB.tColdC);
-      this.hotA.reset();
-      this.coldA.reset();
-      this.loopA.reset();
-      this.sAH = this.sBH;
-      this.sAC = this.sBC;
+      iso.copyWithin(ISO_A_HOT, ISO_B_HOT, ISO_FLOW);
       this.heatFilt.copyWithin(0, 4, 8);
     } else if (eb > bad && ea < good) {
       const tw = this.generator.twin;
       this.twinB.setState(tw.tHotC, tw.tColdC);
-      this.hotB.reset();
-      this.coldB.reset();
-      this.loopB.reset();
-      this.sBH = this.sAH;
-      this.sBC = this.sAC;
+      iso.copyWithin(ISO_B_HOT, ISO_A_HOT, ISO_B_HOT);
       this.heatFilt.copyWithin(4, 0, 4);
     }
   }
@@ -656,19 +650,14 @@ export class ResidualMonitor implements Monitor {
     const r = this.rawScores;
     r[0] = flowLive ? this.flowDet.score : Number.NaN;
     const ready = this.initialised && !this.aligning;
-    r[1] = this.sensorScore(ready, this.hotA, this.hotB, this.erraticHot, this.flatHot, this.rangeHot);
-    r[2] = this.sensorScore(ready, this.coldA, this.coldB, this.erraticCold, this.flatCold, this.rangeCold);
-    if (ready) {
-      const a = this.loopA.score;
-      const b = this.loopB.score;
-      r[3] = a < b ? a : b;
-    } else r[3] = Number.NaN;
+    r[1] = this.sensorScore(ready, this.hotDet, this.erraticHot, this.flatHot, this.rangeHot);
+    r[2] = this.sensorScore(ready, this.coldDet, this.erraticCold, this.flatCold, this.rangeCold);
+    r[3] = ready ? this.loopDet.score : Number.NaN;
   }
 
   private sensorScore(
     ready: boolean,
-    a: ResidualDetector,
-    b: ResidualDetector,
+    alone: ResidualDetector,
     erratic: ChiSquareDetector | null,
     flat: FlatlineDetector,
     range: ThresholdDetector,
@@ -677,10 +666,8 @@ export class ResidualMonitor implements Monitor {
     const f = flat.score;
     if (f > s) s = f;
     if (!ready) return s;
-    const sa = a.score;
-    const sb = b.score;
-    const alone = sa < sb ? sa : sb;
-    if (alone > s) s = alone;
+    const a = alone.score;
+    if (a > s) s = a;
     if (erratic !== null) {
       const e = erratic.score;
       if (e > s) s = e;
@@ -780,16 +767,17 @@ export class ResidualMonitor implements Monitor {
   private snapshot(t: number): DiagnosisSnapshot {
     const s = this.snap;
     s.tS = t;
-    s.aHotK = this.sAH;
-    s.aColdK = this.sAC;
-    s.aDeltaK = this.sAH - this.sAC;
-    s.bHotK = this.sBH;
-    s.bColdK = this.sBC;
-    s.bDeltaK = this.sBH - this.sBC;
+    const iso = this.iso;
+    s.aHotK = iso[ISO_A_HOT] as number;
+    s.aColdK = iso[ISO_A_COLD] as number;
+    s.aDeltaK = s.aHotK - s.aColdK;
+    s.bHotK = iso[ISO_B_HOT] as number;
+    s.bColdK = iso[ISO_B_COLD] as number;
+    s.bDeltaK = s.bHotK - s.bColdK;
     s.aHeatW = this.heatResidualW(0, lpmToKgS(this.intendedFlowLpm));
     const measured = this.output.resFlowLpm + this.output.predFlowLpm;
     s.bHeatW = this.heatResidualW(4, lpmToKgS(Number.isFinite(measured) ? measured : this.intendedFlowLpm));
-    s.flowResLpm = this.sFlow;
+    s.flowResLpm = iso[ISO_FLOW] as number;
     s.flowMeasLpm = this.output.resFlowLpm + this.output.predFlowLpm;
     s.flowExpLpm = this.output.predFlowLpm;
     s.shortMeasLpm = this.flow.shortMeasuredLpm;
@@ -806,10 +794,9 @@ export class ResidualMonitor implements Monitor {
       this.flatHot,
       this.erraticHot,
       this.rangeHot,
-      this.sAH,
-      this.sBH,
-      this.hotA,
-      this.hotB,
+      s.aHotK,
+      s.bHotK,
+      this.hotDet,
     );
     this.sensorEvidence(
       s.cold,
@@ -817,10 +804,9 @@ export class ResidualMonitor implements Monitor {
       this.flatCold,
       this.erraticCold,
       this.rangeCold,
-      this.sAC,
-      this.sBC,
-      this.coldA,
-      this.coldB,
+      s.aColdK,
+      s.bColdK,
+      this.coldDet,
     );
     return s;
   }
@@ -833,8 +819,7 @@ export class ResidualMonitor implements Monitor {
     range: ThresholdDetector,
     sA: number,
     sB: number,
-    a: ResidualDetector,
-    b: ResidualDetector,
+    alone: ResidualDetector,
   ): void {
     e.frozenS = flat.statistic;
     e.frozenValueC = flat.value;
@@ -848,7 +833,7 @@ export class ResidualMonitor implements Monitor {
         : Number.NaN;
     e.rangeScore = range.score;
     e.residualK = Math.abs(sA) <= Math.abs(sB) || Number.isNaN(sB) ? sA : sB;
-    e.aloneScore = Math.min(a.score, b.score);
+    e.aloneScore = alone.score;
     e.range = rangeClass;
   }
 
@@ -980,9 +965,18 @@ function cascade(f: Float64Array, i: number, x: number, a: number): void {
   f[i + 1] = (f[i + 1] as number) + a * (n1 - (f[i + 1] as number));
 }
 
-function smooth(prev: number, x: number, lambda: number): number {
-  if (!Number.isFinite(x)) return prev;
-  return Number.isNaN(prev) ? x : prev + lambda * (x - prev);
+/** EWMA at a[i] (started at the first finite x). */
+function smoothAt(a: Float64Array, i: number, x: number, lambda: number): void {
+  if (!Number.isFinite(x)) return;
+  const prev = a[i] as number;
+  a[i] = Number.isNaN(prev) ? x : prev + lambda * (x - prev);
+}
+
+/** Of two residuals, the one of smaller magnitude (a NaN one loses; both NaN: NaN). */
+function smaller(x: number, y: number): number {
+  if (Number.isNaN(y)) return x;
+  if (Number.isNaN(x)) return y;
+  return Math.abs(x) <= Math.abs(y) ? x : y;
 }
 
 function updateIf(d: ResidualDetector, x: number): void {

@@ -157,6 +157,11 @@ export interface MonitorConfig {
   readonly tracker?: ParameterTrackerOptions;
   /** Window of the twin's fit (RMSE) in the loop figures [s]. @default 60 */
   readonly fitWindowS?: number;
+  /**
+   * Rate at which the loop figures (loopPerformance.ts) take samples [Hz]; they smooth over
+   * 10 s and classify stability on 5 s blocks, so a few hertz carry all they use. @default 5
+   */
+  readonly performanceRateHz?: number;
 }
 
 export interface ResolvedMonitorConfig {
@@ -173,6 +178,7 @@ export interface ResolvedMonitorConfig {
   readonly observer: LoopObserverOptions;
   readonly tracker: ParameterTrackerOptions;
   readonly fitWindowS: number;
+  readonly performanceRateHz: number;
 }
 
 const CONFIG_KEYS = [
@@ -187,6 +193,7 @@ const CONFIG_KEYS = [
   "observer",
   "tracker",
   "fitWindowS",
+  "performanceRateHz",
 ] as const;
 
 const DETECTOR_KEYS = [
@@ -296,5 +303,8 @@ export function resolveMonitorConfig(config: MonitorConfig = {}): ResolvedMonito
     observer: { sensorNoiseK, ...config.observer },
     tracker: { sensorNoiseK, ...config.tracker },
     fitWindowS: checkPositive("fitWindowS", config.fitWindowS ?? 60),
+    performanceRateHz: checkInterval("performanceRateHz", config.performanceRateHz ?? 5, 0, 1000, {
+      lo: true,
+    }),
   };
 }
