@@ -16,15 +16,24 @@
  *   default detector watches, so on the default rig the false-alarm rate is set by the bands,
  *   not by chance: no false alarm in 864,000 samples is then a property, not luck.
  * - Default primary detector: an EWMA (λ = 0.1, a ~1 s memory at 10 Hz) of each family's residual
- *   in band units, with its limit exactly at the band (L σ_z = 1). Against white noise of σ_u band
+ *   in band units (for a temperature family, sample by sample the smaller of the two twins'), with its limit exactly at the band (L σ_z = 1). Against white noise of σ_u band
  *   units, σ_z = σ_u sqrt(λ/(2-λ)) = 0.23 σ_u; with σ_u ~ 0.15 the limit is ~30 σ_z, an ARL0 far
  *   beyond any run. A fault of size δ bands reaches the limit after ln(1 - 1/δ)/ln(1 - λ)
  *   samples: 0.3 s for a 1.5 K bias (δ = 5), 1 s for δ = 2, never for δ < 1.
- * - Erratic readings: a windowed chi-square (20 samples, α = 1e-10) on the first differences of
- *   each thermistor residual whitened by the sensor noise (√2 σ): physical faults move the loop
- *   smoothly (at most Q_max/C_hot = 0.06 K/s on the default rig, 0.006 K per sample against a
- *   0.07 K noise), so only the sensor itself (noise, a jump) moves this statistic. With
- *   1 - α per decision its ARL0 exceeds 10^10 samples.
+ * - Erratic readings: a windowed chi-square (20 samples) on the first differences of each
+ *   thermistor residual whitened by √2 σ, σ² = the sensor noise² plus the ADC's quantisation
+ *   q²/12 (q = kelvinPerCount(T): 0.02 K at 25 C, 0.08 K at 80 C). Physical faults move the
+ *   loop smoothly (at most Q_max/C_hot = 0.06 K/s on the default rig, 0.006 K per sample against
+ *   a 0.07 K noise), so only the sensor itself (noise, a jump) moves this statistic. First
+ *   differences of white noise are correlated (ρ = -0.5 at lag 1), so the windowed sum is not
+ *   χ²(20) but close to 1.475 χ²(13.6) (Satterthwaite's moment match; its variance is 59, not
+ *   40): the limit is set at χ²(20)'s 1e-20 quantile (143.7), where the matched law gives about
+ *   1e-14 per sample. A 1.5 K jump gives one term of ~450, a 0.5 K rms noise fault ~100 per term.
+ * - Measured on 6 simulated days with setpoint steps (scripts/evalResidual.ts --days 6): no
+ *   alarm, largest score 0.65 (the erratic test's tail; every other family stays below 0.15).
+ * - HX fouling: the common-mode band of 0.3 K is reached on the HIL scenario's ramp (UA to 50 %
+ *   over 600 s) near UA = 0.85, after the 10 % the scenario tolerates and about 2 minutes before
+ *   UA = 75 % (the loop's 530 s time constant makes the residual lag the UA ramp).
  * - Stuck reading: 5 s unchanged (flatlineDetector.ts: ~1e-40 by chance with the default noise).
  * - Out of range (open/short, a NaN temperature): 3 of the last 5 samples, so a single dropout is
  *   not an alarm but a broken wire is, within 0.3 s.
