@@ -567,10 +567,8 @@ int main(int argc, char **argv) {
     else if (strcmp(line, "IN") == 0) cmd_in(args);
     else if (strcmp(line, "RESET") == 0) cmd_reset(args);
     else if (strcmp(line, "QUIT") == 0) break;
-    else {
-      fprintf(h.out, "ERR unknown command %s\n", line);
-      fflush(h.out);
-    }
+    else fprintf(h.out, "ERR unknown command %s\n", line);
+    fflush(h.out);
   }
   free(line);
   free(h.rx);

@@ -1,0 +1,19 @@
+/**
+ * `npm run test:fil` (`vitest run --config tests/fil/vitest.config.ts`): the firmware-in-the-loop
+ * tests, which need the simavr harness and the firmware ELF (`npm run fil:build`): the harness
+ * at its protocol, the shared behaviour sessions on the firmware and the emulator side by side,
+ * the plant in the loop, the pseudo-terminal emulator and HIL scenarios on both targets. The
+ * pure FIL tests (`*.test.ts` here) run in `npm test` as well.
+ */
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL("../..", import.meta.url)),
+    include: ["tests/fil/**/*.fil.ts", "tests/fil/**/*.test.ts"],
+    testTimeout: 240_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
