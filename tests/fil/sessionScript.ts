@@ -214,10 +214,32 @@ export interface ReplayOptions {
    */
   readonly windowShiftMs?: number;
   /**
+   * A `sensors` change immediately followed by a `recv` at the same millisecond is applied this
+   * much earlier (never before the directive before it) [ms]: the session means the command to
+   * meet the new readings, and a device that scans its ADC (the firmware: one scan ~10 ms) only
+   * has them a scan or two later. @default 0
+   */
+  readonly sensorLeadMs?: number;
+  /**
    * Rewrites a pattern before matching, for a device that cannot produce a value the session
    * sets (e.g. a pulse counter jump no flow meter can make).
    */
   readonly relax?: (pattern: string, kind: "expect" | "expect-tlm") => string;
+}
+
+/** The session time a directive runs at (0 for those without one). */
+function directiveTime(d: Directive): number {
+  switch (d.kind) {
+    case "at":
+    case "recv":
+    case "sensors":
+    case "expect-no-event-until":
+      return d.tMs;
+    case "expect-tlm-count":
+      return d.toMs;
+    default:
+      return 0;
+  }
 }
 
 function tlmTMs(line: string): number {
@@ -248,7 +270,15 @@ export async function replaySession(
     if (tMs > nowMs) nowMs = tMs;
     await device.advanceTo(nowMs);
   };
-  for (const d of session.directives) {
+  const lead = options.sensorLeadMs ?? 0;
+  const directives = session.directives.map((d, i, all) => {
+    const next = all[i + 1];
+    if (lead <= 0 || d.kind !== "sensors" || next?.kind !== "recv" || next.tMs !== d.tMs) return d;
+    let prevMs = 0;
+    for (const p of all.slice(0, i)) prevMs = Math.max(prevMs, directiveTime(p));
+    return { ...d, tMs: Math.max(prevMs, d.tMs - lead) };
+  });
+  for (const d of directives) {
     switch (d.kind) {
       case "boot":
         break;
