@@ -7,8 +7,9 @@
  *   every first attempt of a `PWM` command without a hold (a PWM with a hold is a fault
  *   injection: the twin keeps the setpoint); `SAFE` sets heater 0, pump and fan 255. A channel
  *   with no known setpoint takes the applied duty;
- * - `follow_applied` = 1 from a device override (EVT HB_LOST, OVERTEMP, BOOT, WDT, a HELLO after
- *   the header, or a sample flagged heartbeat-lost or over-temperature) until the next setpoint;
+ * - `follow_applied` = 1 from a device override (EVT HB_LOST, OVERTEMP, BOOT, WDT, or a sample
+ *   flagged heartbeat-lost or over-temperature) until the next setpoint (a HELLO alone is not an
+ *   override: INFO answers with one);
  * - `gap_s`: the seconds of the gap records just before the row;
  * - labels: `anomaly` = 1 while an injected fault's label is open (start to end), `changepoint` on
  *   the first row after a start; absent when the recording has no label record.
@@ -127,9 +128,6 @@ export function recordingToTable(text: string, source: string): LabelledTable {
       }
       case "event":
         if (OVERRIDE_EVENTS.includes(r.code)) following = 1;
-        break;
-      case "hello":
-        following = 1;
         break;
       case "gap":
         if (Number.isFinite(r.toTS - r.fromTS) && r.toTS > r.fromTS) gapS += r.toTS - r.fromTS;

@@ -208,8 +208,8 @@ export class ResidualMonitor implements Monitor {
   private alignNH = 0;
   private alignNC = 0;
   // Raw residuals of the last sample, and the previous ones (erratic test).
-  private prevRawHot = Number.NaN;
-  private prevRawCold = Number.NaN;
+  /** The previous raw residuals of both twins: [a hot, a cold, b hot, b cold] (NaN: none). */
+  private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
   private qB = Number.NaN;
   // Isolation smoothing.
   /** Smoothed residuals the isolation reads: [a T_hot, a T_cold, b T_hot, b T_cold, flow]. */
@@ -405,8 +405,7 @@ export class ResidualMonitor implements Monitor {
       this.flowGraceUntilS = t + cfg.flowWindowS + 1 / cfg.rateHz;
       this.flatHot.restart();
       this.flatCold.restart();
-      this.prevRawHot = Number.NaN;
-      this.prevRawCold = Number.NaN;
+      this.prevRaw.fill(Number.NaN);
     }
     if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
     this.updateAmbient(dt, s.tAmbC);
@@ -504,12 +503,22 @@ export class ResidualMonitor implements Monitor {
     }
 
     // Erratic test on the whitened first differences of the raw residuals.
-    if (this.erraticHot !== null && Number.isFinite(aH) && Number.isFinite(this.prevRawHot))
-      this.erraticHot.update((aH - this.prevRawHot) * this.noise.whitenHot(hot));
-    if (this.erraticCold !== null && Number.isFinite(aC) && Number.isFinite(this.prevRawCold))
-      this.erraticCold.update((aC - this.prevRawCold) * this.noise.whitenCold(cold));
-    this.prevRawHot = aH;
-    this.prevRawCold = aC;
+    // Per twin, then the smaller: a sensor's jump or noise is in both, a fast physical transient
+    // (a pump restarting on a hot loop moves T_hot by K per second) only in a twin that does not
+    // know it.
+    const prev = this.prevRaw;
+    if (this.erraticHot !== null) {
+      const dh = smaller(aH - (prev[0] as number), bH - (prev[2] as number));
+      if (Number.isFinite(dh)) this.erraticHot.update(dh * this.noise.whitenHot(hot));
+    }
+    if (this.erraticCold !== null) {
+      const dc = smaller(aC - (prev[1] as number), bC - (prev[3] as number));
+      if (Number.isFinite(dc)) this.erraticCold.update(dc * this.noise.whitenCold(cold));
+    }
+    prev[0] = aH;
+    prev[1] = aC;
+    prev[2] = bH;
+    prev[3] = bC;
 
     if (this.aligning) {
       this.accumulateAlignment(t, aH, aC, bH, bC);
@@ -572,8 +581,7 @@ export class ResidualMonitor implements Monitor {
     this.generator.resynchronise(tw.tHotC + mAH, tw.tColdC + mAC);
     this.twinB.setState(this.twinB.tHotC + mBH, this.twinB.tColdC + mBC);
     this.aligning = false;
-    this.prevRawHot = Number.NaN;
-    this.prevRawCold = Number.NaN;
+    this.prevRaw.fill(Number.NaN);
     this.resetTemperatureDetectors();
   }
 
@@ -626,11 +634,13 @@ export class ResidualMonitor implements Monitor {
     const good = (band * band) / 4;
     if (ea > bad && eb < good) {
       this.generator.resynchronise(this.twinB.tHotC, this.twinB.tColdC);
+      this.prevRaw.fill(Number.NaN, 0, 2);
       iso.copyWithin(ISO_A_HOT, ISO_B_HOT, ISO_FLOW);
       this.heatFilt.copyWithin(0, 4, 8);
     } else if (eb > bad && ea < good) {
       const tw = this.generator.twin;
       this.twinB.setState(tw.tHotC, tw.tColdC);
+      this.prevRaw.fill(Number.NaN, 2, 4);
       iso.copyWithin(ISO_B_HOT, ISO_A_HOT, ISO_B_HOT);
       this.heatFilt.copyWithin(4, 0, 4);
     }

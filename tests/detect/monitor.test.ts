@@ -222,6 +222,25 @@ describe("monitor: gaps, device overrides, acknowledgement", () => {
     expect(unfollowed[0]?.cause).toBe("flow");
   });
 
+  it("a pump restarting on a hot loop (the interlock's SAFE) is no sensor alarm", () => {
+    const r = start({ seed: 8 });
+    runTo(r, 30);
+    // The pump stops (an injection the twin does not see) and the hot side climbs for 5 minutes.
+    r.rig.plant.setDuty("pump", 0);
+    runTo(r, 330);
+    // The device trips: heater off, pump and fan full; temperatures move by K per second.
+    r.rig.plant.setInputs(255, 0, 255, DEFAULT_LOOP_PARAMS.T_amb);
+    r.monitor.followApplied(true);
+    let fastest = 0;
+    let last = Number.NaN;
+    runTo(r, 420, (s) => {
+      if (Number.isFinite(last)) fastest = Math.max(fastest, Math.abs(s.tHotC - last));
+      last = s.tHotC;
+    });
+    expect(fastest).toBeGreaterThan(0.3);
+    expect(raised(r.events).map((e) => e.cause)).toEqual(["flow"]);
+  });
+
   it("setSetpoints ends following; the twin takes the setpoint from its rig time", () => {
     const r = start();
     runTo(r, 30);
