@@ -91,7 +91,7 @@ typedef struct {
   /* Heater pin: level, when it last changed, on time in this interval. */
   int heater_on;
   uint64_t heater_since;
-  uint64_t heater_on_cycles;
+  uint64_t heater_on_us; /* edges taken to whole us first, so a step fully on is its whole span */
   uint64_t resets;
   /* Stock simavr run loop, one avr_run() per instruction (slower; for checking run_core). */
   int exact_loop;
@@ -192,7 +192,7 @@ static void heater_changed(void) {
   const int level = heater_level();
   if (level == h.heater_on) return;
   const uint64_t now = now_cycles();
-  if (h.heater_on) h.heater_on_cycles += now - h.heater_since;
+  if (h.heater_on) h.heater_on_us += cycles_to_us(now) - cycles_to_us(h.heater_since);
   h.heater_on = level;
   h.heater_since = now;
 }
@@ -387,19 +387,19 @@ static void cmd_run(const char *args) {
   } else {
     h.pulses_left = 0;
   }
-  h.heater_on_cycles = 0;
+  h.heater_on_us = 0;
   if (h.heater_on) h.heater_since = start;
   run_until(target);
   const uint64_t end = now_cycles();
-  uint64_t on = h.heater_on_cycles;
-  if (h.heater_on) on += end - (h.heater_since > start ? h.heater_since : start);
+  uint64_t on_us = h.heater_on_us;
+  if (h.heater_on) on_us += cycles_to_us(end) - cycles_to_us(h.heater_since > start ? h.heater_since : start);
   if (h.tx_len > 0) {
     write_hex_line("OUT", h.tx, h.tx_len);
     h.tx_len = 0;
   }
   fprintf(h.out, "DONE %llu %.4f %.4f %llu %d\n", (unsigned long long)cycles_to_us(end),
           timer1_duty(6, REG_OCR1AL, 1u << PIN_PUMP_B), timer1_duty(4, REG_OCR1BL, 1u << PIN_FAN_B),
-          (unsigned long long)cycles_to_us(on), h.heater_on);
+          (unsigned long long)on_us, h.heater_on);
   fflush(h.out);
 }
 

@@ -68,6 +68,8 @@ export function compareRuns(
         align(ka[i] as string) === align(kb[j] as string)
           ? ((lcs[i + 1] as number[])[j + 1] as number) + 1
           : Math.max((lcs[i + 1] as number[])[j] as number, (lcs[i] as number[])[j + 1] as number);
+  const onlyA: TimedLine[] = [];
+  const onlyB: TimedLine[] = [];
   let i = 0;
   let j = 0;
   while (i < ka.length || j < kb.length) {
@@ -88,13 +90,23 @@ export function compareRuns(
       y === undefined ||
       (x !== undefined && ((lcs[i + 1] as number[])[j] as number) >= ((lcs[i] as number[])[j + 1] as number))
     ) {
-      out.push(`event: only ${aName} wrote ${ka[i]} (${(x as TimedLine).tMs} ms)`);
+      onlyA.push(x as TimedLine);
       i++;
     } else {
-      out.push(`event: only ${bName} wrote ${kb[j]} (${y.tMs} ms)`);
+      onlyB.push(y);
       j++;
     }
   }
+  // Two lines written within the tolerance of each other may come in either order (a command
+  // that arrived as a hold expired): the same line on both sides, close in time, is no difference.
+  for (const x of onlyA) {
+    const k = onlyB.findIndex(
+      (y) => eventKey(y.line) === eventKey(x.line) && Math.abs(y.tMs - x.tMs) <= o.eventTolMs,
+    );
+    if (k >= 0) onlyB.splice(k, 1);
+    else out.push(`event: only ${aName} wrote ${eventKey(x.line)} (${x.tMs} ms)`);
+  }
+  for (const y of onlyB) out.push(`event: only ${bName} wrote ${eventKey(y.line)} (${y.tMs} ms)`);
   // TLM: paired by time (each device keeps its own schedule from when it heard a RATE), fields
   // compared where neither an input nor an event (a state change) is near.
   const tlmOf = (lines: readonly TimedLine[]): string[][] =>

@@ -82,11 +82,45 @@ describe("differential comparison", () => {
     other[5] = [3170, "EVT,HB_LOST,3000"];
     other.splice(1, 1);
     expect(compareRuns("a", run(base), "b", run(other), opts)).toEqual([
+      "event EVT,HB_LOST,3000: a at 3150 ms, b at 3170 ms",
       "event: only a wrote EVT,BOOT,POWERON (2 ms)",
       "event: only a wrote ACK,1 (150 ms)",
       "event: only b wrote NAK,1,interlock (150 ms)",
-      "event EVT,HB_LOST,3000: a at 3150 ms, b at 3170 ms",
       "TLM at t_ms 200: pump_duty a 200, b 201",
+    ]);
+  });
+
+  it("accepts two lines written within the tolerance in either order, not further apart", () => {
+    const a = run([
+      [5000, "EVT,HOLD_EXPIRED,fan"],
+      [5000, "ACK,9"],
+    ]);
+    expect(
+      compareRuns(
+        "a",
+        a,
+        "b",
+        run([
+          [5001, "ACK,9"],
+          [5002, "EVT,HOLD_EXPIRED,fan"],
+        ]),
+        opts,
+      ),
+    ).toEqual([]);
+    expect(
+      compareRuns(
+        "a",
+        a,
+        "b",
+        run([
+          [5001, "ACK,9"],
+          [5030, "EVT,HOLD_EXPIRED,fan"],
+        ]),
+        opts,
+      ),
+    ).toEqual([
+      "event: only a wrote EVT,HOLD_EXPIRED,fan (5000 ms)",
+      "event: only b wrote EVT,HOLD_EXPIRED,fan (5030 ms)",
     ]);
   });
 });
