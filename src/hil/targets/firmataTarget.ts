@@ -6,31 +6,21 @@
  */
 import { FirmataSource } from "../../rig/firmataSource.js";
 import { wallScheduler } from "../../rig/scheduler.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../../rig/serialSource.js";
-import { wallClockOf } from "./serialTarget.js";
-import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
+import { realTimeTarget } from "./serialTarget.js";
+import type { HilTarget, TargetContext } from "./target.js";
 
 export function firmataTarget(path: string, context: TargetContext): HilTarget {
-  return {
-    name: `firmata:${path}`,
-    sourceKind: "firmata",
-    capabilities: { emu: false, truth: false, virtualTime: false, presetState: false, plantParams: false },
-    async open(options: TargetOpenOptions): Promise<TargetSession> {
-      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
-      const source = new FirmataSource({
+  return realTimeTarget(
+    `firmata:${path}`,
+    "firmata",
+    context,
+    (calibration, options) =>
+      new FirmataSource({
         path,
         calibration,
         scheduler: wallScheduler,
         rateHz: options.scenario.rig.rateHz,
         ...(options.record !== undefined ? { record: options.record } : {}),
-      });
-      await source.open(options.signal);
-      return {
-        source,
-        clock: wallClockOf(wallScheduler),
-        calibration,
-        close: () => source.close(),
-      };
-    },
-  };
+      }),
+  );
 }

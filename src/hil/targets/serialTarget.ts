@@ -4,6 +4,8 @@
  * a `start: steady` scenario is preceded by a warm-up.
  */
 
+import type { SensorCalibration } from "../../model/telemetryConverter.js";
+import type { RigSource } from "../../rig/rigSource.js";
 import { type Scheduler, sleep, wallScheduler } from "../../rig/scheduler.js";
 import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/serialSource.js";
 import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";
@@ -31,21 +33,23 @@ export function wallClockOf(scheduler: Scheduler): TargetClock {
   };
 }
 
-export function serialTarget(path: string, context: TargetContext): HilTarget {
+/**
+ * A real rig in real time: opens `makeSource` (a serial or Firmata source) on the wall clock with
+ * the rig's calibration. Emulator-only capabilities are all off.
+ */
+export function realTimeTarget(
+  name: string,
+  sourceKind: "serial" | "firmata",
+  context: TargetContext,
+  makeSource: (calibration: SensorCalibration, options: TargetOpenOptions) => RigSource,
+): HilTarget {
   return {
-    name: `serial:${path}`,
-    sourceKind: "serial",
+    name,
+    sourceKind,
     capabilities: { emu: false, truth: false, virtualTime: false, presetState: false, plantParams: false },
     async open(options: TargetOpenOptions): Promise<TargetSession> {
       const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
-      const source = new SerialSource({
-        path,
-        calibration,
-        scheduler: wallScheduler,
-        rateHz: options.scenario.rig.rateHz,
-        ...HIL_SOURCE_DEFAULTS,
-        ...(options.record !== undefined ? { record: options.record } : {}),
-      });
+      const source = makeSource(calibration, options);
       await source.open(options.signal);
       return {
         source,
@@ -55,4 +59,21 @@ export function serialTarget(path: string, context: TargetContext): HilTarget {
       };
     },
   };
+}
+
+export function serialTarget(path: string, context: TargetContext): HilTarget {
+  return realTimeTarget(
+    `serial:${path}`,
+    "serial",
+    context,
+    (calibration, options) =>
+      new SerialSource({
+        path,
+        calibration,
+        scheduler: wallScheduler,
+        rateHz: options.scenario.rig.rateHz,
+        ...HIL_SOURCE_DEFAULTS,
+        ...(options.record !== undefined ? { record: options.record } : {}),
+      }),
+  );
 }
