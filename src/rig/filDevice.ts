@@ -328,7 +328,11 @@ export class FilDevice {
       return "";
     }
     try {
-      this.injectFault(parseFaultSpec(spec, "EMU"));
+      // Takes effect at the next step, after the bridge's ACK (a link_disconnect or a
+      // device_reboot must not eat it), as on the emulated device.
+      const f = parseFaultSpec(spec, "EMU");
+      const t0 = this.now / 1000;
+      this.scheduleFault({ ...f, startS: f.startS + t0, endS: f.endS + t0 });
     } catch {
       // Not a fault spec, or not applicable to this plant (as the emulated device answers).
       return "syntax";
