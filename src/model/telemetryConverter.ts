@@ -5,7 +5,7 @@
  */
 import { type FlowMeterConfig, FlowRateEstimator } from "./flowMeter.js";
 import type { RigSample } from "./rigSample.js";
-import { type ThermistorConfig, tempCFromCounts } from "./thermistor.js";
+import { CountsToTempC, type ThermistorConfig } from "./thermistor.js";
 
 export interface SensorCalibration {
   readonly hot: ThermistorConfig;
@@ -37,16 +37,26 @@ const UINT32 = 4294967296;
 const HALF_RANGE_MS = UINT32 / 2;
 
 export class TelemetryConverter {
-  private readonly cal: SensorCalibration;
   private readonly flow: FlowRateEstimator;
+  private readonly hotC: CountsToTempC;
+  private readonly coldC: CountsToTempC;
+  private readonly ambC: CountsToTempC;
+  private readonly offHotK: number;
+  private readonly offColdK: number;
+  private readonly offAmbK: number;
   private lastTMs = -1;
   /** Milliseconds added to t_ms to give rig time (wraps and reboots). */
   private offsetMs = 0;
   private lastRigMs = 0;
 
   constructor(cal: SensorCalibration) {
-    this.cal = cal;
     this.flow = new FlowRateEstimator(cal.flowMeter, cal.flowWindowS ?? 2);
+    this.hotC = new CountsToTempC(cal.hot);
+    this.coldC = new CountsToTempC(cal.cold);
+    this.ambC = new CountsToTempC(cal.amb);
+    this.offHotK = cal.offsetsK?.hot ?? 0;
+    this.offColdK = cal.offsetsK?.cold ?? 0;
+    this.offAmbK = cal.offsetsK?.amb ?? 0;
   }
 
   /**
@@ -68,16 +78,15 @@ export class TelemetryConverter {
     const rigMs = raw.tMs + this.offsetMs;
     this.lastTMs = raw.tMs;
     this.lastRigMs = rigMs;
-    const off = this.cal.offsetsK;
     out.tS = rigMs / 1000;
     out.seq = raw.seq;
     out.tMs = raw.tMs;
     out.adcHot = raw.adcHot;
     out.adcCold = raw.adcCold;
     out.adcAmb = raw.adcAmb;
-    out.tHotC = tempCFromCounts(this.cal.hot, raw.adcHot) + (off?.hot ?? 0);
-    out.tColdC = tempCFromCounts(this.cal.cold, raw.adcCold) + (off?.cold ?? 0);
-    out.tAmbC = raw.adcAmb < 0 ? Number.NaN : tempCFromCounts(this.cal.amb, raw.adcAmb) + (off?.amb ?? 0);
+    out.tHotC = this.hotC.convert(raw.adcHot) + this.offHotK;
+    out.tColdC = this.coldC.convert(raw.adcCold) + this.offColdK;
+    out.tAmbC = raw.adcAmb < 0 ? Number.NaN : this.ambC.convert(raw.adcAmb) + this.offAmbK;
     out.pulses = raw.pulses;
     out.flowLpm = this.flow.push(out.tS, raw.pulses);
     out.pumpDuty = raw.pumpDuty;

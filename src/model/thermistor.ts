@@ -143,6 +143,28 @@ export function tempCFromCounts(cfg: ThermistorConfig, counts: number): number {
   return tempCFromResistanceOhm(cfg.curve, r);
 }
 
+/**
+ * {@link tempCFromCounts} as a table over the integer counts 0..4092 (what the firmware reports),
+ * filled once per calibration: a lookup instead of a logarithm per reading, with the same values
+ * bit for bit. Other inputs (fractional, out of range, non-finite) fall back to the function.
+ */
+export class CountsToTempC {
+  private readonly cfg: ThermistorConfig;
+  private readonly table = new Float64Array(ADC_COUNTS_MAX + 1);
+
+  constructor(cfg: ThermistorConfig) {
+    this.cfg = cfg;
+    for (let c = 0; c <= ADC_COUNTS_MAX; c++) this.table[c] = tempCFromCounts(cfg, c);
+  }
+
+  /** Temperature [C] from reported counts, `NaN` for an open or shorted thermistor. */
+  convert(counts: number): number {
+    if ((counts | 0) === counts && counts >= 0 && counts <= ADC_COUNTS_MAX)
+      return this.table[counts] as number;
+    return tempCFromCounts(this.cfg, counts);
+  }
+}
+
 /** Temperature width of one count at `tempC` [K per count] (positive). */
 export function kelvinPerCount(cfg: ThermistorConfig, tempC: number): number {
   const h = 1e-3;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ADC_COUNTS_MAX,
+  CountsToTempC,
   classifyCounts,
   countsFromTempC,
   DEFAULT_THERMISTOR,
@@ -92,5 +93,24 @@ describe("thermistor: host conversion", () => {
     expect(() => validateThermistorConfig({ curve: { kind: "x" } as never, seriesOhm: 1 })).toThrow(
       /curve\.kind/,
     );
+  });
+});
+
+describe("CountsToTempC", () => {
+  it("gives tempCFromCounts bit for bit on every reportable count, both laws", () => {
+    for (const cfg of [DEFAULT_THERMISTOR, SH]) {
+      const table = new CountsToTempC(cfg);
+      for (let c = 0; c <= ADC_COUNTS_MAX; c++)
+        expect(Object.is(table.convert(c), tempCFromCounts(cfg, c))).toBe(true);
+    }
+  });
+
+  it("falls back to the function off the table (fractional, beyond the rail, non-finite)", () => {
+    const table = new CountsToTempC(SH);
+    for (const c of [1234.25, 2047.5, ADC_COUNTS_MAX + 1, 5000, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(Object.is(table.convert(c), tempCFromCounts(SH, c))).toBe(true);
+    expect(table.convert(2047.5)).toBeCloseTo(tempCFromCounts(SH, 2047.5), 12);
+    expect(Number.isNaN(table.convert(ADC_COUNTS_MAX))).toBe(true);
+    expect(Number.isNaN(table.convert(0))).toBe(true);
   });
 });
