@@ -1,10 +1,12 @@
 /**
- * `looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]...`: a virtual rig on a
- * pseudo-terminal that any serial tool can open.
+ * `looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]... [--firmware ELF]`: a
+ * virtual rig on a pseudo-terminal that any serial tool can open; with `--firmware` the device is
+ * the real firmware in simavr (src/rig/filPtyEmulator.ts).
  */
 import { ConfigError } from "../core/errors.js";
 import { type FaultSpec, parseFaultSpec } from "../model/faultSpec.js";
 import type { EmulatorEvent } from "../rig/emulatedDevice.js";
+import { runFirmwareEmulator } from "../rig/filPtyEmulator.js";
 import { PtyEmulator } from "../rig/ptyEmulator.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
@@ -29,10 +31,12 @@ Options:
   --backend B        auto | node-pty | socat (default auto: node-pty, else socat)
   --duration S       stop after S device seconds (default: run until Ctrl-C / SIGTERM)
   --quiet            do not print fault and reboot events
-  --firmware ELF     run the real firmware in simavr instead (firmware/sim; not in this build)
+  --firmware ELF     the device is the real firmware (this ELF) in simavr, wired to the plant
+                     (firmware/sim; build with npm run fil:build)
 
 While running, the host may inject faults with EMU,<id>,<fault spec> (times relative to its
-arrival) and EMU,<id>,clear; real firmware answers NAK unknown.
+arrival) and EMU,<id>,clear; real firmware answers NAK unknown (with --firmware the link
+bridge in front of the firmware answers them and injects the fault in the plant or the link).
 `;
 
 function describeEvent(e: EmulatorEvent): string {
@@ -88,13 +92,6 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
     false,
   );
   const firmware = stringOpt(args, "firmware");
-  if (firmware !== undefined) {
-    throw new ConfigError(
-      "--firmware",
-      firmware,
-      "firmware-in-the-loop (simavr) is not available in this build",
-    );
-  }
   const linkPath = stringOpt(args, "link") ?? "/tmp/ttyLOOP0";
   const speedText = stringOpt(args, "speed") ?? "1";
   const speed =
@@ -115,16 +112,19 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
       : parseNumberArg("--duration", durationText, { min: 0, minExclusive: true });
   const quiet = flagOpt(args, "quiet");
   const hasAmbientProbe = !flagOpt(args, "no-ambient");
-  const emu = await PtyEmulator.start({
+  const common = {
     linkPath,
     backend: backendText,
     speed,
     seed,
     faults,
-    hasAmbientProbe,
     ...(uid !== undefined ? { uid: uid.toUpperCase() } : {}),
     ...(quiet ? {} : { onEvent: (e: EmulatorEvent) => io.stdout.write(`${describeEvent(e)}\n`) }),
-  });
+  } as const;
+  const emu =
+    firmware !== undefined
+      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant: { hasAmbientProbe } })
+      : await PtyEmulator.start({ ...common, hasAmbientProbe });
   io.stdout.write(
     `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid}\n`,
   );
