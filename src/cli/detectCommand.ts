@@ -19,7 +19,14 @@ import { learnedModelFromJson, learnedModelToJson } from "../detect/learnedModel
 import { type MonitorTableResult, runMonitorOnTable } from "../detect/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
-import { chooseDetector, type DetectorChoice, twinSetHelp } from "./detectorChoice.js";
+import {
+  chooseDetector,
+  type DetectorChoice,
+  learnedInputTable,
+  learnedLooptwinSetHelp,
+  learnedTrainRows,
+  twinSetHelp,
+} from "./detectorChoice.js";
 import {
   detectorSetHelp,
   expandInput,
@@ -41,16 +48,20 @@ active; the diagnosis of the active alarm, e.g. "pump failure", empty when none)
 
 On SKAB-layout data (--format skab) the default is the learned detector, trained on nominal rows
 only. Writes CSV "datetime,score,anomaly" (the input's time column, the score normalised so that
-1 is the training threshold, and the 0/1 alarm).
+1 is the training threshold, and the 0/1 alarm). The learned detector on looptwin data reads the
+twin's residuals (res_t_hot_k, res_t_cold_k, res_flow_lpm; never the simulator's ground truth or
+raw counts; missing values carried from the last finite one) and writes "t_s,score,anomaly".
 
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
   --detector NAME         twin (default for looptwin), pca (default for skab) or iforest; or a
                           residual detector spec replacing the twin's primary detector, e.g.
                           cusum:k=0.5,h=8 (threshold|ewma|cusum|chi_square; inputs in band units)
-  --train-rows N          learned detector: train on the first N rows of each file (default 400)
+  --train-rows N          learned detector: train on the first N rows of each file (default 400
+                          on skab; on looptwin the first hour of rows, t_s < first + 3600)
   --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
+${learnedLooptwinSetHelp()}
                           twin:
 ${twinSetHelp()}
   --out FILE|DIR          output file (default stdout); required for a directory, which is
@@ -132,7 +143,7 @@ interface DetectOneResult {
 
 function detectOne(
   table: LabelledTable,
-  trainRows: number,
+  trainText: string | undefined,
   choice: DetectorChoice,
   loaded: LearnedModel | undefined,
 ): DetectOneResult {
@@ -143,24 +154,26 @@ function detectOne(
     return { model: undefined, csv: twinDetectOutputCsv(table, result), rows: table.rowCount, alarms };
   }
   const options = choice.options;
+  const input = learnedInputTable(table, choice, loaded);
   let model: LearnedModel;
   if (loaded) {
     model = loaded;
   } else {
+    const trainRows = learnedTrainRows(table, trainText);
     if (trainRows > table.rowCount)
       throw new InputFileError(
         table.source,
         `--train-rows ${trainRows} exceeds the file's ${table.rowCount} rows`,
       );
     try {
-      model = fitLearnedDetector(table.channelNames, table.channels, trainRows, options);
+      model = fitLearnedDetector(input.channelNames, input.channels, trainRows, options);
     } catch (e) {
       if (e instanceof ConfigError && e.field === "trainRows")
         throw new InputFileError(table.source, `cannot train: ${e.message}`, {}, { cause: e });
       throw e;
     }
   }
-  const { score, anomaly } = scoreChannels(model, channelsForModel(table, model), table.rowCount);
+  const { score, anomaly } = scoreChannels(model, channelsForModel(input, model), table.rowCount);
   let alarms = 0;
   for (const a of anomaly) alarms += a;
   return { model, csv: detectOutputCsv(table, score, anomaly), rows: table.rowCount, alarms };
@@ -202,8 +215,12 @@ export const detectCommand: Command = {
       );
     const input = args.positionals[0] as string;
     const format = parseFormatArg(stringOpt(args, "format"));
-    const trainRows = parseTrainRowsArg(stringOpt(args, "train-rows"));
-    const detector = stringOpt(args, "detector");
+    const trainText = stringOpt(args, "train-rows");
+    if (trainText !== undefined) parseTrainRowsArg(trainText);
+    const modelFile = stringOpt(args, "model");
+    const loaded = modelFile !== undefined ? loadModel(modelFile, io.cwd) : undefined;
+    // A saved model names its detector, so --model needs no --detector (on looptwin data too).
+    const detector = stringOpt(args, "detector") ?? loaded?.model.kind;
     const sets = stringsOpt(args, "set");
     // With the format given, a bad --detector or --set fails before any file is read.
     if (format !== undefined) chooseDetector(format, detector, sets);
@@ -211,9 +228,7 @@ export const detectCommand: Command = {
       chooseDetector(f ?? (table.timeColumn === "t_s" ? "looptwin" : "skab"), detector, sets);
     const out = stringOpt(args, "out");
     const saveModel = stringOpt(args, "save-model");
-    const modelFile = stringOpt(args, "model");
     const quiet = flagOpt(args, "quiet");
-    const loaded = modelFile !== undefined ? loadModel(modelFile, io.cwd) : undefined;
 
     const inputIsDir = isDirectory(resolve(io.cwd, input), input);
     if (!inputIsDir) {
@@ -225,7 +240,7 @@ export const detectCommand: Command = {
           saveModel ?? modelFile,
           "only the learned detectors (pca, iforest) have a model file",
         );
-      const result = detectOne(table, trainRows, choice, loaded);
+      const result = detectOne(table, trainText, choice, loaded);
       if (out !== undefined) writeText(resolve(io.cwd, out), result.csv, out);
       else io.stdout.write(result.csv);
       if (saveModel !== undefined && result.model !== undefined)
@@ -246,7 +261,7 @@ export const detectCommand: Command = {
     // Read and score every file before writing anything, so a bad file leaves no partial output.
     const results = files.map((f) => {
       const table = readLabelledTable(f.path, io.cwd, format);
-      return { f, r: detectOne(table, trainRows, choose(table, format), loaded) };
+      return { f, r: detectOne(table, trainText, choose(table, format), loaded) };
     });
     for (const { f, r } of results) {
       writeText(join(outAbs, f.relativePath), r.csv, join(out, f.relativePath));

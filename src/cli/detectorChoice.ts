@@ -12,19 +12,37 @@
  */
 import { ConfigError } from "../core/errors.js";
 import { parseDetectorSpec } from "../detect/detector.js";
-import type { TableFormat } from "../detect/labelledTable.js";
-import { LEARNED_DETECTORS, type LearnedDetectorOptions } from "../detect/learnedDetector.js";
+import type { LabelledTable, TableFormat } from "../detect/labelledTable.js";
+import {
+  LEARNED_DETECTORS,
+  type LearnedDetectorOptions,
+  type LearnedModel,
+} from "../detect/learnedDetector.js";
+import {
+  isLooptwinTable,
+  LOOPTWIN_CHANNEL_SETS,
+  LOOPTWIN_DEFAULT_TRAIN_S,
+  type LooptwinChannelSet,
+  learnedLooptwinTable,
+  rowsWithinSeconds,
+} from "../detect/looptwinLearnedChannels.js";
 import { type MonitorConfig, resolveMonitorConfig } from "../detect/monitorConfig.js";
 import { DETECTOR_KINDS } from "../detect/residualDetector.js";
 import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
 import { parseNumberArg } from "./args.js";
-import { parseDetectorArgs } from "./labelledTableFiles.js";
+import { parseDetectorArgs, parseTrainRowsArg } from "./labelledTableFiles.js";
 
 /** The name of the twin's residual monitor on the command line. */
 export const TWIN_DETECTOR = "twin";
 
 export type DetectorChoice =
-  | { readonly kind: "learned"; readonly name: string; readonly options: LearnedDetectorOptions }
+  | {
+      readonly kind: "learned";
+      readonly name: string;
+      readonly options: LearnedDetectorOptions;
+      /** Its channels on looptwin data (`--set channels=`; looptwinLearnedChannels.ts). */
+      readonly looptwinChannels: LooptwinChannelSet;
+    }
   | { readonly kind: "twin"; readonly name: string; readonly config: MonitorConfig };
 
 const DETECTOR_OPTION_KEYS = [
@@ -122,8 +140,20 @@ export function chooseDetector(
   sets: readonly string[],
 ): DetectorChoice {
   const name = detector ?? (format === "looptwin" ? TWIN_DETECTOR : "pca");
-  if ((LEARNED_DETECTORS as readonly string[]).includes(name))
-    return { kind: "learned", name, options: parseDetectorArgs(name, sets) };
+  if ((LEARNED_DETECTORS as readonly string[]).includes(name)) {
+    let looptwinChannels: LooptwinChannelSet = "residuals";
+    const rest: string[] = [];
+    for (const s of sets) {
+      const eq = s.indexOf("=");
+      if (eq > 0 && s.slice(0, eq).trim() === "channels") {
+        const v = s.slice(eq + 1).trim();
+        if (!(LOOPTWIN_CHANNEL_SETS as readonly string[]).includes(v))
+          throw new ConfigError("--set channels", v, `must be one of ${LOOPTWIN_CHANNEL_SETS.join(", ")}`);
+        looptwinChannels = v as LooptwinChannelSet;
+      } else rest.push(s);
+    }
+    return { kind: "learned", name, options: parseDetectorArgs(name, rest), looptwinChannels };
+  }
   if (!isTwinName(name))
     throw new ConfigError(
       "--detector",
@@ -137,4 +167,44 @@ export function chooseDetector(
       "the twin's residual detectors need the project's own data (--format looptwin: a simulate --sensors CSV or a recording)",
     );
   return { kind: "twin", name, config: parseTwinArgs(name, sets) };
+}
+
+/** `--set channels=` of the learned detector on looptwin data, for help texts. */
+export function learnedLooptwinSetHelp(): string {
+  return [
+    `    channels=SET       looptwin data: ${LOOPTWIN_CHANNEL_SETS.join(" | ")} (default residuals: the`,
+    "                       twin's residuals res_t_hot_k, res_t_cold_k, res_flow_lpm; measured+residuals",
+    "                       adds meas_t_hot_c, meas_t_cold_c, meas_flow_lpm, meas_t_amb_c)",
+  ].join("\n");
+}
+
+/**
+ * The table the learned detector reads. On the project's own data (time column `t_s`): the
+ * twin's residuals, and the measured channels for `measured+residuals`, never the simulator's
+ * ground truth or raw counts, with NaNs carried (looptwinLearnedChannels.ts); with a loaded
+ * `model`, the set its channel names need. Other tables are read as they are.
+ */
+export function learnedInputTable(
+  table: LabelledTable,
+  choice: Extract<DetectorChoice, { kind: "learned" }>,
+  model?: LearnedModel,
+): LabelledTable {
+  if (!isLooptwinTable(table)) return table;
+  const set: LooptwinChannelSet =
+    model === undefined
+      ? choice.looptwinChannels
+      : model.channelNames.includes("meas_t_hot_c")
+        ? "measured+residuals"
+        : "residuals";
+  return learnedLooptwinTable(table, set).table;
+}
+
+/**
+ * The learned detector's training rows for a table: `--train-rows` when given; else on looptwin
+ * data the rows of the first hour (LOOPTWIN_DEFAULT_TRAIN_S of rig time), on other data 400.
+ */
+export function learnedTrainRows(table: LabelledTable, trainText: string | undefined): number {
+  if (trainText === undefined && isLooptwinTable(table))
+    return rowsWithinSeconds(table, LOOPTWIN_DEFAULT_TRAIN_S);
+  return parseTrainRowsArg(trainText);
 }

@@ -20,7 +20,14 @@ import { f1Score, falseAlarmRate, meanDelayS, missedAlarmRate, nabScore } from "
 import { runMonitorOnTable } from "../detect/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
-import { chooseDetector, type DetectorChoice, twinSetHelp } from "./detectorChoice.js";
+import {
+  chooseDetector,
+  type DetectorChoice,
+  learnedInputTable,
+  learnedLooptwinSetHelp,
+  learnedTrainRows,
+  twinSetHelp,
+} from "./detectorChoice.js";
 import {
   detectorSetHelp,
   expandInput,
@@ -34,9 +41,13 @@ const HELP = `Usage: looptwin eval FILE|DIR... [options]
 Evaluates a detector on labelled files (an "anomaly" column, or label records in a recording, is
 required; changepoints come from a "changepoint" column, else from the anomaly labels' edges).
 The learned detector (pca, iforest; default on SKAB files): per file, train on the first
---train-rows rows, score every row online, count only the rows after the training rows. The
-twin's residual monitor (twin; default on --format looptwin: simulate --sensors CSVs with
-faults, recordings with labels): no training, every row counts (unless --train-rows is given).
+--train-rows rows, score every row online, count only the rows after the training rows. On
+looptwin data it reads the twin's residuals (res_t_hot_k, res_t_cold_k, res_flow_lpm: the rig's
+measurements minus the twin at the operator's setpoints; never the simulator's ground truth or
+raw counts), missing values carried from the last finite one, and trains by default on the
+first hour of rows. The twin's residual monitor (twin; default on --format looptwin: simulate
+--sensors CSVs with faults, recordings with labels): no training, every row counts (unless
+--train-rows is given).
 
 Reports, over the test parts of all files together:
   F1 = TP/(TP+(FP+FN)/2), FAR = FP/(FP+TN), MAR = FN/(FN+TP)   point-wise (SKAB's definitions)
@@ -46,11 +57,13 @@ A ratio with a zero denominator is n/a (null in JSON).
 
 Options:
   --format skab|looptwin  input format (default: guessed from the header)
-  --train-rows N          rows of each file not counted (learned: trained on; default 400, twin 0)
+  --train-rows N          rows of each file not counted (learned: trained on; default 400 on
+                          skab, the first hour of rows (t_s < first + 3600) on looptwin; twin 0)
   --detector NAME         twin (default for looptwin), pca (default for skab), iforest, or a
                           residual detector spec for the twin, e.g. cusum:k=0.5,h=8
   --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
+${learnedLooptwinSetHelp()}
                           twin:
 ${twinSetHelp()}
   --per-file              also print one line per file
@@ -78,7 +91,7 @@ function evaluateFile(table: LabelledTable, trainRows: number, choice: DetectorC
     return evaluateScoredTable(table, trainRows, result.anomaly);
   }
   try {
-    return evaluateTable(table, trainRows, choice.options).evaluation;
+    return evaluateTable(learnedInputTable(table, choice), trainRows, choice.options).evaluation;
   } catch (e) {
     if (e instanceof ConfigError && e.field === "trainRows")
       throw new InputFileError(table.source, `cannot train: ${e.message}`, {}, { cause: e });
@@ -116,6 +129,7 @@ export function evaluationJson(
     perFile: files.map((f) => ({
       file: f.source,
       rows: f.rows,
+      trainRows: f.rows - f.testRows,
       testRows: f.testRows,
       anomalousTrainRows: f.anomalousTrainRows,
       changepoints: f.changepointSource,
@@ -208,8 +222,16 @@ export const evalCommand: Command = {
         format,
         `${tables[0]?.source} and ${tables[mixed]?.source} are of different formats (one detector evaluates all files: give --format)`,
       );
-    const trainRows = choice.kind === "twin" && trainText === undefined ? 0 : parseTrainRowsArg(trainText);
-    const files = tables.map((t) => evaluateFile(t, trainRows, choice));
+    const trainRowsOf = (t: LabelledTable): number =>
+      choice.kind === "learned"
+        ? learnedTrainRows(t, trainText)
+        : trainText === undefined
+          ? 0
+          : parseTrainRowsArg(trainText);
+    const perFileTrainRows = tables.map(trainRowsOf);
+    // Reported as one number: the first file's (looptwin files at other rates differ, see perFile).
+    const trainRows = perFileTrainRows[0] as number;
+    const files = tables.map((t, k) => evaluateFile(t, perFileTrainRows[k] as number, choice));
     const summary = summarise(files);
     if (flagOpt(args, "json"))
       io.stdout.write(`${JSON.stringify(evaluationJson(summary, files, trainRows, choice))}\n`);
