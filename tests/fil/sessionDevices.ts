@@ -66,18 +66,12 @@ class LineCollector {
   }
 }
 
-/** Session lines the emulator fails by design: it answers EMU itself (the firmware: NAK unknown). */
-export const EMULATOR_BY_DESIGN: Readonly<Record<string, readonly RegExp[]>> = {
-  "commands.txt": [/^commands\.txt:25: expected NAK,8,unknown\*\{CRC\}, got ACK,8\*/],
-  "terminal.txt": [/^terminal\.txt:26: expected NAK,11,unknown\*D7A4, got ACK,11\*/],
-};
-
 function bootCause(session: Session): ResetCause {
   const d = session.directives[0];
   return d?.kind === "boot" ? d.cause : "POWERON";
 }
 
-/** The emulated device on the session's clock. */
+/** The emulated device on the session's clock, answering `EMU` as the firmware does (NAK unknown). */
 export function emulatorSessionDevice(session: Session): SessionDevice & { readonly device: EmulatedDevice } {
   const plant = new ScriptedPlant();
   let device: EmulatedDevice | null = null;
@@ -87,6 +81,7 @@ export function emulatorSessionDevice(session: Session): SessionDevice & { reado
     output: collector,
     seed: 1,
     resetCause: bootCause(session),
+    acceptEmu: false,
   });
   const dev = device;
   return {
