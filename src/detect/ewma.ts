@@ -78,24 +78,40 @@ export class EwmaDetector implements ResidualDetector {
   readonly kind = "ewma" as const;
   readonly options: ResolvedEwmaOptions;
   private readonly asymptoticLimit: number;
+  // The options as plain numeric fields (the per-sample path reads no options object).
+  private readonly lambda: number;
+  private readonly keep: number;
+  /** (1 - λ)², the per-sample factor of {@link decay2t}. */
+  private readonly keep2: number;
+  private readonly target: number;
+  /** 0 both sides, 1 upper, -1 lower. */
+  private readonly sideSign: number;
   private z: number;
   private n_ = 0;
   /** (1 - λ)^(2t), for the exact limits. */
   private decay2t = 1;
+  /** {@link limit}, kept current by update and reset (it changes only with the sample count). */
+  private limit_ = 0;
 
   constructor(options: EwmaOptions = {}) {
     this.options = resolveEwmaOptions(options);
-    const { lambda, L, sigma, target } = this.options;
+    const { lambda, L, sigma, target, side } = this.options;
     this.asymptoticLimit = L * sigma * Math.sqrt(lambda / (2 - lambda));
+    this.lambda = lambda;
+    this.keep = 1 - lambda;
+    this.keep2 = (1 - lambda) * (1 - lambda);
+    this.target = target;
+    this.sideSign = sideSign(side);
     this.z = target;
+    this.limit_ = this.currentLimit();
   }
 
   update(x: number): boolean {
     if (!Number.isFinite(x)) return this.alarm;
-    const { lambda } = this.options;
-    this.z = lambda * x + (1 - lambda) * this.z;
-    this.decay2t *= (1 - lambda) * (1 - lambda);
+    this.z = this.lambda * x + this.keep * this.z;
+    this.decay2t *= this.keep2;
     this.n_++;
+    if (this.options.exactLimits) this.limit_ = this.currentLimit();
     return this.alarm;
   }
 
@@ -106,24 +122,19 @@ export class EwmaDetector implements ResidualDetector {
 
   /** |z - target| on the watched side(s); 0 on the side not watched. */
   get statistic(): number {
-    const d = this.z - this.options.target;
-    const side = this.options.side;
-    switch (side) {
-      case "both":
-        return Math.abs(d);
-      case "upper":
-        return d > 0 ? d : 0;
-      case "lower":
-        return d < 0 ? -d : 0;
-      default: {
-        const never: never = side;
-        return never;
-      }
-    }
+    const d = this.z - this.target;
+    const side = this.sideSign;
+    if (side === 0) return Math.abs(d);
+    if (side > 0) return d > 0 ? d : 0;
+    return d < 0 ? -d : 0;
   }
 
   /** L σ_z: asymptotic, or exact for the current sample count. */
   get limit(): number {
+    return this.limit_;
+  }
+
+  private currentLimit(): number {
     if (!this.options.exactLimits) return this.asymptoticLimit;
     // Before the first sample the exact limit is 0; report the first sample's instead.
     const f = this.n_ === 0 ? 1 - (1 - this.options.lambda) ** 2 : 1 - this.decay2t;
@@ -131,15 +142,15 @@ export class EwmaDetector implements ResidualDetector {
   }
 
   get score(): number {
-    return this.statistic / this.limit;
+    return this.statistic / this.limit_;
   }
 
   get alarm(): boolean {
-    return this.n_ > 0 && this.statistic >= this.limit;
+    return this.n_ > 0 && this.statistic >= this.limit_;
   }
 
   get direction(): Direction {
-    const d = this.z - this.options.target;
+    const d = this.z - this.target;
     return d > 0 ? 1 : d < 0 ? -1 : 0;
   }
 
@@ -148,9 +159,25 @@ export class EwmaDetector implements ResidualDetector {
   }
 
   reset(): void {
-    this.z = this.options.target;
+    this.z = this.target;
     this.n_ = 0;
     this.decay2t = 1;
+    this.limit_ = this.currentLimit();
+  }
+}
+
+function sideSign(side: DetectorSide): number {
+  switch (side) {
+    case "both":
+      return 0;
+    case "upper":
+      return 1;
+    case "lower":
+      return -1;
+    default: {
+      const never: never = side;
+      return never;
+    }
   }
 }
 
