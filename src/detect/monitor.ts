@@ -102,6 +102,14 @@ const ISO_A_COLD = 1;
 const ISO_B_HOT = 2;
 const ISO_B_COLD = 3;
 const ISO_FLOW = 4;
+/** Indices of this sample's values in ResidualMonitor.cur: spacing [s], raw residuals [K], readings [C]. */
+const CUR_DT = 0;
+const CUR_A_HOT = 1;
+const CUR_A_COLD = 2;
+const CUR_B_HOT = 3;
+const CUR_B_COLD = 4;
+const CUR_HOT = 5;
+const CUR_COLD = 6;
 
 /** Per-cause bookkeeping (allocated once). */
 interface CauseState {
@@ -210,6 +218,8 @@ export class ResidualMonitor implements Monitor {
   // Raw residuals of the last sample, and the previous ones (erratic test).
   /** The previous raw residuals of both twins: [a hot, a cold, b hot, b cold] (NaN: none). */
   private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
+  /** This sample's values for the per-sample methods: see the CUR_ indices. */
+  private readonly cur = new Float64Array(7);
   private qB = Number.NaN;
   // Isolation smoothing.
   /** Smoothed residuals the isolation reads: [a T_hot, a T_cold, b T_hot, b T_cold, flow]. */
@@ -383,7 +393,8 @@ export class ResidualMonitor implements Monitor {
   // ---------------------------------------------------------------- the sample
 
   step(s: RigSample): readonly AlarmEvent[] {
-    this.events.length = 0;
+    // (Setting an array's length calls into the runtime: only when there is something to drop.)
+    if (this.events.length !== 0) this.events.length = 0;
     const t = s.tS;
     if (!Number.isFinite(t)) {
       this.badSamples_++;
@@ -506,6 +517,41 @@ export class ResidualMonitor implements Monitor {
     // Per twin, then the smaller: a sensor's jump or noise is in both, a fast physical transient
     // (a pump restarting on a hot loop moves T_hot by K per second) only in a twin that does not
     // know it.
+    const cur = this.cur;
+    cur[CUR_DT] = dt;
+    cur[CUR_A_HOT] = aH;
+    cur[CUR_A_COLD] = aC;
+    cur[CUR_B_HOT] = bH;
+    cur[CUR_B_COLD] = bC;
+    cur[CUR_HOT] = hot;
+    cur[CUR_COLD] = cold;
+    this.feedErratic();
+
+    if (this.aligning) {
+      this.accumulateAlignment(t, aH, aC, bH, bC);
+    } else {
+      this.feedFamilies();
+      this.smoothResiduals();
+      if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
+    }
+    this.lastTS = t;
+    this.finishSample(t, flowLive);
+    return this.events;
+  }
+
+  // The per-sample work below is split into methods of their own, reading this sample's values
+  // from {@link cur}, so that the optimising compiler inlines the small helpers into each (one
+  // method of everything runs out of its inlining budget) and no double is boxed to pass it.
+
+  /** The erratic test on the raw residuals' first differences; then remembers them. */
+  private feedErratic(): void {
+    const cur = this.cur;
+    const aH = cur[CUR_A_HOT] as number;
+    const aC = cur[CUR_A_COLD] as number;
+    const bH = cur[CUR_B_HOT] as number;
+    const bC = cur[CUR_B_COLD] as number;
+    const hot = cur[CUR_HOT] as number;
+    const cold = cur[CUR_COLD] as number;
     const prev = this.prevRaw;
     if (this.erraticHot !== null) {
       const dh = smaller(aH - (prev[0] as number), bH - (prev[2] as number));
@@ -519,27 +565,37 @@ export class ResidualMonitor implements Monitor {
     prev[1] = aC;
     prev[2] = bH;
     prev[3] = bC;
+  }
 
-    if (this.aligning) {
-      this.accumulateAlignment(t, aH, aC, bH, bC);
-    } else {
-      const bandT = d.temperatureBandK;
-      const bandM = d.commonModeBandK;
-      // Each family watches whichever twin explains this sample better (see the file comment).
-      updateIf(this.hotDet, smaller(alone(aH, aC), alone(bH, bC)) / bandT);
-      updateIf(this.coldDet, smaller(alone(aC, aH), alone(bC, bH)) / bandT);
-      updateIf(this.loopDet, smaller(common(aH, aC), common(bH, bC)) / bandM);
-      const iso = this.iso;
-      smoothAt(iso, ISO_A_HOT, aH, ISOLATION_LAMBDA);
-      smoothAt(iso, ISO_A_COLD, aC, ISOLATION_LAMBDA);
-      smoothAt(iso, ISO_B_HOT, bH, ISOLATION_LAMBDA);
-      smoothAt(iso, ISO_B_COLD, bC, ISOLATION_LAMBDA);
-      this.filterHeat(dt, aH, aC, bH, bC);
-      if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
-    }
-    this.lastTS = t;
-    this.finishSample(t, flowLive);
-    return this.events;
+  /** The temperature families' detectors. */
+  private feedFamilies(): void {
+    const cur = this.cur;
+    const aH = cur[CUR_A_HOT] as number;
+    const aC = cur[CUR_A_COLD] as number;
+    const bH = cur[CUR_B_HOT] as number;
+    const bC = cur[CUR_B_COLD] as number;
+    const d = this.config.detectors;
+    const bandT = d.temperatureBandK;
+    const bandM = d.commonModeBandK;
+    // Each family watches whichever twin explains this sample better (see the file comment).
+    updateIf(this.hotDet, smaller(alone(aH, aC), alone(bH, bC)) / bandT);
+    updateIf(this.coldDet, smaller(alone(aC, aH), alone(bC, bH)) / bandT);
+    updateIf(this.loopDet, smaller(common(aH, aC), common(bH, bC)) / bandM);
+  }
+
+  /** The isolation smoothing and the heat filters of both twins' residuals. */
+  private smoothResiduals(): void {
+    const cur = this.cur;
+    const aH = cur[CUR_A_HOT] as number;
+    const aC = cur[CUR_A_COLD] as number;
+    const bH = cur[CUR_B_HOT] as number;
+    const bC = cur[CUR_B_COLD] as number;
+    const iso = this.iso;
+    smoothAt(iso, ISO_A_HOT, aH, ISOLATION_LAMBDA);
+    smoothAt(iso, ISO_A_COLD, aC, ISOLATION_LAMBDA);
+    smoothAt(iso, ISO_B_HOT, bH, ISOLATION_LAMBDA);
+    smoothAt(iso, ISO_B_COLD, bC, ISOLATION_LAMBDA);
+    this.filterHeat(cur[CUR_DT] as number, aH, aC, bH, bC);
   }
 
   /** Starts (or restarts) the twins on the measured temperatures. */
