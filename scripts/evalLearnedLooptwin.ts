@@ -17,6 +17,13 @@
  *   HX fouling ramp to 50 % over 10 min, +1.5 K bias on the hot thermistor, +1.5 K on the cold,
  *   flow blockage 50 %. Reported: detected or not, delay from onset, alarmed rows before onset.
  *
+ * Measured (2026-11-26, `--seeds 10 --hours 24`, residuals): 0 false alarms over 230 nominal test
+ * hours (raw score max 1.46 x threshold, isolated rows that persistence removes); every fault
+ * found in 10/10 runs, delay min/median/max: pump degradation 7/8/9 s, fouling 97/123/167 s
+ * after the ramp starts, +1.5 K bias 4/4/4 s on either thermistor, blockage 6/6/7 s. With
+ * `--channels measured+residuals` (5 seeds): 26 false alarms, 25 of them in one seed, on
+ * pump steps larger than any in the training hour.
+ *
  * Prints a table and then one JSON object (`--json`: the JSON object only); exit code 1 on a
  * false alarm in a nominal run (or before a fault's onset).
  */
@@ -179,11 +186,17 @@ if (!jsonOnly) {
         `  seed ${String(r.seed).padEnd(16)} ${((r.rows - r.trainRows) / 3600).toFixed(1).padStart(6)}  ${`${r.falseAlarmEvents}/${r.falseAlarmRows}`.padStart(26)}  ${r.maxScoreBeforeOnset.toFixed(3).padStart(9)}`,
     ),
     "",
-    "fault (onset 2 h)                seed  delay s  false alarms before onset  max score before",
-    ...faults.map(
-      (r) =>
-        `  ${r.name.padEnd(30)} ${String(r.seed).padStart(4)}  ${(r.delayS === null ? "missed" : r.delayS.toFixed(0)).padStart(7)}  ${`${r.falseAlarmEvents}/${r.falseAlarmRows}`.padStart(25)}  ${r.maxScoreBeforeOnset.toFixed(3).padStart(16)}`,
-    ),
+    "fault (onset 2 h)               detected  delay s min / median / max  false alarms before onset",
+    ...FAULTS.map((f) => {
+      const runs = faults.filter((r) => r.name === f.name);
+      const delays = runs
+        .map((r) => r.delayS)
+        .filter((d): d is number => d !== null)
+        .sort((x, y) => x - y);
+      const mid = delays[Math.floor((delays.length - 1) / 2)];
+      const span = delays.length === 0 ? "n/a" : `${delays[0]} / ${mid} / ${delays[delays.length - 1]}`;
+      return `  ${f.name.padEnd(30)} ${`${delays.length}/${runs.length}`.padStart(8)}  ${span.padStart(26)}  ${String(runs.reduce((n, r) => n + r.falseAlarmEvents, 0)).padStart(25)}`;
+    }),
     "",
     `false alarms: ${falseAlarms} over ${nominalHours} nominal test hours (target 0)`,
   ];

@@ -4,6 +4,11 @@
  * are NaN: a thermistor reading open, no flow estimate yet), `anomaly` and `changepoint` become
  * the labels (0/1), and the text column `fault` (the active fault kinds) is skipped.
  *
+ * The table keeps every column, the simulator's ground truth (`t_hot_c`, `m_dot_kg_s`, ...) and
+ * raw counts included, for the readers that need them (monitorTable.ts reads `adc_*`, `pulses`).
+ * A detector must not see them all: the learned detector's channels on this data are chosen in
+ * looptwinLearnedChannels.ts (the twin's residuals), never the table's channel list as it is.
+ *
  * Pure (text in, table out). Every problem is an {@link InputFileError} naming the file, the
  * 1-based line and the column.
  */
