@@ -34,17 +34,24 @@ function lines(out: Buffer): DeviceMessage[] {
     });
 }
 
-/** Runs to `endUs` in 20 ms steps with constant inputs; every line the firmware wrote. */
-async function runTo(
+/** Device time of a test's harness [us]. */
+interface Clock {
+  us: number;
+}
+
+/** Runs `forUs` more in 20 ms steps with constant inputs; every line the firmware wrote. */
+async function runFor(
   h: FilHarness,
-  fromUs: number,
-  endUs: number,
+  clock: Clock,
+  forUs: number,
   counts: readonly [number, number, number],
   pulsesPerStep = 0,
 ): Promise<{ messages: DeviceMessage[]; steps: FilStepResult[] }> {
+  const fromUs = clock.us;
+  clock.us += forUs;
   const out: Buffer[] = [];
   const steps: FilStepResult[] = [];
-  for (let t = fromUs + 20_000; t <= endUs; t += 20_000) {
+  for (let t = fromUs + 20_000; t <= clock.us; t += 20_000) {
     const r = await h.run(t, counts[0], counts[1], counts[2], pulsesPerStep);
     out.push(r.uartOut);
     steps.push(r);
@@ -64,8 +71,8 @@ function lastTlm(ms: readonly DeviceMessage[]) {
 describe("FIL harness: inputs to the firmware", () => {
   it("the firmware measures exactly the plant's 12-bit counts on A0-A2 (16x oversampling of a dithered pin)", async () => {
     const h = await start();
-    let t = 0;
-    await runTo(h, t, (t += 200_000), [2048, 2048, 2048]);
+    const clock: Clock = { us: 0 };
+    await runFor(h, clock, 200_000, [2048, 2048, 2048]);
     send(h, "PING,1");
     // Thresholds of the conventions (open >= 4084, short <= 8, over-temperature < 462) and
     // values that are not multiples of 4 (a single 10-bit reading could not give them).
@@ -77,7 +84,7 @@ describe("FIL harness: inputs to the firmware", () => {
       [2049, 2050, 2051],
     ];
     for (const set of sets) {
-      const { messages } = await runTo(h, t, (t += 300_000), set);
+      const { messages } = await runFor(h, clock, 300_000, set);
       const tlm = lastTlm(messages);
       expect([tlm.adcHot, tlm.adcCold, tlm.adcAmb]).toEqual(set);
     }
@@ -85,20 +92,20 @@ describe("FIL harness: inputs to the firmware", () => {
 
   it("counts every falling edge on D2 (INT0), bursts included", async () => {
     const h = await start();
-    let t = 0;
+    const clock: Clock = { us: 0 };
     let total = 0;
-    await runTo(h, t, (t += 100_000), [2048, 2048, 2048]);
+    await runFor(h, clock, 100_000, [2048, 2048, 2048]);
     for (const perStep of [0, 1, 3, 7, 40, 150, 2]) {
-      await runTo(h, t, (t += 200_000), [2048, 2048, 2048], perStep);
+      await runFor(h, clock, 200_000, [2048, 2048, 2048], perStep);
       total += perStep * 10;
     }
-    const { messages } = await runTo(h, t, (t += 200_000), [2048, 2048, 2048]);
+    const { messages } = await runFor(h, clock, 200_000, [2048, 2048, 2048]);
     expect(lastTlm(messages).pulses).toBe(total);
   });
 
   it("host bytes reach the firmware one per character time (115200 baud, 10 bits)", async () => {
     const h = await start();
-    await runTo(h, 0, 240_000, [2048, 2048, 2048]); // between two TLMs: the line is idle
+    await runFor(h, { us: 0 }, 240_000, [2048, 2048, 2048]); // between two TLMs: the line is idle
     send(h, "PING,4242"); // 15 bytes: 1.30 ms on the wire
     const a = await h.run(241_200, 2048, 2048, 2048, 0);
     expect(a.uartOut.toString()).toBe("");
@@ -110,13 +117,13 @@ describe("FIL harness: inputs to the firmware", () => {
 describe("FIL harness: outputs to the plant", () => {
   it("pump and fan duty is what Timer1 drives: 255 x OCR1x / ICR1 with the firmware's rounding", async () => {
     const h = await start();
-    let t = 0;
-    await runTo(h, t, (t += 100_000), [2048, 2048, 2048]);
+    const clock: Clock = { us: 0 };
+    await runFor(h, clock, 100_000, [2048, 2048, 2048]);
     let id = 1;
     for (const duty of [0, 1, 64, 128, 200, 254, 255]) {
       send(h, `PWM,${id++},pump,${duty}`);
       send(h, `PWM,${id++},fan,${255 - duty}`);
-      const { steps } = await runTo(h, t, (t += 100_000), [2048, 2048, 2048]);
+      const { steps } = await runFor(h, clock, 100_000, [2048, 2048, 2048]);
       const last = steps[steps.length - 1] as FilStepResult;
       // Independent of the firmware: OCR = round(duty x 320 / 255), phase-correct PWM with TOP 320.
       const driven = (d: number): number => (255 * Math.round((d * 320) / 255)) / 320;
@@ -127,17 +134,17 @@ describe("FIL harness: outputs to the plant", () => {
 
   it("the heater SSR is on for duty/255 of each 1 s window", async () => {
     const h = await start();
-    let t = 0;
-    await runTo(h, t, (t += 260_000), [2048, 2048, 2048]);
+    const clock: Clock = { us: 0 };
+    await runFor(h, clock, 260_000, [2048, 2048, 2048]);
     // TLMs off the window starts (at x.26 s + k/10 s): formatting a TLM takes the loop ~2 ms,
     // which would delay the switch-on when a TLM is due at the same millisecond.
     send(h, "RATE,1,10");
     send(h, "PWM,2,heater,128");
-    await runTo(h, t, (t += 740_000), [2048, 2048, 2048]); // windows start at millis 0, 1000, ...
+    await runFor(h, clock, 740_000, [2048, 2048, 2048]); // windows start at millis 0, 1000, ...
     let onUs = 0;
     for (let w = 0; w < 8; w++) {
       send(h, `PING,${w + 3}`);
-      const { steps } = await runTo(h, t, (t += 1_000_000), [2048, 2048, 2048]);
+      const { steps } = await runFor(h, clock, 1_000_000, [2048, 2048, 2048]);
       onUs += steps.reduce((s, r) => s + r.heaterOnUs, 0);
     }
     // 128/255 of 1000 ms, rounded: 502 ms per window; each edge follows millis() (jitter < 3 ms).
@@ -148,12 +155,12 @@ describe("FIL harness: outputs to the plant", () => {
 describe("FIL harness: resets and identity", () => {
   it("reports each reset cause as the firmware reads it from MCUSR", async () => {
     const h = await start();
-    let t = 0;
-    await runTo(h, t, (t += 100_000), [2048, 2048, 2048]);
+    const clock: Clock = { us: 0 };
+    await runFor(h, clock, 100_000, [2048, 2048, 2048]);
     for (const cause of ["EXTERNAL", "BROWNOUT", "WDT", "POWERON"] as const) {
       h.reset(cause);
-      const { messages, steps } = await runTo(h, t, (t += 200_000), [2048, 2048, 2048]);
-      expect(steps[0]?.resets).toEqual([{ atUs: t - 200_000, cause }]);
+      const { messages, steps } = await runFor(h, clock, 200_000, [2048, 2048, 2048]);
+      expect(steps[0]?.resets).toEqual([{ atUs: clock.us - 200_000, cause }]);
       const events = messages.filter((m) => m.type !== "TLM");
       expect(events[0]?.type).toBe("HELLO");
       expect(events[1]).toMatchObject({ type: "EVT", event: { code: "BOOT", resetCause: cause } });
@@ -165,16 +172,17 @@ describe("FIL harness: resets and identity", () => {
 
   it("a blank EEPROM gets a uid at first boot, kept across resets; a preset one is reported", async () => {
     const blank = await start(undefined);
-    const first = (await runTo(blank, 0, 100_000, [2048, 2048, 2048])).messages[0];
+    const clock: Clock = { us: 0 };
+    const first = (await runFor(blank, clock, 100_000, [2048, 2048, 2048])).messages[0];
     expect(first?.type).toBe("HELLO");
     const uid = first?.type === "HELLO" ? first.uid : "";
     expect(uid).toMatch(/^[0-9A-F]{8}$/);
     expect(["00000000", "FFFFFFFF"]).not.toContain(uid);
     blank.reset("EXTERNAL");
-    const again = (await runTo(blank, 100_000, 200_000, [2048, 2048, 2048])).messages[0];
+    const again = (await runFor(blank, clock, 100_000, [2048, 2048, 2048])).messages[0];
     expect(again?.type === "HELLO" ? again.uid : "").toBe(uid);
     const preset = await start("00C0FFEE");
-    const m = (await runTo(preset, 0, 100_000, [2048, 2048, 2048])).messages[0];
+    const m = (await runFor(preset, { us: 0 }, 100_000, [2048, 2048, 2048])).messages[0];
     expect(m).toMatchObject({ type: "HELLO", fwName: "looptwin-fw", board: "uno", uid: "00C0FFEE" });
   });
 });
