@@ -32,8 +32,8 @@ import { InputFileError } from "../core/errors.js";
 import { createRigSample } from "../model/rigSample.js";
 import type { LabelledTable } from "./labelledTable.js";
 import { LOOPTWIN_TIME_COLUMN } from "./looptwinCsv.js";
-import { createMonitor, type MonitorConfig } from "./monitor.js";
-import { MONITOR_TABLE_COLUMNS } from "./monitorTable.js";
+import type { MonitorConfig } from "./monitor.js";
+import { MONITOR_TABLE_COLUMNS, runMonitorOnTable } from "./monitorTable.js";
 
 /** Which channels the learned detector sees on looptwin data (see the module comment). */
 export const LOOPTWIN_CHANNEL_SETS = ["residuals", "measured+residuals"] as const;
@@ -149,98 +149,14 @@ export function learnedLooptwinTable(
  * change, follow-applied, gaps) and returns its residuals [hot K, cold K, flow L/min] per row.
  */
 function twinResiduals(table: LabelledTable, config: MonitorConfig): Float64Array[] {
-  const col = (name: string): Float64Array | undefined => {
-    const i = table.channelNames.indexOf(name);
-    return i < 0 ? undefined : table.channels[i];
-  };
-  const C = MONITOR_TABLE_COLUMNS;
-  const hot = col(C.tHotC) as Float64Array;
-  const cold = col(C.tColdC) as Float64Array;
-  const flow = col(C.flowLpm) as Float64Array;
-  const duP = col(C.pumpDuty);
-  const duH = col(C.heaterDuty);
-  const duF = col(C.fanDuty);
-  const spP = col(C.pumpSetpoint);
-  const spH = col(C.heaterSetpoint);
-  const spF = col(C.fanSetpoint);
-  const pumpCol = spP ?? duP;
-  const heaterCol = spH ?? duH;
-  const fanCol = spF ?? duF;
-  if (pumpCol === undefined || heaterCol === undefined || fanCol === undefined)
-    throw new InputFileError(
-      table.source,
-      "missing the setpoint columns (pump_setpoint, heater_setpoint, fan_setpoint) and the duty columns (pump_duty, heater_duty, fan_duty): the twin needs one or the other",
-      { line: 1 },
-    );
-  const noSetpoints = spP === undefined || spH === undefined || spF === undefined;
-  const amb = col(C.tAmbC);
-  const adcHot = col(C.adcHot);
-  const adcCold = col(C.adcCold);
-  const adcAmb = col(C.adcAmb);
-  const pulses = col(C.pulses);
-  const flags = col(C.flags);
-  const follow = col(C.followApplied);
-  const gap = col(C.gapS);
-  const at = (a: Float64Array | undefined, i: number, fallback: number): number => {
-    const v = a?.[i];
-    return v === undefined || Number.isNaN(v) ? fallback : v;
-  };
-  const dutyAt = (a: Float64Array, i: number, name: string): number => {
-    const v = a[i] as number;
-    if (Number.isNaN(v)) return 0;
-    if (!(v >= 0 && v <= 255))
-      throw new InputFileError(table.source, `a duty must be 0-255 (got ${v})`, {
-        line: i + 2,
-        column: name,
-      });
-    return v;
-  };
-
-  const monitor = createMonitor(config);
   const n = table.rowCount;
   const resHot = new Float64Array(n);
   const resCold = new Float64Array(n);
   const resFlow = new Float64Array(n);
-  const s = createRigSample();
-  let sp = { pumpDuty: Number.NaN, heaterDuty: Number.NaN, fanDuty: Number.NaN };
-  let following = false;
-  for (let i = 0; i < n; i++) {
-    const t = table.timeS[i] as number;
-    const p = dutyAt(pumpCol, i, spP ? C.pumpSetpoint : C.pumpDuty);
-    const h = dutyAt(heaterCol, i, spH ? C.heaterSetpoint : C.heaterDuty);
-    const f = dutyAt(fanCol, i, spF ? C.fanSetpoint : C.fanDuty);
-    if (p !== sp.pumpDuty || h !== sp.heaterDuty || f !== sp.fanDuty) {
-      sp = { pumpDuty: p, heaterDuty: h, fanDuty: f };
-      monitor.setSetpoints(sp, t);
-      following = false;
-    }
-    const wantFollow = noSetpoints || at(follow, i, 0) !== 0;
-    if (wantFollow !== following) {
-      monitor.followApplied(wantFollow);
-      following = wantFollow;
-    }
-    const g = at(gap, i, 0);
-    if (g > 0) monitor.markGap(t - g, t);
-    s.tS = t;
-    s.seq = i;
-    s.tMs = Math.round(t * 1000);
-    s.tHotC = hot[i] as number;
-    s.tColdC = cold[i] as number;
-    s.tAmbC = at(amb, i, Number.NaN);
-    s.flowLpm = flow[i] as number;
-    s.adcHot = at(adcHot, i, Number.NaN);
-    s.adcCold = at(adcCold, i, Number.NaN);
-    s.adcAmb = at(adcAmb, i, -1);
-    s.pulses = at(pulses, i, Number.NaN);
-    s.pumpDuty = at(duP, i, p);
-    s.heaterDuty = at(duH, i, h);
-    s.fanDuty = at(duF, i, f);
-    s.flags = at(flags, i, 0);
-    monitor.step(s);
-    const o = monitor.output;
+  runMonitorOnTable(table, config, (i, o) => {
     resHot[i] = o.resTHotK;
     resCold[i] = o.resTColdK;
     resFlow[i] = o.resFlowLpm;
-  }
+  });
   return [resHot, resCold, resFlow];
 }

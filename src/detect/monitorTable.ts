@@ -20,6 +20,7 @@ import { InputFileError } from "../core/errors.js";
 import { createRigSample } from "../model/rigSample.js";
 import type { LabelledTable } from "./labelledTable.js";
 import { createMonitor, type MonitorConfig } from "./monitor.js";
+import type { MonitorOutput } from "./monitorTypes.js";
 
 /** Columns the monitor reads, by role. */
 export const MONITOR_TABLE_COLUMNS = {
@@ -53,8 +54,15 @@ export interface MonitorTableResult {
   readonly alarmsRaised: number;
 }
 
-/** Runs a fresh monitor (built from `config`) over every row of `table`. */
-export function runMonitorOnTable(table: LabelledTable, config: MonitorConfig = {}): MonitorTableResult {
+/**
+ * Runs a fresh monitor (built from `config`) over every row of `table`. `onRow`, when given, sees
+ * the monitor's outputs after each row (overwritten by the next row: copy what you keep).
+ */
+export function runMonitorOnTable(
+  table: LabelledTable,
+  config: MonitorConfig = {},
+  onRow?: (row: number, output: Readonly<MonitorOutput>) => void,
+): MonitorTableResult {
   const col = (name: string): Float64Array | undefined => {
     const i = table.channelNames.indexOf(name);
     return i < 0 ? undefined : table.channels[i];
@@ -146,6 +154,7 @@ export function runMonitorOnTable(table: LabelledTable, config: MonitorConfig = 
     score[i] = o.score;
     anomaly[i] = o.anomaly ? 1 : 0;
     diagnosis[i] = o.anomaly ? o.diagnosis : "";
+    onRow?.(i, o);
   }
   return { score, anomaly, diagnosis, alarmsRaised: raised };
 }
