@@ -24,7 +24,7 @@ import { createPlantSample, type PlantSample, PlantSimulator } from "./plantSimu
 import { Rk4 } from "./rk4.js";
 import { SeedModel } from "./seedModel.js";
 import type { SeedParams } from "./seedParams.js";
-import { ADC_COUNTS_MAX, DEFAULT_THERMISTOR, type ThermistorConfig, tempCFromCounts } from "./thermistor.js";
+import { CountsToTempC, DEFAULT_THERMISTOR } from "./thermistor.js";
 import { DEFAULT_SUBSTEP_FRACTION } from "./twin.js";
 
 /** Most output rows one run may produce. */
@@ -141,30 +141,6 @@ function walk(
     }
     advance(tk);
     emit();
-  }
-}
-
-/**
- * The host's counts -> temperature conversion, memoised per count value (counts are integers
- * 0..4092, so a table replaces a logarithm per reading).
- */
-class CountsToTempC {
-  private readonly table = new Float64Array(ADC_COUNTS_MAX + 1);
-  private readonly known = new Uint8Array(ADC_COUNTS_MAX + 1);
-  private readonly cfg: ThermistorConfig;
-
-  constructor(cfg: ThermistorConfig) {
-    this.cfg = cfg;
-  }
-
-  convert(counts: number): number {
-    if (!(Number.isInteger(counts) && counts >= 0 && counts <= ADC_COUNTS_MAX))
-      return tempCFromCounts(this.cfg, counts);
-    if (this.known[counts] === 0) {
-      this.table[counts] = tempCFromCounts(this.cfg, counts);
-      this.known[counts] = 1;
-    }
-    return this.table[counts] as number;
   }
 }
 
