@@ -3,6 +3,7 @@
  * `registry.register(...)` line here (issue 9: `fil`, the firmware in simavr).
  */
 import { emulatorTarget } from "./emulatorTarget.js";
+import { filTarget } from "./filTarget.js";
 import { firmataTarget } from "./firmataTarget.js";
 import { ptyTarget } from "./ptyTarget.js";
 import { serialTarget } from "./serialTarget.js";
@@ -13,5 +14,6 @@ export function builtinTargets(): TargetRegistry {
     .register("emulator", emulatorTarget)
     .register("pty", ptyTarget)
     .register("serial", serialTarget, { usage: "serial:PATH", needsArg: true })
-    .register("firmata", firmataTarget, { usage: "firmata:PATH", needsArg: true });
+    .register("firmata", firmataTarget, { usage: "firmata:PATH", needsArg: true })
+    .register("fil", (arg, context) => filTarget(arg, context));
 }
