@@ -42,7 +42,9 @@ Options:
                     pty: 'looptwin emulate' on a pseudo-terminal, through the real serialport path
                     serial:PATH: the real rig in real time (emulator-only steps skipped, with
                     the reason in the report)
-                    firmata:PATH: a StandardFirmata rig (once the Firmata source is in)
+                    firmata:PATH: a StandardFirmata rig in real time (johnny-five)
+                    fil: the rig firmware itself in simavr, wired to the plant
+                    (build it first with npm run fil:build)
   --junit FILE      JUnit XML: one testcase per scenario, failure messages naming the
                     expectation and the observation, the alarm timeline in system-out
   --out DIR         per scenario: <name>.ndjson (the recording) and <name>.csv (SKAB-layout
