@@ -320,7 +320,7 @@ class ScenarioRun {
   private defaultTimeoutS(): number {
     const sc = this.scenario;
     const c = this.target.capabilities;
-    if (c.virtualTime) return 120 + sc.durationS / 50;
+    if (c.virtualTime) return 120 + sc.durationS / (c.minSpeed ?? 50);
     const warm = sc.rig.start === "steady" && !c.presetState ? sc.rig.warmupTimeoutS : 0;
     return 120 + 1.5 * (sc.durationS + warm);
   }

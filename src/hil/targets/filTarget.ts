@@ -46,7 +46,15 @@ export function filTarget(arg: string, context: TargetContext, options: FilTarge
   return {
     name: arg !== "" ? `fil:${arg}` : "fil",
     sourceKind: "emulator",
-    capabilities: { emu: true, truth: true, virtualTime: true, presetState: true, plantParams: true },
+    // simavr runs the firmware at 4-8x real time on this kind of machine, less when it is loaded.
+    capabilities: {
+      emu: true,
+      truth: true,
+      virtualTime: true,
+      presetState: true,
+      plantParams: true,
+      minSpeed: 1,
+    },
     cannotRun: filCannotRun,
     async open(o: TargetOpenOptions): Promise<TargetSession> {
       const { scenario, params } = o;

@@ -30,6 +30,11 @@ export interface TargetCapabilities {
   readonly presetState: boolean;
   /** Loop parameters of the plant can be set per scenario (`rig.params`). */
   readonly plantParams: boolean;
+  /**
+   * With virtual time: the least rig seconds per wall second the target keeps up even on a loaded
+   * machine, from which the default scenario timeout follows. @default 50
+   */
+  readonly minSpeed?: number;
 }
 
 /** The clock of a session: its scheduler, and a way to let time pass. */
