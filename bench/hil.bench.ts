@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Monitor } from "../src/detect/monitorTypes.js";
+import { createMonitorOutput, type Monitor } from "../src/detect/monitorTypes.js";
 import { loadDefaultMonitorFactory } from "../src/hil/monitorFactory.js";
 import type { MonitorFactory } from "../src/hil/runner.js";
 import { runScenario } from "../src/hil/runner.js";
@@ -27,28 +27,7 @@ const ROOT = join(import.meta.dirname, "..");
 
 /** A monitor that raises nothing (only when the detection pipeline is not in this build). */
 function idleMonitor(): Monitor {
-  const output = {
-    tS: 0,
-    predTHotC: Number.NaN,
-    predTColdC: Number.NaN,
-    predFlowLpm: Number.NaN,
-    resTHotK: Number.NaN,
-    resTColdK: Number.NaN,
-    resFlowLpm: Number.NaN,
-    innovTHot: Number.NaN,
-    innovTCold: Number.NaN,
-    innovFlow: Number.NaN,
-    uaRatio: Number.NaN,
-    uaRatioSigma: Number.NaN,
-    pumpRatio: Number.NaN,
-    pumpRatioSigma: Number.NaN,
-    bandTHotK: Number.NaN,
-    bandTColdK: Number.NaN,
-    bandFlowLpm: Number.NaN,
-    score: 0,
-    anomaly: false,
-    diagnosis: "",
-  };
+  const output = createMonitorOutput();
   const none: never[] = [];
   return {
     setSetpoints: () => {},

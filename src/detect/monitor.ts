@@ -73,7 +73,13 @@ import {
   type MonitorDiagnosis,
   type SensorEvidence,
 } from "./monitorDiagnosis.js";
-import type { LoopPerformanceFigures, Monitor, MonitorOutput, OperatorSetpoints } from "./monitorTypes.js";
+import {
+  createMonitorOutput,
+  type LoopPerformanceFigures,
+  type Monitor,
+  type MonitorOutput,
+  type OperatorSetpoints,
+} from "./monitorTypes.js";
 import { LoopObserver } from "./observer.js";
 import { ParameterTracker } from "./parameterTracker.js";
 import { OpenLoopResidualGenerator } from "./residualGenerator.js";
@@ -130,28 +136,7 @@ interface CauseState {
 /** The monitor of the contract; see the file comment. */
 export class ResidualMonitor implements Monitor {
   readonly config: ResolvedMonitorConfig;
-  readonly output: MonitorOutput = {
-    tS: Number.NaN,
-    predTHotC: Number.NaN,
-    predTColdC: Number.NaN,
-    predFlowLpm: Number.NaN,
-    resTHotK: Number.NaN,
-    resTColdK: Number.NaN,
-    resFlowLpm: Number.NaN,
-    innovTHot: Number.NaN,
-    innovTCold: Number.NaN,
-    innovFlow: Number.NaN,
-    uaRatio: Number.NaN,
-    uaRatioSigma: Number.NaN,
-    pumpRatio: Number.NaN,
-    pumpRatioSigma: Number.NaN,
-    bandTHotK: Number.NaN,
-    bandTColdK: Number.NaN,
-    bandFlowLpm: Number.NaN,
-    score: 0,
-    anomaly: false,
-    diagnosis: "",
-  };
+  readonly output: MonitorOutput = createMonitorOutput();
   readonly alarms: AlarmManager;
   readonly generator: OpenLoopResidualGenerator;
   readonly observer: LoopObserver;

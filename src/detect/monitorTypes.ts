@@ -91,3 +91,29 @@ export interface Monitor {
   openAlarms(): readonly AlarmState[];
   performance(): LoopPerformanceFigures;
 }
+
+/** A MonitorOutput before any sample: predictions and residuals NaN, score 0, no anomaly. */
+export function createMonitorOutput(): MonitorOutput {
+  return {
+    tS: Number.NaN,
+    predTHotC: Number.NaN,
+    predTColdC: Number.NaN,
+    predFlowLpm: Number.NaN,
+    resTHotK: Number.NaN,
+    resTColdK: Number.NaN,
+    resFlowLpm: Number.NaN,
+    innovTHot: Number.NaN,
+    innovTCold: Number.NaN,
+    innovFlow: Number.NaN,
+    uaRatio: Number.NaN,
+    uaRatioSigma: Number.NaN,
+    pumpRatio: Number.NaN,
+    pumpRatioSigma: Number.NaN,
+    bandTHotK: Number.NaN,
+    bandTColdK: Number.NaN,
+    bandFlowLpm: Number.NaN,
+    score: 0,
+    anomaly: false,
+    diagnosis: "",
+  };
+}

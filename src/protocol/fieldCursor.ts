@@ -88,7 +88,7 @@ export class FieldCursor {
    */
   token(): string | null {
     const start = this.pos;
-    const end = this.skip();
+    const end = this.skipField();
     if (end === start) return null;
     for (let i = start; i < end; i++) {
       const ch = this.bytes[i]!;
@@ -98,7 +98,7 @@ export class FieldCursor {
   }
 
   /** Skips one field; returns its end. */
-  skip(): number {
+  skipField(): number {
     const bytes = this.bytes;
     const end = this.end;
     const start = this.pos;
@@ -129,7 +129,7 @@ export class FieldCursor {
     const out: string[] = [];
     while (this.pos <= this.end) {
       const start = this.pos;
-      out.push(latin1(this.bytes, start, this.skip()));
+      out.push(latin1(this.bytes, start, this.skipField()));
     }
     return out;
   }

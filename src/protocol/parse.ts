@@ -158,7 +158,7 @@ function parseTlm(
   let adcAmb = ADC_AMB_ABSENT;
   let ambCode = adcCold < 0 ? -1 : 0;
   if (ambCode === 0) {
-    if (cur.nextIsEmpty()) cur.skip();
+    if (cur.nextIsEmpty()) cur.skipField();
     else {
       const v = cur.uint(LIMITS.adcMaxCounts);
       if (v < 0) ambCode = v;
