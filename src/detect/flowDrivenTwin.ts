@@ -3,15 +3,16 @@
  * which a real change of flow (a weak or failed pump) does not surprise and a flow-meter fault
  * does. The mass flow changes every sample (it is the meter's pulses over the last interval), so
  * instead of the twin's cached operating point (twin.ts, which recomputes its time constants on
- * every change) this integrates the right-hand side directly with classic RK4 on scalars, with
- * sub-steps no longer than `substepFraction` / |trace A|: |trace A| = |λ1| + |λ2| bounds the
- * fastest rate, so this is at least as fine as the twin's own bound (a fraction of the fastest
- * time constant). At 10 Hz on the default rig that is one step per sample.
+ * every change) this integrates the right-hand side directly with the twin's scalar RK4
+ * ({@link rk4AffineSteps}), with sub-steps no longer than `substepFraction` / |trace A|:
+ * |trace A| = |λ1| + |λ2| bounds the fastest rate, so this is at least as fine as the twin's own
+ * bound (a fraction of the fastest time constant). At 10 Hz on the default rig that is one step
+ * per sample.
  *
  * O(1) per sample, no allocation.
  */
 import type { LoopParams } from "../model/loopParams.js";
-import { DEFAULT_SUBSTEP_FRACTION } from "../model/twin.js";
+import { DEFAULT_SUBSTEP_FRACTION, rk4AffineSteps } from "../model/twin.js";
 
 export class FlowDrivenTwin {
   readonly params: LoopParams;
@@ -21,6 +22,7 @@ export class FlowDrivenTwin {
   private uaWK = 0;
   private tSinkC: number;
   private tAmbC: number;
+  private readonly xy = new Float64Array(2);
 
   constructor(params: LoopParams) {
     this.params = params;
@@ -67,28 +69,9 @@ export class FlowDrivenTwin {
     const hMax = trace > 0 ? DEFAULT_SUBSTEP_FRACTION / trace : dtS;
     const n = dtS <= hMax ? 1 : Math.ceil(dtS / hMax);
     const h = dtS / n;
-    const half = h / 2;
-    let x = this.hot;
-    let y = this.cold;
-    for (let i = 0; i < n; i++) {
-      const k1x = a11 * x + a12 * y + b1;
-      const k1y = a21 * x + a22 * y + b2;
-      let xt = x + half * k1x;
-      let yt = y + half * k1y;
-      const k2x = a11 * xt + a12 * yt + b1;
-      const k2y = a21 * xt + a22 * yt + b2;
-      xt = x + half * k2x;
-      yt = y + half * k2y;
-      const k3x = a11 * xt + a12 * yt + b1;
-      const k3y = a21 * xt + a22 * yt + b2;
-      xt = x + h * k3x;
-      yt = y + h * k3y;
-      const k4x = a11 * xt + a12 * yt + b1;
-      const k4y = a21 * xt + a22 * yt + b2;
-      x += (h / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
-      y += (h / 6) * (k1y + 2 * k2y + 2 * k3y + k4y);
-    }
-    this.hot = x;
-    this.cold = y;
+    const xy = this.xy;
+    rk4AffineSteps(a11, a12, a21, a22, b1, b2, this.hot, this.cold, h, n, xy);
+    this.hot = xy[0]!;
+    this.cold = xy[1]!;
   }
 }

@@ -29,6 +29,49 @@ export interface LoopTwinOptions {
 /** Default sub-step bound: 1/20 of the fastest time constant (RK4 local error ~ 2.6e-9 of the transient). */
 export const DEFAULT_SUBSTEP_FRACTION = 0.05;
 
+/**
+ * `n` classic RK4 steps of size `h` [s] of the affine system `x' = a11 x + a12 y + b1`,
+ * `y' = a21 x + a22 y + b2` from `(x0, y0)`, on scalars (Kutta 1901; Hairer, Norsett & Wanner I,
+ * sec. II.1): the new `x` goes to `out[0]`, the new `y` to `out[1]`. Allocates nothing.
+ */
+export function rk4AffineSteps(
+  a11: number,
+  a12: number,
+  a21: number,
+  a22: number,
+  b1: number,
+  b2: number,
+  x0: number,
+  y0: number,
+  h: number,
+  n: number,
+  out: Float64Array,
+): void {
+  const half = h / 2;
+  let x = x0;
+  let y = y0;
+  for (let i = 0; i < n; i++) {
+    const k1x = a11 * x + a12 * y + b1;
+    const k1y = a21 * x + a22 * y + b2;
+    let xt = x + half * k1x;
+    let yt = y + half * k1y;
+    const k2x = a11 * xt + a12 * yt + b1;
+    const k2y = a21 * xt + a22 * yt + b2;
+    xt = x + half * k2x;
+    yt = y + half * k2y;
+    const k3x = a11 * xt + a12 * yt + b1;
+    const k3y = a21 * xt + a22 * yt + b2;
+    xt = x + h * k3x;
+    yt = y + h * k3y;
+    const k4x = a11 * xt + a12 * yt + b1;
+    const k4y = a21 * xt + a22 * yt + b2;
+    x += (h / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
+    y += (h / 6) * (k1y + 2 * k2y + 2 * k3y + k4y);
+  }
+  out[0] = x;
+  out[1] = y;
+}
+
 /** Open-loop twin of the loop: state, operating point and a zero-allocation `step`. */
 export class LoopTwin {
   readonly params: LoopParams;
@@ -48,6 +91,8 @@ export class LoopTwin {
   private b1 = Number.NaN;
   private b2 = Number.NaN;
   private hMax = Number.POSITIVE_INFINITY;
+  /** The state after a step, before it is checked. */
+  private readonly xy = new Float64Array(2);
 
   /** Validates `params` (a ConfigError names a missing, unknown or bad parameter). */
   constructor(params: LoopParams, options: LoopTwinOptions = {}) {
@@ -141,28 +186,10 @@ export class LoopTwin {
     if (!(dtS >= 0)) throw new RangeError(`LoopTwin.step: dtS must be >= 0 (got ${dtS})`);
     const n = dtS <= this.hMax ? 1 : Math.ceil(dtS / this.hMax);
     const h = dtS / n;
-    const { a11, a12, a21, a22, b1, b2 } = this;
-    const half = h / 2;
-    let x = this.hot;
-    let y = this.cold;
-    for (let i = 0; i < n; i++) {
-      const k1x = a11 * x + a12 * y + b1;
-      const k1y = a21 * x + a22 * y + b2;
-      let xt = x + half * k1x;
-      let yt = y + half * k1y;
-      const k2x = a11 * xt + a12 * yt + b1;
-      const k2y = a21 * xt + a22 * yt + b2;
-      xt = x + half * k2x;
-      yt = y + half * k2y;
-      const k3x = a11 * xt + a12 * yt + b1;
-      const k3y = a21 * xt + a22 * yt + b2;
-      xt = x + h * k3x;
-      yt = y + h * k3y;
-      const k4x = a11 * xt + a12 * yt + b1;
-      const k4y = a21 * xt + a22 * yt + b2;
-      x += (h / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
-      y += (h / 6) * (k1y + 2 * k2y + 2 * k3y + k4y);
-    }
+    const xy = this.xy;
+    rk4AffineSteps(this.a11, this.a12, this.a21, this.a22, this.b1, this.b2, this.hot, this.cold, h, n, xy);
+    const x = xy[0]!;
+    const y = xy[1]!;
     this.time += dtS;
     if (!(Number.isFinite(x) && Number.isFinite(y)))
       throw new IntegrationError(this.time, `twin state is not finite (T_hot=${x}, T_cold=${y})`);
