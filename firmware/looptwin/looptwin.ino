@@ -9,11 +9,15 @@
 //   D9 pump, D10 fan: Timer1 phase-correct PWM at 25 kHz (ICR1 = 320);
 //   D7 heater solid-state relay, time-proportioned over a 1 s window;
 //   hardware watchdog (interrupt + reset mode, 0.5 s + 0.5 s).
-// The loop never blocks on anything but the UART transmit buffer.
+// The loop never blocks on anything but the UART transmit buffer. Between
+// passes the MCU idles (SLEEP_MODE_IDLE: timers, UART, ADC and watchdog keep
+// running) until the next interrupt: Timer0's millis tick (1.024 ms), a byte
+// in or out, an ADC conversion, a flow pulse.
 
 #include <avr/eeprom.h>
 #include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/sleep.h>
 #include <avr/wdt.h>
 
 #include "src/lt/actuation.h"
@@ -80,52 +84,58 @@ class SerialSink : public lt::LineSink {
   }
 };
 
-// Non-blocking thermistor scan: one ADC conversion (104 us at the core's
-// prescaler 128) is started or collected per call; 16 per channel, 3 channels,
-// a full scan about every 5 ms.
-class AdcScanner {
- public:
-  static const uint8_t kChannels = 3;  // A0 hot, A1 cold, A2 ambient
-  static const uint8_t kSamples = 16;
+// Interrupt-driven thermistor scan: the ADC interrupt collects each
+// conversion (104 us at the core's prescaler 128) and starts the next; 16 per
+// channel, 3 channels, a full scan about every 5 ms, published whole.
+namespace adc {
 
-  /// True when a full scan has completed; counts() then holds it.
-  bool step() {
-    bool complete = false;
-    if (busy_) {
-      if (ADCSRA & _BV(ADSC)) return false;
-      sum_ += ADC;
-      busy_ = false;
-      if (++sample_ == kSamples) {
-        counts_[channel_] = static_cast<uint16_t>(sum_ >> 2);
-        sum_ = 0;
-        sample_ = 0;
-        if (++channel_ == kChannels) {
-          channel_ = 0;
-          complete = true;
-        }
-      }
+const uint8_t kChannels = 3;  // A0 hot, A1 cold, A2 ambient
+const uint8_t kSamples = 16;
+
+volatile uint16_t gScan[kChannels];  // the last full scan (12-bit counts)
+volatile bool gScanReady = false;     // a scan not yet taken by the loop
+uint8_t gChannel = 0;
+uint8_t gSample = 0;
+uint16_t gSum = 0;
+
+void startConversion() {
+  ADMUX = _BV(REFS0) | gChannel;  // AVcc reference (ratiometric), channel
+  ADCSRA |= _BV(ADSC) | _BV(ADIE);
+}
+
+void collect() {
+  gSum += ADC;
+  if (++gSample == kSamples) {
+    gScan[gChannel] = static_cast<uint16_t>(gSum >> 2);
+    gSum = 0;
+    gSample = 0;
+    if (++gChannel == kChannels) {
+      gChannel = 0;
+      gScanReady = true;
     }
-    ADMUX = _BV(REFS0) | channel_;  // AVcc reference (ratiometric), channel
-    ADCSRA |= _BV(ADSC);
-    busy_ = true;
-    return complete;
   }
+  startConversion();
+}
 
-  uint16_t counts(uint8_t channel) const { return counts_[channel]; }
+/// True when a full scan completed since the last call; `counts` then holds it.
+bool takeScan(uint16_t counts[kChannels]) {
+  noInterrupts();
+  const bool ready = gScanReady;
+  if (ready) {
+    for (uint8_t c = 0; c < kChannels; ++c) counts[c] = gScan[c];
+    gScanReady = false;
+  }
+  interrupts();
+  return ready;
+}
 
- private:
-  uint8_t channel_ = 0;
-  uint8_t sample_ = 0;
-  bool busy_ = false;
-  uint16_t sum_ = 0;
-  uint16_t counts_[kChannels] = {0, 0, 0};
-};
+}  // namespace adc
 
 SerialSink gSink;
 lt::Device gDevice(gSink);
-AdcScanner gAdc;
 lt::TimeProportioner gHeaterWindow;
 bool gHeaterOn = false;
+uint32_t gLastTickMs = 0;
 uint8_t gAppliedPump = 0;
 uint8_t gAppliedFan = 0;
 
@@ -159,18 +169,27 @@ uint32_t loadOrCreateUid() {
 }
 
 void setupPwm() {
+  // Timer2 (analogWrite on D3/D11, started by the Arduino core's init()) is
+  // not used: stopped. simavr 1.6 also models its 8-bit phase-correct mode
+  // with TOP = 0, an overflow every 64 cycles, which slows the simulation
+  // (firmware/sim/README.md).
+  TCCR2B = 0;
+  TCCR2A = 0;
   digitalWrite(kPinPump, LOW);
   digitalWrite(kPinFan, LOW);
   pinMode(kPinPump, OUTPUT);
   pinMode(kPinFan, OUTPUT);
   // Mode 10: phase-correct PWM, TOP = ICR1; non-inverting on OC1A and OC1B;
   // no prescaler: 16 MHz / (2 * 320) = 25 kHz, above hearing and the
-  // 4-wire fan standard's frequency.
-  TCCR1A = _BV(COM1A1) | _BV(COM1B1) | _BV(WGM11);
-  TCCR1B = _BV(WGM13) | _BV(CS10);
+  // 4-wire fan standard's frequency. TOP and the compare values are set
+  // while the timer is stopped, then the clock starts.
+  TCCR1B = 0;
   ICR1 = lt::kPwmTop;
   OCR1A = 0;
   OCR1B = 0;
+  TCNT1 = 0;
+  TCCR1A = _BV(COM1A1) | _BV(COM1B1) | _BV(WGM11);
+  TCCR1B = _BV(WGM13) | _BV(CS10);
 }
 
 void applyOutputs(uint32_t nowMs) {
@@ -198,6 +217,23 @@ uint32_t readFlowPulses() {
   return pulses;
 }
 
+// Sleeps (SLEEP_MODE_IDLE) until an interrupt brings work for the loop: a
+// byte in, a full ADC scan, a flow pulse, the next millisecond. Interrupts
+// that bring none (an ADC conversion within a scan, a byte out) go straight
+// back to sleep. SEI runs the next instruction (SLEEP) before any interrupt,
+// so a wake-up cannot slip in between the check and the sleep.
+void idleUntilWork(uint32_t nowMs, uint32_t pulses) {
+  noInterrupts();
+  while (Serial.available() == 0 && !adc::gScanReady && gFlowPulses == pulses && millis() == nowMs) {
+    sleep_enable();
+    interrupts();
+    sleep_cpu();
+    sleep_disable();
+    noInterrupts();
+  }
+  interrupts();
+}
+
 void feedWatchdog() {
   wdt_reset();
   WDTCSR |= _BV(WDIE);  // re-arm the interrupt stage (hardware clears it)
@@ -205,6 +241,8 @@ void feedWatchdog() {
 }
 
 }  // namespace
+
+ISR(ADC_vect) { adc::collect(); }
 
 void setup() {
   const lt::ResetCause cause = readResetCause();
@@ -217,10 +255,13 @@ void setup() {
   const lt::DeviceIdentity identity = {LT_BOARD, loadOrCreateUid(), LT_HAS_AMBIENT_PROBE != 0};
   Serial.begin(kBaud);
   gDevice.begin(millis(), cause, identity);
-  while (!gAdc.step()) {
+  adc::startConversion();
+  uint16_t counts[adc::kChannels];
+  while (!adc::takeScan(counts)) {
     // First full scan (about 5 ms), so that every TLM carries real counts.
   }
-  gDevice.setAdc(gAdc.counts(0), gAdc.counts(1), gAdc.counts(2), millis());
+  gDevice.setAdc(counts[0], counts[1], counts[2], millis());
+  set_sleep_mode(SLEEP_MODE_IDLE);
 
   wdt_enable(WDTO_500MS);
   WDTCSR |= _BV(WDIE);
@@ -231,9 +272,20 @@ void loop() {
   for (uint8_t n = 0; n < 64 && Serial.available() > 0; ++n) {
     gDevice.receiveByte(static_cast<uint8_t>(Serial.read()), nowMs);
   }
-  if (gAdc.step()) gDevice.setAdc(gAdc.counts(0), gAdc.counts(1), gAdc.counts(2), nowMs);
-  gDevice.setPulses(readFlowPulses());
-  gDevice.tick(nowMs);
+  uint16_t counts[adc::kChannels];
+  if (adc::takeScan(counts)) gDevice.setAdc(counts[0], counts[1], counts[2], nowMs);
+  const uint32_t pulses = readFlowPulses();
+  gDevice.setPulses(pulses);
+  // Outputs first: a telemetry line written by tick() can wait for room in the
+  // UART buffer, and the heater's window edge must not wait with it.
   applyOutputs(nowMs);
+  if (nowMs != gLastTickMs) {
+    // The device's timers (holds, heartbeat, telemetry) count whole
+    // milliseconds: once per millisecond is every time they can change.
+    gLastTickMs = nowMs;
+    gDevice.tick(nowMs);
+    applyOutputs(nowMs);  // a hold that expired, SAFE
+  }
   feedWatchdog();
+  idleUntilWork(nowMs, pulses);
 }

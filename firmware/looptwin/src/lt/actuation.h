@@ -20,10 +20,12 @@ inline uint16_t dutyToCompare(uint8_t duty, uint16_t top = kPwmTop) {
 class TimeProportioner {
  public:
   explicit TimeProportioner(uint32_t windowMs = kHeaterWindowMs)
-      : windowMs_(windowMs), windowStartMs_(0) {}
+      : windowMs_(windowMs), windowStartMs_(0), duty_(0), onMs_(0) {}
 
   /// Whether the output is on at `nowMs` for `duty` (0 always off, 255
-  /// always on).
+  /// always on). Called on every pass of the main loop: the on time is
+  /// recomputed only when the duty changes (a 32-bit division is some 600
+  /// cycles on the AVR).
   bool update(uint8_t duty, uint32_t nowMs) {
     uint32_t elapsed = nowMs - windowStartMs_;
     if (elapsed >= windowMs_) {
@@ -31,13 +33,18 @@ class TimeProportioner {
       windowStartMs_ = elapsed >= 2 * windowMs_ ? nowMs : windowStartMs_ + windowMs_;
       elapsed = nowMs - windowStartMs_;
     }
-    const uint32_t onMs = (static_cast<uint32_t>(duty) * windowMs_ + 127u) / 255u;
-    return elapsed < onMs;
+    if (duty != duty_) {
+      duty_ = duty;
+      onMs_ = (static_cast<uint32_t>(duty) * windowMs_ + 127u) / 255u;
+    }
+    return elapsed < onMs_;
   }
 
  private:
   uint32_t windowMs_;
   uint32_t windowStartMs_;
+  uint8_t duty_;
+  uint32_t onMs_;
 };
 
 }  // namespace lt
