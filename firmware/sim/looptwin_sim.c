@@ -95,6 +95,8 @@ typedef struct {
   uint64_t resets;
   /* Stock simavr run loop, one avr_run() per instruction (slower; for checking run_core). */
   int exact_loop;
+  /* Cycles since this boot at which the current run_core() ends (where a sleep stops). */
+  avr_cycle_count_t run_end;
   avr_cycle_count_t cycles_before_reset;
 } harness_t;
 
@@ -120,6 +122,19 @@ static void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n);
   if (q == NULL) die("out of memory");
   return q;
+}
+
+/*
+ * A sleeping MCU waits for its next interrupt in device time only: stock simavr
+ * (avr_callback_sleep_raw) would also usleep() to keep pace with the wall clock.
+ * Right after this call simavr adds 1 + how_long cycles (a jump to its next
+ * cycle timer); a sleep that would end past the end of the current run ends
+ * there instead, so a run stops on time and a byte, a flow edge or a reset due
+ * then is not late. Nothing can happen in between: no timer is due.
+ */
+static void sleep_in_device_time(avr_t *avr, avr_cycle_count_t how_long) {
+  const avr_cycle_count_t wake = avr->cycle + 1 + how_long;
+  if (wake > h.run_end) avr->cycle -= wake - h.run_end;
 }
 
 /* simavr logs go to stderr (stdout carries the protocol), warnings and worse only. */
@@ -269,6 +284,7 @@ static avr_cycle_count_t next_timer_due(void) {
  */
 static int run_core(avr_cycle_count_t until) {
   avr_t *avr = h.avr;
+  h.run_end = until;
   while (avr->cycle < until) {
     const avr_cycle_count_t before = avr->cycle;
     if (h.exact_loop || avr->state != cpu_Running || avr->run != avr_callback_run_raw) {
@@ -527,6 +543,7 @@ int main(int argc, char **argv) {
   avr_init(h.avr);
   h.avr->log = LOG_ERROR;
   avr_load_firmware(h.avr, &f);
+  h.avr->sleep = sleep_in_device_time;
   /* The board's 5 V supply is the ADC reference (AVcc), not simavr's default 3.3 V. */
   h.avr->frequency = (uint32_t)freq;
   h.avr->vcc = h.avr->avcc = h.avr->aref = (uint32_t)vcc;
