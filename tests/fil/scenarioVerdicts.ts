@@ -2,17 +2,25 @@
  * HIL scenarios on both implementations of the device: the in-process emulator (`--target
  * emulator`) and the firmware in simavr (`--target fil`), same scenario, same plant seed, same
  * monitor. The verdicts must agree: scenario status, and each expectation's status.
+ *
+ * The whole suite (hil/scenarios, about 10,400 device seconds) runs in `npm run test:fil`, split
+ * into shards that vitest runs side by side (one per core): {@link scenarioShard}.
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { runScenario, type ScenarioResult } from "../../src/hil/runner.js";
+import type { Scenario } from "../../src/hil/scenario.js";
 import { loadScenarioFile } from "../../src/hil/scenarioLoader.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
 import { filTarget } from "../../src/hil/targets/filTarget.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SCENARIO_DIR = join(ROOT, "hil", "scenarios");
+/** The slowest the firmware in simavr may run and still pass: device seconds per wall second. */
+const MIN_SPEEDUP = 4;
 
 function summary(r: ScenarioResult): string {
   return [
@@ -21,11 +29,9 @@ function summary(r: ScenarioResult): string {
   ].join("\n");
 }
 
-/** Runs scenario `name` (hil/scenarios/NAME.yaml) on both targets; checks it passes on both, alike. */
-export async function expectSameVerdicts(name: string): Promise<ScenarioResult> {
-  const loaded = loadScenarioFile(join(ROOT, "hil", "scenarios", `${name}.yaml`));
-  // The runner's default wall timeout on virtual time assumes 50x real time; the firmware in
-  // simavr runs 3-9x (slower on a loaded machine): allow real time.
+/** Runs a scenario on both targets; checks it passes on both, alike. */
+export async function expectSameVerdicts(loaded: Scenario): Promise<ScenarioResult> {
+  // Wall timeout: real time (the firmware target keeps at least 1x), not the emulator's 50x.
   const scenario = { ...loaded, timeoutS: loaded.timeoutS ?? 120 + loaded.durationS };
   const monitorFactory = await loadDefaultMonitorFactory();
   const onEmulator = await runScenario(scenario, {
@@ -42,4 +48,49 @@ export async function expectSameVerdicts(name: string): Promise<ScenarioResult> 
   ).toEqual(onEmulator.verdicts.map((v) => [v.name, v.status]));
   expect(onFirmware.rigS).toBeCloseTo(scenario.durationS, 0);
   return onFirmware;
+}
+
+/** Every scenario of hil/scenarios, longest first. */
+export function suiteScenarios(): Scenario[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => loadScenarioFile(join(SCENARIO_DIR, f), `hil/scenarios/${f}`))
+    .sort((a, b) => b.durationS - a.durationS || a.name.localeCompare(b.name));
+}
+
+/**
+ * Shard `index` of `count` of the suite: longest scenario first onto the shard with the fewest
+ * device seconds so far, so the shards take about the same time. Every scenario is in exactly
+ * one shard, and a scenario added to hil/scenarios joins one by itself.
+ */
+export function scenarioShard(index: number, count: number): Scenario[] {
+  const loads = new Array<number>(count).fill(0);
+  const shards = Array.from({ length: count }, (): Scenario[] => []);
+  for (const s of suiteScenarios()) {
+    let lightest = 0;
+    for (let k = 1; k < count; k++) if ((loads[k] ?? 0) < (loads[lightest] ?? 0)) lightest = k;
+    loads[lightest] = (loads[lightest] ?? 0) + s.durationS;
+    shards[lightest]?.push(s);
+  }
+  return shards[index] ?? [];
+}
+
+/** One vitest test per scenario of shard `index` of `count`. */
+export function describeScenarioShard(index: number, count: number): void {
+  const shard = scenarioShard(index, count);
+  describe(`HIL suite on --target fil agrees with --target emulator (shard ${index + 1} of ${count})`, () => {
+    it("the shard has scenarios", () => {
+      expect(shard.length).toBeGreaterThan(0);
+    });
+    for (const s of shard) {
+      it(
+        `${s.name} (${s.durationS} device s)`,
+        async () => {
+          await expectSameVerdicts(s);
+        },
+        60_000 + (s.durationS * 1000) / MIN_SPEEDUP,
+      );
+    }
+  });
 }

@@ -2,8 +2,9 @@
  * `npm run test:fil` (`vitest run --config tests/fil/vitest.config.ts`): the firmware-in-the-loop
  * tests, which need the simavr harness and the firmware ELF (`npm run fil:build`): the harness
  * at its protocol, the shared behaviour sessions on the firmware and the emulator side by side,
- * the plant in the loop, the pseudo-terminal emulator and HIL scenarios on both targets. The
- * pure FIL tests (`*.test.ts` here) run in `npm test` as well.
+ * the plant in the loop, the pseudo-terminal emulator, and the whole HIL suite on both targets
+ * with their verdicts compared (two shards, scenarioSuite1/2.fil.ts, that the two forks run side
+ * by side). The pure FIL tests (`*.test.ts` here) run in `npm test` as well.
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
