@@ -150,6 +150,28 @@ describe("FIL harness: outputs to the plant", () => {
     // 128/255 of 1000 ms, rounded: 502 ms per window; each edge follows millis() (jitter < 3 ms).
     expect(Math.abs(onUs - 8 * 502_000)).toBeLessThan(3_000);
   });
+
+  it("a telemetry line due when a heater window starts does not delay the switch-on", async () => {
+    const h = await start();
+    const clock: Clock = { us: 0 };
+    await runFor(h, clock, 200_000, [2048, 2048, 2048]);
+    // The default 10 Hz telemetry counts from boot, as the heater's windows do: a TLM line is
+    // due at every window start (millis 1000, 2000, ...).
+    send(h, "PWM,2,heater,128");
+    await runFor(h, clock, 800_000, [2048, 2048, 2048]);
+    const windows = 6;
+    let onUs = 0;
+    let tlmAtWindowStart = 0;
+    for (let w = 0; w < windows; w++) {
+      send(h, `PING,${w + 3}`);
+      const { messages, steps } = await runFor(h, clock, 1_000_000, [2048, 2048, 2048]);
+      onUs += steps.reduce((s, r) => s + r.heaterOnUs, 0);
+      tlmAtWindowStart += messages.filter((m) => m.type === "TLM" && m.tMs % 1000 === 0).length;
+    }
+    expect(tlmAtWindowStart).toBe(windows);
+    // 502 ms per window; a switch-on behind the TLM line (about 2 ms of formatting) loses 2 ms.
+    expect(Math.abs(onUs / windows - 502_000)).toBeLessThan(1_000);
+  });
 });
 
 describe("FIL harness: resets and identity", () => {
