@@ -26,7 +26,7 @@
  * the heater duty goes to the plant as a mean power (no 1 s time-proportioning window).
  */
 import { SeededRng } from "../core/rng.js";
-import { type FaultSpec, formatFaultSpec, isLinkFault, parseFaultSpec } from "../model/faultSpec.js";
+import type { FaultSpec } from "../model/faultSpec.js";
 import { CRC16_TABLE } from "../protocol/crc16.js";
 import { hex4At } from "../protocol/fieldCursor.js";
 import type { LineError } from "../protocol/lineError.js";
@@ -34,6 +34,8 @@ import { LineFramer } from "../protocol/lineFramer.js";
 import type { HostCommand, PwmChannel, ResetCause } from "../protocol/messages.js";
 import { parseCommandBytes } from "../protocol/parse.js";
 import { PROTOCOL_VERSION } from "../protocol/version.js";
+import { FaultSchedule } from "./faultSchedule.js";
+import { damageHostBytes, flipBits } from "./linkDamage.js";
 
 /** Firmware name the emulator reports in HELLO (conventions.md). */
 export const EMULATOR_FW_NAME = "looptwin-emu";
@@ -157,13 +159,6 @@ interface Hold {
   durationMs: number;
 }
 
-interface ScheduledFault {
-  readonly spec: FaultSpec;
-  readonly text: string;
-  started: boolean;
-  ended: boolean;
-}
-
 const ACK = "";
 
 /** CRC-16/CCITT-FALSE of an ASCII string (no allocation). */
@@ -225,10 +220,8 @@ export class EmulatedDevice {
   /** Virtual time of the current boot [ms]; device millis = now - bootAt. */
   private bootAt = 0;
   private out = "";
-  private readonly faults: ScheduledFault[] = [];
+  private readonly faults: FaultSchedule;
   private linkDownUntilMs = -1;
-  private corruptRate = 0;
-  private dropRate = 0;
 
   // Firmware state (device.h).
   private readonly remembered: Remembered[] = [];
@@ -274,7 +267,21 @@ export class EmulatedDevice {
         this.stats.malformed++;
       },
     });
-    for (const spec of options.faults ?? []) this.scheduleFault(spec);
+    this.faults = new FaultSchedule({
+      plant: this.plant,
+      onEvent: this.onEvent,
+      onStart: (spec, tS) => {
+        if (spec.kind === "device_reboot") this.boot("WDT");
+        if (spec.kind === "link_disconnect") {
+          this.linkDownUntilMs = Math.max(this.linkDownUntilMs, spec.endS * 1000);
+          this.onEvent?.({ kind: "link_down", tS });
+        }
+      },
+      onEnd: (spec, tS) => {
+        if (spec.kind === "link_disconnect" && this.linkUp) this.onEvent?.({ kind: "link_up", tS });
+      },
+    });
+    for (const spec of options.faults ?? []) this.faults.add(spec);
     this.boot(options.resetCause ?? "POWERON");
     this.flush();
   }
@@ -322,10 +329,7 @@ export class EmulatedDevice {
     if (!this.heartbeatLost)
       next = Math.min(next, this.bootAt + this.lastValidMs + DEVICE_CONSTANTS.heartbeatTimeoutMs);
     for (const h of this.holds) if (h.active) next = Math.min(next, this.bootAt + h.startMs + h.durationMs);
-    for (const f of this.faults) {
-      if (!f.started) next = Math.min(next, f.spec.startS * 1000);
-      else if (!f.ended && Number.isFinite(f.spec.endS)) next = Math.min(next, f.spec.endS * 1000);
-    }
+    next = Math.min(next, this.faults.nextMs());
     return Math.max(next, this.now);
   }
 
@@ -352,7 +356,9 @@ export class EmulatedDevice {
       return;
     }
     let data = bytes;
-    if (this.corruptRate > 0 || this.dropRate > 0) data = this.damageIncoming(bytes);
+    const { corruptRate, dropRate } = this.faults;
+    if (corruptRate > 0 || dropRate > 0)
+      data = damageHostBytes(bytes, corruptRate, dropRate, this.rng, this.stats);
     this.framer.push(data);
     this.flush();
   }
@@ -362,25 +368,17 @@ export class EmulatedDevice {
    * virtual time. Physical and sensor faults go to the plant, link faults to the device.
    */
   injectFault(spec: FaultSpec): void {
-    const t0 = this.now / 1000;
-    this.scheduleFault({ ...spec, startS: spec.startS + t0, endS: spec.endS + t0 });
+    this.faults.addRelative(spec, this.now / 1000);
     this.step();
     this.flush();
   }
 
   /** Clears every fault (plant and link). */
   clearFaults(): void {
-    const tS = this.now / 1000;
-    for (const f of this.faults) {
-      if (f.started && !f.ended) this.onEvent?.({ kind: "fault_end", tS, spec: f.spec, text: f.text });
-    }
-    this.faults.length = 0;
-    this.plant.clearFaults();
-    this.corruptRate = 0;
-    this.dropRate = 0;
+    this.faults.clear(this.now);
     if (this.linkDownUntilMs > this.now) {
       this.linkDownUntilMs = this.now;
-      this.onEvent?.({ kind: "link_up", tS });
+      this.onEvent?.({ kind: "link_up", tS: this.now / 1000 });
     }
   }
 
@@ -393,12 +391,6 @@ export class EmulatedDevice {
 
   // ---------------------------------------------------------------- internals
 
-  private scheduleFault(spec: FaultSpec): void {
-    const text = formatFaultSpec(spec);
-    if (!isLinkFault(spec.kind)) this.plant.addFault(spec);
-    this.faults.push({ spec, text, started: false, ended: false });
-  }
-
   private tlmDueMs(): number {
     return this.bootAt + this.tlmBaseMs + Math.floor(((this.tlmIndex + 1) * 1000) / this.rateHz);
   }
@@ -406,42 +398,12 @@ export class EmulatedDevice {
   /** Everything due at `this.now`, in the firmware loop's order. */
   private step(): void {
     this.plant.advanceTo(this.now / 1000);
-    this.updateFaults();
+    this.faults.update(this.now);
     const ms = this.now - this.bootAt;
     if (this.now >= this.tlmDueMs() || ms - this.lastAdcScanMs >= this.adcScanPeriodMs) {
       this.scanAdc();
     }
     this.tick(Math.floor(ms));
-  }
-
-  private updateFaults(): void {
-    const tS = this.now / 1000;
-    let corrupt = 0;
-    let drop = 0;
-    for (const f of this.faults) {
-      const { spec } = f;
-      // Compared in ms, as nextEventMs() schedules them (x * 1000 / 1000 need not be x).
-      if (!f.started && this.now >= spec.startS * 1000) {
-        f.started = true;
-        this.onEvent?.({ kind: "fault_start", tS, spec, text: f.text });
-        if (spec.kind === "device_reboot") this.boot("WDT");
-        if (spec.kind === "link_disconnect") {
-          this.linkDownUntilMs = Math.max(this.linkDownUntilMs, spec.endS * 1000);
-          this.onEvent?.({ kind: "link_down", tS });
-        }
-      }
-      if (f.started && !f.ended && this.now >= spec.endS * 1000) {
-        f.ended = true;
-        this.onEvent?.({ kind: "fault_end", tS, spec, text: f.text });
-        if (spec.kind === "link_disconnect" && this.linkUp) this.onEvent?.({ kind: "link_up", tS });
-      }
-      if (f.started && !f.ended) {
-        if (spec.kind === "link_corrupt") corrupt = Math.max(corrupt, (spec.value ?? 0) * spec.severity);
-        if (spec.kind === "link_drop") drop = Math.max(drop, (spec.value ?? 0) * spec.severity);
-      }
-    }
-    this.corruptRate = corrupt;
-    this.dropRate = drop;
   }
 
   private boot(cause: ResetCause): void {
@@ -700,16 +662,9 @@ export class EmulatedDevice {
           this.clearFaults();
           return ACK;
         }
-        // Takes effect at the next step, after this ACK (a device_reboot must not eat it).
-        try {
-          const spec = parseFaultSpec(c.faultSpec, "EMU");
-          const t0 = this.now / 1000;
-          this.scheduleFault({ ...spec, startS: spec.startS + t0, endS: spec.endS + t0 });
-        } catch {
-          // Not a fault spec, or not applicable to this plant (e.g. amb without an ambient probe).
-          return "syntax";
-        }
-        return ACK;
+        // Takes effect at the next step, after this ACK (a device_reboot must not eat it). Not a
+        // fault spec, or not applicable to this plant (e.g. amb without an ambient probe): syntax.
+        return this.faults.addFromEmu(c.faultSpec, this.now / 1000) ? ACK : "syntax";
       }
     }
   }
@@ -722,7 +677,8 @@ export class EmulatedDevice {
   private emit(body: string): void {
     this.stats.linesSent++;
     if (!this.linkUp) return;
-    if (this.dropRate > 0 && this.rng.uniform() < this.dropRate) {
+    const { dropRate } = this.faults;
+    if (dropRate > 0 && this.rng.uniform() < dropRate) {
       this.stats.linesDropped++;
       return;
     }
@@ -733,34 +689,8 @@ export class EmulatedDevice {
     if (this.out.length === 0) return;
     const buf = Buffer.from(this.out, "latin1");
     this.out = "";
-    if (this.corruptRate > 0) {
-      for (let i = 0; i < buf.length; i++) {
-        if (this.rng.uniform() < this.corruptRate) {
-          buf[i] = buf[i]! ^ (1 << this.rng.int(8));
-          this.stats.bytesCorrupted++;
-        }
-      }
-    }
+    const { corruptRate } = this.faults;
+    if (corruptRate > 0) flipBits(buf, corruptRate, this.rng, this.stats);
     this.output.write(buf);
-  }
-
-  /** Host -> device bytes through the link faults. */
-  private damageIncoming(bytes: Uint8Array): Uint8Array {
-    const copy = Buffer.from(bytes);
-    if (this.corruptRate > 0) {
-      for (let i = 0; i < copy.length; i++) {
-        if (this.rng.uniform() < this.corruptRate) {
-          copy[i] = copy[i]! ^ (1 << this.rng.int(8));
-          this.stats.bytesCorrupted++;
-        }
-      }
-    }
-    if (this.dropRate > 0 && this.rng.uniform() < this.dropRate) {
-      // Lose the first line in this chunk (up to and including its newline).
-      const nl = copy.indexOf(10);
-      this.stats.linesDropped++;
-      return nl < 0 ? copy.subarray(copy.length) : copy.subarray(nl + 1);
-    }
-    return copy;
   }
 }

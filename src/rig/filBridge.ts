@@ -19,6 +19,7 @@ import { CRC16_TABLE } from "../protocol/crc16.js";
 import { hex4At } from "../protocol/fieldCursor.js";
 import { MAX_LINE_BYTES } from "../protocol/messages.js";
 import { parseCommandBytes } from "../protocol/parse.js";
+import { damageHostBytes, flipBits } from "./linkDamage.js";
 
 export interface FilBridgeOptions {
   /** Seed of the link-fault randomness. */
@@ -100,7 +101,8 @@ export class FilLinkBridge {
       return new Uint8Array(0);
     }
     let data = bytes;
-    if (this.corruptRate > 0 || this.dropRate > 0) data = this.damageIncoming(bytes);
+    if (this.corruptRate > 0 || this.dropRate > 0)
+      data = damageHostBytes(bytes, this.corruptRate, this.dropRate, this.rng, this.stats);
     if (!this.interceptEmu) return data;
     const forward: number[] = [];
     for (let i = 0; i < data.length; i++) {
@@ -133,12 +135,7 @@ export class FilLinkBridge {
     if (this.dropRate > 0 || this.devicePartial.length > 0) out = this.dropLines(chunk);
     if (this.corruptRate > 0 && out.length > 0) {
       out = Buffer.from(out);
-      for (let i = 0; i < out.length; i++) {
-        if (this.rng.uniform() < this.corruptRate) {
-          out[i] = out[i]! ^ (1 << this.rng.int(8));
-          this.stats.bytesCorrupted++;
-        }
-      }
+      flipBits(out, this.corruptRate, this.rng, this.stats);
     }
     return out.length > 0 ? out : null;
   }
@@ -160,25 +157,6 @@ export class FilLinkBridge {
       start = nl + 1;
     }
     return Buffer.concat(kept);
-  }
-
-  /** The emulator's host-side damage: bit flips, then the first line of the chunk lost. */
-  private damageIncoming(bytes: Uint8Array): Uint8Array {
-    const copy = Buffer.from(bytes);
-    if (this.corruptRate > 0) {
-      for (let i = 0; i < copy.length; i++) {
-        if (this.rng.uniform() < this.corruptRate) {
-          copy[i] = copy[i]! ^ (1 << this.rng.int(8));
-          this.stats.bytesCorrupted++;
-        }
-      }
-    }
-    if (this.dropRate > 0 && this.rng.uniform() < this.dropRate) {
-      const nl = copy.indexOf(10);
-      this.stats.linesDropped++;
-      return nl < 0 ? copy.subarray(copy.length) : copy.subarray(nl + 1);
-    }
-    return copy;
   }
 
   private endHostLine(forward: number[], answers: string[]): void {

@@ -26,9 +26,10 @@
  * every reset.
  */
 import { SeededRng } from "../core/rng.js";
-import { type FaultSpec, formatFaultSpec, isLinkFault, parseFaultSpec } from "../model/faultSpec.js";
+import type { FaultSpec } from "../model/faultSpec.js";
 import type { PwmChannel, ResetCause } from "../protocol/messages.js";
 import type { DeviceOutput, DevicePlant, EmulatorEvent, SensorCounts } from "./emulatedDevice.js";
+import { FaultSchedule } from "./faultSchedule.js";
 import { FilLinkBridge } from "./filBridge.js";
 import { FilHarness, type FilHarnessOptions, type FilStepResult } from "./filHarness.js";
 
@@ -74,13 +75,6 @@ export interface FilDeviceStats {
   bytesLostToReset: number;
 }
 
-interface ScheduledFault {
-  readonly spec: FaultSpec;
-  readonly text: string;
-  started: boolean;
-  ended: boolean;
-}
-
 /** The emulated device's default uid for a seed, so both devices of one seed say the same HELLO uid. */
 export function defaultUidForSeed(seed: number): string {
   const n = new SeededRng(seed ^ 0x4c54).nextUint32() || 0x4c540001;
@@ -111,7 +105,7 @@ export class FilDevice {
   private readonly stepMs: number;
   private readonly maxPulsesPerStep: number;
   private readonly sensors: SensorCounts = { adcHot: 0, adcCold: 0, adcAmb: 0, pulses: 0 };
-  private readonly faults: ScheduledFault[] = [];
+  private readonly faults: FaultSchedule;
   private readonly duty: Record<PwmChannel, number> = { pump: 0, heater: 0, fan: 0 };
   private now = 0;
   private lastResetMs = 0;
@@ -138,7 +132,19 @@ export class FilDevice {
       interceptEmu: options.interceptEmu ?? true,
       onEmu: (spec) => this.applyEmu(spec),
     });
-    for (const spec of options.faults ?? []) this.scheduleFault(spec);
+    this.faults = new FaultSchedule({
+      plant: this.plant,
+      onEvent: this.onEvent,
+      onStart: (spec, tS) => {
+        if (spec.kind === "device_reboot") this.reboot("WDT");
+        if (spec.kind === "link_disconnect") {
+          this.linkDownUntilMs = Math.max(this.linkDownUntilMs, spec.endS * 1000);
+          if (this.bridge.linkUp) this.onEvent?.({ kind: "link_down", tS });
+          this.bridge.linkUp = false;
+        }
+      },
+    });
+    for (const spec of options.faults ?? []) this.faults.add(spec);
     for (const ch of ["pump", "heater", "fan"] as const) this.plant.setDuty(ch, 0);
     this.plant.readSensors(this.sensors);
     this.lastPulses = this.sensors.pulses;
@@ -212,25 +218,19 @@ export class FilDevice {
 
   /** Injects a fault now (as `EMU` does): start and end relative to the current device time. */
   injectFault(spec: FaultSpec): void {
-    const t0 = this.now / 1000;
-    this.scheduleFault({ ...spec, startS: spec.startS + t0, endS: spec.endS + t0 });
+    this.faults.addRelative(spec, this.now / 1000);
     this.updateFaults();
   }
 
   /** Clears every fault (plant and link). */
   clearFaults(): void {
-    const tS = this.now / 1000;
-    for (const f of this.faults) {
-      if (f.started && !f.ended) this.onEvent?.({ kind: "fault_end", tS, spec: f.spec, text: f.text });
-    }
-    this.faults.length = 0;
-    this.plant.clearFaults();
+    this.faults.clear(this.now);
     this.bridge.corruptRate = 0;
     this.bridge.dropRate = 0;
     if (!this.bridge.linkUp) {
       this.bridge.linkUp = true;
       this.linkDownUntilMs = this.now;
-      this.onEvent?.({ kind: "link_up", tS });
+      this.onEvent?.({ kind: "link_up", tS: this.now / 1000 });
     }
   }
 
@@ -259,7 +259,7 @@ export class FilDevice {
     const targetMs = Math.ceil(tMs * 1000) / 1000;
     while (this.now < targetMs && !this.closed) {
       this.updateFaults();
-      const next = Math.min(targetMs, this.now + this.stepMs, this.nextFaultMs());
+      const next = Math.min(targetMs, this.now + this.stepMs, this.faults.nextMs());
       const endMs =
         Math.ceil((next > this.now ? next : Math.min(targetMs, this.now + this.stepMs)) * 1000) / 1000;
       await this.step(Math.max(endMs, this.now + 0.001));
@@ -327,64 +327,20 @@ export class FilDevice {
       this.clearFaults();
       return "";
     }
-    try {
-      // Takes effect at the next step, after the bridge's ACK (a link_disconnect or a
-      // device_reboot must not eat it), as on the emulated device.
-      const f = parseFaultSpec(spec, "EMU");
-      const t0 = this.now / 1000;
-      this.scheduleFault({ ...f, startS: f.startS + t0, endS: f.endS + t0 });
-    } catch {
-      // Not a fault spec, or not applicable to this plant (as the emulated device answers).
-      return "syntax";
-    }
-    return "";
-  }
-
-  private scheduleFault(spec: FaultSpec): void {
-    if (!isLinkFault(spec.kind)) this.plant.addFault(spec);
-    this.faults.push({ spec, text: formatFaultSpec(spec), started: false, ended: false });
-  }
-
-  private nextFaultMs(): number {
-    let next = Number.POSITIVE_INFINITY;
-    for (const f of this.faults) {
-      if (!f.started) next = Math.min(next, f.spec.startS * 1000);
-      else if (!f.ended && Number.isFinite(f.spec.endS)) next = Math.min(next, f.spec.endS * 1000);
-    }
-    return next;
+    // Takes effect at the next step, after the bridge's ACK (a link_disconnect or a device_reboot
+    // must not eat it), as on the emulated device; "syntax" as it answers what is not a fault spec
+    // or not applicable to this plant.
+    return this.faults.addFromEmu(spec, this.now / 1000) ? "" : "syntax";
   }
 
   /** Starts and ends faults due now; link faults set the bridge, `device_reboot` resets the MCU. */
   private updateFaults(): void {
-    const tS = this.now / 1000;
-    let corrupt = 0;
-    let drop = 0;
-    for (const f of this.faults) {
-      const { spec } = f;
-      if (!f.started && this.now >= spec.startS * 1000) {
-        f.started = true;
-        this.onEvent?.({ kind: "fault_start", tS, spec, text: f.text });
-        if (spec.kind === "device_reboot") this.reboot("WDT");
-        if (spec.kind === "link_disconnect") {
-          this.linkDownUntilMs = Math.max(this.linkDownUntilMs, spec.endS * 1000);
-          if (this.bridge.linkUp) this.onEvent?.({ kind: "link_down", tS });
-          this.bridge.linkUp = false;
-        }
-      }
-      if (f.started && !f.ended && this.now >= spec.endS * 1000) {
-        f.ended = true;
-        this.onEvent?.({ kind: "fault_end", tS, spec, text: f.text });
-      }
-      if (f.started && !f.ended) {
-        if (spec.kind === "link_corrupt") corrupt = Math.max(corrupt, (spec.value ?? 0) * spec.severity);
-        if (spec.kind === "link_drop") drop = Math.max(drop, (spec.value ?? 0) * spec.severity);
-      }
-    }
+    this.faults.update(this.now);
     if (!this.bridge.linkUp && this.now >= this.linkDownUntilMs) {
       this.bridge.linkUp = true;
-      this.onEvent?.({ kind: "link_up", tS });
+      this.onEvent?.({ kind: "link_up", tS: this.now / 1000 });
     }
-    this.bridge.corruptRate = corrupt;
-    this.bridge.dropRate = drop;
+    this.bridge.corruptRate = this.faults.corruptRate;
+    this.bridge.dropRate = this.faults.dropRate;
   }
 }
