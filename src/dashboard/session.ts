@@ -7,7 +7,10 @@
  * Rules it keeps (DESIGN.md section 2.4):
  * - the twin is driven by the operator's setpoints; an injector's deliberate deviation is withheld
  *   from it; a deviation the device reports (SAFE after heartbeat loss, interlock, reboot) makes
- *   the twin follow the applied duties until the operator sets a setpoint again;
+ *   the twin follow the applied duties until the operator sets a setpoint again. So does a
+ *   deviation whose report was lost: applied duties (TLM) that differ from the setpoints for
+ *   {@link OVERRIDE_CONFIRM_S} with no injection in force (the device rebooted or went SAFE while
+ *   the link was down, so its EVT lines reached nobody), and a reboot the source detects;
  * - every physical injection is a PWM with a dead-man hold, renewed while it lasts, so the device
  *   reverts to the operator's duty by itself within `deadmanMs` if this process dies;
  * - every injection is labelled (start and end) in the recording and on the charts;
@@ -33,6 +36,13 @@ import {
 import type { RecordingHandle, SwitchableRecordSink } from "./recordSwitch.js";
 import { applyTuningText, type MonitorTuning } from "./tuning.js";
 import type { DashboardViewModel, InjectionView } from "./viewModel.js";
+
+/**
+ * How long the applied duties may differ from the setpoints, with no injection in force, before
+ * the session takes it as an override by the device [s]: longer than a setpoint change takes to
+ * be acknowledged and shown in TLM (three tries of 0.5 s).
+ */
+export const OVERRIDE_CONFIRM_S = 2;
 
 /** SAFE duties (conventions.md: heater 0, pump and fan full). */
 export const SAFE_SETPOINTS: OperatorSetpoints = { pumpDuty: 255, heaterDuty: 0, fanDuty: 255 };
@@ -142,6 +152,8 @@ export class DashboardSession {
   private unsubscribe: (() => void) | null = null;
   private shutdownPromise: Promise<ShutdownReport> | null = null;
   private latestTS = 0;
+  /** Rig time since which the applied duties differ from the setpoints [s]; NaN: they agree. */
+  private dutiesDifferSinceS = Number.NaN;
 
   constructor(options: DashboardSessionOptions) {
     this.opts = options;
@@ -217,6 +229,8 @@ export class DashboardSession {
         return;
       case "gap":
         this.monitorNow.markGap(e.fromTS, e.toTS);
+        if (e.reason === "reboot" && !this.opts.readOnly && !this.following)
+          this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
         return;
       case "hello":
         if (e.reboot) this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
@@ -249,6 +263,7 @@ export class DashboardSession {
 
   private onSample(s: RigSample): void {
     this.latestTS = s.tS;
+    if (!this.following && !this.opts.readOnly) this.checkAppliedDuties(s);
     const events = this.monitorNow.step(s);
     const out = this.monitorNow.output;
     this.vm.addSample(s, out);
@@ -290,6 +305,27 @@ export class DashboardSession {
     }
   }
 
+  /** Applied duties that stay off the setpoints with no injection in force: a device override. */
+  private checkAppliedDuties(s: RigSample): void {
+    const sp = this.sp;
+    const differ =
+      this.injections.length === 0 &&
+      (s.pumpDuty !== sp.pumpDuty || s.heaterDuty !== sp.heaterDuty || s.fanDuty !== sp.fanDuty);
+    if (!differ) {
+      this.dutiesDifferSinceS = Number.NaN;
+      return;
+    }
+    if (Number.isNaN(this.dutiesDifferSinceS) || s.tS < this.dutiesDifferSinceS) {
+      this.dutiesDifferSinceS = s.tS;
+      return;
+    }
+    if (s.tS - this.dutiesDifferSinceS < OVERRIDE_CONFIRM_S) return;
+    this.dutiesDifferSinceS = Number.NaN;
+    this.deviceOverride(
+      `device duties differ from the setpoints (pump ${s.pumpDuty}, heater ${s.heaterDuty}, fan ${s.fanDuty}): changed on the device (SAFE or a reboot while the link was down?); set p/h/n to resume`,
+    );
+  }
+
   private deviceOverride(why: string): void {
     this.monitorNow.followApplied(true);
     this.following = true;
@@ -324,6 +360,7 @@ export class DashboardSession {
     if (this.following) {
       this.monitorNow.followApplied(false);
       this.following = false;
+      this.dutiesDifferSinceS = Number.NaN;
       this.vm.setOverride("");
     }
     let ok = true;
@@ -399,6 +436,7 @@ export class DashboardSession {
     if (this.following) {
       this.monitorNow.followApplied(false);
       this.following = false;
+      this.dutiesDifferSinceS = Number.NaN;
       this.vm.setOverride("");
     }
     this.vm.setNotice(

@@ -231,6 +231,34 @@ describe("dashboard session", () => {
     expect(monitor().calls.markGap).toEqual([{ fromTS: 10, toTS: 14 }]);
   });
 
+  it("applied duties off the setpoints for 2 s with no injection: an override whose report was lost", async () => {
+    const { session, source, monitor, vm, run } = setup();
+    await session.start();
+    // A setpoint change still on its way (or a retry) is not an override: under 2 s.
+    await run(1500, { pumpDuty: 255, fanDuty: 255, heaterDuty: 0 });
+    await run(100);
+    await run(1900, { pumpDuty: 255, heaterDuty: 0 });
+    expect(monitor().calls.followApplied).toEqual([]);
+    // SAFE applied while the link was down (its EVT,HB_LOST reached nobody): followed after 2 s.
+    await run(300, { pumpDuty: 255, heaterDuty: 0 });
+    expect(monitor().calls.followApplied).toEqual([true]);
+    expect(vm.noticeText).toMatch(/device duties differ from the setpoints \(pump 255, heater 0, fan 255\)/);
+    await session.setSetpoint("pump", 255);
+    expect(monitor().calls.followApplied).toEqual([true, false]);
+    // A reboot the source detects (duties back to 0) is an override at once.
+    source.emit({ kind: "gap", reason: "reboot", fromTS: 30, toTS: 31, lostSamples: 0 });
+    expect(monitor().calls.followApplied).toEqual([true, false, true]);
+    expect(vm.noticeText).toMatch(/device rebooted/);
+  });
+
+  it("an injection's deliberate deviation is never taken for a device override", async () => {
+    const { session, monitor, run } = setup();
+    await session.start();
+    await session.inject({ kind: "pump_degradation", percent: 25 });
+    await run(5000, { pumpDuty: 150 });
+    expect(monitor().calls.followApplied).toEqual([]);
+  });
+
   it("r stops and starts recordings; a new file restates the active injections", async () => {
     const { session, recordings } = setup();
     await session.start();
