@@ -10,15 +10,10 @@
  * that reason. A missing harness or ELF is an error (run `npm run fil:build`), not a skip.
  */
 
-import { kgSToLpm } from "../../core/units.js";
-import { radiatorUaWK } from "../../model/actuators.js";
-import { PlantSimulator } from "../../model/plantSimulator.js";
 import { FilInProcessRig } from "../../rig/filInProcess.js";
-import { PlantDeviceAdapter } from "../../rig/plantAdapter.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/serialSource.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../rig/serialSource.js";
 import type { Scenario } from "../scenario.js";
-import type { PlantTruth } from "../signals.js";
-import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";
+import { openMockPortSession, scenarioPlant } from "./emulatorTarget.js";
 import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
 
 let instance = 0;
@@ -57,15 +52,8 @@ export function filTarget(arg: string, context: TargetContext, options: FilTarge
     },
     cannotRun: filCannotRun,
     async open(o: TargetOpenOptions): Promise<TargetSession> {
-      const { scenario, params } = o;
-      const simulator = new PlantSimulator({
-        params,
-        seed: scenario.seed,
-        hasAmbientProbe: true,
-        ...(scenario.rig.noiseKRms !== undefined ? { noiseKRms: scenario.rig.noiseKRms } : {}),
-      });
-      if (o.initialState !== undefined) simulator.setState(o.initialState.tHotC, o.initialState.tColdC);
-      const plant = new PlantDeviceAdapter(simulator);
+      const { scenario } = o;
+      const plant = scenarioPlant(o, true);
       instance++;
       const rig = await FilInProcessRig.start({
         path: `/dev/ttyFIL${process.pid}-${instance}`,
@@ -82,67 +70,14 @@ export function filTarget(arg: string, context: TargetContext, options: FilTarge
           ...(options.stepMs !== undefined ? { stepMs: options.stepMs } : {}),
         },
       });
-      const calibration = context.calibration ?? DEFAULT_SENSOR_CALIBRATION;
-      const source = new SerialSource({
-        path: rig.path,
-        binding: rig.binding as never,
-        scheduler: rig.scheduler,
-        calibration,
-        rateHz: scenario.rig.rateHz,
-        ...HIL_SOURCE_DEFAULTS,
-        ...(o.record !== undefined ? { record: o.record } : {}),
-      });
-      const clock = {
-        scheduler: rig.scheduler,
-        nowMs: () => rig.nowMs,
-        runUntil: (tMs: number, signal: AbortSignal) => rig.runUntil(tMs, signal),
-      };
-      // The handshake needs device time to pass (HELLO after the DTR reset, the RATE answer).
-      const opening = source.open(o.signal);
-      let opened = false;
-      let failure: unknown;
-      opening.then(
-        () => {
-          opened = true;
-        },
-        (e: unknown) => {
-          failure = e ?? new Error("open failed");
-        },
-      );
-      try {
-        while (!opened && failure === undefined && !o.signal.aborted) {
-          await rig.runUntil(rig.nowMs + 10, o.signal);
-        }
-      } catch (e) {
-        failure ??= e;
-      }
-      if (!opened) {
-        await source.close();
-        await rig.close();
-        throw failure ?? new Error("fil target: open aborted");
-      }
-      let rigZero = rig.nowMs - rig.device.millis;
-      return {
-        source,
-        clock,
-        calibration,
-        rigZeroClockMs: () => rigZero,
-        readTruth(out: PlantTruth): void {
-          const s = plant.lastSample;
-          out.tHotC = s.tHotC;
-          out.tColdC = s.tColdC;
-          out.flowLpm = kgSToLpm(s.mDotKgS);
-          const nominalUa = radiatorUaWK(params, s.fanDuty);
-          out.uaRatio = nominalUa > 0 ? s.uaWK / nominalUa : Number.NaN;
-          out.qInW = s.qInW;
-        },
+      return openMockPortSession(o, {
+        name: "fil",
+        rig,
+        plant,
+        calibration: context.calibration ?? DEFAULT_SENSOR_CALIBRATION,
         deviceStats: () => rig.device.counters(),
-        async close(): Promise<void> {
-          rigZero = Number.NaN;
-          await source.close();
-          await rig.close();
-        },
-      };
+        closeRig: () => rig.close(),
+      });
     },
   };
 }
