@@ -41,7 +41,8 @@ export function filTarget(arg: string, context: TargetContext, options: FilTarge
   return {
     name: arg !== "" ? `fil:${arg}` : "fil",
     sourceKind: "emulator",
-    // simavr runs the firmware at 4-8x real time on this kind of machine, less when it is loaded.
+    // The firmware in simavr runs about 25x real time on one core of the 2-core test machine (less
+    // when it is loaded); the runner must never assume more than real time for it.
     capabilities: {
       emu: true,
       truth: true,
