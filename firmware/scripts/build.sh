@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the looptwin firmware for the Arduino Uno (ATmega328P, 16 MHz) with
-# Debian's toolchain and arduino-mk, prints flash and RAM use, and fails when
-# less than 25 % of either stays free. Output (stable paths, git-ignored):
+# Debian's avr-gcc and Arduino AVR core (firmware/looptwin/Makefile, plain make),
+# prints flash and RAM use, and fails when less than 25 % of either stays free.
+# Output (stable paths, git-ignored):
 #   firmware/build/uno/looptwin.elf   (simavr loads this)
 #   firmware/build/uno/looptwin.hex   (avrdude flashes this)
-# Needs: apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr arduino-mk
+# Needs: apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr
 set -euo pipefail
 
 FIRMWARE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,18 +19,21 @@ FLASH_BYTES=32256
 RAM_BYTES=2048
 MIN_FREE_PERCENT=25
 
-for tool in avr-gcc avr-size make; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "firmware build: '$tool' not found; install the toolchain with:" >&2
-    echo "  apt-get update && apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr arduino-mk" >&2
-    exit 1
-  fi
-done
-if [ ! -f /usr/share/arduino/Arduino.mk ] || [ ! -d /usr/share/arduino/hardware/arduino/avr/cores/arduino ]; then
-  echo "firmware build: arduino-mk or arduino-core-avr missing; install them with:" >&2
-  echo "  apt-get update && apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr arduino-mk" >&2
+INSTALL_HINT="  apt-get update && apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr"
+ARDUINO_AVR=/usr/share/arduino/hardware/arduino/avr
+missing() { # what
+  echo "firmware build: $1 missing; install the toolchain with:" >&2
+  echo "$INSTALL_HINT" >&2
   exit 1
-fi
+}
+command -v make >/dev/null 2>&1 || missing "make (package make)"
+# avr-gcc, avr-g++, avr-gcc-ar come with gcc-avr; avr-objcopy, avr-size with binutils-avr (a dependency).
+for tool in avr-gcc avr-g++ avr-gcc-ar avr-objcopy avr-size; do
+  command -v "$tool" >/dev/null 2>&1 || missing "'$tool' (gcc-avr)"
+done
+echo '#include <avr/io.h>' | avr-gcc -mmcu=atmega328p -E -o /dev/null - 2>/dev/null || missing "avr/io.h (avr-libc)"
+[ -f "$ARDUINO_AVR/cores/arduino/Arduino.h" ] && [ -f "$ARDUINO_AVR/variants/standard/pins_arduino.h" ] ||
+  missing "the Arduino AVR core in $ARDUINO_AVR (arduino-core-avr)"
 
 mkdir -p "$OUT_DIR"
 LOG="$OUT_DIR/build.log"

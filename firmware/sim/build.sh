@@ -5,7 +5,7 @@
 #   firmware/build/uno/looptwin.elf       the firmware
 #   firmware/sim/build/looptwin-sim       the harness
 # Needs Debian packages only:
-#   apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr arduino-mk \
+#   apt-get install -y --no-install-recommends gcc-avr avr-libc arduino-core-avr \
 #     simavr libsimavr-dev libelf-dev pkg-config
 set -euo pipefail
 
