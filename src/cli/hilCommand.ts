@@ -7,7 +7,7 @@
  * Ctrl-C, SIGTERM and SIGHUP (an SSH session dropping) abort the run: the runner sends SAFE
  * (which clears every hold) before the process ends.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../core/errors.js";
@@ -19,12 +19,9 @@ import { loadScenarioFiles } from "../hil/scenarioLoader.js";
 import { filterScenarios, runSuite } from "../hil/suite.js";
 import { builtinTargets } from "../hil/targets/builtinTargets.js";
 import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
-import { parseRigConfig } from "../model/calibration/rigConfigFile.js";
-import { makeLoopParams } from "../model/loopParams.js";
-import type { SensorCalibration } from "../model/telemetryConverter.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../rig/serialSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { rigFromArgs } from "./rigArgs.js";
 
 const HELP = `Usage: looptwin hil run [PATHS...] [--target T] [--junit FILE] [--out DIR] [--filter TEXT]
        looptwin hil list [PATHS...] [--filter TEXT]
@@ -53,7 +50,8 @@ Options:
   --config FILE     rig config (JSON) as looptwin calibrate writes it: loop parameters (for
                     the twin, and for an emulated plant) and thermistor offsets (the host
                     conversion of a real rig); or {"params": {"UA": 9.6, ...}}
-  --set K=V         one loop parameter, repeatable (after --config)
+  --set K=V         one loop parameter, repeatable (after --config); the recordings of --out
+                    carry the config in force (the file with the --set values written in)
   --speed X         device seconds per wall second of the pty emulator (default ${DEFAULT_PTY_SPEED})
   --step-timeout S  wall seconds a command step may take (default 15)
   --json            print the results as JSON instead of the summary
@@ -74,41 +72,6 @@ function packageScenarios(): string {
 function defaultPaths(cwd: string): string[] {
   const local = join(cwd, "hil", "scenarios");
   return [existsSync(local) ? local : packageScenarios()];
-}
-
-/**
- * The rig from `--config FILE` (a rig config as `looptwin calibrate` writes it, or loop parameters
- * under `params`) and `--set K=V`: the loop parameters given (the rest keep their defaults) and
- * the thermistor offsets of the host conversion.
- */
-function rigFromArgs(
-  configPath: string | undefined,
-  sets: readonly string[],
-  cwd: string,
-): { params: Record<string, number>; calibration: SensorCalibration | undefined; config: unknown } {
-  const params: Record<string, number> = {};
-  let calibration: SensorCalibration | undefined;
-  let config: unknown = null;
-  if (configPath !== undefined) {
-    const abs = isAbsolute(configPath) ? configPath : join(cwd, configPath);
-    let text: string;
-    try {
-      text = readFileSync(abs, "utf8");
-    } catch (e) {
-      throw new ConfigError("--config", configPath, `cannot read (${(e as Error).message})`);
-    }
-    const rig = parseRigConfig(text, configPath);
-    for (const name of rig.given) params[name] = rig.params[name];
-    calibration = { ...DEFAULT_SENSOR_CALIBRATION, offsetsK: rig.offsetsK };
-    config = JSON.parse(text) as unknown;
-  }
-  for (const s of sets) {
-    const eq = s.indexOf("=");
-    if (eq < 1) throw new ConfigError("--set", s, "expected K=V");
-    params[s.slice(0, eq)] = parseNumberArg(`--set ${s.slice(0, eq)}`, s.slice(eq + 1));
-  }
-  makeLoopParams(params, "--set ");
-  return { params, calibration, config };
 }
 
 function listScenarios(paths: readonly string[], filter: string | undefined, io: CliIo): number {
