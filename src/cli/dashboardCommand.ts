@@ -1,8 +1,9 @@
 /**
- * `looptwin dashboard`: the terminal dashboard on a rig (serial port), the in-process emulator, or
- * a replayed recording. Everything that can be wrong (arguments, an unreadable port, a wrong
- * protocol version, a missing replay file) is found before the screen opens and is a one-line
- * error with exit code 2.
+ * `looptwin dashboard`: the terminal dashboard on a rig (serial port or Firmata), the in-process
+ * emulator, or a replayed recording, with the twin on the rig config of `--config`/`--set`.
+ * Everything that can be wrong (arguments, a rig config, an unreadable port, a wrong protocol
+ * version, a missing replay file) is found before the screen opens and is a one-line error with
+ * exit code 2.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -16,6 +17,7 @@ import { createMonitor } from "../detect/monitor.js";
 import type { MonitorDetectorOptions } from "../detect/monitorConfig.js";
 import type { OperatorSetpoints } from "../detect/monitorTypes.js";
 import { parseFaultSpec } from "../model/faultSpec.js";
+import type { SerialBinding } from "../rig/bindingTypes.js";
 import { FirmataSource } from "../rig/firmataSource.js";
 import { InProcessEmulator } from "../rig/inProcessEmulator.js";
 import { PlantDeviceAdapter } from "../rig/plantAdapter.js";
@@ -27,6 +29,7 @@ import { type Scheduler, wallScheduler } from "../rig/scheduler.js";
 import { SerialSource } from "../rig/serialSource.js";
 import { flagOpt, type ParsedArgs, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { Command } from "./command.js";
+import { type RigArgs, rigFromArgs } from "./rigArgs.js";
 
 const HELP = `Usage: looptwin dashboard (--emulate | --port PATH | --replay FILE | --firmata PATH) [options]
 
@@ -40,6 +43,16 @@ Sources (exactly one):
   --port PATH         a rig running looptwin firmware on a serial port
   --replay FILE       a recording made with --record or 'r' (read-only)
   --firmata PATH      an Arduino running StandardFirmata (johnny-five)
+
+Rig config:
+  --config FILE       rig config (JSON) as looptwin calibrate writes it, or {"params": {"UA": 9.6}}:
+                      the loop parameters go to the twin (and, with --emulate, to the emulated
+                      plant as well; its sensors stay ideal); the thermistor offsets go to the
+                      host conversion of a --port or --firmata rig. With --replay the twin takes
+                      the loop parameters; the offsets do not apply (the recorded samples were
+                      converted when they were recorded)
+  --set K=V           one loop parameter, repeatable (after --config), e.g. --set UA=9.6
+  The rig config in force is written into the header of every recording the dashboard makes.
 
 Options:
   --record FILE       record from the start (NDJSON; 'r' starts and stops recordings too)
@@ -71,6 +84,8 @@ const OPTIONS = {
   fault: { type: "string", multiple: true },
   speed: { type: "string" },
   baud: { type: "string" },
+  config: { type: "string" },
+  set: { type: "string", multiple: true },
 } as const;
 
 /** A connected source and what the dashboard needs to know about it. */
@@ -88,6 +103,19 @@ export interface DashboardRig {
   stop(): Promise<void>;
 }
 
+/** How sources are reached; the defaults are the real ones (tests pass mock ones). */
+export interface DashboardDeps {
+  /** serialport binding of `--port`. @default the OS's (serialport's autoDetect) */
+  readonly serialBinding?: SerialBinding;
+  /** Clock and timers of a `--port` source. @default wallScheduler */
+  readonly serialScheduler?: Scheduler;
+  /**
+   * Runs the `--emulate` emulator from before the handshake until `stop`.
+   * @default {@link paceEmulator} (in step with the wall clock, `--speed` times faster)
+   */
+  readonly runEmulator?: (emu: InProcessEmulator, speed: number) => { stop(): Promise<void> };
+}
+
 function dutyOpt(args: ParsedArgs, name: string, fallback: number): number {
   const t = stringOpt(args, name);
   return t === undefined ? fallback : parseNumberArg(`--${name}`, t, { min: 0, max: 255, integer: true });
@@ -98,11 +126,17 @@ function openError(option: string, value: string, e: unknown): ConfigError {
   return new ConfigError(option, value, `cannot open: ${message}`, { cause: e });
 }
 
-/** Opens the chosen source; every failure is a ConfigError naming the option (exit 2). */
+/**
+ * Opens the chosen source on the rig of `--config`/`--set` (`rig`: the loop parameters go to an
+ * emulated plant, the thermistor offsets to the host conversion of a serial or Firmata rig);
+ * every failure is a ConfigError naming the option (exit 2).
+ */
 export async function openDashboardRig(
   args: ParsedArgs,
   records: SwitchableRecordSink,
   cwd: string,
+  rig: RigArgs,
+  deps: DashboardDeps = {},
 ): Promise<DashboardRig> {
   const chosen = ["emulate", "port", "replay", "firmata"].filter(
     (k) => args.values[k] !== undefined && args.values[k] !== false,
@@ -126,7 +160,10 @@ export async function openDashboardRig(
         ? 1
         : parseNumberArg("--speed", speedText, { min: 0, minExclusive: true, max: 1000 });
     const faults = stringsOpt(args, "fault").map((f) => parseFaultSpec(f, "--fault"));
-    const emu = new InProcessEmulator({ device: { plant: new PlantDeviceAdapter({ seed }), seed, faults } });
+    // The emulated plant is the configured rig with the default parts: its readings need no
+    // offsets, so the host conversion keeps the default calibration (as hil run's emulator).
+    const plant = new PlantDeviceAdapter({ seed, params: rig.loopParams });
+    const emu = new InProcessEmulator({ device: { plant, seed, faults } });
     const source = new SerialSource({
       path: emu.path,
       binding: emu.binding,
@@ -134,7 +171,7 @@ export async function openDashboardRig(
       record: records,
       rateHz,
     });
-    const pacer = paceEmulator(emu, speed);
+    const pacer = (deps.runEmulator ?? paceEmulator)(emu, speed);
     try {
       await source.open();
     } catch (e) {
@@ -158,7 +195,16 @@ export async function openDashboardRig(
     const baudText = stringOpt(args, "baud");
     const baudRate =
       baudText === undefined ? 115_200 : parseNumberArg("--baud", baudText, { min: 1, integer: true });
-    const source = new SerialSource({ path: port, baudRate, record: records, rateHz });
+    const scheduler = deps.serialScheduler ?? wallScheduler;
+    const source = new SerialSource({
+      path: port,
+      baudRate,
+      record: records,
+      rateHz,
+      scheduler,
+      ...(deps.serialBinding !== undefined ? { binding: deps.serialBinding } : {}),
+      ...(rig.calibration !== undefined ? { calibration: rig.calibration } : {}),
+    });
     try {
       await source.open();
     } catch (e) {
@@ -172,7 +218,7 @@ export async function openDashboardRig(
       emulator: false,
       readOnly: false,
       sourceRecordsSamples: true,
-      scheduler: wallScheduler,
+      scheduler,
       rateHz,
       stop: async () => {},
     };
@@ -202,7 +248,12 @@ export async function openDashboardRig(
   }
   const firmata = stringOpt(args, "firmata") ?? "";
   const firmataRateHz = 10;
-  const board = new FirmataSource({ path: firmata, record: records, rateHz: firmataRateHz });
+  const board = new FirmataSource({
+    path: firmata,
+    record: records,
+    rateHz: firmataRateHz,
+    ...(rig.calibration !== undefined ? { calibration: rig.calibration } : {}),
+  });
   try {
     await board.open();
   } catch (e) {
@@ -247,67 +298,88 @@ function paceEmulator(emu: InProcessEmulator, speed: number): { stop(): Promise<
   };
 }
 
+/** A dashboard ready to run: the source open, the session built (not started). */
+export interface PreparedDashboard {
+  readonly rig: DashboardRig;
+  readonly session: DashboardSession;
+  readonly viewModel: DashboardViewModel;
+  /** The rig of `--config`/`--set`. */
+  readonly rigArgs: RigArgs;
+}
+
+/**
+ * Parses the arguments, reads the rig config, opens the source and builds the session (the
+ * twin on the configured loop parameters). Everything that can be wrong is a ConfigError or an
+ * InputFileError (exit 2) thrown before anything runs, or after the source is closed again.
+ */
+export async function prepareDashboard(
+  argv: readonly string[],
+  cwd: string,
+  deps: DashboardDeps = {},
+): Promise<PreparedDashboard> {
+  const args = parseCommandArgs(argv, OPTIONS, false);
+  const windowText = stringOpt(args, "window");
+  const windowS = windowText === undefined ? 60 : parseNumberArg("--window", windowText, { min: 1 });
+  if (!(WINDOWS_S as readonly number[]).includes(windowS))
+    throw new ConfigError("--window", windowText, `must be one of ${WINDOWS_S.join(", ")}`);
+  const setpoints: OperatorSetpoints = {
+    pumpDuty: dutyOpt(args, "pump", 200),
+    heaterDuty: dutyOpt(args, "heater", flagOpt(args, "emulate") ? 255 : 0),
+    fanDuty: dutyOpt(args, "fan", 255),
+  };
+  const rigArgs = rigFromArgs(stringOpt(args, "config"), stringsOpt(args, "set"), cwd);
+  const recordPath = stringOpt(args, "record");
+  const records = new SwitchableRecordSink();
+  const rig = await openDashboardRig(args, records, cwd, rigArgs, deps);
+  const viewModel = new DashboardViewModel({ windowS });
+  try {
+    const session = new DashboardSession({
+      source: rig.source,
+      sourceLabel: rig.label,
+      recordedSource: rig.recorded,
+      emulator: rig.emulator,
+      readOnly: rig.readOnly,
+      sourceRecordsSamples: rig.sourceRecordsSamples,
+      createMonitor: (tuning: MonitorTuning) =>
+        createMonitor({
+          params: tuning.params,
+          alarm: tuning.alarm,
+          // Names checked by the t form; values validated by the monitor's own configuration.
+          detectors: tuning.detectors as MonitorDetectorOptions,
+          ...(rig.rateHz !== null ? { rateHz: rig.rateHz } : {}),
+        }),
+      // The twin starts on the configured rig; the t form changes it from there.
+      tuning: defaultTuning(rigArgs.loopParams),
+      rigConfig: rigArgs.config,
+      setpoints,
+      scheduler: rig.scheduler,
+      records,
+      openRecording: (path, header) => new RecordingWriter(resolve(cwd, path), header),
+      ...(recordPath !== undefined ? { recordPath } : {}),
+      viewModel,
+    });
+    return { rig, session, viewModel, rigArgs };
+  } catch (e) {
+    await rig.source.close();
+    await rig.stop();
+    throw e;
+  }
+}
+
 export const dashboardCommand: Command = {
   name: "dashboard",
   summary: "terminal dashboard: live rig and twin, residual alarms, fault injection (works over SSH)",
   help: HELP,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, OPTIONS, false);
-    const windowText = stringOpt(args, "window");
-    const windowS = windowText === undefined ? 60 : parseNumberArg("--window", windowText, { min: 1 });
-    if (!(WINDOWS_S as readonly number[]).includes(windowS))
-      throw new ConfigError("--window", windowText, `must be one of ${WINDOWS_S.join(", ")}`);
-    const setpoints: OperatorSetpoints = {
-      pumpDuty: dutyOpt(args, "pump", 200),
-      heaterDuty: dutyOpt(args, "heater", flagOpt(args, "emulate") ? 255 : 0),
-      fanDuty: dutyOpt(args, "fan", 255),
-    };
-    const recordPath = stringOpt(args, "record");
-    const records = new SwitchableRecordSink();
-    const rig = await openDashboardRig(args, records, io.cwd);
-    try {
-      if (!process.stdout.isTTY || !process.stdin.isTTY) {
-        throw new ConfigError(
-          "terminal",
-          "not a tty",
-          "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
-        );
-      }
-    } catch (e) {
+    const { rig, session, viewModel } = await prepareDashboard(argv, io.cwd);
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
       await rig.source.close();
       await rig.stop();
-      throw e;
-    }
-    const viewModel = new DashboardViewModel({ windowS });
-    let session: DashboardSession;
-    try {
-      session = new DashboardSession({
-        source: rig.source,
-        sourceLabel: rig.label,
-        recordedSource: rig.recorded,
-        emulator: rig.emulator,
-        readOnly: rig.readOnly,
-        sourceRecordsSamples: rig.sourceRecordsSamples,
-        createMonitor: (tuning: MonitorTuning) =>
-          createMonitor({
-            params: tuning.params,
-            alarm: tuning.alarm,
-            // Names checked by the t form; values validated by the monitor's own configuration.
-            detectors: tuning.detectors as MonitorDetectorOptions,
-            ...(rig.rateHz !== null ? { rateHz: rig.rateHz } : {}),
-          }),
-        tuning: defaultTuning(),
-        setpoints,
-        scheduler: rig.scheduler,
-        records,
-        openRecording: (path, header) => new RecordingWriter(resolve(io.cwd, path), header),
-        ...(recordPath !== undefined ? { recordPath } : {}),
-        viewModel,
-      });
-    } catch (e) {
-      await rig.source.close();
-      await rig.stop();
-      throw e;
+      throw new ConfigError(
+        "terminal",
+        "not a tty",
+        "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
+      );
     }
     const exit = await runDashboard({
       session,

@@ -62,6 +62,11 @@ export interface DashboardSessionOptions {
   /** Builds the monitor; called again when the `t` form changes the tuning. */
   readonly createMonitor: (tuning: MonitorTuning) => Monitor;
   readonly tuning: MonitorTuning;
+  /**
+   * The rig config in force (`--config`/`--set`, as rigArgs.ts gives it), written into a
+   * recording header's `rig.config` as `hil run` writes it. @default null
+   */
+  readonly rigConfig?: unknown;
   /** The operator's operating point at start (sent to the rig by {@link DashboardSession.start}). */
   readonly setpoints: OperatorSetpoints;
   /** Host timers for hold renewals (wall time, or the emulator's). */
@@ -634,7 +639,7 @@ export class DashboardSession {
     const handle = this.opts.openRecording(path, {
       source: this.opts.recordedSource,
       hello: recordedHello(this.source.hello),
-      rig: { setpoints: this.sp, tuning: this.tuningNow },
+      rig: { setpoints: this.sp, tuning: this.tuningNow, config: this.opts.rigConfig ?? null },
       writer: "looptwin dashboard",
     });
     this.opts.records.attach(handle);

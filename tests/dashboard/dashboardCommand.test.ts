@@ -1,12 +1,22 @@
 /**
  * `looptwin dashboard` before the screen opens: every problem is one line on stderr with exit 2,
- * naming the option and the value, and nothing is left running.
+ * naming the option and the value, and nothing is left running. And the rig of `--config`/`--set`
+ * where it belongs: the twin, the emulated plant, the host conversion of a serial rig, the
+ * recording header (virtual time on the in-process emulator; no sleeps).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { prepareDashboard } from "../../src/cli/dashboardCommand.js";
 import { main } from "../../src/cli/main.js";
+import { DEFAULT_LOOP_PARAMS, type LoopParams, makeLoopParams } from "../../src/model/loopParams.js";
+import { createPlantSample, PlantSimulator } from "../../src/model/plantSimulator.js";
+import type { RigSample } from "../../src/model/rigSample.js";
+import { DEFAULT_THERMISTOR, tempCFromCounts } from "../../src/model/thermistor.js";
+import { InProcessEmulator } from "../../src/rig/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
+import { RecordingWriter } from "../../src/rig/recordingWriter.js";
 
 const dir = mkdtempSync(join(tmpdir(), "looptwin-dash-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,10 +49,31 @@ describe("looptwin dashboard: errors before the screen opens", () => {
     [["--emulate", "--fault", "pump_explosion"], /--fault/],
     [["--emulate", "--bogus"], /--bogus: unknown option/],
     [
+      ["--emulate", "--config", "missing.json"],
+      /^looptwin dashboard: --config: cannot read \(ENOENT.*\) \(got "missing\.json"\)\n$/,
+    ],
+    [["--emulate", "--config", "bad.json"], /^looptwin dashboard: bad\.json: not valid JSON: /],
+    [
+      ["--emulate", "--config", "field.json"],
+      /^looptwin dashboard: field\.json: UA: must be a number \(W\/K\) \(got "ten"\)\n$/,
+    ],
+    [
+      ["--emulate", "--set", "Foo=1"],
+      /^looptwin dashboard: --set Foo: unknown parameter of the loop model \(known: C_hot, /,
+    ],
+    [["--emulate", "--set", "UA"], /^looptwin dashboard: --set: expected K=V \(got "UA"\)\n$/],
+    // The rig config is read before any port is opened.
+    [
+      ["--port", "/dev/ttyLOOPTWIN-NONE", "--config", "missing.json"],
+      /^looptwin dashboard: --config: cannot read/,
+    ],
+    [
       ["--firmata", "/dev/ttyLOOPTWIN-NONE"],
       /^looptwin dashboard: --firmata: cannot open: .*\/dev\/ttyLOOPTWIN-NONE/,
     ],
   ])("%j -> exit 2 with one line", async (argv, message) => {
+    writeFileSync(join(dir, "bad.json"), '{ "UA": 9.6, ');
+    writeFileSync(join(dir, "field.json"), '{ "UA": "ten" }');
     const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
@@ -68,6 +99,160 @@ describe("looptwin dashboard: errors before the screen opens", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /terminal: the dashboard needs a terminal \(run it in a terminal, tmux, or ssh -t\)/,
+    );
+  });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A rig config as looptwin calibrate writes it, far enough from the defaults to tell apart. */
+const CALIBRATED = {
+  C_hot: 2000,
+  C_cold: 2300,
+  UA: 6,
+  UA_loss: 0.3,
+  m_dot_max: 0.07,
+  _sensors: { offsetsK: { hot: 0.8, cold: -0.6, amb: 0 } },
+  _calibration: { about: "written by looptwin calibrate", source: "run.csv" },
+};
+
+function copyOf(s: RigSample): RigSample {
+  return { ...s };
+}
+
+/**
+ * The plant with `params` and ideal sensors, driven by the duties the device reported: the true
+ * temperatures at each sample's time.
+ */
+function reference(params: LoopParams, samples: readonly RigSample[]): { tHotC: number; tColdC: number }[] {
+  const sim = new PlantSimulator({ params, noiseKRms: 0 });
+  for (const ch of ["pump", "heater", "fan"] as const) sim.setDuty(ch, 0);
+  const out = createPlantSample();
+  return samples.map((s) => {
+    sim.advanceTo(s.tS);
+    sim.sample(out, false);
+    sim.setDuty("pump", s.pumpDuty);
+    sim.setDuty("heater", s.heaterDuty);
+    sim.setDuty("fan", s.fanDuty);
+    return { tHotC: out.tHotC, tColdC: out.tColdC };
+  });
+}
+
+function meanOf(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+describe("looptwin dashboard --config/--set: the calibrated rig", () => {
+  it("--emulate: the loop parameters reach the twin and the emulated plant (sensors ideal); the header records the config", async () => {
+    writeFileSync(join(dir, "cal.json"), JSON.stringify(CALIBRATED));
+    let emu: InProcessEmulator | null = null;
+    const { rig, session, rigArgs } = await prepareDashboard(
+      ["--emulate", "--config", "cal.json", "--set", "UA=5", "--record", "cal-run.ndjson"],
+      dir,
+      {
+        runEmulator: (e) => {
+          emu = e;
+          e.start(); // as fast as it goes until the test takes over
+          return { stop: () => e.stop() };
+        },
+      },
+    );
+    cleanups.push(async () => {
+      await session.shutdown("test end");
+      await rig.stop();
+    });
+    const em = emu as unknown as InProcessEmulator;
+    const samples: RigSample[] = [];
+    rig.source.subscribe((e) => {
+      if (e.kind === "sample") samples.push(copyOf(e.sample));
+    });
+    await session.start();
+    await em.stop();
+    await em.runUntil(em.nowMs + 900_000);
+    em.start(); // for SAFE at shutdown
+
+    const calibrated = makeLoopParams({ ...rigArgs.params });
+    expect(calibrated.UA).toBe(5); // --set over the file's 6
+    expect(calibrated.C_hot).toBe(2000);
+    // The twin's parameters are the calibrated rig's.
+    expect(session.tuning.params).toEqual(calibrated);
+
+    // The emulated plant is the calibrated rig: its readings follow an independent simulation of
+    // it (no offsets: the emulator's thermistors are ideal), not one of the default rig.
+    expect(samples.length).toBeGreaterThan(8000);
+    const last = samples.slice(-50);
+    const truth = reference(calibrated, samples).slice(-50);
+    const defaults = reference(DEFAULT_LOOP_PARAMS, samples).slice(-50);
+    const hot = last.map((s) => s.tHotC);
+    const cold = last.map((s) => s.tColdC);
+    expect(Math.abs(meanOf(hot) - meanOf(truth.map((t) => t.tHotC)))).toBeLessThan(0.1);
+    expect(Math.abs(meanOf(cold) - meanOf(truth.map((t) => t.tColdC)))).toBeLessThan(0.1);
+    expect(Math.abs(meanOf(hot) - meanOf(defaults.map((t) => t.tHotC)))).toBeGreaterThan(3);
+
+    // So the twin predicts the plant: small residuals, no alarm.
+    const out = session.monitor.output;
+    const lastTruth = truth.at(-1)!;
+    expect(Math.abs(out.predTHotC - lastTruth.tHotC)).toBeLessThan(0.3);
+    expect(Math.abs(out.predTColdC - lastTruth.tColdC)).toBeLessThan(0.3);
+    expect(Math.abs(out.resTHotK)).toBeLessThan(out.bandTHotK);
+    expect(Math.abs(out.resTColdK)).toBeLessThan(out.bandTColdK);
+    expect(session.monitor.openAlarms()).toEqual([]);
+
+    // The recording's header carries the config in force (the --set value written in), which
+    // looptwin calibrate reads back as the run's rig.
+    await session.shutdown("test end");
+    const header = JSON.parse(readFileSync(join(dir, "cal-run.ndjson"), "utf8").split("\n")[0]!) as {
+      rig: { config: Record<string, unknown>; tuning: { params: LoopParams } };
+    };
+    expect(header.rig.config).toEqual({ ...CALIBRATED, UA: 5 });
+    expect(header.rig.tuning.params).toEqual(calibrated);
+  }, 60_000);
+
+  it("--port: the thermistor offsets reach the serial source's conversion; the loop parameters the twin", async () => {
+    writeFileSync(join(dir, "cal.json"), JSON.stringify(CALIBRATED));
+    const emu = new InProcessEmulator({
+      path: "/dev/ttyMOCKDASH0",
+      device: { plant: new PlantDeviceAdapter({ seed: 5 }), seed: 5 },
+    });
+    emu.start();
+    const { rig, session } = await prepareDashboard(["--port", emu.path, "--config", "cal.json"], dir, {
+      serialBinding: emu.binding,
+      serialScheduler: emu.scheduler,
+    });
+    cleanups.push(async () => {
+      await emu.stop();
+      await rig.source.close();
+    });
+    const samples: RigSample[] = [];
+    rig.source.subscribe((e) => {
+      if (e.kind === "sample") samples.push(copyOf(e.sample));
+    });
+    await emu.stop();
+    await emu.runUntil(emu.nowMs + 5000);
+    expect(rig.label).toBe(emu.path);
+    expect(samples.length).toBeGreaterThanOrEqual(40);
+    for (const s of samples) {
+      expect(s.tHotC - tempCFromCounts(DEFAULT_THERMISTOR, s.adcHot)).toBeCloseTo(0.8, 9);
+      expect(s.tColdC - tempCFromCounts(DEFAULT_THERMISTOR, s.adcCold)).toBeCloseTo(-0.6, 9);
+    }
+    expect(session.tuning.params.UA).toBe(6);
+    expect(session.tuning.params.C_cold).toBe(2300);
+  });
+
+  it("--replay: the twin takes the loop parameters", async () => {
+    writeFileSync(join(dir, "cal.json"), JSON.stringify(CALIBRATED));
+    new RecordingWriter(join(dir, "empty.ndjson"), { source: { kind: "emulator", path: "emu" } }).close();
+    const { rig, session } = await prepareDashboard(
+      ["--replay", "empty.ndjson", "--config", "cal.json", "--set", "C_cold=2500"],
+      dir,
+    );
+    cleanups.push(() => rig.source.close());
+    expect(rig.readOnly).toBe(true);
+    expect(session.tuning.params).toEqual(
+      makeLoopParams({ C_hot: 2000, C_cold: 2500, UA: 6, UA_loss: 0.3, m_dot_max: 0.07 }),
     );
   });
 });
