@@ -1,0 +1,137 @@
+/**
+ * The expected time for the temperatures to tell a pump fault from a flow-meter fault
+ * (src/detect/flowDecisionTime.ts): against its closed form for a stopped pump, against two
+ * full loop-model twins (FlowDrivenTwin, radiator and losses included) accumulating the same
+ * expected evidence, and the laws it must keep.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type FlowDecisionInput, flowDecisionTimeS } from "../../src/detect/flowDecisionTime.js";
+import { FlowDrivenTwin } from "../../src/detect/flowDrivenTwin.js";
+import { heaterPowerW, radiatorUaWK } from "../../src/model/actuators.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { pumpMassFlowKgS } from "../../src/model/pumpCurve.js";
+
+const p = DEFAULT_LOOP_PARAMS;
+const Q = heaterPowerW(p, 255);
+const UA = radiatorUaWK(p, 255);
+const M_A = pumpMassFlowKgS(p, 200);
+const SIGMA = 0.05;
+const RATE = 10;
+const NATS = 10;
+const BAND = 0.05;
+
+/** Twin a at its steady state: T_hot - T_cold = Q/(m cp) with UA_loss = 0. */
+function input(measuredKgS: number, over: Partial<FlowDecisionInput> = {}): FlowDecisionInput {
+  return {
+    heaterW: Q,
+    cHotJK: p.C_hot,
+    cColdJK: p.C_cold,
+    cpJKgK: p.cp,
+    uaWK: UA,
+    intendedKgS: M_A,
+    measuredKgS,
+    deltaTK: Q / (M_A * p.cp),
+    sensorNoiseK: SIGMA,
+    rateHz: RATE,
+    evidenceNats: NATS,
+    bandK: BAND,
+    ...over,
+  };
+}
+
+/**
+ * The reference: twins on the full loop model from the intended flow's steady state, one switched
+ * to `measuredKgS`; per sample, while their T_hot - T_cold differ by the band, the expected
+ * log-likelihood increment (dT_hot^2 + dT_cold^2)/(2 sigma^2); the time it reaches NATS.
+ */
+function simulatedDecisionS(measuredKgS: number, horizonS = 120): number {
+  const a = new FlowDrivenTwin(p);
+  const b = new FlowDrivenTwin(p);
+  for (const t of [a, b]) t.setInputs(Q, UA, p.T_sink, p.T_amb);
+  // Settle a at the intended flow (10 radiator time constants), then start b from it.
+  a.setState(p.T_sink + Q / UA + Q / (M_A * p.cp), p.T_sink + Q / UA);
+  for (let i = 0; i < 3000; i++) a.step(1, M_A);
+  b.setState(a.tHotC, a.tColdC);
+  let evidence = 0;
+  for (let n = 1; n <= horizonS * RATE; n++) {
+    a.step(1 / RATE, M_A);
+    b.step(1 / RATE, measuredKgS);
+    const dh = b.tHotC - a.tHotC;
+    const dc = b.tColdC - a.tColdC;
+    if (Math.abs(dh - dc) < BAND) continue;
+    evidence += (dh * dh + dc * dc) / (2 * SIGMA * SIGMA);
+    if (evidence >= NATS) return n / RATE;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+describe("flowDecisionTimeS", () => {
+  it("a stopped pump: the closed form of T_hot - T_cold parting at k Q_in per second", () => {
+    // D(t) = k Q t, k = 1/C_hot + 1/C_cold; evidence from t0 = band/(k Q) at a rate per second of
+    // RATE w (k Q t)^2 / (2 sigma^2), w = (C_hot^2 + C_cold^2)/(C_hot + C_cold)^2.
+    const k = 1 / p.C_hot + 1 / p.C_cold;
+    const w = (p.C_hot ** 2 + p.C_cold ** 2) / (p.C_hot + p.C_cold) ** 2;
+    const c = (RATE * w * (k * Q) ** 2) / (2 * SIGMA * SIGMA);
+    const t0 = BAND / (k * Q);
+    const closed = Math.cbrt((3 * NATS) / c + t0 ** 3);
+    const t = flowDecisionTimeS(input(0));
+    // The sum is over samples: within one sample period of the integral.
+    expect(Math.abs(t - closed)).toBeLessThanOrEqual(1 / RATE + 1e-9);
+    // On the default rig: T_hot - T_cold part at ~0.11 K/s and the evidence decides in ~1.4 s.
+    expect(k * Q).toBeGreaterThan(0.1);
+    expect(k * Q).toBeLessThan(0.12);
+    expect(t).toBeGreaterThan(1.2);
+    expect(t).toBeLessThan(1.7);
+  });
+
+  it.each([
+    ["pump stopped", 0],
+    ["pump at half", 0.5 * M_A],
+    ["pump at 70 %", 0.7 * M_A],
+    ["meter reading 30 % high", 1.3 * M_A],
+  ])("agrees with two full loop-model twins: %s", (_name, measuredKgS) => {
+    const reference = simulatedDecisionS(measuredKgS);
+    const t = flowDecisionTimeS(input(measuredKgS));
+    expect(Number.isFinite(reference)).toBe(true);
+    // The estimate leaves out the radiator and the losses (seconds against C_cold/UA = 300 s).
+    expect(Math.abs(t - reference)).toBeLessThanOrEqual(Math.max(0.2, 0.1 * reference));
+  });
+
+  it("is Infinity when the temperatures cannot tell: no heat input, or a change of flow too small", () => {
+    expect(flowDecisionTimeS(input(0, { heaterW: 0, deltaTK: 0 }))).toBe(Number.POSITIVE_INFINITY);
+    // 1 % less flow moves T_hot - T_cold by 0.006 K at most, below the 0.05 K band.
+    expect(flowDecisionTimeS(input(0.99 * M_A))).toBe(Number.POSITIVE_INFINITY);
+    expect(flowDecisionTimeS(input(M_A))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("is NaN for inputs it cannot use", () => {
+    expect(flowDecisionTimeS(input(0, { uaWK: 0 }))).toBeNaN();
+    expect(flowDecisionTimeS(input(Number.NaN))).toBeNaN();
+    expect(flowDecisionTimeS(input(0, { sensorNoiseK: 0 }))).toBeNaN();
+  });
+
+  it("less measured flow is decided no later, and more noise or a higher decision level no sooner", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        (f1, f2, scale) => {
+          const lo = Math.min(f1, f2);
+          const hi = Math.max(f1, f2);
+          const tLo = flowDecisionTimeS(input(lo * M_A));
+          const tHi = flowDecisionTimeS(input(hi * M_A));
+          expect(tLo).toBeLessThanOrEqual(tHi);
+          expect(flowDecisionTimeS(input(lo * M_A, { sensorNoiseK: SIGMA * scale }))).toBeGreaterThanOrEqual(
+            tLo,
+          );
+          expect(flowDecisionTimeS(input(lo * M_A, { evidenceNats: NATS * scale }))).toBeGreaterThanOrEqual(
+            tLo,
+          );
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+});
