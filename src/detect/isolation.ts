@@ -23,15 +23,24 @@
  *
  * Called once per alarm transition or diagnosis refresh, not per sample: it may allocate.
  *
- * Known ambiguities, by the physics rather than the table: a heater step first moves T_hot alone
- * (it reads as a T_hot sensor fault until T_cold follows); a pump failure in its first second
- * shows only the flow (a flow-meter fault until T_hot rises). The caller should refresh the
- * diagnosis while the alarm is open (AlarmManager.update takes a diagnosis every sample).
+ * The table is a steady-state signature: it holds once the loop has had time to respond. Known
+ * ambiguities, by the physics rather than the table: a heater step first moves T_hot alone (it
+ * reads as a T_hot sensor fault until T_cold follows); a change of flow shows first in the flow
+ * alone, whether the pump or the meter changed, because T_hot - T_cold needs seconds to respond
+ * (its time constant C_hot C_cold / (m_dot cp (C_hot + C_cold)), ~5 s on the default rig). So
+ * `flow_alone` is evidence for the meter only once a real change of flow would have shown in the
+ * temperatures; until then the monitor says `flow_undecided` (monitorDiagnosis.ts,
+ * flowDecisionTime.ts). The caller should refresh the diagnosis while the alarm is open
+ * (AlarmManager.update takes a diagnosis every sample).
  */
 import type { FaultKind, SensorChannel } from "../model/faultSpec.js";
 import type { AlarmSeverity } from "./alarmManager.js";
 
-/** Diagnoses, in the issue's order. */
+/**
+ * Diagnoses, in the issue's order. `flow_undecided` is not a cause but the honest state of a flow
+ * alarm before the temperatures can tell the pump from the meter (see the file comment); it ends
+ * as `pump_failure`, `pump_degradation` or `flow_sensor`.
+ */
 export const DIAGNOSES = [
   "pump_degradation",
   "pump_failure",
@@ -39,6 +48,7 @@ export const DIAGNOSES = [
   "t_hot_sensor",
   "t_cold_sensor",
   "flow_sensor",
+  "flow_undecided",
   "heater_fault",
   "link_fault",
   "unknown",
@@ -53,6 +63,7 @@ export const DIAGNOSIS_TEXT: Readonly<Record<Diagnosis, string>> = {
   t_hot_sensor: "T_hot sensor fault",
   t_cold_sensor: "T_cold sensor fault",
   flow_sensor: "flow sensor fault",
+  flow_undecided: "flow fault: pump or flow meter, undecided",
   heater_fault: "heater fault",
   link_fault: "link fault",
   unknown: "unknown",
@@ -223,7 +234,11 @@ export const REFINEMENTS: readonly Refinement[] = [
   },
 ];
 
-/** Severity of each diagnosis when raised (the alarm's level can still escalate it). */
+/**
+ * Severity of each diagnosis when raised (the alarm's level can still escalate it). An undecided
+ * flow fault is a warning here; the monitor raises it critical when the flow has stopped (it may
+ * be a failed pump: monitorDiagnosis.ts).
+ */
 export const DIAGNOSIS_SEVERITY: Readonly<Record<Diagnosis, AlarmSeverity>> = {
   pump_degradation: "warning",
   pump_failure: "critical",
@@ -231,6 +246,7 @@ export const DIAGNOSIS_SEVERITY: Readonly<Record<Diagnosis, AlarmSeverity>> = {
   t_hot_sensor: "warning",
   t_cold_sensor: "warning",
   flow_sensor: "warning",
+  flow_undecided: "warning",
   heater_fault: "warning",
   link_fault: "warning",
   unknown: "warning",

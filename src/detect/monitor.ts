@@ -30,10 +30,13 @@
  *   (detector.ts; default an EWMA with its limit at the band); see monitorConfig.ts for the bands
  *   and the reasoning behind the defaults.
  * - the alarm manager (alarmManager.ts), fed each family's score; the diagnosis of a raised or
- *   open alarm is refreshed while it is open (monitorDiagnosis.ts), since early diagnoses can be
- *   wrong (the first second of a pump failure has only the flow moved).
+ *   open alarm is refreshed every `diagnosisRefreshS` while it is open (monitorDiagnosis.ts), and
+ *   at once when the pump-versus-meter evidence decides. A flow alarm starts `flow_undecided`:
+ *   in its first second only the flow has moved, whether the pump or the meter changed, and the
+ *   temperatures need a time the loop model gives (flowDecisionTime.ts) to tell them apart.
  *
- * Severity: from the diagnosis (a pump failure is critical); by size alone only a loop deviation
+ * Severity: from the diagnosis (a pump failure, or an undecided flow fault whose flow has
+ * stopped, is critical); by size alone only a loop deviation
  * of `criticalCommonModeK` escalates (a scale on the band the alarm manager's `criticalLevel`
  * would otherwise reach for any large sensor offset, which would latch a sensor warning).
  *
@@ -59,6 +62,7 @@ import { type AlarmEvent, AlarmManager, type AlarmState } from "./alarmManager.j
 import { ChiSquareDetector } from "./chiSquare.js";
 import { createDetector, type ResidualDetector } from "./detector.js";
 import { FlatlineDetector } from "./flatlineDetector.js";
+import { flowDecisionTimeS } from "./flowDecisionTime.js";
 import { FlowDrivenTwin } from "./flowDrivenTwin.js";
 import { FlowWindowPredictor } from "./flowWindowPredictor.js";
 import { LoopPerformance } from "./loopPerformance.js";
@@ -215,6 +219,8 @@ export class ResidualMonitor implements Monitor {
   private heatAlpha = 0;
   private heatAlphaDtS = Number.NaN;
   private pumpDecision = 0;
+  /** When the pump-versus-meter evidence began to accumulate (NaN: it is not). */
+  private flowEngagedAtS = Number.NaN;
   private flowQuietSinceS = Number.NaN;
   private badSamples_ = 0;
   private hotRange: SensorEvidence["range"] = "ok";
@@ -483,11 +489,22 @@ export class ResidualMonitor implements Monitor {
     }
     const flowScore = this.flowDet.score;
     if (flowLive && flowScore >= FLOW_ENGAGED_SCORE) {
-      const inc = (aH * aH + aC * aC - (bH * bH + bC * bC)) / (2 * cfg.sensorNoiseK * cfg.sensorNoiseK);
+      if (Number.isNaN(this.flowEngagedAtS)) this.flowEngagedAtS = t;
+      // Evidence only where the twins' predictions of T_hot - T_cold differ by the band the
+      // isolation trusts them to (aH - bH is twin b's prediction less twin a's): below it an
+      // increment is model error and quantisation, and with no heat input to tell pump from meter
+      // (both twins alike) they would walk the ratio to a decision within half an hour.
+      const inc =
+        Math.abs(aH - aC - (bH - bC)) >= d.deltaTBandK
+          ? (aH * aH + aC * aC - (bH * bH + bC * bC)) / (2 * cfg.sensorNoiseK * cfg.sensorNoiseK)
+          : 0;
       if (Number.isFinite(inc)) this.pumpLlr = clampAbs(this.pumpLlr + inc, LLR_CAP);
       const l = d.pumpEvidenceNats;
+      const before = this.pumpDecision;
       if (this.pumpLlr >= l) this.pumpDecision = 1;
       else if (this.pumpLlr <= -l) this.pumpDecision = -1;
+      // A decision is news: the open alarms say so now, not at their next refresh.
+      if (this.pumpDecision !== before) this.refreshDiagnoses();
     }
     if (flowScore < FLOW_ENGAGED_SCORE && flowLive) {
       if (Number.isNaN(this.flowQuietSinceS)) this.flowQuietSinceS = t;
@@ -496,6 +513,7 @@ export class ResidualMonitor implements Monitor {
     if (flowQuietS >= RESEAT_QUIET_S && !this.causeOpen(0)) {
       this.pumpLlr = 0;
       this.pumpDecision = 0;
+      this.flowEngagedAtS = Number.NaN;
     }
 
     // Erratic test on the whitened first differences of the raw residuals.
@@ -693,6 +711,11 @@ export class ResidualMonitor implements Monitor {
     return (this.causes[i] as CauseState).open;
   }
 
+  /** Makes every raised or open alarm refresh its diagnosis at this sample. */
+  private refreshDiagnoses(): void {
+    for (let i = 0; i < this.causes.length; i++) (this.causes[i] as CauseState).diagnosisAtS = Number.NaN;
+  }
+
   /**
    * Each family's score into {@link rawScores} (in MONITOR_CAUSES order; NaN: no data). Written
    * to an array rather than returned, so that no double is boxed per sample.
@@ -749,7 +772,7 @@ export class ResidualMonitor implements Monitor {
       if (raw > score) score = raw;
       let diag: MonitorDiagnosis | undefined;
       if ((c.open || level >= a.raiseLevel) && !(t - c.diagnosisAtS < refresh)) {
-        diag = diagnose(c.cause, this.snapshot(t), this.bands);
+        diag = diagnose(c.cause, this.snapshot(t, c.cause), this.bands);
         c.diagnosis = diag;
         c.diagnosisAtS = t;
       }
@@ -814,8 +837,8 @@ export class ResidualMonitor implements Monitor {
       c.conditionActive = false;
   }
 
-  /** Fills the diagnosis snapshot from the pipeline's state (no allocation). */
-  private snapshot(t: number): DiagnosisSnapshot {
+  /** Fills the diagnosis snapshot from the pipeline's state (for the flow family: its decision time). */
+  private snapshot(t: number, cause: MonitorCause): DiagnosisSnapshot {
     const s = this.snap;
     s.tS = t;
     const iso = this.iso;
@@ -835,6 +858,11 @@ export class ResidualMonitor implements Monitor {
     s.shortExpLpm = this.flow.shortPredictedLpm;
     s.pumpLlr = this.pumpLlr;
     s.pumpDecision = this.pumpDecision;
+    s.flowUndecidedS = t - this.flowEngagedAtS;
+    const p = this.config.params;
+    s.heaterW = heaterPowerW(p, this.heater);
+    s.flowDecisionS = cause === "flow" ? this.flowDecisionS(s.heaterW) : Number.NaN;
+    s.twinBFlowLpm = kgSToLpm(this.mDotB);
     const tr = this.tracker;
     setRatio(s.ua, tr.uaRatio, tr.uaRatioStd);
     setRatio(s.pump, tr.pumpRatio, tr.pumpRatioStd);
@@ -860,6 +888,27 @@ export class ResidualMonitor implements Monitor {
       this.coldDet,
     );
     return s;
+  }
+
+  /** Expected time from a change of flow to the measured one to the pump-versus-meter decision. */
+  private flowDecisionS(heaterW: number): number {
+    const cfg = this.config;
+    const p = cfg.params;
+    const tw = this.generator.twin;
+    return flowDecisionTimeS({
+      heaterW,
+      cHotJK: p.C_hot,
+      cColdJK: p.C_cold,
+      cpJKgK: p.cp,
+      uaWK: radiatorUaWK(p, this.fan),
+      intendedKgS: lpmToKgS(this.intendedFlowLpm),
+      measuredKgS: this.mDotB,
+      deltaTK: tw.tHotC - tw.tColdC,
+      sensorNoiseK: cfg.sensorNoiseK,
+      rateHz: cfg.rateHz,
+      evidenceNats: cfg.detectors.pumpEvidenceNats,
+      bandK: cfg.detectors.deltaTBandK,
+    });
   }
 
   private sensorEvidence(

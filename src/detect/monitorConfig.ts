@@ -40,7 +40,10 @@
  * - Pump versus flow meter: a log-likelihood ratio between the twin driven by the intended flow
  *   and a twin driven by the measured flow (whichever explains the temperatures is right about
  *   the flow); 10 nats (odds of 22,000:1) decide it. With a failed pump on the default rig the
- *   two twins part at 0.11 K/s, which gives 10 nats about 1.4 s after the onset.
+ *   two twins part at 0.11 K/s, which gives 10 nats about 1.4 s after the onset. Increments
+ *   count only while the twins' T_hot - T_cold differ by `deltaTBandK` (below it they are model
+ *   error); until the ratio decides, a flow alarm is `flow_undecided` (flowDecisionTime.ts gives
+ *   the expected wait: 1.4 s for a stopped pump, 2.3 s for half the flow, 3.5 s for 70 %).
  */
 import { ConfigError } from "../core/errors.js";
 import { DEFAULT_FLOW_METER, validateFlowMeterConfig } from "../model/flowMeter.js";

@@ -8,8 +8,15 @@
  *   (then the pump is). The log-likelihood ratio of the two under Gaussian thermistor noise,
  *   summed since the flow residual moved, decides once it exceeds `pumpEvidenceNats` either way
  *   (a dedicated-observer scheme, Frank 1990, Automatica 26(3); Gertler, Fault Detection and
- *   Diagnosis in Engineering Systems, 1998, ch. 6). Until then the table answers (the first
- *   second of a pump failure has only the flow moved, which reads as the meter).
+ *   Diagnosis in Engineering Systems, 1998, ch. 6). Until then the diagnosis is
+ *   `flow_undecided`: right after a change of flow the temperatures cannot have moved yet (the
+ *   loop's thermal lag, flowDecisionTime.ts), so "T_hot - T_cold did not move" is no evidence
+ *   for the meter. The table's answer (smoothed residuals) stands in for the ratio only where
+ *   the twins say the temperatures have had time to react: a pump row when the measured-flow
+ *   twin explains T_hot - T_cold (within `deltaTBandK`), the meter row when it does not (its
+ *   prediction has left the measurement by more than the band while the intended-flow twin's
+ *   has not). An undecided alarm is critical when the flow has stopped (it may be a failed
+ *   pump; DIAGNOSIS_SEVERITY of a pump failure), else a warning.
  *   A failed pump is a pump fault whose measured flow over the short window is below
  *   `stoppedRatio` of the expected.
  * - thermistor families: out of range (open/short), a frozen reading, an erratic reading, or the
@@ -20,7 +27,7 @@
  * These run only while an alarm is raised or open, at most every `diagnosisRefreshS`; they
  * allocate (strings), the per-sample path does not call them.
  */
-import type { AlarmDiagnosis } from "./alarmManager.js";
+import type { AlarmDiagnosis, AlarmSeverity } from "./alarmManager.js";
 import {
   classifyMove,
   classifyParameter,
@@ -84,6 +91,17 @@ export interface DiagnosisSnapshot {
   pumpLlr: number;
   /** +1 once the ratio reached +pumpEvidenceNats (the pump), -1 once it reached the minus side (the meter), else 0. */
   pumpDecision: number;
+  /** Seconds the ratio has been accumulating (since the flow residual moved); NaN when it is not. */
+  flowUndecidedS: number;
+  /**
+   * Seconds after a change of flow to the measured one at which the temperatures are expected to
+   * decide pump versus meter (flowDecisionTime.ts); Infinity: they cannot; NaN: not computed.
+   */
+  flowDecisionS: number;
+  /** Heat input the twins assume [W]. */
+  heaterW: number;
+  /** Flow driving the measured-flow twin: the meter over the last sample interval [L/min]. */
+  twinBFlowLpm: number;
   ua: ParameterRatio;
   pump: ParameterRatio;
   heater: ParameterRatio;
@@ -141,6 +159,10 @@ export function createDiagnosisSnapshot(): DiagnosisSnapshot {
     shortExpLpm: Number.NaN,
     pumpLlr: 0,
     pumpDecision: 0,
+    flowUndecidedS: Number.NaN,
+    flowDecisionS: Number.NaN,
+    heaterW: Number.NaN,
+    twinBFlowLpm: Number.NaN,
     ua: { ...p },
     pump: { ...p },
     heater: { ...p },
@@ -149,14 +171,13 @@ export function createDiagnosisSnapshot(): DiagnosisSnapshot {
   };
 }
 
-function result(diagnosis: Diagnosis, evidence: readonly string[], rule: string): MonitorDiagnosis {
-  return {
-    diagnosis,
-    text: DIAGNOSIS_TEXT[diagnosis],
-    evidence,
-    severity: DIAGNOSIS_SEVERITY[diagnosis],
-    rule,
-  };
+function result(
+  diagnosis: Diagnosis,
+  evidence: readonly string[],
+  rule: string,
+  severity: AlarmSeverity = DIAGNOSIS_SEVERITY[diagnosis],
+): MonitorDiagnosis {
+  return { diagnosis, text: DIAGNOSIS_TEXT[diagnosis], evidence, severity, rule };
 }
 
 function signed(x: number, digits: number): string {
@@ -204,13 +225,38 @@ export function diagnoseFlow(s: DiagnosisSnapshot, b: DiagnosisBands): MonitorDi
     return result("unknown", evidence, "twin_on_measured_flow_above_curve");
   }
   if (s.pumpDecision < 0) return result("flow_sensor", evidence, "twin_on_intended_flow");
-  const d: Diagnosis =
-    table.diagnosis === "pump_degradation" ||
-    table.diagnosis === "pump_failure" ||
-    table.diagnosis === "flow_sensor"
-      ? table.diagnosis
-      : "unknown";
-  return result(d, evidence, table.rule);
+  // The ratio has not decided: the table only where the temperatures have had time to react.
+  const measuredTwinFits = Math.abs(s.bDeltaK) <= b.deltaTBandK;
+  switch (table.diagnosis) {
+    case "pump_degradation":
+    case "pump_failure":
+      if (measuredTwinFits) return result(table.diagnosis, evidence, table.rule);
+      break;
+    case "flow_sensor":
+      if (!measuredTwinFits) return result("flow_sensor", evidence, `${table.rule}_measured_twin_off`);
+      break;
+    default:
+      return result("unknown", evidence, table.rule);
+  }
+  evidence.unshift(waitingLine(s, b));
+  const severity = pumpStopped(s, b) ? DIAGNOSIS_SEVERITY.pump_failure : DIAGNOSIS_SEVERITY.flow_undecided;
+  return result(
+    "flow_undecided",
+    evidence,
+    s.flowDecisionS === Number.POSITIVE_INFINITY ? "temperatures_cannot_tell" : "awaiting_temperatures",
+    severity,
+  );
+}
+
+/** Why a flow alarm is undecided, and how long the temperatures need (flowDecisionTime.ts). */
+function waitingLine(s: DiagnosisSnapshot, b: DiagnosisBands): string {
+  const flow = `a real change of flow to ${Number.isFinite(s.twinBFlowLpm) ? s.twinBFlowLpm.toFixed(2) : "n/a"} L/min`;
+  const since = Number.isFinite(s.flowUndecidedS) ? `; undecided for ${s.flowUndecidedS.toFixed(1)} s` : "";
+  if (s.flowDecisionS === Number.POSITIVE_INFINITY)
+    return `the temperatures cannot tell pump from flow meter: at ${Number.isFinite(s.heaterW) ? s.heaterW.toFixed(0) : "n/a"} W heat input ${flow} would not move T_hot - T_cold beyond ${b.deltaTBandK} K${since}`;
+  if (Number.isFinite(s.flowDecisionS))
+    return `waiting for the temperatures: ${flow} shows in T_hot - T_cold within ~${s.flowDecisionS.toFixed(1)} s (loop model)${since}`;
+  return `waiting for the temperatures: ${flow} takes seconds to show in T_hot - T_cold${since}`;
 }
 
 const CHANNEL_LABEL = { hot: "T_hot", cold: "T_cold" } as const;
