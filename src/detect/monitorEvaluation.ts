@@ -1,8 +1,9 @@
 /**
  * Measures the monitor against injected faults on seeded emulated runs (emulatedRig.ts): when the
  * first alarm came after the onset (the detection delay), whether an alarm came before it (a
- * false alarm), and which diagnosis the monitor gave, when it first gave the right one, and what
- * it said `settleS` after detecting. Also the nominal run: alarms raised in hours of operation
+ * false alarm), and which diagnosis the monitor gave, when it first gave the right one, whether it
+ * ever named a specific wrong cause (an undecided or unknown diagnosis is not one), and what it
+ * said `settleS` after detecting. Also the nominal run: alarms raised in hours of operation
  * with setpoint steps. Pure and deterministic: the same case and seed give the same figures.
  */
 import { SeededRng } from "../core/rng.js";
@@ -21,6 +22,11 @@ export interface FaultCase {
   readonly durationS: number;
   /** Deadline of the target [s] after the reference time; undefined when the issue sets none. */
   readonly targetS?: number;
+  /**
+   * Deadline for the first right diagnosis [s after the onset], where a HIL scenario sets one
+   * (hil/scenarios: pump failure 2 s, pump degradation 10 s, flow-meter blockage 5 s).
+   */
+  readonly diagnosisTargetS?: number;
   /**
    * The time the deadline counts from, when it is not the onset: e.g. the time UA reaches 75 %
    * of nominal for fouling ({@link uaReachesS}).
@@ -50,12 +56,19 @@ export function targetCases(): FaultCase[] {
     { tS: 30, pumpDuty: 200, heaterDuty: 120, fanDuty: 255 },
   ];
   return [
-    { name: "pump_failure", fault: "pump_failure:start=120", durationS: 200, targetS: 2 },
+    {
+      name: "pump_failure",
+      fault: "pump_failure:start=120",
+      durationS: 200,
+      targetS: 2,
+      diagnosisTargetS: 2,
+    },
     {
       name: "pump_degradation_30",
       fault: "pump_degradation:start=120,severity=0.3",
       durationS: 200,
       targetS: 10,
+      diagnosisTargetS: 10,
     },
     {
       name: "hx_fouling_ramp600_to50",
@@ -111,8 +124,20 @@ export function targetCases(): FaultCase[] {
       targetS: 30,
       setpoints: heaterStep,
     },
-    { name: "flow_blockage_jam", fault: "flow_blockage:start=120", durationS: 200, targetS: 5 },
-    { name: "flow_blockage_half", fault: "flow_blockage:start=120,severity=0.5", durationS: 200, targetS: 5 },
+    {
+      name: "flow_blockage_jam",
+      fault: "flow_blockage:start=120",
+      durationS: 200,
+      targetS: 5,
+      diagnosisTargetS: 5,
+    },
+    {
+      name: "flow_blockage_half",
+      fault: "flow_blockage:start=120,severity=0.5",
+      durationS: 200,
+      targetS: 5,
+      diagnosisTargetS: 5,
+    },
   ];
 }
 
@@ -161,6 +186,13 @@ export interface CaseResult {
   readonly correct: boolean;
   /** First time after the onset the monitor's diagnosis was the expected one [s after onset]. */
   readonly correctAfterS: number;
+  readonly diagnosisTargetS: number | undefined;
+  /** Whether the right diagnosis came within `diagnosisTargetS` (undefined when none is set). */
+  readonly metDiagnosisTarget: boolean | undefined;
+  /** Whether the first alarm after the onset named a specific wrong cause ({@link isSpecificWrong}). */
+  readonly firstWrong: boolean;
+  /** Whether any diagnosis shown after the onset named a specific wrong cause. */
+  readonly shownWrong: boolean;
   /** Every distinct diagnosis shown after the onset, in order. */
   readonly diagnoses: readonly string[];
 }
@@ -180,6 +212,20 @@ export interface EvaluateOptions {
  */
 export function onsetJitterS(seed: number): number {
   return (seed * 0.6180339887498949) % 1;
+}
+
+const DIAGNOSIS_OF_TEXT: ReadonlyMap<string, Diagnosis> = new Map(
+  (Object.entries(DIAGNOSIS_TEXT) as [Diagnosis, string][]).map(([d, text]) => [text, d]),
+);
+
+/**
+ * Whether a diagnosis text names a cause other than `expected`: any diagnosis but the expected
+ * one, `unknown` and `flow_undecided` (which say that the cause is not known yet). Empty: no.
+ */
+export function isSpecificWrong(text: string, expected: Diagnosis): boolean {
+  const d = DIAGNOSIS_OF_TEXT.get(text);
+  if (d === undefined) return text !== "";
+  return d !== expected && d !== "unknown" && d !== "flow_undecided";
 }
 
 /** Runs one case with one seed (the onset shifted by {@link onsetJitterS}). */
@@ -241,6 +287,10 @@ export function runCase(c: FaultCase, seed: number, options: EvaluateOptions = {
     c.targetS === undefined
       ? undefined
       : Number.isFinite(detectedS) && Math.max(0, delayFromRef) <= c.targetS;
+  const metDiagnosis =
+    c.diagnosisTargetS === undefined
+      ? undefined
+      : Number.isFinite(correctAt) && correctAt <= c.diagnosisTargetS;
   return {
     name: c.name,
     seed,
@@ -257,6 +307,10 @@ export function runCase(c: FaultCase, seed: number, options: EvaluateOptions = {
     settledDiagnosis: settled,
     correct: settled === expectedText,
     correctAfterS: correctAt,
+    diagnosisTargetS: c.diagnosisTargetS,
+    metDiagnosisTarget: metDiagnosis,
+    firstWrong: isSpecificWrong(firstDiagnosis, expected),
+    shownWrong: diagnoses.some((d) => isSpecificWrong(d, expected)),
     diagnoses,
   };
 }
