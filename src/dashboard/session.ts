@@ -300,13 +300,16 @@ export class DashboardSession {
       atMs: rec.atMs(),
       tS: e.tS,
       source: e.cause,
-      state: e.type === "escalated" ? "raised" : e.type,
+      // An escalation or a new diagnosis: the alarm is still raised, now with this diagnosis.
+      state: e.type === "escalated" || e.type === "rediagnosed" ? "raised" : e.type,
       ...(e.diagnosis !== "" ? { diagnosis: e.diagnosis } : {}),
       score: e.level,
       message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
     });
     if (e.type === "raised" || e.type === "escalated") {
       this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
+    } else if (e.type === "rediagnosed" && e.diagnosis !== "") {
+      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis} (was: ${e.from || "no diagnosis"})`, "error");
     }
   }
 

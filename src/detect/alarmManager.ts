@@ -118,6 +118,8 @@ export type AlarmEvent =
   | (AlarmEventBase & { readonly type: "raised" })
   | (AlarmEventBase & { readonly type: "escalated"; readonly from: AlarmSeverity })
   | (AlarmEventBase & { readonly type: "acknowledged"; readonly by: string })
+  /** The open alarm's diagnosis changed (no other transition at that update); `from` the old text. */
+  | (AlarmEventBase & { readonly type: "rediagnosed"; readonly from: string })
   | (AlarmEventBase & {
       readonly type: "cleared";
       readonly raisedAtS: number;
@@ -206,6 +208,7 @@ export class AlarmManager {
 
     slot.level = level;
     if (level > slot.peakLevel) slot.peakLevel = level;
+    const previousDiagnosis = slot.diagnosis;
     if (diagnosis !== undefined) {
       slot.diagnosis = diagnosis.text;
       slot.evidence = diagnosis.evidence;
@@ -230,6 +233,8 @@ export class AlarmManager {
     }
     if (!slot.conditionActive && (slot.acknowledged || !this.latches(slot.severity)))
       return this.clear(slot, tS);
+    if (slot.diagnosis !== previousDiagnosis)
+      return { type: "rediagnosed", from: previousDiagnosis, ...eventBase(slot, tS) };
     return undefined;
   }
 

@@ -817,6 +817,7 @@ export class ResidualMonitor implements Monitor {
         return;
       case "escalated":
       case "acknowledged":
+      case "rediagnosed":
         return;
     }
   }

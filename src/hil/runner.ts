@@ -985,7 +985,8 @@ class ScenarioRun {
         atMs: rec.atMs(),
         tS: ev.tS,
         source: ev.cause,
-        state: ev.type === "escalated" ? "raised" : ev.type,
+        // An escalation or a new diagnosis: the alarm is still raised, now with this diagnosis.
+        state: ev.type === "escalated" || ev.type === "rediagnosed" ? "raised" : ev.type,
         ...(ev.diagnosis !== "" ? { diagnosis: ev.diagnosis } : {}),
         score: ev.level,
         message: `${ev.type} ${ev.severity}${ev.evidence.length > 0 ? `: ${ev.evidence.join("; ")}` : ""}`,

@@ -101,6 +101,37 @@ describe("alarm manager", () => {
     );
   });
 
+  it("a new diagnosis of an open alarm is an event of its own, once per change", () => {
+    const m = new AlarmManager();
+    const undecided = {
+      text: "flow fault: pump or flow meter, undecided",
+      evidence: [],
+      severity: "critical" as const,
+    };
+    expect(m.update(0, "flow", 2, undecided)?.type).toBe("raised");
+    expect(m.update(0.5, "flow", 2, undecided)).toBeUndefined();
+    const e = m.update(1, "flow", 2, {
+      text: "pump failure",
+      evidence: ["flow stopped"],
+      severity: "critical",
+    });
+    expect(e?.type).toBe("rediagnosed");
+    expect(e?.type === "rediagnosed" && e.from).toBe(undecided.text);
+    expect(e?.diagnosis).toBe("pump failure");
+    expect(e?.evidence).toEqual(["flow stopped"]);
+    // The same diagnosis again, or no diagnosis given: nothing new.
+    expect(
+      m.update(1.5, "flow", 2, { text: "pump failure", evidence: [], severity: "critical" }),
+    ).toBeUndefined();
+    expect(m.update(2, "flow", 2)).toBeUndefined();
+    // An escalation that brings a new diagnosis is one event, the escalation.
+    const n = new AlarmManager();
+    n.update(0, "d", 1.1, diag);
+    expect(n.update(0.5, "d", 1.1, { text: "pump failure", evidence: [], severity: "critical" })?.type).toBe(
+      "escalated",
+    );
+  });
+
   it("acknowledging while active keeps the alarm until the condition clears", () => {
     const m = new AlarmManager();
     m.update(0, "c", 3);
