@@ -65,10 +65,17 @@ async function waitFor(re: RegExp, timeoutMs: number): Promise<string> {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} on the screen:\n${last}`);
 }
 
+/** Whether `pid` still runs: an exited process that tmux has not reaped yet (a zombie) does not. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ...": Z is a zombie (exited, not yet reaped).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
