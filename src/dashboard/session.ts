@@ -309,7 +309,8 @@ export class DashboardSession {
     if (e.type === "raised" || e.type === "escalated") {
       this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
     } else if (e.type === "rediagnosed" && e.diagnosis !== "") {
-      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis} (was: ${e.from || "no diagnosis"})`, "error");
+      // Short enough for the status line at 80 columns; the old diagnosis is in the recording.
+      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis} (diagnosis revised)`, "error");
     }
   }
 
