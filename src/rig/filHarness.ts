@@ -22,6 +22,15 @@ export const FIL_PROTOCOL_VERSION = 1;
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Where `npm run fil:build` puts the harness and `npm run firmware:build` the firmware. */
+/** The harness's stderr on one line (libelf and simavr write several): lines joined with "; ". */
+function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join("; ");
+}
+
 export const FIL_DEFAULT_PATHS = {
   harness: join(packageRoot, "firmware", "sim", "build", "looptwin-sim"),
   elf: join(packageRoot, "firmware", "build", "uno", "looptwin.elf"),
@@ -190,7 +199,7 @@ export class FilHarness {
           child.kill("SIGKILL");
           reject(
             new OperationalError(
-              `firmware-in-the-loop harness ${harness} on ${elf}: ${e?.message ?? "failed"}${state.stderr ? `; stderr: ${state.stderr.trim()}` : ""}`,
+              `firmware-in-the-loop harness ${harness} on ${elf}: ${e?.message ?? "failed"}${state.stderr ? `; stderr: ${oneLine(state.stderr)}` : ""}`,
               { harness, elf },
               { cause: e },
             ),

@@ -102,7 +102,13 @@ export function parseRigConfig(text: string, file: string): RigConfig {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InputFileError(file, `not valid JSON: ${(e as Error).message}`, {}, { cause: e });
+    // JSON.parse quotes the start of the text, newlines and all: one line for the error.
+    throw new InputFileError(
+      file,
+      `not valid JSON: ${(e as Error).message.replace(/\s+/g, " ")}`,
+      {},
+      { cause: e },
+    );
   }
   if (!isObject(json)) throw new InputFileError(file, "a rig config must be a JSON object");
   const values: Record<string, unknown> = {};
