@@ -13,16 +13,13 @@
  * 1-based line and the column.
  */
 import { InputFileError } from "../core/errors.js";
+import { checkColumnNames, columnRef } from "./csvHeader.js";
 import type { LabelledTable } from "./labelledTable.js";
 
 export const LOOPTWIN_TIME_COLUMN = "t_s";
 const LABEL_COLUMNS = ["anomaly", "changepoint"] as const;
 /** Text columns, not read. */
 const TEXT_COLUMNS: readonly string[] = ["fault"];
-
-function columnRef(index: number, name: string | undefined): string {
-  return name === undefined || name === "" ? String(index + 1) : `${index + 1} (${name})`;
-}
 
 function stripCr(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;
@@ -44,18 +41,7 @@ export function parseLooptwinCsv(text: string, source: string): LabelledTable {
       `first column must be "${LOOPTWIN_TIME_COLUMN}" (got ${JSON.stringify(header[0])})`,
       { line: 1, column: columnRef(0, header[0]) },
     );
-  const seen = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (name === "")
-      throw new InputFileError(source, "empty column name", { line: 1, column: String(i + 1) });
-    const before = seen.get(name);
-    if (before !== undefined)
-      throw new InputFileError(source, `duplicate column name (also column ${before + 1})`, {
-        line: 1,
-        column: columnRef(i, name),
-      });
-    seen.set(name, i);
-  });
+  checkColumnNames(header, source);
   const channelCols: number[] = [];
   for (let i = 1; i < header.length; i++) {
     const name = header[i] as string;

@@ -8,6 +8,7 @@
  * except blank lines after the last row.
  */
 import { InputFileError } from "../core/errors.js";
+import { checkColumnNames, columnRef } from "./csvHeader.js";
 import type { LabelledTable } from "./labelledTable.js";
 
 const SEPARATOR = ";";
@@ -32,10 +33,6 @@ export function parseSkabDatetime(text: string): number | undefined {
   const ms = Date.UTC(Number(y), month - 1, day, hour, minute, 0);
   if (!Number.isFinite(ms) || new Date(ms).getUTCDate() !== day) return undefined;
   return ms / 1000 + second;
-}
-
-function columnRef(index: number, name: string | undefined): string {
-  return name === undefined || name === "" ? String(index + 1) : `${index + 1} (${name})`;
 }
 
 /** Parses one numeric cell; `undefined` when it is not a finite decimal number. */
@@ -75,18 +72,7 @@ export function parseSkabCsv(text: string, source: string): LabelledTable {
         column: columnRef(0, header[0]),
       },
     );
-  const seen = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (name === "")
-      throw new InputFileError(source, "empty column name", { line: 1, column: String(i + 1) });
-    const before = seen.get(name);
-    if (before !== undefined)
-      throw new InputFileError(source, `duplicate column name (also column ${before + 1})`, {
-        line: 1,
-        column: columnRef(i, name),
-      });
-    seen.set(name, i);
-  });
+  checkColumnNames(header, source);
 
   // Label columns, when present, come last and in SKAB's order.
   let firstLabel = header.length;
