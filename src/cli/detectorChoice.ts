@@ -26,7 +26,7 @@ import {
   learnedLooptwinTable,
   rowsWithinSeconds,
 } from "../detect/looptwinLearnedChannels.js";
-import { type MonitorConfig, resolveMonitorConfig } from "../detect/monitorConfig.js";
+import { DETECTOR_KEYS, type MonitorConfig, resolveMonitorConfig } from "../detect/monitorConfig.js";
 import { DETECTOR_KINDS } from "../detect/residualDetector.js";
 import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
 import { parseNumberArg } from "./args.js";
@@ -45,23 +45,10 @@ export type DetectorChoice =
     }
   | { readonly kind: "twin"; readonly name: string; readonly config: MonitorConfig };
 
-const DETECTOR_OPTION_KEYS = [
-  "temperatureBandK",
-  "commonModeBandK",
-  "flowBandLpm",
-  "deltaTBandK",
-  "heatBandW",
-  "heatFilterS",
-  "flatlineS",
-  "outOfRangeK",
-  "outOfRangeN",
-  "pumpEvidenceNats",
-  "stoppedRatio",
-  "alignS",
-  "realignAfterGapS",
-  "criticalCommonModeK",
-  "diagnosisRefreshS",
-] as const;
+/** The numeric detector options (`--set detectors.<name>=V`): all but `primary` (a kind) and `erratic` (an object). */
+const DETECTOR_OPTION_KEYS: readonly string[] = DETECTOR_KEYS.filter(
+  (k) => k !== "primary" && k !== "erratic",
+);
 const ALARM_KEYS = [
   "raiseLevel",
   "clearLevel",
@@ -101,10 +88,7 @@ export function parseTwinArgs(detector: string, sets: readonly string[]): Monito
     const field = `--set ${key}`;
     const value = parseNumberArg(field, s.slice(eq + 1).trim());
     if ((LOOP_PARAM_NAMES as readonly string[]).includes(key)) params[key] = value;
-    else if (
-      key.startsWith("detectors.") &&
-      (DETECTOR_OPTION_KEYS as readonly string[]).includes(key.slice(10))
-    )
+    else if (key.startsWith("detectors.") && DETECTOR_OPTION_KEYS.includes(key.slice(10)))
       detectors[key.slice(10)] = value;
     else if (key.startsWith("alarm.") && (ALARM_KEYS as readonly string[]).includes(key.slice(6)))
       alarm[key.slice(6)] = value;

@@ -208,7 +208,8 @@ const CONFIG_KEYS = [
   "performanceRateHz",
 ] as const;
 
-const DETECTOR_KEYS = [
+/** Keys of `detectors` in a monitor config. */
+export const DETECTOR_KEYS = [
   "primary",
   "temperatureBandK",
   "commonModeBandK",
