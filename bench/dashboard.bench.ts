@@ -11,35 +11,13 @@
  * (`DASHBOARD_BENCH_S=60 npm run bench -- --only dashboard` for the full minute). The bench
  * builds dist/ first when it is missing or older than src/.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureBuilt } from "../scripts/ensureBuilt.js";
 import type { BenchFile } from "./run.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const entry = join(root, "dist", "cli", "main.js");
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtimeMs(join(root, "src"))) return;
-  execFileSync(
-    process.execPath,
-    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
-  );
-}
 
 /** CPU seconds (user + system) of a process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {

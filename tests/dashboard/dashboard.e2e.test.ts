@@ -7,11 +7,12 @@
  * recording) and the recording whole. Skipped, with the reason printed, only where tmux is absent.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "../../scripts/ensureBuilt.js";
 import { readRecording } from "../../src/rig/recordingReader.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -24,28 +25,6 @@ afterAll(() => {
   if (hasTmux) spawnSync("tmux", ["kill-session", "-t", session]);
   rmSync(dir, { recursive: true, force: true });
 });
-
-function newestMtimeMs(d: string): number {
-  let newest = 0;
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const entry = join(root, "dist", "cli", "main.js");
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtimeMs(join(root, "src"))) return;
-  execFileSync(
-    process.execPath,
-    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
-  );
-}
 
 const tmux = (...args: string[]): string => execFileSync("tmux", args, { encoding: "utf8" });
 const screen = (): string => tmux("capture-pane", "-t", session, "-p");
