@@ -6,6 +6,7 @@
  * moment. HELLO's firmware name, version, board and uid identify the implementation and are not
  * compared; numbers in `EVT,HB_LOST` (milliseconds) are compared within the timing tolerance.
  */
+import { WIRE_FIELDS } from "../../src/protocol/messages.js";
 import type { TimedLine } from "./sessionScript.js";
 
 export interface CompareOptions {
@@ -30,18 +31,7 @@ export function eventKey(line: string): string {
   return body;
 }
 
-const TLM_FIELDS = [
-  "seq",
-  "t_ms",
-  "adc_hot",
-  "adc_cold",
-  "adc_amb",
-  "pulses",
-  "pump_duty",
-  "heater_duty",
-  "fan_duty",
-  "flags",
-];
+const TLM_FIELDS = WIRE_FIELDS.TLM;
 
 /** Differences between run `a` (reference, e.g. the emulator) and run `b`, each one line of text. */
 export function compareRuns(
