@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createMonitorOutput, type Monitor } from "../src/detect/monitorTypes.js";
+import { createMonitorOutput, type Monitor, NO_PERFORMANCE } from "../src/detect/monitorTypes.js";
 import { loadDefaultMonitorFactory } from "../src/hil/monitorFactory.js";
 import type { MonitorFactory } from "../src/hil/runner.js";
 import { runScenario } from "../src/hil/runner.js";
@@ -40,17 +40,7 @@ function idleMonitor(): Monitor {
     acknowledge: () => undefined,
     output,
     openAlarms: () => none,
-    performance: () => ({
-      heatDeliveredW: Number.NaN,
-      heatRejectedW: Number.NaN,
-      hxEffectiveness: Number.NaN,
-      thermalResistanceKPerW: Number.NaN,
-      timeConstantS: Number.NaN,
-      stability: "settling",
-      rmseTHotK: Number.NaN,
-      rmseTColdK: Number.NaN,
-      rmseFlowLpm: Number.NaN,
-    }),
+    performance: () => NO_PERFORMANCE,
   };
 }
 

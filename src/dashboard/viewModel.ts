@@ -9,7 +9,12 @@
  * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
  */
 import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarmManager.js";
-import type { LoopPerformanceFigures, MonitorOutput, OperatorSetpoints } from "../detect/monitorTypes.js";
+import {
+  type LoopPerformanceFigures,
+  type MonitorOutput,
+  NO_PERFORMANCE,
+  type OperatorSetpoints,
+} from "../detect/monitorTypes.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
 import type { LinkState } from "../rig/rigSource.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
@@ -143,17 +148,6 @@ export interface DashboardViewModelOptions {
 }
 
 const MAX_HISTORY = 50;
-const NO_PERFORMANCE: LoopPerformanceFigures = {
-  heatDeliveredW: Number.NaN,
-  heatRejectedW: Number.NaN,
-  hxEffectiveness: Number.NaN,
-  thermalResistanceKPerW: Number.NaN,
-  timeConstantS: Number.NaN,
-  stability: "settling",
-  rmseTHotK: Number.NaN,
-  rmseTColdK: Number.NaN,
-  rmseFlowLpm: Number.NaN,
-};
 
 export class DashboardViewModel {
   private readonly ring: SeriesRing;

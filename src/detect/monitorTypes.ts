@@ -68,6 +68,19 @@ export interface LoopPerformanceFigures {
   readonly rmseFlowLpm: number;
 }
 
+/** No figures yet (nothing measured): every number NaN, the loop settling. */
+export const NO_PERFORMANCE: LoopPerformanceFigures = Object.freeze({
+  heatDeliveredW: Number.NaN,
+  heatRejectedW: Number.NaN,
+  hxEffectiveness: Number.NaN,
+  thermalResistanceKPerW: Number.NaN,
+  timeConstantS: Number.NaN,
+  stability: "settling",
+  rmseTHotK: Number.NaN,
+  rmseTColdK: Number.NaN,
+  rmseFlowLpm: Number.NaN,
+});
+
 export interface Monitor {
   /** Sets the operator's intended setpoints from rig time `tS` on. */
   setSetpoints(setpoints: OperatorSetpoints, tS: number): void;
