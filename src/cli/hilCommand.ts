@@ -41,7 +41,7 @@ Options:
                     the reason in the report)
                     firmata:PATH: a StandardFirmata rig in real time (johnny-five)
                     fil: the rig firmware itself in simavr, wired to the plant
-                    (build it first with npm run fil:build)
+                    (build it first with npm run fil:build); fil:ELF another firmware ELF
   --junit FILE      JUnit XML: one testcase per scenario, failure messages naming the
                     expectation and the observation, the alarm timeline in system-out
   --out DIR         per scenario: <name>.ndjson (the recording) and <name>.csv (SKAB-layout

@@ -67,7 +67,7 @@ describe("looptwin hil", () => {
     const cases: [string[], string][] = [
       [
         ["hil", "run", "--target", "usb"],
-        '--target: unknown target (one of emulator, pty, serial:PATH, firmata:PATH, fil) (got "usb")',
+        '--target: unknown target (one of emulator, pty, serial:PATH, firmata:PATH, fil[:ELF]) (got "usb")',
       ],
       [["hil", "run", "--target", "serial"], '--target: needs a path: serial:PATH (got "serial")'],
       [["hil", "run", "--filter", "no-such-scenario"], "--filter: selects none of the"],

@@ -15,5 +15,5 @@ export function builtinTargets(): TargetRegistry {
     .register("pty", ptyTarget)
     .register("serial", serialTarget, { usage: "serial:PATH", needsArg: true })
     .register("firmata", firmataTarget, { usage: "firmata:PATH", needsArg: true })
-    .register("fil", (arg, context) => filTarget(arg, context));
+    .register("fil", (arg, context) => filTarget(arg, context), { usage: "fil[:ELF]", optionalArg: true });
 }

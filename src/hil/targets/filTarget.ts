@@ -10,6 +10,9 @@
  * that reason. A missing harness or ELF is an error (run `npm run fil:build`), not a skip.
  */
 
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError } from "../../core/errors.js";
 import { FilInProcessRig } from "../../rig/filInProcess.js";
 import { DEFAULT_SENSOR_CALIBRATION } from "../../rig/serialSource.js";
 import type { Scenario } from "../scenario.js";
@@ -37,7 +40,10 @@ export function filCannotRun(scenario: Scenario): string | undefined {
 
 /** The `fil` target factory (`--target fil`; the word after `fil:` is an ELF path, optional). */
 export function filTarget(arg: string, context: TargetContext, options: FilTargetOptions = {}): HilTarget {
-  const elfPath = arg !== "" ? arg : options.elfPath;
+  // `fil:ELF`: another firmware build, relative to where looptwin was started.
+  const elfPath = arg !== "" ? resolve(context.cwd, arg) : options.elfPath;
+  if (arg !== "" && elfPath !== undefined && !existsSync(elfPath))
+    throw new ConfigError("--target", `fil:${arg}`, "no such firmware ELF");
   return {
     name: arg !== "" ? `fil:${arg}` : "fil",
     sourceKind: "emulator",

@@ -113,20 +113,29 @@ interface Registered {
   readonly factory: TargetFactory;
   readonly usage: string;
   readonly needsArg: boolean;
+  readonly optionalArg: boolean;
 }
 
 /** `--target` words and their factories. */
 export class TargetRegistry {
   private readonly entries = new Map<string, Registered>();
 
-  /** Adds a target kind; `usage` is how `--help` shows it, e.g. `serial:PATH`. */
-  register(kind: string, factory: TargetFactory, options: { usage?: string; needsArg?: boolean } = {}): this {
+  /**
+   * Adds a target kind; `usage` is how `--help` shows it, e.g. `serial:PATH`. `needsArg`: the
+   * argument after `:` is required; `optionalArg`: it may be given or not; neither: refused.
+   */
+  register(
+    kind: string,
+    factory: TargetFactory,
+    options: { usage?: string; needsArg?: boolean; optionalArg?: boolean } = {},
+  ): this {
     if (!/^[a-z][a-z0-9_-]*$/.test(kind))
       throw new ConfigError("target kind", kind, "must be a lowercase word");
     this.entries.set(kind, {
       factory,
       usage: options.usage ?? kind,
       needsArg: options.needsArg ?? false,
+      optionalArg: options.optionalArg ?? false,
     });
     return this;
   }
@@ -144,7 +153,8 @@ export class TargetRegistry {
     if (e === undefined)
       throw new ConfigError("--target", spec, `unknown target (one of ${this.usages.join(", ")})`);
     if (e.needsArg && arg === "") throw new ConfigError("--target", spec, `needs a path: ${e.usage}`);
-    if (!e.needsArg && arg !== "") throw new ConfigError("--target", spec, `${kind} takes no argument`);
+    if (!e.needsArg && !e.optionalArg && arg !== "")
+      throw new ConfigError("--target", spec, `${kind} takes no argument`);
     return e.factory(arg, context);
   }
 }
