@@ -7,7 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { SeededRng } from "../src/core/rng.js";
-import { fitLearnedDetector, LearnedScorer } from "../src/detect/learnedDetector.js";
+import { fitLearnedDetector, LearnedScorer } from "../src/detect/learned/learnedDetector.js";
 import type { BenchFile } from "./run.js";
 
 const CHANNELS = 8;

@@ -16,9 +16,9 @@ import type { Scenario } from "../src/hil/scenario.js";
 import { loadScenarioFile } from "../src/hil/scenarioLoader.js";
 import { filTarget } from "../src/hil/targets/filTarget.js";
 import { withCrc } from "../src/protocol/format.js";
-import { FilDevice } from "../src/rig/filDevice.js";
-import { FIL_DEFAULT_PATHS } from "../src/rig/filHarness.js";
-import { PlantDeviceAdapter } from "../src/rig/plantAdapter.js";
+import { PlantDeviceAdapter } from "../src/rig/emulator/plantAdapter.js";
+import { FilDevice } from "../src/rig/fil/filDevice.js";
+import { FIL_DEFAULT_PATHS } from "../src/rig/fil/filHarness.js";
 import type { BenchFigure, BenchFile } from "./run.js";
 
 const ROOT = join(import.meta.dirname, "..");

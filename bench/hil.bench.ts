@@ -6,21 +6,21 @@
  * - `hil_speedup_recorded`: the same while writing the NDJSON recording (as with `--out`);
  * - `hil_suite_wall_s`: the whole suite (hil/scenarios) one after the other (target: under 60 s
  *   on 2 cores).
- * Without the detection pipeline (src/detect/monitor.ts missing) the figures are measured with a
+ * Without the detection pipeline (src/detect/monitor/monitor.ts missing) the figures are measured with a
  * monitor that does nothing and carry the suffix `_no_detection` (no target: not comparable).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createMonitorOutput, type Monitor, NO_PERFORMANCE } from "../src/detect/monitorTypes.js";
+import { createMonitorOutput, type Monitor, NO_PERFORMANCE } from "../src/detect/monitor/monitorTypes.js";
 import { loadDefaultMonitorFactory } from "../src/hil/monitorFactory.js";
 import type { MonitorFactory } from "../src/hil/runner.js";
 import { runScenario } from "../src/hil/runner.js";
 import { loadScenarioFile, loadScenarioFiles } from "../src/hil/scenarioLoader.js";
 import { runSuite } from "../src/hil/suite.js";
 import { emulatorTarget } from "../src/hil/targets/emulatorTarget.js";
-import { RecordingWriter } from "../src/rig/recordingWriter.js";
+import { RecordingWriter } from "../src/rig/recording/recordingWriter.js";
 import type { BenchFigure, BenchFile } from "./run.js";
 
 const ROOT = join(import.meta.dirname, "..");

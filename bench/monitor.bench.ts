@@ -14,10 +14,10 @@
  * an operator's setpoint steps every ~15 minutes, formatted as the firmware formats them.
  */
 import { performance } from "node:perf_hooks";
-import { DEFAULT_RIG_CALIBRATION, EmulatedRig } from "../src/detect/emulatedRig.js";
-import { createMonitor } from "../src/detect/monitor.js";
-import { nominalSchedule } from "../src/detect/monitorEvaluation.js";
-import type { OperatorSetpoints } from "../src/detect/monitorTypes.js";
+import { DEFAULT_RIG_CALIBRATION, EmulatedRig } from "../src/detect/evaluation/emulatedRig.js";
+import { nominalSchedule } from "../src/detect/evaluation/monitorEvaluation.js";
+import { createMonitor } from "../src/detect/monitor/monitor.js";
+import type { OperatorSetpoints } from "../src/detect/monitor/monitorTypes.js";
 import { copyRigSample, createRigSample, type RigSample } from "../src/model/rigSample.js";
 import { TelemetryConverter } from "../src/model/telemetryConverter.js";
 import { DeviceStreamDecoder } from "../src/protocol/deviceStream.js";

@@ -11,15 +11,15 @@
  */
 import { performance } from "node:perf_hooks";
 import { SeededRng } from "../src/core/rng.js";
-import { AlarmManager } from "../src/detect/alarmManager.js";
-import { ChiSquareDetector } from "../src/detect/chiSquare.js";
-import { CusumDetector } from "../src/detect/cusum.js";
-import { EwmaDetector } from "../src/detect/ewma.js";
-import { LoopPerformance } from "../src/detect/loopPerformance.js";
-import { LoopObserver } from "../src/detect/observer.js";
-import { ParameterTracker } from "../src/detect/parameterTracker.js";
-import { OpenLoopResidualGenerator } from "../src/detect/residualGenerator.js";
-import { ThresholdDetector } from "../src/detect/thresholdDetector.js";
+import { AlarmManager } from "../src/detect/alarms/alarmManager.js";
+import { ChiSquareDetector } from "../src/detect/detectors/chiSquare.js";
+import { CusumDetector } from "../src/detect/detectors/cusum.js";
+import { EwmaDetector } from "../src/detect/detectors/ewma.js";
+import { ThresholdDetector } from "../src/detect/detectors/thresholdDetector.js";
+import { LoopPerformance } from "../src/detect/performance/loopPerformance.js";
+import { LoopObserver } from "../src/detect/twins/observer.js";
+import { ParameterTracker } from "../src/detect/twins/parameterTracker.js";
+import { OpenLoopResidualGenerator } from "../src/detect/twins/residualGenerator.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS } from "../src/model/loopParams.js";
 import { loopSteadyState } from "../src/model/steadyState.js";

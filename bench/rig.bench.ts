@@ -18,11 +18,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InProcessEmulator } from "../src/rig/inProcessEmulator.js";
-import { PlantDeviceAdapter } from "../src/rig/plantAdapter.js";
-import { PtyEmulator } from "../src/rig/ptyEmulator.js";
-import { scaledScheduler } from "../src/rig/scheduler.js";
-import { SerialSource } from "../src/rig/serialSource.js";
+import { InProcessEmulator } from "../src/rig/emulator/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../src/rig/emulator/plantAdapter.js";
+import { PtyEmulator } from "../src/rig/emulator/ptyEmulator.js";
+import { SerialSource } from "../src/rig/hardware/serialSource.js";
+import { scaledScheduler } from "../src/rig/source/scheduler.js";
 import type { BenchFile } from "./run.js";
 
 const ROUNDS = 3;

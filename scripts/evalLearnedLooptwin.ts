@@ -29,14 +29,14 @@
  */
 import { parseSimulateArgs, writeSimulationCsv } from "../src/cli/simulateCommand.js";
 import { SeededRng } from "../src/core/rng.js";
-import { fitLearnedDetector, scoreChannels } from "../src/detect/learnedDetector.js";
-import { parseLooptwinCsv } from "../src/detect/looptwinCsv.js";
+import { parseLooptwinCsv } from "../src/detect/data/looptwinCsv.js";
+import { fitLearnedDetector, scoreChannels } from "../src/detect/learned/learnedDetector.js";
 import {
   LOOPTWIN_CHANNEL_SETS,
   LOOPTWIN_DEFAULT_TRAIN_S,
   learnedLooptwinTable,
   rowsWithinSeconds,
-} from "../src/detect/looptwinLearnedChannels.js";
+} from "../src/detect/learned/looptwinLearnedChannels.js";
 
 function intArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

@@ -20,7 +20,7 @@
  * Prints a table and then one JSON object (`--json`: the JSON object only); exit code 1 when a
  * target is missed.
  */
-import { DIAGNOSIS_TEXT } from "../src/detect/isolation.js";
+import { DIAGNOSIS_TEXT } from "../src/detect/diagnosis/isolation.js";
 import {
   type CaseResult,
   type FaultCase,
@@ -29,7 +29,7 @@ import {
   runCase,
   runNominal,
   targetCases,
-} from "../src/detect/monitorEvaluation.js";
+} from "../src/detect/evaluation/monitorEvaluation.js";
 
 const DIAGNOSIS_TARGET = 0.9;
 

@@ -26,15 +26,15 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EvaluationSummary, evaluateTable, summarise } from "../src/detect/evaluation.js";
-import type { LabelledTable } from "../src/detect/labelledTable.js";
+import type { LabelledTable } from "../src/detect/data/labelledTable.js";
+import { parseSkabCsv } from "../src/detect/data/skabCsv.js";
+import { type EvaluationSummary, evaluateTable, summarise } from "../src/detect/evaluation/evaluation.js";
 import {
   fitLearnedDetector,
   type LearnedDetectorOptions,
   resolveLearnedDetectorOptions,
   scoreChannels,
-} from "../src/detect/learnedDetector.js";
-import { parseSkabCsv } from "../src/detect/skabCsv.js";
+} from "../src/detect/learned/learnedDetector.js";
 
 const TRAIN_ROWS = 400;
 const TARGET_F1 = 0.8;

@@ -1,5 +1,5 @@
 /**
- * File side of `looptwin calibrate`: streams a recording (NDJSON, src/rig/recording.ts) or a
+ * File side of `looptwin calibrate`: streams a recording (NDJSON, src/rig/recording/recording.ts) or a
  * `simulate --sensors` CSV line by line into calibration data. The CSV's parsing is pure and lives
  * in src/model/calibration/simulateCsvSamples.ts; a recording's lines are decoded by the
  * recording format's own decoder, and its samples' applied duties and converted readings are what
@@ -18,7 +18,12 @@ import {
 import { SimulateCsvSampleReader } from "../model/calibration/simulateCsvSamples.js";
 import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
 import { parseCommandLine } from "../protocol/parse.js";
-import { decodeHeader, decodeRecord, type HeaderRecord, isDecodeProblem } from "../rig/recording.js";
+import {
+  decodeHeader,
+  decodeRecord,
+  type HeaderRecord,
+  isDecodeProblem,
+} from "../rig/recording/recording.js";
 
 export const CALIBRATION_FORMATS = ["recording", "csv"] as const;
 export type CalibrationFormat = (typeof CALIBRATION_FORMATS)[number];

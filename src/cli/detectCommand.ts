@@ -13,10 +13,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
-import type { LabelledTable, TableFormat } from "../detect/labelledTable.js";
-import { fitLearnedDetector, type LearnedModel, scoreChannels } from "../detect/learnedDetector.js";
-import { learnedModelFromJson, learnedModelToJson } from "../detect/learnedModelFile.js";
-import { type MonitorTableResult, runMonitorOnTable } from "../detect/monitorTable.js";
+import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
+import { fitLearnedDetector, type LearnedModel, scoreChannels } from "../detect/learned/learnedDetector.js";
+import { learnedModelFromJson, learnedModelToJson } from "../detect/learned/learnedModelFile.js";
+import { type MonitorTableResult, runMonitorOnTable } from "../detect/monitor/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import {

@@ -11,13 +11,14 @@
  * (`alarm.clearDelayS=5`), `sensorNoiseK` or `rateHz`.
  */
 import { ConfigError } from "../core/errors.js";
-import { parseDetectorSpec } from "../detect/detector.js";
-import type { LabelledTable, TableFormat } from "../detect/labelledTable.js";
+import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
+import { parseDetectorSpec } from "../detect/detectors/detector.js";
+import { DETECTOR_KINDS } from "../detect/detectors/residualDetector.js";
 import {
   LEARNED_DETECTORS,
   type LearnedDetectorOptions,
   type LearnedModel,
-} from "../detect/learnedDetector.js";
+} from "../detect/learned/learnedDetector.js";
 import {
   isLooptwinTable,
   LOOPTWIN_CHANNEL_SETS,
@@ -25,9 +26,8 @@ import {
   type LooptwinChannelSet,
   learnedLooptwinTable,
   rowsWithinSeconds,
-} from "../detect/looptwinLearnedChannels.js";
-import { DETECTOR_KEYS, type MonitorConfig, resolveMonitorConfig } from "../detect/monitorConfig.js";
-import { DETECTOR_KINDS } from "../detect/residualDetector.js";
+} from "../detect/learned/looptwinLearnedChannels.js";
+import { DETECTOR_KEYS, type MonitorConfig, resolveMonitorConfig } from "../detect/monitor/monitorConfig.js";
 import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
 import { parseNumberArg } from "./args.js";
 import { parseDetectorArgs, parseTrainRowsArg } from "./labelledTableFiles.js";
@@ -62,7 +62,7 @@ const ALARM_KEYS = [
 export function twinSetHelp(): string {
   return [
     `    <loop parameter>=V  the twin's model (${LOOP_PARAM_NAMES.slice(0, 5).join(", ")}, ...)`,
-    `    detectors.<name>=V  ${DETECTOR_OPTION_KEYS.slice(0, 4).join(", ")}, ... (see src/detect/monitorConfig.ts)`,
+    `    detectors.<name>=V  ${DETECTOR_OPTION_KEYS.slice(0, 4).join(", ")}, ... (see src/detect/monitor/monitorConfig.ts)`,
     `    alarm.<name>=V      ${ALARM_KEYS.join(", ")}`,
     "    sensorNoiseK=V      thermistor noise [K rms] (default 0.05)",
   ].join("\n");

@@ -1,13 +1,13 @@
 /**
  * `looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]... [--firmware ELF]`: a
  * virtual rig on a pseudo-terminal that any serial tool can open; with `--firmware` the device is
- * the real firmware in simavr (src/rig/filPtyEmulator.ts).
+ * the real firmware in simavr (src/rig/fil/filPtyEmulator.ts).
  */
 import { ConfigError } from "../core/errors.js";
 import { type FaultSpec, parseFaultSpec } from "../model/faultSpec.js";
-import type { EmulatorEvent } from "../rig/emulatedDevice.js";
-import { runFirmwareEmulator } from "../rig/filPtyEmulator.js";
-import { PtyEmulator } from "../rig/ptyEmulator.js";
+import type { EmulatorEvent } from "../rig/emulator/emulatedDevice.js";
+import { PtyEmulator } from "../rig/emulator/ptyEmulator.js";
+import { runFirmwareEmulator } from "../rig/fil/filPtyEmulator.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 

@@ -8,16 +8,22 @@
  * scored on every row unless `--train-rows` says otherwise.
  */
 import { ConfigError, InputFileError } from "../core/errors.js";
+import type { LabelledTable } from "../detect/data/labelledTable.js";
 import {
   type EvaluationSummary,
   evaluateScoredTable,
   evaluateTable,
   type FileEvaluation,
   summarise,
-} from "../detect/evaluation.js";
-import type { LabelledTable } from "../detect/labelledTable.js";
-import { f1Score, falseAlarmRate, meanDelayS, missedAlarmRate, nabScore } from "../detect/metrics.js";
-import { runMonitorOnTable } from "../detect/monitorTable.js";
+} from "../detect/evaluation/evaluation.js";
+import {
+  f1Score,
+  falseAlarmRate,
+  meanDelayS,
+  missedAlarmRate,
+  nabScore,
+} from "../detect/evaluation/metrics.js";
+import { runMonitorOnTable } from "../detect/monitor/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import {

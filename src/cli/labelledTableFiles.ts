@@ -8,16 +8,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
-import { DEFAULT_ISOLATION_FOREST_OPTIONS } from "../detect/isolationForest.js";
-import { type LabelledTable, TABLE_FORMATS, type TableFormat } from "../detect/labelledTable.js";
+import { type LabelledTable, TABLE_FORMATS, type TableFormat } from "../detect/data/labelledTable.js";
+import { parseLabelledTable, sniffTableFormat } from "../detect/data/tableReaders.js";
+import { DEFAULT_ISOLATION_FOREST_OPTIONS } from "../detect/learned/isolationForest.js";
 import {
   LEARNED_DETECTORS,
   type LearnedDetectorName,
   type LearnedDetectorOptions,
   resolveLearnedDetectorOptions,
-} from "../detect/learnedDetector.js";
-import { parseLabelledTable, sniffTableFormat } from "../detect/tableReaders.js";
-import { THRESHOLD_RULE_KINDS, type ThresholdRule } from "../detect/thresholds.js";
+} from "../detect/learned/learnedDetector.js";
+import { THRESHOLD_RULE_KINDS, type ThresholdRule } from "../detect/learned/thresholds.js";
 import { parseNumberArg } from "./args.js";
 import { recordingToTable } from "./recordingTable.js";
 

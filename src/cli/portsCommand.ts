@@ -1,6 +1,6 @@
 /** `looptwin ports [--json]`: serial ports present, with or without udev. */
 
-import { listPorts, type PortListing } from "../rig/portList.js";
+import { listPorts, type PortListing } from "../rig/hardware/portList.js";
 import { flagOpt, parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 

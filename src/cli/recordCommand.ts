@@ -6,10 +6,10 @@
 import { resolve } from "node:path";
 import { wallClock } from "../core/clock.js";
 import { ConfigError } from "../core/errors.js";
-import { listPorts } from "../rig/portList.js";
-import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recordingWriter.js";
-import type { RigEvent } from "../rig/rigSource.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../rig/serialSource.js";
+import { listPorts } from "../rig/hardware/portList.js";
+import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../rig/hardware/serialSource.js";
+import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recording/recordingWriter.js";
+import type { RigEvent } from "../rig/source/rigSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 

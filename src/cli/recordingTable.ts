@@ -1,5 +1,5 @@
 /**
- * A recording (DESIGN.md section 6, src/rig/recording.ts) as the table `looptwin detect` and
+ * A recording (DESIGN.md section 6, src/rig/recording/recording.ts) as the table `looptwin detect` and
  * `looptwin eval --format looptwin` read (monitorTable.ts columns): one row per sample record,
  * with what the host knew when it took that sample:
  *
@@ -18,12 +18,12 @@
  * is an InputFileError.
  */
 import { InputFileError } from "../core/errors.js";
-import type { LabelledTable } from "../detect/labelledTable.js";
-import { MONITOR_TABLE_COLUMNS as C } from "../detect/monitorTable.js";
+import type { LabelledTable } from "../detect/data/labelledTable.js";
+import { MONITOR_TABLE_COLUMNS as C } from "../detect/monitor/monitorTable.js";
 import { TLM_FLAGS } from "../model/rigSample.js";
 import { parseCommandLine } from "../protocol/parse.js";
-import type { RecordingRecord } from "../rig/recording.js";
-import { RecordingParser } from "../rig/recordingReader.js";
+import type { RecordingRecord } from "../rig/recording/recording.js";
+import { RecordingParser } from "../rig/recording/recordingReader.js";
 
 /** Columns of a recording table, in order. */
 export const RECORDING_TABLE_COLUMNS = [

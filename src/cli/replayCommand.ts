@@ -12,8 +12,8 @@ import { DeviceStreamDecoder } from "../protocol/deviceStream.js";
 import type { HelloMessage } from "../protocol/messages.js";
 import type { StreamSummary } from "../protocol/streamStats.js";
 import { isCompatibleVersion, ProtocolVersionError, versionText } from "../protocol/version.js";
-import { type RecordingSummary, summariseRecording } from "../rig/recordingSummary.js";
-import { ReplaySource } from "../rig/replaySource.js";
+import { type RecordingSummary, summariseRecording } from "../rig/recording/recordingSummary.js";
+import { ReplaySource } from "../rig/recording/replaySource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 

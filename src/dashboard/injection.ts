@@ -7,7 +7,7 @@
  * what the operator typed, the duty to apply and the label to record.
  */
 import { ConfigError } from "../core/errors.js";
-import type { OperatorSetpoints } from "../detect/monitorTypes.js";
+import type { OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import { formatFaultSpec, parseFaultSpec } from "../model/faultSpec.js";
 
 /** What the operator asked for. */

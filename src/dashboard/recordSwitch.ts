@@ -3,8 +3,8 @@
  * dashboard's `r` key): the source is built with this sink once, and records go to the current
  * recording, or nowhere between recordings.
  */
-import type { KnownRecord } from "../rig/recording.js";
-import type { RecordSink } from "../rig/recordingWriter.js";
+import type { KnownRecord } from "../rig/recording/recording.js";
+import type { RecordSink } from "../rig/recording/recordingWriter.js";
 
 /** An open recording: a sink that can be flushed and closed (RecordingWriter is one). */
 export interface RecordingHandle extends RecordSink {

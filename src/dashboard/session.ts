@@ -18,14 +18,14 @@
  *   flushes and closes the recording and closes the source; the process exit is the CLI's.
  */
 import { ConfigError } from "../core/errors.js";
-import type { AlarmEvent } from "../detect/alarmManager.js";
-import type { Monitor, OperatorSetpoints } from "../detect/monitorTypes.js";
+import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import type { Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import type { HelloMessage, PwmChannel } from "../protocol/messages.js";
-import type { KnownRecord, RecordedHello, RecordedSource } from "../rig/recording.js";
-import type { RecordingHeaderInput } from "../rig/recordingWriter.js";
-import type { RigCommand, RigEvent, RigSource } from "../rig/rigSource.js";
-import type { Scheduler, TimerHandle } from "../rig/scheduler.js";
+import type { KnownRecord, RecordedHello, RecordedSource } from "../rig/recording/recording.js";
+import type { RecordingHeaderInput } from "../rig/recording/recordingWriter.js";
+import type { RigCommand, RigEvent, RigSource } from "../rig/source/rigSource.js";
+import type { Scheduler, TimerHandle } from "../rig/source/scheduler.js";
 import {
   describeInjection,
   type InjectionRequest,

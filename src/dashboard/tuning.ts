@@ -10,8 +10,8 @@ import {
   type AlarmManagerOptions,
   type ResolvedAlarmManagerOptions,
   resolveAlarmManagerOptions,
-} from "../detect/alarmManager.js";
-import { resolveMonitorConfig } from "../detect/monitorConfig.js";
+} from "../detect/alarms/alarmManager.js";
+import { resolveMonitorConfig } from "../detect/monitor/monitorConfig.js";
 import {
   DEFAULT_LOOP_PARAMS,
   LOOP_PARAM_NAMES,

@@ -8,15 +8,15 @@
  * link figures and loop-performance figures as they change. Reading: the chart frames and text
  * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
  */
-import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarmManager.js";
+import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarms/alarmManager.js";
 import {
   type LoopPerformanceFigures,
   type MonitorOutput,
   NO_PERFORMANCE,
   type OperatorSetpoints,
-} from "../detect/monitorTypes.js";
+} from "../detect/monitor/monitorTypes.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
-import type { LinkState } from "../rig/rigSource.js";
+import type { LinkState } from "../rig/source/rigSource.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
   type ChartColor,

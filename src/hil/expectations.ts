@@ -3,7 +3,7 @@
  * A failed verdict says what was expected and what was observed, with scenario times; an
  * expectation whose window refers to a step the target skipped is itself skipped, with the reason.
  */
-import { DIAGNOSIS_TEXT } from "../detect/isolation.js";
+import { DIAGNOSIS_TEXT } from "../detect/diagnosis/isolation.js";
 import type {
   FaultInterval,
   Observation,

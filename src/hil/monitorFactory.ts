@@ -8,11 +8,11 @@ import { OperationalError } from "../core/errors.js";
 import type { MonitorFactory } from "./runner.js";
 
 /** Type-checked against the pipeline; the module itself is loaded on first use. */
-type CreateMonitor = typeof import("../detect/monitor.js")["createMonitor"];
+type CreateMonitor = typeof import("../detect/monitor/monitor.js")["createMonitor"];
 
 /** The default monitor factory (throws an OperationalError when the pipeline is missing). */
 export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
-  const specifier = "../detect/monitor.js";
+  const specifier = "../detect/monitor/monitor.js";
   let create: CreateMonitor | undefined;
   try {
     create = ((await import(specifier)) as { createMonitor?: CreateMonitor }).createMonitor;
@@ -24,7 +24,9 @@ export async function loadDefaultMonitorFactory(): Promise<MonitorFactory> {
     );
   }
   if (typeof create !== "function")
-    throw new OperationalError("the detection pipeline (createMonitor in src/detect/monitor.ts) is missing");
+    throw new OperationalError(
+      "the detection pipeline (createMonitor in src/detect/monitor/monitor.ts) is missing",
+    );
   const make = create;
   return (context) => make(context);
 }

@@ -4,7 +4,7 @@
  * ground-truth labels) and the sampled signals ({@link SignalHistory}). Expectations are judged
  * on these after the run; the reports print them.
  */
-import type { AlarmEvent } from "../detect/alarmManager.js";
+import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
 import { SIGNALS } from "./signals.js";
 
 /** An open alarm as seen when the diagnosis changed. */

@@ -11,8 +11,8 @@
  * stop it. On every way out (end, failure, timeout, abort) it sends SAFE (which also clears holds)
  * before closing.
  */
-import type { AlarmEvent } from "../detect/alarmManager.js";
-import type { Monitor } from "../detect/monitorTypes.js";
+import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import type { Monitor } from "../detect/monitor/monitorTypes.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../model/loopModel.js";
 import { type LoopParams, makeLoopParams } from "../model/loopParams.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
@@ -20,9 +20,9 @@ import { loopSteadyState } from "../model/steadyState.js";
 import type { SensorCalibration } from "../model/telemetryConverter.js";
 import { eventFields } from "../protocol/format.js";
 import type { PwmChannel } from "../protocol/messages.js";
-import type { RecordSink } from "../rig/recordingWriter.js";
-import { NakError, type RigCommand, type RigEvent, type RigSource } from "../rig/rigSource.js";
-import type { TimerHandle } from "../rig/scheduler.js";
+import type { RecordSink } from "../rig/recording/recordingWriter.js";
+import { NakError, type RigCommand, type RigEvent, type RigSource } from "../rig/source/rigSource.js";
+import type { TimerHandle } from "../rig/source/scheduler.js";
 import {
   describeCondition,
   SteadyWatch,

@@ -2,7 +2,7 @@
  * One row of the run's history from a sample, the monitor's output and the plant's truth, in
  * {@link SIGNALS} order (column 0 is the scenario time). Writes into a preallocated row.
  */
-import type { MonitorOutput } from "../detect/monitorTypes.js";
+import type { MonitorOutput } from "../detect/monitor/monitorTypes.js";
 import { type RigSample, TLM_FLAGS } from "../model/rigSample.js";
 import { type PlantTruth, SIGNAL_INDEX } from "./signals.js";
 

@@ -8,7 +8,7 @@
  * report can point back at the file.
  */
 
-import type { Diagnosis } from "../detect/isolation.js";
+import type { Diagnosis } from "../detect/diagnosis/isolation.js";
 import type { FaultSpec, PhysicalFaultKind } from "../model/faultSpec.js";
 import type { EvtCode, PwmChannel } from "../protocol/messages.js";
 import type { SignalName } from "./signals.js";

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, InputFileError } from "../core/errors.js";
-import { DIAGNOSES, type Diagnosis } from "../detect/isolation.js";
+import { DIAGNOSES, type Diagnosis } from "../detect/diagnosis/isolation.js";
 import {
   type FaultSpec,
   isLinkFault,

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../core/errors.js";
-import { RecordingWriter } from "../rig/recordingWriter.js";
+import { RecordingWriter } from "../rig/recording/recordingWriter.js";
 import { junitXml } from "./junitReport.js";
 import { EMULATED_EPOCH, labelledCsv } from "./labelledCsv.js";
 import { type MonitorFactory, type RunProgress, runScenario, type ScenarioResult } from "./runner.js";

@@ -18,7 +18,7 @@ import {
   type HeaderRecord,
   RECORDING_FORMAT,
   RECORDING_FORMAT_VERSION,
-} from "../../src/rig/recording.js";
+} from "../../src/rig/recording/recording.js";
 
 const dir = mkdtempSync(join(tmpdir(), "looptwin-calibrate-"));
 afterAll(() => (process.env.KEEP_CAL ? undefined : rmSync(dir, { recursive: true, force: true })));

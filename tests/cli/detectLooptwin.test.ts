@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { EmulatedRig } from "../../src/detect/emulatedRig.js";
+import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
 import { formatCommand } from "../../src/protocol/format.js";
-import { encodeRecord, type KnownRecord } from "../../src/rig/recording.js";
-import { makeHeader } from "../../src/rig/recordingWriter.js";
+import { encodeRecord, type KnownRecord } from "../../src/rig/recording/recording.js";
+import { makeHeader } from "../../src/rig/recording/recordingWriter.js";
 
 let dir: string;
 

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRecord } from "../../src/cli/recordCommand.js";
 import { replayCommand } from "../../src/cli/replayCommand.js";
-import { PtyEmulator } from "../../src/rig/ptyEmulator.js";
-import { readRecording } from "../../src/rig/recordingReader.js";
+import { PtyEmulator } from "../../src/rig/emulator/ptyEmulator.js";
+import { readRecording } from "../../src/rig/recording/recordingReader.js";
 
 let dir = "";
 let emu: PtyEmulator | null = null;

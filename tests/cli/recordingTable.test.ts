@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { recordingToTable } from "../../src/cli/recordingTable.js";
 import { createRigSample, TLM_FLAGS } from "../../src/model/rigSample.js";
 import { formatCommand } from "../../src/protocol/format.js";
-import { encodeRecord, type KnownRecord } from "../../src/rig/recording.js";
-import { makeHeader } from "../../src/rig/recordingWriter.js";
+import { encodeRecord, type KnownRecord } from "../../src/rig/recording/recording.js";
+import { makeHeader } from "../../src/rig/recording/recordingWriter.js";
 
 function sample(tS: number, duties: [number, number, number], flags = 0): KnownRecord {
   const s = createRigSample();

@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../../scripts/ensureBuilt.js";
-import { readRecording } from "../../src/rig/recordingReader.js";
+import { readRecording } from "../../src/rig/recording/recordingReader.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const hasTmux = spawnSync("tmux", ["-V"], { encoding: "utf8" }).status === 0;

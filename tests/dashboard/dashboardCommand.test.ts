@@ -14,9 +14,9 @@ import { DEFAULT_LOOP_PARAMS, type LoopParams, makeLoopParams } from "../../src/
 import { createPlantSample, PlantSimulator } from "../../src/model/plantSimulator.js";
 import type { RigSample } from "../../src/model/rigSample.js";
 import { DEFAULT_THERMISTOR, tempCFromCounts } from "../../src/model/thermistor.js";
-import { InProcessEmulator } from "../../src/rig/inProcessEmulator.js";
-import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
-import { RecordingWriter } from "../../src/rig/recordingWriter.js";
+import { InProcessEmulator } from "../../src/rig/emulator/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
+import { RecordingWriter } from "../../src/rig/recording/recordingWriter.js";
 
 const dir = mkdtempSync(join(tmpdir(), "looptwin-dash-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,13 +4,13 @@
  * flow residual below -band raises a `pump_failure` alarm through the real AlarmManager. It records
  * every call, so tests can check what the session told it.
  */
-import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarmManager.js";
+import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarms/alarmManager.js";
 import type {
   LoopPerformanceFigures,
   Monitor,
   MonitorOutput,
   OperatorSetpoints,
-} from "../../src/detect/monitorTypes.js";
+} from "../../src/detect/monitor/monitorTypes.js";
 import type { RigSample } from "../../src/model/rigSample.js";
 
 export interface FakeMonitorCalls {

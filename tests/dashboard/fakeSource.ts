@@ -11,7 +11,7 @@ import {
   type RigEvent,
   RigEventHub,
   type RigSource,
-} from "../../src/rig/rigSource.js";
+} from "../../src/rig/source/rigSource.js";
 
 export class FakeSource implements RigSource {
   readonly kind = "fake";

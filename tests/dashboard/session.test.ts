@@ -8,10 +8,10 @@ import type { RecordingHandle } from "../../src/dashboard/recordSwitch.js";
 import { SwitchableRecordSink } from "../../src/dashboard/recordSwitch.js";
 import { DashboardSession, SAFE_SETPOINTS } from "../../src/dashboard/session.js";
 import { DashboardViewModel } from "../../src/dashboard/viewModel.js";
-import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
+import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
-import type { KnownRecord } from "../../src/rig/recording.js";
-import { VirtualScheduler } from "../../src/rig/scheduler.js";
+import type { KnownRecord } from "../../src/rig/recording/recording.js";
+import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 import { FakeMonitor } from "./fakeMonitor.js";
 import { FakeSource } from "./fakeSource.js";
 

@@ -5,7 +5,7 @@ import {
   describeTuning,
   type MonitorTuning,
 } from "../../src/dashboard/tuning.js";
-import { resolveAlarmManagerOptions } from "../../src/detect/alarmManager.js";
+import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 
 const base: MonitorTuning = {
@@ -67,7 +67,7 @@ describe("the tuning builds the detection pipeline's monitor", () => {
   });
 
   it("detector thresholds reach the monitor, which refuses bad ones naming the field", async () => {
-    const { createMonitor } = await import("../../src/detect/monitor.js");
+    const { createMonitor } = await import("../../src/detect/monitor/monitor.js");
     const t = applyTuningText(base, "UA=12 detectors.flowBandLpm=0.4 detectors.pumpEvidenceNats=8");
     expect(() => createMonitor({ params: t.params, alarm: t.alarm, detectors: t.detectors })).not.toThrow();
     const bad = applyTuningText(base, "detectors.deltaTBandK=1e-12");

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DashboardViewModel, WINDOWS_S } from "../../src/dashboard/viewModel.js";
-import { AlarmManager } from "../../src/detect/alarmManager.js";
+import { AlarmManager } from "../../src/detect/alarms/alarmManager.js";
 import { createRigSample, TLM_FLAGS } from "../../src/model/rigSample.js";
 import { FakeMonitor } from "./fakeMonitor.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { type AlarmEvent, AlarmManager } from "../../src/detect/alarmManager.js";
+import { type AlarmEvent, AlarmManager } from "../../src/detect/alarms/alarmManager.js";
 
 /** Feeds `levels` at `dtS` spacing from `t0S`; returns every event. */
 function feed(m: AlarmManager, cause: string, levels: readonly number[], dtS = 0.5, t0S = 0): AlarmEvent[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { ChiSquareDetector } from "../../src/detect/chiSquare.js";
+import { ChiSquareDetector } from "../../src/detect/detectors/chiSquare.js";
 
 describe("chi-square detector", () => {
   it("vector samples against the 2-dof quantile (-2 ln alpha)", () => {

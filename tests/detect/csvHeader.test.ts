@@ -1,9 +1,9 @@
 /** The labelled-CSV header checks shared by the SKAB and looptwin readers. */
 import { describe, expect, it } from "vitest";
 import { InputFileError } from "../../src/core/errors.js";
-import { checkColumnNames, columnRef } from "../../src/detect/csvHeader.js";
-import { parseLooptwinCsv } from "../../src/detect/looptwinCsv.js";
-import { parseSkabCsv } from "../../src/detect/skabCsv.js";
+import { checkColumnNames, columnRef } from "../../src/detect/data/csvHeader.js";
+import { parseLooptwinCsv } from "../../src/detect/data/looptwinCsv.js";
+import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
 
 function errorOf(f: () => unknown): InputFileError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { CusumDetector, cusumAverageRunLength } from "../../src/detect/cusum.js";
+import { CusumDetector, cusumAverageRunLength } from "../../src/detect/detectors/cusum.js";
 
 function meanRunLength(d: CusumDetector, rng: SeededRng, runs: number, shift: number): number {
   let total = 0;

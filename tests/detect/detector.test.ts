@@ -1,17 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { ChiSquareDetector } from "../../src/detect/chiSquare.js";
-import { CusumDetector } from "../../src/detect/cusum.js";
+import { ChiSquareDetector } from "../../src/detect/detectors/chiSquare.js";
+import { CusumDetector } from "../../src/detect/detectors/cusum.js";
 import {
   createDetector,
   type DetectorConfig,
   parseDetectorConfig,
   parseDetectorSpec,
   type ResidualDetector,
-} from "../../src/detect/detector.js";
-import { EwmaDetector } from "../../src/detect/ewma.js";
-import { ThresholdDetector } from "../../src/detect/thresholdDetector.js";
+} from "../../src/detect/detectors/detector.js";
+import { EwmaDetector } from "../../src/detect/detectors/ewma.js";
+import { ThresholdDetector } from "../../src/detect/detectors/thresholdDetector.js";
 
 describe("detector factory", () => {
   it("builds each kind with its options", () => {

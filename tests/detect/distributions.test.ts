@@ -7,7 +7,7 @@ import {
   logGamma,
   normalCdf,
   normalQuantile,
-} from "../../src/detect/distributions.js";
+} from "../../src/detect/detectors/distributions.js";
 
 // Reference values: standard chi-square tables (e.g. NIST/SEMATECH e-Handbook of Statistical
 // Methods, section 1.3.6.7.4), to the digits printed there, and scipy.stats.chi2.ppf for more digits.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { screenDriftingChannels, slowVarianceFraction } from "../../src/detect/driftScreen.js";
+import { screenDriftingChannels, slowVarianceFraction } from "../../src/detect/learned/driftScreen.js";
 
 describe("slowVarianceFraction", () => {
   it("is about 1/blockRows for white noise (expected (blocks-1)/(rows-1))", () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { InputFileError } from "../../src/core/errors.js";
-import { changepointsFromAnomaly, evaluateScoredTable, summarise } from "../../src/detect/evaluation.js";
-import type { LabelledTable } from "../../src/detect/labelledTable.js";
+import type { LabelledTable } from "../../src/detect/data/labelledTable.js";
+import {
+  changepointsFromAnomaly,
+  evaluateScoredTable,
+  summarise,
+} from "../../src/detect/evaluation/evaluation.js";
 
 function table(anomaly: number[], changepoint?: number[]): LabelledTable {
   const n = anomaly.length;

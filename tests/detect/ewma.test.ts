@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { EwmaDetector, ewmaAverageRunLength } from "../../src/detect/ewma.js";
+import { EwmaDetector, ewmaAverageRunLength } from "../../src/detect/detectors/ewma.js";
 
 describe("EWMA detector", () => {
   it("follows a hand-computed sequence (λ 0.5, L 2, asymptotic limits)", () => {

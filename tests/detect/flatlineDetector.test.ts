@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { FlatlineDetector } from "../../src/detect/flatlineDetector.js";
-import { alone, common } from "../../src/detect/monitor.js";
+import { FlatlineDetector } from "../../src/detect/detectors/flatlineDetector.js";
+import { alone, common } from "../../src/detect/monitor/monitor.js";
 import {
   DEFAULT_THERMISTOR,
   idealCountsFromTempC,

@@ -1,13 +1,13 @@
 /**
  * The expected time for the temperatures to tell a pump fault from a flow-meter fault
- * (src/detect/flowDecisionTime.ts): against its closed form for a stopped pump, against two
+ * (src/detect/diagnosis/flowDecisionTime.ts): against its closed form for a stopped pump, against two
  * full loop-model twins (FlowDrivenTwin, radiator and losses included) accumulating the same
  * expected evidence, and the laws it must keep.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type FlowDecisionInput, flowDecisionTimeS } from "../../src/detect/flowDecisionTime.js";
-import { FlowDrivenTwin } from "../../src/detect/flowDrivenTwin.js";
+import { type FlowDecisionInput, flowDecisionTimeS } from "../../src/detect/diagnosis/flowDecisionTime.js";
+import { FlowDrivenTwin } from "../../src/detect/twins/flowDrivenTwin.js";
 import { heaterPowerW, radiatorUaWK } from "../../src/model/actuators.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { pumpMassFlowKgS } from "../../src/model/pumpCurve.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlowDrivenTwin } from "../../src/detect/flowDrivenTwin.js";
+import { FlowDrivenTwin } from "../../src/detect/twins/flowDrivenTwin.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { LoopTwin } from "../../src/model/twin.js";
 import { exactLinear2 } from "../model/linearReference.js";

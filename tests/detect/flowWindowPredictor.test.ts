@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { FlowWindowPredictor } from "../../src/detect/flowWindowPredictor.js";
+import { FlowWindowPredictor } from "../../src/detect/twins/flowWindowPredictor.js";
 import { DEFAULT_FLOW_METER, FlowRateEstimator } from "../../src/model/flowMeter.js";
 import { FlowMeterSensor } from "../../src/model/flowMeterSensor.js";
 

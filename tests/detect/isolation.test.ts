@@ -13,7 +13,7 @@ import {
   type ResidualMoves,
   ratioText,
   SIGNATURES,
-} from "../../src/detect/isolation.js";
+} from "../../src/detect/diagnosis/isolation.js";
 import { FAULT_KINDS } from "../../src/model/faultSpec.js";
 
 function* allMoves(): Generator<ResidualMoves> {

@@ -5,9 +5,9 @@ import {
   averagePathLength,
   fitIsolationForest,
   IsolationForestScorer,
-} from "../../src/detect/isolationForest.js";
-import { fitLearnedDetector, scoreChannels } from "../../src/detect/learnedDetector.js";
-import { learnedModelFromJson, learnedModelToJson } from "../../src/detect/learnedModelFile.js";
+} from "../../src/detect/learned/isolationForest.js";
+import { fitLearnedDetector, scoreChannels } from "../../src/detect/learned/learnedDetector.js";
+import { learnedModelFromJson, learnedModelToJson } from "../../src/detect/learned/learnedModelFile.js";
 import { correlatedChannels } from "./syntheticData.js";
 
 function cloud(n: number, seed: number): Float64Array[] {

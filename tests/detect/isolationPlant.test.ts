@@ -12,9 +12,9 @@ import {
   isolate,
   type ResidualMove,
   type SensorRange,
-} from "../../src/detect/isolation.js";
-import { ParameterTracker } from "../../src/detect/parameterTracker.js";
-import { OpenLoopResidualGenerator } from "../../src/detect/residualGenerator.js";
+} from "../../src/detect/diagnosis/isolation.js";
+import { ParameterTracker } from "../../src/detect/twins/parameterTracker.js";
+import { OpenLoopResidualGenerator } from "../../src/detect/twins/residualGenerator.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import { PlantHarness } from "./plantHarness.js";
 

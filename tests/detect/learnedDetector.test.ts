@@ -7,7 +7,7 @@ import {
   LearnedScorer,
   scoreChannels,
   warmUpRows,
-} from "../../src/detect/learnedDetector.js";
+} from "../../src/detect/learned/learnedDetector.js";
 import { correlatedChannels } from "./syntheticData.js";
 
 const TRAIN = 400;

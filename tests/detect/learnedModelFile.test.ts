@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { fitLearnedDetector, scoreChannels } from "../../src/detect/learnedDetector.js";
-import { learnedModelFromJson, learnedModelToJson } from "../../src/detect/learnedModelFile.js";
+import { fitLearnedDetector, scoreChannels } from "../../src/detect/learned/learnedDetector.js";
+import { learnedModelFromJson, learnedModelToJson } from "../../src/detect/learned/learnedModelFile.js";
 import { correlatedChannels } from "./syntheticData.js";
 
 const data = correlatedChannels({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputFileError } from "../../src/core/errors.js";
-import { parseLooptwinCsv } from "../../src/detect/looptwinCsv.js";
-import { runMonitorOnTable } from "../../src/detect/monitorTable.js";
+import { parseLooptwinCsv } from "../../src/detect/data/looptwinCsv.js";
+import { runMonitorOnTable } from "../../src/detect/monitor/monitorTable.js";
 
 function problem(text: string): { line?: number; column?: string; message: string } {
   try {

@@ -1,16 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSimulateArgs, writeSimulationCsv } from "../../src/cli/simulateCommand.js";
-import type { LabelledTable } from "../../src/detect/labelledTable.js";
-import { fitLearnedDetector, scoreChannels } from "../../src/detect/learnedDetector.js";
-import { parseLooptwinCsv } from "../../src/detect/looptwinCsv.js";
+import type { LabelledTable } from "../../src/detect/data/labelledTable.js";
+import { parseLooptwinCsv } from "../../src/detect/data/looptwinCsv.js";
+import { fitLearnedDetector, scoreChannels } from "../../src/detect/learned/learnedDetector.js";
 import {
   carryFinite,
   LOOPTWIN_DEFAULT_TRAIN_S,
   learnedLooptwinTable,
   rowsWithinSeconds,
   TWIN_RESIDUAL_CHANNELS,
-} from "../../src/detect/looptwinLearnedChannels.js";
+} from "../../src/detect/learned/looptwinLearnedChannels.js";
 
 /** A seeded `simulate --sensors` run at dt 1 s, through the CLI's own writer and the CSV parser. */
 function simulate(durationS: number, seed: number, extra: readonly string[] = []): LabelledTable {

@@ -12,7 +12,7 @@ import {
   nabScaledReward,
   nabScore,
   nabTally,
-} from "../../src/detect/metrics.js";
+} from "../../src/detect/evaluation/metrics.js";
 
 describe("point-wise metrics", () => {
   it("match a hand-computed confusion matrix", () => {

@@ -1,14 +1,14 @@
 /**
- * The monitor (src/detect/monitor.ts) against scripted sample streams from the seeded emulated
+ * The monitor (src/detect/monitor/monitor.ts) against scripted sample streams from the seeded emulated
  * rig: the plant simulator read through the host's telemetry conversion. Every run is seeded and
  * reproducible; nothing is timed.
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import type { AlarmEvent } from "../../src/detect/alarmManager.js";
-import { EmulatedRig, type SetpointStep } from "../../src/detect/emulatedRig.js";
-import { createMonitor, type ResidualMonitor } from "../../src/detect/monitor.js";
-import type { Monitor } from "../../src/detect/monitorTypes.js";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
+import { EmulatedRig, type SetpointStep } from "../../src/detect/evaluation/emulatedRig.js";
+import { createMonitor, type ResidualMonitor } from "../../src/detect/monitor/monitor.js";
+import type { Monitor } from "../../src/detect/monitor/monitorTypes.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { copyRigSample, createRigSample, type RigSample } from "../../src/model/rigSample.js";

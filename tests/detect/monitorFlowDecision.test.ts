@@ -6,11 +6,11 @@
  * emulated runs, checked at every sample.
  */
 import { describe, expect, it } from "vitest";
-import type { AlarmEvent } from "../../src/detect/alarmManager.js";
-import { EmulatedRig, type SetpointStep } from "../../src/detect/emulatedRig.js";
-import { DIAGNOSIS_TEXT, type Diagnosis } from "../../src/detect/isolation.js";
-import { createMonitor } from "../../src/detect/monitor.js";
-import { isSpecificWrong, runCase } from "../../src/detect/monitorEvaluation.js";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
+import { DIAGNOSIS_TEXT, type Diagnosis } from "../../src/detect/diagnosis/isolation.js";
+import { EmulatedRig, type SetpointStep } from "../../src/detect/evaluation/emulatedRig.js";
+import { isSpecificWrong, runCase } from "../../src/detect/evaluation/monitorEvaluation.js";
+import { createMonitor } from "../../src/detect/monitor/monitor.js";
 
 const NOMINAL: SetpointStep = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
 const ONSET_S = 60;

@@ -5,8 +5,8 @@
  * before the onset. Seeded emulated runs (monitorEvaluation.ts), two seeds each.
  */
 import { describe, expect, it } from "vitest";
-import { DIAGNOSIS_TEXT } from "../../src/detect/isolation.js";
-import { type FaultCase, runCase } from "../../src/detect/monitorEvaluation.js";
+import { DIAGNOSIS_TEXT } from "../../src/detect/diagnosis/isolation.js";
+import { type FaultCase, runCase } from "../../src/detect/evaluation/monitorEvaluation.js";
 import { FAULT_KINDS, LINK_FAULT_KINDS } from "../../src/model/faultSpec.js";
 
 const CASES: readonly FaultCase[] = [

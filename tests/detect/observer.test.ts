@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { discretizeLoop } from "../../src/detect/loopDiscretization.js";
-import { LoopObserver } from "../../src/detect/observer.js";
+import { discretizeLoop } from "../../src/detect/twins/loopDiscretization.js";
+import { LoopObserver } from "../../src/detect/twins/observer.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { loopSteadyState } from "../../src/model/steadyState.js";

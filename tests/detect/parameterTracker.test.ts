@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParameterTracker } from "../../src/detect/parameterTracker.js";
+import { ParameterTracker } from "../../src/detect/twins/parameterTracker.js";
 import { PlantHarness } from "./plantHarness.js";
 
 function track(

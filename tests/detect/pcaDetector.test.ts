@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { SeededRng } from "../../src/core/rng.js";
-import { fitPca, PcaScorer } from "../../src/detect/pcaDetector.js";
-import { quantile } from "../../src/detect/thresholds.js";
+import { fitPca, PcaScorer } from "../../src/detect/learned/pcaDetector.js";
+import { quantile } from "../../src/detect/learned/thresholds.js";
 
 /** 2-D correlated training rows. */
 function rows2d(n: number, seed: number): Float64Array[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { kgSToLpm } from "../../src/core/units.js";
-import { OpenLoopResidualGenerator } from "../../src/detect/residualGenerator.js";
+import { OpenLoopResidualGenerator } from "../../src/detect/twins/residualGenerator.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS, makeLoopParams } from "../../src/model/loopParams.js";
 import { pumpMassFlowKgS } from "../../src/model/pumpCurve.js";

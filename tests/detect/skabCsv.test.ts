@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputFileError } from "../../src/core/errors.js";
-import { parseSkabCsv, parseSkabDatetime } from "../../src/detect/skabCsv.js";
+import { parseSkabCsv, parseSkabDatetime } from "../../src/detect/data/skabCsv.js";
 
 const HEADER = "datetime;Pressure;Volume Flow RateRMS;anomaly;changepoint";
 const GOOD = [

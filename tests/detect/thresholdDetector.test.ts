@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { SeededRng } from "../../src/core/rng.js";
-import { normalCdf } from "../../src/detect/distributions.js";
-import { kOfNWindowProbability, ThresholdDetector } from "../../src/detect/thresholdDetector.js";
+import { normalCdf } from "../../src/detect/detectors/distributions.js";
+import { kOfNWindowProbability, ThresholdDetector } from "../../src/detect/detectors/thresholdDetector.js";
 
 function run(d: ThresholdDetector, xs: readonly number[]) {
   return xs.map((x) => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { MovingMean, Persistence } from "../../src/detect/scoreSmoothing.js";
-import { quantile, thresholdFromTraining } from "../../src/detect/thresholds.js";
+import { MovingMean, Persistence } from "../../src/detect/learned/scoreSmoothing.js";
+import { quantile, thresholdFromTraining } from "../../src/detect/learned/thresholds.js";
 
 describe("thresholds", () => {
   it("quantile interpolates between order statistics (type 7, as numpy and R)", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { type ChannelFeature, WindowFeatureExtractor } from "../../src/detect/windowFeatures.js";
+import { type ChannelFeature, WindowFeatureExtractor } from "../../src/detect/learned/windowFeatures.js";
 
 /** Naive reference: mean, and least-squares slope by the normal equations, of a window. */
 function reference(values: readonly number[], feature: ChannelFeature): number {

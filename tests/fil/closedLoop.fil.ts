@@ -11,9 +11,9 @@ import { PlantSimulator } from "../../src/model/plantSimulator.js";
 import { withCrc } from "../../src/protocol/format.js";
 import type { DeviceMessage, TlmMessage } from "../../src/protocol/messages.js";
 import { parseDeviceLine } from "../../src/protocol/parse.js";
-import { EmulatedDevice, type EmulatorEvent } from "../../src/rig/emulatedDevice.js";
-import { FilDevice } from "../../src/rig/filDevice.js";
-import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
+import { EmulatedDevice, type EmulatorEvent } from "../../src/rig/emulator/emulatedDevice.js";
+import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
+import { FilDevice } from "../../src/rig/fil/filDevice.js";
 import { compareRuns } from "./differential.js";
 import type { TimedLine } from "./sessionScript.js";
 

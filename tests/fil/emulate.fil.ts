@@ -9,9 +9,9 @@ import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { withCrc } from "../../src/protocol/format.js";
-import type { EmulatorEvent } from "../../src/rig/emulatedDevice.js";
-import { FIL_DEFAULT_PATHS } from "../../src/rig/filHarness.js";
-import { type FirmwareEmulator, runFirmwareEmulator } from "../../src/rig/filPtyEmulator.js";
+import type { EmulatorEvent } from "../../src/rig/emulator/emulatedDevice.js";
+import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
+import { type FirmwareEmulator, runFirmwareEmulator } from "../../src/rig/fil/filPtyEmulator.js";
 
 let emu: FirmwareEmulator | null = null;
 let port: SerialPort | null = null;

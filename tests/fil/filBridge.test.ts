@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { withCrc } from "../../src/protocol/format.js";
-import { FilLinkBridge } from "../../src/rig/filBridge.js";
+import { FilLinkBridge } from "../../src/rig/fil/filBridge.js";
 
 const enc = (s: string): Uint8Array => Buffer.from(s, "latin1");
 const text = (b: Uint8Array | Buffer | null): string => (b === null ? "" : Buffer.from(b).toString("latin1"));

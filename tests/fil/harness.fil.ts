@@ -9,7 +9,7 @@ import { ConfigError, OperationalError } from "../../src/core/errors.js";
 import { withCrc } from "../../src/protocol/format.js";
 import type { DeviceMessage } from "../../src/protocol/messages.js";
 import { parseDeviceLine } from "../../src/protocol/parse.js";
-import { FIL_DEFAULT_PATHS, FilHarness, type FilStepResult } from "../../src/rig/filHarness.js";
+import { FIL_DEFAULT_PATHS, FilHarness, type FilStepResult } from "../../src/rig/fil/filHarness.js";
 
 const harnesses: FilHarness[] = [];
 afterEach(async () => {

@@ -5,11 +5,11 @@
  * a reset in the MCU, a disconnect at the link (the source reconnects and marks the gap).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { EmulatorEvent } from "../../src/rig/emulatedDevice.js";
-import { FilInProcessRig } from "../../src/rig/filInProcess.js";
-import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
-import type { RigCommand, RigEvent } from "../../src/rig/rigSource.js";
-import { SerialSource } from "../../src/rig/serialSource.js";
+import type { EmulatorEvent } from "../../src/rig/emulator/emulatedDevice.js";
+import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
+import { FilInProcessRig } from "../../src/rig/fil/filInProcess.js";
+import { SerialSource } from "../../src/rig/hardware/serialSource.js";
+import type { RigCommand, RigEvent } from "../../src/rig/source/rigSource.js";
 
 const rigs: FilInProcessRig[] = [];
 const sources: SerialSource[] = [];

@@ -5,8 +5,12 @@
  */
 import type { FaultSpec } from "../../src/model/faultSpec.js";
 import type { PwmChannel, ResetCause } from "../../src/protocol/messages.js";
-import { type DevicePlant, EmulatedDevice, type SensorCounts } from "../../src/rig/emulatedDevice.js";
-import { FilDevice } from "../../src/rig/filDevice.js";
+import {
+  type DevicePlant,
+  EmulatedDevice,
+  type SensorCounts,
+} from "../../src/rig/emulator/emulatedDevice.js";
+import { FilDevice } from "../../src/rig/fil/filDevice.js";
 import type { SensorValues, Session, SessionDevice, TimedLine } from "./sessionScript.js";
 
 const UINT32 = 4294967296;

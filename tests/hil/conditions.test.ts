@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlarmEvent } from "../../src/detect/alarmManager.js";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import {
   describeCondition,
   SteadyWatch,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlarmEvent } from "../../src/detect/alarmManager.js";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { diagnosisMatches, judgeExpectations, type RunObservations } from "../../src/hil/expectations.js";
 import { type Observation, SignalHistory, type StepOutcome } from "../../src/hil/observations.js";
 import { LINK_COUNTERS, type LinkCounter } from "../../src/hil/scenario.js";

@@ -7,13 +7,13 @@
  */
 
 import { kgSToLpm } from "../../src/core/units.js";
-import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarmManager.js";
+import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarms/alarmManager.js";
 import type {
   LoopPerformanceFigures,
   Monitor,
   MonitorOutput,
   OperatorSetpoints,
-} from "../../src/detect/monitorTypes.js";
+} from "../../src/detect/monitor/monitorTypes.js";
 import type { LoopParams } from "../../src/model/loopParams.js";
 import { pumpMassFlowKgS } from "../../src/model/pumpCurve.js";
 import type { RigSample } from "../../src/model/rigSample.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSkabCsv } from "../../src/detect/skabCsv.js";
+import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
 import { junitXml, xmlEscape } from "../../src/hil/junitReport.js";
 import { CSV_SIGNALS, labelledCsv, labelRows } from "../../src/hil/labelledCsv.js";
 import { type FaultInterval, SignalHistory } from "../../src/hil/observations.js";

@@ -10,8 +10,8 @@ import type { Scenario } from "../../src/hil/scenario.js";
 import { loadScenarioFile, parseScenario } from "../../src/hil/scenarioLoader.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
 import type { HilTarget } from "../../src/hil/targets/target.js";
-import type { CommandRecord, KnownRecord, LabelRecord } from "../../src/rig/recording.js";
-import { MemoryRecordSink } from "../../src/rig/recordingWriter.js";
+import type { CommandRecord, KnownRecord, LabelRecord } from "../../src/rig/recording/recording.js";
+import { MemoryRecordSink } from "../../src/rig/recording/recordingWriter.js";
 import { FakeMonitor } from "./fakeMonitor.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { parseSkabCsv } from "../../src/detect/skabCsv.js";
+import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
 import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { type MonitorFactory, runScenario } from "../../src/hil/runner.js";
 import { loadScenarioFiles } from "../../src/hil/scenarioLoader.js";

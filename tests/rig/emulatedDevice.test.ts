@@ -7,7 +7,7 @@ import {
   EmulatedDevice,
   type EmulatedDeviceOptions,
   type EmulatorEvent,
-} from "../../src/rig/emulatedDevice.js";
+} from "../../src/rig/emulator/emulatedDevice.js";
 import { FakePlant } from "./fakePlant.js";
 
 function setup(options: Partial<EmulatedDeviceOptions> = {}) {

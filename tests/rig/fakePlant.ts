@@ -1,7 +1,7 @@
 /** A scripted plant for device tests: counts are set by the test, duties and faults recorded. */
 import type { FaultSpec } from "../../src/model/faultSpec.js";
 import type { PwmChannel } from "../../src/protocol/messages.js";
-import type { DevicePlant, SensorCounts } from "../../src/rig/emulatedDevice.js";
+import type { DevicePlant, SensorCounts } from "../../src/rig/emulator/emulatedDevice.js";
 
 export class FakePlant implements DevicePlant {
   tS = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
-import type { EmulatorEvent } from "../../src/rig/emulatedDevice.js";
-import { FaultSchedule } from "../../src/rig/faultSchedule.js";
+import type { EmulatorEvent } from "../../src/rig/emulator/emulatedDevice.js";
+import { FaultSchedule } from "../../src/rig/emulator/faultSchedule.js";
 import { FakePlant } from "./fakePlant.js";
 
 function setup() {

@@ -7,9 +7,9 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { RigSample } from "../../src/model/rigSample.js";
 import { countsFromTempC, DEFAULT_THERMISTOR, tempCFromCounts } from "../../src/model/thermistor.js";
-import { type FirmataIo, FirmataSource } from "../../src/rig/firmataSource.js";
-import { NakError, type RigEvent } from "../../src/rig/rigSource.js";
-import { VirtualScheduler } from "../../src/rig/scheduler.js";
+import { type FirmataIo, FirmataSource } from "../../src/rig/hardware/firmataSource.js";
+import { NakError, type RigEvent } from "../../src/rig/source/rigSource.js";
+import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 
 const require = createRequire(import.meta.url);
 const { Firmata: MockFirmata } = require("mock-firmata") as { Firmata: new () => FirmataIo };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { damageHostBytes, flipBits } from "../../src/rig/linkDamage.js";
+import { damageHostBytes, flipBits } from "../../src/rig/emulator/linkDamage.js";
 
 function bitsSet(v: number): number {
   let n = 0;

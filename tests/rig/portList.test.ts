@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listPorts, scanPorts } from "../../src/rig/portList.js";
+import { listPorts, scanPorts } from "../../src/rig/hardware/portList.js";
 
 let root = "";
 beforeEach(() => {

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RigSample } from "../../src/model/rigSample.js";
-import { socatAvailable } from "../../src/rig/ptyLink.js";
-import type { RigEvent } from "../../src/rig/rigSource.js";
-import { scaledScheduler } from "../../src/rig/scheduler.js";
-import { SerialSource } from "../../src/rig/serialSource.js";
+import { socatAvailable } from "../../src/rig/emulator/ptyLink.js";
+import { SerialSource } from "../../src/rig/hardware/serialSource.js";
+import type { RigEvent } from "../../src/rig/source/rigSource.js";
+import { scaledScheduler } from "../../src/rig/source/scheduler.js";
 
 const SPEED = 5;
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -15,9 +15,9 @@ import {
   RECORDING_FORMAT_VERSION,
   type RecordingRecord,
   SAMPLE_FIELDS,
-} from "../../src/rig/recording.js";
-import { RecordingParser, readRecording } from "../../src/rig/recordingReader.js";
-import { RecordingWriter } from "../../src/rig/recordingWriter.js";
+} from "../../src/rig/recording/recording.js";
+import { RecordingParser, readRecording } from "../../src/rig/recording/recordingReader.js";
+import { RecordingWriter } from "../../src/rig/recording/recordingWriter.js";
 
 let dir = "";
 beforeEach(() => {

@@ -8,14 +8,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import type { RigSample } from "../../src/model/rigSample.js";
-import { InProcessEmulator } from "../../src/rig/inProcessEmulator.js";
-import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
-import { SAMPLE_FIELDS } from "../../src/rig/recording.js";
-import { RecordingWriter } from "../../src/rig/recordingWriter.js";
-import { ReplaySource } from "../../src/rig/replaySource.js";
-import type { RigEvent } from "../../src/rig/rigSource.js";
-import { VirtualScheduler } from "../../src/rig/scheduler.js";
-import { SerialSource } from "../../src/rig/serialSource.js";
+import { InProcessEmulator } from "../../src/rig/emulator/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
+import { SerialSource } from "../../src/rig/hardware/serialSource.js";
+import { SAMPLE_FIELDS } from "../../src/rig/recording/recording.js";
+import { RecordingWriter } from "../../src/rig/recording/recordingWriter.js";
+import { ReplaySource } from "../../src/rig/recording/replaySource.js";
+import type { RigEvent } from "../../src/rig/source/rigSource.js";
+import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 
 let dir = "";
 beforeEach(() => {

@@ -11,11 +11,19 @@ import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import type { RigSample } from "../../src/model/rigSample.js";
 import { withCrc } from "../../src/protocol/format.js";
 import { isProtocolVersionError } from "../../src/protocol/version.js";
-import { InProcessEmulator, type InProcessEmulatorOptions } from "../../src/rig/inProcessEmulator.js";
-import { PlantDeviceAdapter } from "../../src/rig/plantAdapter.js";
-import { MemoryRecordSink } from "../../src/rig/recordingWriter.js";
-import { CommandTimeoutError, LinkDownError, NakError, type RigEvent } from "../../src/rig/rigSource.js";
-import { SerialSource, type SerialSourceOptions } from "../../src/rig/serialSource.js";
+import {
+  InProcessEmulator,
+  type InProcessEmulatorOptions,
+} from "../../src/rig/emulator/inProcessEmulator.js";
+import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
+import { SerialSource, type SerialSourceOptions } from "../../src/rig/hardware/serialSource.js";
+import { MemoryRecordSink } from "../../src/rig/recording/recordingWriter.js";
+import {
+  CommandTimeoutError,
+  LinkDownError,
+  NakError,
+  type RigEvent,
+} from "../../src/rig/source/rigSource.js";
 
 const run = promisify(execFile);
 

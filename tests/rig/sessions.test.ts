@@ -9,7 +9,11 @@ import { describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../src/model/faultSpec.js";
 import { crc16, crcHex } from "../../src/protocol/crc16.js";
 import type { ResetCause } from "../../src/protocol/messages.js";
-import { type DevicePlant, EmulatedDevice, type SensorCounts } from "../../src/rig/emulatedDevice.js";
+import {
+  type DevicePlant,
+  EmulatedDevice,
+  type SensorCounts,
+} from "../../src/rig/emulator/emulatedDevice.js";
 
 const dir = fileURLToPath(new URL("../fixtures/protocol/sessions/", import.meta.url));
 const sessionFiles = readdirSync(dir)

@@ -4,8 +4,8 @@
  * SAFE on close) since StandardFirmata has none; emulator-only steps are skipped by the runner
  * with the reason.
  */
-import { FirmataSource } from "../../rig/firmataSource.js";
-import { wallScheduler } from "../../rig/scheduler.js";
+import { FirmataSource } from "../../rig/hardware/firmataSource.js";
+import { wallScheduler } from "../../rig/source/scheduler.js";
 import { realTimeTarget } from "./serialTarget.js";
 import type { HilTarget, TargetContext } from "./target.js";
 

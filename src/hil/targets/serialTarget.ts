@@ -5,9 +5,9 @@
  */
 
 import type { SensorCalibration } from "../../model/telemetryConverter.js";
-import type { RigSource } from "../../rig/rigSource.js";
-import { type Scheduler, sleep, wallScheduler } from "../../rig/scheduler.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/serialSource.js";
+import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/hardware/serialSource.js";
+import type { RigSource } from "../../rig/source/rigSource.js";
+import { type Scheduler, sleep, wallScheduler } from "../../rig/source/scheduler.js";
 import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";
 import type { HilTarget, TargetClock, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
 

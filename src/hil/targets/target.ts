@@ -12,9 +12,9 @@ import { ConfigError } from "../../core/errors.js";
 import type { FaultSpec } from "../../model/faultSpec.js";
 import type { LoopParams } from "../../model/loopParams.js";
 import type { SensorCalibration } from "../../model/telemetryConverter.js";
-import type { RecordSink } from "../../rig/recordingWriter.js";
-import type { RigSource } from "../../rig/rigSource.js";
-import type { Scheduler } from "../../rig/scheduler.js";
+import type { RecordSink } from "../../rig/recording/recordingWriter.js";
+import type { RigSource } from "../../rig/source/rigSource.js";
+import type { Scheduler } from "../../rig/source/scheduler.js";
 import type { Scenario } from "../scenario.js";
 import type { PlantTruth } from "../signals.js";
 

@@ -1,0 +1,340 @@
+/**
+ * The learned (unsupervised) detector: trained on nominal rows only, then scored online sample by
+ * sample over any set of numeric channels: rig sensors, an external data set's channels, or the
+ * twin's residuals (the detector only sees an array of numbers per sample).
+ *
+ * Pipeline per sample: standardise each channel by its training mean and standard deviation ->
+ * window feature per channel (`mean`, or `slope` for channels the drift screen finds drifting,
+ * see driftScreen.ts) -> detector score (PCA combined T2/Q index, pcaDetector.ts, or Isolation
+ * Forest, isolationForest.ts) -> optional
+ * moving mean -> divide by the threshold set on the training rows (thresholds.ts), so a score
+ * above 1 is an exceedance -> persistence (alarm after `persistenceRows` consecutive
+ * exceedances).
+ *
+ * Training isolation: {@link fitLearnedDetector} reads rows [0, trainRows) and nothing else, so no
+ * later row can influence the model or its threshold.
+ *
+ * Defaults and why (SKAB rows are about 1 s apart; faults there and on the rig last minutes):
+ * - `windowRows` 5: long enough to cut sample noise by about 2, short enough that the features'
+ *   training variance is not dominated by slow wander (averaging shrinks noise but not drift, so
+ *   long windows make nominal drift look large next to the narrow training spread).
+ * - `driftCutoff` 0.5: see driftScreen.ts.
+ * - PCA retaining 90 % of the variance; the remaining directions are watched by Q.
+ * - threshold: the training maximum of the score (see thresholds.ts).
+ * - `smoothingRows` 1 (none) and `persistenceRows` 5: an alarm needs 5 consecutive rows above
+ *   the threshold, which removes isolated excursions and delays detection by 4 rows.
+ */
+import { ConfigError } from "../../core/errors.js";
+import { screenDriftingChannels } from "./driftScreen.js";
+import {
+  DEFAULT_ISOLATION_FOREST_OPTIONS,
+  fitIsolationForest,
+  type IsolationForestModel,
+  type IsolationForestOptions,
+  IsolationForestScorer,
+  validateIsolationForestOptions,
+} from "./isolationForest.js";
+import {
+  DEFAULT_PCA_OPTIONS,
+  fitPca,
+  type PcaModel,
+  type PcaOptions,
+  PcaScorer,
+  validatePcaOptions,
+} from "./pcaDetector.js";
+import { MovingMean, Persistence } from "./scoreSmoothing.js";
+import {
+  DEFAULT_THRESHOLD_RULE,
+  type ThresholdRule,
+  thresholdFromTraining,
+  validateThresholdRule,
+} from "./thresholds.js";
+import { WindowFeatureExtractor, type WindowFeatureLayout } from "./windowFeatures.js";
+
+/** Names accepted by `--detector`. */
+export const LEARNED_DETECTORS = ["pca", "iforest"] as const;
+export type LearnedDetectorName = (typeof LEARNED_DETECTORS)[number];
+
+/** The fitted scoring stage, by kind. */
+export type FeatureModel = PcaModel | IsolationForestModel;
+
+export interface LearnedDetectorOptions {
+  /** Which scoring stage. @default "pca" */
+  readonly detector: LearnedDetectorName;
+  /** Window length of the features, rows. @default 5 */
+  readonly windowRows: number;
+  /** Slow-variance fraction above which a channel is watched by its slope, not its level; >= 1 disables. @default 0.5 */
+  readonly driftCutoff: number;
+  /** PCA settings (detector "pca"). @default { varianceFraction: 0.9 } */
+  readonly pca: PcaOptions;
+  /** Isolation Forest settings (detector "iforest"). @default { trees: 100, sampleRows: 256, seed: 1 } */
+  readonly iforest: IsolationForestOptions;
+  /** How the threshold is set from the training scores. @default { kind: "max", margin: 1 } */
+  readonly threshold: ThresholdRule;
+  /** Moving mean of the score over this many rows before thresholding. @default 1 */
+  readonly smoothingRows: number;
+  /** Consecutive exceedances needed for an alarm. @default 5 */
+  readonly persistenceRows: number;
+}
+
+export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
+  detector: "pca",
+  windowRows: 5,
+  driftCutoff: 0.5,
+  pca: DEFAULT_PCA_OPTIONS,
+  iforest: DEFAULT_ISOLATION_FOREST_OPTIONS,
+  threshold: DEFAULT_THRESHOLD_RULE,
+  smoothingRows: 1,
+  persistenceRows: 5,
+};
+
+/** A fitted learned detector: plain data (saved and loaded by learnedModelFile.ts). */
+export interface LearnedModel {
+  /** Number of leading rows it was trained on. */
+  readonly trainRows: number;
+  /** The channels it scores, in the order a sample must give them. */
+  readonly channelNames: readonly string[];
+  /** Standardisation, window length and per-channel feature. */
+  readonly features: WindowFeatureLayout;
+  /** The drift screen's slow-variance fraction per channel (for reports). */
+  readonly slowFractions: readonly number[];
+  readonly model: FeatureModel;
+  readonly thresholdRule: ThresholdRule;
+  /** The score (after smoothing) that maps to 1. */
+  readonly threshold: number;
+  readonly smoothingRows: number;
+  readonly persistenceRows: number;
+}
+
+function checkWholeAtLeast(field: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min)
+    throw new ConfigError(field, value, `must be a whole number >= ${min}`);
+}
+
+/** Fills defaults into partial options and validates them, naming the field at fault. */
+export function resolveLearnedDetectorOptions(
+  partial: Partial<LearnedDetectorOptions> = {},
+): LearnedDetectorOptions {
+  const o: LearnedDetectorOptions = { ...DEFAULT_LEARNED_DETECTOR_OPTIONS, ...partial };
+  if (!(LEARNED_DETECTORS as readonly string[]).includes(o.detector))
+    throw new ConfigError("detector", o.detector, `must be one of ${LEARNED_DETECTORS.join(", ")}`);
+  checkWholeAtLeast("windowRows", o.windowRows, 1);
+  if (!(Number.isFinite(o.driftCutoff) && o.driftCutoff >= 0))
+    throw new ConfigError("driftCutoff", o.driftCutoff, "must be a number >= 0");
+  validatePcaOptions(o.pca);
+  validateIsolationForestOptions(o.iforest);
+  validateThresholdRule(o.threshold);
+  checkWholeAtLeast("smoothingRows", o.smoothingRows, 1);
+  checkWholeAtLeast("persistenceRows", o.persistenceRows, 1);
+  return o;
+}
+
+/** Rows at the start of a run whose score uses a partly filled window; they never alarm. */
+export function warmUpRows(model: Pick<LearnedModel, "features" | "smoothingRows">): number {
+  return model.features.windowRows - 1 + model.smoothingRows - 1;
+}
+
+/**
+ * Trains a learned detector on rows [0, trainRows) of `channels` (one array per channel, all at
+ * least trainRows long). Rows from trainRows on are never read.
+ */
+export function fitLearnedDetector(
+  channelNames: readonly string[],
+  channels: readonly ArrayLike<number>[],
+  trainRows: number,
+  options: Partial<LearnedDetectorOptions> = {},
+): LearnedModel {
+  const o = resolveLearnedDetectorOptions(options);
+  const n = channels.length;
+  if (n === 0) throw new ConfigError("channels", n, "need at least one channel");
+  if (channelNames.length !== n)
+    throw new ConfigError("channelNames", channelNames.length, `must name all ${n} channels`);
+  checkWholeAtLeast("trainRows", trainRows, 1);
+  channels.forEach((ch, c) => {
+    if (ch.length < trainRows)
+      throw new ConfigError("trainRows", trainRows, `channel ${channelNames[c]} has only ${ch.length} rows`);
+  });
+  const windowRows = o.windowRows;
+  const { features: channelFeatures, slowFractions } = screenDriftingChannels(
+    channels,
+    trainRows,
+    o.driftCutoff,
+  );
+  // A slope needs two rows; a 1-row window falls back to levels only.
+  const usableFeatures = windowRows < 2 ? channelFeatures.map(() => "mean" as const) : channelFeatures;
+  const centre: number[] = [];
+  const scale: number[] = [];
+  for (const ch of channels) {
+    let mean = 0;
+    for (let i = 0; i < trainRows; i++) mean += ch[i] as number;
+    mean /= trainRows;
+    let ss = 0;
+    for (let i = 0; i < trainRows; i++) {
+      const d = (ch[i] as number) - mean;
+      ss += d * d;
+    }
+    const sd = Math.sqrt(ss / trainRows);
+    centre.push(mean);
+    // A channel constant in training keeps its own units: any later movement is then large.
+    scale.push(sd > 0 ? sd : 1);
+  }
+  const features: WindowFeatureLayout = { windowRows, channelFeatures: usableFeatures, centre, scale };
+  const needed = windowRows - 1 + n + 1 + o.smoothingRows - 1;
+  if (trainRows < needed)
+    throw new ConfigError(
+      "trainRows",
+      trainRows,
+      `too few for ${n} channels with a ${windowRows}-row window (need at least ${needed})`,
+    );
+
+  // Feature rows of the training part, from the first full window on.
+  const extractor = new WindowFeatureExtractor(features);
+  const sample = new Float64Array(n);
+  const featureRows: Float64Array[] = [];
+  for (let i = 0; i < trainRows; i++) {
+    for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
+    const out = new Float64Array(n);
+    extractor.push(sample, out);
+    if (extractor.full) featureRows.push(out);
+  }
+  const model = fitFeatureModel(o, featureRows);
+
+  // Training scores through the same online path the test rows take, threshold 1 for now.
+  const provisional: LearnedModel = {
+    trainRows,
+    channelNames: [...channelNames],
+    features,
+    slowFractions,
+    model,
+    thresholdRule: o.threshold,
+    threshold: 1,
+    smoothingRows: o.smoothingRows,
+    persistenceRows: o.persistenceRows,
+  };
+  const scorer = new LearnedScorer(provisional);
+  const warmUp = warmUpRows(provisional);
+  const scores = new Float64Array(trainRows - warmUp);
+  for (let i = 0; i < trainRows; i++) {
+    for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
+    scorer.step(sample);
+    if (i >= warmUp) scores[i - warmUp] = scorer.lastScore;
+  }
+  return { ...provisional, threshold: thresholdFromTraining(scores, o.threshold) };
+}
+
+function fitFeatureModel(o: LearnedDetectorOptions, rows: readonly Float64Array[]): FeatureModel {
+  switch (o.detector) {
+    case "pca":
+      return fitPca(rows, o.pca);
+    case "iforest":
+      return fitIsolationForest(rows, o.iforest);
+    default: {
+      const never: never = o.detector;
+      throw new ConfigError("detector", never, `must be one of ${LEARNED_DETECTORS.join(", ")}`);
+    }
+  }
+}
+
+/** A fitted scoring stage: `score` sets `lastScore` (no return value, see PcaScorer.score). */
+interface FeatureScorer {
+  score(features: ArrayLike<number>): void;
+  readonly lastScore: number;
+}
+
+function featureScorer(model: FeatureModel): FeatureScorer {
+  switch (model.kind) {
+    case "pca":
+      return new PcaScorer(model);
+    case "iforest":
+      return new IsolationForestScorer(model);
+    default: {
+      const never: never = model;
+      throw new ConfigError("model.kind", (never as { kind: unknown }).kind, "unknown detector model");
+    }
+  }
+}
+
+/**
+ * Online scorer of a fitted {@link LearnedModel}: call {@link step} once per sample, in time
+ * order. Allocation-free per sample (checked with --trace-gc: no scavenge grows with the number
+ * of samples scored).
+ */
+export class LearnedScorer {
+  /** Normalised score of the last sample: > 1 means above the training threshold. */
+  lastScore = 0;
+  /** Alarm decision of the last sample (after persistence; never during warm-up). */
+  lastAnomaly = false;
+  private readonly extractor: WindowFeatureExtractor;
+  private readonly scorer: FeatureScorer;
+  private readonly smoother: MovingMean;
+  private readonly persistence: Persistence;
+  private readonly featureBuffer: Float64Array;
+  private readonly invThreshold: number;
+  private readonly warmUp: number;
+  private seen = 0;
+
+  constructor(readonly model: LearnedModel) {
+    this.extractor = new WindowFeatureExtractor(model.features);
+    this.scorer = featureScorer(model.model);
+    this.smoother = new MovingMean(model.smoothingRows);
+    this.persistence = new Persistence(model.persistenceRows);
+    this.featureBuffer = new Float64Array(this.extractor.featureCount);
+    if (!(Number.isFinite(model.threshold) && model.threshold > 0))
+      throw new ConfigError("threshold", model.threshold, "must be finite and > 0");
+    this.invThreshold = 1 / model.threshold;
+    this.warmUp = warmUpRows(model);
+  }
+
+  /** Number of channels a sample must carry. */
+  get channelCount(): number {
+    return this.extractor.featureCount;
+  }
+
+  /** Forgets all history (start of a new run). */
+  reset(): void {
+    this.extractor.reset();
+    this.smoother.reset();
+    this.persistence.reset();
+    this.seen = 0;
+    this.lastScore = 0;
+    this.lastAnomaly = false;
+  }
+
+  /**
+   * Scores one sample (one value per channel, in `model.channelNames` order) into
+   * {@link lastScore} and {@link lastAnomaly}. Returns nothing so that nothing is allocated: V8
+   * boxes a double returned from a call it does not inline.
+   */
+  step(sample: ArrayLike<number>): void {
+    this.extractor.push(sample, this.featureBuffer);
+    this.scorer.score(this.featureBuffer);
+    const raw = this.scorer.lastScore;
+    const score = this.smoother.push(raw) * this.invThreshold;
+    const ready = this.seen >= this.warmUp;
+    if (!ready) this.seen++;
+    this.lastScore = score;
+    this.lastAnomaly = this.persistence.push(ready && score > 1);
+  }
+}
+
+/** Scores rows [0, rowCount) of `channels` (in model channel order) from a fresh state. */
+export function scoreChannels(
+  model: LearnedModel,
+  channels: readonly ArrayLike<number>[],
+  rowCount: number,
+): { readonly score: Float64Array; readonly anomaly: Uint8Array } {
+  const n = model.channelNames.length;
+  if (channels.length !== n)
+    throw new ConfigError("channels", channels.length, `model expects ${n} channels`);
+  const scorer = new LearnedScorer(model);
+  const sample = new Float64Array(n);
+  const score = new Float64Array(rowCount);
+  const anomaly = new Uint8Array(rowCount);
+  for (let i = 0; i < rowCount; i++) {
+    for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
+    scorer.step(sample);
+    score[i] = scorer.lastScore;
+    anomaly[i] = scorer.lastAnomaly ? 1 : 0;
+  }
+  return { score, anomaly };
+}

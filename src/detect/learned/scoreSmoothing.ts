@@ -1,0 +1,76 @@
+/**
+ * Post-processing of an anomaly score, online and allocation-free: a moving mean over the last
+ * `rows` scores, and persistence (an alarm only after `rows` consecutive exceedances). Both trade
+ * detection delay for fewer isolated false alarms; with `rows` = 1 each is the identity.
+ */
+import { ConfigError } from "../../core/errors.js";
+
+function checkRows(field: string, rows: number): void {
+  if (!Number.isInteger(rows) || rows < 1) throw new ConfigError(field, rows, "must be a whole number >= 1");
+}
+
+/** Causal moving mean over the last `rows` values (fewer until `rows` have been seen). */
+export class MovingMean {
+  private readonly ring: Float64Array;
+  private next = 0;
+  private filled = 0;
+  private sum = 0;
+  private sinceExact = 0;
+
+  constructor(readonly rows: number) {
+    checkRows("smoothingRows", rows);
+    this.ring = new Float64Array(rows);
+  }
+
+  reset(): void {
+    this.ring.fill(0);
+    this.next = 0;
+    this.filled = 0;
+    this.sum = 0;
+    this.sinceExact = 0;
+  }
+
+  /** True once `rows` values have been pushed since the last reset. */
+  get full(): boolean {
+    return this.filled >= this.rows;
+  }
+
+  /** Adds `value` and returns the mean of the window ending at it. */
+  push(value: number): number {
+    if (this.rows === 1) {
+      this.filled = 1;
+      return value;
+    }
+    this.sum += value - (this.ring[this.next] as number);
+    this.ring[this.next] = value;
+    this.next = this.next + 1 === this.rows ? 0 : this.next + 1;
+    if (this.filled < this.rows) this.filled++;
+    // A running sum accumulates rounding error; re-add the window now and then.
+    if (++this.sinceExact >= 4096) {
+      this.sinceExact = 0;
+      let s = 0;
+      for (let i = 0; i < this.rows; i++) s += this.ring[i] as number;
+      this.sum = s;
+    }
+    return this.sum / this.filled;
+  }
+}
+
+/** Raises an alarm only when the last `rows` inputs all exceeded the threshold. */
+export class Persistence {
+  private run = 0;
+
+  constructor(readonly rows: number) {
+    checkRows("persistenceRows", rows);
+  }
+
+  reset(): void {
+    this.run = 0;
+  }
+
+  /** Feeds one exceedance decision; returns whether the alarm is on. */
+  push(exceeded: boolean): boolean {
+    this.run = exceeded ? this.run + 1 : 0;
+    return this.run >= this.rows;
+  }
+}

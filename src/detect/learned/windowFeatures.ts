@@ -1,0 +1,125 @@
+/**
+ * Sliding-window features of standardised channels, computed online sample by sample from a
+ * fixed-capacity ring buffer (no allocation per sample).
+ *
+ * Per channel one feature, chosen at training time (see driftScreen.ts):
+ * - `mean`: the mean of the last `windowRows` standardised values (a level; averaging cuts white
+ *   noise by sqrt(windowRows)).
+ * - `slope`: the least-squares slope of the last `windowRows` standardised values, per row (a rate
+ *   of change; used for channels whose level drifts too slowly to be learned from the training
+ *   rows, e.g. temperatures that are still warming up).
+ */
+import { ConfigError } from "../../core/errors.js";
+
+export const CHANNEL_FEATURES = ["mean", "slope"] as const;
+export type ChannelFeature = (typeof CHANNEL_FEATURES)[number];
+
+export interface WindowFeatureLayout {
+  /** Window length in rows (>= 1; >= 2 when any channel uses `slope`). */
+  readonly windowRows: number;
+  /** The feature of each channel, one per channel. */
+  readonly channelFeatures: readonly ChannelFeature[];
+  /** Per-channel centre subtracted before the window (training mean). */
+  readonly centre: readonly number[];
+  /** Per-channel scale divided by before the window (training standard deviation, > 0). */
+  readonly scale: readonly number[];
+}
+
+/** Checks a layout, naming the field at fault. */
+export function validateWindowFeatureLayout(layout: WindowFeatureLayout, field = "features"): void {
+  const n = layout.channelFeatures.length;
+  if (n === 0) throw new ConfigError(`${field}.channelFeatures`, n, "needs at least one channel");
+  if (!Number.isInteger(layout.windowRows) || layout.windowRows < 1)
+    throw new ConfigError(`${field}.windowRows`, layout.windowRows, "must be a whole number >= 1");
+  if (layout.windowRows < 2 && layout.channelFeatures.includes("slope"))
+    throw new ConfigError(`${field}.windowRows`, layout.windowRows, "must be >= 2 when a channel uses slope");
+  if (layout.centre.length !== n)
+    throw new ConfigError(`${field}.centre`, layout.centre.length, `must have ${n} entries`);
+  if (layout.scale.length !== n)
+    throw new ConfigError(`${field}.scale`, layout.scale.length, `must have ${n} entries`);
+  layout.channelFeatures.forEach((f, i) => {
+    if (!(CHANNEL_FEATURES as readonly string[]).includes(f))
+      throw new ConfigError(
+        `${field}.channelFeatures[${i}]`,
+        f,
+        `must be one of ${CHANNEL_FEATURES.join(", ")}`,
+      );
+  });
+  layout.centre.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new ConfigError(`${field}.centre[${i}]`, v, "must be a finite number");
+  });
+  layout.scale.forEach((v, i) => {
+    if (!(Number.isFinite(v) && v > 0))
+      throw new ConfigError(`${field}.scale[${i}]`, v, "must be finite and > 0");
+  });
+}
+
+/** Online window-feature extractor over a fixed set of channels. */
+export class WindowFeatureExtractor {
+  /** Number of features written by {@link push} (one per channel). */
+  readonly featureCount: number;
+  private readonly windowRows: number;
+  private readonly isSlope: Uint8Array;
+  private readonly centre: Float64Array;
+  private readonly invScale: Float64Array;
+  /** Ring buffer, row-major: slot * channels + channel. */
+  private readonly ring: Float64Array;
+  private next = 0;
+  private filled = 0;
+
+  constructor(layout: WindowFeatureLayout) {
+    validateWindowFeatureLayout(layout);
+    const n = layout.channelFeatures.length;
+    this.featureCount = n;
+    this.windowRows = layout.windowRows;
+    this.isSlope = Uint8Array.from(layout.channelFeatures, (f) => (f === "slope" ? 1 : 0));
+    this.centre = Float64Array.from(layout.centre);
+    this.invScale = Float64Array.from(layout.scale, (s) => 1 / s);
+    this.ring = new Float64Array(layout.windowRows * n);
+  }
+
+  /** Forgets the window (e.g. between files). */
+  reset(): void {
+    this.next = 0;
+    this.filled = 0;
+  }
+
+  /** True once `windowRows` samples have been pushed since the last reset. */
+  get full(): boolean {
+    return this.filled >= this.windowRows;
+  }
+
+  /**
+   * Adds one sample (one value per channel) and writes the features of the window ending at it into
+   * `out` (length >= featureCount). Until the window is full the features use the rows seen so far.
+   */
+  push(sample: ArrayLike<number>, out: Float64Array): void {
+    const n = this.featureCount;
+    const w = this.windowRows;
+    const base = this.next * n;
+    for (let c = 0; c < n; c++) {
+      this.ring[base + c] =
+        ((sample[c] as number) - (this.centre[c] as number)) * (this.invScale[c] as number);
+    }
+    this.next = this.next + 1 === w ? 0 : this.next + 1;
+    if (this.filled < w) this.filled++;
+    const m = this.filled;
+    // Oldest slot of the current window.
+    const start = this.filled < w ? 0 : this.next;
+    // Least-squares slope against x = 0..m-1: sum((x - xbar) y) / sum((x - xbar)^2).
+    const xBar = (m - 1) / 2;
+    const sxx = (m * (m * m - 1)) / 12;
+    for (let c = 0; c < n; c++) {
+      let sum = 0;
+      let sxy = 0;
+      let slot = start;
+      for (let k = 0; k < m; k++) {
+        const y = this.ring[slot * n + c] as number;
+        sum += y;
+        sxy += (k - xBar) * y;
+        slot = slot + 1 === w ? 0 : slot + 1;
+      }
+      out[c] = this.isSlope[c] === 1 ? (m > 1 ? sxy / sxx : 0) : sum / m;
+    }
+  }
+}

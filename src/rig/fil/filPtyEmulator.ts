@@ -1,0 +1,159 @@
+/**
+ * `looptwin emulate --firmware ELF`: the same pseudo-terminal interface as the TypeScript emulator
+ * (src/rig/emulator/ptyEmulator.ts), with the real firmware in simavr as the device ({@link FilDevice})
+ * and the plant simulator around it. Any serial tool opens the link (`looptwin dashboard --port`,
+ * picocom, screen) and talks to the firmware's own UART0.
+ *
+ * Time: device time = `speed` x wall time since start, as far as the machine allows (the firmware
+ * in simavr runs several times faster than real time on a desktop core; when it cannot keep up,
+ * device time simply runs as fast as it can and {@link FirmwareEmulator.lagMs} says by how much it
+ * trails), or as fast as the client reads (`speed: "max"`). Plant faults (`--fault`, or `EMU`
+ * lines, answered by the bridge) act in the plant, link faults at the bridge; the firmware is
+ * never patched.
+ */
+import { ConfigError } from "../../core/errors.js";
+import type { FaultSpec } from "../../model/faultSpec.js";
+import type { PlantSimulatorOptions } from "../../model/plantSimulator.js";
+import type { EmulatorEvent } from "../emulator/emulatedDevice.js";
+import { PlantDeviceAdapter } from "../emulator/plantAdapter.js";
+import { openPtyLink, type PtyBackend, type PtyLink } from "../emulator/ptyLink.js";
+import { FilDevice } from "./filDevice.js";
+
+export interface FirmwareEmulatorOptions {
+  /** The firmware ELF (`firmware/build/uno/looptwin.elf` from `npm run fil:build`). */
+  readonly firmwarePath: string;
+  /** The harness binary. @default firmware/sim/build/looptwin-sim */
+  readonly harnessPath?: string;
+  /** Symlink to the pseudo-terminal. */
+  readonly linkPath: string;
+  /** @default "auto" */
+  readonly backend?: PtyBackend | "auto";
+  /** Device time per wall time, or "max". @default 1 */
+  readonly speed?: number | "max";
+  /** Seed of the plant noise, link faults and uid. @default 1 */
+  readonly seed?: number;
+  /** Faults from the start (device seconds). */
+  readonly faults?: readonly FaultSpec[];
+  /** Plant parameters and sensors (seed defaults to `seed`; the firmware has an ambient probe). */
+  readonly plant?: PlantSimulatorOptions;
+  /** Unit id in the board's EEPROM, 8 hex digits. @default derived from the seed */
+  readonly uid?: string;
+  readonly onEvent?: (e: EmulatorEvent) => void;
+  /** Lockstep period [device ms]. @default 20 */
+  readonly stepMs?: number;
+  /** Most device time run between looks at the wall clock and the terminal [ms]. @default 50 */
+  readonly chunkMs?: number;
+}
+
+export class FirmwareEmulator {
+  readonly link: PtyLink;
+  readonly device: FilDevice;
+  readonly plant: PlantDeviceAdapter;
+  readonly speed: number | "max";
+  private running = true;
+  private readonly loop: Promise<void>;
+  private readonly wall0 = performance.now();
+  private failure: unknown = null;
+
+  private constructor(
+    link: PtyLink,
+    device: FilDevice,
+    plant: PlantDeviceAdapter,
+    options: FirmwareEmulatorOptions,
+  ) {
+    this.link = link;
+    this.device = device;
+    this.plant = plant;
+    this.speed = options.speed ?? 1;
+    link.onData((chunk) => device.receive(chunk));
+    this.loop = this.run(options.chunkMs ?? 50).catch((e: unknown) => {
+      this.failure = e;
+    });
+  }
+
+  /** Device time [ms] since start. */
+  get nowMs(): number {
+    return this.device.nowMs;
+  }
+
+  /** How far device time trails `speed` x wall time [ms] (0 at "max"). */
+  get lagMs(): number {
+    if (this.speed === "max") return 0;
+    return Math.max(0, (performance.now() - this.wall0) * this.speed - this.device.nowMs);
+  }
+
+  /** Why the device stopped on its own (the harness died), or null while it runs. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /** Stops the device and the harness and closes the terminal (removing the link). */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.device.close();
+    this.link.close();
+  }
+
+  private async run(chunkMs: number): Promise<void> {
+    const speed = this.speed;
+    while (this.running) {
+      const now = this.device.nowMs;
+      if (speed === "max") {
+        await this.device.advanceTo(now + chunkMs);
+        await this.link.drained();
+        continue;
+      }
+      const target = (performance.now() - this.wall0) * speed;
+      if (target > now) await this.device.advanceTo(Math.min(target, now + chunkMs));
+      else await new Promise((r) => setTimeout(r, Math.min(20, Math.max(1, (now - target) / speed))));
+      // Let the terminal's data events in between chunks.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** See {@link runFirmwareEmulator}. */
+  static async start(options: FirmwareEmulatorOptions): Promise<FirmwareEmulator> {
+    const speed = options.speed ?? 1;
+    if (speed !== "max" && !(speed > 0 && Number.isFinite(speed)))
+      throw new ConfigError("--speed", speed, "must be a number > 0 or max");
+    if (options.plant?.hasAmbientProbe === false)
+      throw new ConfigError(
+        "--no-ambient",
+        true,
+        "the firmware is built with an ambient probe (LT_HAS_AMBIENT_PROBE 1); build it without one to emulate that rig",
+      );
+    const seed = options.seed ?? 1;
+    const plant = new PlantDeviceAdapter({ seed, ...options.plant, hasAmbientProbe: true });
+    const link = await openPtyLink({ linkPath: options.linkPath, backend: options.backend ?? "auto" });
+    let device: FilDevice;
+    try {
+      device = await FilDevice.start({
+        plant,
+        output: { write: (chunk) => link.write(chunk) },
+        harness: {
+          elfPath: options.firmwarePath,
+          ...(options.harnessPath !== undefined ? { harnessPath: options.harnessPath } : {}),
+        },
+        seed,
+        faults: options.faults ?? [],
+        ...(options.uid !== undefined ? { uid: options.uid.toUpperCase() } : {}),
+        ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
+        ...(options.stepMs !== undefined ? { stepMs: options.stepMs } : {}),
+      });
+    } catch (e) {
+      link.close();
+      throw e;
+    }
+    return new FirmwareEmulator(link, device, plant, options);
+  }
+}
+
+/**
+ * Starts the firmware in simavr on a pseudo-terminal: the harness loads the ELF, the MCU powers up
+ * (HELLO and `EVT,BOOT,POWERON` go out at once) and device time starts running. Throws a
+ * ConfigError for a missing ELF or harness, a bad speed or a rig without an ambient probe.
+ */
+export function runFirmwareEmulator(options: FirmwareEmulatorOptions): Promise<FirmwareEmulator> {
+  return FirmwareEmulator.start(options);
+}

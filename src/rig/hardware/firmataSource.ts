@@ -1,0 +1,508 @@
+/**
+ * A rig on a board running StandardFirmata instead of this project's firmware, through
+ * johnny-five (`repl: false`, no SIGINT hook) and firmata with a serialport v13 port passed in as
+ * its transport, so johnny-five's bundled serialport 8 native bindings are never needed (package
+ * overrides map every `serialport` in the tree to the project's v13).
+ *
+ * Wiring (defaults, {@link DEFAULT_FIRMATA_PINS}): thermistors on A0 (hot), A1 (cold), A2
+ * (ambient, optional), pump PWM on D9, fan PWM on D10, heater (solid-state relay) on D7, flow
+ * meter on D2. Firmata reports 10-bit analog values; they are scaled to the 12-bit counts of the
+ * firmware's oversampling (x 4, the middle of the 10-bit step) and converted with the same host
+ * conversion and calibration as the serial source.
+ *
+ * The flow meter is counted on the host from Firmata's digital-change reports (rising edges).
+ * Pulses are lost above about 250 Hz (33 L/min on a YF-S201, more than its 30 L/min rating):
+ * StandardFirmata samples digital inputs once per main loop (about every 1-4 ms with analog
+ * reporting on), so a pulse half-period shorter than that can be missed, and each change costs a
+ * 3-byte message at 57600 baud (at most ~900 pulses/s of bandwidth, less the analog reports).
+ *
+ * StandardFirmata has no safety of its own: this source keeps the protocol's behaviour on the
+ * host — holds with expiry, the over-temperature interlock (counts below 462 on hot or cold: heater
+ * off, pump full, latched until INFO or SAFE), time-proportioned heater (1 s window at the sample
+ * rate's resolution) — and on close leaves the rig SAFE (heater off, pump and fan full). A host
+ * that dies leaves the outputs as they were: fit a hardware thermostat on the heater.
+ */
+import { createRequire } from "node:module";
+import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
+import { type SensorCalibration, TelemetryConverter } from "../../model/telemetryConverter.js";
+import { type ThermistorConfig, tempCFromCounts } from "../../model/thermistor.js";
+import { formatCommand } from "../../protocol/format.js";
+import type { HostCommand, PwmChannel } from "../../protocol/messages.js";
+import { DEVICE_CONSTANTS } from "../emulator/emulatedDevice.js";
+import type { RecordSink } from "../recording/recordingWriter.js";
+import {
+  HandshakeTimeoutError,
+  LinkDownError,
+  type LinkState,
+  type LinkStats,
+  NakError,
+  type RigCommand,
+  type RigEvent,
+  RigEventHub,
+  type RigSource,
+} from "../source/rigSource.js";
+import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "./serialSource.js";
+
+/** Pin numbers: analog channels for the thermistors, digital pins for the rest. */
+export interface FirmataPins {
+  /** Analog channel of the hot thermistor (0 = A0). */
+  readonly hot: number;
+  readonly cold: number;
+  /** null: no ambient probe. */
+  readonly amb: number | null;
+  /** PWM pin of the pump. */
+  readonly pump: number;
+  /** PWM pin of the fan; null: no fan. */
+  readonly fan: number | null;
+  /** Digital pin of the heater's solid-state relay. */
+  readonly heater: number;
+  /** Digital pin of the flow meter. */
+  readonly flow: number;
+}
+
+export const DEFAULT_FIRMATA_PINS: FirmataPins = {
+  hot: 0,
+  cold: 1,
+  amb: 2,
+  pump: 9,
+  fan: 10,
+  heater: 7,
+  flow: 2,
+};
+
+/** The part of a johnny-five IO plugin (Firmata, mock-firmata) this source uses. */
+export interface FirmataIo {
+  readonly MODES: {
+    readonly INPUT: number;
+    readonly OUTPUT: number;
+    readonly ANALOG: number;
+    readonly PWM: number;
+  };
+  pinMode(pin: number, mode: number): void;
+  analogRead(channel: number, callback: (value: number) => void): void;
+  digitalRead(pin: number, callback: (value: number) => void): void;
+  analogWrite(pin: number, value: number): void;
+  digitalWrite(pin: number, value: number): void;
+  setSamplingInterval?(ms: number): void;
+  reportAnalogPin?(channel: number, on: 0 | 1): void;
+  reportDigitalPin?(pin: number, on: 0 | 1): void;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  emit?(event: string, ...args: unknown[]): boolean;
+  name?: string;
+}
+
+export interface FirmataSourceOptions {
+  /** Serial port of the board (StandardFirmata at `baudRate`). Either this or `io`. */
+  readonly path?: string;
+  /** @default 57600 (StandardFirmata's) */
+  readonly baudRate?: number;
+  /** An IO plugin to use instead of opening `path` (tests: mock-firmata). */
+  readonly io?: FirmataIo;
+  readonly pins?: Partial<FirmataPins>;
+  /** @default DEFAULT_SENSOR_CALIBRATION */
+  readonly calibration?: SensorCalibration;
+  /** Samples per second. @default 10 */
+  readonly rateHz?: number;
+  /** @default wallScheduler */
+  readonly scheduler?: Scheduler;
+  /** Board must be ready within this [ms]. @default 10000 */
+  readonly readyTimeoutMs?: number;
+  readonly record?: RecordSink;
+}
+
+interface JohnnyFiveBoard {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  io: FirmataIo;
+}
+
+const CHANNELS: readonly PwmChannel[] = ["pump", "heater", "fan"];
+const HEATER_WINDOW_MS = 1000;
+
+/** 10-bit Firmata reading -> the 12-bit counts of the firmware (x 4), at the step's middle. */
+export function countsFrom10Bit(raw: number): number {
+  return raw * 4 + 1.5;
+}
+
+export class FirmataSource implements RigSource {
+  readonly kind = "firmata";
+  private readonly pins: FirmataPins;
+  private readonly scheduler: Scheduler;
+  private readonly hub = new RigEventHub();
+  private readonly converter: TelemetryConverter;
+  private readonly sample: RigSample = createRigSample();
+  private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
+  private readonly options: FirmataSourceOptions;
+  private io: FirmataIo | null = null;
+  private port: { close(cb?: (err?: Error | null) => void): void; isOpen: boolean } | null = null;
+  private linkState: LinkState = "DISCONNECTED";
+  private timer: TimerHandle | null = null;
+  private rateHz: number;
+  private t0Ms = 0;
+  private seq = 0;
+  private nextId = 1;
+
+  // Inputs.
+  private readonly raw = new Float64Array([Number.NaN, Number.NaN, Number.NaN]);
+  private flowLevel = -1;
+  private pulses = 0;
+  /** Flow pin changes seen (rising and falling). */
+  private flowChanges = 0;
+
+  // Host-side device state.
+  private readonly duty = new Uint8Array(3);
+  private readonly holds = CHANNELS.map(() => ({ active: false, revertDuty: 0, untilMs: 0 }));
+  private interlock = false;
+  private heaterOn = false;
+  private counters = { sent: 0, naks: 0, samples: 0, trips: 0 };
+
+  constructor(options: FirmataSourceOptions) {
+    if ((options.path === undefined) === (options.io === undefined)) {
+      throw new RangeError("FirmataSource needs exactly one of path and io");
+    }
+    this.options = options;
+    this.pins = { ...DEFAULT_FIRMATA_PINS, ...options.pins };
+    this.scheduler = options.scheduler ?? wallScheduler;
+    this.rateHz = options.rateHz ?? 10;
+    this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
+  }
+
+  get state(): LinkState {
+    return this.linkState;
+  }
+
+  /** StandardFirmata has no HELLO. */
+  get hello(): null {
+    return null;
+  }
+
+  async open(signal?: AbortSignal): Promise<void> {
+    if (this.io !== null) return;
+    const require = createRequire(import.meta.url);
+    let io = this.options.io;
+    if (io === undefined) {
+      const { SerialPort } = await import("serialport");
+      const port = new SerialPort({
+        path: this.options.path ?? "",
+        baudRate: this.options.baudRate ?? 57_600,
+        autoOpen: false,
+      });
+      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+      this.port = port;
+      const Firmata = require("firmata") as new (port: unknown) => FirmataIo;
+      io = new Firmata(port);
+    }
+    const five = require("johnny-five") as {
+      Board: new (opts: Record<string, unknown>) => JohnnyFiveBoard;
+    };
+    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
+    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: timeoutMs });
+    await new Promise<void>((resolve, reject) => {
+      let done = false;
+      const finish = (fn: () => void): void => {
+        if (done) return;
+        done = true;
+        this.scheduler.clearTimer(timer);
+        signal?.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const onAbort = (): void => finish(() => reject(new AbortedError("firmata open")));
+      const timer = this.scheduler.setTimer(
+        () => finish(() => reject(new HandshakeTimeoutError(this.options.path ?? "io", timeoutMs))),
+        timeoutMs,
+      );
+      board.on("ready", () => finish(resolve));
+      board.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    }).catch(async (e: unknown) => {
+      await this.closePort();
+      throw e;
+    });
+    this.io = io;
+    this.setupPins(io);
+    this.t0Ms = this.scheduler.nowMs();
+    this.hub.reopen();
+    this.setState("CONNECTED", "opened");
+    this.scheduleTick();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) this.scheduler.clearTimer(this.timer);
+    this.timer = null;
+    const io = this.io;
+    if (io !== null) {
+      // Leave the rig safe: the board keeps its outputs when the host goes.
+      this.enterSafe();
+      this.applyHeater(false);
+      this.io = null;
+    }
+    await this.closePort();
+    if (this.linkState !== "DISCONNECTED") this.setState("DISCONNECTED", "closed");
+    this.hub.close();
+  }
+
+  events(options?: { readonly capacity?: number }): AsyncIterable<RigEvent> {
+    return this.hub.iterable(options?.capacity);
+  }
+
+  subscribe(listener: (e: RigEvent) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /** Applies a command on the host side; resolves at once (Firmata has no ACK), rejects as the firmware would NAK. */
+  async send(command: RigCommand): Promise<void> {
+    if (this.io === null) throw new LinkDownError(`send ${command.type}`, this.linkState);
+    const id = this.nextId;
+    this.nextId = id >= 65535 ? 1 : id + 1;
+    const full = { ...command, id } as HostCommand;
+    const line = formatCommand(full); // range-checks the fields as the wire format does
+    this.counters.sent++;
+    const at = this.options.record?.atMs() ?? 0;
+    this.options.record?.write({ type: "command", atMs: at, id, line, attempt: 1 });
+    const reason = this.apply(full);
+    this.options.record?.write(
+      reason === null
+        ? { type: "answer", atMs: at, id, result: "ack", rttMs: 0 }
+        : { type: "answer", atMs: at, id, result: "nak", reason, rttMs: 0 },
+    );
+    if (reason !== null) {
+      this.counters.naks++;
+      throw new NakError(id, reason, line.slice(0, line.indexOf("*")));
+    }
+  }
+
+  stats(): LinkStats {
+    return {
+      state: this.linkState,
+      path: this.options.path ?? "io",
+      uid: null,
+      bytesIn: 0,
+      bytesOut: 0,
+      stream: {
+        lines: 0,
+        samples: this.counters.samples,
+        hello: 0,
+        ack: 0,
+        nak: 0,
+        evt: 0,
+        crc_errors: 0,
+        malformed: 0,
+        too_long: 0,
+        bad_field: 0,
+        unknown: 0,
+        unknown_fields: 0,
+        seq_gaps: 0,
+        lost_samples: 0,
+        seq_out_of_order: 0,
+        reboots: 0,
+        device_time_ms: 0,
+        flow_pulses: this.pulses,
+      },
+      commands: {
+        sent: this.counters.sent,
+        retries: 0,
+        acks: this.counters.sent - this.counters.naks,
+        naks: this.counters.naks,
+        timeouts: 0,
+        stray: 0,
+      },
+      reconnects: 0,
+      gaps: 0,
+      samples: this.counters.samples,
+      droppedEvents: this.hub.dropped,
+    };
+  }
+
+  /** Flow-pin changes seen so far (two per pulse). */
+  get flowPinChanges(): number {
+    return this.flowChanges;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private setupPins(io: FirmataIo): void {
+    const p = this.pins;
+    io.setSamplingInterval?.(19);
+    const analog = [p.hot, p.cold, p.amb];
+    analog.forEach((ch, i) => {
+      if (ch === null) return;
+      io.analogRead(ch, (v) => {
+        this.raw[i] = v;
+      });
+    });
+    io.pinMode(p.pump, io.MODES.PWM);
+    io.analogWrite(p.pump, 0);
+    if (p.fan !== null) {
+      io.pinMode(p.fan, io.MODES.PWM);
+      io.analogWrite(p.fan, 0);
+    }
+    io.pinMode(p.heater, io.MODES.OUTPUT);
+    io.digitalWrite(p.heater, 0);
+    io.pinMode(p.flow, io.MODES.INPUT);
+    io.digitalRead(p.flow, (v) => {
+      const level = v ? 1 : 0;
+      if (this.flowLevel >= 0 && level !== this.flowLevel) {
+        this.flowChanges++;
+        if (level === 1) this.pulses = (this.pulses + 1) % 4294967296;
+      }
+      this.flowLevel = level;
+    });
+  }
+
+  private apply(c: HostCommand): string | null {
+    const now = this.scheduler.nowMs();
+    switch (c.type) {
+      case "PWM": {
+        const ch = CHANNELS.indexOf(c.channel);
+        if (ch === 1 && c.duty > 0 && this.interlock) return "interlock";
+        if (ch === 2 && this.pins.fan === null) return "range:channel";
+        const hold = this.holds[ch]!;
+        if (c.holdMs !== null) {
+          if (!hold.active) hold.revertDuty = this.duty[ch]!;
+          hold.active = true;
+          hold.untilMs = now + c.holdMs;
+        } else hold.active = false;
+        this.setDuty(ch, c.duty);
+        return null;
+      }
+      case "RATE":
+        this.rateHz = c.rateHz;
+        return null;
+      case "PING":
+        return null;
+      case "INFO":
+        this.interlock = false;
+        return null;
+      case "SAFE":
+        this.enterSafe();
+        this.interlock = false;
+        return null;
+      case "EMU":
+        return "unknown";
+    }
+  }
+
+  private setDuty(ch: number, duty: number): void {
+    const d = ch === 1 && this.interlock ? 0 : duty;
+    this.duty[ch] = d;
+    const io = this.io;
+    if (io === null) return;
+    if (ch === 0) io.analogWrite(this.pins.pump, d);
+    if (ch === 2 && this.pins.fan !== null) io.analogWrite(this.pins.fan, d);
+    if (ch === 1 && d === 0) this.applyHeater(false);
+  }
+
+  private enterSafe(): void {
+    for (const h of this.holds) h.active = false;
+    this.setDuty(1, 0);
+    this.setDuty(0, 255);
+    this.setDuty(2, 255);
+  }
+
+  private applyHeater(on: boolean): void {
+    if (on === this.heaterOn && this.io !== null) return;
+    this.heaterOn = on;
+    this.io?.digitalWrite(this.pins.heater, on ? 1 : 0);
+  }
+
+  private scheduleTick(): void {
+    this.timer = this.scheduler.setTimer(() => this.tick(), 1000 / this.rateHz);
+  }
+
+  private tick(): void {
+    if (this.io === null) return;
+    const now = this.scheduler.nowMs();
+    for (let i = 0; i < 3; i++) {
+      const h = this.holds[i]!;
+      if (h.active && now >= h.untilMs) {
+        h.active = false;
+        this.setDuty(i, h.revertDuty);
+        this.hub.emit({ kind: "device_event", event: { code: "HOLD_EXPIRED", channel: CHANNELS[i]! } });
+      }
+    }
+    const hotCounts = countsFrom10Bit(this.raw[0]!);
+    const coldCounts = countsFrom10Bit(this.raw[1]!);
+    if (!this.interlock) {
+      const probe =
+        hotCounts < DEVICE_CONSTANTS.overtempBelowCounts
+          ? "hot"
+          : coldCounts < DEVICE_CONSTANTS.overtempBelowCounts
+            ? "cold"
+            : null;
+      if (probe !== null) {
+        this.interlock = true;
+        this.counters.trips++;
+        this.holds[0]!.active = false;
+        this.holds[1]!.active = false;
+        this.setDuty(1, 0);
+        this.setDuty(0, 255);
+        this.hub.emit({ kind: "device_event", event: { code: "OVERTEMP", channel: probe } });
+      }
+    }
+    // Time-proportioned heater: on for duty/255 of each 1 s window.
+    const phase = ((now - this.t0Ms) % HEATER_WINDOW_MS) / HEATER_WINDOW_MS;
+    this.applyHeater(this.duty[1]! > 0 && phase < this.duty[1]! / 255);
+    this.emitSample(now);
+    this.scheduleTick();
+  }
+
+  private emitSample(nowMs: number): void {
+    const tMs = Math.floor(nowMs - this.t0Ms) % 4294967296;
+    const hasAmb = this.pins.amb !== null && !Number.isNaN(this.raw[2]!);
+    const adc = (i: number): number => Math.round(countsFrom10Bit(this.raw[i]!) - 1.5);
+    const sensorBad = [0, 1, 2].some((i) => {
+      if (i === 2 && !hasAmb) return false;
+      const c = adc(i);
+      return c >= DEVICE_CONSTANTS.adcOpenCounts || c <= DEVICE_CONSTANTS.adcShortCounts;
+    });
+    let flags = 0;
+    if (this.holds.some((h) => h.active)) flags |= TLM_FLAGS.holdActive;
+    if (this.interlock) flags |= TLM_FLAGS.overTemp;
+    if (sensorBad) flags |= TLM_FLAGS.sensorOutOfRange;
+    const s = this.converter.convert(
+      {
+        seq: this.seq,
+        tMs,
+        adcHot: adc(0),
+        adcCold: adc(1),
+        adcAmb: hasAmb ? adc(2) : -1,
+        pulses: this.pulses,
+        pumpDuty: this.duty[0]!,
+        heaterDuty: this.duty[1]!,
+        fanDuty: this.duty[2]!,
+        flags,
+      },
+      this.sample,
+    );
+    // Convert at the middle of the 10-bit step, not of the 12-bit count.
+    const cal = this.options.calibration ?? DEFAULT_SENSOR_CALIBRATION;
+    s.tHotC = tempFrom10Bit(cal.hot, this.raw[0]!, cal.offsetsK?.hot);
+    s.tColdC = tempFrom10Bit(cal.cold, this.raw[1]!, cal.offsetsK?.cold);
+    s.tAmbC = hasAmb ? tempFrom10Bit(cal.amb, this.raw[2]!, cal.offsetsK?.amb) : Number.NaN;
+    this.seq = (this.seq + 1) % 4294967296;
+    this.counters.samples++;
+    this.options.record?.write({ type: "sample", atMs: this.options.record.atMs(), sample: s });
+    this.hub.emit(this.sampleEvent);
+  }
+
+  private setState(state: LinkState, reason: string): void {
+    this.linkState = state;
+    this.options.record?.write({ type: "link", atMs: this.options.record.atMs(), state, reason });
+    this.hub.emit({ kind: "link", state, reason });
+  }
+
+  private async closePort(): Promise<void> {
+    const port = this.port;
+    this.port = null;
+    if (port === null || !port.isOpen) return;
+    await new Promise<void>((res) => port.close(() => res()));
+  }
+}
+
+/** Temperature [C] from a 10-bit reading with the host conversion (NaN when open or short). */
+function tempFrom10Bit(cfg: ThermistorConfig, raw: number, offsetK = 0): number {
+  // tempCFromCounts takes the middle of a 12-bit count (counts + 0.5); the middle of the 10-bit
+  // step raw is 4 * raw + 2 in 12-bit counts.
+  return tempCFromCounts(cfg, countsFrom10Bit(raw)) + offsetK;
+}

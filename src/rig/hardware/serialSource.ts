@@ -1,0 +1,750 @@
+/**
+ * A rig running this project's firmware (or the emulator) on a serial port: serialport v13
+ * (`SerialPortStream` with the OS binding, or any binding passed in, e.g. the in-process
+ * emulator's mock), the protocol's own line framer as the bounding stage (it keeps at most one
+ * 159-byte line, so a device streaming garbage without a newline cannot grow memory), the
+ * allocation-free TLM parse, and the host conversion to engineering units.
+ *
+ * Handshake: after opening (boards reset when the port opens) wait for HELLO; send INFO if none
+ * came within `helloTimeoutMs`; refuse a different protocol major version. Commands: numbered
+ * 1-65535, ACK timeout `ackTimeoutMs`, up to `retries` resends with the same id (the device
+ * answers a repeated id again without applying it twice). Heartbeat: PING every `pingIntervalMs`.
+ * When the device disappears: RECONNECTING, retries with backoff from `reconnectMinMs` doubling to
+ * `reconnectMaxMs`, on the same path, or on another port that answers with the same uid; the gap
+ * is marked in the events and the recording. A deliberate close is not an error.
+ */
+
+import { SerialPortStream } from "@serialport/stream";
+import { DEFAULT_FLOW_METER } from "../../model/flowMeter.js";
+import { createRigSample, type RigSample } from "../../model/rigSample.js";
+import { type SensorCalibration, TelemetryConverter } from "../../model/telemetryConverter.js";
+import { DEFAULT_THERMISTOR } from "../../model/thermistor.js";
+import { latin1 } from "../../protocol/fieldCursor.js";
+import { eventFields, formatCommand } from "../../protocol/format.js";
+import { LineFramer } from "../../protocol/lineFramer.js";
+import type { DeviceMessage, HelloMessage, HostCommand } from "../../protocol/messages.js";
+import { parseDeviceBytes, TlmSlot } from "../../protocol/parse.js";
+import { StreamStats } from "../../protocol/streamStats.js";
+import { isCompatibleVersion, ProtocolVersionError } from "../../protocol/version.js";
+import type { RecordSink } from "../recording/recordingWriter.js";
+import type { SerialBinding } from "../source/bindingTypes.js";
+import {
+  CommandTimeoutError,
+  HandshakeTimeoutError,
+  LinkDownError,
+  type LinkState,
+  type LinkStats,
+  NakError,
+  type RigCommand,
+  type RigEvent,
+  RigEventHub,
+  type RigSource,
+  type SendOptions,
+} from "../source/rigSource.js";
+import { AbortedError, type Scheduler, sleep, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+
+/** Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter. */
+export const DEFAULT_SENSOR_CALIBRATION: SensorCalibration = {
+  hot: DEFAULT_THERMISTOR,
+  cold: DEFAULT_THERMISTOR,
+  amb: DEFAULT_THERMISTOR,
+  flowMeter: DEFAULT_FLOW_METER,
+};
+
+export interface SerialSourceOptions {
+  /** Port path, e.g. `/dev/ttyACM0` or `/tmp/ttyLOOP0`. */
+  readonly path: string;
+  /** @default 115200 */
+  readonly baudRate?: number;
+  /** Sensor calibration of the rig. @default DEFAULT_SENSOR_CALIBRATION */
+  readonly calibration?: SensorCalibration;
+  /** serialport binding. @default the OS binding (`serialport`'s autoDetect) */
+  readonly binding?: SerialBinding;
+  /** Clock and timers. @default wallScheduler */
+  readonly scheduler?: Scheduler;
+  /** Wait this long for HELLO after opening before sending INFO [ms]. @default 1500 */
+  readonly helloTimeoutMs?: number;
+  /** Give up the handshake after this long [ms]. @default 5000 */
+  readonly handshakeTimeoutMs?: number;
+  /** Opening the port may take this long [ms]. @default 3000 */
+  readonly openTimeoutMs?: number;
+  /** Wait this long for ACK/NAK before resending [ms]. @default 500 */
+  readonly ackTimeoutMs?: number;
+  /** Resends of an unanswered command, with the same id. @default 3 */
+  readonly retries?: number;
+  /** PING period [ms]; 0 turns the heartbeat off (the device goes SAFE after 3 s). @default 500 */
+  readonly pingIntervalMs?: number;
+  /** Telemetry rate to set after every handshake; null keeps the device's. @default null */
+  readonly rateHz?: number | null;
+  /** Reconnect when the device disappears. @default true */
+  readonly reconnect?: boolean;
+  /** @default 500 */
+  readonly reconnectMinMs?: number;
+  /** @default 5000 */
+  readonly reconnectMaxMs?: number;
+  /**
+   * Other ports to try for the same unit (uid) when the path is gone. @default none
+   * (the CLI passes the USB and emulator ports from `listPorts`).
+   */
+  readonly candidatePaths?: () => Promise<readonly string[]>;
+  /** Where to record raw lines, samples, commands, events, link changes and gaps. */
+  readonly record?: RecordSink;
+  /** Record every raw line as well. @default true */
+  readonly recordRaw?: boolean;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly line: string;
+  readonly what: string;
+  readonly firstAtMs: number;
+  readonly retries: number;
+  attempts: number;
+  timer: TimerHandle | null;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+  readonly cleanup: () => void;
+}
+
+const NL = Buffer.from("\n");
+
+export class SerialSource implements RigSource {
+  readonly kind = "serial";
+  private readonly opts: Required<
+    Omit<SerialSourceOptions, "binding" | "record" | "candidatePaths" | "calibration">
+  >;
+  private readonly binding: SerialBinding | undefined;
+  private readonly scheduler: Scheduler;
+  private readonly record: RecordSink | undefined;
+  private readonly candidatePaths: (() => Promise<readonly string[]>) | undefined;
+  private readonly hub = new RigEventHub();
+  private readonly streamStats = new StreamStats();
+  private readonly slot = new TlmSlot();
+  private readonly converter: TelemetryConverter;
+  private readonly sample: RigSample = createRigSample();
+  /** The one sample event, reused (subscribers copy what they keep). */
+  private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
+  private readonly framer: LineFramer;
+
+  private port: SerialPortStream | null = null;
+  private currentPath: string;
+  private linkState: LinkState = "DISCONNECTED";
+  private helloMsg: HelloMessage | null = null;
+  private handshakeDone = false;
+  private helloWaiter: ((h: HelloMessage) => void) | null = null;
+  private closing = false;
+  private reconnectAbort: AbortController | null = null;
+  private pingTimer: TimerHandle | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  // Continuity of samples.
+  private hasLastSample = false;
+  private lastSeq = 0;
+  private lastTS = 0;
+  private lastSampleHostMs = 0;
+  /** Rig-time correction after an outage the device's clock does not cover (it rebooted). */
+  private tOffsetS = 0;
+  private outage: { fromTS: number; hostMs: number } | null = null;
+  private rebootPending = false;
+
+  private counters = {
+    bytesIn: 0,
+    bytesOut: 0,
+    sent: 0,
+    retries: 0,
+    acks: 0,
+    naks: 0,
+    timeouts: 0,
+    stray: 0,
+    reconnects: 0,
+    gaps: 0,
+    samples: 0,
+  };
+
+  constructor(options: SerialSourceOptions) {
+    this.opts = {
+      path: options.path,
+      baudRate: options.baudRate ?? 115_200,
+      scheduler: options.scheduler ?? wallScheduler,
+      helloTimeoutMs: options.helloTimeoutMs ?? 1500,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+      openTimeoutMs: options.openTimeoutMs ?? 3000,
+      ackTimeoutMs: options.ackTimeoutMs ?? 500,
+      retries: options.retries ?? 3,
+      pingIntervalMs: options.pingIntervalMs ?? 500,
+      rateHz: options.rateHz ?? null,
+      reconnect: options.reconnect ?? true,
+      reconnectMinMs: options.reconnectMinMs ?? 500,
+      reconnectMaxMs: options.reconnectMaxMs ?? 5000,
+      recordRaw: options.recordRaw ?? true,
+    };
+    if (this.opts.pingIntervalMs > 1000) {
+      throw new RangeError(`pingIntervalMs must be <= 1000 (the device needs a PING at least every second)`);
+    }
+    this.binding = options.binding;
+    this.scheduler = this.opts.scheduler;
+    this.record = options.record;
+    this.candidatePaths = options.candidatePaths;
+    this.currentPath = options.path;
+    this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
+    this.framer = new LineFramer({
+      onLine: (b, s, e) => this.onLine(b, s, e),
+      onOverflow: (n) => {
+        this.streamStats.observeError({ kind: "too_long", lengthBytes: n });
+      },
+    });
+  }
+
+  get state(): LinkState {
+    return this.linkState;
+  }
+
+  get hello(): HelloMessage | null {
+    return this.helloMsg;
+  }
+
+  /** Opens the port and completes the handshake. */
+  async open(signal?: AbortSignal): Promise<void> {
+    if (this.port !== null || this.linkState === "CONNECTED") return;
+    this.closing = false;
+    this.hub.reopen();
+    await this.connect(this.opts.path, signal, null);
+    this.setState("CONNECTED", "opened");
+  }
+
+  async close(): Promise<void> {
+    if (this.closing && this.port === null) return;
+    this.closing = true;
+    this.reconnectAbort?.abort();
+    this.reconnectAbort = null;
+    this.stopPing();
+    this.rejectAllPending("close");
+    await this.closePort();
+    if (this.linkState !== "DISCONNECTED") this.setState("DISCONNECTED", "closed");
+    this.hub.close();
+  }
+
+  events(options?: { readonly capacity?: number }): AsyncIterable<RigEvent> {
+    return this.hub.iterable(options?.capacity);
+  }
+
+  subscribe(listener: (e: RigEvent) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  send(command: RigCommand, options: SendOptions = {}): Promise<void> {
+    if (this.linkState !== "CONNECTED" || this.port === null) {
+      return Promise.reject(new LinkDownError(`send ${command.type}`, this.linkState));
+    }
+    return this.sendNow(command, this.opts.retries, options.signal);
+  }
+
+  stats(): LinkStats {
+    const c = this.counters;
+    return {
+      state: this.linkState,
+      path: this.currentPath,
+      uid: this.helloMsg?.uid ?? null,
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      stream: this.streamStats.summary(),
+      commands: {
+        sent: c.sent,
+        retries: c.retries,
+        acks: c.acks,
+        naks: c.naks,
+        timeouts: c.timeouts,
+        stray: c.stray,
+      },
+      reconnects: c.reconnects,
+      gaps: c.gaps,
+      samples: c.samples,
+      droppedEvents: this.hub.dropped,
+    };
+  }
+
+  // ------------------------------------------------------------------ connection
+
+  /** Opens `path`, handshakes; on any failure closes the port again and throws. */
+  private async connect(
+    path: string,
+    signal: AbortSignal | undefined,
+    expectUid: string | null,
+  ): Promise<void> {
+    const port = await this.openPort(path, signal);
+    this.port = port;
+    this.currentPath = path;
+    this.handshakeDone = false;
+    this.framer.end();
+    try {
+      const hello = await this.handshake(path, signal);
+      if (!isCompatibleVersion(hello)) throw new ProtocolVersionError(hello);
+      if (expectUid !== null && hello.uid.toUpperCase() !== expectUid.toUpperCase()) {
+        throw new LinkDownError(`${path} is unit ${hello.uid}, not ${expectUid}`, "RECONNECTING");
+      }
+      this.helloMsg = hello;
+      this.handshakeDone = true;
+      this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(hello) });
+      this.hub.emit({ kind: "hello", hello, reboot: false });
+      this.startPing();
+      if (this.opts.rateHz !== null) {
+        await this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries, signal);
+      }
+    } catch (e) {
+      this.stopPing();
+      this.rejectAllPending("handshake failed");
+      await this.closePort();
+      throw e;
+    }
+  }
+
+  /** Creates the port object (loading the OS binding on first use: not part of the open timeout). */
+  private async createPort(path: string): Promise<SerialPortStream> {
+    if (this.binding !== undefined) {
+      return new SerialPortStream({
+        binding: this.binding,
+        path,
+        baudRate: this.opts.baudRate,
+        autoOpen: false,
+      });
+    }
+    const { SerialPort } = await import("serialport");
+    return new SerialPort({ path, baudRate: this.opts.baudRate, autoOpen: false });
+  }
+
+  private async openPort(path: string, signal?: AbortSignal): Promise<SerialPortStream> {
+    const port = await this.createPort(path);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer = this.scheduler.setTimer(() => {
+        if (settled) return;
+        settled = true;
+        reject(
+          new LinkDownError(`open ${path}: no answer within ${this.opts.openTimeoutMs} ms`, this.linkState),
+        );
+      }, this.opts.openTimeoutMs);
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        this.scheduler.clearTimer(timer);
+        reject(new AbortedError(`open ${path}`, { cause: signal?.reason }));
+      };
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      port.on("data", (chunk: Buffer) => this.onData(port, chunk));
+      port.on("close", (err: unknown) => this.onPortClose(port, err));
+      port.on("error", () => {
+        // Errors of an open port end in 'close' with a disconnect error; nothing more to do.
+      });
+      port.open((err) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (settled) {
+          if (!err) port.close();
+          return;
+        }
+        settled = true;
+        this.scheduler.clearTimer(timer);
+        if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState));
+        else resolve(port);
+      });
+    });
+  }
+
+  private handshake(path: string, signal?: AbortSignal): Promise<HelloMessage> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const finish = (fn: () => void): void => {
+        if (done) return;
+        done = true;
+        this.helloWaiter = null;
+        this.scheduler.clearTimer(infoTimer);
+        this.scheduler.clearTimer(giveUp);
+        signal?.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const onAbort = (): void => finish(() => reject(new AbortedError(`handshake on ${path}`)));
+      this.helloWaiter = (h) => finish(() => resolve(h));
+      const infoTimer = this.scheduler.setTimer(() => {
+        // Boards that do not reset on open (or a missed HELLO): ask for it.
+        this.sendNow({ type: "INFO" }, this.opts.retries, signal).catch(() => {
+          // The give-up timer reports the failure.
+        });
+      }, this.opts.helloTimeoutMs);
+      const giveUp = this.scheduler.setTimer(
+        () => finish(() => reject(new HandshakeTimeoutError(path, this.opts.handshakeTimeoutMs))),
+        this.opts.handshakeTimeoutMs,
+      );
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  private async closePort(): Promise<void> {
+    const port = this.port;
+    this.port = null;
+    if (port === null || !port.isOpen) return;
+    await new Promise<void>((resolve) => {
+      port.close(() => resolve());
+    });
+  }
+
+  private onPortClose(port: SerialPortStream, err: unknown): void {
+    if (port !== this.port) return; // a port we closed ourselves, or an old one
+    this.port = null;
+    if (this.closing) return;
+    const reason = err instanceof Error ? err.message : "port closed";
+    this.lostLink(reason);
+  }
+
+  private lostLink(reason: string): void {
+    this.stopPing();
+    this.handshakeDone = false;
+    this.rejectAllPending(`link lost (${reason})`);
+    if (this.hasLastSample) this.outage = { fromTS: this.lastTS, hostMs: this.lastSampleHostMs };
+    if (!this.opts.reconnect) {
+      this.setState("DISCONNECTED", reason);
+      this.hub.close();
+      return;
+    }
+    this.setState("RECONNECTING", reason);
+    void this.reconnectLoop();
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    const abort = new AbortController();
+    this.reconnectAbort = abort;
+    const uid = this.helloMsg?.uid ?? null;
+    let delay = this.opts.reconnectMinMs;
+    while (!abort.signal.aborted) {
+      try {
+        await sleep(this.scheduler, delay, abort.signal);
+      } catch {
+        return;
+      }
+      const paths = [this.opts.path];
+      if (this.currentPath !== this.opts.path) paths.push(this.currentPath);
+      if (uid !== null && this.candidatePaths !== undefined) {
+        try {
+          for (const p of await this.candidatePaths()) if (!paths.includes(p)) paths.push(p);
+        } catch {
+          // Listing failed: try the known paths only.
+        }
+      }
+      for (const p of paths) {
+        if (abort.signal.aborted) return;
+        try {
+          await this.connect(p, abort.signal, uid);
+          if (abort.signal.aborted || this.closing) {
+            await this.closePort();
+            return;
+          }
+          this.counters.reconnects++;
+          this.reconnectAbort = null;
+          this.setState("CONNECTED", p === this.opts.path ? "reconnected" : `reconnected on ${p}`);
+          return;
+        } catch {
+          // Not there (yet), or another unit: next path, then back off.
+        }
+      }
+      delay = Math.min(delay * 2, this.opts.reconnectMaxMs);
+    }
+  }
+
+  private setState(state: LinkState, reason: string): void {
+    this.linkState = state;
+    this.recordWrite({ type: "link", atMs: this.atMs(), state, reason });
+    this.hub.emit({ kind: "link", state, reason });
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  private onData(port: SerialPortStream, chunk: Buffer): void {
+    if (port !== this.port) return;
+    this.counters.bytesIn += chunk.length;
+    this.framer.push(chunk);
+  }
+
+  private onLine(bytes: Uint8Array, start: number, end: number): void {
+    if (this.record !== undefined && this.opts.recordRaw) {
+      this.record.write({
+        type: "raw",
+        atMs: this.record.atMs(),
+        dir: "rx",
+        line: latin1(bytes, start, end),
+      });
+    }
+    const r = parseDeviceBytes(bytes, start, end, this.slot);
+    if (!r.ok) {
+      this.streamStats.observeError(r.error);
+      return;
+    }
+    const m = r.value;
+    if (m.type === "TLM") {
+      this.streamStats.observeTlm(m.seq, m.tMs, m.pulses, m.extra === undefined ? 0 : m.extra.length);
+      if (this.handshakeDone) this.onTelemetry();
+      return;
+    }
+    this.streamStats.observe(r);
+    this.onMessage(m);
+  }
+
+  private onMessage(m: Exclude<DeviceMessage, { type: "TLM" }>): void {
+    switch (m.type) {
+      case "HELLO":
+        if (this.helloWaiter !== null) {
+          this.helloWaiter(m);
+          return;
+        }
+        if (this.handshakeDone) {
+          if (!isCompatibleVersion(m)) {
+            // A different firmware came up behind the same port: stop talking to it.
+            this.rejectAllPending("protocol version changed");
+            void this.closePort().then(() => this.lostLink(new ProtocolVersionError(m).message));
+            return;
+          }
+          this.helloMsg = m;
+          this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(m) });
+          this.hub.emit({ kind: "hello", hello: m, reboot: false });
+        }
+        return;
+      case "ACK":
+      case "NAK":
+        this.onAnswer(m.id, m.type === "NAK" ? m.reason : null);
+        return;
+      case "EVT": {
+        const e = m.event;
+        const [code, detail] = eventFields(e);
+        this.recordWrite({ type: "event", atMs: this.atMs(), code, detail });
+        // Before the handshake (stale output of a device that ran alone) only the recording sees it.
+        if (!this.handshakeDone) return;
+        if (e.code === "BOOT") this.onReboot();
+        this.hub.emit({ kind: "device_event", event: e });
+        return;
+      }
+    }
+  }
+
+  private onReboot(): void {
+    this.converter.markReboot();
+    this.rebootPending = this.hasLastSample;
+    this.hasLastSample = false;
+    if (this.helloMsg !== null) this.hub.emit({ kind: "hello", hello: this.helloMsg, reboot: true });
+    // The device forgot its rate (and its duties: the owner of the setpoints re-sends them).
+    if (this.opts.rateHz !== null && this.linkState === "CONNECTED") {
+      this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries).catch(() => {});
+    }
+  }
+
+  private onTelemetry(): void {
+    const s = this.converter.convert(this.slot, this.sample);
+    const hostMs = this.scheduler.nowMs();
+    s.tS += this.tOffsetS;
+    let gapReason: "disconnect" | "seq" | "reboot" | null = null;
+    let lost = 0;
+    let fromTS = this.lastTS;
+    if (this.outage !== null) {
+      // The device's clock may not cover the outage (it rebooted): rig time follows the host's.
+      const expected = this.outage.fromTS + (hostMs - this.outage.hostMs) / 1000;
+      if (s.tS < expected - 0.5) {
+        this.tOffsetS += expected - s.tS;
+        s.tS = expected;
+      }
+      fromTS = this.outage.fromTS;
+      gapReason = "disconnect";
+      if (this.hasLastSample) {
+        // A seq that went back means the device rebooted during the outage: the count is unknown.
+        const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
+        lost = d > 1 && d < 2147483648 ? d - 1 : 0;
+      }
+      this.outage = null;
+      this.rebootPending = false;
+    } else if (this.rebootPending) {
+      gapReason = "reboot";
+      this.rebootPending = false;
+    } else if (this.hasLastSample) {
+      const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
+      if (d > 1 && d < 2147483648) {
+        gapReason = "seq";
+        lost = d - 1;
+      }
+    }
+    if (gapReason !== null) {
+      this.counters.gaps++;
+      this.recordWrite({
+        type: "gap",
+        atMs: this.atMs(),
+        reason: gapReason,
+        fromTS,
+        toTS: s.tS,
+        lostSamples: lost,
+      });
+      this.hub.emit({ kind: "gap", reason: gapReason, fromTS, toTS: s.tS, lostSamples: lost });
+    }
+    this.hasLastSample = true;
+    this.lastSeq = s.seq;
+    this.lastTS = s.tS;
+    this.lastSampleHostMs = hostMs;
+    this.counters.samples++;
+    if (this.record !== undefined) this.record.write({ type: "sample", atMs: this.record.atMs(), sample: s });
+    this.hub.emit(this.sampleEvent);
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  private allocateId(): number {
+    for (let i = 0; i < 65535; i++) {
+      const id = this.nextId;
+      this.nextId = id >= 65535 ? 1 : id + 1;
+      if (!this.pending.has(id)) return id;
+    }
+    throw new RangeError("65535 commands in flight");
+  }
+
+  private sendNow(command: RigCommand, retries: number, signal?: AbortSignal): Promise<void> {
+    const id = this.allocateId();
+    const full = { ...command, id } as HostCommand;
+    const line = formatCommand(full);
+    const what = line.slice(0, line.indexOf("*"));
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new AbortedError(what));
+        return;
+      }
+      const onAbort = (): void => {
+        const p = this.pending.get(id);
+        if (p === undefined) return;
+        this.settle(p);
+        this.recordAnswer(p, "cancelled");
+        reject(new AbortedError(what, { cause: signal?.reason }));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const p: Pending = {
+        id,
+        line,
+        what,
+        firstAtMs: this.scheduler.nowMs(),
+        retries,
+        attempts: 0,
+        timer: null,
+        resolve,
+        reject,
+        cleanup: () => signal?.removeEventListener("abort", onAbort),
+      };
+      this.pending.set(id, p);
+      this.transmit(p);
+    });
+  }
+
+  private transmit(p: Pending): void {
+    p.attempts++;
+    if (p.attempts > 1) this.counters.retries++;
+    else this.counters.sent++;
+    const port = this.port;
+    if (port?.isOpen) {
+      const buf = Buffer.concat([Buffer.from(p.line, "latin1"), NL]);
+      this.counters.bytesOut += buf.length;
+      port.write(buf);
+    }
+    if (this.record !== undefined) {
+      const atMs = this.record.atMs();
+      if (this.opts.recordRaw) this.record.write({ type: "raw", atMs, dir: "tx", line: p.line });
+      this.record.write({ type: "command", atMs, id: p.id, line: p.line, attempt: p.attempts });
+    }
+    p.timer = this.scheduler.setTimer(() => this.onAckTimeout(p), this.opts.ackTimeoutMs);
+  }
+
+  private onAckTimeout(p: Pending): void {
+    p.timer = null;
+    if (this.pending.get(p.id) !== p) return;
+    if (p.attempts <= p.retries) {
+      this.transmit(p);
+      return;
+    }
+    this.counters.timeouts++;
+    this.settle(p);
+    this.recordAnswer(p, "timeout");
+    p.reject(new CommandTimeoutError(p.id, p.what, p.attempts, this.opts.ackTimeoutMs));
+  }
+
+  private onAnswer(id: number, nakReason: string | null): void {
+    const p = this.pending.get(id);
+    if (p === undefined) {
+      this.counters.stray++;
+      return;
+    }
+    this.settle(p);
+    if (nakReason === null) {
+      this.counters.acks++;
+      this.recordAnswer(p, "ack");
+      p.resolve();
+    } else {
+      this.counters.naks++;
+      this.recordAnswer(p, "nak", nakReason);
+      p.reject(new NakError(id, nakReason, p.what));
+    }
+  }
+
+  private settle(p: Pending): void {
+    this.pending.delete(p.id);
+    if (p.timer !== null) this.scheduler.clearTimer(p.timer);
+    p.timer = null;
+    p.cleanup();
+  }
+
+  private recordAnswer(p: Pending, result: "ack" | "nak" | "timeout" | "cancelled", reason?: string): void {
+    if (this.record === undefined) return;
+    const rttMs = this.scheduler.nowMs() - p.firstAtMs;
+    this.record.write(
+      reason === undefined
+        ? { type: "answer", atMs: this.record.atMs(), id: p.id, result, rttMs }
+        : { type: "answer", atMs: this.record.atMs(), id: p.id, result, reason, rttMs },
+    );
+  }
+
+  private rejectAllPending(why: string): void {
+    for (const p of [...this.pending.values()]) {
+      this.settle(p);
+      this.recordAnswer(p, "cancelled", why);
+      p.reject(new LinkDownError(`${p.what} (${why})`, this.linkState));
+    }
+  }
+
+  private startPing(): void {
+    this.stopPing();
+    if (this.opts.pingIntervalMs <= 0) return;
+    const tick = (): void => {
+      this.pingTimer = this.scheduler.setTimer(tick, this.opts.pingIntervalMs);
+      // One attempt: the next PING follows soon anyway.
+      this.sendNow({ type: "PING" }, 0).catch(() => {});
+    };
+    this.pingTimer = this.scheduler.setTimer(tick, this.opts.pingIntervalMs);
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer !== null) this.scheduler.clearTimer(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  private atMs(): number {
+    return this.record?.atMs() ?? 0;
+  }
+
+  private recordWrite(r: Parameters<RecordSink["write"]>[0]): void {
+    this.record?.write(r);
+  }
+}
+
+function helloRecord(h: HelloMessage) {
+  return {
+    major: h.major,
+    minor: h.minor,
+    fwName: h.fwName,
+    fwVersion: h.fwVersion,
+    board: h.board,
+    uid: h.uid,
+  };
+}
