@@ -68,8 +68,22 @@ describe("the tuning builds the detection pipeline's monitor", () => {
 
   it("detector thresholds reach the monitor, which refuses bad ones naming the field", async () => {
     const { createMonitor } = await import("../../src/detect/monitor/monitor.js");
-    const t = applyTuningText(base, "UA=12 detectors.flowBandLpm=0.4 detectors.pumpEvidenceNats=8");
-    expect(() => createMonitor({ params: t.params, alarm: t.alarm, detectors: t.detectors })).not.toThrow();
+    const t = applyTuningText(
+      base,
+      "UA=12 alarm.raiseLevel=1.5 detectors.flowBandLpm=0.4 detectors.temperatureBandK=0.7 detectors.pumpEvidenceNats=8",
+    );
+    const monitor = createMonitor({ params: t.params, alarm: t.alarm, detectors: t.detectors });
+    // The values typed in the form, not the defaults (UA 10, raise 1, bands 0.3, evidence 10 nats).
+    expect(monitor.config.params.UA).toBe(12);
+    expect(monitor.config.alarm.raiseLevel).toBe(1.5);
+    expect(monitor.config.detectors.flowBandLpm).toBe(0.4);
+    expect(monitor.config.detectors.temperatureBandK).toBe(0.7);
+    expect(monitor.config.detectors.pumpEvidenceNats).toBe(8);
+    expect(monitor.config.detectors.commonModeBandK).toBe(0.3);
+    // ... and the bands the dashboard draws are the ones the detectors use.
+    expect(monitor.output.bandFlowLpm).toBe(0.4);
+    expect(monitor.output.bandTHotK).toBe(0.7);
+    expect(monitor.output.bandTColdK).toBe(0.7);
     const bad = applyTuningText(base, "detectors.deltaTBandK=1e-12");
     expect(bad.detectors).toEqual({ deltaTBandK: 1e-12 });
     expect(() =>
