@@ -109,12 +109,22 @@ describe("braille time chart", () => {
       g,
       false,
     );
-    const text = lines.join("\n");
-    expect(text).toContain("▼pump_failure");
-    const withBand = lines
-      .slice(0, g.plotRows)
-      .filter((l) => /[⠁⠂⠄⡀⠈⠐⠠⢀]/.test(l) || /[\u2801-\u28ff]{5,}/.test(l));
-    expect(withBand.length).toBeGreaterThanOrEqual(2);
+    // Worked by hand: labels "-2".."2" take 2 cells, so 37 plot columns (74 dot columns) by 4 rows
+    // (16 dot rows). The band at +1 sits on dot row round((2-1)/4 * 15) = 4 (cell row 1, dot row
+    // 0: bit 0x01 on the left dot column only, so a dot every other column); the band at -1 on dot
+    // row round(3/4 * 15) = 11 (cell row 2, dot row 3: bit 0x40). The marker at 30 s of 0-60 s is
+    // dot column floor(0.5 * 74) = 37 (cell 18, right half), dotted on even dot rows 0 and 2 of
+    // every cell (0x08 | 0x20), its label starting in the next cell.
+    expect(g.plotCols).toBe(37);
+    expect(g.plotRows).toBe(4);
+    const plot = lines.slice(0, 4).map((l) => l.slice(g.yLabelCells + 1));
+    const row = (band: string, marker: string, after: string): string =>
+      band.repeat(18) + marker + after + band.repeat(37 - 19 - after.length);
+    const cell = (bitsSet: number): string => String.fromCharCode(0x2800 + bitsSet);
+    expect(plot[0]).toBe(row(" ", cell(0x28), "▼pump_failure"));
+    expect(plot[1]).toBe(row(cell(0x01), cell(0x01 | 0x28), ""));
+    expect(plot[2]).toBe(row(cell(0x40), cell(0x40 | 0x28), ""));
+    expect(plot[3]).toBe(row(" ", cell(0x28), ""));
   });
 
   it("wraps colour runs in blessed tags only when colour is on", () => {
