@@ -198,7 +198,6 @@ export function calibrationText(result: CalibrationResult, source: string, sampl
 
 export const calibrateCommand: Command = {
   name: "calibrate",
-  summary: "fit the loop model to a nominal recording or simulate --sensors CSV; write a rig config",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(

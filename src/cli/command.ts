@@ -11,10 +11,21 @@ export interface CliIo {
 export interface Command {
   /** The word after `looptwin`, e.g. `simulate`. */
   readonly name: string;
-  /** One line for `looptwin --help`. */
-  readonly summary: string;
   /** The full `--help` text. */
   readonly help: string;
   /** Runs the command; returns the process exit code. Throws ConfigError/InputFileError for exit 2. */
   run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * One line of the registry. The summary lives here, not in the command's module, so that
+ * `looptwin --help` lists every command without importing any of them; `load` imports the
+ * command's module (and with it blessed, serialport, ...) only when that command runs.
+ */
+export interface CommandEntry {
+  /** The word after `looptwin`; equals the loaded command's `name`. */
+  readonly name: string;
+  /** One line for `looptwin --help`. */
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
 }

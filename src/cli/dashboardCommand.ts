@@ -368,7 +368,6 @@ export async function prepareDashboard(
 
 export const dashboardCommand: Command = {
   name: "dashboard",
-  summary: "terminal dashboard: live rig and twin, residual alarms, fault injection (works over SSH)",
   help: HELP,
   async run(argv, io) {
     const { rig, session, viewModel } = await prepareDashboard(argv, io.cwd);

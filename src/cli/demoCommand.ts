@@ -50,7 +50,6 @@ function cell(x: number, decimals: number, width: number): string {
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "a short simulated pump failure, as a table in the terminal",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(argv, { fault: { type: "string" }, seed: { type: "string" } }, false);

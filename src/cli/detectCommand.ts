@@ -190,7 +190,6 @@ function writeText(path: string, text: string, shown: string): void {
 
 export const detectCommand: Command = {
   name: "detect",
-  summary: "per-row anomaly scores, decisions (and diagnoses, with the twin) on a data file or folder",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(

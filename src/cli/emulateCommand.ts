@@ -151,7 +151,6 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
 
 export const emulateCommand: Command = {
   name: "emulate",
-  summary: "a virtual rig on a pseudo-terminal (the firmware's protocol, driven by the plant model)",
   help: HELP,
   run: (argv, io) => runEmulate(argv, io),
 };

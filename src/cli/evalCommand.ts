@@ -193,7 +193,6 @@ export function evaluationTable(
 
 export const evalCommand: Command = {
   name: "eval",
-  summary: "F1, FAR, MAR, detection delay and NAB score of a detector (twin or learned) on labelled data",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(

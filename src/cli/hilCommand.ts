@@ -95,7 +95,6 @@ function listScenarios(paths: readonly string[], filter: string | undefined, io:
 
 export const hilCommand: Command = {
   name: "hil",
-  summary: "run HIL regression scenarios against the emulator, a pseudo-terminal or a real rig",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseCommandArgs(

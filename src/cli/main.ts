@@ -3,12 +3,12 @@
  * (bin/looptwin.js) is the only place that sets them on the process.
  */
 import { isConfigError, isInputFileError } from "../core/errors.js";
-import type { CliIo, Command } from "./command.js";
+import type { CliIo, CommandEntry } from "./command.js";
 import { commands } from "./registry.js";
 
 const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
 
-function topHelp(list: readonly Command[]): string {
+function topHelp(list: readonly CommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   return [
     "looptwin: hardware-in-the-loop harness and digital twin for a closed thermal cooling loop",
@@ -32,13 +32,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(
       `looptwin: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(", ")})\n`,
     );
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
     return 0;

@@ -41,7 +41,6 @@ function formatTable(listing: PortListing): string {
 
 export const portsCommand: Command = {
   name: "ports",
-  summary: "list serial ports (works without udev)",
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(argv, { json: { type: "boolean" } }, false);

@@ -148,7 +148,6 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
 
 export const recordCommand: Command = {
   name: "record",
-  summary: "record a live rig to an NDJSON recording (without the dashboard)",
   help: HELP,
   run: (argv, io) => runRecord(argv, io),
 };

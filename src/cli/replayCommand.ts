@@ -264,7 +264,6 @@ function errorText(e: unknown): string {
 
 export const replayCommand: Command = {
   name: "replay",
-  summary: "replay a recording (samples as CSV, or --summary), or a raw serial capture (--raw)",
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs(

@@ -262,7 +262,6 @@ export function writeSimulationCsv(
 
 export const simulateCommand: Command = {
   name: "simulate",
-  summary: "offline plant run (loop or seed model, inputs, faults, sensors) as CSV",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { config, sensors, out } = parseSimulateArgs(argv, io.cwd);
