@@ -14,7 +14,8 @@ import {
   ratioText,
   SIGNATURES,
 } from "../../src/detect/diagnosis/isolation.js";
-import { FAULT_KINDS } from "../../src/model/faultSpec.js";
+import { FAULT_KINDS, SENSOR_CHANNELS } from "../../src/model/faultSpec.js";
+import { FAULT_DIAGNOSES, faultDiagnosis } from "./faultDiagnoses.js";
 
 function* allMoves(): Generator<ResidualMoves> {
   for (const tHot of RESIDUAL_MOVES)
@@ -176,17 +177,19 @@ describe("overrides and evidence", () => {
     expect(classifyFlowMove(0, 0.2, 0.3)).toBe("none"); // the pump is meant to be (nearly) off
   });
 
-  it("maps every injectable fault kind to the diagnosis that counts as correct", () => {
+  it("maps each of the 15 fault kinds, on each channel, to the diagnosis written down by hand", () => {
+    expect(Object.keys(FAULT_DIAGNOSES).sort()).toEqual([...FAULT_KINDS].sort());
+    expect(FAULT_KINDS).toHaveLength(15);
+    let checked = 0;
     for (const kind of FAULT_KINDS) {
-      const d = expectedDiagnosis(kind, "hot");
-      expect(DIAGNOSES).toContain(d);
+      const row = FAULT_DIAGNOSES[kind];
+      for (const channel of SENSOR_CHANNELS) {
+        expect(expectedDiagnosis(kind, channel), `${kind} ${channel}`).toBe(faultDiagnosis(kind, channel));
+        checked++;
+      }
+      // Only a thermistor fault depends on the channel; without one it cannot be placed.
+      expect(expectedDiagnosis(kind), kind).toBe(typeof row === "string" ? row : "unknown");
     }
-    expect(expectedDiagnosis("pump_degradation")).toBe("pump_degradation");
-    expect(expectedDiagnosis("heater_overpower")).toBe("heater_fault");
-    expect(expectedDiagnosis("sensor_bias", "cold")).toBe("t_cold_sensor");
-    expect(expectedDiagnosis("sensor_stuck", "hot")).toBe("t_hot_sensor");
-    expect(expectedDiagnosis("sensor_noise", "amb")).toBe("unknown");
-    expect(expectedDiagnosis("flow_blockage")).toBe("flow_sensor");
-    expect(expectedDiagnosis("device_reboot")).toBe("link_fault");
+    expect(checked).toBe(15 * 3);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Fault isolation through the whole monitor, for every fault kind the plant simulator injects
  * (link faults belong to the emulator's serial link, not to the plant): the diagnosis the monitor
- * shows 20 s after it first alarmed must be the injected truth (expectedDiagnosis), with no alarm
+ * shows 20 s after it first alarmed must be the injected truth (the hand-written table in
+ * faultDiagnoses.ts, not expectedDiagnosis, which runCase uses), with no alarm
  * before the onset. Seeded emulated runs (monitorEvaluation.ts), two seeds each.
  */
 import { describe, expect, it } from "vitest";
 import { DIAGNOSIS_TEXT } from "../../src/detect/diagnosis/isolation.js";
 import { type FaultCase, runCase } from "../../src/detect/evaluation/monitorEvaluation.js";
-import { FAULT_KINDS, LINK_FAULT_KINDS } from "../../src/model/faultSpec.js";
+import { FAULT_KINDS, LINK_FAULT_KINDS, parseFaultSpec } from "../../src/model/faultSpec.js";
+import { faultDiagnosis } from "./faultDiagnoses.js";
 
 const CASES: readonly FaultCase[] = [
   { name: "pump degradation", fault: "pump_degradation:start=60,severity=0.3", durationS: 120 },
@@ -38,12 +40,15 @@ describe("isolation through the monitor, every plant fault kind", () => {
   });
 
   it.each(CASES)("$name ($fault)", (c) => {
+    const spec = parseFaultSpec(c.fault);
+    const truth = faultDiagnosis(spec.kind, spec.channel);
     for (const seed of [1, 2]) {
       const r = runCase(c, seed);
       const why = `${c.fault} seed ${seed}: first ${r.firstCause}/${r.firstDiagnosis}, shown ${r.diagnoses.join(" -> ")}`;
       expect(r.falseAlarms, why).toBe(0);
       expect(Number.isFinite(r.delayS), why).toBe(true);
-      expect(r.settledDiagnosis, why).toBe(DIAGNOSIS_TEXT[r.expected]);
+      expect(r.expected, why).toBe(truth);
+      expect(r.settledDiagnosis, why).toBe(DIAGNOSIS_TEXT[truth]);
     }
   });
 
