@@ -104,17 +104,33 @@ describe("monitor: nominal operation", () => {
     expect(f.rmseTHotK).toBeGreaterThan(0.03);
     expect(f.rmseTHotK).toBeLessThan(0.08);
     expect(f.rmseFlowLpm).toBeLessThan(0.1);
-    expect(["steady", "settling", "drifting", "oscillating"]).toContain(f.stability);
+    // The rig starts at the steady state of its setpoints and nothing changes: block means of a
+    // 0.05 K sensor give a window slope far below the 0.002 K/s that separates steady.
+    expect(f.stability).toBe("steady");
   });
 
-  it("is deterministic: the same seed gives the same outputs", () => {
-    const scores = (): number[] => {
-      const r = start({ faults: ["pump_degradation:start=60,severity=0.3"], seed: 9 });
-      const out: number[] = [];
-      runTo(r, 90, () => out.push(r.monitor.output.score, r.monitor.output.resTHotK));
-      return out;
+  it("is deterministic: the same seed gives the same outputs, another seed other noise", () => {
+    const run = (seed: number) => {
+      const r = start({ faults: ["pump_degradation:start=60,severity=0.3"], seed });
+      const score: number[] = [];
+      const resTHotK: number[] = [];
+      runTo(r, 90, (s) => {
+        if (s.tS < 3) return; // past the 2 s alignment
+        score.push(r.monitor.output.score);
+        resTHotK.push(r.monitor.output.resTHotK);
+      });
+      return { score, resTHotK };
     };
-    expect(scores()).toEqual(scores());
+    const a = run(9);
+    expect(run(9)).toEqual(a);
+    // Outputs that say something: finite, noisy, and the fault shows in the score (a 30 % weaker
+    // pump leaves the flow ~1.2 L/min below the twin, four times the 0.3 L/min band).
+    expect(a.score.length).toBeGreaterThan(800);
+    expect([...a.score, ...a.resTHotK].every(Number.isFinite)).toBe(true);
+    expect(new Set(a.resTHotK).size).toBeGreaterThan(100);
+    expect(Math.max(...a.score.slice(0, 500))).toBeLessThan(1);
+    expect(Math.max(...a.score.slice(-100))).toBeGreaterThan(1);
+    expect(run(10).resTHotK).not.toEqual(a.resTHotK);
   });
 });
 
