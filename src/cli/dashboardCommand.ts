@@ -8,10 +8,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
-import { SwitchableRecordSink } from "../dashboard/recordSwitch.js";
 import { runDashboard } from "../dashboard/runDashboard.js";
-import { DashboardSession } from "../dashboard/session.js";
-import { defaultTuning, type MonitorTuning } from "../dashboard/tuning.js";
+import { observeIntoViewModel } from "../dashboard/sessionView.js";
 import { DashboardViewModel, WINDOWS_S } from "../dashboard/viewModel.js";
 import { createMonitor } from "../detect/monitor/monitor.js";
 import type { MonitorDetectorOptions } from "../detect/monitor/monitorConfig.js";
@@ -27,6 +25,9 @@ import { ReplaySource } from "../rig/recording/replaySource.js";
 import type { SerialBinding } from "../rig/source/bindingTypes.js";
 import type { RigSource } from "../rig/source/rigSource.js";
 import { type Scheduler, wallScheduler } from "../rig/source/scheduler.js";
+import { LiveSession } from "../session/liveSession.js";
+import { SwitchableRecordSink } from "../session/recordSwitch.js";
+import { defaultTuning, type MonitorTuning } from "../session/tuning.js";
 import { flagOpt, type ParsedArgs, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { Command } from "./command.js";
 import { type RigArgs, rigFromArgs } from "./rigArgs.js";
@@ -301,7 +302,7 @@ function paceEmulator(emu: InProcessEmulator, speed: number): { stop(): Promise<
 /** A dashboard ready to run: the source open, the session built (not started). */
 export interface PreparedDashboard {
   readonly rig: DashboardRig;
-  readonly session: DashboardSession;
+  readonly session: LiveSession;
   readonly viewModel: DashboardViewModel;
   /** The rig of `--config`/`--set`. */
   readonly rigArgs: RigArgs;
@@ -333,7 +334,7 @@ export async function prepareDashboard(
   const rig = await openDashboardRig(args, records, cwd, rigArgs, deps);
   const viewModel = new DashboardViewModel({ windowS });
   try {
-    const session = new DashboardSession({
+    const session = new LiveSession({
       source: rig.source,
       sourceLabel: rig.label,
       recordedSource: rig.recorded,
@@ -356,8 +357,8 @@ export async function prepareDashboard(
       records,
       openRecording: (path, header) => new RecordingWriter(resolve(cwd, path), header),
       ...(recordPath !== undefined ? { recordPath } : {}),
-      viewModel,
     });
+    observeIntoViewModel(session, viewModel);
     return { rig, session, viewModel, rigArgs };
   } catch (e) {
     await rig.source.close();

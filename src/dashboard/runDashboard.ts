@@ -6,8 +6,8 @@
  * exiting the process is the CLI's job.
  */
 import type { Readable, Writable } from "node:stream";
+import type { LiveSession, ShutdownReport } from "../session/liveSession.js";
 import { DashboardScreen } from "./screen.js";
-import type { DashboardSession, ShutdownReport } from "./session.js";
 import type { DashboardViewModel } from "./viewModel.js";
 
 /** The process-like object signals and uncaught errors come from (tests pass an EventEmitter). */
@@ -17,7 +17,7 @@ export interface SignalSource {
 }
 
 export interface RunDashboardOptions {
-  readonly session: DashboardSession;
+  readonly session: LiveSession;
   readonly viewModel: DashboardViewModel;
   readonly signals: SignalSource;
   readonly input?: Readable;

@@ -13,16 +13,22 @@ import type { Readable, Writable } from "node:stream";
 import blessed from "blessed";
 import contribTable from "blessed-contrib/lib/widget/table.js";
 import { ConfigError, isConfigError } from "../core/errors.js";
+import {
+  describeInjection,
+  type FaultMenuItem,
+  faultMenu,
+  type InjectionRequest,
+} from "../session/injection.js";
+import type { LiveSession } from "../session/liveSession.js";
+import { describeTuning } from "../session/tuning.js";
 import { escapeTags, fitText } from "./format.js";
-import { describeInjection, type FaultMenuItem, faultMenu, type InjectionRequest } from "./injection.js";
 import { helpLines, KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
 import { computeLayout, type Layout, PANEL_IDS, type PanelId } from "./layout.js";
-import type { DashboardSession } from "./session.js";
-import { describeTuning } from "./tuning.js";
+import { refreshViewModel } from "./sessionView.js";
 import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
 
 export interface DashboardScreenOptions {
-  readonly session: DashboardSession;
+  readonly session: LiveSession;
   readonly viewModel: DashboardViewModel;
   /** Terminal streams. @default process.stdin / process.stdout */
   readonly input?: Readable;
@@ -63,7 +69,7 @@ const CHART_IDS: readonly ChartPanel[] = ["temperatures", "flow", "residuals"];
 
 export class DashboardScreen {
   readonly screen: blessed.Widgets.Screen;
-  private readonly session: DashboardSession;
+  private readonly session: LiveSession;
   private readonly vm: DashboardViewModel;
   private readonly color: boolean;
   private readonly onQuit: (reason: string) => void;
@@ -169,7 +175,7 @@ export class DashboardScreen {
   /** Draws one frame from the view model. */
   render(): void {
     if (this.destroyed) return;
-    this.session.refreshView();
+    refreshViewModel(this.session, this.vm);
     const L = this.layout;
     for (const id of CHART_IDS) {
       const rect = L.panels[id];

@@ -16,7 +16,7 @@ import {
   type OperatorSetpoints,
 } from "../detect/monitor/monitorTypes.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
-import type { LinkState } from "../rig/source/rigSource.js";
+import type { InjectionInForce, SessionStatus } from "../session/sessionObserver.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
   type ChartColor,
@@ -112,26 +112,11 @@ export interface AlarmRow {
   readonly state: "ACTIVE" | "ACK" | "RTN" | "CLEARED";
 }
 
-/** An injected fault as the Pump panel and the chart labels show it. */
-export interface InjectionView {
-  readonly text: string;
-  readonly startS: number;
-  /** Planned end in rig time; Infinity until `x`. */
-  readonly endS: number;
-}
+/** An injected fault as the Pump panel and the chart labels show it (the session's own). */
+export type InjectionView = Omit<InjectionInForce, "id">;
 
-/** Source and link facts for the status line and the Metrics panel. */
-export interface LinkView {
-  /** Port path, `emulator`, or the replayed file. */
-  readonly source: string;
-  readonly state: LinkState;
-  readonly firmware: string;
-  readonly recording: string | null;
-  readonly crcErrors: number;
-  readonly lostSamples: number;
-  readonly reconnects: number;
-  readonly malformed: number;
-}
+/** Source and link facts for the status line and the Metrics panel (the session's status). */
+export type LinkView = SessionStatus;
 
 /** A fault label on the charts: start (and end) of an injection. */
 interface FaultLabel {

@@ -4,15 +4,16 @@
  * keys reaching the session, NO_COLOR.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SwitchableRecordSink } from "../../src/dashboard/recordSwitch.js";
 import { DashboardScreen } from "../../src/dashboard/screen.js";
-import { DashboardSession } from "../../src/dashboard/session.js";
+import { observeIntoViewModel } from "../../src/dashboard/sessionView.js";
 import { DashboardViewModel } from "../../src/dashboard/viewModel.js";
 import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
-import { FakeMonitor } from "./fakeMonitor.js";
-import { FakeSource } from "./fakeSource.js";
+import { LiveSession } from "../../src/session/liveSession.js";
+import { SwitchableRecordSink } from "../../src/session/recordSwitch.js";
+import { FakeMonitor } from "../session/fakeMonitor.js";
+import { FakeSource } from "../session/fakeSource.js";
 import { type OffscreenTerminal, offscreenTerminal } from "./offscreen.js";
 
 const open: { screen: DashboardScreen; t: OffscreenTerminal }[] = [];
@@ -28,7 +29,7 @@ async function dashboard(cols: number, rows: number, color = true) {
   const source = new FakeSource();
   const vm = new DashboardViewModel();
   const monitor = new FakeMonitor();
-  const session = new DashboardSession({
+  const session = new LiveSession({
     source,
     sourceLabel: "emulator",
     recordedSource: { kind: "emulator" },
@@ -43,8 +44,8 @@ async function dashboard(cols: number, rows: number, color = true) {
     openRecording: () => {
       throw new Error("no recording in this test");
     },
-    viewModel: vm,
   });
+  observeIntoViewModel(session, vm);
   const quits: string[] = [];
   const screen = new DashboardScreen({
     session,

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DashboardViewModel, WINDOWS_S } from "../../src/dashboard/viewModel.js";
 import { AlarmManager } from "../../src/detect/alarms/alarmManager.js";
 import { createRigSample, TLM_FLAGS } from "../../src/model/rigSample.js";
-import { FakeMonitor } from "./fakeMonitor.js";
+import { FakeMonitor } from "../session/fakeMonitor.js";
 
 /** Feeds `n` samples at `hz` from t0: T_hot 45 + ramp, T_cold 30, flow 3. */
 function feed(vm: DashboardViewModel, monitor: FakeMonitor, n: number, hz: number, t0 = 0, hotRampKPerS = 0) {

@@ -1,17 +1,19 @@
 /**
- * The dashboard session with a fake source, a scripted monitor and virtual time: setpoints, the
+ * The live session with a fake source, a scripted monitor and virtual time: setpoints, the
  * dead-man holds of physical injections, labels, x (SAFE), device overrides, recording, tuning,
  * and the safe shutdown.
  */
 import { describe, expect, it } from "vitest";
-import type { RecordingHandle } from "../../src/dashboard/recordSwitch.js";
-import { SwitchableRecordSink } from "../../src/dashboard/recordSwitch.js";
-import { DashboardSession, SAFE_SETPOINTS } from "../../src/dashboard/session.js";
-import { DashboardViewModel } from "../../src/dashboard/viewModel.js";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
+import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import type { KnownRecord } from "../../src/rig/recording/recording.js";
 import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
+import { LiveSession, SAFE_SETPOINTS } from "../../src/session/liveSession.js";
+import type { RecordingHandle } from "../../src/session/recordSwitch.js";
+import { SwitchableRecordSink } from "../../src/session/recordSwitch.js";
+import type { InjectionInForce, SessionObserver, SessionStatus } from "../../src/session/sessionObserver.js";
 import { FakeMonitor } from "./fakeMonitor.js";
 import { FakeSource } from "./fakeSource.js";
 
@@ -37,6 +39,45 @@ class MemoryRecording implements RecordingHandle {
   }
 }
 
+/** An observer that keeps what it was told, as a consumer of the session would. */
+class Watcher implements SessionObserver {
+  samples = 0;
+  readonly alarms: AlarmEvent[] = [];
+  readonly notices: string[] = [];
+  overrideText = "";
+  setpointsNow: OperatorSetpoints | null = null;
+  injectionsNow: readonly InjectionInForce[] = [];
+  readonly labels: string[] = [];
+  readonly statuses: SessionStatus[] = [];
+  sample(): void {
+    this.samples++;
+  }
+  alarm(e: AlarmEvent): void {
+    this.alarms.push(e);
+  }
+  notice(text: string): void {
+    this.notices.push(text);
+  }
+  override(text: string): void {
+    this.overrideText = text;
+  }
+  setpoints(sp: OperatorSetpoints): void {
+    this.setpointsNow = sp;
+  }
+  injections(list: readonly InjectionInForce[]): void {
+    this.injectionsNow = list;
+  }
+  label(_tS: number, action: string, text: string): void {
+    this.labels.push(`${action} ${text}`);
+  }
+  status(st: SessionStatus): void {
+    this.statuses.push(st);
+  }
+  get lastNotice(): string {
+    return this.notices.at(-1) ?? "";
+  }
+}
+
 async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
@@ -44,11 +85,11 @@ async function settle(): Promise<void> {
 function setup(options: { readOnly?: boolean; emulator?: boolean; record?: boolean } = {}) {
   const source = new FakeSource();
   const scheduler = new VirtualScheduler();
-  const vm = new DashboardViewModel();
+  const vm = new Watcher();
   const records = new SwitchableRecordSink();
   const recordings: MemoryRecording[] = [];
   const monitors: FakeMonitor[] = [];
-  const session = new DashboardSession({
+  const session = new LiveSession({
     source,
     sourceLabel: "emulator",
     recordedSource: { kind: "emulator" },
@@ -70,8 +111,8 @@ function setup(options: { readOnly?: boolean; emulator?: boolean; record?: boole
       return r;
     },
     ...(options.record === false ? {} : { recordPath: "run.ndjson" }),
-    viewModel: vm,
   });
+  session.subscribe(vm);
   let tS = 0;
   /** Advances virtual time by `ms`, one 20 ms sample at a time (50 Hz), settling promises. */
   const run = async (ms: number, fields: Parameters<FakeSource["emitSample"]>[0] = {}) => {
@@ -99,7 +140,7 @@ function setup(options: { readOnly?: boolean; emulator?: boolean; record?: boole
 const labels = (r: MemoryRecording) =>
   r.records.flatMap((x) => (x.type === "label" ? [`${x.action} ${x.fault} ${x.by}`] : []));
 
-describe("dashboard session", () => {
+describe("live session", () => {
   it("start sends the operator's setpoints and gives them to the twin", async () => {
     const { session, source, monitor, recordings } = setup();
     await session.start();
@@ -112,28 +153,28 @@ describe("dashboard session", () => {
     expect(recordings[0]!.path).toBe("run.ndjson");
   });
 
-  it("samples go through the monitor into the view model and the recording (twin, residual, alarm)", async () => {
+  it("samples go through the monitor to the observers and the recording (twin, residual, alarm)", async () => {
     const { session, run, vm, recordings, monitor } = setup();
     await session.start();
     monitor().expectedFlowLpm = 3;
     await run(1000);
-    expect(vm.samplesHeld).toBe(50);
+    expect(vm.samples).toBe(50);
     const types = new Set(recordings[0]!.records.map((r) => r.type));
     expect(types).toEqual(new Set(["note", "sample", "twin", "residual"]));
     // Flow drops to 0 against 3 L/min expected: the fake monitor raises "pump failure".
     await run(200, { flowLpm: 0 });
-    session.refreshView();
-    expect(vm.alarmRows()[0]).toMatchObject({
+    expect(session.openAlarms()[0]).toMatchObject({
       diagnosis: "pump failure",
       severity: "critical",
-      state: "ACTIVE",
+      acknowledged: false,
     });
+    expect(vm.alarms.map((e) => `${e.type} ${e.diagnosis}`)).toEqual(["raised pump failure"]);
     const alarm = recordings[0]!.records.find((r) => r.type === "alarm");
     expect(alarm).toMatchObject({ state: "raised", diagnosis: "pump failure", source: "flow" });
-    expect(vm.noticeText).toBe("ALARM critical: pump failure");
+    expect(vm.lastNotice).toBe("ALARM critical: pump failure");
     expect(session.acknowledge()?.type).toBe("acknowledged");
-    session.refreshView();
-    expect(vm.alarmRows()[0]!.state).toBe("ACK");
+    expect(session.openAlarms()[0]!.acknowledged).toBe(true);
+    expect(vm.alarms.at(-1)!.type).toBe("acknowledged");
   });
 
   it("pump failure for 5 s: PWM 0 with a 3 s dead-man hold renewed every second, the last hold ending on time, then the setpoint back", async () => {
@@ -141,7 +182,10 @@ describe("dashboard session", () => {
     await session.start();
     await run(100);
     source.sent.length = 0;
-    expect(await session.inject({ kind: "pump_failure", durationS: 5 })).toBe(true);
+    expect(await session.inject({ kind: "pump_failure", durationS: 5 })).toMatchObject({
+      text: "pump_failure",
+      endS: expect.closeTo(5.1, 6),
+    });
     await run(6000);
     expect(source.pwm()).toEqual([
       "pump 0 3000", // t = 0
@@ -164,8 +208,8 @@ describe("dashboard session", () => {
     await run(10_000);
     expect(source.pwm().every((p) => p === "pump 150 3000")).toBe(true);
     expect(source.pwm().length).toBeGreaterThanOrEqual(10);
-    session.refreshView();
-    expect(vm.pumpRows(60)).toContain("INJECTED pump_degradation:severity=0.25");
+    expect(vm.injectionsNow.map((i) => i.text)).toEqual(["pump_degradation:severity=0.25"]);
+    expect(vm.labels).toEqual(["start pump_degradation:severity=0.25"]);
     source.sent.length = 0;
     expect(await session.endInjections()).toBe(true);
     expect(source.sent.map((c) => (c.type === "EMU" ? `EMU ${c.faultSpec}` : c.type))).toEqual([
@@ -213,10 +257,10 @@ describe("dashboard session", () => {
     const { session, source, recordings, vm } = setup();
     await session.start();
     source.refuse = { type: "PWM", reason: "range:duty" };
-    expect(await session.inject({ kind: "pump_failure", durationS: 10 })).toBe(false);
+    expect(await session.inject({ kind: "pump_failure", durationS: 10 })).toBeNull();
     expect(session.activeInjections()).toEqual([]);
     expect(labels(recordings[0]!)).toEqual([]);
-    expect(vm.noticeText).toMatch(/PWM failed: device refused PWM .*range:duty/);
+    expect(vm.lastNotice).toMatch(/PWM failed: device refused PWM .*range:duty/);
   });
 
   it("a device override (heartbeat lost) makes the twin follow the applied duties until a setpoint is set", async () => {
@@ -224,9 +268,11 @@ describe("dashboard session", () => {
     await session.start();
     source.emit({ kind: "device_event", event: { code: "HB_LOST", sinceCommandMs: 3100 } });
     expect(monitor().calls.followApplied).toEqual([true]);
-    expect(vm.pumpRows(60).some((r) => r.includes("heartbeat lost"))).toBe(true);
+    expect(vm.overrideText).toMatch(/heartbeat lost/);
     await session.setSetpoint("heater", 100);
     expect(monitor().calls.followApplied).toEqual([true, false]);
+    expect(vm.overrideText).toBe("");
+    expect(vm.setpointsNow).toEqual({ pumpDuty: 200, heaterDuty: 100, fanDuty: 255 });
     source.emit({ kind: "gap", reason: "disconnect", fromTS: 10, toTS: 14, lostSamples: 0 });
     expect(monitor().calls.markGap).toEqual([{ fromTS: 10, toTS: 14 }]);
   });
@@ -242,13 +288,13 @@ describe("dashboard session", () => {
     // SAFE applied while the link was down (its EVT,HB_LOST reached nobody): followed after 2 s.
     await run(300, { pumpDuty: 255, heaterDuty: 0 });
     expect(monitor().calls.followApplied).toEqual([true]);
-    expect(vm.noticeText).toMatch(/device duties differ from the setpoints \(pump 255, heater 0, fan 255\)/);
+    expect(vm.lastNotice).toMatch(/device duties differ from the setpoints \(pump 255, heater 0, fan 255\)/);
     await session.setSetpoint("pump", 255);
     expect(monitor().calls.followApplied).toEqual([true, false]);
     // A reboot the source detects (duties back to 0) is an override at once.
     source.emit({ kind: "gap", reason: "reboot", fromTS: 30, toTS: 31, lostSamples: 0 });
     expect(monitor().calls.followApplied).toEqual([true, false, true]);
-    expect(vm.noticeText).toMatch(/device rebooted/);
+    expect(vm.lastNotice).toMatch(/device rebooted/);
   });
 
   it("an injection's deliberate deviation is never taken for a device override", async () => {
@@ -324,7 +370,8 @@ describe("dashboard session", () => {
     expect(replay.source.sent).toEqual([]);
     expect(replay.monitor().calls.followApplied).toEqual([true]);
     expect(replay.monitor().calls.setSetpoints).toEqual([]);
-    expect(replay.vm.pumpRows(30)[0]).toMatch(/^pump\s+set\s+--\s+applied\s+--$/);
+    // A replay has no operator: the setpoints are unknown.
+    expect(Object.values(replay.vm.setpointsNow!).every(Number.isNaN)).toBe(true);
     await expect(replay.session.setSetpoint("pump", 100)).rejects.toThrow(/read-only/);
     const rr = await replay.session.shutdown("q");
     expect(replay.source.sent).toEqual([]);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import {
   applyTuningText,
   defaultTuning,
   describeTuning,
   type MonitorTuning,
-} from "../../src/dashboard/tuning.js";
-import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
-import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+} from "../../src/session/tuning.js";
 
 const base: MonitorTuning = {
   params: DEFAULT_LOOP_PARAMS,

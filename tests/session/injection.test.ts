@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import {
   FAULT_MENU,
   faultMenu,
   injectedDuty,
   injectionDurationS,
   injectionLabel,
-} from "../../src/dashboard/injection.js";
-import { parseFaultSpec } from "../../src/model/faultSpec.js";
+} from "../../src/session/injection.js";
 
 const sp = { pumpDuty: 200, heaterDuty: 255, fanDuty: 240 };
 const item = (key: string) => FAULT_MENU.find((m) => m.key === key)!;

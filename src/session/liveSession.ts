@@ -1,10 +1,11 @@
 /**
- * The dashboard's session, without the screen: it owns the rig source, the monitor (twin,
- * residuals, detectors, alarms), the operator's setpoints, fault injection, the recording and the
- * safe shutdown. The screen turns keys into calls here and renders the view model this fills;
- * tests drive it with a fake source, a scripted monitor and virtual time.
+ * One live session: it owns the rig source, the monitor (twin, residuals, detectors, alarms), the
+ * operator's setpoints, fault injection, the recording and the safe shutdown. The terminal
+ * dashboard, the web server and the MQTT publisher observe it ({@link SessionObserver}) and turn
+ * keys, HTTP requests and socket messages into calls here; tests drive it with a fake source, a
+ * scripted monitor and virtual time.
  *
- * Rules it keeps (DESIGN.md section 2.4):
+ * Rules it keeps (docs/design.md section 2.4):
  * - the twin is driven by the operator's setpoints; an injector's deliberate deviation is withheld
  *   from it; a deviation the device reports (SAFE after heartbeat loss, interlock, reboot) makes
  *   the twin follow the applied duties until the operator sets a setpoint again. So does a
@@ -18,8 +19,8 @@
  *   flushes and closes the recording and closes the source; the process exit is the CLI's.
  */
 import { ConfigError } from "../core/errors.js";
-import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
-import type { Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
+import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
+import type { LoopPerformanceFigures, Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import type { HelloMessage, PwmChannel } from "../protocol/messages.js";
 import type { KnownRecord, RecordedHello, RecordedSource } from "../rig/recording/recording.js";
@@ -34,8 +35,8 @@ import {
   injectionLabel,
 } from "./injection.js";
 import type { RecordingHandle, SwitchableRecordSink } from "./recordSwitch.js";
+import type { InjectionInForce, NoticeLevel, SessionObserver, SessionStatus } from "./sessionObserver.js";
 import { applyTuningText, type MonitorTuning } from "./tuning.js";
-import type { DashboardViewModel, InjectionView } from "./viewModel.js";
 
 /**
  * How long the applied duties may differ from the setpoints, with no injection in force, before
@@ -47,7 +48,7 @@ export const OVERRIDE_CONFIRM_S = 2;
 /** SAFE duties (conventions.md: heater 0, pump and fan full). */
 export const SAFE_SETPOINTS: OperatorSetpoints = { pumpDuty: 255, heaterDuty: 0, fanDuty: 255 };
 
-export interface DashboardSessionOptions {
+export interface LiveSessionOptions {
   readonly source: RigSource;
   /** What the status line calls the source: the port path, `emulator`, or the replayed file. */
   readonly sourceLabel: string;
@@ -67,7 +68,7 @@ export interface DashboardSessionOptions {
    * recording header's `rig.config` as `hil run` writes it. @default null
    */
   readonly rigConfig?: unknown;
-  /** The operator's operating point at start (sent to the rig by {@link DashboardSession.start}). */
+  /** The operator's operating point at start (sent to the rig by {@link LiveSession.start}). */
   readonly setpoints: OperatorSetpoints;
   /** Host timers for hold renewals (wall time, or the emulator's). */
   readonly scheduler: Scheduler;
@@ -79,7 +80,8 @@ export interface DashboardSessionOptions {
   readonly recordPath?: string;
   /** Path of a recording started with `r`. @default `looptwin-<time>.ndjson` */
   readonly nextRecordingPath?: () => string;
-  readonly viewModel: DashboardViewModel;
+  /** What a recording header names as its writer. @default "looptwin dashboard" */
+  readonly writerName?: string;
   /** Dead-man hold of a physical injection [ms]. @default 3000 */
   readonly deadmanMs?: number;
   /** Renewal period of the hold [ms], < deadmanMs. @default 1000 */
@@ -137,16 +139,22 @@ function recordedHello(h: HelloMessage | null): RecordedHello | null {
   };
 }
 
+function injectionInForce(i: ActiveInjection): InjectionInForce {
+  return { id: i.serial, text: i.label, startS: i.startS, endS: i.endS };
+}
+
 function defaultRecordingPath(): string {
   return `looptwin-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
 }
 
-export class DashboardSession {
+export class LiveSession {
   readonly deadmanMs: number;
   readonly renewMs: number;
-  private readonly opts: DashboardSessionOptions;
+  private readonly opts: LiveSessionOptions;
   private readonly source: RigSource;
-  private readonly vm: DashboardViewModel;
+  private readonly observers: SessionObserver[] = [];
+  /** The session's latest notice (a link notice is withdrawn when the link comes back). */
+  private noticeNow = "";
   private readonly scheduler: Scheduler;
   private monitorNow: Monitor;
   private tuningNow: MonitorTuning;
@@ -160,21 +168,32 @@ export class DashboardSession {
   /** Rig time since which the applied duties differ from the setpoints [s]; NaN: they agree. */
   private dutiesDifferSinceS = Number.NaN;
 
-  constructor(options: DashboardSessionOptions) {
+  constructor(options: LiveSessionOptions) {
     this.opts = options;
     this.deadmanMs = options.deadmanMs ?? 3000;
     this.renewMs = options.renewMs ?? 1000;
     if (!(this.renewMs > 0 && this.renewMs < this.deadmanMs))
       throw new ConfigError("renewMs", this.renewMs, `must be > 0 and < deadmanMs (${this.deadmanMs})`);
     this.source = options.source;
-    this.vm = options.viewModel;
     this.scheduler = options.scheduler;
     this.tuningNow = options.tuning;
     this.monitorNow = options.createMonitor(options.tuning);
     // A replay has no operator: its setpoints are unknown (shown as "--"), the twin follows the
     // recorded duties.
     this.sp = options.readOnly ? UNKNOWN_SETPOINTS : options.setpoints;
-    this.vm.setSetpoints(this.sp);
+  }
+
+  /**
+   * Adds an observer; it is told the setpoints at once. Returns the unsubscribe function.
+   * Observers are called in the order they subscribed, on the session's own call stack.
+   */
+  subscribe(observer: SessionObserver): () => void {
+    this.observers.push(observer);
+    observer.setpoints?.(this.sp);
+    return () => {
+      const i = this.observers.indexOf(observer);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
   }
 
   get monitor(): Monitor {
@@ -201,9 +220,40 @@ export class DashboardSession {
     return this.opts.records.target?.path ?? null;
   }
 
+  /** Rig time of the latest sample [s] (0 before the first). */
+  get latestTimeS(): number {
+    return this.latestTS;
+  }
+
   /** Injections in force, oldest first. */
-  activeInjections(): readonly InjectionView[] {
-    return this.injections.map((i) => ({ text: i.label, startS: i.startS, endS: i.endS }));
+  activeInjections(): readonly InjectionInForce[] {
+    return this.injections.map(injectionInForce);
+  }
+
+  /** Open alarms, newest first. */
+  openAlarms(): readonly AlarmState[] {
+    return this.monitorNow.openAlarms();
+  }
+
+  /** The monitor's loop figures now. */
+  performance(): LoopPerformanceFigures {
+    return this.monitorNow.performance();
+  }
+
+  /** Source, link and recording facts now. */
+  status(): SessionStatus {
+    const st = this.source.stats();
+    const h = this.source.hello;
+    return {
+      source: this.opts.sourceLabel,
+      state: this.source.state,
+      firmware: h === null ? "" : `${h.fwName} ${h.fwVersion}`,
+      recording: this.recordingPath,
+      crcErrors: st.stream.crc_errors,
+      lostSamples: st.stream.lost_samples,
+      reconnects: st.reconnects,
+      malformed: st.stream.malformed,
+    };
   }
 
   /**
@@ -216,13 +266,13 @@ export class DashboardSession {
     if (this.opts.readOnly) {
       this.monitorNow.followApplied(true);
       this.following = true;
-      this.vm.setOverride("replay: the twin follows the recorded duties");
+      this.emitOverride("replay: the twin follows the recorded duties");
       return;
     }
     this.monitorNow.setSetpoints(this.sp, this.latestTS);
     for (const ch of DUTY_CHANNELS)
       await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
-    this.refreshView();
+    this.publishInjections();
   }
 
   // ------------------------------------------------------------------ events
@@ -238,6 +288,7 @@ export class DashboardSession {
           this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
         return;
       case "hello":
+        this.emitStatus();
         if (e.reboot) this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
         return;
       case "device_event":
@@ -260,8 +311,9 @@ export class DashboardSession {
         return;
       case "link":
         if (e.state !== "CONNECTED" && e.state !== "REPLAY")
-          this.vm.setNotice(`link ${e.state}${e.reason ? `: ${e.reason}` : ""}`, "error");
-        else if (this.vm.noticeText.startsWith("link ")) this.vm.setNotice("");
+          this.notice(`link ${e.state}${e.reason ? `: ${e.reason}` : ""}`, "error");
+        else if (this.noticeNow.startsWith("link ")) this.notice("");
+        this.emitStatus();
         return;
     }
   }
@@ -271,7 +323,8 @@ export class DashboardSession {
     if (!this.following && !this.opts.readOnly) this.checkAppliedDuties(s);
     const events = this.monitorNow.step(s);
     const out = this.monitorNow.output;
-    this.vm.addSample(s, out);
+    const obs = this.observers;
+    for (let i = 0; i < obs.length; i++) obs[i]!.sample?.(s, out);
     const rec = this.opts.records;
     if (rec.target !== null) {
       const atMs = rec.atMs();
@@ -293,7 +346,7 @@ export class DashboardSession {
   }
 
   private onAlarm(e: AlarmEvent): void {
-    this.vm.addAlarmEvent(e);
+    for (const o of this.observers) o.alarm?.(e);
     const rec = this.opts.records;
     rec.write({
       type: "alarm",
@@ -307,10 +360,10 @@ export class DashboardSession {
       message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
     });
     if (e.type === "raised" || e.type === "escalated") {
-      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
+      this.notice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
     } else if (e.type === "rediagnosed" && e.diagnosis !== "") {
       // Short enough for the status line at 80 columns; the old diagnosis is in the recording.
-      this.vm.setNotice(`ALARM ${e.severity}: ${e.diagnosis} (diagnosis revised)`, "error");
+      this.notice(`ALARM ${e.severity}: ${e.diagnosis} (diagnosis revised)`, "error");
     }
   }
 
@@ -338,8 +391,8 @@ export class DashboardSession {
   private deviceOverride(why: string): void {
     this.monitorNow.followApplied(true);
     this.following = true;
-    this.vm.setOverride(why);
-    this.vm.setNotice(why, "error");
+    this.emitOverride(why);
+    this.notice(why, "error");
     this.note(`device override: ${why}`);
   }
 
@@ -348,7 +401,7 @@ export class DashboardSession {
     if (inj === undefined) return;
     // A hold that runs out before the planned end means renewals stopped reaching the device.
     if (this.scheduler.nowMs() < inj.endHostMs - this.renewMs) {
-      this.vm.setNotice(
+      this.notice(
         `${inj.label}: the device's dead-man hold expired (renewal lost); injection ended`,
         "error",
       );
@@ -364,13 +417,13 @@ export class DashboardSession {
       throw new ConfigError(`${channel} duty`, duty, "must be a whole number 0-255");
     this.requireWritable();
     this.sp = { ...this.sp, [SETPOINT_KEY[channel]]: duty };
-    this.vm.setSetpoints(this.sp);
+    this.emitSetpoints();
     this.monitorNow.setSetpoints(this.sp, this.latestTS);
     if (this.following) {
       this.monitorNow.followApplied(false);
       this.following = false;
       this.dutiesDifferSinceS = Number.NaN;
-      this.vm.setOverride("");
+      this.emitOverride("");
     }
     let ok = true;
     for (const ch of DUTY_CHANNELS) {
@@ -381,12 +434,15 @@ export class DashboardSession {
         (await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null })) && ok;
       if (inj !== undefined) await this.renew(inj);
     }
-    if (ok) this.vm.setNotice(`${channel} setpoint ${duty}`);
+    if (ok) this.notice(`${channel} setpoint ${duty}`);
     return ok;
   }
 
-  /** Starts an injection (already confirmed by the operator). */
-  async inject(req: InjectionRequest): Promise<boolean> {
+  /**
+   * Starts an injection (already confirmed by the operator); returns it, or null when the device
+   * refused it (the reason is a notice).
+   */
+  async inject(req: InjectionRequest): Promise<InjectionInForce | null> {
     this.requireWritable();
     if (req.kind === "emulator" && !this.opts.emulator)
       throw new ConfigError("fault", req.spec, "emulator-only faults need the emulator (--emulate)");
@@ -410,13 +466,13 @@ export class DashboardSession {
     };
     if (target === null) {
       const ok = await this.send({ type: "EMU", faultSpec: (req as { spec: string }).spec });
-      if (!ok) return false;
+      if (!ok) return null;
     } else {
       this.injections.push(inj);
       const ok = await this.renew(inj);
       if (!ok) {
         this.injections.splice(this.injections.indexOf(inj), 1);
-        return false;
+        return null;
       }
     }
     if (target === null) {
@@ -427,9 +483,27 @@ export class DashboardSession {
       }
     }
     this.label("start", inj);
-    this.vm.setNotice(`injected: ${describeInjection(req, this.sp, this.deadmanMs)}`);
+    this.notice(`injected: ${describeInjection(req, this.sp, this.deadmanMs)}`);
     this.publishInjections();
-    return true;
+    return injectionInForce(inj);
+  }
+
+  /**
+   * Ends one injection now (a web viewer that started it went away): a physical one puts the
+   * operator's duty back at once (its hold would within `deadmanMs`); an emulator fault sends
+   * `EMU clear`, which ends every emulator fault (the emulator clears them only all together),
+   * so every emulator injection listed ends with it. Returns false when `id` is not in force.
+   */
+  async endInjection(id: number): Promise<boolean> {
+    this.requireWritable();
+    const inj = this.injections.find((i) => i.serial === id);
+    if (inj === undefined) return false;
+    if (inj.channel !== null) {
+      this.finishInjection(inj, true);
+      return true;
+    }
+    for (const other of [...this.injections]) if (other.channel === null) this.finishInjection(other, false);
+    return this.send({ type: "EMU", faultSpec: "clear" });
   }
 
   /** `x`: ends every injection now and puts the rig in SAFE (the new operating point). */
@@ -440,15 +514,15 @@ export class DashboardSession {
     if (this.opts.emulator) ok = (await this.send({ type: "EMU", faultSpec: "clear" })) && ok;
     ok = (await this.send({ type: "SAFE" })) && ok;
     this.sp = SAFE_SETPOINTS;
-    this.vm.setSetpoints(this.sp);
+    this.emitSetpoints();
     this.monitorNow.setSetpoints(this.sp, this.latestTS);
     if (this.following) {
       this.monitorNow.followApplied(false);
       this.following = false;
       this.dutiesDifferSinceS = Number.NaN;
-      this.vm.setOverride("");
+      this.emitOverride("");
     }
-    this.vm.setNotice(
+    this.notice(
       ok ? "all injections ended: rig SAFE (heater 0, pump and fan full)" : "SAFE not acknowledged",
       ok ? "info" : "error",
     );
@@ -459,11 +533,11 @@ export class DashboardSession {
   acknowledge(): AlarmEvent | undefined {
     const e = this.monitorNow.acknowledge(this.latestTS);
     if (e === undefined) {
-      this.vm.setNotice("no alarm to acknowledge");
+      this.notice("no alarm to acknowledge");
       return undefined;
     }
     this.onAlarm(e);
-    this.vm.setNotice(`acknowledged: ${e.diagnosis || e.cause}`);
+    this.notice(`acknowledged: ${e.diagnosis || e.cause}`);
     return e;
   }
 
@@ -473,14 +547,15 @@ export class DashboardSession {
       this.note("recording stopped by the operator");
       for (const inj of this.injections) this.writeLabel("end", inj);
       const h = this.opts.records.detach();
+      this.emitStatus();
       const msg = `recording closed: ${h?.path}`;
-      this.vm.setNotice(msg);
+      this.notice(msg);
       return msg;
     }
     const p = path ?? (this.opts.nextRecordingPath ?? defaultRecordingPath)();
     this.startRecording(p);
     const msg = `recording to ${p}`;
-    this.vm.setNotice(msg);
+    this.notice(msg);
     return msg;
   }
 
@@ -493,28 +568,8 @@ export class DashboardSession {
     this.monitorNow = monitor;
     this.tuningNow = next;
     this.note(`tuning changed: ${text.trim()}`);
-    this.vm.setNotice(`tuning applied: ${text.trim()}`);
+    this.notice(`tuning applied: ${text.trim()}`);
     return next;
-  }
-
-  /** Pulls alarms, loop figures, link figures and injections into the view model (per frame). */
-  refreshView(): void {
-    const vm = this.vm;
-    vm.setOpenAlarms(this.monitorNow.openAlarms());
-    vm.setPerformance(this.monitorNow.performance());
-    const st = this.source.stats();
-    const h = this.source.hello;
-    vm.setLink({
-      source: this.opts.sourceLabel,
-      state: this.source.state,
-      firmware: h === null ? "" : `${h.fwName} ${h.fwVersion}`,
-      recording: this.recordingPath,
-      crcErrors: st.stream.crc_errors,
-      lostSamples: st.stream.lost_samples,
-      reconnects: st.reconnects,
-      malformed: st.stream.malformed,
-    });
-    this.publishInjections();
   }
 
   /**
@@ -545,7 +600,7 @@ export class DashboardSession {
     }
     for (const inj of [...this.injections]) this.finishInjection(inj, false, true);
     this.note(
-      `dashboard stopped (${reason}); SAFE ${safeAcknowledged ? "acknowledged" : this.opts.readOnly ? "not needed (replay)" : `not acknowledged: ${safeProblem}`}`,
+      `${(this.opts.writerName ?? "looptwin dashboard").replace(/^looptwin /, "")} stopped (${reason}); SAFE ${safeAcknowledged ? "acknowledged" : this.opts.readOnly ? "not needed (replay)" : `not acknowledged: ${safeProblem}`}`,
     );
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -572,7 +627,7 @@ export class DashboardSession {
       await this.source.send(cmd);
       return true;
     } catch (e) {
-      this.vm.setNotice(`${cmd.type} failed: ${e instanceof Error ? e.message : String(e)}`, "error");
+      this.notice(`${cmd.type} failed: ${e instanceof Error ? e.message : String(e)}`, "error");
       return false;
     }
   }
@@ -614,17 +669,38 @@ export class DashboardSession {
       const ch = inj.channel as DutyChannel;
       void this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
     }
-    if (!quiet) this.vm.setNotice(`injection ended: ${inj.label}`);
+    if (!quiet) this.notice(`injection ended: ${inj.label}`);
     this.publishInjections();
   }
 
   private publishInjections(): void {
-    this.vm.setInjections(this.activeInjections());
+    if (this.observers.length === 0) return;
+    const list = this.activeInjections();
+    for (const o of this.observers) o.injections?.(list);
   }
 
   private label(action: "start" | "end", inj: ActiveInjection): void {
-    this.vm.addLabel(this.latestTS, action, inj.label);
+    for (const o of this.observers) o.label?.(this.latestTS, action, inj.label);
     this.writeLabel(action, inj);
+  }
+
+  private notice(text: string, level: NoticeLevel = "info"): void {
+    this.noticeNow = text;
+    for (const o of this.observers) o.notice?.(text, level);
+  }
+
+  private emitOverride(text: string): void {
+    for (const o of this.observers) o.override?.(text);
+  }
+
+  private emitSetpoints(): void {
+    for (const o of this.observers) o.setpoints?.(this.sp);
+  }
+
+  private emitStatus(): void {
+    if (this.observers.length === 0) return;
+    const st = this.status();
+    for (const o of this.observers) o.status?.(st);
   }
 
   /** Physical injections are the injector's; EMU faults the emulator's. */
@@ -644,9 +720,10 @@ export class DashboardSession {
       source: this.opts.recordedSource,
       hello: recordedHello(this.source.hello),
       rig: { setpoints: this.sp, tuning: this.tuningNow, config: this.opts.rigConfig ?? null },
-      writer: "looptwin dashboard",
+      writer: this.opts.writerName ?? "looptwin dashboard",
     });
     this.opts.records.attach(handle);
+    this.emitStatus();
     this.note(
       `recording started; operator setpoints pump ${this.sp.pumpDuty} heater ${this.sp.heaterDuty} fan ${this.sp.fanDuty}`,
     );

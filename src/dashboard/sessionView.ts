@@ -1,0 +1,37 @@
+/**
+ * The terminal dashboard as one observer of the live session: pushed events go into the view
+ * model as they happen, pulled state (open alarms, loop figures, link) once per frame.
+ */
+import type { LiveSession } from "../session/liveSession.js";
+import type { SessionObserver } from "../session/sessionObserver.js";
+import type { DashboardViewModel } from "./viewModel.js";
+
+/**
+ * Feeds `vm` from `session`; returns the unsubscribe function. A notice the session withdraws
+ * (`""`, a link that came back) clears the status line only while it still shows that notice,
+ * not a message the screen put there since.
+ */
+export function observeIntoViewModel(session: LiveSession, vm: DashboardViewModel): () => void {
+  let lastSessionNotice = "";
+  const observer: SessionObserver = {
+    sample: (s, out) => vm.addSample(s, out),
+    alarm: (e) => vm.addAlarmEvent(e),
+    notice: (text, level) => {
+      if (text !== "" || vm.noticeText === lastSessionNotice) vm.setNotice(text, level);
+      lastSessionNotice = text;
+    },
+    override: (text) => vm.setOverride(text),
+    setpoints: (sp) => vm.setSetpoints(sp),
+    label: (tS, action, text) => vm.addLabel(tS, action, text),
+    injections: (list) => vm.setInjections(list),
+  };
+  return session.subscribe(observer);
+}
+
+/** Pulls alarms, loop figures, link figures and injections into the view model (per frame). */
+export function refreshViewModel(session: LiveSession, vm: DashboardViewModel): void {
+  vm.setOpenAlarms(session.openAlarms());
+  vm.setPerformance(session.performance());
+  vm.setLink(session.status());
+  vm.setInjections(session.activeInjections());
+}
