@@ -46,35 +46,51 @@ describe("looptwin eval", () => {
     }),
   ];
 
+  /**
+   * Independent count: runs `detect` on each file and compares its per-row alarms with the labels
+   * over the test part (rows from 400, the default training rows).
+   */
+  async function detectCounts(settings: readonly string[], ...indices: number[]) {
+    const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+    for (const i of indices) {
+      const data = files[i] as SyntheticData;
+      const d = await run("detect", `set/${i}.csv`, "--quiet", ...settings);
+      expect(d.code).toBe(0);
+      const alarms = d.out
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((l) => Number(l.split(",")[2]));
+      expect(alarms).toHaveLength(data.anomaly.length);
+      for (let row = 400; row < alarms.length; row++) {
+        const truth = data.anomaly[row] === 1;
+        const alarm = alarms[row] === 1;
+        if (truth && alarm) c.tp++;
+        else if (alarm) c.fp++;
+        else if (truth) c.fn++;
+        else c.tn++;
+      }
+    }
+    return c;
+  }
+
   it("--json: point-wise counts over the test parts of all files equal those of detect's output", async () => {
     write("set/0.csv", files[0] as SyntheticData);
     write("set/1.csv", files[1] as SyntheticData);
     const r = await run("eval", "set", "--format", "skab", "--json");
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    // Independent count: run detect on each file and compare its alarms with the labels.
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    let tn = 0;
-    for (const [i, data] of files.entries()) {
-      const d = await run("detect", `set/${i}.csv`, "--quiet");
-      const alarms = d.out
-        .trimEnd()
-        .split("\n")
-        .slice(1)
-        .map((l) => Number(l.split(",")[2]));
-      for (let row = 400; row < alarms.length; row++) {
-        const truth = data.anomaly[row] === 1;
-        const alarm = alarms[row] === 1;
-        if (truth && alarm) tp++;
-        else if (alarm) fp++;
-        else if (truth) fn++;
-        else tn++;
-      }
-    }
+    const { tp, fp, fn, tn } = await detectCounts([], 0, 1);
     expect({ tp: report.tp, fp: report.fp, fn: report.fn, tn: report.tn }).toEqual({ tp, fp, fn, tn });
+    // The counts mean something: file 0's 5-sigma shift on rows 600-749 is found on all but the
+    // rows the 5-row window and the 5-row persistence need (at most 10 of 150), with few false
+    // alarms on the 350 normal rows; a detector that never alarms gives tp = 0.
+    expect(report.perFile[0].tp).toBeGreaterThanOrEqual(140);
+    expect(report.perFile[0].fp).toBeLessThanOrEqual(7);
+    expect(report.eventsDetected).toBeGreaterThanOrEqual(1);
     expect(report.testRows).toBe(500 + 400);
+    expect(tp + fp + fn + tn).toBe(500 + 400);
+    expect(tp + fn).toBe(150 + 60);
     expect(report.files).toBe(2);
     expect(report.f1).toBeCloseTo(tp / (tp + (fp + fn) / 2), 12);
     expect(report.far).toBeCloseTo(fp / (fp + tn), 12);
@@ -87,11 +103,28 @@ describe("looptwin eval", () => {
   });
 
   it("prints a table with F1, FAR, MAR, delay and NAB; one line per file with --per-file", async () => {
-    write("0.csv", files[0] as SyntheticData);
-    const r = await run("eval", "0.csv", "--per-file", "--set", "persistence_rows=3");
+    write("set/0.csv", files[0] as SyntheticData);
+    const r = await run("eval", "set/0.csv", "--per-file", "--set", "persistence_rows=3");
     expect(r.code).toBe(0);
-    for (const label of ["F1", "FAR", "MAR", "mean delay", "NAB standard"]) expect(r.out).toContain(label);
-    expect(r.out).toMatch(/0\.csv\s+\d\.\d{3}/);
+    // The values, from detect's alarms with the same setting, by the definitions.
+    const { tp, fp, fn, tn } = await detectCounts(["--set", "persistence_rows=3"], 0);
+    expect(tp).toBeGreaterThanOrEqual(140);
+    const f1 = (tp / (tp + (fp + fn) / 2)).toFixed(3);
+    const far = `${((100 * fp) / (fp + tn)).toFixed(1)} %`;
+    const mar = `${((100 * fn) / (fn + tp)).toFixed(1)} %`;
+    const lines = r.out.split("\n");
+    const row = (label: string) => lines.find((l) => l.trimStart().startsWith(label))?.trim();
+    expect(row("F1")).toBe(`F1            ${f1}`);
+    expect(row("FAR")).toBe(`FAR           ${far}`);
+    expect(row("MAR")).toBe(`MAR           ${mar}`);
+    expect(row("TP FP FN TN")).toBe(`TP FP FN TN   ${tp} ${fp} ${fn} ${tn}`);
+    expect(row("events")).toMatch(/^events\s+1 of 1 detected, mean delay \d+\.\d s$/);
+    expect(row("NAB standard")).toMatch(
+      /^NAB standard\s+\d+\.\d\d \(2 windows of 60 s, 0 predictions outside them\)$/,
+    );
+    const perFile = row("set/0.csv")?.split(/\s+/);
+    expect(perFile?.slice(0, 6)).toEqual(["set/0.csv", f1, ...far.split(" "), ...mar.split(" ")]);
+    expect(perFile?.[6]).toBe("1/1");
   });
 
   it("reports n/a for undefined ratios (a file with no anomaly in its test part)", async () => {
