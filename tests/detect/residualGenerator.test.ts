@@ -94,17 +94,24 @@ describe("open-loop twin residuals", () => {
     const h = new PlantHarness({ seed: 4 });
     const g = new OpenLoopResidualGenerator(h.params);
     g.setIntendedDuties(200, 255, 255);
+    let sum = 0;
     let sumSq = 0;
     let n = 0;
     for (let i = 0; i < 6000; i++) {
       const s = h.next();
       const r = g.update(s.tS, s.tHotC, s.tColdC, s.flowLpm);
       if (i > 100) {
+        sum += r.tHotK + r.tColdK;
         sumSq += r.tHotK ** 2 + r.tColdK ** 2;
         n += 2;
       }
     }
-    // Sensor noise 0.05 K rms plus half a count of quantisation (~0.01 K).
+    // Sensor noise 0.05 K rms with the ADC's quantisation q²/12 added (q ~ 0.02 K at these
+    // temperatures): sqrt(0.05² + 0.02²/12) = 0.050 K, estimated from ~11,800 residuals to
+    // within 1 % (1/sqrt(2n)). A generator that returns 0, or follows the readings, is not noise-sized.
+    expect(Math.sqrt(sumSq / n)).toBeGreaterThan(0.045);
     expect(Math.sqrt(sumSq / n)).toBeLessThan(0.08);
+    // ... and centred: the twin is unbiased on the nominal rig.
+    expect(Math.abs(sum / n)).toBeLessThan(0.02);
   });
 });
