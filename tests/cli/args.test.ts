@@ -63,15 +63,34 @@ describe("looptwin dispatcher", () => {
     expect(c.err()).toMatch(/--dt/);
   });
 
-  it("every command has --help", async () => {
+  it("every command has --help: its own usage, on stdout", async () => {
     const c = capture();
     await main(["--help"], c.io);
     const names = [...c.out().matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!);
-    expect(names.length).toBeGreaterThan(3);
+    // The commands of the README's table, written out by hand.
+    const readme = [
+      "dashboard",
+      "emulate",
+      "simulate",
+      "replay",
+      "record",
+      "hil",
+      "detect",
+      "eval",
+      "calibrate",
+      "ports",
+    ];
+    for (const name of readme) expect(names).toContain(name);
+    const texts = new Set<string>();
     for (const name of names) {
       const h = capture();
       expect(await main([name, "--help"], h.io)).toBe(0);
-      expect(h.out().length).toBeGreaterThan(40);
+      expect(h.out(), name).toMatch(new RegExp(`^Usage: looptwin ${name}[ \n]`));
+      expect(h.out().split("\n").length, name).toBeGreaterThan(3);
+      expect(h.err(), name).toBe("");
+      texts.add(h.out());
     }
+    // No two commands share a help text.
+    expect(texts.size).toBe(names.length);
   });
 });
