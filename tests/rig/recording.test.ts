@@ -258,15 +258,25 @@ describe("recording survives the process ending", () => {
 
   it("SIGTERM (through process.exit in the handler) flushes too", async () => {
     const path = join(dir, "term.ndjson");
-    await new Promise<void>((res) => {
+    const code = await new Promise<number | null>((res) => {
       const child = spawn(process.execPath, ["--import", "tsx", script, path, "wait"], {
         cwd: root,
         stdio: ["ignore", "pipe", "ignore"],
       });
       child.stdout?.on("data", () => child.kill("SIGTERM"));
-      child.on("exit", () => res());
+      child.on("exit", (c) => res(c));
     });
+    // The fixture's handler exits 143: the process ended through it, not killed before it ran.
+    expect(code).toBe(143);
     const rec = await readRecording(path);
-    expect(rec.records).toHaveLength(3);
+    // The three notes the fixture wrote, in order and whole: none lost, none cut.
+    expect(rec.records).toEqual([
+      { type: "note", atMs: 0, text: "note 0" },
+      { type: "note", atMs: 1, text: "note 1" },
+      { type: "note", atMs: 2, text: "note 2" },
+    ]);
+    expect(rec.stats.truncatedBytes).toBe(0);
+    expect(rec.stats.badLines).toBe(0);
+    expect(readFileSync(path, "utf8").endsWith("\n")).toBe(true);
   });
 });
