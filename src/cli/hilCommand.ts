@@ -1,12 +1,14 @@
 /**
- * `looptwin hil run [PATHS...] [--target T] [--junit FILE] [--out DIR] [--filter TEXT]`: runs HIL
- * scenarios (hil/README.md) and exits 0 only when every scenario passed (a scenario skipped on a
- * target that cannot run it is reported with its reason and does not fail the run).
- * `looptwin hil list [PATHS...]` prints what the scenarios do.
+ * `looptwin hil run [PATHS...] [--target T] [--junit FILE] [--html FILE] [--out DIR] [--filter TEXT]
+ * [--shard K/N]`: runs HIL scenarios (hil/README.md) and exits 0 only when every scenario passed (a
+ * scenario skipped on a target that cannot run it is reported with its reason and does not fail
+ * the run). `--shard K/N` runs one of N shards balanced by device seconds (src/hil/shards.ts), for
+ * a CI job matrix. `looptwin hil list [PATHS...]` prints what the scenarios do.
  *
  * Ctrl-C, SIGTERM and SIGHUP (an SSH session dropping) abort the run: the runner sends SAFE
  * (which clears every hold) before the process ends.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,16 +17,21 @@ import { describeCondition } from "../hil/conditions.js";
 import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/consoleReport.js";
 import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
 import type { RunProgress } from "../hil/runner.js";
+import type { Scenario } from "../hil/scenario.js";
 import { loadScenarioFiles } from "../hil/scenarioLoader.js";
+import { parseShard, type ShardChoice, shardOf } from "../hil/shards.js";
 import { filterScenarios, runSuite } from "../hil/suite.js";
 import { builtinTargets } from "../hil/targets/builtinTargets.js";
 import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
+import { hilHtmlReport } from "../report/hilHtmlReport.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { ciRunId, writeReport } from "./reportFiles.js";
 import { rigFromArgs } from "./rigArgs.js";
 
-const HELP = `Usage: looptwin hil run [PATHS...] [--target T] [--junit FILE] [--out DIR] [--filter TEXT]
-       looptwin hil list [PATHS...] [--filter TEXT]
+const HELP = `Usage: looptwin hil run [PATHS...] [--target T] [--junit FILE] [--html FILE] [--out DIR]
+                        [--filter TEXT] [--shard K/N]
+       looptwin hil list [PATHS...] [--filter TEXT] [--shard K/N]
 
 Runs hardware-in-the-loop scenarios (YAML, schema in hil/README.md) and checks what a rig
 engineer would check: alarms and their diagnosis within a time after a fault, no false alarm,
@@ -44,9 +51,16 @@ Options:
                     (build it first with npm run fil:build); fil:ELF another firmware ELF
   --junit FILE      JUnit XML: one testcase per scenario, failure messages naming the
                     expectation and the observation, the alarm timeline in system-out
+  --html FILE       one self-contained HTML report (no script, nothing loaded from a network):
+                    the summary, per scenario its verdict, each expectation with what was
+                    observed, and plots of temperatures, flow, residuals, score and duties with
+                    the injected faults and the alarms marked
   --out DIR         per scenario: <name>.ndjson (the recording) and <name>.csv (SKAB-layout
                     labelled data: anomaly and changepoint from the injector's ground truth)
   --filter TEXT     only scenarios whose name, file, description or tags contain TEXT
+  --shard K/N       only shard K of N (1 <= K <= N): the scenarios (after --filter) split into N
+                    shards of about equal device seconds, longest first; every scenario is in
+                    exactly one shard, and every job of a CI matrix computes the same split
   --config FILE     rig config (JSON) as looptwin calibrate writes it: loop parameters (for
                     the twin, and for an emulated plant) and thermistor offsets (the host
                     conversion of a real rig); or {"params": {"UA": 9.6, ...}}
@@ -74,8 +88,29 @@ function defaultPaths(cwd: string): string[] {
   return [existsSync(local) ? local : packageScenarios()];
 }
 
-function listScenarios(paths: readonly string[], filter: string | undefined, io: CliIo): number {
-  const scenarios = filterScenarios(loadScenarioFiles(paths, io.cwd), filter);
+/** The scenarios of the run: those `filter` selects, then shard `shard` of them. */
+function selectScenarios(
+  paths: readonly string[],
+  filter: string | undefined,
+  shard: ShardChoice | undefined,
+  cwd: string,
+): Scenario[] {
+  const all = loadScenarioFiles(paths, cwd);
+  const filtered = filterScenarios(all, filter);
+  if (filtered.length === 0)
+    throw new ConfigError("--filter", filter, `selects none of the ${all.length} scenario(s)`);
+  if (shard === undefined) return filtered;
+  const picked = shardOf(filtered, shard);
+  if (picked.length === 0)
+    throw new ConfigError(
+      "--shard",
+      `${shard.index + 1}/${shard.count}`,
+      `is empty: ${filtered.length} scenario(s) do not fill ${shard.count} shards`,
+    );
+  return picked;
+}
+
+function listScenarios(scenarios: readonly Scenario[], io: CliIo): number {
   for (const s of scenarios) {
     io.stdout.write(
       `${s.name}  (${s.file}, ${s.durationS} s${s.tags.length > 0 ? `, ${s.tags.join(" ")}` : ""})\n`,
@@ -102,6 +137,8 @@ export const hilCommand: Command = {
       {
         target: { type: "string" },
         junit: { type: "string" },
+        html: { type: "string" },
+        shard: { type: "string" },
         out: { type: "string" },
         filter: { type: "string" },
         config: { type: "string" },
@@ -120,8 +157,10 @@ export const hilCommand: Command = {
         `expected ${SUBCOMMANDS.join(" or ")} (see looptwin hil --help)`,
       );
     const filter = stringOpt(args, "filter");
+    const shardText = stringOpt(args, "shard");
+    const shard = shardText === undefined ? undefined : parseShard(shardText);
     const scenarioPaths = paths.length > 0 ? paths : defaultPaths(io.cwd);
-    if (sub === "list") return listScenarios(scenarioPaths, filter, io);
+    if (sub === "list") return listScenarios(selectScenarios(scenarioPaths, filter, shard, io.cwd), io);
 
     const speedText = stringOpt(args, "speed");
     const speed =
@@ -143,12 +182,14 @@ export const hilCommand: Command = {
       ...(speed !== undefined ? { speed } : {}),
       ...(calibration !== undefined ? { calibration } : {}),
     });
-    const scenarios = loadScenarioFiles(scenarioPaths, io.cwd);
-    if (filterScenarios(scenarios, filter).length === 0)
-      throw new ConfigError("--filter", filter, `selects none of the ${scenarios.length} scenario(s)`);
+    const scenarios = selectScenarios(scenarioPaths, filter, shard, io.cwd);
     const monitorFactory = await loadDefaultMonitorFactory();
     const resolve = (p: string | undefined): string | undefined =>
       p === undefined ? undefined : isAbsolute(p) ? p : join(io.cwd, p);
+    const htmlFile = resolve(stringOpt(args, "html"));
+    if (htmlFile !== undefined && !existsSync(dirname(htmlFile)))
+      throw new ConfigError("--html", stringOpt(args, "html"), "its folder does not exist");
+    const startedAt = new Date();
     const json = flagOpt(args, "json");
 
     const controller = new AbortController();
@@ -184,7 +225,6 @@ export const hilCommand: Command = {
         rigConfig: config,
         signal: controller.signal,
         onProgress,
-        ...(filter !== undefined ? { filter } : {}),
         ...(junitFile !== undefined ? { junitFile } : {}),
         ...(outDir !== undefined ? { outDir } : {}),
         ...(stepTimeoutS !== undefined ? { stepTimeoutS } : {}),
@@ -197,8 +237,22 @@ export const hilCommand: Command = {
           io.stdout.write(`${scenarioLines(r, i, n).join("\n")}\n`);
         },
       });
-      if (json) io.stdout.write(`${JSON.stringify(suiteJson(result), null, 2)}\n`);
-      else io.stdout.write(`${summaryLines(result).join("\n")}\n`);
+      const written = htmlFile === undefined ? result : { ...result, files: [...result.files, htmlFile] };
+      if (htmlFile !== undefined) {
+        const runId =
+          ciRunId() ??
+          `${startedAt.toISOString().replace(/[-:]|\.\d+Z$/g, "")}-${randomBytes(3).toString("hex")}`;
+        writeReport(
+          htmlFile,
+          hilHtmlReport(result, {
+            runId,
+            startedAt,
+            ...(shardText !== undefined ? { shard: shardText.trim() } : {}),
+          }),
+        );
+      }
+      if (json) io.stdout.write(`${JSON.stringify(suiteJson(written), null, 2)}\n`);
+      else io.stdout.write(`${summaryLines(written).join("\n")}\n`);
       if (controller.signal.aborted) return 130;
       return result.passed ? 0 : 1;
     } finally {
