@@ -2,7 +2,7 @@
 
 import { listPorts, type PortListing } from "../rig/hardware/portList.js";
 import { flagOpt, parseCommandArgs } from "./args.js";
-import type { Command } from "./command.js";
+import type { CliIo, Command } from "./command.js";
 
 const HELP = `Usage: looptwin ports [--json]
 
@@ -39,20 +39,31 @@ function formatTable(listing: PortListing): string {
   return `${[head, ...rows].map(line).join("\n")}\n`;
 }
 
-export const portsCommand: Command = {
-  name: "ports",
-  help: HELP,
-  async run(argv, io) {
-    const args = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-    const listing = await listPorts(udevList);
-    if (flagOpt(args, "json")) {
-      io.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-      return 0;
-    }
-    io.stdout.write(formatTable(listing));
-    if (listing.method === "scan") {
-      io.stderr.write(`(udev unavailable: ${listing.fallbackReason ?? "unknown"}; scanned /dev instead)\n`);
-    }
+/** The command over a port lister; tests pass a known listing, the CLI the machine's. */
+export function createPortsCommand(list: () => Promise<PortListing>): Command {
+  return {
+    name: "ports",
+    help: HELP,
+    run: (argv, io) => runPorts(list, argv, io),
+  };
+}
+
+export const portsCommand: Command = createPortsCommand(() => listPorts(udevList));
+
+async function runPorts(
+  list: () => Promise<PortListing>,
+  argv: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const args = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
+  const listing = await list();
+  if (flagOpt(args, "json")) {
+    io.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
     return 0;
-  },
-};
+  }
+  io.stdout.write(formatTable(listing));
+  if (listing.method === "scan") {
+    io.stderr.write(`(udev unavailable: ${listing.fallbackReason ?? "unknown"}; scanned /dev instead)\n`);
+  }
+  return 0;
+}
