@@ -1,0 +1,244 @@
+/**
+ * The page's entry (docs/web.md): one store, fed by the standalone twin run (opened from disk or
+ * any static host) or by `looptwin serve`'s live stream (when the page's own server answers
+ * `/api/health`); the panels, charts and keys read only the store.
+ */
+import { CHART_DEFS, type ChartDef, ChartPanel, chartsToPng } from "./charts.js";
+import { Controls } from "./controls.js";
+import { exportFileName, rangeToCsv } from "./csvExport.js";
+import { byId, download, el } from "./dom.js";
+import { LivePage, probeLiveServer } from "./livePage.js";
+import type { PageControl } from "./pageControl.js";
+import { PageStore } from "./pageStore.js";
+import { Panels } from "./panels.js";
+import { parseRunUrl, type RunSpeed } from "./runUrl.js";
+import { StandalonePage } from "./standalonePage.js";
+
+const CHART_REDRAW_MS = 50;
+const PANEL_REDRAW_MS = 200;
+
+const store = new PageStore();
+const messageEl = byId("message");
+
+/** Shows one line (a bad URL value, a refused control) or hides the line for "". */
+function say(text: string): void {
+  messageEl.textContent = text;
+  messageEl.hidden = text === "";
+}
+
+// ------------------------------------------------------------------ charts
+
+const chartsEl = byId("charts");
+const readouts = new Map<ChartDef, HTMLElement>();
+const charts: ChartPanel[] = [];
+
+function chartSize(): { w: number; h: number } {
+  const w = Math.max(200, Math.floor(chartsEl.clientWidth - 10));
+  return { w, h: window.innerWidth < 600 ? 170 : 210 };
+}
+
+function buildCharts(): void {
+  for (const c of charts) c.destroy();
+  charts.length = 0;
+  chartsEl.replaceChildren();
+  const { w, h } = chartSize();
+  for (const def of CHART_DEFS) {
+    const box = el("section", "chart");
+    box.setAttribute("aria-label", def.title);
+    box.dataset.chart = def.id;
+    const h2 = el("h2", "", def.title);
+    const ro = el("span", "readout");
+    h2.append(ro);
+    readouts.set(def, ro);
+    const plot = el("div");
+    box.append(h2, plot);
+    chartsEl.append(box);
+    charts.push(new ChartPanel(def, store, plot, w, h));
+  }
+}
+buildCharts();
+let lastWidth = chartsEl.clientWidth;
+new ResizeObserver(() => {
+  if (chartsEl.clientWidth === lastWidth) return;
+  lastWidth = chartsEl.clientWidth;
+  const { w, h } = chartSize();
+  for (const c of charts) c.resize(w, h);
+}).observe(chartsEl);
+// Colours come from CSS variables: a light/dark switch rebuilds the charts in the new scheme.
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+  buildCharts();
+  chartVersion = -1;
+});
+
+// ------------------------------------------------------------------ panels and redraw
+
+let control: PageControl | null = null;
+const panels = new Panels(
+  {
+    status: byId("status"),
+    alarms: byId("alarms"),
+    alarmLog: byId("alarm-log"),
+    figures: byId("figures"),
+    injections: byId("injections"),
+    readouts,
+  },
+  store,
+  (cause) => void control?.acknowledge(cause).then((p) => say(p ?? "")),
+);
+
+let chartVersion = -1;
+let panelVersion = -1;
+let lastChartMs = 0;
+let lastPanelMs = 0;
+let controls: Controls | null = null;
+
+/** Redraws what changed, at most every CHART_REDRAW_MS (charts) and PANEL_REDRAW_MS (text). */
+function redraw(): void {
+  const now = performance.now();
+  if (store.version !== chartVersion && now - lastChartMs >= CHART_REDRAW_MS) {
+    chartVersion = store.version;
+    lastChartMs = now;
+    for (const c of charts) c.update();
+  }
+  if (store.version !== panelVersion && now - lastPanelMs >= PANEL_REDRAW_MS) {
+    panelVersion = store.version;
+    lastPanelMs = now;
+    panels.render();
+    byId("window").textContent = `${store.windowS} s`;
+    const range = store.visibleRange();
+    const last = range.length - 1;
+    if (controls !== null && last >= 0) {
+      const col = (n: Parameters<PageStore["columnOf"]>[0]): number =>
+        store.columnOf(n, range)[last] as number;
+      controls.showDuties(store.setpoints, {
+        pumpDuty: col("pumpApplied"),
+        heaterDuty: col("heaterApplied"),
+        fanDuty: col("fanApplied"),
+      });
+    }
+  }
+}
+
+// ------------------------------------------------------------------ common controls
+
+const pauseBtn = byId<HTMLButtonElement>("pause");
+let onPause: (paused: boolean) => void = () => {};
+function togglePause(): void {
+  const paused = store.togglePause();
+  pauseBtn.setAttribute("aria-pressed", String(paused));
+  pauseBtn.textContent = paused ? "Resume" : "Pause";
+  onPause(paused);
+  redraw();
+}
+pauseBtn.addEventListener("click", togglePause);
+byId("widen").addEventListener("click", () => store.widen());
+byId("narrow").addEventListener("click", () => store.narrow());
+
+function exportCsv(): void {
+  const csv = rangeToCsv(store, store.visibleRange());
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+  download(exportFileName(store.latestTS, "csv"), url);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+byId("export-csv").addEventListener("click", exportCsv);
+byId("export-png").addEventListener("click", () => {
+  const css = getComputedStyle(document.documentElement);
+  download(
+    exportFileName(store.latestTS, "png"),
+    chartsToPng(charts, css.getPropertyValue("--bg").trim(), css.getPropertyValue("--fg").trim()),
+  );
+});
+
+let restart: () => void = () => {};
+document.addEventListener("keydown", (ev) => {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target as HTMLElement | null;
+  if (t !== null && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
+  const act: Record<string, () => void> = {
+    " ": togglePause,
+    "+": () => store.widen(),
+    "=": () => store.widen(),
+    "-": () => store.narrow(),
+    a: () => void control?.acknowledge().then((p) => say(p ?? "")),
+    x: () => void control?.endFaults().then((p) => say(p ?? "")),
+    c: exportCsv,
+    r: () => restart(),
+  };
+  const f = act[ev.key];
+  if (f === undefined) return;
+  // Space on a focused button presses it: leave that to the button.
+  if (ev.key === " " && t !== null && t.tagName === "BUTTON") return;
+  ev.preventDefault();
+  f();
+});
+
+function hideStandaloneOnly(): void {
+  for (const e of document.querySelectorAll<HTMLElement>("[data-standalone]")) e.hidden = true;
+}
+
+// ------------------------------------------------------------------ modes
+
+function startStandalone(): void {
+  const { run, errors } = parseRunUrl(location.search);
+  const page = new StandalonePage(run, store, redraw);
+  if (page.run.problems.length > 0 || errors.length > 0) say([...errors, ...page.run.problems].join(" · "));
+  control = page;
+  const speedEl = byId<HTMLSelectElement>("speed");
+  speedEl.value = String(run.speed);
+  if (speedEl.value === "") {
+    const o = el("option", "", `${run.speed}x`);
+    o.value = String(run.speed);
+    speedEl.append(o);
+    speedEl.value = o.value;
+  }
+  speedEl.addEventListener("change", () => {
+    page.speed = (speedEl.value === "max" ? "max" : Number(speedEl.value)) as RunSpeed;
+  });
+  const seedEl = byId<HTMLInputElement>("seed");
+  seedEl.value = String(run.seed);
+  restart = () => {
+    const seed = Number(seedEl.value);
+    if (!(Number.isSafeInteger(seed) && seed >= 0)) {
+      say(`seed: must be a whole number >= 0 (got ${JSON.stringify(seedEl.value)})`);
+      return;
+    }
+    page.restart(seed);
+    chartVersion = -1;
+    say("");
+  };
+  byId("restart").addEventListener("click", restart);
+  byId("copy-link").addEventListener("click", () => {
+    history.replaceState(null, "", `${location.pathname}${page.currentUrlQuery()}`);
+    say("");
+  });
+  onPause = (paused) => {
+    page.loop.paused = paused;
+  };
+  controls = new Controls({
+    control: page,
+    say,
+    setpoints: page.run.setpoints,
+    params: page.run.params,
+    onParam: (name, value) => say(page.setParam(name, value) ?? ""),
+  });
+  (window as unknown as { looptwinPage: unknown }).looptwinPage = page;
+  page.loop.start();
+}
+
+function startLive(): void {
+  byId("mode").textContent = "live";
+  hideStandaloneOnly();
+  const live = new LivePage(store, say, redraw);
+  control = live;
+  onPause = () => {};
+  byId("speed").closest("label")!.hidden = true;
+  controls = new Controls({ control: live, say, setpoints: store.setpoints });
+  live.onControlChange = (allowed) => {
+    panels.canAcknowledge = allowed;
+    for (const e of document.querySelectorAll<HTMLElement>(".control-ui")) e.hidden = !allowed;
+    panelVersion = -1;
+  };
+  live.start();
+}
+
+void probeLiveServer(location).then((live) => (live ? startLive() : startStandalone()));
