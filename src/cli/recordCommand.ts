@@ -12,15 +12,19 @@ import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recording/r
 import type { RigEvent } from "../rig/source/rigSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
+import { startPublisher } from "./mqttPublishing.js";
 
-const HELP = `Usage: looptwin record --port PATH --out FILE [--rate HZ] [--duration S] [--baud N] [--no-raw]
+const HELP = `Usage: looptwin record --port PATH --out FILE [--rate HZ] [--duration S] [--baud N] [--no-raw] [--any-unit]
+                      [--mqtt URL [--rig-name NAME] ...]
 
 Records a rig running the looptwin firmware (or 'looptwin emulate' on its link) to an NDJSON
 recording: header (format version, rig config, HELLO, start time), raw lines, samples in
 engineering units, commands with ACK/NAK, device events, link changes and gaps. Keeps the rig
 alive with PINGs (without them the device goes SAFE after 3 s) and reconnects when the device
-disappears, marking the gap. Stops on Ctrl-C, SIGTERM or SIGHUP; the file is flushed at least
-every 500 ms, so a crash loses at most that.
+disappears (at once when its port comes back), marking the gap. Another unit (uid) on the port
+is reported and not recorded, unless --any-unit. Stops on Ctrl-C, SIGTERM or SIGHUP; the file
+is flushed at least every 500 ms, so a crash loses at most that.
 
 Options:
   --port PATH     serial port or emulator link (e.g. /dev/ttyACM0, /tmp/ttyLOOP0)
@@ -29,7 +33,10 @@ Options:
   --duration S    stop after S seconds
   --baud N        baud rate (default 115200)
   --no-raw        do not record the raw lines (about half the file)
-`;
+  --any-unit      accept another unit on the port after a reconnect (boards swapped on the
+                  bench); the recording marks the change
+
+${MQTT_PUBLISH_HELP}`;
 
 function untilStopped(durationMs: number | undefined, signal?: AbortSignal): Promise<string> {
   return new Promise((resolveStop) => {
@@ -62,6 +69,8 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
       duration: { type: "string" },
       baud: { type: "string" },
       "no-raw": { type: "boolean" },
+      "any-unit": { type: "boolean" },
+      ...MQTT_PUBLISH_OPTIONS,
     },
     false,
   );
@@ -79,6 +88,8 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
       : parseNumberArg("--duration", durationText, { min: 0, minExclusive: true });
   const baudRate = parseNumberArg("--baud", stringOpt(args, "baud") ?? "115200", { integer: true, min: 1 });
   const out = resolve(io.cwd, outArg);
+  // Broker options are checked before the port is opened (exit 2, the rig untouched).
+  const mqtt = mqttPublishFromArgs(args, process.env, io.cwd);
 
   const relay = new RecordingRelay(wallClock);
   const source = new SerialSource({
@@ -87,13 +98,14 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
     rateHz,
     record: relay,
     recordRaw: !flagOpt(args, "no-raw"),
+    anyUnit: flagOpt(args, "any-unit"),
     candidatePaths: async () =>
       (await listPorts(async () => (await import("serialport")).SerialPort.list())).ports
         .filter((p) => p.kind !== "serial")
         .map((p) => p.path),
   });
   source.subscribe((e: RigEvent) => {
-    if (e.kind === "link" && e.state !== "CONNECTED")
+    if (e.kind === "link" && e.reason !== "opened" && e.reason !== "closed")
       io.stderr.write(`looptwin record: link ${e.state} (${e.reason})\n`);
     if (e.kind === "gap" && e.reason === "disconnect")
       io.stderr.write(`looptwin record: gap from ${e.fromTS.toFixed(3)} s to ${e.toTS.toFixed(3)} s\n`);
@@ -132,6 +144,14 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
   );
   relay.attach(writer);
   const removeHook = closeOnExit(writer);
+  const publisher =
+    mqtt === undefined
+      ? null
+      : await startPublisher(mqtt, { command: "record", defaultRigName: hello?.uid ?? "", io });
+  const stopPublishing =
+    publisher === null
+      ? null
+      : (await import("../fleet/sessionPublishing.js")).publishSource(source, port, publisher);
   io.stderr.write(
     `looptwin record: ${port} (${hello?.fwName ?? "?"} ${hello?.fwVersion ?? ""}, uid ${hello?.uid ?? "?"}) -> ${outArg}; Ctrl-C to stop\n`,
   );
@@ -139,9 +159,11 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
   await source.close();
   writer.close();
   removeHook();
+  stopPublishing?.();
+  const published = publisher === null ? null : await publisher.close(`stopped (${why})`);
   const s = source.stats();
   io.stdout.write(
-    `looptwin record: stopped (${why}); ${s.samples} samples, ${s.gaps} gaps, ${s.stream.crc_errors} CRC errors, ${s.reconnects} reconnects, ${writer.bytesWritten} bytes to ${outArg}\n`,
+    `looptwin record: stopped (${why}); ${s.samples} samples, ${s.gaps} gaps, ${s.stream.crc_errors} CRC errors, ${s.reconnects} reconnects, ${writer.bytesWritten} bytes to ${outArg}${published === null ? "" : `; mqtt ${publisher?.sent ?? 0} sent, ${published.dropped} dropped, ${published.unsent} unsent`}\n`,
   );
   return 0;
 }
