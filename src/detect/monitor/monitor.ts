@@ -35,10 +35,8 @@
  *   in its first second only the flow has moved, whether the pump or the meter changed, and the
  *   temperatures need a time the loop model gives (flowDecisionTime.ts) to tell them apart.
  *
- * Severity: from the diagnosis (a pump failure, or an undecided flow fault whose flow has
- * stopped, is critical); by size alone only a loop deviation
- * of `criticalCommonModeK` escalates (a scale on the band the alarm manager's `criticalLevel`
- * would otherwise reach for any large sensor offset, which would latch a sensor warning).
+ * Severity: from the diagnosis; by size alone only a loop deviation of `criticalCommonModeK`
+ * (familyAlarms.ts says why).
  *
  * Start and gaps: until {@link Monitor.setSetpoints} is first called the twin follows the
  * applied duties (no intention is known yet). The twins start from the first sample and are
@@ -57,22 +55,16 @@ import { kgSToLpm, lpmToKgS } from "../../core/units.js";
 import { heaterPowerW, radiatorUaWK } from "../../model/actuators.js";
 import { pumpMassFlowKgS } from "../../model/pumpCurve.js";
 import type { RigSample } from "../../model/rigSample.js";
-import { classifyCounts, kelvinPerCount, type ThermistorConfig } from "../../model/thermistor.js";
-import { type AlarmEvent, AlarmManager, type AlarmState } from "../alarms/alarmManager.js";
-import { ChiSquareDetector } from "../detectors/chiSquare.js";
+import type { AlarmEvent, AlarmManager, AlarmState } from "../alarms/alarmManager.js";
 import { createDetector, type ResidualDetector } from "../detectors/detector.js";
-import { FlatlineDetector } from "../detectors/flatlineDetector.js";
-import { ThresholdDetector } from "../detectors/thresholdDetector.js";
 import { flowDecisionTimeS } from "../diagnosis/flowDecisionTime.js";
 import {
   createDiagnosisSnapshot,
   type DiagnosisBands,
   type DiagnosisSnapshot,
   diagnose,
-  MONITOR_CAUSES,
   type MonitorCause,
   type MonitorDiagnosis,
-  type SensorEvidence,
 } from "../diagnosis/monitorDiagnosis.js";
 import { LoopPerformance } from "../performance/loopPerformance.js";
 import { FlowDrivenTwin } from "../twins/flowDrivenTwin.js";
@@ -80,6 +72,9 @@ import { FlowWindowPredictor } from "../twins/flowWindowPredictor.js";
 import { LoopObserver } from "../twins/observer.js";
 import { ParameterTracker } from "../twins/parameterTracker.js";
 import { OpenLoopResidualGenerator } from "../twins/residualGenerator.js";
+import { AmbientFilter } from "./ambientFilter.js";
+import { FamilyAlarms, type FamilyDiagnostician } from "./familyAlarms.js";
+import { IsolationResiduals } from "./isolationResiduals.js";
 import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
 import {
   createMonitorOutput,
@@ -88,30 +83,21 @@ import {
   type MonitorOutput,
   type OperatorSetpoints,
 } from "./monitorTypes.js";
+import { PumpMeterEvidence } from "./pumpMeterEvidence.js";
+import { ReadingNoise } from "./readingNoise.js";
+import { alone, common, smaller } from "./residualArithmetic.js";
+import { SampleGaps } from "./sampleGaps.js";
+import { ThermistorChecks } from "./thermistorChecks.js";
+import { TwinAlignment } from "./twinAlignment.js";
 
 export { MONITOR_CAUSES, type MonitorCause } from "../diagnosis/monitorDiagnosis.js";
 export type { MonitorConfig } from "./monitorConfig.js";
+export { alone, common } from "./residualArithmetic.js";
 
-/** Smoothing weight of the residuals the isolation reads (a ~5 s memory at 10 Hz). */
-const ISOLATION_LAMBDA = 0.02;
-/** Smoothing weight of the flow residual the isolation reads. */
-const FLOW_ISOLATION_LAMBDA = 0.1;
 /** Gaps at least this long [s] make the flow family wait and the per-sample tests restart. */
 const LONG_GAP_S = 1;
-/** Ambient smoothing time constant [s] and the change [K] that updates the models. */
-const AMBIENT_TAU_S = 30;
-const AMBIENT_STEP_K = 0.05;
 /** Seconds the flow residual must be quiet before a twin is re-seated on the other. */
 const RESEAT_QUIET_S = 5;
-/** Flow family score above which pump-versus-meter evidence accumulates. */
-const FLOW_ENGAGED_SCORE = 0.3;
-const LLR_CAP = 1e4;
-/** Indices of the isolation's smoothed residuals. */
-const ISO_A_HOT = 0;
-const ISO_A_COLD = 1;
-const ISO_B_HOT = 2;
-const ISO_B_COLD = 3;
-const ISO_FLOW = 4;
 /** Indices of this sample's values in ResidualMonitor.cur: spacing [s], raw residuals [K], readings [C]. */
 const CUR_DT = 0;
 const CUR_A_HOT = 1;
@@ -121,24 +107,8 @@ const CUR_B_COLD = 4;
 const CUR_HOT = 5;
 const CUR_COLD = 6;
 
-/** Per-cause bookkeeping (allocated once). */
-interface CauseState {
-  readonly cause: MonitorCause;
-  /** Level fed to the alarm manager at the last sample (NaN: no data). */
-  level: number;
-  /** Mirror of the alarm manager's "condition active" for `anomaly`. */
-  open: boolean;
-  conditionActive: boolean;
-  raisedAtS: number;
-  belowSinceS: number;
-  diagnosis: MonitorDiagnosis | undefined;
-  diagnosisAtS: number;
-  /** Whether the last level fed was at or above the raise level (the manager's on-delay runs). */
-  armed: boolean;
-}
-
 /** The monitor of the contract; see the file comment. */
-export class ResidualMonitor implements Monitor {
+export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   readonly config: ResolvedMonitorConfig;
   readonly output: MonitorOutput = createMonitorOutput();
   readonly alarms: AlarmManager;
@@ -154,26 +124,18 @@ export class ResidualMonitor implements Monitor {
   private readonly coldDet: ResidualDetector;
   private readonly loopDet: ResidualDetector;
   private readonly flowDet: ResidualDetector;
-  private readonly erraticHot: ChiSquareDetector | null;
-  private readonly erraticCold: ChiSquareDetector | null;
-  private readonly flatHot: FlatlineDetector;
-  private readonly flatCold: FlatlineDetector;
-  private readonly rangeHot: ThresholdDetector;
-  private readonly rangeCold: ThresholdDetector;
-  private readonly events: AlarmEvent[] = [];
-  private readonly causes: CauseState[];
+  private readonly hotChecks: ThermistorChecks;
+  private readonly coldChecks: ThermistorChecks;
+  /** The alarm families between their scores and the alarm manager (familyAlarms.ts). */
+  private readonly families: FamilyAlarms;
   private readonly snap: DiagnosisSnapshot = createDiagnosisSnapshot();
   private readonly fit = new Float64Array(3);
-  private readonly rawScores = new Float64Array(MONITOR_CAUSES.length);
   private readonly flowResidualSigma: number;
   private readonly noise: ReadingNoise;
-  private readonly gapThresholdS: number;
-  private readonly warnCap: number;
   private readonly perfPeriodS: number;
   /** Largest believable interval flow [L/min] (a pulse count restarting after a reboot is not). */
   private readonly qMaxLpm: number;
   private perfLastS = Number.NaN;
-  private readonly criticalLoopScore: number;
   // Setpoints and duties.
   private sp: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
   /** Until the operator's setpoints are known, the twin follows the applied duties. */
@@ -182,56 +144,42 @@ export class ResidualMonitor implements Monitor {
   private heater = Number.NaN;
   private fan = Number.NaN;
   private intendedFlowLpm = 0;
-  private ambientC: number;
-  private ambientSmoothC = Number.NaN;
-  private ambientAlpha = 0;
-  private ambientAlphaDtS = Number.NaN;
+  /** The ambient the models use (ambientFilter.ts). */
+  private readonly ambient: AmbientFilter;
   // Time.
   private initialised = false;
   private lastTS = Number.NaN;
   private twinBTS = Number.NaN;
   /** Mass flow of twin (b) over the last interval [kg/s]. */
   private mDotB = 0;
-  private gapFromS = Number.NaN;
-  private gapToS = Number.NaN;
+  /** Gaps in the sample stream (sampleGaps.ts). */
+  private readonly gaps: SampleGaps;
   private flowGraceUntilS = Number.NEGATIVE_INFINITY;
-  // Alignment of the twins at the start.
-  private aligning = false;
-  private alignStartS = Number.NaN;
-  private alignAH = 0;
-  private alignAC = 0;
-  private alignBH = 0;
-  private alignBC = 0;
-  private alignNH = 0;
-  private alignNC = 0;
+  /** The twins' alignment at the start (twinAlignment.ts). */
+  private readonly alignment: TwinAlignment;
   // Raw residuals of the last sample, and the previous ones (erratic test).
   /** The previous raw residuals of both twins: [a hot, a cold, b hot, b cold] (NaN: none). */
   private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
   /** This sample's values for the per-sample methods: see the CUR_ indices. */
   private readonly cur = new Float64Array(7);
   private qB = Number.NaN;
-  // Isolation smoothing.
-  /** Smoothed residuals the isolation reads: [a T_hot, a T_cold, b T_hot, b T_cold, flow]. */
-  private readonly iso = new Float64Array(5).fill(Number.NaN);
-  private pumpLlr = 0;
-  /** Cascaded filters of the residuals for the heat-input residual: [aH1, aH2, aC1, aC2, bH1, bH2, bC1, bC2]. */
-  private readonly heatFilt = new Float64Array(8).fill(Number.NaN);
-  private heatAlpha = 0;
-  private heatAlphaDtS = Number.NaN;
-  private pumpDecision = 0;
-  /** When the pump-versus-meter evidence began to accumulate (NaN: it is not). */
-  private flowEngagedAtS = Number.NaN;
-  private flowQuietSinceS = Number.NaN;
+  /** The smoothed residuals and heat filters the diagnosis reads (isolationResiduals.ts). */
+  private readonly iso: IsolationResiduals;
+  /** Pump versus flow meter (pumpMeterEvidence.ts). */
+  private readonly evidence: PumpMeterEvidence;
   private badSamples_ = 0;
-  private hotRange: SensorEvidence["range"] = "ok";
-  private coldRange: SensorEvidence["range"] = "ok";
 
   constructor(config: MonitorConfig = {}) {
     const cfg = resolveMonitorConfig(config);
     this.config = cfg;
     const p = cfg.params;
     const d = cfg.detectors;
-    this.alarms = new AlarmManager(cfg.alarm);
+    this.families = new FamilyAlarms(
+      cfg.alarm,
+      d.diagnosisRefreshS,
+      d.criticalCommonModeK / d.commonModeBandK,
+    );
+    this.alarms = this.families.manager;
     this.generator = new OpenLoopResidualGenerator(p, { flowMeterWindowS: 0 });
     this.observer = new LoopObserver(p, cfg.observer);
     this.tracker = new ParameterTracker(p, cfg.tracker);
@@ -257,34 +205,18 @@ export class ResidualMonitor implements Monitor {
     this.coldDet = primary();
     this.loopDet = primary();
     this.flowDet = primary();
-    this.erraticHot = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
-    this.erraticCold = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
-    this.flatHot = new FlatlineDetector(d.flatlineS);
-    this.flatCold = new FlatlineDetector(d.flatlineS);
-    const range = { threshold: 0.5, k: d.outOfRangeK, n: d.outOfRangeN, side: "upper" as const };
-    this.rangeHot = new ThresholdDetector(range);
-    this.rangeCold = new ThresholdDetector(range);
-    this.causes = MONITOR_CAUSES.map((cause) => ({
-      cause,
-      level: Number.NaN,
-      open: false,
-      conditionActive: false,
-      raisedAtS: Number.NaN,
-      belowSinceS: Number.NaN,
-      diagnosis: undefined,
-      diagnosisAtS: Number.NaN,
-      armed: false,
-    }));
+    this.hotChecks = new ThermistorChecks(d);
+    this.coldChecks = new ThermistorChecks(d);
+    this.alignment = new TwinAlignment(d.alignS);
+    this.iso = new IsolationResiduals(p, d.heatFilterS);
+    this.evidence = new PumpMeterEvidence(d.pumpEvidenceNats, d.deltaTBandK, cfg.sensorNoiseK);
     // One pulse in the window is the flow estimate's resolution; its rms over a uniform phase is 1/sqrt(6) of it.
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
-    this.gapThresholdS = 2.5 / cfg.rateHz;
+    this.gaps = new SampleGaps(cfg.rateHz);
     this.perfPeriodS = 0.95 / cfg.performanceRateHz;
     this.qMaxLpm = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
     this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
-    const a = cfg.alarm;
-    this.warnCap = a.raiseLevel + 0.5 * (a.criticalLevel - a.raiseLevel);
-    this.criticalLoopScore = d.criticalCommonModeK / d.commonModeBandK;
-    this.ambientC = p.T_amb;
+    this.ambient = new AmbientFilter(p.T_amb);
     this.output.bandTHotK = d.temperatureBandK;
     this.output.bandTColdK = d.temperatureBandK;
     this.output.bandFlowLpm = d.flowBandLpm;
@@ -322,10 +254,7 @@ export class ResidualMonitor implements Monitor {
   }
 
   markGap(fromTS: number, toTS: number): void {
-    if (!(Number.isFinite(fromTS) && Number.isFinite(toTS))) return;
-    if (!(toTS - fromTS > 0)) return;
-    this.gapFromS = fromTS;
-    this.gapToS = toTS;
+    this.gaps.mark(fromTS, toTS);
   }
 
   followApplied(on: boolean): void {
@@ -347,30 +276,20 @@ export class ResidualMonitor implements Monitor {
     this.fan = fan;
     const p = this.config.params;
     this.generator.setIntendedDuties(pump, heater, fan);
-    this.observer.setIntendedDuties(pump, heater, fan, this.ambientC);
+    this.observer.setIntendedDuties(pump, heater, fan, this.ambient.valueC);
     this.tracker.setIntendedDuties(pump, heater, fan);
     this.intendedFlowLpm = kgSToLpm(pumpMassFlowKgS(p, pump));
-    this.twinB.setInputs(heaterPowerW(p, heater), radiatorUaWK(p, fan), p.T_sink, this.ambientC);
+    this.twinB.setInputs(heaterPowerW(p, heater), radiatorUaWK(p, fan), p.T_sink, this.ambient.valueC);
   }
 
   private updateAmbient(dtS: number, tAmbC: number): void {
-    if (!this.config.hasAmbientProbe || !Number.isFinite(tAmbC)) return;
-    if (Number.isNaN(this.ambientSmoothC) || !(dtS > 0)) this.ambientSmoothC = tAmbC;
-    else {
-      // Sample spacing jitters in its last bits: reuse the weight within 1e-9.
-      if (!(Math.abs(dtS - this.ambientAlphaDtS) <= 1e-9 * dtS)) {
-        this.ambientAlpha = -Math.expm1(-dtS / AMBIENT_TAU_S);
-        this.ambientAlphaDtS = dtS;
-      }
-      this.ambientSmoothC += this.ambientAlpha * (tAmbC - this.ambientSmoothC);
-    }
-    if (Math.abs(this.ambientSmoothC - this.ambientC) < AMBIENT_STEP_K) return;
-    this.ambientC = this.ambientSmoothC;
-    this.generator.setAmbientC(this.ambientC);
-    this.observer.setAmbientC(this.ambientC);
-    this.tracker.setAmbientC(this.ambientC);
+    if (!this.config.hasAmbientProbe || !this.ambient.update(dtS, tAmbC)) return;
+    const ambientC = this.ambient.valueC;
+    this.generator.setAmbientC(ambientC);
+    this.observer.setAmbientC(ambientC);
+    this.tracker.setAmbientC(ambientC);
     const p = this.config.params;
-    this.twinB.setInputs(heaterPowerW(p, this.heater), radiatorUaWK(p, this.fan), p.T_sink, this.ambientC);
+    this.twinB.setInputs(heaterPowerW(p, this.heater), radiatorUaWK(p, this.fan), p.T_sink, ambientC);
   }
 
   private stepTwinB(tS: number, qLpm: number): void {
@@ -384,29 +303,22 @@ export class ResidualMonitor implements Monitor {
   // ---------------------------------------------------------------- the sample
 
   step(s: RigSample): readonly AlarmEvent[] {
-    // (Setting an array's length calls into the runtime: only when there is something to drop.)
-    if (this.events.length !== 0) this.events.length = 0;
+    this.families.clearEvents();
     const t = s.tS;
     if (!Number.isFinite(t)) {
       this.badSamples_++;
-      return this.events;
+      return this.families.events;
     }
     const cfg = this.config;
     const d = cfg.detectors;
     const dt = t - this.lastTS;
     // A gap: one the source marked (ending at or before this sample), or a long sample spacing.
-    let gapS = 0;
-    if (Number.isFinite(this.gapToS) && this.gapToS <= t + 1e-9) {
-      gapS = this.gapToS - this.gapFromS;
-      this.gapFromS = Number.NaN;
-      this.gapToS = Number.NaN;
-    }
-    if (dt > this.gapThresholdS && dt > gapS) gapS = dt;
+    const gapS = this.gaps.before(t, dt);
     const longGap = gapS >= LONG_GAP_S;
     if (longGap) {
       this.flowGraceUntilS = t + cfg.flowWindowS + 1 / cfg.rateHz;
-      this.flatHot.restart();
-      this.flatCold.restart();
+      this.hotChecks.flat.restart();
+      this.coldChecks.flat.restart();
       this.prevRaw.fill(Number.NaN);
     }
     if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
@@ -415,20 +327,15 @@ export class ResidualMonitor implements Monitor {
     const cold = s.tColdC;
     const hasHot = Number.isFinite(hot);
     const hasCold = Number.isFinite(cold);
-    this.hotRange = hasHot ? "ok" : rangeOf(s.adcHot);
-    this.coldRange = hasCold ? "ok" : rangeOf(s.adcCold);
     // Thermistor checks need no model.
-    // (A window of zeros fed another zero does not change: skipped.)
-    if (!hasHot || this.rangeHot.statistic > 0) this.rangeHot.update(hasHot ? 0 : 1);
-    if (!hasCold || this.rangeCold.statistic > 0) this.rangeCold.update(hasCold ? 0 : 1);
-    this.flatHot.update(t, hot);
-    this.flatCold.update(t, cold);
+    this.hotChecks.update(t, hot, s.adcHot);
+    this.coldChecks.update(t, cold, s.adcCold);
     if (this.initialised && gapS > d.realignAfterGapS && (hasHot || hasCold)) this.initialised = false;
     if (!this.initialised) {
       if (!(hasHot || hasCold)) {
         this.lastTS = t;
         this.finishSample(t, false);
-        return this.events;
+        return this.families.events;
       }
       this.start(t, hasHot ? hot : cold, hasCold ? cold : hot);
     }
@@ -485,36 +392,13 @@ export class ResidualMonitor implements Monitor {
     const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
     if (flowLive) {
       this.flowDet.update(resFlow / d.flowBandLpm);
-      smoothAt(this.iso, ISO_FLOW, resFlow, FLOW_ISOLATION_LAMBDA);
+      this.iso.smoothFlow(resFlow);
     }
     const flowScore = this.flowDet.score;
-    if (flowLive && flowScore >= FLOW_ENGAGED_SCORE) {
-      if (Number.isNaN(this.flowEngagedAtS)) this.flowEngagedAtS = t;
-      // Evidence only where the twins' predictions of T_hot - T_cold differ by the band the
-      // isolation trusts them to (aH - bH is twin b's prediction less twin a's): below it an
-      // increment is model error and quantisation, and with no heat input to tell pump from meter
-      // (both twins alike) they would walk the ratio to a decision within half an hour.
-      const inc =
-        Math.abs(aH - aC - (bH - bC)) >= d.deltaTBandK
-          ? (aH * aH + aC * aC - (bH * bH + bC * bC)) / (2 * cfg.sensorNoiseK * cfg.sensorNoiseK)
-          : 0;
-      if (Number.isFinite(inc)) this.pumpLlr = clampAbs(this.pumpLlr + inc, LLR_CAP);
-      const l = d.pumpEvidenceNats;
-      const before = this.pumpDecision;
-      if (this.pumpLlr >= l) this.pumpDecision = 1;
-      else if (this.pumpLlr <= -l) this.pumpDecision = -1;
-      // A decision is news: the open alarms say so now, not at their next refresh.
-      if (this.pumpDecision !== before) this.refreshDiagnoses();
-    }
-    if (flowScore < FLOW_ENGAGED_SCORE && flowLive) {
-      if (Number.isNaN(this.flowQuietSinceS)) this.flowQuietSinceS = t;
-    } else this.flowQuietSinceS = Number.NaN;
-    const flowQuietS = Number.isNaN(this.flowQuietSinceS) ? 0 : t - this.flowQuietSinceS;
-    if (flowQuietS >= RESEAT_QUIET_S && !this.causeOpen(0)) {
-      this.pumpLlr = 0;
-      this.pumpDecision = 0;
-      this.flowEngagedAtS = Number.NaN;
-    }
+    // A decision is news: the open alarms say so now, not at their next refresh.
+    if (this.evidence.update(t, flowLive, flowScore, aH, aC, bH, bC)) this.families.refreshDiagnoses();
+    const flowQuietS = this.evidence.quietS(t);
+    if (flowQuietS >= RESEAT_QUIET_S && !this.families.isOpen(0)) this.evidence.forget();
 
     // Erratic test on the whitened first differences of the raw residuals.
     // Per twin, then the smaller: a sensor's jump or noise is in both, a fast physical transient
@@ -530,16 +414,16 @@ export class ResidualMonitor implements Monitor {
     cur[CUR_COLD] = cold;
     this.feedErratic();
 
-    if (this.aligning) {
-      this.accumulateAlignment(t, aH, aC, bH, bC);
+    if (this.alignment.active) {
+      if (this.alignment.accumulate(t, aH, aC, bH, bC)) this.finishAlignment();
     } else {
       this.feedFamilies();
-      this.smoothResiduals();
+      this.iso.smoothTemperatures(dt, aH, aC, bH, bC);
       if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
     }
     this.lastTS = t;
     this.finishSample(t, flowLive);
-    return this.events;
+    return this.families.events;
   }
 
   // The per-sample work below is split into methods of their own, reading this sample's values
@@ -556,13 +440,15 @@ export class ResidualMonitor implements Monitor {
     const hot = cur[CUR_HOT] as number;
     const cold = cur[CUR_COLD] as number;
     const prev = this.prevRaw;
-    if (this.erraticHot !== null) {
+    const erraticHot = this.hotChecks.erratic;
+    if (erraticHot !== null) {
       const dh = smaller(aH - (prev[0] as number), bH - (prev[2] as number));
-      if (Number.isFinite(dh)) this.erraticHot.update(dh * this.noise.whitenHot(hot));
+      if (Number.isFinite(dh)) erraticHot.update(dh * this.noise.whitenHot(hot));
     }
-    if (this.erraticCold !== null) {
+    const erraticCold = this.coldChecks.erratic;
+    if (erraticCold !== null) {
       const dc = smaller(aC - (prev[1] as number), bC - (prev[3] as number));
-      if (Number.isFinite(dc)) this.erraticCold.update(dc * this.noise.whitenCold(cold));
+      if (Number.isFinite(dc)) erraticCold.update(dc * this.noise.whitenCold(cold));
     }
     prev[0] = aH;
     prev[1] = aC;
@@ -586,21 +472,6 @@ export class ResidualMonitor implements Monitor {
     updateIf(this.loopDet, smaller(common(aH, aC), common(bH, bC)) / bandM);
   }
 
-  /** The isolation smoothing and the heat filters of both twins' residuals. */
-  private smoothResiduals(): void {
-    const cur = this.cur;
-    const aH = cur[CUR_A_HOT] as number;
-    const aC = cur[CUR_A_COLD] as number;
-    const bH = cur[CUR_B_HOT] as number;
-    const bC = cur[CUR_B_COLD] as number;
-    const iso = this.iso;
-    smoothAt(iso, ISO_A_HOT, aH, ISOLATION_LAMBDA);
-    smoothAt(iso, ISO_A_COLD, aC, ISOLATION_LAMBDA);
-    smoothAt(iso, ISO_B_HOT, bH, ISOLATION_LAMBDA);
-    smoothAt(iso, ISO_B_COLD, bC, ISOLATION_LAMBDA);
-    this.filterHeat(cur[CUR_DT] as number, aH, aC, bH, bC);
-  }
-
   /** Starts (or restarts) the twins on the measured temperatures. */
   private start(tS: number, hotC: number, coldC: number): void {
     this.generator.reset();
@@ -609,74 +480,25 @@ export class ResidualMonitor implements Monitor {
     this.twinBTS = tS;
     this.flow.reset();
     this.initialised = true;
-    this.aligning = this.config.detectors.alignS > 0;
-    this.alignStartS = tS;
-    this.alignAH = 0;
-    this.alignAC = 0;
-    this.alignBH = 0;
-    this.alignBC = 0;
-    this.alignNH = 0;
-    this.alignNC = 0;
+    this.alignment.start(tS);
     this.resetTemperatureDetectors();
   }
 
-  private accumulateAlignment(tS: number, aH: number, aC: number, bH: number, bC: number): void {
-    if (Number.isFinite(aH) && Number.isFinite(bH)) {
-      this.alignAH += aH;
-      this.alignBH += bH;
-      this.alignNH++;
-    }
-    if (Number.isFinite(aC) && Number.isFinite(bC)) {
-      this.alignAC += aC;
-      this.alignBC += bC;
-      this.alignNC++;
-    }
-    if (tS - this.alignStartS < this.config.detectors.alignS) return;
+  /** Takes the alignment's mean residuals off both twins' states. */
+  private finishAlignment(): void {
+    const al = this.alignment;
     const tw = this.generator.twin;
-    const mAH = this.alignNH > 0 ? this.alignAH / this.alignNH : 0;
-    const mAC = this.alignNC > 0 ? this.alignAC / this.alignNC : 0;
-    const mBH = this.alignNH > 0 ? this.alignBH / this.alignNH : 0;
-    const mBC = this.alignNC > 0 ? this.alignBC / this.alignNC : 0;
-    this.generator.resynchronise(tw.tHotC + mAH, tw.tColdC + mAC);
-    this.twinB.setState(this.twinB.tHotC + mBH, this.twinB.tColdC + mBC);
-    this.aligning = false;
+    this.generator.resynchronise(tw.tHotC + al.aHotK, tw.tColdC + al.aColdK);
+    this.twinB.setState(this.twinB.tHotC + al.bHotK, this.twinB.tColdC + al.bColdK);
     this.prevRaw.fill(Number.NaN);
     this.resetTemperatureDetectors();
-  }
-
-  /** Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals. */
-  private filterHeat(dt: number, aH: number, aC: number, bH: number, bC: number): void {
-    if (!(dt > 0)) return;
-    if (!(Math.abs(dt - this.heatAlphaDtS) <= 1e-9 * dt)) {
-      this.heatAlpha = -Math.expm1(-dt / this.config.detectors.heatFilterS);
-      this.heatAlphaDtS = dt;
-    }
-    const a = this.heatAlpha;
-    const f = this.heatFilt;
-    cascade(f, 0, aH, a);
-    cascade(f, 2, aC, a);
-    cascade(f, 4, bH, a);
-    cascade(f, 6, bC, a);
-  }
-
-  /** The heat-input residual [W] of a twin from its filters at offset i (0: a, 4: b), flow in kg/s. */
-  private heatResidualW(i: number, mDotKgS: number): number {
-    const p = this.config.params;
-    const f = this.heatFilt;
-    const h1 = f[i] as number;
-    const h2 = f[i + 1] as number;
-    const c2 = f[i + 3] as number;
-    return (
-      (p.C_hot * (h1 - h2)) / this.config.detectors.heatFilterS + mDotKgS * p.cp * (h2 - c2) + p.UA_loss * h2
-    );
   }
 
   private resetTemperatureDetectors(): void {
     this.hotDet.reset();
     this.coldDet.reset();
     this.loopDet.reset();
-    this.iso.fill(Number.NaN, ISO_A_HOT, ISO_FLOW);
-    this.heatFilt.fill(Number.NaN);
+    this.iso.resetTemperatures();
   }
 
   /**
@@ -684,182 +506,59 @@ export class ResidualMonitor implements Monitor {
    * b: after a meter fault) is moved onto the other when the other fits and it does not.
    */
   private reseat(): void {
-    const band = this.config.detectors.temperatureBandK;
-    const iso = this.iso;
-    const ea = sq(iso[ISO_A_HOT] as number) + sq(iso[ISO_A_COLD] as number);
-    const eb = sq(iso[ISO_B_HOT] as number) + sq(iso[ISO_B_COLD] as number);
-    if (!(Number.isFinite(ea) && Number.isFinite(eb))) return;
-    const bad = band * band;
-    const good = (band * band) / 4;
-    if (ea > bad && eb < good) {
+    const twin = this.iso.twinToReseat(this.config.detectors.temperatureBandK);
+    if (twin === "a") {
       this.generator.resynchronise(this.twinB.tHotC, this.twinB.tColdC);
       this.prevRaw.fill(Number.NaN, 0, 2);
-      iso.copyWithin(ISO_A_HOT, ISO_B_HOT, ISO_FLOW);
-      this.heatFilt.copyWithin(0, 4, 8);
-    } else if (eb > bad && ea < good) {
+      this.iso.copyBOntoA();
+    } else if (twin === "b") {
       const tw = this.generator.twin;
       this.twinB.setState(tw.tHotC, tw.tColdC);
       this.prevRaw.fill(Number.NaN, 2, 4);
-      iso.copyWithin(ISO_B_HOT, ISO_A_HOT, ISO_B_HOT);
-      this.heatFilt.copyWithin(4, 0, 4);
+      this.iso.copyAOntoB();
     }
   }
 
   // ---------------------------------------------------------------- alarms
 
-  private causeOpen(i: number): boolean {
-    return (this.causes[i] as CauseState).open;
-  }
-
-  /** Makes every raised or open alarm refresh its diagnosis at this sample. */
-  private refreshDiagnoses(): void {
-    for (let i = 0; i < this.causes.length; i++) (this.causes[i] as CauseState).diagnosisAtS = Number.NaN;
-  }
-
   /**
-   * Each family's score into {@link rawScores} (in MONITOR_CAUSES order; NaN: no data). Written
+   * Each family's score into the families' scores (in MONITOR_CAUSES order; NaN: no data). Written
    * to an array rather than returned, so that no double is boxed per sample.
    */
   private computeScores(flowLive: boolean): void {
-    const r = this.rawScores;
+    const r = this.families.scores;
     r[0] = flowLive ? this.flowDet.score : Number.NaN;
-    const ready = this.initialised && !this.aligning;
-    r[1] = this.sensorScore(ready, this.hotDet, this.erraticHot, this.flatHot, this.rangeHot);
-    r[2] = this.sensorScore(ready, this.coldDet, this.erraticCold, this.flatCold, this.rangeCold);
+    const ready = this.initialised && !this.alignment.active;
+    r[1] = this.hotChecks.score(ready, this.hotDet);
+    r[2] = this.coldChecks.score(ready, this.coldDet);
     r[3] = ready ? this.loopDet.score : Number.NaN;
   }
 
-  private sensorScore(
-    ready: boolean,
-    alone: ResidualDetector,
-    erratic: ChiSquareDetector | null,
-    flat: FlatlineDetector,
-    range: ThresholdDetector,
-  ): number {
-    let s = range.statistic === 0 ? 0 : range.score;
-    const f = flat.score;
-    if (f > s) s = f;
-    if (!ready) return s;
-    const a = alone.score;
-    if (a > s) s = a;
-    if (erratic !== null) {
-      const e = erratic.score;
-      if (e > s) s = e;
-    }
-    return s;
-  }
-
   private finishSample(t: number, flowLive: boolean): void {
-    const o = this.output;
-    o.tS = t;
-    const a = this.config.alarm;
-    const refresh = this.config.detectors.diagnosisRefreshS;
-    let score = 0;
-    let anomaly = false;
-    let best: CauseState | undefined;
-    let bestKey = Number.NEGATIVE_INFINITY;
+    this.output.tS = t;
     this.computeScores(flowLive);
-    const critical = this.criticalLoopScore;
-    for (let i = 0; i < this.causes.length; i++) {
-      const c = this.causes[i] as CauseState;
-      const raw = this.rawScores[i] as number;
-      // Severity by size only for the loop family (a scale on the band would otherwise latch any
-      // large sensor offset as critical); otherwise capped below the critical level.
-      let level = raw;
-      if (c.cause === "loop" && raw >= critical) level = (a.criticalLevel * raw) / critical;
-      else if (raw > this.warnCap) level = this.warnCap;
-      c.level = level;
-      if (raw > score) score = raw;
-      let diag: MonitorDiagnosis | undefined;
-      if ((c.open || level >= a.raiseLevel) && !(t - c.diagnosisAtS < refresh)) {
-        diag = diagnose(c.cause, this.snapshot(t, c.cause), this.bands);
-        c.diagnosis = diag;
-        c.diagnosisAtS = t;
-      }
-      // The manager's state cannot change for a closed cause below the raise level twice running.
-      const idle = !c.open && !(level >= a.raiseLevel) && !c.armed;
-      c.armed = level >= a.raiseLevel;
-      if (!idle) {
-        const e = this.alarms.update(t, c.cause, level, diag);
-        if (e !== undefined) {
-          this.events.push(e);
-          this.track(c, e);
-        }
-      }
-      if (c.open && Number.isFinite(level)) this.mirrorCondition(c, t, level);
-      if (c.open) {
-        if (c.conditionActive) anomaly = true;
-        const key = (c.conditionActive ? 1e6 : 0) + (Number.isFinite(level) ? level : 0);
-        if (key > bestKey) {
-          bestKey = key;
-          best = c;
-        }
-      }
-    }
-    o.score = score;
-    o.anomaly = anomaly;
-    o.diagnosis = best?.diagnosis?.text ?? "";
+    this.families.finish(t, this.output, this);
   }
 
-  private track(c: CauseState, e: AlarmEvent): void {
-    switch (e.type) {
-      case "raised":
-        c.open = true;
-        c.conditionActive = true;
-        c.raisedAtS = e.tS;
-        c.belowSinceS = Number.NaN;
-        return;
-      case "cleared":
-        c.open = false;
-        c.conditionActive = false;
-        c.diagnosisAtS = Number.NaN;
-        c.diagnosis = undefined;
-        return;
-      case "escalated":
-      case "acknowledged":
-      case "rediagnosed":
-        return;
-    }
-  }
-
-  /** The alarm manager's "condition active" (hysteresis, off-delay, minimum hold), mirrored. */
-  private mirrorCondition(c: CauseState, t: number, level: number): void {
-    const a = this.config.alarm;
-    if (t === c.raisedAtS) return;
-    if (level >= a.raiseLevel) c.conditionActive = true;
-    if (level >= a.clearLevel) c.belowSinceS = Number.NaN;
-    else if (Number.isNaN(c.belowSinceS)) c.belowSinceS = t;
-    if (
-      c.conditionActive &&
-      !Number.isNaN(c.belowSinceS) &&
-      t - c.belowSinceS >= a.clearDelayS &&
-      t - c.raisedAtS >= a.minHoldS
-    )
-      c.conditionActive = false;
+  /** The diagnosis of a family whose alarm is raised or open (called by {@link FamilyAlarms}). */
+  diagnoseFamily(t: number, cause: MonitorCause): MonitorDiagnosis {
+    return diagnose(cause, this.snapshot(t, cause), this.bands);
   }
 
   /** Fills the diagnosis snapshot from the pipeline's state (for the flow family: its decision time). */
   private snapshot(t: number, cause: MonitorCause): DiagnosisSnapshot {
     const s = this.snap;
     s.tS = t;
-    const iso = this.iso;
-    s.aHotK = iso[ISO_A_HOT] as number;
-    s.aColdK = iso[ISO_A_COLD] as number;
-    s.aDeltaK = s.aHotK - s.aColdK;
-    s.bHotK = iso[ISO_B_HOT] as number;
-    s.bColdK = iso[ISO_B_COLD] as number;
-    s.bDeltaK = s.bHotK - s.bColdK;
-    s.aHeatW = this.heatResidualW(0, lpmToKgS(this.intendedFlowLpm));
     const measured = this.output.resFlowLpm + this.output.predFlowLpm;
-    s.bHeatW = this.heatResidualW(4, lpmToKgS(Number.isFinite(measured) ? measured : this.intendedFlowLpm));
-    s.flowResLpm = iso[ISO_FLOW] as number;
+    const measuredKgS = lpmToKgS(Number.isFinite(measured) ? measured : this.intendedFlowLpm);
+    this.iso.fillSnapshot(s, lpmToKgS(this.intendedFlowLpm), measuredKgS);
     s.flowMeasLpm = this.output.resFlowLpm + this.output.predFlowLpm;
     s.flowExpLpm = this.output.predFlowLpm;
     s.shortMeasLpm = this.flow.shortMeasuredLpm;
     s.shortExpLpm = this.flow.shortPredictedLpm;
-    s.pumpLlr = this.pumpLlr;
-    s.pumpDecision = this.pumpDecision;
-    s.flowUndecidedS = t - this.flowEngagedAtS;
+    s.pumpLlr = this.evidence.llrNats;
+    s.pumpDecision = this.evidence.decision;
+    s.flowUndecidedS = t - this.evidence.engagedAtS;
     const p = this.config.params;
     s.heaterW = heaterPowerW(p, this.heater);
     s.flowDecisionS = cause === "flow" ? this.flowDecisionS(s.heaterW) : Number.NaN;
@@ -868,26 +567,9 @@ export class ResidualMonitor implements Monitor {
     setRatio(s.ua, tr.uaRatio, tr.uaRatioStd);
     setRatio(s.pump, tr.pumpRatio, tr.pumpRatioStd);
     setRatio(s.heater, tr.heaterRatio, tr.heaterRatioStd);
-    this.sensorEvidence(
-      s.hot,
-      this.hotRange,
-      this.flatHot,
-      this.erraticHot,
-      this.rangeHot,
-      s.aHotK,
-      s.bHotK,
-      this.hotDet,
-    );
-    this.sensorEvidence(
-      s.cold,
-      this.coldRange,
-      this.flatCold,
-      this.erraticCold,
-      this.rangeCold,
-      s.aColdK,
-      s.bColdK,
-      this.coldDet,
-    );
+    const n = this.noise;
+    this.hotChecks.fillEvidence(s.hot, s.aHotK, s.bHotK, this.hotDet, n.hotWhiten);
+    this.coldChecks.fillEvidence(s.cold, s.aColdK, s.bColdK, this.coldDet, n.coldWhiten);
     return s;
   }
 
@@ -912,53 +594,10 @@ export class ResidualMonitor implements Monitor {
     });
   }
 
-  private sensorEvidence(
-    e: SensorEvidence,
-    rangeClass: SensorEvidence["range"],
-    flat: FlatlineDetector,
-    erratic: ChiSquareDetector | null,
-    range: ThresholdDetector,
-    sA: number,
-    sB: number,
-    alone: ResidualDetector,
-  ): void {
-    e.frozenS = flat.statistic;
-    e.frozenValueC = flat.value;
-    e.flatlineS = flat.limitS;
-    e.erraticScore = erratic?.score ?? 0;
-    e.noiseK =
-      erratic !== null && erratic.samples > 0
-        ? Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) /
-          (erratic === this.erraticHot ? this.noise.hotWhiten : this.noise.coldWhiten) /
-          Math.SQRT2
-        : Number.NaN;
-    e.rangeScore = range.score;
-    e.residualK = Math.abs(sA) <= Math.abs(sB) || Number.isNaN(sB) ? sA : sB;
-    e.aloneScore = alone.score;
-    e.range = rangeClass;
-  }
-
   // ---------------------------------------------------------------- the rest of the contract
 
   acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
-    let c = cause;
-    if (c === undefined) {
-      const open = this.alarms.openAlarms();
-      for (let i = open.length - 1; i >= 0; i--) {
-        const a = open[i] as AlarmState;
-        if (!a.acknowledged) {
-          c = a.cause;
-          break;
-        }
-      }
-    }
-    if (c === undefined) return undefined;
-    const events = this.alarms.acknowledge(tS, c);
-    for (const e of events) {
-      const st = this.causes.find((x) => x.cause === e.cause);
-      if (st !== undefined) this.track(st, e);
-    }
-    return events[0];
+    return this.families.acknowledge(tS, cause);
   }
 
   openAlarms(): readonly AlarmState[] {
@@ -983,18 +622,17 @@ export class ResidualMonitor implements Monitor {
 
   /** The current diagnosis of each family's open alarm (for reports and evaluation). */
   diagnosisOf(cause: MonitorCause): MonitorDiagnosis | undefined {
-    const c = this.causes.find((x) => x.cause === cause);
-    return c?.open ? c.diagnosis : undefined;
+    return this.families.diagnosisOf(cause);
   }
 
   /** The level each family fed the alarm manager at the last sample (NaN: no data). */
   familyLevel(cause: MonitorCause): number {
-    return this.causes.find((x) => x.cause === cause)?.level ?? Number.NaN;
+    return this.families.levelOf(cause);
   }
 
   /** Pump-versus-meter evidence [nats] (positive: the measured flow explains the temperatures). */
   get pumpEvidence(): number {
-    return this.pumpLlr;
+    return this.evidence.llrNats;
   }
 }
 
@@ -1008,118 +646,11 @@ function checkDuty(field: string, v: unknown): number {
   return v;
 }
 
-/**
- * The noise of one converted reading: the thermistor noise and the ADC's quantisation, a count
- * being kelvinPerCount(T) wide (variance q²/12), which grows from 0.02 K at 25 C to 0.08 K at
- * 80 C on the default part. The whitening factor 1/(√2 σ) of a first difference is cached per
- * channel and recomputed when the temperature has moved by half a kelvin.
- */
-class ReadingNoise {
-  hotWhiten = Number.NaN;
-  coldWhiten = Number.NaN;
-  private hotAtC = Number.NaN;
-  private coldAtC = Number.NaN;
-  private readonly noiseK: number;
-  private readonly hot: ThermistorConfig;
-  private readonly cold: ThermistorConfig;
-
-  constructor(noiseK: number, hot: ThermistorConfig, cold: ThermistorConfig) {
-    this.noiseK = noiseK;
-    this.hot = hot;
-    this.cold = cold;
-  }
-
-  whitenHot(tempC: number): number {
-    if (!(Math.abs(tempC - this.hotAtC) < 0.5)) {
-      this.hotAtC = tempC;
-      this.hotWhiten = this.factor(this.hot, tempC);
-    }
-    return this.hotWhiten;
-  }
-
-  whitenCold(tempC: number): number {
-    if (!(Math.abs(tempC - this.coldAtC) < 0.5)) {
-      this.coldAtC = tempC;
-      this.coldWhiten = this.factor(this.cold, tempC);
-    }
-    return this.coldWhiten;
-  }
-
-  private factor(cfg: ThermistorConfig, tempC: number): number {
-    const q = Number.isFinite(tempC) ? kelvinPerCount(cfg, tempC) : 0;
-    const v = this.noiseK * this.noiseK + (Number.isFinite(q) ? (q * q) / 12 : 0);
-    return 1 / Math.sqrt(2 * v);
-  }
-}
-
-/** Two cascaded first-order filters at f[i], f[i + 1] (started at x). */
-function cascade(f: Float64Array, i: number, x: number, a: number): void {
-  if (!Number.isFinite(x)) return;
-  const s1 = f[i] as number;
-  if (Number.isNaN(s1)) {
-    f[i] = x;
-    f[i + 1] = x;
-    return;
-  }
-  const n1 = s1 + a * (x - s1);
-  f[i] = n1;
-  f[i + 1] = (f[i + 1] as number) + a * (n1 - (f[i + 1] as number));
-}
-
-/** EWMA at a[i] (started at the first finite x). */
-function smoothAt(a: Float64Array, i: number, x: number, lambda: number): void {
-  if (!Number.isFinite(x)) return;
-  const prev = a[i] as number;
-  a[i] = Number.isNaN(prev) ? x : prev + lambda * (x - prev);
-}
-
-/** Of two residuals, the one of smaller magnitude (a NaN one loses; both NaN: NaN). */
-function smaller(x: number, y: number): number {
-  if (Number.isNaN(y)) return x;
-  if (Number.isNaN(x)) return y;
-  return Math.abs(x) <= Math.abs(y) ? x : y;
-}
-
 function updateIf(d: ResidualDetector, x: number): void {
   if (Number.isFinite(x)) d.update(x);
-}
-
-/** What a NaN temperature means, from its raw counts (conventions: rail high open, rail low short). */
-function rangeOf(counts: number): SensorEvidence["range"] {
-  if (!Number.isFinite(counts)) return "missing";
-  const c = classifyCounts(counts);
-  return c === "ok" ? "missing" : c;
-}
-
-function sq(x: number): number {
-  return x * x;
-}
-
-function clampAbs(x: number, cap: number): number {
-  return x > cap ? cap : x < -cap ? -cap : x;
 }
 
 function setRatio(target: { ratio: number; std: number }, ratio: number, std: number): void {
   target.ratio = ratio;
   target.std = std;
-}
-
-/**
- * The part of residual x beyond residual y, with x's sign: what one thermistor shows that the
- * other does not. The other missing: x itself.
- */
-export function alone(x: number, y: number): number {
-  if (!Number.isFinite(x)) return Number.NaN;
-  if (!Number.isFinite(y)) return x;
-  const d = Math.abs(x) - Math.abs(y);
-  if (!(d > 0)) return 0;
-  return x > 0 ? d : -d;
-}
-
-/** The part two residuals share: the smaller one when they have the same sign, else 0. */
-export function common(x: number, y: number): number {
-  if (!(Number.isFinite(x) && Number.isFinite(y))) return Number.NaN;
-  if (x > 0 && y > 0) return x < y ? x : y;
-  if (x < 0 && y < 0) return x > y ? x : y;
-  return 0;
 }
