@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../core/errors.js";
@@ -26,6 +27,8 @@ import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
 import { hilHtmlReport } from "../report/hilHtmlReport.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
+import { startPublisher } from "./mqttPublishing.js";
 import { ciRunId, writeReport } from "./reportFiles.js";
 import { rigFromArgs } from "./rigArgs.js";
 
@@ -69,6 +72,9 @@ Options:
   --speed X         device seconds per wall second of the pty emulator (default ${DEFAULT_PTY_SPEED})
   --step-timeout S  wall seconds a command step may take (default 15)
   --json            print the results as JSON instead of the summary
+
+${MQTT_PUBLISH_HELP}  hil run publishes each verdict to <prefix>/<rig>/hil/<run-id>/<scenario> and the
+  totals (retained) to .../hil/<run-id>/summary; without --rig-name the rig is <host>-<target>.
 
 Safety on a real rig: every scenario ends with SAFE (heater off, pump and fan full, holds
 cleared), also on a timeout, an error, Ctrl-C or a dropped SSH session; physical faults are
@@ -146,6 +152,7 @@ export const hilCommand: Command = {
         speed: { type: "string" },
         "step-timeout": { type: "string" },
         json: { type: "boolean" },
+        ...MQTT_PUBLISH_OPTIONS,
       },
       true,
     );
@@ -162,6 +169,8 @@ export const hilCommand: Command = {
     const scenarioPaths = paths.length > 0 ? paths : defaultPaths(io.cwd);
     if (sub === "list") return listScenarios(selectScenarios(scenarioPaths, filter, shard, io.cwd), io);
 
+    // Broker options are checked before any target is touched (exit 2).
+    const mqtt = mqttPublishFromArgs(args, process.env, io.cwd);
     const speedText = stringOpt(args, "speed");
     const speed =
       speedText === undefined
@@ -190,7 +199,19 @@ export const hilCommand: Command = {
     if (htmlFile !== undefined && !existsSync(dirname(htmlFile)))
       throw new ConfigError("--html", stringOpt(args, "html"), "its folder does not exist");
     const startedAt = new Date();
+    const runId =
+      ciRunId() ??
+      `${startedAt.toISOString().replace(/[-:]|\.\d+Z$/g, "")}-${randomBytes(3).toString("hex")}`;
     const json = flagOpt(args, "json");
+    const publisher =
+      mqtt === undefined
+        ? null
+        : await startPublisher(mqtt, {
+            command: "hil run",
+            defaultRigName: `${hostname()}-${target.name.replace(/[:/]/g, "_")}`,
+            io,
+          });
+    publisher?.setStatus({ source: target.name, link: "HIL", firmware: "", uid: "" });
 
     const controller = new AbortController();
     const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -232,16 +253,36 @@ export const hilCommand: Command = {
           if (!json && realTime) io.stdout.write(`RUN   [${i + 1}/${n}] ${s.name} on ${target.name}\n`);
         },
         onResult: (r, i, n) => {
+          publisher?.hilVerdict({
+            runId,
+            scenario: r.scenario.name,
+            target: r.target,
+            status: r.status,
+            reason: r.reason,
+            rigS: r.rigS,
+            wallS: r.wallS,
+            expectations: r.verdicts.map((v) => ({ name: v.name, status: v.status, observed: v.observed })),
+          });
           if (json) return;
           if (tty && realTime) io.stderr.write(`\r${" ".repeat(79)}\r`);
           io.stdout.write(`${scenarioLines(r, i, n).join("\n")}\n`);
         },
       });
+      const counts = { passed: 0, failed: 0, error: 0, skipped: 0 };
+      for (const r of result.results) counts[r.status]++;
+      publisher?.hilSummary({
+        runId,
+        target: result.target,
+        passed: result.passed,
+        counts,
+        wallS: result.wallS,
+      });
+      const published =
+        publisher === null
+          ? null
+          : await publisher.close(controller.signal.aborted ? "interrupted" : "run finished");
       const written = htmlFile === undefined ? result : { ...result, files: [...result.files, htmlFile] };
       if (htmlFile !== undefined) {
-        const runId =
-          ciRunId() ??
-          `${startedAt.toISOString().replace(/[-:]|\.\d+Z$/g, "")}-${randomBytes(3).toString("hex")}`;
         writeReport(
           htmlFile,
           hilHtmlReport(result, {
@@ -253,9 +294,15 @@ export const hilCommand: Command = {
       }
       if (json) io.stdout.write(`${JSON.stringify(suiteJson(written), null, 2)}\n`);
       else io.stdout.write(`${summaryLines(written).join("\n")}\n`);
+      if (published !== null && publisher !== null && !json)
+        io.stdout.write(
+          `mqtt: run ${runId} as rig ${publisher.rig} to ${mqtt?.broker.displayUrl}: ${publisher.sent} messages sent, ${published.dropped} dropped, ${published.unsent} unsent\n`,
+        );
       if (controller.signal.aborted) return 130;
       return result.passed ? 0 : 1;
     } finally {
+      // After an error the connection still closes (its socket would keep the process alive).
+      await publisher?.close("run ended by an error");
       for (const [name, h] of handlers) process.off(name, h);
       process.stdout.off("error", ignore);
       process.stderr.off("error", ignore);
