@@ -62,4 +62,9 @@ export const commands: readonly CommandEntry[] = [
     summary: "run HIL regression scenarios against the emulator, a pseudo-terminal or a real rig",
     load: () => import("./hilCommand.js").then((m) => m.hilCommand),
   },
+  {
+    name: "report",
+    summary: "recordings as one self-contained HTML report with plots (hil run --html does it for a suite)",
+    load: () => import("./reportCommand.js").then((m) => m.reportCommand),
+  },
 ];

@@ -126,6 +126,7 @@ export function plotFigure(spec: PlotSpec): string {
   const parts: string[] = [];
   parts.push(`<rect class="frame" x="${LEFT}" y="${TOP}" width="${area.w}" height="${area.h}"/>`);
   for (const w of spec.windows ?? []) {
+    if (Number.isNaN(w.fromS) || Number.isNaN(w.toS)) continue;
     const x0 = x(w.fromS);
     const x1 = x(Number.isFinite(w.toS) ? w.toS : t1S);
     const width = Math.max(1, x1 - x0);
@@ -167,6 +168,7 @@ export function plotFigure(spec: PlotSpec): string {
       );
   }
   for (const m of spec.markers ?? []) {
+    if (!Number.isFinite(m.tS)) continue;
     const xx = num(x(m.tS));
     parts.push(
       `<g class="mark ${m.kind}"><line x1="${xx}" x2="${xx}" y1="${TOP}" y2="${TOP + area.h}"/><path d="M${xx},${TOP} l-4,-6 h8 z"/><title>${escapeHtml(m.label)}</title></g>`,
