@@ -1,6 +1,6 @@
 // looptwin rig firmware for an ATmega328P board (Arduino Uno / Nano, 16 MHz).
 //
-// Speaks wire protocol v1 (DESIGN.md section 4) at 115200 baud. The protocol
+// Speaks wire protocol v1 (docs/design.md 4) at 115200 baud. The protocol
 // and the device's behaviour live in src/lt/ (no Arduino dependency, tested on
 // the host); this file is only the hardware layer:
 //   A0 hot, A1 cold, A2 ambient thermistor (10 k series to 5 V, NTC to GND),

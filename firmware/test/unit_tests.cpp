@@ -201,7 +201,7 @@ void testActuation(Report& r) {
 
 void testThreshold(Report& r) {
   Problems p;
-  // Beta equation (notes/conventions.md): R = R25 exp(B (1/T - 1/T25)),
+  // Beta equation (docs/design.md 2.3): R = R25 exp(B (1/T - 1/T25)),
   // counts = 4096 R / (R + Rseries).
   auto counts = [](double tempC) {
     const double r = 10000.0 * std::exp(3950.0 * (1.0 / (tempC + 273.15) - 1.0 / 298.15));

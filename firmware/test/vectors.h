@@ -1,5 +1,5 @@
 // Golden vectors (tests/fixtures/protocol/vectors.tsv, format in
-// notes/conventions.md): `group<TAB>input<TAB>expect`, `#` comments, escapes
+// the file's header comment and docs/protocol.md "Test vectors"): `group<TAB>input<TAB>expect`, `#` comments, escapes
 // in `input`.
 #ifndef LT_TEST_VECTORS_H
 #define LT_TEST_VECTORS_H

@@ -1,6 +1,6 @@
 /**
  * Command-line argument parsing on top of `node:util` parseArgs, turning every problem into a
- * {@link ConfigError} that names the argument and the value (DESIGN.md section 5: one-line error,
+ * {@link ConfigError} that names the argument and the value (docs/design.md 5: one-line error,
  * exit code 2).
  */
 import { parseArgs } from "node:util";

@@ -1,5 +1,5 @@
 /**
- * `looptwin calibrate FILE [--out CONFIG]` (DESIGN.md section 5): fits the loop model to a nominal
+ * `looptwin calibrate FILE [--out CONFIG]` (docs/design.md 5): fits the loop model to a nominal
  * run (a recording or a `simulate --sensors` CSV), prints each parameter with its uncertainty and
  * the fit RMSE per channel, warns about what the run does not excite, and writes a rig config.
  * Argument and file handling only: the fit is src/model/calibration/calibrateLoop.ts, the config

@@ -1,6 +1,6 @@
 /**
  * `looptwin detect FILE|DIR [--format skab|looptwin] [--train-rows N] [--detector NAME] [--out FILE|DIR]`
- * (DESIGN.md section 5): per-row anomaly scores and decisions, one row per input row.
+ * (docs/design.md 5): per-row anomaly scores and decisions, one row per input row.
  *
  * - The learned detector (`pca`, `iforest`; the default on SKAB files) trains on the first
  *   `--train-rows` rows of each file only and writes `<time column>,score,anomaly`.

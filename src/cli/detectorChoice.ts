@@ -3,7 +3,7 @@
  * (`pca`, `iforest`; any format) or the twin's residual monitor (`twin`, or a residual detector
  * spec such as `cusum:k=0.5,h=8` that replaces the monitor's primary detector; the project's own
  * data only, `--format looptwin`). Without `--detector`, a looptwin file gets the twin and a SKAB
- * file the learned `pca` (DESIGN.md section 5).
+ * file the learned `pca` (docs/design.md 5).
  *
  * `--set KEY=VALUE` means what the chosen detector takes: the learned detector's settings
  * (labelledTableFiles.ts), or for the twin a loop parameter (`UA=12`, names as `looptwin simulate

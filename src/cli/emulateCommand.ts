@@ -23,7 +23,7 @@ Options:
                      client reads. The device's 3 s heartbeat is device time: at X > 1 a
                      host must PING X times more often than once a second
   --seed N           seed of the plant noise, link faults and uid (default 1)
-  --fault SPEC       fault from the start, repeatable (DESIGN.md section 5), e.g.
+  --fault SPEC       fault from the start, repeatable (docs/design.md 5), e.g.
                      pump_degradation:start=120,severity=0.3,ramp=20  link_drop:value=0.01
                      link_disconnect:start=30,end=40  device_reboot:start=60
   --uid HEX          unit id, 8 hex digits (default derived from the seed)

@@ -1,5 +1,5 @@
 /**
- * A recording (DESIGN.md section 6, src/rig/recording/recording.ts) as the table `looptwin detect` and
+ * A recording (docs/design.md 6, src/rig/recording/recording.ts) as the table `looptwin detect` and
  * `looptwin eval --format looptwin` read (monitorTable.ts columns): one row per sample record,
  * with what the host knew when it took that sample:
  *

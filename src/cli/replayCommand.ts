@@ -1,7 +1,7 @@
 /**
  * `looptwin replay FILE --raw [--summary] [--json]`: runs a raw serial capture (the bytes exactly as
  * received from the device) through the line framer and the protocol codec and reports what the
- * stream held (DESIGN.md section 5); without `--raw`, replays an NDJSON recording (the rig part:
+ * stream held (docs/design.md 5); without `--raw`, replays an NDJSON recording (the rig part:
  * samples as CSV at `--speed`, or a summary).
  */
 import { constants } from "node:fs";
@@ -39,7 +39,7 @@ Options:
   --speed X    pacing of a replay: a factor of the recorded time, or max (default max)
 `;
 
-/** What `replay --raw --summary --json` prints (DESIGN.md section 5 names the first seven keys). */
+/** What `replay --raw --summary --json` prints (docs/design.md 5 names the first seven keys). */
 export interface RawReplaySummary {
   readonly lines: number;
   readonly samples: number;

@@ -1,5 +1,5 @@
 /**
- * The project's error hierarchy (STYLE.md "Errors").
+ * The project's error hierarchy (docs/design.md 8).
  *
  * 1. {@link ConfigError}: misuse or bad configuration, thrown at once, naming the field and value.
  * 2. Bad data from the wire is never thrown: it is a {@link Result} (see result.ts).

@@ -1,4 +1,4 @@
-/** The outcome of handling untrusted data: never thrown, always returned (STYLE.md "Errors", rule 2). */
+/** The outcome of handling untrusted data: never thrown, always returned (docs/design.md 8, rule 2). */
 export type Result<T, E> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: E };

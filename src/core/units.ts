@@ -1,4 +1,4 @@
-/** Unit conversions used across the project. Names carry units (STYLE.md "Shape"). */
+/** Unit conversions used across the project. Names carry units (docs/design.md 3). */
 
 /** 0 degrees Celsius in kelvin. */
 export const KELVIN_OFFSET = 273.15;

@@ -1,5 +1,5 @@
 /**
- * The labelled data set of a run (DESIGN.md section 6): SKAB layout, so `looptwin detect --format
+ * The labelled data set of a run (docs/design.md 6): SKAB layout, so `looptwin detect --format
  * skab` and `looptwin eval --format skab` read it as they read SKAB's own files: `;`-separated,
  * `datetime` first (`YYYY-MM-DD HH:MM:SS.mmm`, UTC), the measured and twin signals, then `anomaly`
  * (1 while an injected fault is in force) and `changepoint` (1 on the first sample of each injected

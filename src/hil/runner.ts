@@ -4,7 +4,7 @@
  * condition holds), feeds every sample to the monitor (twin, residuals, detectors, alarms) and
  * keeps what it observed; then judges the expectations.
  *
- * As the dashboard does (DESIGN.md 2.4): the twin follows the operator's setpoints, never the
+ * As the dashboard does (docs/design.md 2.4): the twin follows the operator's setpoints, never the
  * injector's deviation; where the device overrides the setpoints for a reason it reports (SAFE
  * after heartbeat loss, the interlock, a reboot), the twin follows the applied duties until the
  * setpoints are sent again. The runner owns the heartbeat (PING every 500 ms) so a scenario can

@@ -57,7 +57,7 @@ export type StepAction =
   /** Operator setpoints: PWM without hold; the twin follows them. */
   | { readonly kind: "setpoints"; readonly duties: DutySet }
   /**
-   * Physical fault injection (DESIGN.md 2.4), as the dashboard does it: PWM on one channel for
+   * Physical fault injection (docs/design.md 2.4), as the dashboard does it: PWM on one channel for
    * `holdMs`, under a short dead-man hold the runner renews; the twin keeps the setpoint; `fault`
    * is the ground-truth label.
    */
@@ -205,7 +205,7 @@ export interface Scenario {
   readonly expectations: readonly ExpectationEntry[];
 }
 
-/** Default operator setpoints (DESIGN.md section 5 input defaults). */
+/** Default operator setpoints (docs/design.md 5 input defaults). */
 export const DEFAULT_SETPOINTS: FullDuties = { pump: 200, heater: 255, fan: 255 };
 
 /** Actions only the emulator can carry out (real firmware answers `EMU` with NAK unknown). */

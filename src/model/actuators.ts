@@ -1,11 +1,11 @@
 /**
  * Heater and fan: from applied duties to the heat input and the radiator conductance of the loop
- * model (DESIGN.md 2.2). The pump is in pumpCurve.ts.
+ * model (docs/design.md 2.2). The pump is in pumpCurve.ts.
  */
 import { DUTY_MAX } from "../core/units.js";
 import type { LoopParams } from "./loopParams.js";
 
-/** Heater power [W] at duty `dutyRaw`: `Q_heater_max * duty / 255` (DESIGN.md section 5). */
+/** Heater power [W] at duty `dutyRaw`: `Q_heater_max * duty / 255` (docs/design.md 5). */
 export function heaterPowerW(params: LoopParams, dutyRaw: number): number {
   return (params.Q_heater_max * dutyRaw) / DUTY_MAX;
 }

@@ -1,7 +1,7 @@
 /**
  * Energy accounting of the loop model: stored energy and the heat flows across the loop's
  * boundary, so that a run can check the first law, `E(t) - E(0) = integral of (Q_in -
- * Q_rejected - Q_loss) dt` (DESIGN.md 2.2). The advection term m_dot cp (T_hot - T_cold) moves
+ * Q_rejected - Q_loss) dt` (docs/design.md 2.2). The advection term m_dot cp (T_hot - T_cold) moves
  * heat between the nodes and cancels in the sum.
  *
  * {@link LoopEnergyModel} integrates the three heat flows as extra states alongside the

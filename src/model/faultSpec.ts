@@ -1,5 +1,5 @@
 /**
- * Fault specifications (DESIGN.md section 5, a contract):
+ * Fault specifications (docs/design.md 5, a contract):
  * `KIND[:key=value[,key=value...]]`, e.g. `pump_degradation:start=120,severity=0.3,ramp=20`.
  *
  * Keys: `start` (s, default 0), `end` (s, default never), `ramp` (s to reach full severity,

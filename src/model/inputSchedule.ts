@@ -1,5 +1,5 @@
 /**
- * Input schedules (DESIGN.md section 5): `CHANNEL=T:V[,T:V...]`, piecewise constant from each
+ * Input schedules (docs/design.md 5): `CHANNEL=T:V[,T:V...]`, piecewise constant from each
  * time T [s]. Loop-model channels `pump`, `heater`, `fan` (duty 0-255) and `t_amb` (C), with
  * defaults pump 200, heater 255, fan 255, t_amb 25 C before the first T; seed-model channels
  * `q_in` and `q_out` (W), defaulting to the parameters `Q_in` and `Q_out`.
@@ -17,7 +17,7 @@ export type LoopInputChannel = (typeof LOOP_INPUT_CHANNELS)[number];
 export type SeedInputChannel = (typeof SEED_INPUT_CHANNELS)[number];
 export type InputChannel = LoopInputChannel | SeedInputChannel;
 
-/** Values of the loop channels before their first scheduled time (DESIGN.md section 5). */
+/** Values of the loop channels before their first scheduled time (docs/design.md 5). */
 export const DEFAULT_LOOP_INPUTS: Readonly<Record<LoopInputChannel, number>> = {
   pump: 200,
   heater: 255,

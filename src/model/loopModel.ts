@@ -1,5 +1,5 @@
 /**
- * The two-node loop model (DESIGN.md 2.2), state `[T_hot, T_cold]` in degrees Celsius:
+ * The two-node loop model (docs/design.md 2.2), state `[T_hot, T_cold]` in degrees Celsius:
  *
  *   C_hot  dT_hot/dt  = Q_in + m_dot cp (T_cold - T_hot) - UA_loss (T_hot - T_amb)
  *   C_cold dT_cold/dt = m_dot cp (T_hot - T_cold) - UA (T_cold - T_sink) - UA_loss (T_cold - T_amb)
@@ -73,7 +73,7 @@ export function checkDuty(name: string, duty: number): void {
 }
 
 /**
- * Applies one physical fault at `level` (0..severity) to `op` in place (DESIGN.md 2.4): pump
+ * Applies one physical fault at `level` (0..severity) to `op` in place (docs/design.md 2.4): pump
  * degradation and pump failure scale m_dot by (1 - level) (a pump failure has severity 1 by
  * default, so m_dot = 0), HX fouling scales UA by (1 - level), heater over-power scales Q_in by
  * (1 + level). Other kinds do not touch the physics (sensors and the link have their own models).

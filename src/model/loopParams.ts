@@ -1,8 +1,8 @@
 /**
- * Parameters of the two-node loop model (DESIGN.md 2.2), named exactly as `--set` and config files
+ * Parameters of the two-node loop model (docs/design.md 2.2), named exactly as `--set` and config files
  * name them. Temperatures are in degrees Celsius, everything else SI.
  *
- * The defaults describe a small bench rig (DESIGN.md 2.2):
+ * The defaults describe a small bench rig (docs/design.md 2.2):
  * - Heat capacities: each node holds about 0.5 L of water (0.5 kg x 4186 J/(kg K) = 2.09 kJ/K)
  *   plus metal. Hot node: heater block and fittings, ~0.45 kg of aluminium/brass at ~0.9 J/(g K)
  *   -> C_hot ~ 2.5 kJ/K. Cold node: radiator, pump housing and reservoir, ~1 kg of metal

@@ -2,7 +2,7 @@
  * Named, documented, validated model parameters. Each model (loop, seed) lists its parameters as
  * data ({@link ParamSpec}); `--set`, `--config` files and programmatic construction all go through
  * {@link buildParams}, so every bad value is reported the same way: the parameter's name, the value
- * and what was expected (STYLE.md "Errors", rule 1).
+ * and what was expected (docs/design.md 8, rule 1).
  */
 import { ConfigError } from "../core/errors.js";
 import { KELVIN_OFFSET } from "../core/units.js";

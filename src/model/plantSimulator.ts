@@ -1,6 +1,6 @@
 /**
- * The "true" plant: the loop model (DESIGN.md 2.2) with physical faults, read through the sensor
- * models (thermistors and flow meter, DESIGN.md 2.3) into raw ADC counts and cumulative pulses,
+ * The "true" plant: the loop model (docs/design.md 2.2) with physical faults, read through the sensor
+ * models (thermistors and flow meter, docs/design.md 2.3) into raw ADC counts and cumulative pulses,
  * with the ground-truth label of every fault at every sample. Inputs are the duties the device
  * applies and the ambient temperature; time is an argument (`advanceTo`), never read.
  *
@@ -338,7 +338,7 @@ export class PlantSimulator {
   }
 
   /**
-   * Adds a fault (DESIGN.md 2.4): physical faults change the loop, sensor faults their channel's
+   * Adds a fault (docs/design.md 2.4): physical faults change the loop, sensor faults their channel's
    * thermistor, `flow_blockage` the flow meter. Link faults belong to the emulator's link and
    * are refused, as is a fault on the ambient channel of a rig without an ambient probe.
    */

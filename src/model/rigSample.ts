@@ -32,7 +32,7 @@ export interface RigSample {
   flags: number;
 }
 
-/** TLM flag bits (DESIGN.md section 4). */
+/** TLM flag bits (docs/design.md 4). */
 export const TLM_FLAGS = {
   holdActive: 1 << 0,
   heartbeatLost: 1 << 1,

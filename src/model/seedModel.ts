@@ -1,5 +1,5 @@
 /**
- * The seed model, implemented exactly as DESIGN.md 2.1 writes it (users compare against the
+ * The seed model, implemented exactly as docs/design.md 2.1 writes it (users compare against the
  * earlier Python implementation), state `[T_hot, T_cold]`:
  *
  *   C dT_hot/dt  = Q_in - UA (T_hot - T_cold) - m_dot cp (T_hot - T_cold)

@@ -1,5 +1,5 @@
 /**
- * Parameters of the seed model (DESIGN.md 2.1), named exactly `C m_dot cp UA Q_in Q_out T_hot0
+ * Parameters of the seed model (docs/design.md 2.1), named exactly `C m_dot cp UA Q_in Q_out T_hot0
  * T_cold0`. The defaults are the reference set of the earlier Python implementation (C=1000,
  * m_dot=0.1, cp=4180, UA=50, Q_in=1000, Q_out=1000) started at 350 K / 300 K, written here in
  * degrees Celsius (76.85 C / 26.85 C) like every temperature on the command line.
@@ -48,7 +48,7 @@ export const SEED_PARAM_SPECS: readonly ParamSpec<SeedParamName>[] = [
   },
 ];
 
-/** The reference parameter set of DESIGN.md 2.1. */
+/** The reference parameter set of docs/design.md 2.1. */
 export const DEFAULT_SEED_PARAMS: SeedParams = buildParams(SEED_PARAM_SPECS, {});
 
 /** Seed parameters from defaults and `overrides`; errors name the parameter (with `prefix`). */

@@ -1,5 +1,5 @@
 /**
- * The offline plant run behind `looptwin simulate` (DESIGN.md section 5): a model, its input
+ * The offline plant run behind `looptwin simulate` (docs/design.md 5): a model, its input
  * schedules, faults and a seed in; one row per output time `k * dtS` (including t = 0) out,
  * handed to a callback in a reused row object (nothing is kept, so a 24 h run at 0.1 s costs no
  * memory). `dtS` is only the output spacing: the plant sub-steps by the fastest time constant and
@@ -7,7 +7,7 @@
  *
  * Loop model: the plant simulator (true states, and with `sensors` the thermistor counts, pulses,
  * the host's conversion of both, the applied duties and the fault labels). Seed model: the
- * DESIGN.md 2.1 equations with `q_in`/`q_out` schedules; it has no pump curve, sensors or faults.
+ * docs/design.md 2.1 equations with `q_in`/`q_out` schedules; it has no pump curve, sensors or faults.
  */
 import { ConfigError } from "../core/errors.js";
 import { Dopri5 } from "./dopri5.js";

@@ -1,5 +1,5 @@
 /**
- * Analytic steady state of the loop model (DESIGN.md 2.2) at a fixed operating point: setting
+ * Analytic steady state of the loop model (docs/design.md 2.2) at a fixed operating point: setting
  * both derivatives to zero gives the linear system, with g = m_dot cp and L = UA_loss,
  *
  *   (g + L) T_hot - g T_cold          = Q_in + L T_amb
@@ -7,7 +7,7 @@
  *
  * solved by Cramer's rule; its determinant g (UA + 2L) + L (UA + L) vanishes only when the hot
  * node has no outlet (g = L = 0) or the loop rejects no heat (UA = L = 0). With L = 0 it reduces
- * to DESIGN.md's `T_cold = T_sink + Q_in/UA`, `T_hot = T_cold + Q_in/(m_dot cp)`.
+ * to docs/design.md 2.2's `T_cold = T_sink + Q_in/UA`, `T_hot = T_cold + Q_in/(m_dot cp)`.
  */
 import { err, ok, type Result } from "../core/result.js";
 import type { LoopOperatingPoint } from "./loopModel.js";

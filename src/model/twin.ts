@@ -1,8 +1,8 @@
 /**
- * The digital twin's per-sample stepper: the loop model (DESIGN.md 2.2, loopModel.ts) advanced
+ * The digital twin's per-sample stepper: the loop model (docs/design.md 2.2, loopModel.ts) advanced
  * by classic RK4 with sub-steps no longer than a fraction of the fastest time constant, written
  * out on scalars so that a step allocates nothing and costs a few dozen flops. The detection part
- * drives it with the operator's intended operating point (DESIGN.md 2.4) and compares it with
+ * drives it with the operator's intended operating point (docs/design.md 2.4) and compares it with
  * the measurements.
  *
  * At a fixed operating point the model is `y' = A y + b` with A the Jacobian (loopJacobian) and

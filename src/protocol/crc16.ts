@@ -1,5 +1,5 @@
 /**
- * CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final XOR (DESIGN.md section 4;
+ * CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final XOR (docs/design.md 4;
  * parameters as catalogued in Greg Cook's "Catalogue of parametrised CRC algorithms", where it is
  * also called CRC-16/IBM-3740). Check value of ASCII `123456789`: 0x29B1. Table-driven, two bytes
  * per step: the register is 16 bits wide, so after two bytes it depends only on

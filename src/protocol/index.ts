@@ -1,4 +1,4 @@
-/** Wire protocol v1 (DESIGN.md section 4): the public API of `src/protocol`. */
+/** Wire protocol v1 (docs/design.md 4): the public API of `src/protocol`. */
 export * from "./crc16.js";
 export * from "./deviceStream.js";
 export * from "./format.js";

@@ -1,5 +1,5 @@
 /**
- * Why a line was rejected. Bad data from the wire is never thrown (STYLE.md "Errors", rule 2): the
+ * Why a line was rejected. Bad data from the wire is never thrown (docs/design.md 8, rule 2): the
  * parsers return these, the stream statistics count them, and the device side maps them to NAK
  * reasons.
  */
@@ -51,7 +51,7 @@ export function describeLineError(e: LineError): string {
 }
 
 /**
- * What a device answers to a bad command line: `NAK,<id>,<reason>` (conventions.md), or `null`
+ * What a device answers to a bad command line: `NAK,<id>,<reason>` (docs/protocol.md "ACK and NAK"), or `null`
  * when it cannot answer (bad CRC, overlong line, or no trustworthy id) and only counts the line.
  */
 export function nakFor(e: LineError): { readonly id: number; readonly reason: NakReason } | null {

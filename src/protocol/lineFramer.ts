@@ -1,5 +1,5 @@
 /**
- * Cuts a byte stream into lines (DESIGN.md section 4): `\n` terminates, a `\r` right before it is
+ * Cuts a byte stream into lines (docs/design.md 4): `\n` terminates, a `\r` right before it is
  * dropped, and a line of more than 159 bytes before its `\n` (160 with it; a `\r` counts, as in the
  * firmware's line assembler) is discarded up to the next `\n` and reported once as overlong.
  *

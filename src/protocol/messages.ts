@@ -1,5 +1,5 @@
 /**
- * Wire protocol v1 messages (DESIGN.md section 4, notes/conventions.md) as discriminated unions on
+ * Wire protocol v1 messages (docs/design.md 4, docs/protocol.md) as discriminated unions on
  * `type`, with the runtime lists they derive from. Field names on the wire (`WIRE_FIELDS`) are
  * the ones error reports, NAK reasons and the golden vectors use.
  */
@@ -38,7 +38,7 @@ export type EvtCode = (typeof EVT_CODES)[number];
 export const NAK_REASON_WORDS = ["unknown", "syntax", "interlock"] as const;
 export type NakReason = (typeof NAK_REASON_WORDS)[number] | `range:${string}`;
 
-/** TLM `flags` bits (DESIGN.md section 4). */
+/** TLM `flags` bits (docs/design.md 4). */
 export const TLM_FLAG = {
   /** A timed override (`hold_ms`) is running. */
   holdActive: 1 << 0,
@@ -52,7 +52,7 @@ export const TLM_FLAG = {
   watchdogReset: 1 << 4,
 } as const;
 
-/** Longest line: 160 bytes including the `\n` terminator (DESIGN.md section 4). */
+/** Longest line: 160 bytes including the `\n` terminator (docs/design.md 4). */
 export const MAX_LINE_BYTES = 160;
 /** Longest line content before the `\n` (a `\r` before it counts, as in the firmware). */
 export const MAX_LINE_CONTENT_BYTES = MAX_LINE_BYTES - 1;
@@ -175,7 +175,7 @@ export interface SimpleCommand {
 
 /**
  * `EMU,<id>,<fault spec>`: only the emulator accepts it (real firmware answers `NAK,<id>,unknown`).
- * The spec (DESIGN.md section 5 syntax) is everything after the second comma and may contain commas.
+ * The spec (docs/design.md 5 syntax) is everything after the second comma and may contain commas.
  */
 export interface EmuCommand {
   readonly type: "EMU";
@@ -187,7 +187,7 @@ export interface EmuCommand {
 export type HostCommand = PwmCommand | RateCommand | SimpleCommand | EmuCommand;
 
 /**
- * Field names on the wire, in wire order, per line type (conventions.md "Golden vectors");
+ * Field names on the wire, in wire order, per line type (docs/protocol.md "Test vectors");
  * HELLO's version field is split into `major` and `minor`. PWM's `hold_ms` is optional.
  */
 export const WIRE_FIELDS = {

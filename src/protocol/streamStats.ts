@@ -15,7 +15,7 @@ import type { DeviceMessage } from "./messages.js";
 
 const HALF_UINT32 = 2147483648;
 
-/** The counters, with the names `replay --summary --json` prints (DESIGN.md section 5). */
+/** The counters, with the names `replay --summary --json` prints (docs/design.md 5). */
 export interface StreamSummary {
   /** Every line received, overlong ones included. */
   readonly lines: number;

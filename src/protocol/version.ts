@@ -1,5 +1,5 @@
 /**
- * Protocol version negotiation (DESIGN.md section 4): a host speaks major version 1 and accepts
+ * Protocol version negotiation (docs/design.md 4): a host speaks major version 1 and accepts
  * any minor (minor versions only add line types and trailing fields, which the parser tolerates);
  * a device with another major version is refused.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault injection from the dashboard (DESIGN.md section 2.4). Physical injections change only the
+ * Fault injection from the dashboard (docs/design.md 2.4). Physical injections change only the
  * actuation, never the twin's setpoints (the twin keeps assuming the operator's operating point),
  * and every one is a `PWM` with a dead-man `hold_ms`, renewed while the injection lasts, so the
  * device reverts to the operator's duty by itself within the dead-man time if the harness dies.
@@ -18,7 +18,7 @@ export type InjectionRequest =
   | { readonly kind: "pump_failure"; readonly durationS: number }
   /** Fan PWM lowered by `percent`: physical fouling (less air through the radiator). */
   | { readonly kind: "fan_reduction"; readonly percent: number }
-  /** An emulator-only fault (`EMU,<id>,<spec>`), spec as in DESIGN.md section 5. */
+  /** An emulator-only fault (`EMU,<id>,<spec>`), spec as in docs/design.md 5. */
   | { readonly kind: "emulator"; readonly spec: string };
 
 /** A fault-menu entry: what it asks, how it turns the answer into a request. */
@@ -132,7 +132,7 @@ export function injectionDurationS(req: InjectionRequest): number {
 }
 
 /**
- * The ground-truth label (a fault spec, DESIGN.md section 5) recorded for an injection. A fan
+ * The ground-truth label (a fault spec, docs/design.md 5) recorded for an injection. A fan
  * reduction is labelled `hx_fouling` with the fan-duty reduction as severity (the UA it removes
  * depends on the rig's fan law).
  */

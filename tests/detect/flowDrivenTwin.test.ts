@@ -6,7 +6,7 @@ import { exactLinear2 } from "../model/linearReference.js";
 
 describe("FlowDrivenTwin", () => {
   const p = DEFAULT_LOOP_PARAMS;
-  /** The loop model (DESIGN.md 2.2) at a fixed operating point, as y' = A y + b. */
+  /** The loop model (docs/design.md 2.2) at a fixed operating point, as y' = A y + b. */
   const linear = (mDotKgS: number, qInW: number, uaWK: number, tSinkC: number, tAmbC: number) => {
     const g = mDotKgS * p.cp;
     const L = p.UA_loss;

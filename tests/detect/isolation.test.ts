@@ -56,7 +56,7 @@ describe("fault isolation table", () => {
     }
   });
 
-  // The loop model's signatures (DESIGN.md 2.2), one by one.
+  // The loop model's signatures (docs/design.md 2.2), one by one.
   const physics: readonly [string, ResidualMoves, Diagnosis][] = [
     ["weak pump: ΔT up, T_cold unchanged, flow down", m("up", "none", "up", "down"), "pump_degradation"],
     ["weak pump in transient: T_cold dips", m("up", "down", "up", "down"), "pump_degradation"],

@@ -5,7 +5,7 @@ import { RollingRms } from "../../src/detect/performance/rollingRms.js";
 import { StabilityClassifier } from "../../src/detect/performance/stabilityClassifier.js";
 import { TimeConstantEstimator } from "../../src/detect/performance/timeConstantEstimator.js";
 
-// The default bench rig of the loop model at steady state (DESIGN.md 2.2, UA_loss = 0):
+// The default bench rig of the loop model at steady state (docs/design.md 2.2, UA_loss = 0):
 // Q_in 150 W, UA 10 W/K, m_dot 0.05 kg/s, cp 4186, T_sink 25 C.
 const Q = 150;
 const UA = 10;

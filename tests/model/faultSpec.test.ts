@@ -9,7 +9,7 @@ import {
 } from "../../src/model/faultSpec.js";
 
 describe("fault specs", () => {
-  it("parses the DESIGN.md example", () => {
+  it("parses the docs/design.md 5 example", () => {
     const f = parseFaultSpec("pump_degradation:start=120,severity=0.3,ramp=20");
     expect(f).toEqual({
       kind: "pump_degradation",

@@ -32,7 +32,7 @@ function steady(params: LoopParams, o: LoopOperatingPoint): { tHotC: number; tCo
 }
 
 describe("loop model steady state", () => {
-  it("reduces to DESIGN.md's formulas with UA_loss = 0", () => {
+  it("reduces to docs/design.md 2.2's formulas with UA_loss = 0", () => {
     const p = makeLoopParams({ UA_loss: 0 });
     const o = op({ mDotKgS: 0.0332, qInW: 150, uaWK: 10, tSinkC: 25 }, p);
     const s = steady(p, o);
@@ -88,7 +88,7 @@ describe("loop model steady state", () => {
   });
 });
 
-describe("loop model fault signatures (DESIGN.md 2.2)", () => {
+describe("loop model fault signatures (docs/design.md 2.2)", () => {
   const p = makeLoopParams({ UA_loss: 0 });
   const nominal = (): LoopOperatingPoint =>
     setOperatingPointFromDuties(p, 200, 255, 255, 25, createOperatingPoint(p));

@@ -27,7 +27,7 @@ function rejection(f: () => unknown): ConfigError {
 }
 
 describe("loop parameters", () => {
-  it("has exactly the DESIGN.md --set names plus the documented pump and fan names", () => {
+  it("has exactly the docs/design.md 5 --set names plus the documented pump and fan names", () => {
     for (const name of [
       "C_hot",
       "C_cold",
@@ -48,7 +48,7 @@ describe("loop parameters", () => {
     for (const name of LOOP_PARAM_NAMES) expect(help).toContain(name);
   });
 
-  it("defaults describe the bench rig of DESIGN.md 2.2", () => {
+  it("defaults describe the bench rig of docs/design.md 2.2", () => {
     const p = DEFAULT_LOOP_PARAMS;
     expect(p.Q_heater_max).toBe(150);
     expect(p.UA).toBe(10);

@@ -5,7 +5,7 @@ import { SeedModel, seedAsymptoticDifferenceK, seedSumDriftKPerS } from "../../s
 import { DEFAULT_SEED_PARAMS, makeSeedParams, type SeedParams } from "../../src/model/seedParams.js";
 
 /**
- * Closed form of the seed model with constant Q_in, Q_out (DESIGN.md 2.1), derived independently:
+ * Closed form of the seed model with constant Q_in, Q_out (docs/design.md 2.1), derived independently:
  * dT = T_hot - T_cold relaxes with rate k = (UA + 2 m_dot cp)/C to dT_inf = (Q_in + Q_out)/(UA + 2 m_dot cp);
  * S = T_hot + T_cold obeys dS/dt = (Q_in - Q_out - UA dT)/C.
  */
@@ -20,8 +20,8 @@ function closedForm(p: SeedParams, tS: number): { diff: number; sum: number } {
   return { diff, sum };
 }
 
-describe("seed model (DESIGN.md 2.1, kept verbatim)", () => {
-  it("has the rates DESIGN.md states: the sum falls ~0.113 K/s, each temperature ~0.056 K/s", () => {
+describe("seed model (docs/design.md 2.1, kept verbatim)", () => {
+  it("has the rates docs/design.md 2.1 states: the sum falls ~0.113 K/s, each temperature ~0.056 K/s", () => {
     const p = DEFAULT_SEED_PARAMS;
     expect(seedAsymptoticDifferenceK(p)).toBeCloseTo(2000 / 886, 12);
     expect(seedSumDriftKPerS(p)).toBeCloseTo(-0.1129, 4);

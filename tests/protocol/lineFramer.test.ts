@@ -17,7 +17,7 @@ function frame(chunks: readonly Uint8Array[]): { events: Event[]; tail: number }
   return { events, tail: framer.end() };
 }
 
-/** The framing rules of DESIGN.md section 4 written the obvious way, as an oracle. */
+/** The framing rules of docs/design.md 4 written the obvious way, as an oracle. */
 function reference(bytes: Uint8Array): { events: Event[]; tail: number } {
   const text = String.fromCharCode(...bytes);
   const parts = text.split("\n");

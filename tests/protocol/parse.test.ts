@@ -134,7 +134,7 @@ describe("errors carry what the device needs to answer", () => {
     return r.ok ? "ok" : nakFor(r.error);
   };
 
-  it("maps each error to the NAK reason of conventions.md", () => {
+  it("maps each error to the NAK reason of docs/protocol.md", () => {
     expect(nak("PWM,5,pump,256")).toEqual({ id: 5, reason: "range:duty" });
     expect(nak("PWM,5,pump,x")).toEqual({ id: 5, reason: "syntax" });
     expect(nak("PWM,5,pump,")).toEqual({ id: 5, reason: "syntax" });

@@ -1,4 +1,4 @@
-/** Reads tests/fixtures/protocol/vectors.tsv (format: notes/conventions.md "Golden vectors"). */
+/** Reads tests/fixtures/protocol/vectors.tsv (format: its header comment; docs/protocol.md "Test vectors"). */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 

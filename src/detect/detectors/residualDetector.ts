@@ -1,5 +1,5 @@
 /**
- * The capability every residual detector offers (STYLE.md: an interface per capability). The
+ * The capability every residual detector offers (docs/design.md 3: an interface per capability). The
  * factory that builds one from a config lives in detector.ts; this file holds only the types, so
  * that each detector can implement it without importing the factory.
  */

@@ -7,7 +7,7 @@
  * Why there is such a time: right after a flow change neither temperature can have moved yet
  * (the loop's thermal lag), so "T_hot - T_cold did not move" says nothing about the meter until a
  * real change of flow would have had time to move it. Over seconds (short against the radiator's
- * C_cold/UA, 300 s on the default rig) the loop model of DESIGN.md 2.2 gives, for the difference
+ * C_cold/UA, 300 s on the default rig) the loop model of docs/design.md 2.2 gives, for the difference
  * e = T_hot - T_cold with UA (T_cold - T_sink) still at its old value Q_in:
  *
  *   de/dt = k (Q_in - m_dot cp e),  k = 1/C_hot + 1/C_cold,

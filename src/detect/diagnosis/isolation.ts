@@ -1,9 +1,9 @@
 /**
  * Fault isolation: from which residuals moved, and in which direction, to a diagnosis with its
  * evidence. Residuals are measured minus twin, the twin driven by the operator's intended
- * setpoints (DESIGN.md 2.4), so a physical fault shows as the plant leaving the twin.
+ * setpoints (docs/design.md 2.4), so a physical fault shows as the plant leaving the twin.
  *
- * Signatures from the loop model (DESIGN.md 2.2; steady state with UA_loss = 0:
+ * Signatures from the loop model (docs/design.md 2.2; steady state with UA_loss = 0:
  * T_cold = T_sink + Q_in/UA, T_hot - T_cold = Q_in/(m_dot cp)):
  * - weak pump (m_dot down): T_hot - T_cold up, T_cold unchanged (dips in the transient), flow
  *   down against the pump curve; a failed pump: flow near zero, T_hot up, T_cold falling;
@@ -98,7 +98,7 @@ export interface Signature {
   readonly tCold: readonly ResidualMove[];
   readonly deltaT: readonly ResidualMove[];
   readonly flow: readonly FlowMove[];
-  /** Why this pattern means this fault (loop model, DESIGN.md 2.2). */
+  /** Why this pattern means this fault (loop model, docs/design.md 2.2). */
   readonly reason: string;
 }
 

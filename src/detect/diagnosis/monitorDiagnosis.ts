@@ -303,7 +303,7 @@ export function diagnoseSensor(
 
 /**
  * The loop family: both temperatures left the twin together. The hot node's energy balance
- * answers (DESIGN.md 2.2): a change of heat input appears in it, a change of UA does not, so the
+ * answers (docs/design.md 2.2): a change of heat input appears in it, a change of UA does not, so the
  * heat-input residual (see {@link DiagnosisSnapshot.aHeatW}) beyond `heatBandW` is the heater and
  * both temperatures up without it is the radiator. (T_hot - T_cold alone would not do: while the
  * loop warms, the hot node's storage lowers it by C_hot dT/dt / (m_dot cp) whatever the cause.)

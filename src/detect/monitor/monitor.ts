@@ -1,5 +1,5 @@
 /**
- * The monitoring pipeline (DESIGN.md section 3: samples -> twin step -> residuals -> detectors ->
+ * The monitoring pipeline (docs/design.md 3: samples -> twin step -> residuals -> detectors ->
  * alarms), implementing the {@link Monitor} contract (monitorTypes.ts) for the dashboard, the HIL
  * runner, `looptwin detect --format looptwin` and the evaluation. One sample at a time, O(1) work,
  * no allocation per sample while no alarm is open, deterministic (no clock, no random numbers).

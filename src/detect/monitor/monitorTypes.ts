@@ -1,5 +1,5 @@
 /**
- * The contract of the monitoring pipeline (DESIGN.md section 3: samples -> twin step -> residuals
+ * The contract of the monitoring pipeline (docs/design.md 3: samples -> twin step -> residuals
  * -> detectors -> alarms): what the dashboard, the HIL runner, `looptwin detect --format looptwin`
  * and the recording consume. Implemented by `createMonitor` in monitor.ts. Pure and online: one
  * sample at a time, time passed in, no allocation per sample (outputs are overwritten in place).

@@ -4,7 +4,7 @@
  * stability classification, and the twin's fit. Inputs are plain numbers per sample (the model
  * is not needed); outputs are getters, plus `snapshot()` for the dashboard and reports.
  *
- * Definitions (node names and equations as in the loop model, DESIGN.md 2.2; T_hot is the heater
+ * Definitions (node names and equations as in the loop model, docs/design.md 2.2; T_hot is the heater
  * outlet = radiator inlet, T_cold the radiator outlet = heater inlet):
  *
  * - heat carried by the fluid from heater to radiator: Q_f = m_dot cp (T_hot - T_cold) [W];

@@ -17,7 +17,7 @@
  *   and at most `settleRatio` of the first half's magnitude (an exponential with time constant τ
  *   gives the ratio exp(-windowS / (2 τ)): 0.61 for τ = windowS, 0.78 for τ = 2 windowS);
  * - `drifting`: moving and not slowing down (a ramp: ratio ≈ 1), e.g. the seed model's unanchored
- *   drift (DESIGN.md 2.1), a drifting sensor, or a fouling ramp;
+ *   drift (docs/design.md 2.1), a drifting sensor, or a fouling ramp;
  * - `unknown` until half a window of blocks is in.
  *
  * Per sample O(1); per block O(window blocks) (windowS / blockS = 60 with the defaults, 50

@@ -1,5 +1,5 @@
 /**
- * The loop model (DESIGN.md 2.2) driven by the *measured* flow: the second twin of the monitor,
+ * The loop model (docs/design.md 2.2) driven by the *measured* flow: the second twin of the monitor,
  * which a real change of flow (a weak or failed pump) does not surprise and a flow-meter fault
  * does. The mass flow changes every sample (it is the meter's pulses over the last interval), so
  * instead of the twin's cached operating point (twin.ts, which recomputes its time constants on

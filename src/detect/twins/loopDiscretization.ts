@@ -1,5 +1,5 @@
 /**
- * Exact zero-order-hold discretisation of the loop model's linear part (DESIGN.md 2.2 at a fixed
+ * Exact zero-order-hold discretisation of the loop model's linear part (docs/design.md 2.2 at a fixed
  * operating point, y' = A y + b, A 2x2): over a step Δ,
  *
  *   y(t + Δ) = Φ y(t) + Ψ b,   Φ = e^(AΔ),   Ψ = ∫_0^Δ e^(As) ds

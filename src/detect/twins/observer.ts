@@ -1,6 +1,6 @@
 /**
  * Kalman filter on the loop model (issue 5, section 1): the second residual set. State
- * [T_hot, T_cold] with the loop model's dynamics at the intended operating point (DESIGN.md 2.2;
+ * [T_hot, T_cold] with the loop model's dynamics at the intended operating point (docs/design.md 2.2;
  * linear in the state, so the filter is exact rather than extended), both thermistors measured
  * directly. Predict with the exact discretisation (loopDiscretization.ts), correct with the
  * measurements; the innovations ν = z - x⁻ with covariance S = P⁻ + R are the residuals:

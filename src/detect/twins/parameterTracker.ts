@@ -6,7 +6,7 @@
  *   x = [T_hot, T_cold, θ_UA, θ_pump, θ_heater]
  *   UA = θ_UA · UA(fan duty),  m_dot = θ_pump · m_dot(pump duty),  Q_in = θ_heater · Q(heater duty)
  *
- * with the loop model's dynamics (DESIGN.md 2.2) at the intended duties, the ratios as random
+ * with the loop model's dynamics (docs/design.md 2.2) at the intended duties, the ratios as random
  * walks (so a slow drift such as fouling is followed, and shows with its uncertainty), and three
  * measurements: both thermistors and the flow meter (flow = θ_pump · m_dot(pump duty)). At a
  * steady state the three ratios are identifiable: the flow gives θ_pump, T_hot - T_cold =

@@ -1,6 +1,6 @@
 /**
  * Open-loop twin residuals (issue 5, section 1): the loop model (twin.ts) runs beside the rig,
- * driven by the operator's intended setpoints (DESIGN.md 2.4: the injector's deliberate deviation
+ * driven by the operator's intended setpoints (docs/design.md 2.4: the injector's deliberate deviation
  * is withheld from the twin; where the device reports an override of its own (SAFE, interlock,
  * expired hold, reboot) the caller passes the applied duties instead), and by the measured
  * ambient where the rig has a probe. Residuals are measured minus predicted, for T_hot, T_cold,

@@ -1,5 +1,5 @@
 /**
- * Calibration of the loop model (DESIGN.md 2.2) to a nominal run: nonlinear least squares on the
+ * Calibration of the loop model (docs/design.md 2.2) to a nominal run: nonlinear least squares on the
  * simulated-versus-measured trajectories of the hot and cold temperatures and the flow.
  *
  * - Model: loopResponse.ts, driven by the run's applied duties and ambient, started from the first

@@ -37,7 +37,7 @@ import { PROTOCOL_VERSION } from "../../protocol/version.js";
 import { FaultSchedule } from "./faultSchedule.js";
 import { damageHostBytes, flipBits } from "./linkDamage.js";
 
-/** Firmware name the emulator reports in HELLO (conventions.md). */
+/** Firmware name the emulator reports in HELLO (docs/protocol.md "HELLO"). */
 export const EMULATOR_FW_NAME = "looptwin-emu";
 export const EMULATOR_FW_VERSION = "0.1.0";
 

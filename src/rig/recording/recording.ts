@@ -1,5 +1,5 @@
 /**
- * Recording format (DESIGN.md section 6): NDJSON, one JSON object per line, each with a `type`.
+ * Recording format (docs/design.md 6): NDJSON, one JSON object per line, each with a `type`.
  * The first line is the {@link HeaderRecord} (format name and version, rig config, the firmware's
  * HELLO, start time); every later line is one {@link RecordingRecord}. Writers always end a line
  * with `\n`, so a file cut mid-line by a crash is read up to its last whole line.
@@ -178,7 +178,7 @@ export interface GapRecord {
   readonly lostSamples?: number;
 }
 
-/** Ground truth of an injected fault: when it started or ended, and its spec (DESIGN.md section 5). */
+/** Ground truth of an injected fault: when it started or ended, and its spec (docs/design.md 5). */
 export interface LabelRecord {
   readonly type: "label";
   readonly atMs: number;

@@ -1,5 +1,5 @@
 // Parses one host -> device line (without its '\n') of wire protocol v1
-// (DESIGN.md section 4): `<TYPE>,<field>,...*<CRC>`. Never fails hard: a bad
+// (docs/design.md 4): `<TYPE>,<field>,...*<CRC>`. Never fails hard: a bad
 // line is described by ParseError, the offending field and its problem.
 #ifndef LT_COMMAND_PARSER_H
 #define LT_COMMAND_PARSER_H

@@ -1,5 +1,5 @@
 // CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final XOR
-// (DESIGN.md section 4). Check value of "123456789" is 0x29B1.
+// (docs/design.md 4). Check value of "123456789" is 0x29B1.
 #ifndef LT_CRC16_H
 #define LT_CRC16_H
 

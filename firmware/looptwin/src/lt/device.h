@@ -22,7 +22,7 @@ enum class ResetCause : uint8_t { kPowerOn, kExternal, kBrownOut, kWatchdog };
 /// Wire name of a reset cause (`POWERON`, `EXTERNAL`, `BROWNOUT`, `WDT`).
 const char* resetCauseName(ResetCause cause);
 
-/// TLM flag bits (DESIGN.md section 4).
+/// TLM flag bits (docs/design.md 4).
 enum FlagBit : uint8_t {
   kFlagHold = 1u << 0,
   kFlagHeartbeatLost = 1u << 1,

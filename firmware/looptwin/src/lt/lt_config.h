@@ -1,5 +1,5 @@
-// Compile-time constants of the looptwin device (DESIGN.md section 4 and
-// notes/conventions.md). No Arduino dependency: the host tests include this too.
+// Compile-time constants of the looptwin device (docs/design.md 4 and
+// docs/protocol.md). No Arduino dependency: the host tests include this too.
 #ifndef LT_CONFIG_H
 #define LT_CONFIG_H
 
@@ -12,7 +12,7 @@ static const char kProtocolVersion[] = "1.0";
 static const char kFirmwareName[] = "looptwin-fw";
 static const char kFirmwareVersion[] = "0.1.0";
 
-// Longest line on the wire, terminator included (DESIGN.md section 4).
+// Longest line on the wire, terminator included (docs/design.md 4).
 static const uint8_t kMaxLineBytes = 160;
 
 // Telemetry rate: default and accepted range of RATE,<id>,<hz>.
