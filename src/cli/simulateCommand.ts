@@ -1,5 +1,5 @@
 /**
- * `looptwin simulate` (DESIGN.md section 5, a contract): an offline plant run written as CSV.
+ * `looptwin simulate` (docs/design.md 5, a contract): an offline plant run written as CSV.
  * Argument and file handling only; the run is src/model/simulateRun.ts, the text
  * src/model/simulateCsv.ts.
  */
@@ -37,8 +37,8 @@ states; --dt is only the output spacing (the integrator sub-steps by the fastest
 and stops at every input change and fault boundary).
 
 Options:
-  --model loop|seed     loop (default): the two-node loop with heat rejection (DESIGN.md 2.2);
-                        seed: the earlier model kept verbatim (DESIGN.md 2.1; no steady state:
+  --model loop|seed     loop (default): the two-node loop with heat rejection (docs/design.md 2.2);
+                        seed: the earlier model kept verbatim (docs/design.md 2.1; no steady state:
                         the sum of the temperatures drifts for ever, by design)
   --config FILE         JSON object of parameters (same names as --set); an optional "model"
                         key ("loop" or "seed"); keys starting with "_" are comments

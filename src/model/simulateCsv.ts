@@ -1,5 +1,5 @@
 /**
- * CSV text of a simulate run (DESIGN.md section 5, a contract): the header starts
+ * CSV text of a simulate run (docs/design.md 5, a contract): the header starts
  * `t_s,t_hot_c,t_cold_c,m_dot_kg_s`; units are in the column names; temperatures in C.
  *
  * Loop model: `t_s,t_hot_c,t_cold_c,m_dot_kg_s,q_in_w,ua_w_k,t_amb_c`, and with sensors also

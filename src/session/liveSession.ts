@@ -45,7 +45,7 @@ import { applyTuningText, type MonitorTuning } from "./tuning.js";
  */
 export const OVERRIDE_CONFIRM_S = 2;
 
-/** SAFE duties (conventions.md: heater 0, pump and fan full). */
+/** SAFE duties (docs/protocol.md: heater 0, pump and fan full). */
 export const SAFE_SETPOINTS: OperatorSetpoints = { pumpDuty: 255, heaterDuty: 0, fanDuty: 255 };
 
 export interface LiveSessionOptions {
