@@ -5,15 +5,23 @@
  * 159-byte line, so a device streaming garbage without a newline cannot grow memory), the
  * allocation-free TLM parse, and the host conversion to engineering units.
  *
- * Handshake: after opening (boards reset when the port opens) wait for HELLO; send INFO if none
- * came within `helloTimeoutMs`; refuse a different protocol major version. Commands: numbered
- * 1-65535, ACK timeout `ackTimeoutMs`, up to `retries` resends with the same id (the device
- * answers a repeated id again without applying it twice). Heartbeat: PING every `pingIntervalMs`.
- * When the device disappears: RECONNECTING, retries with backoff from `reconnectMinMs` doubling to
- * `reconnectMaxMs`, on the same path, or on another port that answers with the same uid; the gap
- * is marked in the events and the recording. A deliberate close is not an error.
+ * Handshake: a board that resets when the port opens (an Uno on USB) sends HELLO once its
+ * bootloader is done, so wait `helloTimeoutMs` for it before sending INFO; a device that does not
+ * reset (a pseudo-terminal, a board behind a USB adapter without DTR) is asked with INFO at once.
+ * Refuse a different protocol major version. Commands: numbered 1-65535, ACK timeout
+ * `ackTimeoutMs`, up to `retries` resends with the same id (the device answers a repeated id again
+ * without applying it twice). Heartbeat: PING every `pingIntervalMs`.
+ *
+ * When the device disappears: RECONNECTING. The port's path is watched ({@link PathWatcher}) and
+ * a new node under it is tried at once, as an unplug and replug brings it back; besides that,
+ * retries with backoff from `reconnectMinMs` doubling to `reconnectMaxMs`, on the same path, or on
+ * another port that answers with the same uid. The unit is the one of the first handshake: another
+ * uid on the path is reported once ("unit X is on PATH where Y was expected") and left alone until
+ * the path changes, unless `anyUnit` accepts it (the recording then marks the change). Every
+ * outage is marked as a gap in the events and the recording. A deliberate close is not an error.
  */
 
+import { realpathSync } from "node:fs";
 import { SerialPortStream } from "@serialport/stream";
 import { DEFAULT_FLOW_METER } from "../../model/flowMeter.js";
 import { createRigSample, type RigSample } from "../../model/rigSample.js";
@@ -40,8 +48,10 @@ import {
   RigEventHub,
   type RigSource,
   type SendOptions,
+  WrongUnitError,
 } from "../source/rigSource.js";
-import { AbortedError, type Scheduler, sleep, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { fsPathWatcher, type PathWatcher } from "./pathWatch.js";
 
 /** Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter. */
 export const DEFAULT_SENSOR_CALIBRATION: SensorCalibration = {
@@ -62,8 +72,17 @@ export interface SerialSourceOptions {
   readonly binding?: SerialBinding;
   /** Clock and timers. @default wallScheduler */
   readonly scheduler?: Scheduler;
-  /** Wait this long for HELLO after opening before sending INFO [ms]. @default 1500 */
+  /**
+   * On a board that resets when the port opens, wait this long for its boot HELLO before sending
+   * INFO [ms]. @default 1500
+   */
   readonly helloTimeoutMs?: number;
+  /**
+   * Whether the device resets when the port opens (and sends HELLO by itself after booting).
+   * @default true, except on a pseudo-terminal (`/dev/pts/*`, an emulator), which is asked with
+   * INFO at once
+   */
+  readonly resetsOnOpen?: boolean;
   /** Give up the handshake after this long [ms]. @default 5000 */
   readonly handshakeTimeoutMs?: number;
   /** Opening the port may take this long [ms]. @default 3000 */
@@ -78,10 +97,20 @@ export interface SerialSourceOptions {
   readonly rateHz?: number | null;
   /** Reconnect when the device disappears. @default true */
   readonly reconnect?: boolean;
-  /** @default 500 */
+  /** First retry delay when the path has not changed [ms]. @default 500 */
   readonly reconnectMinMs?: number;
-  /** @default 5000 */
+  /** Longest retry delay when the path has not changed [ms]. @default 5000 */
   readonly reconnectMaxMs?: number;
+  /**
+   * Watches the port's path so that a device coming back is tried at once; null retries on the
+   * backoff only. @default an fs watcher on `path` with the OS binding, null with a binding passed in
+   */
+  readonly pathWatcher?: PathWatcher | null;
+  /**
+   * Accept another unit (uid) on the path after a reconnect: a bench where boards are swapped. The
+   * recording marks the change. @default false (another unit is reported and not talked to)
+   */
+  readonly anyUnit?: boolean;
   /**
    * Other ports to try for the same unit (uid) when the path is gone. @default none
    * (the CLI passes the USB and emulator ports from `listPorts`).
@@ -108,11 +137,20 @@ interface Pending {
 
 const NL = Buffer.from("\n");
 
+type HeldRecord = Parameters<RecordSink["write"]>[0];
+/** Records held during one handshake: its HELLO, INFO and a few stale lines fit. */
+const MAX_HELD_RECORDS = 64;
+
 export class SerialSource implements RigSource {
   readonly kind = "serial";
   private readonly opts: Required<
-    Omit<SerialSourceOptions, "binding" | "record" | "candidatePaths" | "calibration">
+    Omit<
+      SerialSourceOptions,
+      "binding" | "record" | "candidatePaths" | "calibration" | "pathWatcher" | "resetsOnOpen"
+    >
   >;
+  private readonly resetsOnOpen: boolean | undefined;
+  private readonly pathWatcher: PathWatcher | null;
   private readonly binding: SerialBinding | undefined;
   private readonly scheduler: Scheduler;
   private readonly record: RecordSink | undefined;
@@ -134,6 +172,18 @@ export class SerialSource implements RigSource {
   private helloWaiter: ((h: HelloMessage) => void) | null = null;
   private closing = false;
   private reconnectAbort: AbortController | null = null;
+  /** A connect (open + handshake) is running: a port that closes now fails it, not the link. */
+  private connecting = false;
+  /** Fails the running handshake (the port closed under it). */
+  private handshakeFail: ((e: Error) => void) | null = null;
+  /** The unit this source records: the uid of the first handshake (or the accepted new one). */
+  private expectedUid: string | null = null;
+  /** The last wrong unit reported (path and uid), so that it is said once. */
+  private reportedWrongUnit = "";
+  /** The next sample comes from another unit (accepted with `anyUnit`). */
+  private unitChanged = false;
+  /** Records of the handshake in progress, written once the unit is accepted. */
+  private heldRecords: HeldRecord[] = [];
   private pingTimer: TimerHandle | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -177,8 +227,16 @@ export class SerialSource implements RigSource {
       reconnect: options.reconnect ?? true,
       reconnectMinMs: options.reconnectMinMs ?? 500,
       reconnectMaxMs: options.reconnectMaxMs ?? 5000,
+      anyUnit: options.anyUnit ?? false,
       recordRaw: options.recordRaw ?? true,
     };
+    this.resetsOnOpen = options.resetsOnOpen;
+    this.pathWatcher =
+      options.pathWatcher !== undefined
+        ? options.pathWatcher
+        : options.binding === undefined
+          ? fsPathWatcher(options.path)
+          : null;
     if (this.opts.pingIntervalMs > 1000) {
       throw new RangeError(`pingIntervalMs must be <= 1000 (the device needs a PING at least every second)`);
     }
@@ -209,7 +267,8 @@ export class SerialSource implements RigSource {
     if (this.port !== null || this.linkState === "CONNECTED") return;
     this.closing = false;
     this.hub.reopen();
-    await this.connect(this.opts.path, signal, null);
+    this.expectedUid = null;
+    await this.connect(this.opts.path, signal);
     this.setState("CONNECTED", "opened");
   }
 
@@ -266,37 +325,55 @@ export class SerialSource implements RigSource {
 
   // ------------------------------------------------------------------ connection
 
-  /** Opens `path`, handshakes; on any failure closes the port again and throws. */
-  private async connect(
-    path: string,
-    signal: AbortSignal | undefined,
-    expectUid: string | null,
-  ): Promise<void> {
-    const port = await this.openPort(path, signal);
-    this.port = port;
-    this.currentPath = path;
-    this.handshakeDone = false;
-    this.framer.end();
+  /**
+   * Opens `path`, handshakes; on any failure (the port closing under it included) closes the port
+   * again and throws. Returns the uid it replaced when `anyUnit` accepted another unit, else null.
+   */
+  private async connect(path: string, signal: AbortSignal | undefined): Promise<string | null> {
+    this.connecting = true;
     try {
-      const hello = await this.handshake(path, signal);
-      if (!isCompatibleVersion(hello)) throw new ProtocolVersionError(hello);
-      if (expectUid !== null && hello.uid.toUpperCase() !== expectUid.toUpperCase()) {
-        throw new LinkDownError(`${path} is unit ${hello.uid}, not ${expectUid}`, "RECONNECTING");
+      const resets = this.resetsOnOpen ?? (this.binding !== undefined || !isPseudoTerminal(path));
+      const port = await this.openPort(path, signal);
+      this.port = port;
+      this.currentPath = path;
+      this.handshakeDone = false;
+      this.framer.end();
+      try {
+        const hello = await this.handshake(path, resets ? this.opts.helloTimeoutMs : 0, signal);
+        if (!isCompatibleVersion(hello)) throw new ProtocolVersionError(hello);
+        const expected = this.expectedUid;
+        const replaced =
+          expected !== null && hello.uid.toUpperCase() !== expected.toUpperCase() ? expected : null;
+        if (replaced !== null && !this.opts.anyUnit) throw new WrongUnitError(path, hello.uid, replaced);
+        this.expectedUid = hello.uid;
+        this.helloMsg = hello;
+        this.handshakeDone = true;
+        this.releaseHeld(this.record ?? null);
+        if (replaced !== null) this.acceptNewUnit();
+        this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(hello) });
+        this.hub.emit({ kind: "hello", hello, reboot: false });
+        this.startPing();
+        if (this.opts.rateHz !== null) {
+          await this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries, signal);
+        }
+        return replaced;
+      } catch (e) {
+        this.stopPing();
+        this.handshakeDone = false;
+        this.rejectAllPending("handshake failed");
+        this.releaseHeld(null);
+        await this.closePort();
+        throw e;
       }
-      this.helloMsg = hello;
-      this.handshakeDone = true;
-      this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(hello) });
-      this.hub.emit({ kind: "hello", hello, reboot: false });
-      this.startPing();
-      if (this.opts.rateHz !== null) {
-        await this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries, signal);
-      }
-    } catch (e) {
-      this.stopPing();
-      this.rejectAllPending("handshake failed");
-      await this.closePort();
-      throw e;
+    } finally {
+      this.connecting = false;
     }
+  }
+
+  /** Another unit took the rig's place (`anyUnit`): its clock, seq and pulse count are unrelated. */
+  private acceptNewUnit(): void {
+    this.converter.markReboot();
+    this.unitChanged = true;
   }
 
   /** Creates the port object (loading the OS binding on first use: not part of the open timeout). */
@@ -354,13 +431,15 @@ export class SerialSource implements RigSource {
     });
   }
 
-  private handshake(path: string, signal?: AbortSignal): Promise<HelloMessage> {
+  /** Waits for HELLO; sends INFO after `infoAfterMs` (0: at once). */
+  private handshake(path: string, infoAfterMs: number, signal?: AbortSignal): Promise<HelloMessage> {
     return new Promise((resolve, reject) => {
       let done = false;
       const finish = (fn: () => void): void => {
         if (done) return;
         done = true;
         this.helloWaiter = null;
+        this.handshakeFail = null;
         this.scheduler.clearTimer(infoTimer);
         this.scheduler.clearTimer(giveUp);
         signal?.removeEventListener("abort", onAbort);
@@ -368,12 +447,13 @@ export class SerialSource implements RigSource {
       };
       const onAbort = (): void => finish(() => reject(new AbortedError(`handshake on ${path}`)));
       this.helloWaiter = (h) => finish(() => resolve(h));
+      this.handshakeFail = (e) => finish(() => reject(e));
       const infoTimer = this.scheduler.setTimer(() => {
-        // Boards that do not reset on open (or a missed HELLO): ask for it.
+        // A device that did not reset on open (or a missed HELLO): ask for it.
         this.sendNow({ type: "INFO" }, this.opts.retries, signal).catch(() => {
           // The give-up timer reports the failure.
         });
-      }, this.opts.helloTimeoutMs);
+      }, infoAfterMs);
       const giveUp = this.scheduler.setTimer(
         () => finish(() => reject(new HandshakeTimeoutError(path, this.opts.handshakeTimeoutMs))),
         this.opts.handshakeTimeoutMs,
@@ -397,6 +477,18 @@ export class SerialSource implements RigSource {
     this.port = null;
     if (this.closing) return;
     const reason = err instanceof Error ? err.message : "port closed";
+    if (this.connecting) {
+      // Gone during the handshake: that connect fails; whoever called it (open, the reconnect
+      // loop) carries on. Starting another loop here would run two.
+      this.rejectAllPending(`port closed (${reason})`);
+      this.handshakeFail?.(
+        new LinkDownError(
+          `${this.currentPath}: port closed during the handshake (${reason})`,
+          this.linkState,
+        ),
+      );
+      return;
+    }
     this.lostLink(reason);
   }
 
@@ -415,43 +507,103 @@ export class SerialSource implements RigSource {
   }
 
   private async reconnectLoop(): Promise<void> {
+    if (this.reconnectAbort !== null) return; // one loop at a time
     const abort = new AbortController();
     this.reconnectAbort = abort;
-    const uid = this.helloMsg?.uid ?? null;
+    const signal = abort.signal;
+    const watcher = this.pathWatcher;
     let delay = this.opts.reconnectMinMs;
-    while (!abort.signal.aborted) {
+    /** Identity of the path at the last failed attempt on it: not tried again until it changes. */
+    let failedIdentity: string | null = null;
+    /** Identity of the path while another unit is on it: not opened again (a board resets). */
+    let wrongUnitIdentity: string | null = null;
+    try {
+      while (!signal.aborted) {
+        const identity = watcher === null ? null : watcher.identity();
+        const fresh = identity !== null && identity !== failedIdentity && identity !== wrongUnitIdentity;
+        if (!fresh) {
+          const woke = await this.waitForPath(identity, delay, signal);
+          if (woke === "path") continue;
+          delay = Math.min(delay * 2, this.opts.reconnectMaxMs);
+        }
+        const skipMain = identity !== null && identity === wrongUnitIdentity;
+        for (const p of fresh ? [this.opts.path] : await this.reconnectPaths(skipMain)) {
+          if (signal.aborted) return;
+          try {
+            const replaced = await this.connect(p, signal);
+            if (signal.aborted || this.closing) {
+              await this.closePort();
+              return;
+            }
+            this.counters.reconnects++;
+            this.reportedWrongUnit = "";
+            const where = p === this.opts.path ? "reconnected" : `reconnected on ${p}`;
+            this.setState(
+              "CONNECTED",
+              replaced === null ? where : `${where}: unit ${this.expectedUid} replaces ${replaced}`,
+            );
+            return;
+          } catch (e) {
+            if (e instanceof WrongUnitError && p === this.opts.path) {
+              // On the rig's own path: say so. On another candidate port: just not this rig.
+              wrongUnitIdentity = identity;
+              this.reportWrongUnit(e);
+            }
+            // Otherwise not there (yet): the next path, then wait for a change or the backoff.
+          }
+        }
+        failedIdentity = identity;
+      }
+    } catch (e) {
+      if (!(e instanceof AbortedError)) throw e;
+    } finally {
+      if (this.reconnectAbort === abort) this.reconnectAbort = null;
+    }
+  }
+
+  /** The paths to try on a backoff retry: the port's, the last one used, other candidates. */
+  private async reconnectPaths(skipMain: boolean): Promise<string[]> {
+    const paths = skipMain ? [] : [this.opts.path];
+    if (this.currentPath !== this.opts.path) paths.push(this.currentPath);
+    if (this.expectedUid !== null && this.candidatePaths !== undefined) {
       try {
-        await sleep(this.scheduler, delay, abort.signal);
+        for (const p of await this.candidatePaths())
+          if (p !== this.opts.path && !paths.includes(p)) paths.push(p);
       } catch {
+        // Listing failed: try the known paths only.
+      }
+    }
+    return paths;
+  }
+
+  /** Resolves "path" when the path changes from `since`, "timer" after `delayMs`; rejects on abort. */
+  private waitForPath(since: string | null, delayMs: number, signal: AbortSignal): Promise<"path" | "timer"> {
+    return new Promise((resolve, reject) => {
+      let stopWatching = (): void => {};
+      const finish = (woke: "path" | "timer" | null): void => {
+        this.scheduler.clearTimer(timer);
+        stopWatching();
+        signal.removeEventListener("abort", onAbort);
+        if (woke === null) reject(new AbortedError("reconnect"));
+        else resolve(woke);
+      };
+      const onAbort = (): void => finish(null);
+      const timer = this.scheduler.setTimer(() => finish("timer"), delayMs);
+      if (signal.aborted) {
+        finish(null);
         return;
       }
-      const paths = [this.opts.path];
-      if (this.currentPath !== this.opts.path) paths.push(this.currentPath);
-      if (uid !== null && this.candidatePaths !== undefined) {
-        try {
-          for (const p of await this.candidatePaths()) if (!paths.includes(p)) paths.push(p);
-        } catch {
-          // Listing failed: try the known paths only.
-        }
-      }
-      for (const p of paths) {
-        if (abort.signal.aborted) return;
-        try {
-          await this.connect(p, abort.signal, uid);
-          if (abort.signal.aborted || this.closing) {
-            await this.closePort();
-            return;
-          }
-          this.counters.reconnects++;
-          this.reconnectAbort = null;
-          this.setState("CONNECTED", p === this.opts.path ? "reconnected" : `reconnected on ${p}`);
-          return;
-        } catch {
-          // Not there (yet), or another unit: next path, then back off.
-        }
-      }
-      delay = Math.min(delay * 2, this.opts.reconnectMaxMs);
-    }
+      signal.addEventListener("abort", onAbort, { once: true });
+      if (this.pathWatcher !== null) stopWatching = this.pathWatcher.watch(since, () => finish("path"));
+    });
+  }
+
+  /** Says once (per path and uid) that another unit is where this rig's was. */
+  private reportWrongUnit(e: WrongUnitError): void {
+    const key = `${e.path}\u0000${e.foundUid}`;
+    if (key === this.reportedWrongUnit) return;
+    this.reportedWrongUnit = key;
+    this.setState("RECONNECTING", e.message);
   }
 
   private setState(state: LinkState, reason: string): void {
@@ -470,12 +622,7 @@ export class SerialSource implements RigSource {
 
   private onLine(bytes: Uint8Array, start: number, end: number): void {
     if (this.record !== undefined && this.opts.recordRaw) {
-      this.record.write({
-        type: "raw",
-        atMs: this.record.atMs(),
-        dir: "rx",
-        line: latin1(bytes, start, end),
-      });
+      this.recordWrite({ type: "raw", atMs: this.record.atMs(), dir: "rx", line: latin1(bytes, start, end) });
     }
     const r = parseDeviceBytes(bytes, start, end, this.slot);
     if (!r.ok) {
@@ -549,19 +696,20 @@ export class SerialSource implements RigSource {
     if (this.outage !== null) {
       // The device's clock may not cover the outage (it rebooted): rig time follows the host's.
       const expected = this.outage.fromTS + (hostMs - this.outage.hostMs) / 1000;
-      if (s.tS < expected - 0.5) {
+      if (s.tS < expected - 0.5 || this.unitChanged) {
         this.tOffsetS += expected - s.tS;
         s.tS = expected;
       }
       fromTS = this.outage.fromTS;
       gapReason = "disconnect";
-      if (this.hasLastSample) {
+      if (this.hasLastSample && !this.unitChanged) {
         // A seq that went back means the device rebooted during the outage: the count is unknown.
         const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
         lost = d > 1 && d < 2147483648 ? d - 1 : 0;
       }
       this.outage = null;
       this.rebootPending = false;
+      this.unitChanged = false;
     } else if (this.rebootPending) {
       gapReason = "reboot";
       this.rebootPending = false;
@@ -651,8 +799,8 @@ export class SerialSource implements RigSource {
     }
     if (this.record !== undefined) {
       const atMs = this.record.atMs();
-      if (this.opts.recordRaw) this.record.write({ type: "raw", atMs, dir: "tx", line: p.line });
-      this.record.write({ type: "command", atMs, id: p.id, line: p.line, attempt: p.attempts });
+      if (this.opts.recordRaw) this.recordWrite({ type: "raw", atMs, dir: "tx", line: p.line });
+      this.recordWrite({ type: "command", atMs, id: p.id, line: p.line, attempt: p.attempts });
     }
     p.timer = this.scheduler.setTimer(() => this.onAckTimeout(p), this.opts.ackTimeoutMs);
   }
@@ -698,7 +846,7 @@ export class SerialSource implements RigSource {
   private recordAnswer(p: Pending, result: "ack" | "nak" | "timeout" | "cancelled", reason?: string): void {
     if (this.record === undefined) return;
     const rttMs = this.scheduler.nowMs() - p.firstAtMs;
-    this.record.write(
+    this.recordWrite(
       reason === undefined
         ? { type: "answer", atMs: this.record.atMs(), id: p.id, result, rttMs }
         : { type: "answer", atMs: this.record.atMs(), id: p.id, result, reason, rttMs },
@@ -733,8 +881,25 @@ export class SerialSource implements RigSource {
     return this.record?.atMs() ?? 0;
   }
 
-  private recordWrite(r: Parameters<RecordSink["write"]>[0]): void {
-    this.record?.write(r);
+  /**
+   * Records `r`; during a handshake holds it instead (at most {@link MAX_HELD_RECORDS}), until the
+   * unit is known to be this rig's: another unit's lines stay out of the recording.
+   */
+  private recordWrite(r: HeldRecord): void {
+    if (this.record === undefined) return;
+    if (this.connecting && !this.handshakeDone) {
+      if (this.heldRecords.length >= MAX_HELD_RECORDS) this.heldRecords.shift();
+      this.heldRecords.push(r);
+      return;
+    }
+    this.record.write(r);
+  }
+
+  /** Writes the records held during the handshake (accepted) or forgets them (refused: null). */
+  private releaseHeld(sink: RecordSink | null): void {
+    const held = this.heldRecords;
+    this.heldRecords = [];
+    if (sink !== null) for (const r of held) sink.write(r);
   }
 }
 
@@ -747,4 +912,13 @@ function helloRecord(h: HelloMessage) {
     board: h.board,
     uid: h.uid,
   };
+}
+
+/** Whether `path` is (or links to) a pseudo-terminal: an emulator, which does not reset on open. */
+function isPseudoTerminal(path: string): boolean {
+  try {
+    return realpathSync(path).startsWith("/dev/pts/");
+  } catch {
+    return false;
+  }
 }

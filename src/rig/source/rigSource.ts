@@ -143,6 +143,27 @@ export class LinkDownError extends OperationalError {
   }
 }
 
+/**
+ * Another unit (uid) answered on the port where this rig's unit was: a board swapped on the bench,
+ * or another emulator on the link. Not the same rig, so its data must not join the recording.
+ */
+export class WrongUnitError extends OperationalError {
+  override readonly name = "WrongUnitError";
+  readonly path: string;
+  readonly foundUid: string;
+  readonly expectedUid: string;
+  constructor(path: string, foundUid: string, expectedUid: string) {
+    super(`unit ${foundUid} is on ${path} where ${expectedUid} was expected (--any-unit accepts it)`, {
+      path,
+      foundUid,
+      expectedUid,
+    });
+    this.path = path;
+    this.foundUid = foundUid;
+    this.expectedUid = expectedUid;
+  }
+}
+
 /** No HELLO within the handshake time, INFO included. */
 export class HandshakeTimeoutError extends OperationalError {
   override readonly name = "HandshakeTimeoutError";

@@ -1,0 +1,81 @@
+/**
+ * Watches a serial port's path for the device coming back, as an unplug and replug does it: the
+ * node disappears, and a new one appears under the same name (a USB adapter re-enumerated as
+ * `/dev/ttyACM0`, an emulator's symlink such as `/tmp/ttyLOOP0` replaced to point at a new
+ * pseudo-terminal). Reconnecting on that change instead of backing off blind brings the link back
+ * as soon as the device is there (docs/design.md 3, the rig layer).
+ *
+ * Two triggers, because neither is enough alone: `fs.watch` on the directory reports a replaced
+ * symlink at once, but inotify does not see nodes coming and going in devtmpfs or devpts on every
+ * kernel; a poll of the path every `pollMs` catches those. The identity compared is the symlink's
+ * own inode (a replaced link is a new inode) plus the inode, device number and change time of
+ * what it leads to (a pseudo-terminal number reused by the kernel is still a new node).
+ */
+import { type FSWatcher, lstatSync, statSync, watch } from "node:fs";
+import { basename, dirname } from "node:path";
+
+/** What a reconnect loop needs to know about the port's path. */
+export interface PathWatcher {
+  /** Identity of the node the path leads to now; null when it leads nowhere (unplugged). */
+  identity(): string | null;
+  /**
+   * Calls `onChange` whenever the identity differs from `since` (and then from the last one seen);
+   * returns the function that stops watching.
+   */
+  watch(since: string | null, onChange: () => void): () => void;
+}
+
+export interface FsPathWatcherOptions {
+  /** Poll period of the path [wall ms]. @default 50 */
+  readonly pollMs?: number;
+}
+
+/** The identity of what `path` leads to, or null when it does not exist (or is a dangling link). */
+export function pathIdentity(path: string): string | null {
+  try {
+    const link = lstatSync(path, { bigint: true });
+    const node = statSync(path, { bigint: true });
+    return `${link.ino}/${node.dev}:${node.ino}:${node.rdev}:${node.ctimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A {@link PathWatcher} on the file system, for a real port path or an emulator's link. */
+export function fsPathWatcher(path: string, options: FsPathWatcherOptions = {}): PathWatcher {
+  const pollMs = options.pollMs ?? 50;
+  return {
+    identity: () => pathIdentity(path),
+    watch: (since, onChange) => {
+      let last = since;
+      let stopped = false;
+      const check = (): void => {
+        if (stopped) return;
+        const now = pathIdentity(path);
+        if (now === last) return;
+        last = now;
+        onChange();
+      };
+      const name = basename(path);
+      let dirWatcher: FSWatcher | null = null;
+      try {
+        dirWatcher = watch(dirname(path), { persistent: false }, (_event, file) => {
+          if (file === null || file === name) check();
+        });
+        dirWatcher.on("error", () => {
+          // The directory went away or cannot be watched: the poll still runs.
+        });
+      } catch {
+        // Not watchable (permissions, a file system without inotify): the poll alone.
+      }
+      const poll = setInterval(check, pollMs);
+      poll.unref();
+      queueMicrotask(check);
+      return () => {
+        stopped = true;
+        clearInterval(poll);
+        dirWatcher?.close();
+      };
+    },
+  };
+}
