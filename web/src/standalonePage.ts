@@ -4,26 +4,15 @@
  */
 import { isConfigError } from "../../src/core/errors.js";
 import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
-import { type FaultSpec, isLinkFault, parseFaultSpec } from "../../src/model/faultSpec.js";
 import type { LoopParamName } from "../../src/model/loopParams.js";
 import type { PageControl } from "./pageControl.js";
 import type { PageStore } from "./pageStore.js";
 import { RunLoop } from "./runLoop.js";
 import { formatRunUrl, type RunSpec, type RunSpeed } from "./runUrl.js";
-import { TwinRun } from "./twinRun.js";
+import { faultFromNow, TwinRun } from "./twinRun.js";
 
 function problemOf(e: unknown): string {
   return isConfigError(e) || e instanceof Error ? e.message : String(e);
-}
-
-/** A spec typed or built by a button: its `start` and `end` count from `nowS`. */
-export function faultFromNow(text: string, nowS: number): FaultSpec {
-  const spec = parseFaultSpec(text, "fault");
-  if (isLinkFault(spec.kind))
-    throw new Error(
-      `fault: ${spec.kind} needs a serial link (looptwin serve --emulate), not the page's plant`,
-    );
-  return { ...spec, startS: spec.startS + nowS, endS: spec.endS + nowS };
 }
 
 export class StandalonePage implements PageControl {

@@ -15,7 +15,7 @@ import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
 import { createMonitor, type ResidualMonitor } from "../../src/detect/monitor/monitor.js";
 import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
-import { type FaultSpec, formatFaultSpec } from "../../src/model/faultSpec.js";
+import { type FaultSpec, formatFaultSpec, isLinkFault, parseFaultSpec } from "../../src/model/faultSpec.js";
 import { type LoopParamName, type LoopParams, makeLoopParams } from "../../src/model/loopParams.js";
 import { type AlarmView, createStoreRow, type PageStore, type StoreRow } from "./pageStore.js";
 import type { RunSpec } from "./runUrl.js";
@@ -34,6 +34,21 @@ function shiftFault(f: FaultSpec, atS: number): FaultSpec | null {
   if (f.endS <= atS) return null;
   if (f.startS >= atS) return { ...f, startS: f.startS - atS, endS: f.endS - atS };
   return { ...f, startS: 0, endS: f.endS - atS, rampS: Math.max(0, f.startS + f.rampS - atS) };
+}
+
+/**
+ * A fault spec typed or built by a button, whose `start` and `end` count from page time `nowS`
+ * (the URL's count from the run's start). Throws a one-line error naming the field.
+ */
+export function faultFromNow(text: string, nowS: number): FaultSpec {
+  const spec = parseFaultSpec(text, "fault");
+  if (isLinkFault(spec.kind))
+    throw new ConfigError(
+      "fault",
+      spec.kind,
+      "needs a serial link (looptwin serve --emulate), not the page's plant",
+    );
+  return { ...spec, startS: spec.startS + nowS, endS: spec.endS + nowS };
 }
 
 export class TwinRun {
@@ -212,7 +227,8 @@ export class TwinRun {
     const next = { ...this.overrides, [name]: value };
     makeLoopParams(next, "set ");
     this.overrides = next;
-    this.startSegment(this.tS, false);
+    // The new plant's first sample is the next sample time: page time never repeats.
+    this.startSegment(this.tS + 1 / PAGE_RATE_HZ, false);
   }
 
   /** The parameter overrides in force (`set=K=V` of the URL). */
