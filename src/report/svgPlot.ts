@@ -58,7 +58,7 @@ export const PLOT_AREA_WIDTH = PLOT_WIDTH - LEFT - RIGHT;
 /** Pixel columns of decimation: two user units each (a plot is rarely shown wider than 1440 px). */
 export const PLOT_COLUMNS = Math.floor(PLOT_AREA_WIDTH / 2);
 
-/** A tick step of 1, 2 or 5 times a power of ten giving about `count` intervals over `span`. */
+/** The tick step: the smallest 1, 2 or 5 times a power of ten not below `span / count` (at most `count` intervals). */
 export function niceStep(span: number, count: number): number {
   if (!(span > 0) || !Number.isFinite(span)) return 1;
   const raw = span / Math.max(1, count);

@@ -14,6 +14,7 @@ import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { runScenario, type ScenarioResult } from "../../src/hil/runner.js";
 import type { Scenario } from "../../src/hil/scenario.js";
 import { loadScenarioFile } from "../../src/hil/scenarioLoader.js";
+import { shardOf } from "../../src/hil/shards.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
 import { filTarget } from "../../src/hil/targets/filTarget.js";
 
@@ -60,20 +61,11 @@ export function suiteScenarios(): Scenario[] {
 }
 
 /**
- * Shard `index` of `count` of the suite: longest scenario first onto the shard with the fewest
- * device seconds so far, so the shards take about the same time. Every scenario is in exactly
- * one shard, and a scenario added to hil/scenarios joins one by itself.
+ * Shard `index` (0-based) of `count` of the suite, split as `looptwin hil run --shard K/N` splits
+ * it (src/hil/shards.ts): longest first onto the lightest shard, every scenario in exactly one.
  */
 export function scenarioShard(index: number, count: number): Scenario[] {
-  const loads = new Array<number>(count).fill(0);
-  const shards = Array.from({ length: count }, (): Scenario[] => []);
-  for (const s of suiteScenarios()) {
-    let lightest = 0;
-    for (let k = 1; k < count; k++) if ((loads[k] ?? 0) < (loads[lightest] ?? 0)) lightest = k;
-    loads[lightest] = (loads[lightest] ?? 0) + s.durationS;
-    shards[lightest]?.push(s);
-  }
-  return shards[index] ?? [];
+  return shardOf(suiteScenarios(), { index, count });
 }
 
 /** One vitest test per scenario of shard `index` of `count`. */
