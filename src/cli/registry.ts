@@ -13,6 +13,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./dashboardCommand.js").then((m) => m.dashboardCommand),
   },
   {
+    name: "serve",
+    summary: "the live rig in a browser: page, JSON API and WebSocket stream (control only with a token)",
+    load: () => import("./serveCommand.js").then((m) => m.serveCommand),
+  },
+  {
     name: "simulate",
     summary: "offline plant run (loop or seed model, inputs, faults, sensors) as CSV",
     load: () => import("./simulateCommand.js").then((m) => m.simulateCommand),
@@ -61,6 +66,11 @@ export const commands: readonly CommandEntry[] = [
     name: "hil",
     summary: "run HIL regression scenarios against the emulator, a pseudo-terminal or a real rig",
     load: () => import("./hilCommand.js").then((m) => m.hilCommand),
+  },
+  {
+    name: "fleet",
+    summary: "every rig on an MQTT broker: status, values, open alarms; a rig's live view (read-only)",
+    load: () => import("./fleetCommand.js").then((m) => m.fleetCommand),
   },
   {
     name: "report",

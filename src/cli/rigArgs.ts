@@ -42,18 +42,38 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * InputFileError naming the file and the field.
  */
 export function rigFromArgs(configPath: string | undefined, sets: readonly string[], cwd: string): RigArgs {
+  if (configPath === undefined) return rigFromConfigText(null, "", sets);
+  const abs = isAbsolute(configPath) ? configPath : join(cwd, configPath);
+  let text: string;
+  try {
+    text = readFileSync(abs, "utf8");
+  } catch (e) {
+    throw new ConfigError("--config", configPath, `cannot read (${(e as Error).message})`, { cause: e });
+  }
+  return rigFromConfigText(text, configPath, sets);
+}
+
+/**
+ * The rig a recording was made on (its header's `rig.config`, else the twin parameters of its
+ * `rig.tuning`), with `--set` over it; the defaults when the header names neither. `label` names
+ * the recording in errors.
+ */
+export function rigFromRecordingHeader(headerRig: unknown, label: string, sets: readonly string[]): RigArgs {
+  let config: unknown = null;
+  if (isObject(headerRig)) {
+    if (isObject(headerRig.config)) config = headerRig.config;
+    else if (isObject(headerRig.tuning) && isObject(headerRig.tuning.params))
+      config = { params: headerRig.tuning.params };
+  }
+  return rigFromConfigText(config === null ? null : JSON.stringify(config), `${label} (header rig)`, sets);
+}
+
+function rigFromConfigText(text: string | null, label: string, sets: readonly string[]): RigArgs {
   const params: Record<string, number> = {};
   let calibration: SensorCalibration | undefined;
   let fileJson: Record<string, unknown> | null = null;
-  if (configPath !== undefined) {
-    const abs = isAbsolute(configPath) ? configPath : join(cwd, configPath);
-    let text: string;
-    try {
-      text = readFileSync(abs, "utf8");
-    } catch (e) {
-      throw new ConfigError("--config", configPath, `cannot read (${(e as Error).message})`, { cause: e });
-    }
-    const rig = parseRigConfig(text, configPath);
+  if (text !== null) {
+    const rig = parseRigConfig(text, label);
     for (const name of rig.given) params[name] = rig.params[name];
     calibration = { ...DEFAULT_SENSOR_CALIBRATION, offsetsK: rig.offsetsK };
     fileJson = JSON.parse(text) as Record<string, unknown>; // an object: parseRigConfig checked it

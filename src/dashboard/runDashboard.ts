@@ -6,7 +6,7 @@
  * exiting the process is the CLI's job.
  */
 import type { Readable, Writable } from "node:stream";
-import type { LiveSession, ShutdownReport } from "../session/liveSession.js";
+import { describeShutdown, type LiveSession, type ShutdownReport } from "../session/liveSession.js";
 import { DashboardScreen } from "./screen.js";
 import type { DashboardViewModel } from "./viewModel.js";
 
@@ -40,13 +40,7 @@ const STOP_SIGNALS = ["SIGHUP", "SIGTERM", "SIGINT"] as const;
 
 /** The exit message: why it stopped, whether the rig is safe, where the recording is. */
 export function exitMessage(r: ShutdownReport, readOnly: boolean): string {
-  const safe = readOnly
-    ? "replay: nothing sent"
-    : r.safeAcknowledged
-      ? "rig left SAFE (SAFE acknowledged)"
-      : `SAFE NOT acknowledged (${r.safeProblem}); the device goes SAFE by itself 3 s after the last heartbeat`;
-  const rec = r.recordingPath === null ? "no recording" : `recording closed: ${r.recordingPath}`;
-  return `looptwin dashboard: stopped by ${r.reason}; ${safe}; ${rec}`;
+  return describeShutdown(r, readOnly, "looptwin dashboard");
 }
 
 export async function runDashboard(options: RunDashboardOptions): Promise<DashboardExit> {

@@ -107,6 +107,17 @@ export interface ShutdownReport {
   readonly recordingPath: string | null;
 }
 
+/** The exit message of `command`: why it stopped, whether the rig is safe, where the recording is. */
+export function describeShutdown(r: ShutdownReport, readOnly: boolean, command: string): string {
+  const safe = readOnly
+    ? "replay: nothing sent"
+    : r.safeAcknowledged
+      ? "rig left SAFE (SAFE acknowledged)"
+      : `SAFE NOT acknowledged (${r.safeProblem}); the device goes SAFE by itself 3 s after the last heartbeat`;
+  const rec = r.recordingPath === null ? "no recording" : `recording closed: ${r.recordingPath}`;
+  return `${command}: stopped by ${r.reason}; ${safe}; ${rec}`;
+}
+
 interface ActiveInjection {
   readonly serial: number;
   readonly request: InjectionRequest;
