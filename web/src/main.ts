@@ -131,8 +131,12 @@ function togglePause(): void {
   redraw();
 }
 pauseBtn.addEventListener("click", togglePause);
-byId("widen").addEventListener("click", () => store.widen());
-byId("narrow").addEventListener("click", () => store.narrow());
+/** A window step shows at once (the panels may not redraw for another 200 ms). */
+function stepWindow(wider: boolean): void {
+  byId("window").textContent = `${wider ? store.widen() : store.narrow()} s`;
+}
+byId("widen").addEventListener("click", () => stepWindow(true));
+byId("narrow").addEventListener("click", () => stepWindow(false));
 
 function exportCsv(): void {
   const csv = rangeToCsv(store, store.visibleRange());
@@ -156,9 +160,9 @@ document.addEventListener("keydown", (ev) => {
   if (t !== null && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
   const act: Record<string, () => void> = {
     " ": togglePause,
-    "+": () => store.widen(),
-    "=": () => store.widen(),
-    "-": () => store.narrow(),
+    "+": () => stepWindow(true),
+    "=": () => stepWindow(true),
+    "-": () => stepWindow(false),
     a: () => void control?.acknowledge().then((p) => say(p ?? "")),
     x: () => void control?.endFaults().then((p) => say(p ?? "")),
     c: exportCsv,
