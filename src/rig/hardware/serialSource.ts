@@ -1,9 +1,9 @@
 /**
  * A rig running this project's firmware (or the emulator) on a serial port: serialport v13
  * (`SerialPortStream` with the OS binding, or any binding passed in, e.g. the in-process
- * emulator's mock), the protocol's own line framer as the bounding stage (it keeps at most one
- * 159-byte line, so a device streaming garbage without a newline cannot grow memory), the
- * allocation-free TLM parse, and the host conversion to engineering units.
+ * emulator's mock), `@serialport/parser-readline` behind a bounding stage for the lines
+ * ({@link SerialLines}: at most 160 bytes held, so a device streaming garbage without a newline
+ * cannot grow memory), the allocation-free TLM parse, and the host conversion to engineering units.
  *
  * Handshake: a board that resets when the port opens (an Uno on USB) sends HELLO once its
  * bootloader is done, so wait `helloTimeoutMs` for it before sending INFO; a device that does not
@@ -29,7 +29,6 @@ import { type SensorCalibration, TelemetryConverter } from "../../model/telemetr
 import { DEFAULT_THERMISTOR } from "../../model/thermistor.js";
 import { latin1 } from "../../protocol/fieldCursor.js";
 import { eventFields, formatCommand } from "../../protocol/format.js";
-import { LineFramer } from "../../protocol/lineFramer.js";
 import type { DeviceMessage, HelloMessage, HostCommand } from "../../protocol/messages.js";
 import { parseDeviceBytes, TlmSlot } from "../../protocol/parse.js";
 import { StreamStats } from "../../protocol/streamStats.js";
@@ -52,6 +51,7 @@ import {
 } from "../source/rigSource.js";
 import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
 import { fsPathWatcher, type PathWatcher } from "./pathWatch.js";
+import { SerialLines } from "./serialLines.js";
 
 /** Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter. */
 export const DEFAULT_SENSOR_CALIBRATION: SensorCalibration = {
@@ -162,7 +162,8 @@ export class SerialSource implements RigSource {
   private readonly sample: RigSample = createRigSample();
   /** The one sample event, reused (subscribers copy what they keep). */
   private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
-  private readonly framer: LineFramer;
+  /** The line stream of the port now open (a new one per connection). */
+  private lines: SerialLines;
 
   private port: SerialPortStream | null = null;
   private currentPath: string;
@@ -246,12 +247,7 @@ export class SerialSource implements RigSource {
     this.candidatePaths = options.candidatePaths;
     this.currentPath = options.path;
     this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
-    this.framer = new LineFramer({
-      onLine: (b, s, e) => this.onLine(b, s, e),
-      onOverflow: (n) => {
-        this.streamStats.observeError({ kind: "too_long", lengthBytes: n });
-      },
-    });
+    this.lines = this.newLineStream();
   }
 
   get state(): LinkState {
@@ -337,7 +333,8 @@ export class SerialSource implements RigSource {
       this.port = port;
       this.currentPath = path;
       this.handshakeDone = false;
-      this.framer.end();
+      this.lines.end();
+      this.lines = this.newLineStream();
       try {
         const hello = await this.handshake(path, resets ? this.opts.helloTimeoutMs : 0, signal);
         if (!isCompatibleVersion(hello)) throw new ProtocolVersionError(hello);
@@ -617,7 +614,16 @@ export class SerialSource implements RigSource {
   private onData(port: SerialPortStream, chunk: Buffer): void {
     if (port !== this.port) return;
     this.counters.bytesIn += chunk.length;
-    this.framer.push(chunk);
+    this.lines.write(chunk);
+  }
+
+  private newLineStream(): SerialLines {
+    return new SerialLines({
+      onLine: (b, s, e) => this.onLine(b, s, e),
+      onOverflow: (n) => {
+        this.streamStats.observeError({ kind: "too_long", lengthBytes: n });
+      },
+    });
   }
 
   private onLine(bytes: Uint8Array, start: number, end: number): void {
