@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web page in Chromium (issue 13 section 6): the standalone page opened from disk, as GitHub
  * Pages or a double click serves it. Skips with the reason printed when there is no Chromium.
