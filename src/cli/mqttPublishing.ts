@@ -5,6 +5,7 @@
  */
 import type { BrokerState } from "../fleet/brokerLink.js";
 import type { SessionPublisher } from "../fleet/sessionPublisher.js";
+import type { ObservableSession } from "../fleet/sessionPublishing.js";
 import type { CliIo } from "./command.js";
 import type { MqttPublishArgs } from "./mqttArgs.js";
 
@@ -41,4 +42,34 @@ export async function startPublisher(
       );
     },
   });
+}
+
+/** A live session being published, and how to stop. */
+export interface LivePublishing {
+  readonly publisher: SessionPublisher;
+  /** Stops observing, drains for up to 2 s, says goodbye; resolves with `mqtt: N sent, D dropped`. */
+  stop(reason: string): Promise<string>;
+}
+
+/**
+ * Publishes a live session (dashboard, serve) under `--rig-name` or the device uid: as one more
+ * observer of the session, so the publisher sees exactly what the screen and the web page see.
+ */
+export async function publishLiveSession(
+  mqtt: MqttPublishArgs,
+  session: ObservableSession,
+  uid: () => string,
+  o: Omit<StartPublisherOptions, "defaultRigName">,
+): Promise<LivePublishing> {
+  const publisher = await startPublisher(mqtt, { ...o, defaultRigName: uid() });
+  const { publishSession } = await import("../fleet/sessionPublishing.js");
+  const unsubscribe = publishSession(session, publisher, uid);
+  return {
+    publisher,
+    stop: async (reason) => {
+      unsubscribe();
+      const r = await publisher.close(`stopped (${reason})`);
+      return `mqtt ${publisher.sent} sent, ${r.dropped} dropped, ${r.unsent} unsent`;
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { DEFAULT_LISTEN, isLoopback, parseListenAddress } from "../web/listenAdd
 import { type LiveWeb, startLiveWeb } from "../web/liveWeb.js";
 import { flagOpt, parseCommandArgs, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
+import { publishLiveSession } from "./mqttPublishing.js";
 import { prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
 
 const HELP = `Usage: looptwin serve (--emulate | --port PATH | --firmata PATH | --replay FILE) [options]
@@ -52,13 +54,15 @@ Options:
   --fault SPEC        emulator fault from the start (repeatable)
   --speed X           emulator or replay speed relative to the wall clock (default 1)
   --baud N            serial baud rate (default 115200)
-`;
+
+${MQTT_PUBLISH_HELP}`;
 
 const OPTIONS = {
   ...SESSION_OPTIONS,
   listen: { type: "string" },
   "allow-control": { type: "boolean" },
   "token-file": { type: "string" },
+  ...MQTT_PUBLISH_OPTIONS,
 } as const;
 
 const STOP_SIGNALS = ["SIGHUP", "SIGTERM", "SIGINT"] as const;
@@ -102,6 +106,8 @@ export async function runServe(
   const allow = flagOpt(args, "allow-control");
   const tokenFile = stringOpt(args, "token-file");
   const token = controlToken(allow, tokenFile, io.cwd);
+  // Broker options are checked before the rig is touched (exit 2).
+  const mqtt = mqttPublishFromArgs(args, process.env, io.cwd);
   const signals = hooks.signals ?? process;
   const { rig, session, rigArgs } = await prepareSession(args, io.cwd, "looptwin serve", hooks.deps);
   let web: LiveWeb;
@@ -131,6 +137,10 @@ export async function runServe(
       );
   }
   hooks.onStarted?.(web);
+  const published =
+    mqtt === undefined
+      ? null
+      : await publishLiveSession(mqtt, session, () => rig.source.hello?.uid ?? "", { command: "serve", io });
 
   const exit = await new Promise<DashboardExit>((resolve) => {
     let started = false;
@@ -142,8 +152,9 @@ export async function runServe(
         await web.stop(reason).catch(() => {});
         const report = await session.shutdown(reason);
         await rig.stop();
+        const mqttLine = published === null ? "" : `; ${await published.stop(reason)}`;
         for (const [event, fn] of handlers) signals.off(event, fn);
-        const message = describeShutdown(report, session.isReadOnly, "looptwin serve");
+        const message = `${describeShutdown(report, session.isReadOnly, "looptwin serve")}${mqttLine}`;
         resolve({ code: failed ? 1 : 0, message, report });
       })();
     };
