@@ -35,9 +35,9 @@ function recordingSection(r: RecordingContent): string {
   out.push(`<section class="run" id="${anchorId("recording", r.file)}">`);
   out.push(`<h2>${escapeHtml(r.file)}</h2>`);
   const hello =
-    h.hello === null
-      ? "no HELLO at start"
-      : `${h.hello.fwName} ${h.hello.fwVersion} on ${h.hello.board} (${h.hello.uid}), protocol ${h.hello.major}.${h.hello.minor}`;
+    r.hello === null
+      ? "no HELLO recorded"
+      : `${r.hello.fwName} ${r.hello.fwVersion} on ${r.hello.board} (${r.hello.uid}), protocol ${r.hello.major}.${r.hello.minor}`;
   const span = r.samples > 0 ? r.trace.t1S - r.trace.t0S : 0;
   const facts: [string, string][] = [
     ["started", h.startTime],

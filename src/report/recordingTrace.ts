@@ -9,7 +9,7 @@
  * shift is the difference between a sample and the twin record written with it, and the axis is
  * scenario time.
  */
-import type { HeaderRecord } from "../rig/recording/recording.js";
+import type { HeaderRecord, RecordedHello } from "../rig/recording/recording.js";
 import { openRecording, type RecordingReadStats } from "../rig/recording/recordingReader.js";
 import { emptyColumns, type RunTrace, type TraceColumn } from "./runTrace.js";
 import type { PlotMarker, PlotWindow } from "./svgPlot.js";
@@ -35,6 +35,8 @@ export interface AlarmEntry {
 export interface RecordingContent {
   readonly file: string;
   readonly header: HeaderRecord;
+  /** The header's HELLO, or else the first HELLO recorded (a HIL run connects after the header). */
+  readonly hello: RecordedHello | null;
   readonly trace: RunTrace;
   readonly samples: number;
   /** False when the recording has no twin records (made by `looptwin record`). */
@@ -130,6 +132,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
   const commands: CommandEntry[] = [];
   const byId = new Map<number, CommandEntry>();
   let pings = 0;
+  let hello: RecordedHello | null = rec.header.hello;
   const pingIds = new Set<number>();
   const events: { tS: number; code: string; detail: string }[] = [];
   const labels: { tS: number; action: string; fault: string; by: string }[] = [];
@@ -212,6 +215,9 @@ export async function readRecordingContent(path: string, displayName = path): Pr
           c.result = r.result === "nak" ? `NAK ${r.reason ?? ""}`.trim() : r.result.toUpperCase();
         break;
       }
+      case "hello":
+        hello ??= r.hello;
+        break;
       case "note":
         notes.push({ tS: lastRigS, text: r.text });
         break;
@@ -276,6 +282,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
   return {
     file: displayName,
     header: rec.header,
+    hello,
     trace,
     samples: n,
     hasTwin: twinAt >= 0,
