@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The web page in Chromium (issue 13 section 6): the standalone page opened from disk, as GitHub
  * Pages or a double click serves it. Skips with the reason printed when there is no Chromium.
