@@ -12,7 +12,15 @@ import { DashboardViewModel, WINDOWS_S } from "../dashboard/viewModel.js";
 import { type ListenAddress, parseListenAddress } from "../web/listenAddress.js";
 import { type LiveWeb, startLiveWeb } from "../web/liveWeb.js";
 import { parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
-import type { Command } from "./command.js";
+import type { CliIo, Command } from "./command.js";
+import {
+  brokerFromArgs,
+  MQTT_PUBLISH_HELP,
+  MQTT_PUBLISH_OPTIONS,
+  type MqttPublishArgs,
+  mqttPublishFromArgs,
+} from "./mqttArgs.js";
+import { publishLiveSession } from "./mqttPublishing.js";
 import { type PreparedSession, prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
 
 const HELP = `Usage: looptwin dashboard (--emulate | --port PATH | --replay FILE | --firmata PATH) [options]
@@ -53,6 +61,11 @@ Options:
   --serve [HOST:]PORT also serve the web page and live stream of this session, view only
                       (host default 127.0.0.1; port 0: any free one; see looptwin serve, docs/web.md)
 
+${MQTT_PUBLISH_HELP}  The status line shows the broker's state and the messages dropped.
+
+A remote rig, through the broker (read-only: its panels from what it publishes):
+  looptwin dashboard --mqtt-source URL --rig NAME [--mqtt-prefix P] [--mqtt-user ...]
+
 Environment: NO_COLOR (any value) turns colour off; TERM selects the terminal description.
 `;
 
@@ -60,6 +73,9 @@ const OPTIONS = {
   ...SESSION_OPTIONS,
   window: { type: "string" },
   serve: { type: "string" },
+  ...MQTT_PUBLISH_OPTIONS,
+  "mqtt-source": { type: "string" },
+  rig: { type: "string" },
 } as const;
 
 /** A dashboard ready to run: a prepared session and the view model it feeds. */
@@ -67,6 +83,8 @@ export interface PreparedDashboard extends PreparedSession {
   readonly viewModel: DashboardViewModel;
   /** Where `--serve` serves the page and the stream (view only), or null. */
   readonly serve: ListenAddress | null;
+  /** Where `--mqtt` publishes the session, or undefined. */
+  readonly mqtt: MqttPublishArgs | undefined;
 }
 
 /**
@@ -86,17 +104,20 @@ export async function prepareDashboard(
   const serveText = stringOpt(args, "serve");
   // Checked before the rig is opened: a bad address is an argument error like any other.
   const serve = serveText === undefined ? null : parseListenAddress(serveText, "--serve", { portOnly: true });
+  const mqtt = mqttPublishFromArgs(args, process.env, cwd);
   const prepared = await prepareSession(args, cwd, "looptwin dashboard", deps);
   const viewModel = new DashboardViewModel({ windowS });
   observeIntoViewModel(prepared.session, viewModel);
-  return { ...prepared, viewModel, serve };
+  return { ...prepared, viewModel, serve, mqtt };
 }
 
 export const dashboardCommand: Command = {
   name: "dashboard",
   help: HELP,
   async run(argv, io) {
-    const { rig, session, viewModel, serve, rigArgs } = await prepareDashboard(argv, io.cwd);
+    const remote = await remoteDashboard(argv, io);
+    if (remote !== null) return remote;
+    const { rig, session, viewModel, serve, rigArgs, mqtt } = await prepareDashboard(argv, io.cwd);
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       await rig.source.close();
       await rig.stop();
@@ -124,6 +145,16 @@ export const dashboardCommand: Command = {
       }
       viewModel.setNotice(`serving the page (view only) on ${web.url}`);
     }
+    // The broker's state and drops on the status line; the broker never holds the session up.
+    const published =
+      mqtt === undefined
+        ? null
+        : await publishLiveSession(mqtt, session, () => rig.source.hello?.uid ?? "", {
+            command: "dashboard",
+            io: null,
+          });
+    const brokerTimer =
+      published === null ? null : setInterval(() => viewModel.setBroker(published.publisher.describe()), 500);
     const exit = await runDashboard({
       session,
       viewModel,
@@ -133,7 +164,9 @@ export const dashboardCommand: Command = {
     });
     await web?.stop(exit.report.reason);
     await rig.stop();
-    io.stderr.write(`${exit.message}\n`);
+    if (brokerTimer !== null) clearInterval(brokerTimer);
+    const mqttLine = published === null ? "" : `; ${await published.stop(exit.report.reason)}`;
+    io.stderr.write(`${exit.message}${mqttLine}\n`);
     if (exit.report.reason === "SIGHUP") {
       // The terminal is gone: at exit Node would try to restore its mode and abort on the EIO
       // (node 20's ResetStdio). The rig is safe and the files closed, so end as a hung-up
@@ -144,3 +177,38 @@ export const dashboardCommand: Command = {
     return exit.code;
   },
 };
+
+/**
+ * `dashboard --mqtt-source URL --rig NAME`: a remote rig's panels from the broker, read-only (the
+ * fleet view's live view of one rig); null when the option is absent.
+ */
+async function remoteDashboard(argv: readonly string[], io: CliIo): Promise<number | null> {
+  const args = parseCommandArgs(argv, OPTIONS, false);
+  const broker = brokerFromArgs(args, "mqtt-source", process.env, io.cwd);
+  const rig = stringOpt(args, "rig");
+  if (broker === undefined) {
+    if (rig !== undefined) throw new ConfigError("--rig", rig, "needs --mqtt-source URL (a rig on a broker)");
+    return null;
+  }
+  if (rig === undefined)
+    throw new ConfigError("--rig", undefined, "required with --mqtt-source: the rig's name on the broker");
+  const local = ["emulate", "port", "replay", "firmata", "mqtt", "record"].filter(
+    (k) => args.values[k] !== undefined,
+  );
+  if (local.length > 0)
+    throw new ConfigError(
+      `--${local[0]}`,
+      undefined,
+      "not with --mqtt-source (a remote rig is watched, not driven)",
+    );
+  if (!process.stdout.isTTY || !process.stdin.isTTY)
+    throw new ConfigError(
+      "terminal",
+      "not a tty",
+      "the dashboard needs a terminal (run it in a terminal, tmux, or ssh -t)",
+    );
+  const { checkTopicPrefix, DEFAULT_TOPIC_PREFIX } = await import("../fleet/topics.js");
+  const prefix = checkTopicPrefix(stringOpt(args, "mqtt-prefix") ?? DEFAULT_TOPIC_PREFIX);
+  const { runFleetView } = await import("./fleetView.js");
+  return runFleetView(broker, prefix, undefined, io, rig);
+}

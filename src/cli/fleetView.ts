@@ -98,7 +98,7 @@ export async function runFleetView(
     return [n, h] as const;
   });
   process.stdout.on("error", () => {});
-  const screen = new FleetScreen({ model, onQuit: (why) => finish(why) });
+  const screen = new FleetScreen({ model, onQuit: (why) => finish(why), detailOnly: rig !== undefined });
   const timer = durationS === undefined ? null : setTimeout(() => finish("duration"), durationS * 1000);
   const why = await stopped;
   if (timer !== null) clearTimeout(timer);

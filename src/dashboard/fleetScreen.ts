@@ -39,6 +39,8 @@ export interface FleetScreenOptions {
   readonly color?: boolean;
   /** @default 4 */
   readonly maxFps?: number;
+  /** Start in the detail view and stay there (the remote dashboard of one rig). @default false */
+  readonly detailOnly?: boolean;
 }
 
 const TONE_TAG: Readonly<Record<FleetLineTone, string>> = {
@@ -64,6 +66,7 @@ export class FleetScreen {
 
   constructor(o: FleetScreenOptions) {
     this.model = o.model;
+    this.inDetail = o.detailOnly === true;
     this.color = o.color ?? colorFromEnv(process.env);
     this.screen = blessed.screen({
       input: (o.input ?? process.stdin) as unknown as Writable,
@@ -99,7 +102,7 @@ export class FleetScreen {
         const k = key?.full ?? ch ?? "";
         if (k === "C-c" || k === "q") return o.onQuit(k === "q" ? "q" : "Ctrl-C");
         if (this.inDetail) {
-          if (k === "escape" || k === "backspace" || k === "left") {
+          if ((k === "escape" || k === "backspace" || k === "left") && o.detailOnly !== true) {
             this.inDetail = false;
             this.model.back();
           }

@@ -173,6 +173,8 @@ export class DashboardViewModel {
   private notice = "";
   private noticeLevel: "info" | "error" = "info";
   private overrideText = "";
+  /** The MQTT publisher's state and drops (`mqtt connected, 0 dropped`), "" without --mqtt. */
+  private brokerText = "";
   // Decimation buffers, grown on demand (never per frame once the screen size is stable).
   private bins: { min: Float64Array; max: Float64Array; last: Float64Array }[] = [];
   private readonly mm = new Float64Array(2);
@@ -267,6 +269,11 @@ export class DashboardViewModel {
 
   get noticeText(): string {
     return this.notice;
+  }
+
+  /** The broker state for the status line (`--mqtt`); "" leaves it out. */
+  setBroker(text: string): void {
+    this.brokerText = text;
   }
 
   /** Why the twin follows the applied duties instead of the setpoints ("" when it does not). */
@@ -554,10 +561,13 @@ export class DashboardViewModel {
         ...(notice !== "" ? [notice] : []),
         "? help",
       ].join(" │ ");
+    // The broker's state (with --mqtt) goes last: the operator must see a refused password.
+    const broker = this.brokerText === "" ? [] : [this.brokerText];
     const tries: (readonly string[])[] = [
-      [firmware, recording, window],
-      [firmware, recording],
-      [recording],
+      [...broker, firmware, recording, window],
+      [...broker, firmware, recording],
+      [...broker, recording],
+      broker,
       [],
     ];
     for (const optional of tries) {
