@@ -28,6 +28,7 @@ export const MQTT_PUBLISH_OPTIONS = {
   mqtt: { type: "string" },
   "mqtt-prefix": { type: "string" },
   "rig-name": { type: "string" },
+  "mqtt-queue": { type: "string" },
   ...MQTT_CREDENTIAL_OPTIONS,
 } as const;
 
@@ -42,6 +43,8 @@ export const MQTT_PUBLISH_HELP = `MQTT (publish this session to a broker; topics
                           through its Last Will 1.5 keep-alives after it vanished
   --mqtt-prefix P         topic prefix (default ${DEFAULT_TOPIC_PREFIX})
   --rig-name NAME         the rig in topics (default: the device uid)
+  --mqtt-queue N          messages held while the broker is away, at most (default 10000;
+                          also at most 16 MB); beyond it the oldest telemetry goes first
   A broker that is down, slow or refusing never stops the session: messages wait in a bounded
   queue (10,000 messages or 16 MB); what it drops is counted and shown.
 `;
@@ -51,6 +54,8 @@ export interface MqttPublishArgs {
   readonly broker: BrokerConfig;
   readonly prefix: string;
   readonly rigName: string | null;
+  /** Bound of the publisher's queue [messages]. */
+  readonly queueMessages: number;
 }
 
 /**
@@ -109,7 +114,9 @@ export function mqttPublishFromArgs(
   const broker = brokerFromArgs(args, "mqtt", env, cwd);
   const prefixText = stringOpt(args, "mqtt-prefix");
   const rigText = stringOpt(args, "rig-name");
+  const queueText = stringOpt(args, "mqtt-queue");
   if (broker === undefined) {
+    if (queueText !== undefined) throw new ConfigError("--mqtt-queue", queueText, "needs --mqtt URL");
     if (prefixText !== undefined) throw new ConfigError("--mqtt-prefix", prefixText, "needs --mqtt URL");
     if (rigText !== undefined) throw new ConfigError("--rig-name", rigText, "needs --mqtt URL");
     return undefined;
@@ -117,7 +124,11 @@ export function mqttPublishFromArgs(
   const prefix = checkTopicPrefix(prefixText ?? DEFAULT_TOPIC_PREFIX);
   if (rigText !== undefined && topicLevel("--rig-name", rigText) !== rigText)
     throw new ConfigError("--rig-name", rigText, "must not contain / + # (it is one MQTT topic level)");
-  return { broker, prefix, rigName: rigText ?? null };
+  const queueMessages =
+    queueText === undefined
+      ? 10_000
+      : parseNumberArg("--mqtt-queue", queueText, { integer: true, min: 1, max: 10_000_000 });
+  return { broker, prefix, rigName: rigText ?? null, queueMessages };
 }
 
 function readSmallFile(option: string, path: string, cwd: string): string {

@@ -29,6 +29,7 @@ export async function startPublisher(
   return new SessionPublisher({
     broker: mqtt.broker,
     prefix: mqtt.prefix,
+    limits: { maxMessages: mqtt.queueMessages },
     rig,
     command: o.command,
     onBrokerState: (s) => {
