@@ -13,23 +13,18 @@
  */
 import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
 import type { Monitor } from "../detect/monitor/monitorTypes.js";
-import { createOperatingPoint, setOperatingPointFromDuties } from "../model/loopModel.js";
-import { type LoopParams, makeLoopParams } from "../model/loopParams.js";
+import type { LoopParams } from "../model/loopParams.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
-import { loopSteadyState } from "../model/steadyState.js";
-import type { SensorCalibration } from "../model/telemetryConverter.js";
 import { eventFields } from "../protocol/format.js";
 import type { PwmChannel } from "../protocol/messages.js";
-import type { RecordSink } from "../rig/recording/recordingWriter.js";
 import { NakError, type RigCommand, type RigEvent, type RigSource } from "../rig/source/rigSource.js";
-import type { TimerHandle } from "../rig/source/scheduler.js";
-import {
-  describeCondition,
-  SteadyWatch,
-  signalConditionHolds,
-  timelineConditionMetAt,
-} from "./conditions.js";
-import { fmtS, judgeExpectations, type Verdict } from "./expectations.js";
+import { AbortedError } from "../rig/source/scheduler.js";
+import { acknowledgeAlarms } from "./alarmAcknowledgement.js";
+import { describeCondition } from "./conditions.js";
+import { fmtS, type Verdict } from "./expectations.js";
+import { FaultLabels } from "./faultLabels.js";
+import { Heartbeat } from "./heartbeat.js";
+import { errorText, RunAbandoned, StepFailure } from "./hilErrors.js";
 import {
   type FaultInterval,
   type Observation,
@@ -37,121 +32,41 @@ import {
   SignalHistory,
   type StepOutcome,
 } from "./observations.js";
+import { DEADMAN_MS, DEADMAN_RENEW_MS, PhysicalInjections } from "./physicalInjections.js";
+import { RunClock } from "./runClock.js";
+import { RunLog } from "./runLog.js";
+import type { RunProgress, ScenarioResult, ScenarioRunOptions, ScenarioStatus } from "./runTypes.js";
+import { judgeRun, linkCountersOf } from "./runVerdict.js";
 import { copySample, fillSignalRow } from "./sampleRow.js";
-import {
-  type Condition,
-  LINK_COUNTERS,
-  type LinkCounter,
-  type Scenario,
-  type Step,
-  type StepAction,
-} from "./scenario.js";
-import { type PlantTruth, SIGNAL_INDEX } from "./signals.js";
+import type { Scenario, Step, StepAction } from "./scenario.js";
+import { initialSteadyState, scenarioParams } from "./scenarioPlant.js";
+import type { PlantTruth } from "./signals.js";
 import { scenarioSkipReason, stepSkipReason, unavailableSignals } from "./targetSupport.js";
 import type { HilTarget, TargetSession } from "./targets/target.js";
+import { WaitCondition } from "./waitCondition.js";
+import { warmUpToSteady } from "./warmUp.js";
 
-/** What a monitor factory gets to build the twin and detectors of one run. */
-export interface MonitorContext {
-  /** The rig's loop parameters (the twin's nominal model). */
-  readonly params: LoopParams;
-  readonly calibration: SensorCalibration;
-  readonly hasAmbientProbe: boolean;
-  readonly rateHz: number;
-  readonly seed: number;
-}
+export type {
+  MonitorContext,
+  MonitorFactory,
+  RunProgress,
+  ScenarioResult,
+  ScenarioRunOptions,
+  ScenarioStatus,
+} from "./runTypes.js";
+export { initialSteadyState, scenarioParams } from "./scenarioPlant.js";
 
-export type MonitorFactory = (context: MonitorContext) => Monitor;
-
-export interface ScenarioRunOptions {
-  readonly target: HilTarget;
-  readonly monitorFactory: MonitorFactory;
-  /** Loop parameters of the rig before the scenario's `rig.params` (a rig config). @default defaults */
-  readonly baseParams?: Readonly<Record<string, number>>;
-  /** Recording sink (the suite opens one per scenario with `--out`). */
-  readonly record?: RecordSink;
-  /** Called once the session's clock exists (a recording's clock follows it). */
-  readonly onClock?: (nowMs: () => number) => void;
-  /** Outer abort (Ctrl-C, SIGHUP, the suite's timeout). */
-  readonly signal?: AbortSignal;
-  /** Wall seconds a single command step may take. @default 15 */
-  readonly stepTimeoutS?: number;
-  /** Progress, about once per scenario second of a real-time run (or per tick on virtual time). */
-  readonly onProgress?: (p: RunProgress) => void;
-}
-
-export interface RunProgress {
-  readonly scenario: string;
-  readonly phase: "connecting" | "warm-up" | "running" | "stopping";
-  /** Scenario time [s] (warm-up: seconds warmed so far). */
-  readonly tS: number;
-  readonly durationS: number;
-  readonly alarms: number;
-}
-
-export type ScenarioStatus = "passed" | "failed" | "skipped" | "error";
-
-export interface ScenarioResult {
-  readonly scenario: Scenario;
-  readonly target: string;
-  readonly status: ScenarioStatus;
-  /** Why it failed, errored or was skipped (one line); empty when it passed. */
-  readonly reason: string;
-  readonly verdicts: readonly Verdict[];
-  readonly steps: readonly StepOutcome[];
-  readonly timeline: readonly Observation[];
-  readonly history: SignalHistory;
-  readonly faults: readonly FaultInterval[];
-  /** Scenario seconds covered. */
-  readonly rigS: number;
-  readonly wallS: number;
-  readonly linkCounters: Readonly<Record<LinkCounter, number>>;
-  readonly deviceStats?: Readonly<Record<string, number>>;
-}
-
-const HEARTBEAT_MS = 500;
 /** Time slice of `at` waits [ms]; `wait_until` checks every sample and resumes within a tick. */
 const AT_TICK_MS = 1000;
 const WAIT_TICK_MS = 100;
-/** Dead-man hold of a physical injection, and its renewal period [ms] (as the dashboard's). */
-const DEADMAN_MS = 3000;
-const DEADMAN_RENEW_MS = 1000;
-/** Longest slice of device time the in-process emulator hands over at once [s]. */
-const VIRTUAL_CHUNK_S = 0.5;
 /** Scenario seconds the link may stay down before the run gives up. */
 const LINK_LOST_LIMIT_S = 60;
 /** Wall time between yields to the event loop on virtual time [ms] (signals, timeouts). */
 const YIELD_EVERY_MS = 25;
 
-class StepFailure extends Error {}
-
-/** A physical injection in force. */
-interface Injection {
-  readonly fault: FaultInterval;
-  readonly channel: PwmChannel;
-  readonly duty: number;
-  timer: TimerHandle | null;
-}
-
 /** Runs one scenario; never throws (errors become a result with status `error`). */
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioResult> {
   return new ScenarioRun(scenario, options).run();
-}
-
-/** Loop parameters of a scenario on a rig with `base` parameters. */
-export function scenarioParams(scenario: Scenario, base: Readonly<Record<string, number>> = {}): LoopParams {
-  return makeLoopParams({ ...base, ...scenario.rig.params }, `${scenario.file}: rig.params.`);
-}
-
-/** Steady state of the loop at the scenario's initial setpoints (the emulator's start). */
-export function initialSteadyState(
-  scenario: Scenario,
-  params: LoopParams,
-): { tHotC: number; tColdC: number } | undefined {
-  const op = createOperatingPoint(params);
-  const sp = scenario.setpoints;
-  setOperatingPointFromDuties(params, sp.pump, sp.heater, sp.fan, params.T_amb, op);
-  const ss = loopSteadyState(params, op);
-  return ss.ok ? ss.value : undefined;
 }
 
 class ScenarioRun {
@@ -162,43 +77,35 @@ class ScenarioRun {
   private readonly timeline: Observation[] = [];
   private readonly history = new SignalHistory();
   private readonly row = new Float64Array(SignalHistory.STRIDE);
-  private readonly faults: FaultInterval[] = [];
-  private readonly endLabelled = new Set<FaultInterval>();
   private readonly outcomes: StepOutcome[] = [];
   private readonly stepTimeoutMs: number;
   private readonly truth: PlantTruth = { tHotC: NaN, tColdC: NaN, flowLpm: NaN, uaRatio: NaN, qInW: NaN };
   private readonly scn: RigSample = createRigSample();
+  /** Scenario time and waiting for answers (runClock.ts). */
+  private readonly clock: RunClock;
+  /** The ground truth: every injected fault's labels (faultLabels.ts). */
+  private readonly labels: FaultLabels;
+  /** Physical injections in force with their dead-man holds (physicalInjections.ts). */
+  private readonly injections: PhysicalInjections;
+  private readonly heartbeat = new Heartbeat();
+  /** The `wait_until` condition in progress (waitCondition.ts). */
+  private readonly wait: WaitCondition;
 
   private session: TargetSession | null = null;
   private source: RigSource | null = null;
   private monitor: Monitor | null = null;
   private abort!: AbortSignal;
-  /** Clock time of scenario t = 0 [ms]; NaN before the run starts. */
-  private originMs = Number.NaN;
   /** Rig time of scenario t = 0 [s]; NaN until known. */
   private rigAtOriginS = Number.NaN;
-  private lastSampleS = Number.NaN;
-  /** Scenario time of the latest step carried out. */
-  private lastStepS = 0;
   private lastFlags = 0;
   private readonly setpoints: Record<PwmChannel, number>;
-  /** Physical injections in force, per channel, with their dead-man renewal timer. */
-  private readonly injections = new Map<PwmChannel, Injection>();
   private readonly emuFaults: FaultInterval[] = [];
-  private heartbeatOn = true;
-  private heartbeatTimer: TimerHandle | null = null;
   /** Why the setpoints must be sent again (null: they need not). */
   private resendWhy: string | null = null;
   private following = false;
   private lastDiagnosis = "";
-  private alarmCount = 0;
-  /** Set by the sample handler when the armed `wait_until` condition holds. */
-  private armed: {
-    condition: Condition;
-    sinceIndex: number;
-    metAtS: number;
-    steady: SteadyWatch | null;
-  } | null = null;
+  /** The timeline and the recording (runLog.ts). */
+  private readonly log: RunLog;
   private lastYieldWall = 0;
   /** Scenario time the link went down (NaN while it is up). */
   private linkDownSinceS = Number.NaN;
@@ -212,6 +119,16 @@ class ScenarioRun {
     this.params = scenarioParams(scenario, options.baseParams);
     this.stepTimeoutMs = (options.stepTimeoutS ?? 15) * 1000;
     this.setpoints = { ...scenario.setpoints };
+    this.clock = new RunClock(this.target.capabilities.virtualTime === true);
+    this.labels = new FaultLabels(this.timeline, options.record);
+    this.log = new RunLog(this.timeline, options.record);
+    this.injections = new PhysicalInjections(
+      this.clock,
+      this.labels,
+      () => this.source,
+      (t) => this.note(t),
+    );
+    this.wait = new WaitCondition(this.timeline, this.history);
   }
 
   async run(): Promise<ScenarioResult> {
@@ -231,64 +148,42 @@ class ScenarioRun {
       this.progress("connecting", 0);
       await this.connect();
       await this.warmUp();
-      this.originMs = this.clockMs();
+      this.clock.originMs = this.clock.nowMs();
       const zero = this.session?.rigZeroClockMs?.();
-      if (zero !== undefined && Number.isFinite(zero)) this.rigAtOriginS = (this.originMs - zero) / 1000;
+      if (zero !== undefined && Number.isFinite(zero))
+        this.rigAtOriginS = (this.clock.originMs - zero) / 1000;
       this.note(`scenario ${sc.name} starts on ${this.target.name}`);
       const stepsOk = await this.runSteps();
       if (stepsOk) await this.advanceTo(sc.durationS, null);
-      endS = this.nowS();
+      endS = this.clock.nowS();
       const failedStep = this.outcomes.find((o) => o.status === "failed");
       if (failedStep !== undefined) {
         status = "failed";
         reason = `step ${failedStep.name} (line ${failedStep.line}) failed: ${failedStep.detail}`;
       }
     } catch (e) {
-      endS = Number.isFinite(this.originMs) ? this.nowS() : 0;
+      endS = this.clock.nowOrZeroS();
       status = "error";
       reason = this.abort?.aborted ? this.abortReason(timeoutS) : errorText(e);
     } finally {
       await this.shutdown();
     }
-    for (const s of sc.steps) {
-      if (!this.outcomes.some((o) => o.name === s.name))
-        this.outcomes.push({
-          name: s.name,
-          line: s.line,
-          status: "not_reached",
-          tS: Number.NaN,
-          detail: "not reached",
-        });
-    }
-    for (const f of this.faults) {
-      if (!(f.endS <= endS)) f.endS = endS;
-      this.writeEndLabel(f);
-    }
-    // Observations arrive slightly out of order (an EVT stamped with its sample, a note after it).
-    this.timeline.sort((a, b) => a.tS - b.tS);
-    const verdicts =
-      status === "error" && this.history.length === 0
-        ? []
-        : judgeExpectations(sc.expectations, {
-            steps: this.outcomes,
-            endS,
-            timeline: this.timeline,
-            history: this.history,
-            linkCounters: this.linkCounters(),
-            faults: this.faults,
-            unavailable: unavailableSignals(this.target),
-          });
-    const failed = verdicts.filter((v) => v.status === "failed");
-    if (status === "passed" && failed.length > 0) {
-      status = "failed";
-      reason = failed.map((v) => `${v.name}: expected ${v.expected}; observed ${v.observed}`).join(" | ");
-    } else if (status !== "passed" && failed.length > 0) {
-      reason += ` | ${failed.length} expectation(s) failed`;
-    }
-    if (status === "passed" && verdicts.every((v) => v.status === "skipped")) {
-      status = "skipped";
-      reason = `every expectation was skipped on ${this.target.name}`;
-    }
+    this.labels.closeAll(endS);
+    const judged = judgeRun({
+      scenario: sc,
+      targetName: this.target.name,
+      status,
+      reason,
+      outcomes: this.outcomes,
+      timeline: this.timeline,
+      history: this.history,
+      faults: this.labels.faults,
+      linkCounters: linkCountersOf(this.source),
+      unavailable: unavailableSignals(this.target),
+      endS,
+    });
+    const verdicts = judged.verdicts;
+    ({ status, reason } = judged);
     return this.result(status, reason, verdicts, wall0, endS);
   }
 
@@ -309,10 +204,10 @@ class ScenarioRun {
       steps: this.outcomes,
       timeline: this.timeline,
       history: this.history,
-      faults: this.faults,
+      faults: this.labels.faults,
       rigS: endS,
       wallS: (performance.now() - wall0) / 1000,
-      linkCounters: this.linkCounters(),
+      linkCounters: linkCountersOf(this.source),
       ...(stats !== undefined ? { deviceStats: stats } : {}),
     };
   }
@@ -347,6 +242,7 @@ class ScenarioRun {
       signal: this.abort,
     });
     const clock = this.session.clock;
+    this.clock.attach(clock);
     this.options.onClock?.(() => clock.nowMs());
     this.source = this.session.source;
     this.monitor = this.options.monitorFactory({
@@ -357,28 +253,25 @@ class ScenarioRun {
       seed: sc.seed,
     });
     this.unsubscribe = this.source.subscribe((e) => this.onEvent(e));
-    this.startHeartbeat();
+    this.heartbeat.start(clock.scheduler, this.source);
     await this.sendSetpoints("initial setpoints");
   }
 
   private async shutdown(): Promise<void> {
-    this.progress("stopping", this.nowS());
+    this.progress("stopping", this.clock.nowS());
     // No more renewals: the injections end with the SAFE below (or by their dead-man holds).
-    for (const inj of this.injections.values()) {
-      if (inj.timer !== null) this.session?.clock.scheduler.clearTimer(inj.timer);
-      inj.timer = null;
-    }
+    this.injections.stopRenewing();
     const src = this.source;
     if (src !== null && this.session !== null) {
       // Leave the rig safe whatever happened: SAFE also clears every hold.
       const cleanup = AbortSignal.timeout(5000);
       try {
-        if (src.state === "CONNECTED") await this.settle(src.send({ type: "SAFE" }), cleanup, 4000);
+        if (src.state === "CONNECTED") await this.clock.settle(src.send({ type: "SAFE" }), cleanup, 4000);
       } catch {
         // The report says what went wrong before; a rig that cannot be reached cannot be made safe.
       }
     }
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
     try {
@@ -386,27 +279,6 @@ class ScenarioRun {
     } catch {
       // Closing is best effort.
     }
-  }
-
-  private clockMs(): number {
-    return this.session?.clock.nowMs() ?? 0;
-  }
-
-  /** Scenario time now [s]. */
-  private nowS(): number {
-    return (this.clockMs() - this.originMs) / 1000;
-  }
-
-  /**
-   * Scenario time of an arriving message (EVT lines carry no time). On virtual time the host reads
-   * a whole chunk of device time at once, so the clock is late: the latest sample's time, or the
-   * latest step's when that came after it (what a step causes cannot precede it), is closer.
-   */
-  private eventS(): number {
-    if (!Number.isFinite(this.originMs)) return 0;
-    if (this.target.capabilities.virtualTime && Number.isFinite(this.lastSampleS))
-      return Math.max(this.lastSampleS, this.lastStepS, this.nowS() - VIRTUAL_CHUNK_S);
-    return this.nowS();
   }
 
   // ------------------------------------------------------------------ time
@@ -418,10 +290,10 @@ class ScenarioRun {
   private async advanceTo(toS: number, stop: (() => boolean) | null): Promise<boolean> {
     const clock = this.session?.clock;
     if (clock === undefined) return false;
-    const endMs = this.originMs + toS * 1000;
+    const endMs = this.clock.originMs + toS * 1000;
     const tick = stop !== null ? WAIT_TICK_MS : AT_TICK_MS;
     for (;;) {
-      if (this.abort.aborted) throw new Error("aborted");
+      if (this.abort.aborted) throw new AbortedError("scenario run", { cause: this.abort.reason });
       if (stop?.()) return true;
       const now = clock.nowMs();
       if (now >= endMs) return false;
@@ -433,12 +305,13 @@ class ScenarioRun {
   private async service(): Promise<void> {
     const state = this.source?.state;
     if (state === "CONNECTED") this.linkDownSinceS = Number.NaN;
-    else if (Number.isNaN(this.linkDownSinceS)) this.linkDownSinceS = this.nowS();
-    else if (this.nowS() - this.linkDownSinceS > LINK_LOST_LIMIT_S)
-      throw new Error(
+    else if (Number.isNaN(this.linkDownSinceS)) this.linkDownSinceS = this.clock.nowS();
+    else if (this.clock.nowS() - this.linkDownSinceS > LINK_LOST_LIMIT_S)
+      throw new RunAbandoned(
         `the link has been ${state} since ${fmtS(this.linkDownSinceS)} (over ${LINK_LOST_LIMIT_S} s): the run cannot go on`,
+        { state, downSinceS: this.linkDownSinceS },
       );
-    if (this.resendWhy !== null && this.source?.state === "CONNECTED" && this.heartbeatOn) {
+    if (this.resendWhy !== null && this.source?.state === "CONNECTED" && this.heartbeat.on) {
       const why = this.resendWhy;
       this.resendWhy = null;
       try {
@@ -451,7 +324,7 @@ class ScenarioRun {
     const wall = performance.now();
     if (wall - this.lastProgressWall >= 1000) {
       this.lastProgressWall = wall;
-      this.progress("running", this.nowS());
+      this.progress("running", this.clock.nowS());
     }
     if (this.target.capabilities.virtualTime && wall - this.lastYieldWall >= YIELD_EVERY_MS) {
       this.lastYieldWall = wall;
@@ -459,90 +332,29 @@ class ScenarioRun {
     }
   }
 
-  /** Awaits a command's answer while letting time run (on virtual time nothing else moves it). */
-  /**
-   * Awaits a command's answer. On virtual time nothing else moves the clock, so this lets device
-   * time run in small slices until the answer (or the source's own ACK timeout and retries) comes;
-   * on a real clock it just waits. Either way at most `wallMs` of wall time, and never past `signal`.
-   */
-  private async settle(p: Promise<void>, signal: AbortSignal, wallMs: number): Promise<void> {
-    const clock = this.session?.clock;
-    let done = false;
-    const tracked = p.then(
-      () => {
-        done = true;
-      },
-      (e: unknown) => {
-        done = true;
-        throw e;
-      },
-    );
-    tracked.catch(() => {});
-    await Promise.resolve();
-    if (clock !== undefined && !this.target.capabilities.virtualTime) {
-      let timer: NodeJS.Timeout | undefined;
-      let onAbort: (() => void) | undefined;
-      const stop = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(
-          () => reject(new StepFailure(`no answer within ${wallMs / 1000} s of wall time`)),
-          wallMs,
-        );
-        onAbort = () => reject(new StepFailure(`no answer: ${errorText(signal.reason)}`));
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      });
-      stop.catch(() => {});
-      try {
-        await Promise.race([tracked, stop]);
-      } finally {
-        clearTimeout(timer);
-        if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
-      }
-      return;
-    }
-    const wallEnd = performance.now() + wallMs;
-    while (!done && clock !== undefined) {
-      if (signal.aborted) throw new StepFailure(`no answer: ${errorText(signal.reason)}`);
-      if (performance.now() > wallEnd)
-        throw new StepFailure(`no answer within ${wallMs / 1000} s of wall time`);
-      await clock.runUntil(clock.nowMs() + 20, signal);
-      if (!done) await new Promise<void>((r) => setImmediate(r));
-    }
-    await tracked;
-  }
-
   private async command(cmd: RigCommand): Promise<void> {
     const src = this.source;
     if (src === null) throw new StepFailure("no connection");
-    await this.settle(src.send(cmd), this.abort, this.stepTimeoutMs);
+    await this.clock.settle(src.send(cmd), this.abort, this.stepTimeoutMs);
   }
 
-  // ------------------------------------------------------------------ heartbeat and setpoints
-
-  private startHeartbeat(): void {
-    const sched = this.session?.clock.scheduler;
-    if (sched === undefined) return;
-    const beat = (): void => {
-      this.heartbeatTimer = sched.setTimer(beat, HEARTBEAT_MS);
-      if (this.heartbeatOn && this.source?.state === "CONNECTED")
-        this.source.send({ type: "PING" }).catch(() => {});
-    };
-    this.heartbeatTimer = sched.setTimer(beat, HEARTBEAT_MS);
-  }
-
-  private stopHeartbeat(): void {
-    const sched = this.session?.clock.scheduler;
-    if (sched !== undefined && this.heartbeatTimer !== null) sched.clearTimer(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-  }
+  // ------------------------------------------------------------------ setpoints
 
   /** PWM (no hold) for every channel, then the twin follows the setpoints again. */
   private async sendSetpoints(why: string): Promise<void> {
     for (const ch of ["pump", "heater", "fan"] as const) {
       await this.command({ type: "PWM", channel: ch, duty: this.setpoints[ch], holdMs: null });
-      this.endInjection(ch, "setpoint sent");
+      this.injections.end(ch);
     }
-    const tS = Number.isFinite(this.originMs) ? this.nowS() : 0;
+    this.twinFollowsSetpoints(this.clock.nowOrZeroS());
+    if (this.clock.started)
+      this.note(
+        `setpoints pump ${this.setpoints.pump}, heater ${this.setpoints.heater}, fan ${this.setpoints.fan} (${why})`,
+      );
+  }
+
+  /** The twin is driven by the operator's setpoints again, from tS. */
+  private twinFollowsSetpoints(tS: number): void {
     this.monitor?.setSetpoints(
       { pumpDuty: this.setpoints.pump, heaterDuty: this.setpoints.heater, fanDuty: this.setpoints.fan },
       tS,
@@ -551,10 +363,6 @@ class ScenarioRun {
       this.monitor?.followApplied(false);
       this.following = false;
     }
-    if (Number.isFinite(this.originMs))
-      this.note(
-        `setpoints pump ${this.setpoints.pump}, heater ${this.setpoints.heater}, fan ${this.setpoints.fan} (${why})`,
-      );
   }
 
   /** The device overrode the setpoints for a reason it reports: the twin follows what it applies. */
@@ -574,25 +382,7 @@ class ScenarioRun {
     if (sc.rig.start !== "steady" || this.target.capabilities.presetState) return;
     const clock = this.session?.clock;
     if (clock === undefined) return;
-    const t0 = clock.nowMs();
-    const steady = new SteadyWatch(0.05, 120);
-    const unsub = this.source?.subscribe((e) => {
-      if (e.kind === "sample") steady.push(e.sample.tS, e.sample.tHotC, e.sample.tColdC);
-    });
-    try {
-      while (!steady.steady) {
-        if (this.abort.aborted) throw new Error("aborted");
-        const warmedS = (clock.nowMs() - t0) / 1000;
-        if (warmedS > sc.rig.warmupTimeoutS)
-          throw new Error(
-            `warm-up: not steady after ${sc.rig.warmupTimeoutS} s (${steady.describe()}); raise rig.warmup_timeout`,
-          );
-        this.progress("warm-up", warmedS);
-        await clock.runUntil(clock.nowMs() + AT_TICK_MS, this.abort);
-      }
-    } finally {
-      unsub?.();
-    }
+    await warmUpToSteady(sc, clock, this.source, this.abort, (warmedS) => this.progress("warm-up", warmedS));
   }
 
   // ------------------------------------------------------------------ steps
@@ -610,18 +400,17 @@ class ScenarioRun {
         await this.advanceTo(step.trigger.tS, null);
       } else {
         const { condition, timeoutS } = step.trigger;
-        const startS = this.nowS();
-        this.arm(condition);
+        const startS = this.clock.nowS();
+        this.wait.arm(condition, this.clock.lastSampleS);
         const limitS = Math.min(startS + timeoutS, this.scenario.durationS);
-        const met = await this.advanceTo(limitS, () => Number.isFinite(this.armed?.metAtS ?? Number.NaN));
-        const armed = this.armed;
-        this.armed = null;
+        const met = await this.advanceTo(limitS, () => this.wait.met);
+        const metAtS = this.wait.disarm();
         if (!met) {
-          const why = `${describeCondition(condition)} not met within ${fmtS(limitS - startS)} (waited from ${fmtS(startS)}; ${this.lastValueText(condition)})`;
+          const why = `${describeCondition(condition)} not met within ${fmtS(limitS - startS)} (waited from ${fmtS(startS)}; ${this.wait.lastValueText(condition)})`;
           this.outcome(step, "failed", Number.NaN, why);
           return false;
         }
-        this.note(`${step.name}: ${describeCondition(condition)} at ${fmtS(armed?.metAtS ?? this.nowS())}`);
+        this.note(`${step.name}: ${describeCondition(condition)} at ${fmtS(metAtS)}`);
       }
       await this.perform(step);
     }
@@ -630,23 +419,12 @@ class ScenarioRun {
 
   private outcome(step: Step, status: StepOutcome["status"], tS: number, detail: string): void {
     this.outcomes.push({ name: step.name, line: step.line, status, tS, detail });
-    this.timeline.push({
-      kind: "step",
-      tS: Number.isFinite(tS) ? tS : this.eventS(),
-      name: step.name,
-      status,
-      text: detail,
-    });
-    this.options.record?.write({
-      type: "note",
-      atMs: this.options.record.atMs(),
-      text: `step ${step.name} ${status}: ${detail}`,
-    });
+    this.log.step(step.name, status, Number.isFinite(tS) ? tS : this.clock.eventS(), detail);
   }
 
   private async perform(step: Step): Promise<void> {
-    const tS = this.nowS();
-    this.lastStepS = tS;
+    const tS = this.clock.nowS();
+    this.clock.lastStepS = tS;
     const a = step.action;
     try {
       const text = await this.act(a, tS, step);
@@ -670,35 +448,25 @@ class ScenarioRun {
         Object.assign(this.setpoints, a.duties);
         for (const [ch, duty] of Object.entries(a.duties) as [PwmChannel, number][]) {
           await this.command({ type: "PWM", channel: ch, duty, holdMs: null });
-          this.endInjection(ch, "setpoint sent");
+          this.injections.end(ch);
         }
-        this.monitor?.setSetpoints(
-          { pumpDuty: this.setpoints.pump, heaterDuty: this.setpoints.heater, fanDuty: this.setpoints.fan },
-          tS,
-        );
-        if (this.following) {
-          this.monitor?.followApplied(false);
-          this.following = false;
-        }
+        this.twinFollowsSetpoints(tS);
         return `setpoints ${dutyText(a.duties)}`;
       }
       case "inject": {
         const first = Math.min(a.holdMs, DEADMAN_MS);
         await this.command({ type: "PWM", channel: a.channel, duty: a.duty, holdMs: first });
         const text = `${a.channel} PWM ${a.duty} for ${a.holdMs / 1000} s under a ${DEADMAN_MS} ms dead-man hold renewed every ${DEADMAN_RENEW_MS} ms (setpoint ${this.setpoints[a.channel]})`;
-        this.endInjection(a.channel, "replaced");
         const f: FaultInterval = { kind: a.fault, text, startS: tS, endS: tS + a.holdMs / 1000 };
-        const inj: Injection = { fault: f, channel: a.channel, duty: a.duty, timer: null };
-        this.injections.set(a.channel, inj);
-        this.scheduleRenewal(inj);
-        this.addFault(f, "injector");
+        this.injections.start(a.channel, a.duty, f);
+        this.labels.add(f, "injector");
         return `injected ${a.fault}: ${text}`;
       }
       case "restore": {
-        const channels = a.channel !== undefined ? [a.channel] : [...this.injections.keys()];
+        const channels = a.channel !== undefined ? [a.channel] : this.injections.channels();
         for (const ch of channels) {
           await this.command({ type: "PWM", channel: ch, duty: this.setpoints[ch], holdMs: null });
-          this.endInjection(ch, "restored");
+          this.injections.end(ch);
         }
         return channels.length === 0
           ? "nothing injected to restore"
@@ -714,18 +482,18 @@ class ScenarioRun {
         const endS = a.spec.kind === "device_reboot" && !Number.isFinite(s.endS) ? startS + 1 : tS + s.endS;
         const f: FaultInterval = { kind: s.kind, text: a.text, startS, endS };
         this.emuFaults.push(f);
-        this.addFault(f, "emulator");
+        this.labels.add(f, "emulator");
         return `EMU ${a.text}`;
       }
       case "emu_clear": {
         const inject = this.session?.injectFault;
         if (inject !== undefined) await inject.call(this.session, "clear");
         else await this.command({ type: "EMU", faultSpec: "clear" });
-        for (const f of this.emuFaults) if (f.endS > tS) this.endFault(f, Math.max(tS, f.startS));
+        for (const f of this.emuFaults) if (f.endS > tS) this.labels.end(f, Math.max(tS, f.startS));
         return "EMU clear: every emulator fault ended";
       }
       case "heartbeat":
-        this.heartbeatOn = a.on;
+        this.heartbeat.on = a.on;
         if (a.on) {
           await this.command({ type: "PING" });
           await this.sendSetpoints("heartbeat back");
@@ -733,7 +501,7 @@ class ScenarioRun {
         return a.on ? "heartbeat on (PING every 500 ms), setpoints sent again" : "heartbeat off (no PING)";
       case "safe":
         await this.command({ type: "SAFE" });
-        this.endAllInjections("SAFE");
+        this.injections.endAll();
         this.followApplied("SAFE sent");
         return "SAFE sent";
       case "info":
@@ -745,37 +513,7 @@ class ScenarioRun {
       case "acknowledge": {
         const m = this.monitor;
         if (m === null) return "no monitor";
-        const before = m.openAlarms();
-        const causes = a.cause !== undefined ? [a.cause] : before.map((x) => x.cause);
-        const acked: string[] = [];
-        for (const c of causes) {
-          const ev = m.acknowledge(tS, c);
-          if (ev !== undefined) {
-            acked.push(c);
-            this.onAlarm(ev);
-          }
-        }
-        // Monitor.acknowledge returns one event: an alarm the acknowledgement also cleared (its
-        // condition had returned) shows only as gone from the open alarms.
-        const still = new Set(m.openAlarms().map((x) => x.alarmId));
-        for (const x of before) {
-          if (still.has(x.alarmId) || !acked.includes(x.cause)) continue;
-          this.onAlarm({
-            type: "cleared",
-            alarmId: x.alarmId,
-            tS,
-            cause: x.cause,
-            severity: x.severity,
-            level: x.level,
-            diagnosis: x.diagnosis,
-            evidence: x.evidence,
-            raisedAtS: x.raisedAtS,
-            durationS: tS - x.raisedAtS,
-            peakLevel: x.peakLevel,
-            acknowledged: true,
-          });
-        }
-        return acked.length === 0 ? "no open alarm to acknowledge" : `acknowledged ${acked.join(", ")}`;
+        return acknowledgeAlarms(m, a.cause, tS, (ev) => this.onAlarm(ev));
       }
       case "note":
         this.note(a.text);
@@ -785,112 +523,41 @@ class ScenarioRun {
     }
   }
 
-  // ------------------------------------------------------------------ ground truth
-
-  private addFault(f: FaultInterval, by: "injector" | "emulator"): void {
-    this.faults.push(f);
-    this.timeline.push({ kind: "label", tS: f.startS, action: "start", fault: `${f.kind} (${f.text})` });
-    this.options.record?.write({
-      type: "label",
-      atMs: this.options.record.atMs(),
-      tS: f.startS,
-      action: "start",
-      fault: f.text,
-      by: by === "injector" ? "injector" : "scenario",
-    });
-  }
-
-  private endFault(f: FaultInterval, tS: number): void {
-    if (tS >= f.endS) return;
-    f.endS = tS;
-    this.writeEndLabel(f);
-  }
-
-  /** The `end` label of a fault, once (at its end time, whatever ended it). */
-  private writeEndLabel(f: FaultInterval): void {
-    if (this.endLabelled.has(f)) return;
-    this.endLabelled.add(f);
-    const tS = f.endS;
-    this.timeline.push({ kind: "label", tS, action: "end", fault: `${f.kind} (${f.text})` });
-    this.options.record?.write({
-      type: "label",
-      atMs: this.options.record.atMs(),
-      tS,
-      action: "end",
-      fault: f.text,
-      by: "scenario",
-    });
-  }
-
-  /**
-   * Renews the injection's dead-man hold every second, as the dashboard does: the device reverts
-   * by itself within DEADMAN_MS if the runner stops; the last hold ends the injection on time.
-   */
-  private scheduleRenewal(inj: Injection): void {
-    const sched = this.session?.clock.scheduler;
-    if (sched === undefined) return;
-    inj.timer = sched.setTimer(() => {
-      inj.timer = null;
-      if (this.injections.get(inj.channel) !== inj) return;
-      const leftMs = Math.round((inj.fault.endS - this.nowS()) * 1000);
-      if (leftMs <= 0) return;
-      this.source
-        ?.send({ type: "PWM", channel: inj.channel, duty: inj.duty, holdMs: Math.min(leftMs, DEADMAN_MS) })
-        .catch((e: unknown) => this.note(`renewing the ${inj.channel} hold failed: ${errorText(e)}`));
-      if (leftMs > DEADMAN_MS) this.scheduleRenewal(inj);
-    }, DEADMAN_RENEW_MS);
-  }
-
-  private endInjection(ch: PwmChannel, _why: string): void {
-    const inj = this.injections.get(ch);
-    if (inj === undefined) return;
-    this.injections.delete(ch);
-    if (inj.timer !== null) this.session?.clock.scheduler.clearTimer(inj.timer);
-    inj.timer = null;
-    if (Number.isFinite(this.originMs)) this.endFault(inj.fault, Math.max(inj.fault.startS, this.eventS()));
-  }
-
-  private endAllInjections(why: string): void {
-    for (const ch of [...this.injections.keys()]) this.endInjection(ch, why);
-  }
-
   // ------------------------------------------------------------------ events
 
   private onEvent(e: RigEvent): void {
-    if (!Number.isFinite(this.originMs)) {
-      return;
-    }
+    if (!this.clock.started) return;
     switch (e.kind) {
       case "sample":
         this.onSample(e.sample);
         return;
       case "device_event": {
         const [code, detail] = eventFields(e.event);
-        const tS = this.eventS();
+        const tS = this.clock.eventS();
         this.timeline.push({ kind: "device_event", tS, code, detail });
         switch (e.event.code) {
           case "HB_LOST":
-            this.endAllInjections("heartbeat lost");
+            this.injections.endAll();
             this.followApplied("device SAFE after heartbeat loss");
-            if (this.heartbeatOn) this.resendWhy = "heartbeat loss";
+            if (this.heartbeat.on) this.resendWhy = "heartbeat loss";
             break;
           case "OVERTEMP":
-            this.endInjection("heater", "interlock");
-            this.endInjection("pump", "interlock");
+            this.injections.end("heater");
+            this.injections.end("pump");
             this.followApplied("over-temperature interlock");
             break;
           case "HOLD_EXPIRED":
-            this.endInjection(e.event.channel, "hold expired");
+            this.injections.end(e.event.channel);
             break;
           case "BOOT":
-            this.endAllInjections("reboot");
+            this.injections.endAll();
             this.followApplied("device rebooted");
             this.resendWhy = "device reboot";
             break;
           default:
             break;
         }
-        this.checkArmedOnTimeline();
+        this.wait.onTimeline();
         return;
       }
       case "gap": {
@@ -899,11 +566,11 @@ class ScenarioRun {
         const toS = e.toTS - this.rigAtOriginS;
         this.timeline.push({ kind: "gap", tS: fromS, toS, reason: e.reason, lostSamples: e.lostSamples });
         this.monitor?.markGap(fromS, toS);
-        this.checkArmedOnTimeline();
+        this.wait.onTimeline();
         return;
       }
       case "link":
-        this.timeline.push({ kind: "link", tS: this.nowS(), state: e.state, reason: e.reason });
+        this.timeline.push({ kind: "link", tS: this.clock.nowS(), state: e.state, reason: e.reason });
         if (e.state === "CONNECTED" && e.reason !== "opened") {
           this.followApplied("link back");
           this.resendWhy = `link ${e.reason}`;
@@ -912,7 +579,7 @@ class ScenarioRun {
       case "hello":
         this.timeline.push({
           kind: "hello",
-          tS: this.nowS(),
+          tS: this.clock.nowS(),
           reboot: e.reboot,
           text: `${e.hello.fwName} ${e.hello.fwVersion} on ${e.hello.board} (${e.hello.uid})`,
         });
@@ -921,11 +588,11 @@ class ScenarioRun {
   }
 
   private onSample(s: RigSample): void {
-    if (!Number.isFinite(this.rigAtOriginS)) this.rigAtOriginS = s.tS - this.nowS();
+    if (!Number.isFinite(this.rigAtOriginS)) this.rigAtOriginS = s.tS - this.clock.nowS();
     const tS = s.tS - this.rigAtOriginS;
     const scn = copySample(s, this.scn);
     scn.tS = tS;
-    this.lastSampleS = tS;
+    this.clock.lastSampleS = tS;
     const m = this.monitor;
     if (m !== null) {
       const events = m.step(scn);
@@ -940,113 +607,34 @@ class ScenarioRun {
           diagnosis: a.diagnosis,
           raisedAtS: a.raisedAtS,
         }));
-        this.timeline.push({ kind: "diagnosis", tS, text: d, open });
+        this.log.diagnosis(tS, d, open);
       }
     }
     const readTruth = this.session?.readTruth;
     if (readTruth !== undefined) readTruth.call(this.session, this.truth);
     fillSignalRow(this.row, tS, scn, m?.output, readTruth !== undefined ? this.truth : undefined);
     this.history.append(this.row);
-    const rec = this.options.record;
-    if (rec !== undefined && m !== null) {
-      const o = m.output;
-      const atMs = rec.atMs();
-      rec.write({
-        type: "twin",
-        atMs,
-        tS,
-        values: { tHotC: o.predTHotC, tColdC: o.predTColdC, flowLpm: o.predFlowLpm },
-      });
-      rec.write({
-        type: "residual",
-        atMs,
-        tS,
-        values: { tHotK: o.resTHotK, tColdK: o.resTColdK, flowLpm: o.resFlowLpm, score: o.score },
-      });
-    }
+    if (m !== null) this.log.twin(tS, m.output);
     // A device in SAFE that said nothing (its HB_LOST line was lost with the link): the flags tell.
     const hb = TLM_FLAGS.heartbeatLost;
     if ((s.flags & hb) !== 0 && (this.lastFlags & hb) === 0) {
-      this.endAllInjections("heartbeat lost (flags)");
+      this.injections.endAll();
       this.followApplied("device reports heartbeat lost");
-      if (this.heartbeatOn) this.resendWhy = "heartbeat loss (TLM flags)";
+      if (this.heartbeat.on) this.resendWhy = "heartbeat loss (TLM flags)";
     }
     this.lastFlags = s.flags;
-    if (this.armed !== null && !Number.isFinite(this.armed.metAtS)) this.checkArmedOnSample(tS, scn);
+    if (this.wait.pending) this.wait.onSample(tS, scn, this.row);
   }
 
   private onAlarm(ev: AlarmEvent): void {
-    this.timeline.push({ kind: "alarm", tS: ev.tS, event: ev });
-    if (ev.type === "raised") this.alarmCount++;
-    const rec = this.options.record;
-    if (rec !== undefined) {
-      rec.write({
-        type: "alarm",
-        atMs: rec.atMs(),
-        tS: ev.tS,
-        source: ev.cause,
-        // An escalation or a new diagnosis: the alarm is still raised, now with this diagnosis.
-        state: ev.type === "escalated" || ev.type === "rediagnosed" ? "raised" : ev.type,
-        ...(ev.diagnosis !== "" ? { diagnosis: ev.diagnosis } : {}),
-        score: ev.level,
-        message: `${ev.type} ${ev.severity}${ev.evidence.length > 0 ? `: ${ev.evidence.join("; ")}` : ""}`,
-      });
-    }
-    if (this.armed !== null && !Number.isFinite(this.armed.metAtS)) this.checkArmedOnTimeline();
-  }
-
-  // ------------------------------------------------------------------ conditions
-
-  private checkArmedOnSample(tS: number, s: RigSample): void {
-    const a = this.armed;
-    if (a === null) return;
-    const c = a.condition;
-    if (c.kind === "signal") {
-      if (signalConditionHolds(c, this.row[1 + SIGNAL_INDEX[c.signal]] as number)) a.metAtS = tS;
-    } else if (c.kind === "steady" && a.steady !== null) {
-      a.steady.push(tS, s.tHotC, s.tColdC);
-      if (a.steady.steady) a.metAtS = tS;
-    }
-  }
-
-  private checkArmedOnTimeline(): void {
-    const a = this.armed;
-    if (a === null || Number.isFinite(a.metAtS)) return;
-    a.metAtS = timelineConditionMetAt(a.condition, this.timeline, a.sinceIndex);
-    a.sinceIndex = this.timeline.length;
-  }
-
-  /** Arms a `wait_until`; a steady watch starts from the history already there. */
-  private arm(condition: Condition): void {
-    let steady: SteadyWatch | null = null;
-    if (condition.kind === "steady") {
-      steady = new SteadyWatch(condition.maxRateKPerMin, condition.forS);
-      const h = this.history;
-      const n = h.length;
-      const from = n === 0 ? 0 : h.firstAtOrAfter(h.timeS(n - 1) - condition.forS - 2);
-      for (let i = from; i < n; i++)
-        steady.push(h.timeS(i), h.value(SIGNAL_INDEX.t_hot_c, i), h.value(SIGNAL_INDEX.t_cold_c, i));
-    }
-    this.armed = { condition, sinceIndex: this.timeline.length, metAtS: Number.NaN, steady };
-    if (steady?.steady) this.armed.metAtS = this.lastSampleS;
-    this.checkArmedOnTimeline();
-  }
-
-  private lastValueText(c: Condition): string {
-    if (c.kind === "signal") {
-      const n = this.history.length;
-      if (n === 0) return "no sample";
-      return `last ${c.signal} = ${this.history.value(SIGNAL_INDEX[c.signal], n - 1).toFixed(3)} at ${fmtS(this.history.timeS(n - 1))}`;
-    }
-    return `${this.history.length} samples seen`;
+    this.log.alarm(ev);
+    if (this.wait.pending) this.wait.onTimeline();
   }
 
   // ------------------------------------------------------------------ reporting
 
   private note(text: string): void {
-    const tS = Number.isFinite(this.originMs) ? this.nowS() : 0;
-    this.timeline.push({ kind: "note", tS, text });
-    this.options.record?.write({ type: "note", atMs: this.options.record.atMs(), text });
+    this.log.note(this.clock.nowOrZeroS(), text);
   }
 
   private progress(phase: RunProgress["phase"], tS: number): void {
@@ -1055,26 +643,8 @@ class ScenarioRun {
       phase,
       tS,
       durationS: this.scenario.durationS,
-      alarms: this.alarmCount,
+      alarms: this.log.alarmsRaised,
     });
-  }
-
-  private linkCounters(): Record<LinkCounter, number> {
-    const out = Object.fromEntries(LINK_COUNTERS.map((k) => [k, 0])) as Record<LinkCounter, number>;
-    const src = this.source;
-    if (src === null) return out;
-    const st = src.stats();
-    out.crc_errors = st.stream.crc_errors;
-    out.malformed = st.stream.malformed;
-    out.seq_gaps = st.stream.seq_gaps;
-    out.lost_samples = st.stream.lost_samples;
-    out.reboots = st.stream.reboots;
-    out.gaps = st.gaps;
-    out.reconnects = st.reconnects;
-    out.retries = st.commands.retries;
-    out.timeouts = st.commands.timeouts;
-    out.naks = st.commands.naks;
-    return out;
   }
 }
 
@@ -1082,10 +652,4 @@ function dutyText(d: Readonly<Partial<Record<PwmChannel, number>>>): string {
   return Object.entries(d)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof Error)
-    return e.name === "Error" || e instanceof StepFailure ? e.message : `${e.name}: ${e.message}`;
-  return String(e);
 }
