@@ -81,6 +81,7 @@ export class RunLoop {
         // Behind by more than a second of samples: drop the backlog rather than spiral.
         if (this.due > PAGE_RATE_HZ * 1) this.due = 0;
       }
+      if (stepped > 0) this.run.refreshFigures();
       this.simulatedS += stepped / PAGE_RATE_HZ;
       this.wallMs += gap;
     }
