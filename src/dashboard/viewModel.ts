@@ -568,15 +568,15 @@ export class DashboardViewModel {
       [...broker, firmware, recording],
       [...broker, recording],
       broker,
-      [],
     ];
     for (const optional of tries) {
       const line = build(optional, this.notice);
       if (line.length <= width) return line;
     }
-    const bare = build([], "x");
+    // The notice is cut before the broker's state goes.
+    const bare = build(broker, "x");
     const room = width - bare.length + 1;
-    return room >= 8 ? build([], fitText(this.notice, room)) : fitText(build([], ""), width);
+    return room >= 8 ? build(broker, fitText(this.notice, room)) : fitText(build([], ""), width);
   }
 
   get noticeIsError(): boolean {
