@@ -12,6 +12,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CsvWriter, textSink } from "../core/csvWriter.js";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
 import { fitLearnedDetector, type LearnedModel, scoreChannels } from "../detect/learned/learnedDetector.js";
@@ -80,14 +81,28 @@ function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Text written through a {@link CsvWriter} (the chunks joined once at the end). */
+function csvText(write: (out: CsvWriter) => void): string {
+  const chunks: string[] = [];
+  const out = new CsvWriter(textSink((chunk) => chunks.push(chunk)));
+  write(out);
+  out.flush();
+  return chunks.join("");
+}
+
 /** The detect output CSV for a scored table. */
 export function detectOutputCsv(table: LabelledTable, score: Float64Array, anomaly: Uint8Array): string {
-  const lines: string[] = new Array(table.rowCount + 1);
-  lines[0] = `${csvCell(table.timeColumn)},score,anomaly`;
-  for (let i = 0; i < table.rowCount; i++) {
-    lines[i + 1] = `${csvCell(table.timeText[i] as string)},${formatScore(score[i] as number)},${anomaly[i]}`;
-  }
-  return `${lines.join("\n")}\n`;
+  return csvText((out) => {
+    out.text(`${csvCell(table.timeColumn)},score,anomaly\n`);
+    for (let i = 0; i < table.rowCount; i++) {
+      out.text(csvCell(table.timeText[i] as string));
+      out.comma();
+      out.text(formatScore(score[i] as number));
+      out.comma();
+      out.int(anomaly[i] as number);
+      out.newline();
+    }
+  });
 }
 
 /** The table's channels in the model's order; an InputFileError when one is missing. */
@@ -125,13 +140,19 @@ function loadModel(file: string, cwd: string): LearnedModel {
 
 /** The twin's detect output CSV: `t_s,score,anomaly,diagnosis`, one row per input row. */
 export function twinDetectOutputCsv(table: LabelledTable, result: MonitorTableResult): string {
-  const lines: string[] = new Array(table.rowCount + 1);
-  lines[0] = `${csvCell(table.timeColumn)},score,anomaly,diagnosis`;
-  for (let i = 0; i < table.rowCount; i++) {
-    lines[i + 1] =
-      `${csvCell(table.timeText[i] as string)},${formatScore(result.score[i] as number)},${result.anomaly[i]},${csvCell(result.diagnosis[i] ?? "")}`;
-  }
-  return `${lines.join("\n")}\n`;
+  return csvText((out) => {
+    out.text(`${csvCell(table.timeColumn)},score,anomaly,diagnosis\n`);
+    for (let i = 0; i < table.rowCount; i++) {
+      out.text(csvCell(table.timeText[i] as string));
+      out.comma();
+      out.text(formatScore(result.score[i] as number));
+      out.comma();
+      out.int(result.anomaly[i] as number);
+      out.comma();
+      out.text(csvCell(result.diagnosis[i] ?? ""));
+      out.newline();
+    }
+  });
 }
 
 interface DetectOneResult {

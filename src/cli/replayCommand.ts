@@ -7,6 +7,7 @@
 import { constants } from "node:fs";
 import { access, open } from "node:fs/promises";
 import { resolve } from "node:path";
+import { CsvWriter, textSink } from "../core/csvWriter.js";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { DeviceStreamDecoder } from "../protocol/deviceStream.js";
 import type { HelloMessage } from "../protocol/messages.js";
@@ -231,26 +232,41 @@ export function formatRecordingSummary(r: RecordingSummary): string {
 
 const CSV_HEADER = "t_s,seq,t_hot_c,t_cold_c,t_amb_c,flow_lpm,pump_duty,heater_duty,fan_duty,flags\n";
 
-function csvNumber(v: number): string {
-  return Number.isNaN(v) ? "" : String(v);
+/** A measured value as it was recorded (shortest round-trip text); NaN (no reading) as an empty field. */
+function writeMeasured(out: CsvWriter, v: number): void {
+  out.comma();
+  if (!Number.isNaN(v)) out.text(String(v));
 }
 
-/** Plays a recording and writes its samples as CSV, paced at `speed`. */
+/** Plays a recording and writes its samples as CSV, paced at `speed` (flushed per sample unless "max"). */
 async function replayRecordingCsv(path: string, speed: number | "max", io: CliIo): Promise<void> {
   const source = new ReplaySource({ path, speed });
-  let batch = CSV_HEADER;
+  const out = new CsvWriter(textSink((chunk) => io.stdout.write(chunk)));
+  out.text(CSV_HEADER);
   source.subscribe((e) => {
     if (e.kind !== "sample") return;
     const s = e.sample;
-    batch += `${s.tS},${s.seq},${csvNumber(s.tHotC)},${csvNumber(s.tColdC)},${csvNumber(s.tAmbC)},${csvNumber(s.flowLpm)},${s.pumpDuty},${s.heaterDuty},${s.fanDuty},${s.flags.toString(16).toUpperCase()}\n`;
-    if (speed !== "max" || batch.length > 65_536) {
-      io.stdout.write(batch);
-      batch = "";
-    }
+    out.text(String(s.tS));
+    out.comma();
+    out.int(s.seq);
+    writeMeasured(out, s.tHotC);
+    writeMeasured(out, s.tColdC);
+    writeMeasured(out, s.tAmbC);
+    writeMeasured(out, s.flowLpm);
+    out.comma();
+    out.int(s.pumpDuty);
+    out.comma();
+    out.int(s.heaterDuty);
+    out.comma();
+    out.int(s.fanDuty);
+    out.comma();
+    out.text(s.flags.toString(16).toUpperCase());
+    out.newline();
+    if (speed !== "max") out.flush();
   });
   await source.open();
   await source.done;
-  if (batch !== "") io.stdout.write(batch);
+  out.flush();
   if (source.failure !== null) throw source.failure;
 }
 

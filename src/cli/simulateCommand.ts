@@ -3,8 +3,9 @@
  * Argument and file handling only; the run is src/model/simulateRun.ts, the text
  * src/model/simulateCsv.ts.
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { CsvWriter, fdSink, textSink } from "../core/csvWriter.js";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { FAULT_KINDS, type FaultSpec, isLinkFault, parseFaultSpec } from "../model/faultSpec.js";
 import {
@@ -239,25 +240,22 @@ function parseSeed(text: string): number {
   return parseNumberArg("--seed", text, { integer: true, min: 0, max: 4294967295 });
 }
 
-/** Lines per write: large enough to amortise the call, small enough to stay off the heap's radar. */
-const LINES_PER_CHUNK = 4096;
+/** Runs the simulation and writes the CSV, header included, into `out` (flushed at the end). */
+export function writeSimulationRows(config: RunConfig, sensors: boolean, out: CsvWriter): void {
+  const formatter = new CsvRowFormatter(config.dtS, sensors);
+  out.text(csvHeader(config.model, sensors));
+  out.newline();
+  simulateRun(config, (row) => formatter.write(row, out));
+  out.flush();
+}
 
-/** Runs the simulation and writes the CSV with `write`. */
+/** Runs the simulation and hands the CSV to `write` in chunks of text. */
 export function writeSimulationCsv(
   config: RunConfig,
   sensors: boolean,
   write: (chunk: string) => void,
 ): void {
-  const formatter = new CsvRowFormatter(config.dtS, sensors);
-  let lines: string[] = [csvHeader(config.model, sensors)];
-  simulateRun(config, (row) => {
-    lines.push(formatter.format(row));
-    if (lines.length >= LINES_PER_CHUNK) {
-      write(`${lines.join("\n")}\n`);
-      lines = [];
-    }
-  });
-  if (lines.length > 0) write(`${lines.join("\n")}\n`);
+  writeSimulationRows(config, sensors, new CsvWriter(textSink(write)));
 }
 
 export const simulateCommand: Command = {
@@ -276,9 +274,7 @@ export const simulateCommand: Command = {
       throw new ConfigError("--out", out, `cannot write: ${(e as Error).message}`, { cause: e });
     }
     try {
-      writeSimulationCsv(config, sensors, (chunk) => {
-        writeSync(fd, chunk);
-      });
+      writeSimulationRows(config, sensors, new CsvWriter(fdSink(fd)));
     } finally {
       closeSync(fd);
     }

@@ -12,8 +12,10 @@
  *
  * Seed model: `t_s,t_hot_c,t_cold_c,m_dot_kg_s,q_in_w,q_out_w`.
  *
- * Fixed decimals make the text deterministic: the same run gives byte-identical output.
+ * Fixed decimals make the text deterministic: the same run gives byte-identical output. Rows are
+ * written field by field into a {@link CsvWriter} (no string per row: issue 16).
  */
+import { type CsvWriter, FixedMemo } from "../core/csvWriter.js";
 import { faultLabel } from "./plantSimulator.js";
 import type { LoopRow, RunRow, SeedRow } from "./simulateRun.js";
 
@@ -62,33 +64,92 @@ export function timeDecimals(dtS: number): number {
   return 9;
 }
 
-function fixed(x: number, decimals: number): string {
-  return Number.isFinite(x) ? x.toFixed(decimals) : "";
-}
-
-/** Formats rows of one run; construct once per run. */
+/** Writes the rows of one run; construct once per run. Numbers have fixed decimals per column. */
 export class CsvRowFormatter {
   private readonly tDecimals: number;
   private readonly sensors: boolean;
+  /** Columns that hold a parameter or a schedule's value, mostly the same from row to row. */
+  private readonly mDot = new FixedMemo();
+  private readonly qIn = new FixedMemo();
+  private readonly qOut = new FixedMemo();
+  private readonly ua = new FixedMemo();
+  private readonly tAmb = new FixedMemo();
 
   constructor(dtS: number, sensors: boolean) {
     this.tDecimals = timeDecimals(dtS);
     this.sensors = sensors;
   }
 
-  /** One CSV line (without newline). */
-  format(row: RunRow): string {
-    return row.model === "loop" ? this.loop(row) : this.seed(row);
+  /** One CSV line, newline included. */
+  write(row: RunRow, out: CsvWriter): void {
+    if (row.model === "loop") this.loop(row, out);
+    else this.seed(row, out);
+    out.newline();
   }
 
-  private seed(r: SeedRow): string {
-    return `${r.tS.toFixed(this.tDecimals)},${fixed(r.tHotC, 6)},${fixed(r.tColdC, 6)},${fixed(r.mDotKgS, 8)},${fixed(r.qInW, 4)},${fixed(r.qOutW, 4)}`;
+  private seed(r: SeedRow, out: CsvWriter): void {
+    out.fixed(r.tS, this.tDecimals);
+    out.comma();
+    out.fixed(r.tHotC, 6);
+    out.comma();
+    out.fixed(r.tColdC, 6);
+    out.comma();
+    out.fixedRepeated(r.mDotKgS, 8, this.mDot);
+    out.comma();
+    out.fixedRepeated(r.qInW, 4, this.qIn);
+    out.comma();
+    out.fixedRepeated(r.qOutW, 4, this.qOut);
   }
 
-  private loop(r: LoopRow): string {
+  private loop(r: LoopRow, out: CsvWriter): void {
     const s = r.sample;
-    const truth = `${s.tS.toFixed(this.tDecimals)},${fixed(s.tHotC, 6)},${fixed(s.tColdC, 6)},${fixed(s.mDotKgS, 8)},${fixed(s.qInW, 4)},${fixed(s.uaWK, 5)},${fixed(s.tAmbC, 4)}`;
-    if (!this.sensors) return truth;
-    return `${truth},${fixed(r.measTHotC, 3)},${fixed(r.measTColdC, 3)},${fixed(r.measTAmbC, 3)},${fixed(r.measFlowLpm, 3)},${r.pumpSetpoint},${r.heaterSetpoint},${r.fanSetpoint},${s.pumpDuty},${s.heaterDuty},${s.fanDuty},${s.adcHot},${s.adcCold},${s.adcAmb < 0 ? "" : s.adcAmb},${s.pulses},${s.anomaly},${s.changepoint},${faultLabel(s.faultMask)}`;
+    out.fixed(s.tS, this.tDecimals);
+    out.comma();
+    out.fixed(s.tHotC, 6);
+    out.comma();
+    out.fixed(s.tColdC, 6);
+    out.comma();
+    out.fixed(s.mDotKgS, 8);
+    out.comma();
+    out.fixedRepeated(s.qInW, 4, this.qIn);
+    out.comma();
+    out.fixedRepeated(s.uaWK, 5, this.ua);
+    out.comma();
+    out.fixedRepeated(s.tAmbC, 4, this.tAmb);
+    if (!this.sensors) return;
+    out.comma();
+    out.fixed(r.measTHotC, 3);
+    out.comma();
+    out.fixed(r.measTColdC, 3);
+    out.comma();
+    out.fixed(r.measTAmbC, 3);
+    out.comma();
+    out.fixed(r.measFlowLpm, 3);
+    out.comma();
+    out.int(r.pumpSetpoint);
+    out.comma();
+    out.int(r.heaterSetpoint);
+    out.comma();
+    out.int(r.fanSetpoint);
+    out.comma();
+    out.int(s.pumpDuty);
+    out.comma();
+    out.int(s.heaterDuty);
+    out.comma();
+    out.int(s.fanDuty);
+    out.comma();
+    out.int(s.adcHot);
+    out.comma();
+    out.int(s.adcCold);
+    out.comma();
+    if (s.adcAmb >= 0) out.int(s.adcAmb);
+    out.comma();
+    out.int(s.pulses);
+    out.comma();
+    out.int(s.anomaly);
+    out.comma();
+    out.int(s.changepoint);
+    out.comma();
+    out.text(faultLabel(s.faultMask));
   }
 }

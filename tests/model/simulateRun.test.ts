@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CsvWriter, textSink } from "../../src/core/csvWriter.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import {
   DEFAULT_LOOP_INPUTS,
@@ -133,8 +134,11 @@ describe("simulate CSV", () => {
     expect(timeDecimals(1)).toBe(0);
     expect(timeDecimals(0.025)).toBe(3);
     const f = new CsvRowFormatter(0.1, true);
-    const lines: string[] = [];
-    simulateRun(loopConfig({ sensors: true, durationS: 0.3, dtS: 0.1 }), (row) => lines.push(f.format(row)));
+    let text = "";
+    const out = new CsvWriter(textSink((chunk) => (text += chunk)));
+    simulateRun(loopConfig({ sensors: true, durationS: 0.3, dtS: 0.1 }), (row) => f.write(row, out));
+    out.flush();
+    const lines = text.trimEnd().split("\n");
     expect(lines.map((l) => l.split(",")[0])).toEqual(["0.0", "0.1", "0.2", "0.3"]);
     for (const l of lines) expect(l.split(",").length).toBe(csvHeader("loop", true).split(",").length);
   });
