@@ -1,0 +1,173 @@
+/**
+ * Mutation scores from a Stryker JSON report (mutation-testing-report-schema), per file and per
+ * folder, with the survivors listed in mutation/equivalent.md taken out: an equivalent mutant
+ * behaves exactly like the original, so no test can kill it and it is not counted.
+ *
+ * Score = (killed + timeout) / (killed + timeout + survived + no coverage), Stryker's "mutation
+ * score" over valid mutants: mutants that do not compile (the TypeScript checker) or fail at
+ * runtime are not counted, and neither are ignored (static) ones.
+ */
+
+/** The part of a Stryker JSON report that is read. */
+export interface MutationReport {
+  readonly files: Readonly<Record<string, { readonly mutants: readonly ReportMutant[] }>>;
+}
+
+export interface ReportMutant {
+  readonly id: string;
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: string;
+  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+}
+
+/** One row of mutation/equivalent.md: a surviving mutant that no test can kill. */
+export interface EquivalentMutant {
+  readonly file: string;
+  readonly line: number;
+  readonly mutator: string;
+  /** The replacement as Stryker shows it; `*` matches any. */
+  readonly replacement: string;
+  readonly reason: string;
+}
+
+export interface MutantCounts {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  /** Survivors listed as equivalent (not counted in the score). */
+  equivalent: number;
+  /** Compile and runtime errors, ignored mutants: not valid, not counted. */
+  invalid: number;
+}
+
+export function emptyCounts(): MutantCounts {
+  return { killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, invalid: 0 };
+}
+
+/** (killed + timeout) / valid, as a percentage; NaN when there is no valid mutant. */
+export function mutationScore(c: MutantCounts): number {
+  const valid = c.killed + c.timeout + c.survived + c.noCoverage;
+  return valid === 0 ? Number.NaN : (100 * (c.killed + c.timeout)) / valid;
+}
+
+/**
+ * Reads the table rows of mutation/equivalent.md:
+ * `| src/path.ts:LINE | MutatorName | replacement | reason |` (replacement in backticks or `*`).
+ */
+export function parseEquivalents(markdown: string): EquivalentMutant[] {
+  const out: EquivalentMutant[] = [];
+  for (const raw of markdown.split("\n")) {
+    const line = raw.trim();
+    if (!line.startsWith("| src/")) continue;
+    const cells = line
+      .slice(1, line.endsWith("|") ? -1 : undefined)
+      .split(" | ")
+      .map((c) => c.trim());
+    const [where, mutator, replacement, ...reason] = cells;
+    const m = /^(src\/\S+):(\d+)$/.exec(where ?? "");
+    if (m === null || mutator === undefined || replacement === undefined)
+      throw new Error(
+        `mutation/equivalent.md: bad row (want | src/file.ts:LINE | Mutator | \`replacement\` | reason |): ${line}`,
+      );
+    out.push({
+      file: m[1]!,
+      line: Number(m[2]),
+      mutator,
+      replacement: replacement.replace(/^`(.*)`$/, "$1"),
+      reason: reason.join(" | "),
+    });
+  }
+  return out;
+}
+
+const oneLine = (code: string): string => code.replace(/\s+/g, " ").trim();
+
+function isListed(file: string, m: ReportMutant, equivalents: readonly EquivalentMutant[]): boolean {
+  return equivalents.some(
+    (e) =>
+      e.file === file &&
+      e.line === m.location.start.line &&
+      e.mutator === m.mutatorName &&
+      (e.replacement === "*" || oneLine(e.replacement) === oneLine(m.replacement ?? "")),
+  );
+}
+
+/** Adds one mutant to its counts. */
+function count(c: MutantCounts, m: ReportMutant, equivalent: boolean): void {
+  switch (m.status) {
+    case "Killed":
+      c.killed++;
+      return;
+    case "Timeout":
+      c.timeout++;
+      return;
+    case "Survived":
+      if (equivalent) c.equivalent++;
+      else c.survived++;
+      return;
+    case "NoCoverage":
+      if (equivalent) c.equivalent++;
+      else c.noCoverage++;
+      return;
+    default:
+      c.invalid++;
+  }
+}
+
+/** Counts per file (report paths relative to the project root). */
+export function countsByFile(
+  report: MutationReport,
+  equivalents: readonly EquivalentMutant[] = [],
+): Map<string, MutantCounts> {
+  const out = new Map<string, MutantCounts>();
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    const c = emptyCounts();
+    for (const m of mutants) count(c, m, isListed(file, m, equivalents));
+    out.set(file, c);
+  }
+  return out;
+}
+
+/** Sums counts of the files under each folder (`src/protocol`, ...). */
+export function countsByFolder(
+  byFile: ReadonlyMap<string, MutantCounts>,
+  folders: readonly string[],
+): Map<string, MutantCounts> {
+  const out = new Map<string, MutantCounts>();
+  for (const folder of folders) {
+    const sum = emptyCounts();
+    for (const [file, c] of byFile) {
+      if (!file.startsWith(`${folder}/`)) continue;
+      for (const k of Object.keys(sum) as (keyof MutantCounts)[]) sum[k] += c[k];
+    }
+    out.set(folder, sum);
+  }
+  return out;
+}
+
+/** Survivors (and uncovered mutants) not listed as equivalent, for the report. */
+export function unlistedSurvivors(
+  report: MutationReport,
+  equivalents: readonly EquivalentMutant[] = [],
+): { file: string; line: number; mutator: string; replacement: string }[] {
+  const out: { file: string; line: number; mutator: string; replacement: string }[] = [];
+  for (const [file, { mutants }] of Object.entries(report.files))
+    for (const m of mutants)
+      if ((m.status === "Survived" || m.status === "NoCoverage") && !isListed(file, m, equivalents))
+        out.push({
+          file,
+          line: m.location.start.line,
+          mutator: m.mutatorName,
+          replacement: m.replacement ?? "",
+        });
+  return out;
+}
+
+/** Targets of issue 19 per folder [%]. */
+export const SCORE_TARGETS: Readonly<Record<string, number>> = {
+  "src/protocol": 90,
+  "src/model": 80,
+  "src/detect": 80,
+};

@@ -1,0 +1,67 @@
+/**
+ * `npm run test:mutation:report`: the mutation score per folder from a Stryker JSON report, with
+ * the mutants listed in mutation/equivalent.md taken out, and the survivors left to deal with.
+ *
+ *   node --import tsx scripts/mutationReport.ts [REPORT] [--json]
+ *
+ * REPORT defaults to reports/mutation/mutation.json (written by `npm run test:mutation`). Exit 1
+ * when a folder that was run is below its target (src/protocol 90 %, src/model and src/detect 80 %).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { MUTATED_FOLDERS } from "./mutation/changedSources.js";
+import {
+  countsByFile,
+  countsByFolder,
+  type MutationReport,
+  mutationScore,
+  parseEquivalents,
+  SCORE_TARGETS,
+  unlistedSurvivors,
+} from "./mutation/mutationScore.js";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const path = args.find((a) => !a.startsWith("--")) ?? "reports/mutation/mutation.json";
+if (!existsSync(path)) {
+  process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
+  process.exit(2);
+}
+const report = JSON.parse(readFileSync(path, "utf8")) as MutationReport;
+const equivalents = existsSync("mutation/equivalent.md")
+  ? parseEquivalents(readFileSync("mutation/equivalent.md", "utf8"))
+  : [];
+const byFile = countsByFile(report, equivalents);
+const byFolder = countsByFolder(byFile, MUTATED_FOLDERS);
+const survivors = unlistedSurvivors(report, equivalents);
+let failed = false;
+const rows = [...byFolder]
+  .filter(([, c]) => !Number.isNaN(mutationScore(c)))
+  .map(([folder, c]) => {
+    const score = mutationScore(c);
+    const target = SCORE_TARGETS[folder] ?? 80;
+    failed ||= score < target;
+    return {
+      folder,
+      score,
+      target,
+      files: [...byFile.keys()].filter((f) => f.startsWith(`${folder}/`)).length,
+      ...c,
+    };
+  });
+if (json) {
+  process.stdout.write(`${JSON.stringify({ report: path, folders: rows, survivors }, null, 2)}\n`);
+} else {
+  process.stdout.write(
+    "folder          files   score  target  killed timeout survived no-cov equivalent invalid\n",
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${r.folder.padEnd(14)} ${String(r.files).padStart(6)} ${r.score.toFixed(1).padStart(7)} ${String(r.target).padStart(7)} ${String(r.killed).padStart(7)} ${String(r.timeout).padStart(7)} ${String(r.survived).padStart(8)} ${String(r.noCoverage).padStart(6)} ${String(r.equivalent).padStart(10)} ${String(r.invalid).padStart(7)}  ${r.score >= r.target ? "ok" : "BELOW TARGET"}\n`,
+    );
+  if (survivors.length > 0) {
+    process.stdout.write(`\n${survivors.length} survivors not listed in mutation/equivalent.md:\n`);
+    for (const s of survivors)
+      process.stdout.write(`  ${s.file}:${s.line} ${s.mutator} -> ${s.replacement.replace(/\s+/g, " ")}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,184 @@
+/**
+ * The helpers of the mutation-testing scripts (scripts/mutation/): which lines and files the
+ * changed-files run mutates, and how the score leaves out the listed equivalent mutants. Inputs
+ * and expected values written by hand.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  importedSources,
+  isMutatedSource,
+  isTestedTest,
+  mutatePatterns,
+  parseDiffRanges,
+} from "../../scripts/mutation/changedSources.js";
+import {
+  countsByFile,
+  countsByFolder,
+  type MutationReport,
+  mutationScore,
+  parseEquivalents,
+  unlistedSurvivors,
+} from "../../scripts/mutation/mutationScore.js";
+
+describe("changed sources", () => {
+  it("reads the new-file line ranges of a -U0 diff; a deletion marks the lines either side", () => {
+    const diff = [
+      "diff --git a/src/protocol/crc16.ts b/src/protocol/crc16.ts",
+      "--- a/src/protocol/crc16.ts",
+      "+++ b/src/protocol/crc16.ts",
+      "@@ -10,2 +10,3 @@ export function crc16(",
+      "-a",
+      "+b",
+      "@@ -40 +41 @@",
+      "@@ -50,3 +51,0 @@",
+      "diff --git a/src/model/new.ts b/src/model/new.ts",
+      "--- /dev/null",
+      "+++ b/src/model/new.ts",
+      "@@ -0,0 +1,7 @@",
+      "diff --git a/src/detect/gone.ts b/src/detect/gone.ts",
+      "--- a/src/detect/gone.ts",
+      "+++ /dev/null",
+      "@@ -1,4 +0,0 @@",
+    ].join("\n");
+    expect([...parseDiffRanges(diff)]).toEqual([
+      [
+        "src/protocol/crc16.ts",
+        [
+          [10, 12],
+          [41, 41],
+          [51, 52],
+        ],
+      ],
+      ["src/model/new.ts", [[1, 7]]],
+    ]);
+  });
+
+  it("knows the mutated sources and the tests that can kill their mutants", () => {
+    expect(isMutatedSource("src/detect/monitor/monitor.ts")).toBe(true);
+    expect(isMutatedSource("src/model/ode.ts")).toBe(true);
+    expect(isMutatedSource("src/cli/main.ts")).toBe(false);
+    expect(isMutatedSource("src/dashboard/blessed-contrib.d.ts")).toBe(false);
+    expect(isMutatedSource("src/protocolX/a.ts")).toBe(false);
+    expect(isTestedTest("tests/detect/monitor.test.ts")).toBe(true);
+    expect(isTestedTest("tests/detect/plantHarness.ts")).toBe(true);
+    expect(isTestedTest("tests/cli/args.test.ts")).toBe(false);
+  });
+
+  it("a changed test brings in the mutated-layer sources it imports, nothing else", () => {
+    const text = [
+      'import { describe } from "vitest";',
+      'import { isolate } from "../../src/detect/diagnosis/isolation.js";',
+      'import type { FaultKind } from "../../src/model/faultSpec.js";',
+      'import { main } from "../../src/cli/main.js";',
+      'import { PlantHarness } from "./plantHarness.js";',
+      "import {",
+      "  crc16,",
+      '} from "../../src/protocol/crc16.js";',
+    ].join("\n");
+    expect(importedSources("tests/detect/x.test.ts", text)).toEqual([
+      "src/detect/diagnosis/isolation.ts",
+      "src/model/faultSpec.ts",
+      "src/protocol/crc16.ts",
+    ]);
+  });
+
+  it("writes Stryker's --mutate patterns, whole files or line ranges, sorted by file", () => {
+    const t = new Map<string, [number, number][] | "all">([
+      ["src/model/b.ts", "all"],
+      [
+        "src/model/a.ts",
+        [
+          [3, 5],
+          [9, 9],
+        ],
+      ],
+    ]);
+    expect(mutatePatterns(t)).toEqual(["src/model/a.ts:3-5", "src/model/a.ts:9-9", "src/model/b.ts"]);
+  });
+});
+
+describe("mutation score", () => {
+  const mutant = (
+    id: string,
+    line: number,
+    status: string,
+    mutatorName = "EqualityOperator",
+    replacement = "a >= b",
+  ) => ({
+    id,
+    line,
+    mutatorName,
+    replacement,
+    status,
+    location: { start: { line, column: 1 } },
+  });
+  const report: MutationReport = {
+    files: {
+      "src/protocol/a.ts": {
+        mutants: [
+          mutant("1", 1, "Killed"),
+          mutant("2", 2, "Killed"),
+          mutant("3", 3, "Timeout"),
+          mutant("4", 4, "Survived"),
+          mutant("5", 5, "Survived", "ConditionalExpression", "true"),
+          mutant("6", 6, "CompileError"),
+          mutant("7", 7, "Ignored"),
+        ],
+      },
+      "src/model/b.ts": { mutants: [mutant("8", 1, "NoCoverage"), mutant("9", 2, "Killed")] },
+    },
+  };
+  const equivalents = parseEquivalents(
+    [
+      "| mutant | mutator | replacement | why |",
+      "|---|---|---|---|",
+      "| src/protocol/a.ts:5 | ConditionalExpression | `true` | same output: a shortcut |",
+      "| src/protocol/a.ts:9 | EqualityOperator | * | no such mutant: matches nothing |",
+    ].join("\n"),
+  );
+
+  it("reads the rows of mutation/equivalent.md and refuses a malformed one", () => {
+    expect(equivalents).toEqual([
+      {
+        file: "src/protocol/a.ts",
+        line: 5,
+        mutator: "ConditionalExpression",
+        replacement: "true",
+        reason: "same output: a shortcut",
+      },
+      {
+        file: "src/protocol/a.ts",
+        line: 9,
+        mutator: "EqualityOperator",
+        replacement: "*",
+        reason: "no such mutant: matches nothing",
+      },
+    ]);
+    expect(() => parseEquivalents("| src/protocol/a.ts | X | y | z |")).toThrow(/bad row/);
+  });
+
+  it("is (killed + timeout) / valid, errors and ignored mutants not counted, equivalents left out", () => {
+    const byFile = countsByFile(report, equivalents);
+    expect(byFile.get("src/protocol/a.ts")).toEqual({
+      killed: 2,
+      timeout: 1,
+      survived: 1,
+      noCoverage: 0,
+      equivalent: 1,
+      invalid: 2,
+    });
+    expect(mutationScore(byFile.get("src/protocol/a.ts")!)).toBe(75); // 3 of 4
+    const byFolder = countsByFolder(byFile, ["src/protocol", "src/model", "src/detect"]);
+    expect(mutationScore(byFolder.get("src/model")!)).toBe(50); // 1 killed, 1 uncovered
+    expect(mutationScore(byFolder.get("src/detect")!)).toBeNaN();
+    // Without the list, the shortcut counts as a survivor: 3 of 5.
+    expect(mutationScore(countsByFile(report).get("src/protocol/a.ts")!)).toBe(60);
+  });
+
+  it("lists the survivors that are neither killed nor listed", () => {
+    expect(unlistedSurvivors(report, equivalents)).toEqual([
+      { file: "src/protocol/a.ts", line: 4, mutator: "EqualityOperator", replacement: "a >= b" },
+      { file: "src/model/b.ts", line: 1, mutator: "EqualityOperator", replacement: "a >= b" },
+    ]);
+  });
+});
