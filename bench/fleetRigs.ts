@@ -32,6 +32,9 @@ for (let i = 0; i < rigs; i++) {
   });
   p.setStatus({ source: "bench", link: "CONNECTED", firmware: "bench 1", uid: `B${i}` });
   publishers.push(p);
+  // Rigs in a lab are separate machines whose batch timers are not in step; started in one loop
+  // here they would all flush in the same millisecond. Spread them over one batch period.
+  await new Promise((r) => setTimeout(r, 100 / rigs));
 }
 const sample = createRigSample();
 const out = createMonitorOutput();
