@@ -59,6 +59,7 @@ export function scenarioTrace(r: ScenarioResult): RunTrace {
     fromS: f.startS,
     toS: f.endS,
     label: `${f.kind}: ${f.text} (${fmtS(f.startS)} to ${fmtS(f.endS)})`,
+    tag: f.kind,
   }));
   const gaps: PlotWindow[] = [];
   const markers: PlotMarker[] = [];

@@ -106,6 +106,11 @@ const SAMPLE_FIELDS: readonly [keyof import("../model/rigSample.js").RigSample, 
   ["fanDuty", "fanDuty"],
 ];
 
+/** `pump_degradation:severity=0.3` -> `pump_degradation`. */
+function faultKind(spec: string): string {
+  return spec.split(/[:\s]/, 1)[0] ?? spec;
+}
+
 /** `raised critical: ...` -> `critical` (the message the dashboard and the HIL runner write). */
 function severityOf(message: string): "critical" | "warning" {
   return /^\S+ critical\b/.test(message) ? "critical" : "warning";
@@ -242,11 +247,23 @@ export async function readRecordingContent(path: string, displayName = path): Pr
     else {
       const from = open.get(l.fault);
       open.delete(l.fault);
-      faults.push({ kind: "fault", fromS: from ?? t0S, toS: l.tS, label: `${l.fault} (${l.by})` });
+      faults.push({
+        kind: "fault",
+        fromS: from ?? t0S,
+        toS: l.tS,
+        label: `${l.fault} (${l.by})`,
+        tag: faultKind(l.fault),
+      });
     }
   }
   for (const [fault, from] of open)
-    faults.push({ kind: "fault", fromS: from, toS: t1S, label: `${fault} (still on at the end)` });
+    faults.push({
+      kind: "fault",
+      fromS: from,
+      toS: t1S,
+      label: `${fault} (still on at the end)`,
+      tag: faultKind(fault),
+    });
   const markers: PlotMarker[] = [
     ...alarms
       .filter((a) => a.state === "raised" && !/^rediagnosed\b/.test(a.message))

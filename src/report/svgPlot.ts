@@ -24,7 +24,10 @@ export interface PlotWindow {
   readonly kind: "fault" | "gap";
   readonly fromS: number;
   readonly toS: number;
+  /** The whole text (a tooltip). */
   readonly label: string;
+  /** Short text written on the plot, e.g. the fault kind. @default label */
+  readonly tag?: string;
 }
 
 /** A vertical marker at one time. */
@@ -135,7 +138,7 @@ export function plotFigure(spec: PlotSpec): string {
     );
     if (w.kind === "fault" && width >= 40)
       parts.push(
-        `<text class="winlabel" x="${num(x0 + 3)}" y="${TOP + 11}">${escapeHtml(shorten(w.label, Math.floor(width / 6)))}</text>`,
+        `<text class="winlabel" x="${num(x0 + 3)}" y="${TOP + 11}">${escapeHtml(shorten(w.tag ?? w.label, Math.floor(width / 6)))}</text>`,
       );
   }
   const yStep = niceStep(hi - lo, 4);
