@@ -1,6 +1,6 @@
 /** `looptwin ports [--json]`: serial ports present, with or without udev. */
 
-import { listPorts, type PortListing } from "../rig/hardware/portList.js";
+import { listPorts, type PortListing, udevPortList } from "../rig/hardware/portList.js";
 import { flagOpt, parseCommandArgs } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 
@@ -13,11 +13,6 @@ Uses udev when present; otherwise (containers, minimal systems) scans /dev/ttyAC
 Options:
   --json   print {"method": "udev"|"scan", "ports": [...]} as JSON
 `;
-
-async function udevList(): Promise<readonly { path: string }[]> {
-  const { SerialPort } = await import("serialport");
-  return SerialPort.list();
-}
 
 function formatTable(listing: PortListing): string {
   if (listing.ports.length === 0) return "no serial ports found\n";
@@ -48,7 +43,7 @@ export function createPortsCommand(list: () => Promise<PortListing>): Command {
   };
 }
 
-export const portsCommand: Command = createPortsCommand(() => listPorts(udevList));
+export const portsCommand: Command = createPortsCommand(() => listPorts(udevPortList));
 
 async function runPorts(
   list: () => Promise<PortListing>,

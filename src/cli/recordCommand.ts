@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { wallClock } from "../core/clock.js";
 import { ConfigError } from "../core/errors.js";
-import { listPorts } from "../rig/hardware/portList.js";
+import { listPorts, udevPortList } from "../rig/hardware/portList.js";
 import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../rig/hardware/serialSource.js";
 import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recording/recordingWriter.js";
 import type { RigEvent } from "../rig/source/rigSource.js";
@@ -100,9 +100,7 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
     recordRaw: !flagOpt(args, "no-raw"),
     anyUnit: flagOpt(args, "any-unit"),
     candidatePaths: async () =>
-      (await listPorts(async () => (await import("serialport")).SerialPort.list())).ports
-        .filter((p) => p.kind !== "serial")
-        .map((p) => p.path),
+      (await listPorts(udevPortList)).ports.filter((p) => p.kind !== "serial").map((p) => p.path),
   });
   source.subscribe((e: RigEvent) => {
     if (e.kind === "link" && e.reason !== "opened" && e.reason !== "closed")

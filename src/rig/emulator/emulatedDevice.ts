@@ -34,8 +34,11 @@ import { LineFramer } from "../../protocol/lineFramer.js";
 import type { HostCommand, PwmChannel, ResetCause } from "../../protocol/messages.js";
 import { parseCommandBytes } from "../../protocol/parse.js";
 import { PROTOCOL_VERSION } from "../../protocol/version.js";
+import type { DeviceOutput, DevicePlant, EmulatorEvent, SensorCounts } from "./devicePorts.js";
 import { FaultSchedule } from "./faultSchedule.js";
 import { damageHostBytes, flipBits } from "./linkDamage.js";
+
+export type { DeviceOutput, DevicePlant, EmulatorEvent, SensorCounts } from "./devicePorts.js";
 
 /** Firmware name the emulator reports in HELLO (docs/protocol.md "HELLO"). */
 export const EMULATOR_FW_NAME = "looptwin-emu";
@@ -59,48 +62,6 @@ const HEATER = 1;
 const FAN = 2;
 const PROBES = ["hot", "cold", "amb"] as const;
 const UINT32 = 4294967296;
-
-/** Sensor readings of the plant, as the device's pins see them. */
-export interface SensorCounts {
-  /** 12-bit oversampled counts 0-4092 per probe. */
-  adcHot: number;
-  adcCold: number;
-  adcAmb: number;
-  /** Cumulative flow pulses since the last {@link DevicePlant.resetPulses} (uint32). */
-  pulses: number;
-}
-
-/**
- * The plant behind the device's pins: actuators in, sensor counts out, in plant seconds (the
- * device's virtual time / 1000). An adapter around the model's plant simulator implements it.
- */
-export interface DevicePlant {
-  /** Integrates the plant up to `tS` (never called with a smaller `tS` than before). */
-  advanceTo(tS: number): void;
-  /** Applies a duty 0-255 from the current plant time on. */
-  setDuty(channel: PwmChannel, duty: number): void;
-  /** Reads the sensors at the current plant time into `out`. */
-  readSensors(out: SensorCounts): void;
-  /** Adds a physical, sensor or flow-meter fault (times in plant seconds); throws a ConfigError if not applicable. */
-  addFault(spec: FaultSpec): void;
-  clearFaults(): void;
-  /** The flow counter restarts at 0 (the device rebooted). */
-  resetPulses(): void;
-}
-
-/** Where the device's bytes go (the mock port, the pseudo-terminal). */
-export interface DeviceOutput {
-  /** A chunk of device output, whole lines, possibly several. */
-  write(chunk: Buffer): void;
-}
-
-/** Ground truth of emulator faults and device-level happenings, for labels and transports. */
-export type EmulatorEvent =
-  | { readonly kind: "fault_start"; readonly tS: number; readonly spec: FaultSpec; readonly text: string }
-  | { readonly kind: "fault_end"; readonly tS: number; readonly spec: FaultSpec; readonly text: string }
-  | { readonly kind: "link_down"; readonly tS: number }
-  | { readonly kind: "link_up"; readonly tS: number }
-  | { readonly kind: "reboot"; readonly tS: number; readonly cause: ResetCause };
 
 export interface EmulatedDeviceOptions {
   readonly plant: DevicePlant;

@@ -10,7 +10,7 @@
  * Pure: time is passed in.
  */
 import { type FaultSpec, formatFaultSpec, isLinkFault, parseFaultSpec } from "../../model/faultSpec.js";
-import type { DevicePlant, EmulatorEvent } from "./emulatedDevice.js";
+import type { DevicePlant, EmulatorEvent } from "./devicePorts.js";
 
 export interface FaultScheduleOptions {
   /** Where physical, sensor and flow-meter faults go. */

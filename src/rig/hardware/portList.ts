@@ -130,8 +130,14 @@ export interface UdevPortInfo {
   readonly productId?: string | undefined;
 }
 
+/** `SerialPort.list()`, serialport loaded only when called (the CLI's start stays light). */
+export async function udevPortList(): Promise<readonly UdevPortInfo[]> {
+  const { SerialPort } = await import("serialport");
+  return SerialPort.list();
+}
+
 /**
- * Lists ports: `list()` (normally `SerialPort.list`) first; if it throws, the scan. Emulator links
+ * Lists ports: `list()` (normally {@link udevPortList}) first; if it throws, the scan. Emulator links
  * are added in both cases. Never throws.
  */
 export async function listPorts(
