@@ -226,6 +226,41 @@ describe("live session", () => {
     ]);
   });
 
+  it("endInjection ends one physical injection at once (duty back, label, renewals stopped); an EMU fault by clearing them all", async () => {
+    const { session, source, run, recordings, scheduler, vm } = setup();
+    await session.start();
+    const pump = await session.inject({ kind: "pump_failure", durationS: 60 });
+    const fan = await session.inject({ kind: "fan_reduction", percent: 50 });
+    await run(1500);
+    source.sent.length = 0;
+    expect(await session.endInjection(pump!.id)).toBe(true);
+    expect(source.pwm()).toEqual(["pump 200 -"]);
+    expect(session.activeInjections().map((i) => i.id)).toEqual([fan!.id]);
+    expect(vm.injectionsNow.map((i) => i.text)).toEqual(["hx_fouling:severity=0.5"]);
+    await run(3000);
+    // Only the fan's hold is renewed from now on.
+    expect(
+      source
+        .pwm()
+        .slice(1)
+        .every((p) => p === "fan 128 3000"),
+    ).toBe(true);
+    expect(await session.endInjection(pump!.id)).toBe(false);
+    const emu1 = await session.inject({ kind: "emulator", spec: "sensor_bias:channel=hot,value=2" });
+    await session.inject({ kind: "emulator", spec: "flow_blockage:severity=0.5" });
+    source.sent.length = 0;
+    expect(await session.endInjection(emu1!.id)).toBe(true);
+    expect(source.sent).toEqual([{ type: "EMU", faultSpec: "clear" }]);
+    expect(session.activeInjections().map((i) => i.id)).toEqual([fan!.id]);
+    expect(labels(recordings[0]!).filter((l) => l.startsWith("end"))).toEqual([
+      "end pump_failure injector",
+      "end sensor_bias:channel=hot,value=2 emulator",
+      "end flow_blockage:severity=0.5 emulator",
+    ]);
+    await session.endInjection(fan!.id);
+    expect(scheduler.pending).toBe(0);
+  });
+
   it("a new setpoint during an injection is applied, then the injection re-applied from it", async () => {
     const { session, source, run } = setup();
     await session.start();
