@@ -284,6 +284,11 @@ export class EmulatedDevice {
     return this.rateHz;
   }
 
+  /** The seq of the next TLM: how many TLM lines this boot has sent (mod 2^32), for soak accounting. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
   /** Time [ms] of the next thing the device will do on its own (a TLM, an expiry, a fault). */
   nextEventMs(): number {
     let next = Math.min(this.tlmDueMs(), this.bootAt + this.lastAdcScanMs + this.adcScanPeriodMs);

@@ -445,12 +445,16 @@ export class SerialSource implements RigSource {
       const onAbort = (): void => finish(() => reject(new AbortedError(`handshake on ${path}`)));
       this.helloWaiter = (h) => finish(() => resolve(h));
       this.handshakeFail = (e) => finish(() => reject(e));
-      const infoTimer = this.scheduler.setTimer(() => {
-        // A device that did not reset on open (or a missed HELLO): ask for it.
-        this.sendNow({ type: "INFO" }, this.opts.retries, signal).catch(() => {
+      // A device that did not reset on open (or a missed HELLO): ask for it, with a new INFO every
+      // ACK timeout, not a resend: a device answers a repeated id without applying it again, so
+      // a HELLO lost to a corrupted byte would never come back.
+      const ask = (): void => {
+        infoTimer = this.scheduler.setTimer(ask, this.opts.ackTimeoutMs);
+        this.sendNow({ type: "INFO" }, 0, signal).catch(() => {
           // The give-up timer reports the failure.
         });
-      }, infoAfterMs);
+      };
+      let infoTimer = this.scheduler.setTimer(ask, infoAfterMs);
       const giveUp = this.scheduler.setTimer(
         () => finish(() => reject(new HandshakeTimeoutError(path, this.opts.handshakeTimeoutMs))),
         this.opts.handshakeTimeoutMs,
