@@ -6,7 +6,8 @@
  * Base: $MUTATION_BASE (any commit-ish), else HEAD~$MUTATION_COMMITS (default 1: the commit being
  * checked). Changes are those between the base and the working tree (uncommitted work included,
  * untracked files too). Mutated: the changed lines of src/protocol, src/model and src/detect, and
- * the whole of each of those files imported by a changed test under tests/{core,protocol,model,detect}.
+ * the whole of each of those files imported by a changed test under tests/{core,protocol,model,detect}
+ * (smallest first, up to $MUTATION_MAX_IMPORTED_LINES source lines, default 1500, to bound CI time).
  * Nothing to mutate: says so, exit 0. Reports go to reports/mutation/changed/.
  *
  * Verdict per folder (exit 1 if one fails): the score of the mutants run, without the ones listed
@@ -63,13 +64,29 @@ function targets(base: string): Map<string, LineRanges | "all"> {
   const untracked = git(["ls-files", "--others", "--exclude-standard", "--", ...paths]).out.split("\n");
   for (const path of untracked) if (path !== "") changed.set(path, "all");
   const out = new Map<string, LineRanges | "all">();
+  const imported = new Set<string>();
   for (const [path, ranges] of changed) {
     if (!existsSync(path)) continue;
     if (isMutatedSource(path)) {
       if (out.get(path) !== "all") out.set(path, ranges);
     } else if (isTestedTest(path)) {
-      for (const src of importedSources(path, readFileSync(path, "utf8"))) out.set(src, "all");
+      for (const src of importedSources(path, readFileSync(path, "utf8"))) imported.add(src);
     }
+  }
+  // Whole files for changed tests, smallest first, within a budget of source lines (CI time).
+  const budget = Number(process.env.MUTATION_MAX_IMPORTED_LINES ?? 1500);
+  let used = 0;
+  const lines = (f: string): number => readFileSync(f, "utf8").split("\n").length;
+  for (const src of [...imported].sort((a, b) => lines(a) - lines(b) || a.localeCompare(b))) {
+    const n = lines(src);
+    if (used + n > budget) {
+      process.stdout.write(
+        `mutation (changed): ${src} (${n} lines), imported by a changed test, left out: over MUTATION_MAX_IMPORTED_LINES=${budget}\n`,
+      );
+      continue;
+    }
+    used += n;
+    out.set(src, "all");
   }
   return out;
 }
