@@ -69,12 +69,16 @@ export class TestBroker {
     this.passwordFile = join(dir, "password");
   }
 
-  /** `mqtt://looptwin@127.0.0.1:PORT` (the password goes in a file or the environment). */
+  /** The CA that signed the broker's certificate (PEM), when started with TLS. */
+  caFile = "";
+
+  /** `mqtt://looptwin@127.0.0.1:PORT` (`mqtts://` with TLS; the password goes in a file or the environment). */
   get url(): string {
-    return `mqtt://${BROKER_USER}@127.0.0.1:${this.port}`;
+    return `${this.caFile === "" ? "mqtt" : "mqtts"}://${BROKER_USER}@127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<TestBroker> {
+  /** With `tls`, a CA and a certificate for 127.0.0.1 are made with openssl and the listener is TLS only. */
+  static async start(options: { tls?: boolean } = {}): Promise<TestBroker> {
     const dir = mkdtempSync(join(tmpdir(), "looptwin-broker-"));
     // Started as root, mosquitto drops to its own user: it must be able to read the folder.
     chmodSync(dir, 0o755);
@@ -88,10 +92,21 @@ export class TestBroker {
     );
     if (passwd.status !== 0) throw new Error(`mosquitto_passwd failed: ${passwd.stderr}`);
     writeFileSync(b.passwordFile, `${BROKER_PASSWORD}\n`);
+    const tlsLines: string[] = [];
+    if (options.tls === true) {
+      makeCertificates(dir);
+      b.caFile = join(dir, "ca.pem");
+      tlsLines.push(
+        `cafile ${b.caFile}`,
+        `certfile ${join(dir, "broker.pem")}`,
+        `keyfile ${join(dir, "broker.key")}`,
+      );
+    }
     writeFileSync(
       b.configFile,
       [
         `listener ${b.port} 127.0.0.1`,
+        ...tlsLines,
         "allow_anonymous false",
         `password_file ${join(dir, "passwd")}`,
         "persistence false",
@@ -152,6 +167,7 @@ export class TestBroker {
         BROKER_PASSWORD,
         "-v",
       ];
+      if (this.caFile !== "") args.push("--cafile", this.caFile);
       for (const t of topics) args.push("-t", t);
       args.push("-C", String(count), "-W", String(seconds));
       const p = spawn("mosquitto_sub", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -162,4 +178,59 @@ export class TestBroker {
       p.on("exit", () => resolve(out.split("\n").filter((l) => l !== "")));
     });
   }
+}
+
+/** A lab CA and the broker's certificate for 127.0.0.1, as examples/fleet.md makes them. */
+function makeCertificates(dir: string): void {
+  const run = (args: string[]): void => {
+    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  run([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=looptwin test CA",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+  ]);
+  run([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    "broker.key",
+    "-out",
+    "broker.csr",
+  ]);
+  writeFileSync(join(dir, "san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  run([
+    "x509",
+    "-req",
+    "-in",
+    "broker.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "san.cnf",
+    "-out",
+    "broker.pem",
+  ]);
+  // mosquitto drops to its own user when started as root.
+  for (const f of ["ca.pem", "broker.pem", "broker.key"]) chmodSync(join(dir, f), 0o644);
 }
