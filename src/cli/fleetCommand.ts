@@ -9,6 +9,7 @@ import type { BrokerConfig } from "../fleet/brokerConfig.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import { brokerFromArgs, MQTT_CREDENTIAL_OPTIONS, MQTT_PASSWORD_ENV } from "./mqttArgs.js";
+import { untilStopped } from "./untilStopped.js";
 
 const HELP = `Usage: looptwin fleet --mqtt URL [--prefix looptwin/v1] [--json] [--duration S]
 
@@ -108,28 +109,6 @@ async function fleetJson(
     return 1;
   }
   return 0;
-}
-
-/** Resolves on Ctrl-C, SIGTERM, SIGHUP, the duration or the signal, with the reason. */
-export function untilStopped(durationS: number | undefined, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-    let timer: NodeJS.Timeout | null = null;
-    const handlers = names.map((n) => {
-      const h = (): void => finish(n);
-      process.once(n, h);
-      return [n, h] as const;
-    });
-    const finish = (why: string): void => {
-      for (const [n, h] of handlers) process.off(n, h);
-      if (timer !== null) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(why);
-    };
-    const onAbort = (): void => finish("abort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (durationS !== undefined) timer = setTimeout(() => finish("duration"), durationS * 1000);
-  });
 }
 
 export const fleetCommand: Command = {

@@ -14,6 +14,7 @@ import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js"
 import type { CliIo, Command } from "./command.js";
 import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
 import { startPublisher } from "./mqttPublishing.js";
+import { untilStopped } from "./untilStopped.js";
 
 const HELP = `Usage: looptwin record --port PATH --out FILE [--rate HZ] [--duration S] [--baud N] [--no-raw] [--any-unit]
                       [--mqtt URL [--rig-name NAME] ...]
@@ -37,27 +38,6 @@ Options:
                   bench); the recording marks the change
 
 ${MQTT_PUBLISH_HELP}`;
-
-function untilStopped(durationMs: number | undefined, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolveStop) => {
-    const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-    let timer: NodeJS.Timeout | null = null;
-    const handlers = names.map((n) => {
-      const h = (): void => finish(n);
-      process.once(n, h);
-      return [n, h] as const;
-    });
-    const finish = (why: string): void => {
-      for (const [n, h] of handlers) process.off(n, h);
-      if (timer !== null) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolveStop(why);
-    };
-    const onAbort = (): void => finish("abort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (durationMs !== undefined) timer = setTimeout(() => finish("duration"), durationMs);
-  });
-}
 
 export async function runRecord(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const args = parseCommandArgs(
@@ -153,7 +133,7 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
   io.stderr.write(
     `looptwin record: ${port} (${hello?.fwName ?? "?"} ${hello?.fwVersion ?? ""}, uid ${hello?.uid ?? "?"}) -> ${outArg}; Ctrl-C to stop\n`,
   );
-  const why = await untilStopped(durationS === undefined ? undefined : durationS * 1000, signal);
+  const why = await untilStopped(durationS, signal);
   await source.close();
   writer.close();
   removeHook();

@@ -15,7 +15,23 @@ import {
 import { createRigSample } from "../model/rigSample.js";
 import type { LinkState } from "../rig/source/rigSource.js";
 import { decodePayload } from "./payloadDecode.js";
+import type { TelemetryTwin } from "./telemetryBatch.js";
 import { parseTopic } from "./topics.js";
+
+/** The sample and twin fields of a telemetry row the view model draws (names as in TELEMETRY_FIELDS). */
+const SAMPLE_KEYS = ["tHotC", "tColdC", "tAmbC", "flowLpm", "pumpDuty", "heaterDuty", "fanDuty"] as const;
+const TWIN_KEYS = [
+  "predTHotC",
+  "predTColdC",
+  "predFlowLpm",
+  "resTHotK",
+  "resTColdK",
+  "resFlowLpm",
+  "bandTHotK",
+  "bandTColdK",
+  "bandFlowLpm",
+  "score",
+] as const satisfies readonly (keyof TelemetryTwin)[];
 
 const LINK_STATES: readonly string[] = ["CONNECTED", "RECONNECTING", "DISCONNECTED", "REPLAY"];
 const STABILITY: readonly string[] = ["settling", "steady", "drifting", "oscillating"];
@@ -137,26 +153,11 @@ export class RemoteRigFeed {
       this.malformedCount++;
       return;
     }
-    s.tHotC = v("tHotC");
-    s.tColdC = v("tColdC");
-    s.tAmbC = v("tAmbC");
-    s.flowLpm = v("flowLpm");
-    s.pumpDuty = v("pumpDuty");
-    s.heaterDuty = v("heaterDuty");
-    s.fanDuty = v("fanDuty");
+    for (const k of SAMPLE_KEYS) s[k] = v(k);
     s.flags = v("flags") | 0;
     const o = this.out;
     o.tS = s.tS;
-    o.predTHotC = v("predTHotC");
-    o.predTColdC = v("predTColdC");
-    o.predFlowLpm = v("predFlowLpm");
-    o.resTHotK = v("resTHotK");
-    o.resTColdK = v("resTColdK");
-    o.resFlowLpm = v("resFlowLpm");
-    o.bandTHotK = v("bandTHotK");
-    o.bandTColdK = v("bandTColdK");
-    o.bandFlowLpm = v("bandFlowLpm");
-    o.score = v("score");
+    for (const k of TWIN_KEYS) o[k] = v(k);
     this.vm.addSample(s, o);
   }
 }

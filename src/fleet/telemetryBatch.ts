@@ -5,7 +5,7 @@
  * A batch holds `capacityRows` samples; beyond that (a virtual-time HIL run, thousands of rig
  * seconds per wall second) samples are thinned: left out and counted, never queued.
  */
-import type { MonitorOutput } from "../detect/monitor/monitorTypes.js";
+import { createMonitorOutput, type MonitorOutput } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import { PAYLOAD_VERSION, TELEMETRY_FIELDS } from "./payloads.js";
 
@@ -27,19 +27,8 @@ export type TelemetryTwin = Pick<
   | "score"
 >;
 
-/** No twin (a `record` session): every prediction and residual NaN. */
-export const NO_TWIN: TelemetryTwin = Object.freeze({
-  predTHotC: Number.NaN,
-  predTColdC: Number.NaN,
-  predFlowLpm: Number.NaN,
-  resTHotK: Number.NaN,
-  resTColdK: Number.NaN,
-  resFlowLpm: Number.NaN,
-  bandTHotK: Number.NaN,
-  bandTColdK: Number.NaN,
-  bandFlowLpm: Number.NaN,
-  score: Number.NaN,
-});
+/** No twin (a `record` session): every prediction, residual, band and the score NaN. */
+export const NO_TWIN: TelemetryTwin = Object.freeze({ ...createMonitorOutput(), score: Number.NaN });
 
 export class TelemetryBatch {
   readonly capacityRows: number;
