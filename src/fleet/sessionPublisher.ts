@@ -80,6 +80,7 @@ export class SessionPublisher {
   private lastPerformanceMs = Number.NEGATIVE_INFINITY;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private statusSet = false;
   private draining = false;
 
   constructor(options: SessionPublisherOptions) {
@@ -104,6 +105,8 @@ export class SessionPublisher {
         options.onBrokerState?.(s);
         if (s.kind === "connected") {
           this.outbox.resendState();
+          // A fresh status: the drops counted while the broker was away, and the time now.
+          if (this.statusSet) this.putStatus(true, "");
           this.drain();
         }
       },
@@ -152,6 +155,7 @@ export class SessionPublisher {
     )
       return;
     this.facts = { ...facts };
+    this.statusSet = true;
     this.putStatus(true, "");
   }
 
