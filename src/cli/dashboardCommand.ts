@@ -58,6 +58,9 @@ Options:
   --fault SPEC        emulator fault from the start (repeatable), e.g. pump_degradation:start=60,severity=0.4
   --speed X           emulator or replay speed relative to the wall clock (default 1)
   --baud N            serial baud rate (default 115200)
+  --any-unit          accept another unit (uid) on the port after a reconnect (boards swapped
+                      on the bench; the recording marks the change). Without it, another unit
+                      is named on the status line and not recorded
   --serve [HOST:]PORT also serve the web page and live stream of this session, view only
                       (host default 127.0.0.1; port 0: any free one; see looptwin serve, docs/web.md)
 

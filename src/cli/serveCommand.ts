@@ -54,6 +54,9 @@ Options:
   --fault SPEC        emulator fault from the start (repeatable)
   --speed X           emulator or replay speed relative to the wall clock (default 1)
   --baud N            serial baud rate (default 115200)
+  --any-unit          accept another unit (uid) on the port after a reconnect (boards swapped
+                      on the bench; the recording marks the change). Without it, another unit
+                      is named on the status line and not recorded
 
 ${MQTT_PUBLISH_HELP}`;
 

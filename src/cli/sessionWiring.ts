@@ -73,6 +73,7 @@ export const SESSION_OPTIONS = {
   fault: { type: "string", multiple: true },
   speed: { type: "string" },
   baud: { type: "string" },
+  "any-unit": { type: "boolean" },
   config: { type: "string" },
   set: { type: "string", multiple: true },
 } as const;
@@ -163,6 +164,7 @@ export async function openSessionRig(
       record: records,
       rateHz,
       scheduler,
+      anyUnit: flagOpt(args, "any-unit"),
       ...(deps.serialBinding !== undefined ? { binding: deps.serialBinding } : {}),
       ...(rig.calibration !== undefined ? { calibration: rig.calibration } : {}),
     });
