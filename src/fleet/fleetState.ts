@@ -83,8 +83,9 @@ export class FleetState {
       return size === 0 ? null : this.skip(`${topic}: ${d.error}`);
     }
     const r = this.row(t.value.rig);
-    r.lastSeenMs = receivedAtMs;
     const m = d.value;
+    // A gone rig's retained messages, read now, do not make it recently seen.
+    if (r.online !== false || m.kind === "status") r.lastSeenMs = receivedAtMs;
     switch (m.kind) {
       case "status":
         r.online = m.online;
@@ -125,12 +126,16 @@ export class FleetState {
     }
   }
 
-  /** Every rig: open alarms first (critical, then warning), then online, then offline; by name. */
+  /**
+   * Every rig: those not offline with open alarms first (critical, then warning), then online,
+   * then not yet known, then offline (their alarms are as they left them, stale); each by name.
+   */
   rows(): RigRow[] {
     const onlineRank = (r: RigRow): number => (r.online === true ? 0 : r.online === null ? 1 : 2);
+    const liveAlarm = (r: RigRow): number => (r.online === false ? -1 : alarmRank(r));
     return [...this.rigs.values()].sort(
       (a, b) =>
-        alarmRank(b) - alarmRank(a) ||
+        liveAlarm(b) - liveAlarm(a) ||
         onlineRank(a) - onlineRank(b) ||
         (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     );

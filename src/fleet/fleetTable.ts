@@ -67,7 +67,7 @@ export function fleetLines(rows: readonly RigRow[], nowMs: number, width: number
     );
     const rank = alarmRank(r);
     const tone: FleetTone =
-      rank === 2 ? "critical" : rank === 1 ? "warning" : r.online === false ? "offline" : "normal";
+      r.online === false ? "offline" : rank === 2 ? "critical" : rank === 1 ? "warning" : "normal";
     return { rig: r.name, text, tone };
   });
 }

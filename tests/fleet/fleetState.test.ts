@@ -95,7 +95,7 @@ describe("FleetState", () => {
     expect(fleetLines(f.rows(), 9000 + 125_000, 80)[0]?.text).toMatch(/^b1\s+off 2m/);
   });
 
-  it("orders rigs: critical alarms, warnings, online, unknown, offline; each by name", () => {
+  it("orders rigs: critical alarms, warnings, online, unknown, offline (stale alarms or not); each by name", () => {
     const f = new FleetState(P);
     f.apply(`${P}/z-ok/status`, status("z-ok", true), 1);
     f.apply(`${P}/a-gone/status`, status("a-gone", false), 1);
@@ -111,6 +111,13 @@ describe("FleetState", () => {
       1,
     );
     f.apply(`${P}/b-ok/status`, status("b-ok", true), 1);
+    f.apply(
+      `${P}/a-gone/alarms/open`,
+      JSON.stringify(openAlarmsPayload("a-gone", [open("critical", "x")], 1)),
+      2,
+    );
+    // The gone rig's retained alarms, read later, do not make it recently seen.
+    expect(f.rig("a-gone")?.lastSeenMs).toBe(1);
     f.apply(`${P}/q-new/telemetry`, telemetry("q-new", 30, 25, 3), 1);
     expect(f.rows().map((r) => r.name)).toEqual(["x-crit", "m-warn", "b-ok", "z-ok", "q-new", "a-gone"]);
     expect(fleetLines(f.rows(), 1, 80).map((l) => l.tone)).toEqual([
