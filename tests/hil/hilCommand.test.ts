@@ -3,20 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../cli/runCli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-    cwd,
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+const cli = (args: string[], cwd = ROOT) => runCli(args, cwd);
 
 describe("looptwin hil", () => {
   it("lists the shipped scenarios with their steps and expectations", async () => {

@@ -5,21 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { parseShard, shardOf, splitIntoShards } from "../../src/hil/shards.js";
+import { runCli } from "../cli/runCli.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-    cwd: ROOT,
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+const cli = (args: string[]) => runCli(args, ROOT);
 
 /** Scenario names `hil list` printed (the lines that do not start with a space). */
 function listed(out: string): string[] {

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { loadScenarioFiles } from "../../src/hil/scenarioLoader.js";
 import { runSuite, type SuiteResult } from "../../src/hil/suite.js";
@@ -18,6 +17,7 @@ import { escapeHtml } from "../../src/report/html.js";
 import { REPORT_CSP } from "../../src/report/htmlPage.js";
 import { mergeWindows, tracePlots } from "../../src/report/runTrace.js";
 import { niceStep, PLOT_COLUMNS, plotFigure } from "../../src/report/svgPlot.js";
+import { runCli } from "../cli/runCli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 /** A fault and its alarm, a reboot with its gap and EVT, hundreds of lost lines on a noisy link. */
@@ -203,24 +203,16 @@ describe("plots", () => {
 
 describe("looptwin hil run --html", () => {
   it("writes the report beside the run's summary, and refuses a folder that does not exist (exit 2)", async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      cwd: DIR,
-    };
     const file = join(DIR, "smoke.html");
-    const code = await main(
+    const ok = await runCli(
       ["hil", "run", join(ROOT, "hil", "scenarios", "smoke-safety.yaml"), "--html", file],
-      io,
+      DIR,
     );
-    expect(code).toBe(0);
-    expect(out.join("")).toContain(`wrote 1 file(s): ${file}`);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(`wrote 1 file(s): ${file}`);
     expect(readFileSync(file, "utf8")).toContain('id="scenario-smoke-safety" data-status="passed"');
-    err.length = 0;
-    const bad = await main(["hil", "run", "--html", "no/such/dir/r.html"], io);
-    expect(bad).toBe(2);
-    expect(err.join("")).toBe('looptwin hil: --html: its folder does not exist (got "no/such/dir/r.html")\n');
+    const bad = await runCli(["hil", "run", "--html", "no/such/dir/r.html"], DIR);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('looptwin hil: --html: its folder does not exist (got "no/such/dir/r.html")\n');
   });
 });

@@ -8,27 +8,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { loadScenarioFiles } from "../../src/hil/scenarioLoader.js";
 import { runSuite } from "../../src/hil/suite.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
 import { recordingHtmlReport } from "../../src/report/recordingHtmlReport.js";
 import { readRecordingContent } from "../../src/report/recordingTrace.js";
+import { runCli } from "../cli/runCli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DIR = mkdtempSync(join(tmpdir(), "looptwin-report-"));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-    cwd: DIR,
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+const cli = (args: string[]) => runCli(args, DIR);
 
 const HEADER = {
   type: "header",
