@@ -6,6 +6,7 @@
  */
 import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
 import { LiveFeed } from "./liveFeed.js";
+import { planInjection } from "./liveRequests.js";
 import type { PageControl } from "./pageControl.js";
 import type { PageStore } from "./pageStore.js";
 
@@ -14,7 +15,8 @@ export const LIVE_API = {
   health: "/api/health",
   setpoints: "/api/setpoints",
   inject: "/api/inject",
-  acknowledge: "/api/acknowledge",
+  safe: "/api/safe",
+  acknowledge: "/api/alarms/ack",
   stream: "/ws",
 } as const;
 
@@ -70,6 +72,7 @@ export class LivePage implements PageControl {
       input.value = "";
       this.setToken(t === "" ? null : t);
     });
+    document.getElementById("token-forget")?.addEventListener("click", () => this.setToken(null));
   }
 
   private setToken(t: string | null): void {
@@ -83,7 +86,12 @@ export class LivePage implements PageControl {
     const serverAllows = this.feed.hello?.control === true && this.feed.hello.readOnly === false;
     const tokenPanel = document.getElementById("token-panel");
     if (tokenPanel) tokenPanel.hidden = !serverAllows;
-    this.onControlChange(serverAllows && this.token !== null);
+    const given = this.token !== null;
+    const form = document.getElementById("token-form");
+    const note = document.getElementById("token-given");
+    if (form) form.hidden = given;
+    if (note) note.hidden = !given;
+    this.onControlChange(serverAllows && given);
   }
 
   start(): void {
@@ -177,15 +185,22 @@ export class LivePage implements PageControl {
     });
   }
 
-  inject(spec: string): Promise<string | null> {
-    return this.post(LIVE_API.inject, { fault: spec, connection_id: this.feed.hello?.connectionId });
+  async inject(spec: string): Promise<string | null> {
+    const hello = this.feed.hello;
+    if (hello === null) return "inject: not connected to the session yet";
+    const plan = planInjection(spec, hello.emulator);
+    if (!plan.ok) return plan.error;
+    // The connection makes the server end the injection when this page's socket closes.
+    return this.post(LIVE_API.inject, { ...plan.body, connection: hello.connectionId });
   }
 
+  /** Every injection ended and the device SAFE (the terminal dashboard's `x`). */
   endFaults(): Promise<string | null> {
-    return this.post(LIVE_API.inject, { end: "all", connection_id: this.feed.hello?.connectionId });
+    return this.post(LIVE_API.safe, {});
   }
 
-  acknowledge(cause?: string): Promise<string | null> {
-    return this.post(LIVE_API.acknowledge, cause === undefined ? {} : { cause });
+  /** The server acknowledges its newest open alarm (it takes no cause). */
+  acknowledge(): Promise<string | null> {
+    return this.post(LIVE_API.acknowledge, {});
   }
 }

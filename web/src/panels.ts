@@ -93,10 +93,11 @@ export class Panels {
         return [ser.column, `${ser.label} ${fmt(v, ser.decimals)}${UNITS[ser.column] ?? ""}`] as const;
       });
       this.renderIf(target, parts.map((p) => p[1]).join("|"), () =>
-        parts.map(([column, text]) => {
+        parts.flatMap(([column, text]) => {
           const span = el("span", "", text);
           span.dataset.value = column;
-          return span;
+          // A space between read-outs for screen readers and copied text (the gap is CSS).
+          return [span, document.createTextNode(" ")];
         }),
       );
     }
