@@ -122,28 +122,6 @@ describe("refinement by parameter estimates", () => {
 });
 
 describe("overrides and evidence", () => {
-  it("an unhealthy link overrides the residuals", () => {
-    const r = isolate({
-      moves: m("up", "up", "up", "stopped"),
-      link: { healthy: false, detail: "12 lines lost" },
-    });
-    expect(r.diagnosis).toBe("link_fault");
-    expect(r.evidence[0]).toBe("link unhealthy: 12 lines lost");
-  });
-
-  it("a thermistor on the rail is that sensor's fault", () => {
-    expect(
-      isolate({ moves: m("none", "none", "none", "none"), sensorRange: { hot: "open" } }).diagnosis,
-    ).toBe("t_hot_sensor");
-    const c = isolate({ moves: m("up", "up", "up", "none"), sensorRange: { cold: "short" } });
-    expect(c.diagnosis).toBe("t_cold_sensor");
-    expect(c.evidence[0]).toBe("T_cold thermistor reads short (rail low)");
-    expect(
-      isolate({ moves: m("none", "none", "none", "none"), sensorRange: { hot: "open", cold: "open" } })
-        .diagnosis,
-    ).toBe("unknown");
-  });
-
   it("evidence names what moved, by how much, and the parameter estimates", () => {
     const r = isolate({
       moves: m("up", "none", "up", "down"),

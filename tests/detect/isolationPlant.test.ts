@@ -11,7 +11,6 @@ import {
   type IsolationInput,
   isolate,
   type ResidualMove,
-  type SensorRange,
 } from "../../src/detect/diagnosis/isolation.js";
 import { ParameterTracker } from "../../src/detect/twins/parameterTracker.js";
 import { OpenLoopResidualGenerator } from "../../src/detect/twins/residualGenerator.js";
@@ -46,8 +45,8 @@ const CASES: readonly Case[] = [
   { fault: "sensor_noise:start=60,value=0.5,channel=cold", evalS: 90 },
   { fault: "sensor_stuck:start=60,channel=hot", evalS: 200, heaterStepS: 70 },
   { fault: "sensor_stuck:start=60,channel=cold", evalS: 200, heaterStepS: 70 },
-  { fault: "sensor_open:start=60,channel=hot", evalS: 90 },
-  { fault: "sensor_short:start=60,channel=cold", evalS: 90 },
+  // An open or shorted thermistor reads NaN, not a residual: the monitor's thermistor family
+  // judges it before any table (tests/detect/monitorIsolation.test.ts), isolate() never sees it.
   { fault: "flow_blockage:start=60,severity=0.5", evalS: 90 },
   { fault: "flow_blockage:start=60,severity=1", evalS: 90 },
   { fault: "sensor_bias:start=60,value=1.5,channel=amb", evalS: 90 },
@@ -63,7 +62,6 @@ function diagnose(c: Case, seed: number) {
   let flowMeas = 0;
   let flowPred = 0;
   let nFlow = 0;
-  const range: { hot: SensorRange; cold: SensorRange } = { hot: "ok", cold: "ok" };
   for (let i = 0; i * h.dtS <= c.evalS; i++) {
     const t = i * h.dtS;
     if (c.heaterStepS !== undefined && Math.abs(t - c.heaterStepS) < h.dtS / 2) {
@@ -91,8 +89,6 @@ function diagnose(c: Case, seed: number) {
         flowPred += r.predFlowLpm;
         nFlow++;
       }
-      if (s.hotRange !== "ok") range.hot = s.hotRange;
-      if (s.coldRange !== "ok") range.cold = s.coldRange;
     }
   }
   const move = (k: string, band: number): { move: ResidualMove; mean: number } => {
@@ -119,7 +115,6 @@ function diagnose(c: Case, seed: number) {
     flowRatio: measured / predicted,
     uaRatio: tracker.uaParameter(),
     pumpFlowCoeffRatio: tracker.pumpParameter(),
-    sensorRange: range,
   };
   return isolate(input);
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { discretizeLoop } from "../../src/detect/twins/loopDiscretization.js";
 import { LoopObserver } from "../../src/detect/twins/observer.js";
 import { createOperatingPoint, setOperatingPointFromDuties } from "../../src/model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { loopSteadyState } from "../../src/model/steadyState.js";
 import { LoopTwin } from "../../src/model/twin.js";
+import { zohDiscretize } from "../../src/model/zohDiscretization.js";
 import { PlantHarness } from "./plantHarness.js";
 
 const P = DEFAULT_LOOP_PARAMS;
@@ -21,7 +21,7 @@ describe("exact discretisation of the loop model", () => {
     for (const dt of [0.1, 7, 600]) {
       twin.setState(30, 26, 0);
       twin.step(dt);
-      const d = discretizeLoop(a[0]!, a[1]!, a[2]!, a[3]!, dt, new Float64Array(8));
+      const d = zohDiscretize(a[0]!, a[1]!, a[2]!, a[3]!, dt, new Float64Array(8));
       const hot = d[0]! * 30 + d[1]! * 26 + d[4]! * b1 + d[5]! * b2;
       const cold = d[2]! * 30 + d[3]! * 26 + d[6]! * b1 + d[7]! * b2;
       expect(hot).toBeCloseTo(twin.tHotC, 7);
@@ -30,7 +30,7 @@ describe("exact discretisation of the loop model", () => {
   });
 
   it("handles equal eigenvalues (pump off, symmetric nodes)", () => {
-    const d = discretizeLoop(-0.01, 0, 0, -0.01, 3, new Float64Array(8));
+    const d = zohDiscretize(-0.01, 0, 0, -0.01, 3, new Float64Array(8));
     expect(d[0]).toBeCloseTo(Math.exp(-0.03), 14);
     expect(d[4]).toBeCloseTo(-Math.expm1(-0.03) / 0.01, 12);
     expect(d[1]).toBe(0);

@@ -4,12 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
 import { levenbergMarquardt } from "../../src/model/calibration/levenbergMarquardt.js";
 import { parameterCovariance } from "../../src/model/calibration/parameterCovariance.js";
-import {
-  createZohMatrices,
-  phi1,
-  phi1Derivative,
-  zohDiscretize,
-} from "../../src/model/calibration/zohDiscretization.js";
+import { createZohMatrices, phi1, phi1Derivative, zohDiscretize } from "../../src/model/zohDiscretization.js";
 import { exactLinear2 } from "./linearReference.js";
 
 /** Phi and Gamma by their power series (an independent reference, fine for ||A h|| < ~5). */

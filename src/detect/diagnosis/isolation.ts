@@ -17,9 +17,10 @@
  *
  * The table {@link SIGNATURES} is data: its rows are disjoint, every combination of moves matches
  * at most one row (the tests enumerate them all), and what matches none is `unknown`. Estimated
- * parameter changes then refine the table's answer ({@link REFINEMENTS}), and two facts from the
- * rig override everything: an unhealthy link (residuals are not to be trusted) and a thermistor
- * reading the rail (open or short).
+ * parameter changes then refine the table's answer ({@link REFINEMENTS}). What the residuals
+ * cannot say is judged before the table, where it is known: a thermistor reading the rail or
+ * frozen (the monitor's thermistor families, monitorDiagnosis.ts), a link losing lines (gaps the
+ * source reports).
  *
  * Called once per alarm transition or diagnosis refresh, not per sample: it may allocate.
  *
@@ -33,8 +34,10 @@
  * flowDecisionTime.ts). The caller should refresh the diagnosis while the alarm is open
  * (AlarmManager.update takes a diagnosis every sample).
  */
+
 import type { FaultKind, SensorChannel } from "../../model/faultSpec.js";
 import type { AlarmSeverity } from "../alarms/alarmManager.js";
+import { CHANNEL_LABEL, ratioText, signed, signedPercent } from "./evidenceText.js";
 
 /**
  * Diagnoses, in the issue's order. `flow_undecided` is not a cause but the honest state of a flow
@@ -271,10 +274,6 @@ export interface IsolationInput {
   readonly uaRatio?: ParameterRatio;
   /** Pump flow coefficient estimated online / nominal. */
   readonly pumpFlowCoeffRatio?: ParameterRatio;
-  /** Link health: unhealthy (lines lost, CRC errors, stale data) overrides the residuals. */
-  readonly link?: { readonly healthy: boolean; readonly detail?: string };
-  /** Thermistors reading the rail. */
-  readonly sensorRange?: { readonly hot?: SensorRange; readonly cold?: SensorRange };
 }
 
 export interface IsolationOptions {
@@ -291,16 +290,9 @@ export interface IsolationResult {
   /** What moved, by how much, and the parameter estimates, e.g. `UA -32 % +/- 4 %`. */
   readonly evidence: readonly string[];
   readonly severity: AlarmSeverity;
-  /** What decided it: a signature id, a refinement id, `link`, `sensor_range` or `no_match`. */
+  /** What decided it: a signature id, a refinement id or `no_match`. */
   readonly rule: string;
 }
-
-const CHANNEL_LABEL: Readonly<Record<IsolationChannel, string>> = {
-  tHot: "T_hot",
-  tCold: "T_cold",
-  deltaT: "T_hot - T_cold",
-  flow: "flow",
-};
 
 /** The table row whose moves match, or undefined. */
 export function matchSignature(moves: ResidualMoves): Signature | undefined {
@@ -359,24 +351,6 @@ export function isolate(input: IsolationInput, options: IsolationOptions = {}): 
   const minChange = options.minParameterChange ?? 0.1;
   const sigmas = options.parameterSigmas ?? 3;
   const evidence = residualEvidence(input);
-  if (input.link !== undefined && !input.link.healthy) {
-    evidence.unshift(`link unhealthy${input.link.detail ? `: ${input.link.detail}` : ""}`);
-    return result("link_fault", evidence, "link");
-  }
-  const hot = input.sensorRange?.hot ?? "ok";
-  const cold = input.sensorRange?.cold ?? "ok";
-  if (hot !== "ok" || cold !== "ok") {
-    const lines: string[] = [];
-    if (hot !== "ok")
-      lines.push(`T_hot thermistor reads ${hot === "open" ? "open (rail high)" : "short (rail low)"}`);
-    if (cold !== "ok")
-      lines.push(`T_cold thermistor reads ${cold === "open" ? "open (rail high)" : "short (rail low)"}`);
-    // Both at once is more likely wiring or the ADC reference than two thermistors.
-    const d: Diagnosis =
-      hot !== "ok" && cold !== "ok" ? "unknown" : hot !== "ok" ? "t_hot_sensor" : "t_cold_sensor";
-    return result(d, [...lines, ...evidence], "sensor_range");
-  }
-
   const row = matchSignature(input.moves);
   let diagnosis: Diagnosis = row?.diagnosis ?? "unknown";
   let rule = row?.id ?? "no_match";
@@ -391,17 +365,17 @@ export function isolate(input: IsolationInput, options: IsolationOptions = {}): 
       break;
     }
   }
-  return result(diagnosis, evidence, rule);
+  return diagnosisResult(diagnosis, evidence, rule);
 }
 
-function result(diagnosis: Diagnosis, evidence: string[], rule: string): IsolationResult {
-  return {
-    diagnosis,
-    text: DIAGNOSIS_TEXT[diagnosis],
-    evidence,
-    severity: DIAGNOSIS_SEVERITY[diagnosis],
-    rule,
-  };
+/** A diagnosis with its text, evidence, severity (by default the diagnosis's own) and deciding rule. */
+export function diagnosisResult(
+  diagnosis: Diagnosis,
+  evidence: readonly string[],
+  rule: string,
+  severity: AlarmSeverity = DIAGNOSIS_SEVERITY[diagnosis],
+): IsolationResult {
+  return { diagnosis, text: DIAGNOSIS_TEXT[diagnosis], evidence, severity, rule };
 }
 
 function residualEvidence(input: IsolationInput): string[] {
@@ -410,7 +384,7 @@ function residualEvidence(input: IsolationInput): string[] {
     const move = input.moves[ch];
     const value = input.residuals?.[ch];
     const unit = ch === "flow" ? "L/min" : "K";
-    const label = CHANNEL_LABEL[ch];
+    const label: string = CHANNEL_LABEL[ch];
     const shown = value !== undefined && Number.isFinite(value) ? ` ${signed(value, 2)} ${unit}` : "";
     let line: string;
     switch (move) {
@@ -440,21 +414,6 @@ function residualEvidence(input: IsolationInput): string[] {
   if (input.pumpFlowCoeffRatio !== undefined)
     out.push(`pump flow coefficient ${ratioText(input.pumpFlowCoeffRatio)}`);
   return out;
-}
-
-/** `-32 % +/- 4 %` for a ratio of 0.68 with std 0.04. */
-export function ratioText(p: ParameterRatio): string {
-  return `${signedPercent(p.ratio - 1)} +/- ${Math.round(100 * p.std)} %`;
-}
-
-function signedPercent(x: number): string {
-  const v = Math.round(100 * x);
-  return `${v > 0 ? "+" : v < 0 ? "-" : ""}${Math.abs(v)} %`;
-}
-
-function signed(x: number, digits: number): string {
-  const s = Math.abs(x).toFixed(digits);
-  return `${x > 0 && Number(s) !== 0 ? "+" : x < 0 && Number(s) !== 0 ? "-" : ""}${s}`;
 }
 
 /**
@@ -491,3 +450,5 @@ export function expectedDiagnosis(kind: FaultKind, channel?: SensorChannel): Dia
     }
   }
 }
+
+export { ratioText } from "./evidenceText.js";

@@ -27,17 +27,17 @@
  * These run only while an alarm is raised or open, at most every `diagnosisRefreshS`; they
  * allocate (strings), the per-sample path does not call them.
  */
-import type { AlarmDiagnosis, AlarmSeverity } from "../alarms/alarmManager.js";
+import type { AlarmDiagnosis } from "../alarms/alarmManager.js";
+import { CHANNEL_LABEL, ratioText, signed } from "./evidenceText.js";
 import {
   classifyMove,
   classifyParameter,
   DIAGNOSIS_SEVERITY,
-  DIAGNOSIS_TEXT,
   type Diagnosis,
+  diagnosisResult,
   type FlowMove,
   isolate,
   type ParameterRatio,
-  ratioText,
   type SensorRange,
 } from "./isolation.js";
 
@@ -171,22 +171,6 @@ export function createDiagnosisSnapshot(): DiagnosisSnapshot {
   };
 }
 
-function result(
-  diagnosis: Diagnosis,
-  evidence: readonly string[],
-  rule: string,
-  severity: AlarmSeverity = DIAGNOSIS_SEVERITY[diagnosis],
-): MonitorDiagnosis {
-  return { diagnosis, text: DIAGNOSIS_TEXT[diagnosis], evidence, severity, rule };
-}
-
-function signed(x: number, digits: number): string {
-  if (!Number.isFinite(x)) return "n/a";
-  const s = Math.abs(x).toFixed(digits);
-  if (Number(s) === 0) return s;
-  return `${x > 0 ? "+" : "-"}${s}`;
-}
-
 /** Whether the pump looks stopped: the short-window flow below `stoppedRatio` of the expected. */
 export function pumpStopped(s: DiagnosisSnapshot, b: DiagnosisBands): boolean {
   return s.shortExpLpm > b.flowBandLpm && s.shortMeasLpm < b.stoppedRatio * s.shortExpLpm;
@@ -220,27 +204,27 @@ export function diagnoseFlow(s: DiagnosisSnapshot, b: DiagnosisBands): MonitorDi
     `temperatures vs flow: ${signed(llr, 1)} nats for the measured flow (decides at +/-${b.pumpEvidenceNats}); ${twinLines(s)}`,
   );
   if (s.pumpDecision > 0) {
-    if (pumpStopped(s, b)) return result("pump_failure", evidence, "twin_on_measured_flow_stopped");
-    if (s.flowResLpm < 0) return result("pump_degradation", evidence, "twin_on_measured_flow");
-    return result("unknown", evidence, "twin_on_measured_flow_above_curve");
+    if (pumpStopped(s, b)) return diagnosisResult("pump_failure", evidence, "twin_on_measured_flow_stopped");
+    if (s.flowResLpm < 0) return diagnosisResult("pump_degradation", evidence, "twin_on_measured_flow");
+    return diagnosisResult("unknown", evidence, "twin_on_measured_flow_above_curve");
   }
-  if (s.pumpDecision < 0) return result("flow_sensor", evidence, "twin_on_intended_flow");
+  if (s.pumpDecision < 0) return diagnosisResult("flow_sensor", evidence, "twin_on_intended_flow");
   // The ratio has not decided: the table only where the temperatures have had time to react.
   const measuredTwinFits = Math.abs(s.bDeltaK) <= b.deltaTBandK;
   switch (table.diagnosis) {
     case "pump_degradation":
     case "pump_failure":
-      if (measuredTwinFits) return result(table.diagnosis, evidence, table.rule);
+      if (measuredTwinFits) return diagnosisResult(table.diagnosis, evidence, table.rule);
       break;
     case "flow_sensor":
-      if (!measuredTwinFits) return result("flow_sensor", evidence, `${table.rule}_measured_twin_off`);
+      if (!measuredTwinFits) return diagnosisResult("flow_sensor", evidence, `${table.rule}_measured_twin_off`);
       break;
     default:
-      return result("unknown", evidence, table.rule);
+      return diagnosisResult("unknown", evidence, table.rule);
   }
   evidence.unshift(waitingLine(s, b));
   const severity = pumpStopped(s, b) ? DIAGNOSIS_SEVERITY.pump_failure : DIAGNOSIS_SEVERITY.flow_undecided;
-  return result(
+  return diagnosisResult(
     "flow_undecided",
     evidence,
     s.flowDecisionS === Number.POSITIVE_INFINITY ? "temperatures_cannot_tell" : "awaiting_temperatures",
@@ -259,7 +243,10 @@ function waitingLine(s: DiagnosisSnapshot, b: DiagnosisBands): string {
   return `waiting for the temperatures: ${flow} takes seconds to show in T_hot - T_cold${since}`;
 }
 
-const CHANNEL_LABEL = { hot: "T_hot", cold: "T_cold" } as const;
+/** The label of a thermistor family's channel. */
+function thermistorLabel(channel: "hot" | "cold"): string {
+  return CHANNEL_LABEL[channel === "hot" ? "tHot" : "tCold"];
+}
 
 /** A thermistor family: the sensor, with what was seen. */
 export function diagnoseSensor(
@@ -269,7 +256,7 @@ export function diagnoseSensor(
 ): MonitorDiagnosis {
   const e = channel === "hot" ? s.hot : s.cold;
   const other = channel === "hot" ? s.cold : s.hot;
-  const label = CHANNEL_LABEL[channel];
+  const label = thermistorLabel(channel);
   const d: Diagnosis = channel === "hot" ? "t_hot_sensor" : "t_cold_sensor";
   const evidence: string[] = [];
   let rule = "alone";
@@ -296,9 +283,9 @@ export function diagnoseSensor(
     );
   }
   evidence.push(
-    `${label} ${signed(e.residualK, 2)} K vs twin, ${CHANNEL_LABEL[channel === "hot" ? "cold" : "hot"]} ${signed(other.residualK, 2)} K, flow ${signed(s.flowResLpm, 2)} L/min`,
+    `${label} ${signed(e.residualK, 2)} K vs twin, ${thermistorLabel(channel === "hot" ? "cold" : "hot")} ${signed(other.residualK, 2)} K, flow ${signed(s.flowResLpm, 2)} L/min`,
   );
-  return result(d, evidence, rule);
+  return diagnosisResult(d, evidence, rule);
 }
 
 /**
@@ -331,11 +318,11 @@ export function diagnoseLoop(s: DiagnosisSnapshot, b: DiagnosisBands): MonitorDi
     ...table.evidence,
     `heat input ${ratioText(s.heater)}; hot-node balance ${signed(heat, 1)} W vs twin (band ${b.heatBandW.toFixed(1)} W)`,
   ];
-  if (heat >= b.heatBandW) return result("heater_fault", evidence, "more_heat");
-  if (heat <= -b.heatBandW) return result("heater_fault", evidence, "less_heat");
-  if (hot > 0 && cold > 0) return result("hx_fouling", evidence, "both_up_together");
-  if (classifyParameter(s.ua) === "down") return result("hx_fouling", evidence, "ua_down");
-  return result("unknown", evidence, "no_match");
+  if (heat >= b.heatBandW) return diagnosisResult("heater_fault", evidence, "more_heat");
+  if (heat <= -b.heatBandW) return diagnosisResult("heater_fault", evidence, "less_heat");
+  if (hot > 0 && cold > 0) return diagnosisResult("hx_fouling", evidence, "both_up_together");
+  if (classifyParameter(s.ua) === "down") return diagnosisResult("hx_fouling", evidence, "ua_down");
+  return diagnosisResult("unknown", evidence, "no_match");
 }
 
 /** The diagnosis of one family. */

@@ -2,7 +2,7 @@
  * Kalman filter on the loop model (issue 5, section 1): the second residual set. State
  * [T_hot, T_cold] with the loop model's dynamics at the intended operating point (docs/design.md 2.2;
  * linear in the state, so the filter is exact rather than extended), both thermistors measured
- * directly. Predict with the exact discretisation (loopDiscretization.ts), correct with the
+ * directly. Predict with the exact discretisation (model/zohDiscretization.ts), correct with the
  * measurements; the innovations ν = z - x⁻ with covariance S = P⁻ + R are the residuals:
  *
  * - per channel, normalised: ν_i / sqrt(S_ii) ~ N(0, 1) with no fault (for CUSUM/EWMA per channel,
@@ -32,8 +32,8 @@ import {
 } from "../../model/loopModel.js";
 import type { LoopParams } from "../../model/loopParams.js";
 import { DEFAULT_SENSOR_NOISE_K_RMS } from "../../model/thermistorSensor.js";
+import { zohDiscretize } from "../../model/zohDiscretization.js";
 import { checkFinite, checkPositive } from "../detectors/optionChecks.js";
-import { discretizeLoop } from "./loopDiscretization.js";
 
 export interface LoopObserverOptions {
   /** Thermistor noise [K rms] of one reading. @default DEFAULT_SENSOR_NOISE_K_RMS (0.05) */
@@ -196,7 +196,7 @@ export class LoopObserver {
   private predict(dt: number): void {
     // Sample spacing jitters in the last bits (t = i * 0.1): reuse the discretisation within 1e-9.
     if (!this.discValid || Math.abs(dt - this.discDtS) > 1e-9 * dt) {
-      const d = discretizeLoop(this.a11, this.a12, this.a21, this.a22, dt, this.disc);
+      const d = zohDiscretize(this.a11, this.a12, this.a21, this.a22, dt, this.disc);
       this.g1 = (d[4] as number) * this.b1 + (d[5] as number) * this.b2;
       this.g2 = (d[6] as number) * this.b1 + (d[7] as number) * this.b2;
       this.discDtS = dt;

@@ -15,7 +15,7 @@
  * cannot do well when T_hot - T_cold is small.
  *
  * It runs on block means of `blockS` seconds (the parameters move on minutes; this also lowers the
- * measurement noise, and the cost to one 5x5 predict-and-update per block instead of per sample). Prediction is exact for the temperatures at the current ratios (loopDiscretization.ts)
+ * measurement noise, and the cost to one 5x5 predict-and-update per block instead of per sample). Prediction is exact for the temperatures at the current ratios (model/zohDiscretization.ts)
  * and first-order in the ratios: ∂x⁺/∂θ ≈ Ψ ∂f/∂θ. Measurements are processed one at a time
  * (their noises are independent), with the measurement noise of a block mean σ²/n plus a floor
  * for quantisation and model error.
@@ -34,9 +34,9 @@ import { heaterPowerW, radiatorUaWK } from "../../model/actuators.js";
 import type { LoopParams } from "../../model/loopParams.js";
 import { pumpMassFlowKgS } from "../../model/pumpCurve.js";
 import { DEFAULT_SENSOR_NOISE_K_RMS } from "../../model/thermistorSensor.js";
+import { zohDiscretize } from "../../model/zohDiscretization.js";
 import { checkFinite, checkNonNegative, checkPositive } from "../detectors/optionChecks.js";
 import type { ParameterRatio } from "../diagnosis/isolation.js";
-import { discretizeLoop } from "./loopDiscretization.js";
 
 export interface ParameterTrackerOptions {
   /** Averaging block [s]. @default 2 */
@@ -281,7 +281,7 @@ export class ParameterTracker {
     const a22 = -(g + ua + L) / cc;
     const b1 = (thQ * this.q0 + L * this.tAmbC) / ch;
     const b2 = (ua * tSink + L * this.tAmbC) / cc;
-    const d = discretizeLoop(a11, a12, a21, a22, dt, this.disc);
+    const d = zohDiscretize(a11, a12, a21, a22, dt, this.disc);
     const f11 = d[0] as number;
     const f12 = d[1] as number;
     const f21 = d[2] as number;

@@ -13,8 +13,8 @@
 import { kgSToLpm } from "../../core/units.js";
 import { createOperatingPoint, type LoopOperatingPoint, setOperatingPointFromDuties } from "../loopModel.js";
 import type { LoopParams } from "../loopParams.js";
+import { createZohMatrices, zohDiscretize } from "../zohDiscretization.js";
 import type { CalibrationData } from "./calibrationData.js";
-import { createZohMatrices, zohDiscretize } from "./zohDiscretization.js";
 
 /** Thermistor offsets [K], added to a reading to give the true temperature. */
 export interface SensorOffsetsK {
