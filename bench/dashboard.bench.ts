@@ -11,20 +11,13 @@
  * (`DASHBOARD_BENCH_S=60 npm run bench -- --only dashboard` for the full minute). The bench
  * builds dist/ first when it is missing or older than src/.
  */
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt } from "../scripts/ensureBuilt.js";
+import { cpuSeconds } from "./processCpu.js";
 import type { BenchFile } from "./run.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** CPU seconds (user + system) of a process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

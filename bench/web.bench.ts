@@ -13,23 +13,16 @@
  * dist/ first when it is missing or older than src/.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { ensureBuilt } from "../scripts/ensureBuilt.js";
+import { cpuSeconds } from "./processCpu.js";
 import type { BenchFigure, BenchFile } from "./run.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const VIEWERS = 20;
-
-/** CPU seconds (user + system) of a process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -21,7 +21,14 @@ import {
   mqttPublishFromArgs,
 } from "./mqttArgs.js";
 import { publishLiveSession } from "./mqttPublishing.js";
-import { type PreparedSession, prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
+import {
+  closeRig,
+  orCloseRig,
+  type PreparedSession,
+  prepareSession,
+  SESSION_OPTIONS,
+  type SessionDeps,
+} from "./sessionWiring.js";
 
 const HELP = `Usage: looptwin dashboard (--emulate | --port PATH | --replay FILE | --firmata PATH) [options]
 
@@ -122,8 +129,7 @@ export const dashboardCommand: Command = {
     if (remote !== null) return remote;
     const { rig, session, viewModel, serve, rigArgs, mqtt } = await prepareDashboard(argv, io.cwd);
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
-      await rig.source.close();
-      await rig.stop();
+      await closeRig(rig);
       throw new ConfigError(
         "terminal",
         "not a tty",
@@ -132,20 +138,16 @@ export const dashboardCommand: Command = {
     }
     let web: LiveWeb | null = null;
     if (serve !== null) {
-      try {
-        // The same session, watched from a browser; control stays with the terminal.
-        web = await startLiveWeb({
+      // The same session, watched from a browser; control stays with the terminal.
+      web = await orCloseRig(rig, () =>
+        startLiveWeb({
           session,
           listen: serve,
           listenOption: "--serve",
           controlToken: null,
           rigConfig: rigArgs.config,
-        });
-      } catch (e) {
-        await rig.source.close();
-        await rig.stop();
-        throw e;
-      }
+        }),
+      );
       viewModel.setNotice(`serving the page (view only) on ${web.url}`);
     }
     // The broker's state and drops on the status line; the broker never holds the session up.
@@ -187,8 +189,12 @@ export const dashboardCommand: Command = {
  */
 async function remoteDashboard(argv: readonly string[], io: CliIo): Promise<number | null> {
   const args = parseCommandArgs(argv, OPTIONS, false);
-  const broker = brokerFromArgs(args, "mqtt-source", process.env, io.cwd);
   const rig = stringOpt(args, "rig");
+  // The credential options serve --mqtt as well: only read them for a remote rig.
+  const broker =
+    stringOpt(args, "mqtt-source") === undefined
+      ? undefined
+      : brokerFromArgs(args, "mqtt-source", process.env, io.cwd);
   if (broker === undefined) {
     if (rig !== undefined) throw new ConfigError("--rig", rig, "needs --mqtt-source URL (a rig on a broker)");
     return null;

@@ -16,7 +16,7 @@ import { flagOpt, parseCommandArgs, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
 import { publishLiveSession } from "./mqttPublishing.js";
-import { prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
+import { orCloseRig, prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
 
 const HELP = `Usage: looptwin serve (--emulate | --port PATH | --firmata PATH | --replay FILE) [options]
 
@@ -113,20 +113,15 @@ export async function runServe(
   const mqtt = mqttPublishFromArgs(args, process.env, io.cwd);
   const signals = hooks.signals ?? process;
   const { rig, session, rigArgs } = await prepareSession(args, io.cwd, "looptwin serve", hooks.deps);
-  let web: LiveWeb;
-  try {
-    web = await startLiveWeb({
+  const web = await orCloseRig(rig, () =>
+    startLiveWeb({
       session,
       listen,
       listenOption: "--listen",
       controlToken: token,
       rigConfig: rigArgs.config,
-    });
-  } catch (e) {
-    await rig.source.close();
-    await rig.stop();
-    throw e;
-  }
+    }),
+  );
   io.stdout.write(`looptwin serve: ${web.url}\n`);
   if (token !== null) {
     io.stdout.write(

@@ -323,8 +323,23 @@ export async function prepareSession(
     });
     return { rig, session, rigArgs };
   } catch (e) {
-    await rig.source.close();
-    await rig.stop();
+    await closeRig(rig);
+    throw e;
+  }
+}
+
+/** Closes the source, then stops what runs behind it (the emulator). */
+export async function closeRig(rig: SessionRig): Promise<void> {
+  await rig.source.close();
+  await rig.stop();
+}
+
+/** Runs `start`; when it fails, closes the rig first, so a refused start leaves nothing open. */
+export async function orCloseRig<T>(rig: SessionRig, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    await closeRig(rig);
     throw e;
   }
 }

@@ -399,6 +399,15 @@ export class LiveSession {
     );
   }
 
+  /** The operator set an operating point: the twin follows the setpoints again. */
+  private stopFollowing(): void {
+    if (!this.following) return;
+    this.monitorNow.followApplied(false);
+    this.following = false;
+    this.dutiesDifferSinceS = Number.NaN;
+    this.emitOverride("");
+  }
+
   private deviceOverride(why: string): void {
     this.monitorNow.followApplied(true);
     this.following = true;
@@ -430,12 +439,7 @@ export class LiveSession {
     this.sp = { ...this.sp, [SETPOINT_KEY[channel]]: duty };
     this.emitSetpoints();
     this.monitorNow.setSetpoints(this.sp, this.latestTS);
-    if (this.following) {
-      this.monitorNow.followApplied(false);
-      this.following = false;
-      this.dutiesDifferSinceS = Number.NaN;
-      this.emitOverride("");
-    }
+    this.stopFollowing();
     let ok = true;
     for (const ch of DUTY_CHANNELS) {
       const inj = this.injections.find((i) => i.channel === ch);
@@ -527,12 +531,7 @@ export class LiveSession {
     this.sp = SAFE_SETPOINTS;
     this.emitSetpoints();
     this.monitorNow.setSetpoints(this.sp, this.latestTS);
-    if (this.following) {
-      this.monitorNow.followApplied(false);
-      this.following = false;
-      this.dutiesDifferSinceS = Number.NaN;
-      this.emitOverride("");
-    }
+    this.stopFollowing();
     this.notice(
       ok ? "all injections ended: rig SAFE (heater 0, pump and fan full)" : "SAFE not acknowledged",
       ok ? "info" : "error",

@@ -9,18 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
-import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
-import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 import { LiveSession } from "../../src/session/liveSession.js";
-import { SwitchableRecordSink } from "../../src/session/recordSwitch.js";
 import { bearerMatches, randomToken } from "../../src/web/controlToken.js";
 import { isLoopback, parseListenAddress } from "../../src/web/listenAddress.js";
 import type { LiveServerMessage } from "../../src/web/liveMessages.js";
 import { LiveStream, type Viewer } from "../../src/web/liveStream.js";
 import { staticFile } from "../../src/web/staticFiles.js";
-import { FakeMonitor } from "../session/fakeMonitor.js";
-import { FakeSource } from "../session/fakeSource.js";
+import { fakeSessionOptions } from "../session/fakeSession.js";
+import type { FakeSource } from "../session/fakeSource.js";
 
 class MemoryViewer implements Viewer {
   readonly messages: LiveServerMessage[] = [];
@@ -41,23 +37,8 @@ class MemoryViewer implements Viewer {
 async function setup(
   streamOptions: { batchCapacity?: number; maxBufferedBytes?: number; historyBatches?: number } = {},
 ) {
-  const source = new FakeSource();
-  const session = new LiveSession({
-    source,
-    sourceLabel: "emulator",
-    recordedSource: { kind: "emulator" },
-    emulator: true,
-    readOnly: false,
-    sourceRecordsSamples: true,
-    createMonitor: () => new FakeMonitor(),
-    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
-    setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
-    scheduler: new VirtualScheduler(),
-    records: new SwitchableRecordSink(),
-    openRecording: () => {
-      throw new Error("none");
-    },
-  });
+  const { options, source } = fakeSessionOptions();
+  const session = new LiveSession(options);
   await session.start();
   // Not started: no timers, the test flushes by hand.
   const stream = new LiveStream(session, { control: false, rigConfig: null, ...streamOptions });

@@ -6,15 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { resolveAlarmManagerOptions } from "../../src/detect/alarms/alarmManager.js";
-import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
-import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 import { LiveSession } from "../../src/session/liveSession.js";
-import { SwitchableRecordSink } from "../../src/session/recordSwitch.js";
 import type { LiveServerMessage } from "../../src/web/liveMessages.js";
 import { type LiveWeb, startLiveWeb } from "../../src/web/liveWeb.js";
-import { FakeMonitor } from "../session/fakeMonitor.js";
-import { FakeSource } from "../session/fakeSource.js";
+import type { FakeMonitor } from "../session/fakeMonitor.js";
+import { fakeSessionOptions } from "../session/fakeSession.js";
+import type { FakeSource } from "../session/fakeSource.js";
 
 export const TOKEN = "test-token-0123456789abcdef";
 
@@ -82,29 +79,15 @@ export interface Harness {
 }
 
 export async function startHarness(options: { control?: boolean; page?: boolean; emulator?: boolean } = {}) {
-  const source = new FakeSource();
-  const scheduler = new VirtualScheduler();
-  const monitors: FakeMonitor[] = [];
-  const session = new LiveSession({
+  const {
+    options: sessionOptions,
     source,
-    sourceLabel: "emulator",
-    recordedSource: { kind: "emulator" },
-    emulator: options.emulator ?? true,
-    readOnly: false,
-    sourceRecordsSamples: true,
-    createMonitor: () => {
-      const m = new FakeMonitor();
-      monitors.push(m);
-      return m;
-    },
-    tuning: { params: DEFAULT_LOOP_PARAMS, alarm: resolveAlarmManagerOptions(), detectors: {} },
-    setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
     scheduler,
-    records: new SwitchableRecordSink(),
-    openRecording: () => {
-      throw new Error("no recording in this test");
-    },
+    monitors,
+  } = fakeSessionOptions({
+    emulator: options.emulator ?? true,
   });
+  const session = new LiveSession(sessionOptions);
   await session.start();
   const pageDir = mkdtempSync(join(tmpdir(), "looptwin-page-"));
   if (options.page !== false) {
