@@ -42,6 +42,7 @@ import {
   type RigSource,
 } from "../source/rigSource.js";
 import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { isPseudoTerminal } from "./pathWatch.js";
 import { DEFAULT_SENSOR_CALIBRATION } from "./serialSource.js";
 
 /** Pin numbers: analog channels for the thermistors, digital pins for the rest. */
@@ -108,6 +109,11 @@ export interface FirmataSourceOptions {
   readonly scheduler?: Scheduler;
   /** Board must be ready within this [ms]. @default 10000 */
   readonly readyTimeoutMs?: number;
+  /**
+   * Whether the board resets when the port opens (an Uno on USB) and reports its version by
+   * itself. @default true, except on a pseudo-terminal (`/dev/pts/*`)
+   */
+  readonly resetsOnOpen?: boolean;
   readonly record?: RecordSink;
 }
 
@@ -187,10 +193,22 @@ export class FirmataSource implements RigSource {
         baudRate: this.options.baudRate ?? 57_600,
         autoOpen: false,
       });
+      const Firmata = require("firmata") as new (
+        port: unknown,
+        options: Record<string, unknown>,
+      ) => FirmataIo;
+      // firmata.js waits for the version report StandardFirmata sends at boot, and asks for it only
+      // after `reportVersionTimeout` (5 s by default). A board that resets on open boots within
+      // the bootloader's ~1.5 s; one that does not (a pseudo-terminal, a board whose DTR reset is
+      // cut, a port reopened) sent its report long ago: ask at once. mock-firmata hid this: it
+      // is ready as soon as it is made.
+      const resets = this.options.resetsOnOpen ?? !isPseudoTerminal(this.options.path ?? "");
+      // Made before the port opens: firmata.js turns the port's "open" event into the "connect"
+      // johnny-five waits for before "ready"; on a port opened first, "ready" never came (a real
+      // board showed it, mock-firmata emits "connect" itself).
+      io = new Firmata(port, { reportVersionTimeout: resets ? 2000 : 50 });
       await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
       this.port = port;
-      const Firmata = require("firmata") as new (port: unknown) => FirmataIo;
-      io = new Firmata(port);
     }
     const five = require("johnny-five") as {
       Board: new (opts: Record<string, unknown>) => JohnnyFiveBoard;
@@ -208,7 +226,16 @@ export class FirmataSource implements RigSource {
       };
       const onAbort = (): void => finish(() => reject(new AbortedError("firmata open")));
       const timer = this.scheduler.setTimer(
-        () => finish(() => reject(new HandshakeTimeoutError(this.options.path ?? "io", timeoutMs))),
+        () =>
+          finish(() =>
+            reject(
+              new HandshakeTimeoutError(
+                this.options.path ?? "io",
+                timeoutMs,
+                `no Firmata version and capability reports within {ms} ms (is the board running StandardFirmata at ${this.options.baudRate ?? 57_600} baud?)`,
+              ),
+            ),
+          ),
         timeoutMs,
       );
       board.on("ready", () => finish(resolve));

@@ -11,7 +11,7 @@
  * own inode (a replaced link is a new inode) plus the inode, device number and change time of
  * what it leads to (a pseudo-terminal number reused by the kernel is still a new node).
  */
-import { type FSWatcher, lstatSync, statSync, watch } from "node:fs";
+import { type FSWatcher, lstatSync, realpathSync, statSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
 
 /** What a reconnect loop needs to know about the port's path. */
@@ -38,6 +38,18 @@ export function pathIdentity(path: string): string | null {
     return `${link.ino}/${node.dev}:${node.ino}:${node.rdev}:${node.ctimeNs}`;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether `path` is (or links to) a pseudo-terminal: an emulator, which does not reset when the
+ * port opens (a board on USB does, and its boot output is what a host waits for first).
+ */
+export function isPseudoTerminal(path: string): boolean {
+  try {
+    return realpathSync(path).startsWith("/dev/pts/");
+  } catch {
+    return false;
   }
 }
 

@@ -21,7 +21,6 @@
  * outage is marked as a gap in the events and the recording. A deliberate close is not an error.
  */
 
-import { realpathSync } from "node:fs";
 import { SerialPortStream } from "@serialport/stream";
 import { DEFAULT_FLOW_METER } from "../../model/flowMeter.js";
 import { createRigSample, type RigSample } from "../../model/rigSample.js";
@@ -50,7 +49,7 @@ import {
   WrongUnitError,
 } from "../source/rigSource.js";
 import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
-import { fsPathWatcher, type PathWatcher } from "./pathWatch.js";
+import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
 import { SerialLines } from "./serialLines.js";
 
 /** Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter. */
@@ -922,13 +921,4 @@ function helloRecord(h: HelloMessage) {
     board: h.board,
     uid: h.uid,
   };
-}
-
-/** Whether `path` is (or links to) a pseudo-terminal: an emulator, which does not reset on open. */
-function isPseudoTerminal(path: string): boolean {
-  try {
-    return realpathSync(path).startsWith("/dev/pts/");
-  } catch {
-    return false;
-  }
 }

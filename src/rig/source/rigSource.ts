@@ -167,14 +167,16 @@ export class WrongUnitError extends OperationalError {
 /** No HELLO within the handshake time, INFO included. */
 export class HandshakeTimeoutError extends OperationalError {
   override readonly name = "HandshakeTimeoutError";
-  constructor(path: string, waitedMs: number) {
-    super(
-      `${path}: no HELLO from the device within ${waitedMs} ms (is it running looptwin firmware at this baud rate?)`,
-      {
-        path,
-        waitedMs,
-      },
-    );
+  /** `missing`: what did not come, with the likely cause (default: the looptwin firmware's HELLO). */
+  constructor(
+    path: string,
+    waitedMs: number,
+    missing = "no HELLO from the device within {ms} ms (is it running looptwin firmware at this baud rate?)",
+  ) {
+    super(`${path}: ${missing.replace("{ms}", String(waitedMs))}`, {
+      path,
+      waitedMs,
+    });
   }
 }
 
