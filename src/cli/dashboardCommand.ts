@@ -148,7 +148,7 @@ export const dashboardCommand: Command = {
           rigConfig: rigArgs.config,
         }),
       );
-      viewModel.setNotice(`serving the page (view only) on ${web.url}`);
+      viewModel.setWebUrl(web.url);
     }
     // The broker's state and drops on the status line; the broker never holds the session up.
     const published =

@@ -175,6 +175,7 @@ export class DashboardViewModel {
   private overrideText = "";
   /** The MQTT publisher's state and drops (`mqtt connected, 0 dropped`), "" without --mqtt. */
   private brokerText = "";
+  private webText = "";
   // Decimation buffers, grown on demand (never per frame once the screen size is stable).
   private bins: { min: Float64Array; max: Float64Array; last: Float64Array }[] = [];
   private readonly mm = new Float64Array(2);
@@ -274,6 +275,11 @@ export class DashboardViewModel {
   /** The broker state for the status line (`--mqtt`); "" leaves it out. */
   setBroker(text: string): void {
     this.brokerText = text;
+  }
+
+  /** Where `--serve` serves the page, for the status line; "" leaves it out. */
+  setWebUrl(url: string): void {
+    this.webText = url === "" ? "" : `web ${url}`;
   }
 
   /** Why the twin follows the applied duties instead of the setpoints ("" when it does not). */
@@ -563,10 +569,13 @@ export class DashboardViewModel {
       ].join(" │ ");
     // The broker's state (with --mqtt) goes last: the operator must see a refused password.
     const broker = this.brokerText === "" ? [] : [this.brokerText];
+    // The page's address (--serve) before the firmware: a colleague needs it to watch.
+    const web = this.webText === "" ? [] : [this.webText];
     const tries: (readonly string[])[] = [
-      [...broker, firmware, recording, window],
-      [...broker, firmware, recording],
-      [...broker, recording],
+      [...broker, ...web, firmware, recording, window],
+      [...broker, ...web, firmware, recording],
+      [...broker, ...web, recording],
+      [...broker, ...web],
       broker,
     ];
     for (const optional of tries) {

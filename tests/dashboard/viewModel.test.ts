@@ -237,4 +237,23 @@ describe("dashboard view model", () => {
     expect(short.length).toBeLessThanOrEqual(80);
     expect(short).toMatch(/^\/dev\/ttyACM0 │ RECONNECTING │ .*t=6\.0s │ ALARM critical.* │ \? help$/);
   });
+
+  it("--serve: the page's address stays on the status line, the firmware, recording and window give way first", () => {
+    const vm = new DashboardViewModel();
+    vm.setLink({
+      source: "emulator",
+      state: "CONNECTED",
+      firmware: "looptwin-emu 0.1.0",
+      recording: null,
+      crcErrors: 0,
+      lostSamples: 0,
+      reconnects: 0,
+      malformed: 0,
+    });
+    vm.setWebUrl("http://127.0.0.1:41234/");
+    expect(vm.statusLine()).toBe(
+      "emulator │ CONNECTED │ web http://127.0.0.1:41234/ │ looptwin-emu 0.1.0 │ not recording │ window 60s │ t=-- │ ? help",
+    );
+    expect(vm.statusLine(80)).toBe("emulator │ CONNECTED │ web http://127.0.0.1:41234/ │ t=-- │ ? help");
+  });
 });
