@@ -24,7 +24,11 @@
  */
 import { createRequire } from "node:module";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
-import { type SensorCalibration, TelemetryConverter } from "../../model/telemetryConverter.js";
+import {
+  DEFAULT_SENSOR_CALIBRATION,
+  type SensorCalibration,
+  TelemetryConverter,
+} from "../../model/telemetryConverter.js";
 import { type ThermistorConfig, tempCFromCounts } from "../../model/thermistor.js";
 import { formatCommand } from "../../protocol/format.js";
 import type { HostCommand, PwmChannel } from "../../protocol/messages.js";
@@ -43,7 +47,6 @@ import {
 } from "../source/rigSource.js";
 import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
 import { isPseudoTerminal } from "./pathWatch.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "./serialSource.js";
 
 /** Pin numbers: analog channels for the thermistors, digital pins for the rest. */
 export interface FirmataPins {
@@ -186,6 +189,7 @@ export class FirmataSource implements RigSource {
     if (this.io !== null) return;
     const require = createRequire(import.meta.url);
     let io = this.options.io;
+    let openPort: (() => Promise<void>) | null = null;
     if (io === undefined) {
       const { SerialPort } = await import("serialport");
       const port = new SerialPort({
@@ -203,18 +207,26 @@ export class FirmataSource implements RigSource {
       // cut, a port reopened) sent its report long ago: ask at once. mock-firmata hid this: it
       // is ready as soon as it is made.
       const resets = this.options.resetsOnOpen ?? !isPseudoTerminal(this.options.path ?? "");
-      // Made before the port opens: firmata.js turns the port's "open" event into the "connect"
-      // johnny-five waits for before "ready"; on a port opened first, "ready" never came (a real
-      // board showed it, mock-firmata emits "connect" itself).
+      // Both made before the port opens: firmata.js turns the port's "open" event into the
+      // "connect" johnny-five waits for before "ready"; with the port opened first "ready" never
+      // came (a real board showed it; mock-firmata emits "connect" itself).
       io = new Firmata(port, { reportVersionTimeout: resets ? 2000 : 50 });
-      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
       this.port = port;
+      openPort = () => new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
     }
     const five = require("johnny-five") as {
       Board: new (opts: Record<string, unknown>) => JohnnyFiveBoard;
     };
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: timeoutMs });
+    if (openPort !== null) {
+      try {
+        await openPort();
+      } catch (e) {
+        this.port = null;
+        throw e;
+      }
+    }
     await new Promise<void>((resolve, reject) => {
       let done = false;
       const finish = (fn: () => void): void => {
