@@ -222,8 +222,10 @@ static void on_port_d(struct avr_irq_t *irq, uint32_t value, void *param) {
 /*
  * Duty 0-255 that Timer1 drives on OC1A/OC1B: 255 x the fraction of time the
  * pin is high. PWM modes with TOP = ICR1 (the firmware's mode 10, and 8, 14)
- * are decoded; otherwise, or with the compare output disconnected, the pin is
- * the PORT bit. A pin that is not an output drives nothing (the MOSFET gate
+ * and with a fixed TOP (1-3 phase correct and 5-7 fast, 8 to 10 bits: mode 1
+ * is what the Arduino core's init() sets up for analogWrite, as StandardFirmata
+ * uses it) are decoded; otherwise, or with the compare output disconnected, the
+ * pin is the PORT bit. A pin that is not an output drives nothing (the MOSFET gate
  * is pulled down).
  */
 static double timer1_duty(int com_shift, uint16_t ocr_reg, uint8_t port_bit) {
@@ -233,13 +235,20 @@ static double timer1_duty(int com_shift, uint16_t ocr_reg, uint8_t port_bit) {
   const uint8_t com = (d[REG_TCCR1A] >> com_shift) & 3u;
   const uint8_t wgm = (uint8_t)((d[REG_TCCR1A] & 3u) | ((d[REG_TCCR1B] >> 1) & 0x0Cu));
   const int clock_on = (d[REG_TCCR1B] & 7u) != 0;
-  const double top = (double)(d[REG_ICR1L] | (d[REG_ICR1L + 1] << 8));
+  const double icr = (double)(d[REG_ICR1L] | (d[REG_ICR1L + 1] << 8));
   const double ocr = (double)(d[ocr_reg] | (d[ocr_reg + 1] << 8));
+  double top;
+  switch (wgm) {
+  case 1: case 5: top = 255.0; break;
+  case 2: case 6: top = 511.0; break;
+  case 3: case 7: top = 1023.0; break;
+  default: top = icr; break;
+  }
   if (com < 2 || !clock_on || top <= 0.0) return port_high ? 255.0 : 0.0;
   double high;
-  if (wgm == 8 || wgm == 10) {
+  if (wgm == 8 || wgm == 10 || (wgm >= 1 && wgm <= 3)) {
     high = ocr >= top ? 1.0 : ocr / top; /* phase correct: OCR = 0 never high */
-  } else if (wgm == 14) {
+  } else if (wgm == 14 || (wgm >= 5 && wgm <= 7)) {
     high = ocr >= top ? 1.0 : (ocr + 1.0) / (top + 1.0);
   } else {
     return port_high ? 255.0 : 0.0;

@@ -33,6 +33,10 @@ Options:
   --quiet            do not print fault and reboot events
   --firmware ELF     the device is the real firmware (this ELF) in simavr, wired to the plant
                      (firmware/sim; build with npm run fil:build)
+  --protocol P       with --firmware: looptwin (default) or firmata, for a StandardFirmata
+                     build (npm run firmata:build): 57600 baud, bytes passed through, no EMU
+                     lines (faults from --fault, or the host's physical injections); open it
+                     with looptwin dashboard --firmata PATH
 
 While running, the host may inject faults with EMU,<id>,<fault spec> (times relative to its
 arrival) and EMU,<id>,clear; real firmware answers NAK unknown (with --firmware the link
@@ -88,10 +92,16 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
       duration: { type: "string" },
       quiet: { type: "boolean" },
       firmware: { type: "string" },
+      protocol: { type: "string" },
     },
     false,
   );
   const firmware = stringOpt(args, "firmware");
+  const protocol = stringOpt(args, "protocol") ?? "looptwin";
+  if (protocol !== "looptwin" && protocol !== "firmata")
+    throw new ConfigError("--protocol", protocol, "must be looptwin or firmata");
+  if (protocol === "firmata" && firmware === undefined)
+    throw new ConfigError("--protocol", protocol, "needs --firmware ELF (a StandardFirmata build)");
   const linkPath = stringOpt(args, "link") ?? "/tmp/ttyLOOP0";
   const speedText = stringOpt(args, "speed") ?? "1";
   const speed =
@@ -123,10 +133,10 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
   } as const;
   const emu =
     firmware !== undefined
-      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant: { hasAmbientProbe } })
+      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant: { hasAmbientProbe }, protocol })
       : await PtyEmulator.start({ ...common, hasAmbientProbe });
   io.stdout.write(
-    `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid}\n`,
+    `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid ?? "none"}\n`,
   );
   const stopper = new AbortController();
   const onOuterAbort = (): void => stopper.abort();

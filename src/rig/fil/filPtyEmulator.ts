@@ -41,6 +41,13 @@ export interface FirmwareEmulatorOptions {
   readonly onEvent?: (e: EmulatorEvent) => void;
   /** Lockstep period [device ms]. @default 20 */
   readonly stepMs?: number;
+  /**
+   * What the firmware speaks: `looptwin` (this project's firmware: EMU lines answered by the
+   * bridge, its uid in EEPROM, 115200 baud) or `firmata` (StandardFirmata: binary, 57600 baud,
+   * bytes passed through untouched, faults only from `faults` or the host's physical injections).
+   * @default "looptwin"
+   */
+  readonly protocol?: "looptwin" | "firmata";
   /** Most device time run between looks at the wall clock and the terminal [ms]. @default 50 */
   readonly chunkMs?: number;
 }
@@ -124,6 +131,7 @@ export class FirmwareEmulator {
         "the firmware is built with an ambient probe (LT_HAS_AMBIENT_PROBE 1); build it without one to emulate that rig",
       );
     const seed = options.seed ?? 1;
+    const firmata = options.protocol === "firmata";
     const plant = new PlantDeviceAdapter({ seed, ...options.plant, hasAmbientProbe: true });
     const link = await openPtyLink({ linkPath: options.linkPath, backend: options.backend ?? "auto" });
     let device: FilDevice;
@@ -134,9 +142,11 @@ export class FirmwareEmulator {
         harness: {
           elfPath: options.firmwarePath,
           ...(options.harnessPath !== undefined ? { harnessPath: options.harnessPath } : {}),
+          ...(firmata ? { baudRate: 57_600 } : {}),
         },
         seed,
         faults: options.faults ?? [],
+        ...(firmata ? { uid: null, interceptEmu: false } : {}),
         ...(options.uid !== undefined ? { uid: options.uid.toUpperCase() } : {}),
         ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
         ...(options.stepMs !== undefined ? { stepMs: options.stepMs } : {}),
