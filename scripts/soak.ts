@@ -26,8 +26,9 @@ import { parseArgs } from "node:util";
 import { wallClock } from "../src/core/clock.js";
 import { createMonitor } from "../src/detect/monitor/monitor.js";
 import { parseFaultSpec } from "../src/model/faultSpec.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../src/model/telemetryConverter.js";
 import { PtyEmulator } from "../src/rig/emulator/ptyEmulator.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../src/rig/hardware/serialSource.js";
+import { SerialSource } from "../src/rig/hardware/serialSource.js";
 import { readRecording } from "../src/rig/recording/recordingReader.js";
 import { RecordingRelay, RecordingWriter } from "../src/rig/recording/recordingWriter.js";
 

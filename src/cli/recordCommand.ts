@@ -6,8 +6,9 @@
 import { resolve } from "node:path";
 import { wallClock } from "../core/clock.js";
 import { ConfigError } from "../core/errors.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../model/telemetryConverter.js";
 import { listPorts, udevPortList } from "../rig/hardware/portList.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../rig/hardware/serialSource.js";
+import { SerialSource } from "../rig/hardware/serialSource.js";
 import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recording/recordingWriter.js";
 import type { RigEvent } from "../rig/source/rigSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";

@@ -10,7 +10,7 @@ import { ConfigError } from "../core/errors.js";
 import { parseRigConfig } from "../model/calibration/rigConfigFile.js";
 import { type LoopParams, makeLoopParams } from "../model/loopParams.js";
 import type { SensorCalibration } from "../model/telemetryConverter.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../rig/hardware/serialSource.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../model/telemetryConverter.js";
 import { parseNumberArg } from "./args.js";
 
 /** The rig as `--config` and `--set` give it. */

@@ -3,9 +3,9 @@
  * {@link RigSample} in engineering units, with the rig's sensor calibration. Handles the uint32
  * wrap of t_ms and pulses, and keeps rig time monotonic across device reboots.
  */
-import { type FlowMeterConfig, FlowRateEstimator } from "./flowMeter.js";
+import { DEFAULT_FLOW_METER, type FlowMeterConfig, FlowRateEstimator } from "./flowMeter.js";
 import type { RigSample } from "./rigSample.js";
-import { CountsToTempC, type ThermistorConfig } from "./thermistor.js";
+import { CountsToTempC, DEFAULT_THERMISTOR, type ThermistorConfig } from "./thermistor.js";
 
 export interface SensorCalibration {
   readonly hot: ThermistorConfig;
@@ -19,6 +19,17 @@ export interface SensorCalibration {
 }
 
 /** Raw TLM fields, as numbers. `adcAmb` is -1 when the field was empty. */
+/**
+ * Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter.
+ * Every source converts with it unless a rig config says otherwise.
+ */
+export const DEFAULT_SENSOR_CALIBRATION: SensorCalibration = {
+  hot: DEFAULT_THERMISTOR,
+  cold: DEFAULT_THERMISTOR,
+  amb: DEFAULT_THERMISTOR,
+  flowMeter: DEFAULT_FLOW_METER,
+};
+
 export interface RawTelemetry {
   readonly seq: number;
   readonly tMs: number;

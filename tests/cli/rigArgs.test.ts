@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { rigFromArgs } from "../../src/cli/rigArgs.js";
 import { parseRigConfig } from "../../src/model/calibration/rigConfigFile.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../../src/rig/hardware/serialSource.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../src/model/telemetryConverter.js";
 
 const dir = mkdtempSync(join(tmpdir(), "looptwin-rigargs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,8 +9,8 @@ import type { PlantTruth } from "../../src/hil/signals.js";
 import { openMockPortSession, scenarioPlant } from "../../src/hil/targets/emulatorTarget.js";
 import type { TargetOpenOptions } from "../../src/hil/targets/target.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../src/model/telemetryConverter.js";
 import { InProcessEmulator } from "../../src/rig/emulator/inProcessEmulator.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../../src/rig/hardware/serialSource.js";
 
 let port = 0;
 

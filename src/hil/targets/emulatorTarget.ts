@@ -12,10 +12,11 @@ import { kgSToLpm } from "../../core/units.js";
 import { radiatorUaWK } from "../../model/actuators.js";
 import { PlantSimulator } from "../../model/plantSimulator.js";
 import type { SensorCalibration } from "../../model/telemetryConverter.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../model/telemetryConverter.js";
 import { InProcessEmulator } from "../../rig/emulator/inProcessEmulator.js";
 import type { MockPortDevice, MockPortRig } from "../../rig/emulator/mockPortRig.js";
 import { PlantDeviceAdapter } from "../../rig/emulator/plantAdapter.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/hardware/serialSource.js";
+import { SerialSource } from "../../rig/hardware/serialSource.js";
 import type { PlantTruth } from "../signals.js";
 import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";
 

@@ -13,8 +13,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../../core/errors.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../model/telemetryConverter.js";
 import { FilInProcessRig } from "../../rig/fil/filInProcess.js";
-import { DEFAULT_SENSOR_CALIBRATION } from "../../rig/hardware/serialSource.js";
 import type { Scenario } from "../scenario.js";
 import { openMockPortSession, scenarioPlant } from "./emulatorTarget.js";
 import type { HilTarget, TargetContext, TargetOpenOptions, TargetSession } from "./target.js";

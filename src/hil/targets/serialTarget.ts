@@ -5,7 +5,8 @@
  */
 
 import type { SensorCalibration } from "../../model/telemetryConverter.js";
-import { DEFAULT_SENSOR_CALIBRATION, SerialSource } from "../../rig/hardware/serialSource.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../model/telemetryConverter.js";
+import { SerialSource } from "../../rig/hardware/serialSource.js";
 import type { RigSource } from "../../rig/source/rigSource.js";
 import { type Scheduler, sleep, wallScheduler } from "../../rig/source/scheduler.js";
 import { HIL_SOURCE_DEFAULTS } from "./emulatorTarget.js";

@@ -22,10 +22,12 @@
  */
 
 import { SerialPortStream } from "@serialport/stream";
-import { DEFAULT_FLOW_METER } from "../../model/flowMeter.js";
 import { createRigSample, type RigSample } from "../../model/rigSample.js";
-import { type SensorCalibration, TelemetryConverter } from "../../model/telemetryConverter.js";
-import { DEFAULT_THERMISTOR } from "../../model/thermistor.js";
+import {
+  DEFAULT_SENSOR_CALIBRATION,
+  type SensorCalibration,
+  TelemetryConverter,
+} from "../../model/telemetryConverter.js";
 import { latin1 } from "../../protocol/fieldCursor.js";
 import { eventFields, formatCommand } from "../../protocol/format.js";
 import type { DeviceMessage, HelloMessage, HostCommand } from "../../protocol/messages.js";
@@ -51,14 +53,6 @@ import {
 import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
 import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
 import { SerialLines } from "./serialLines.js";
-
-/** Calibration of a rig with the default parts: 10 k B3950 NTCs, 10 k series, YF-S201 flow meter. */
-export const DEFAULT_SENSOR_CALIBRATION: SensorCalibration = {
-  hot: DEFAULT_THERMISTOR,
-  cold: DEFAULT_THERMISTOR,
-  amb: DEFAULT_THERMISTOR,
-  flowMeter: DEFAULT_FLOW_METER,
-};
 
 export interface SerialSourceOptions {
   /** Port path, e.g. `/dev/ttyACM0` or `/tmp/ttyLOOP0`. */
