@@ -1,0 +1,177 @@
+/**
+ * The johnny-five path against the real StandardFirmata (the Firmata library's own example,
+ * unmodified, built by `npm run firmata:build` from the vendor folder) running in simavr on the
+ * same plant wiring as the rig firmware, on a pseudo-terminal, opened by FirmataSource with the
+ * real serialport bindings. The host-side safety of FirmataSource (dead-man holds, the
+ * over-temperature interlock, SAFE on close) must act on the simulated loop, through the pins
+ * the firmware drives; the flow counted from Firmata's pin-change reports is compared with the
+ * pulses the plant made.
+ *
+ * Skipped, saying why, when the vendor sources, the AVR toolchain or the simavr harness are absent.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseFaultSpec } from "../../src/model/faultSpec.js";
+import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
+import { type FirmwareEmulator, runFirmwareEmulator } from "../../src/rig/fil/filPtyEmulator.js";
+import { FirmataSource } from "../../src/rig/hardware/firmataSource.js";
+import type { RigEvent } from "../../src/rig/source/rigSource.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const ELF = join(root, "firmware", "build", "standardfirmata", "StandardFirmata.elf");
+const vendorDir = process.env.LOOPTWIN_VENDOR_DIR ?? join(root, "..", "shared", "vendor");
+const vendorThere = existsSync(
+  join(vendorDir, "firmata", "examples", "StandardFirmata", "StandardFirmata.ino"),
+);
+const harnessThere = existsSync(FIL_DEFAULT_PATHS.harness);
+const skipReason = !vendorThere
+  ? `SKIPPED: no Firmata sources at ${vendorDir} (set LOOPTWIN_VENDOR_DIR)`
+  : !harnessThere
+    ? "SKIPPED: the simavr harness is not built (npm run fil:build)"
+    : "";
+
+let emu: FirmwareEmulator | null = null;
+let source: FirmataSource | null = null;
+let dir = "";
+
+beforeAll(() => {
+  if (skipReason !== "") {
+    console.log(`firmata.fil: ${skipReason}`);
+    return;
+  }
+  if (!existsSync(ELF))
+    execFileSync("bash", [join(root, "firmware", "firmata", "build.sh")], { stdio: "inherit" });
+}, 180_000);
+
+afterEach(async () => {
+  await source?.close();
+  source = null;
+  await emu?.stop();
+  emu = null;
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  dir = "";
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (wall time, bounded) until `cond` holds. */
+async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const t0 = performance.now();
+  while (!cond()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function start(faults: string[] = []): Promise<{ emu: FirmwareEmulator; source: FirmataSource }> {
+  dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-"));
+  const link = join(dir, "ttyFIRMATA");
+  emu = await runFirmwareEmulator({
+    firmwarePath: ELF,
+    linkPath: link,
+    protocol: "firmata",
+    speed: 1,
+    seed: 4,
+    faults: faults.map((f) => parseFaultSpec(f, "--fault")),
+  });
+  source = new FirmataSource({ path: link, rateHz: 10, readyTimeoutMs: 30_000 });
+  await source.open();
+  return { emu, source };
+}
+
+describe.skipIf(skipReason !== "")(
+  skipReason === ""
+    ? "StandardFirmata in simavr through FirmataSource"
+    : `StandardFirmata in simavr: ${skipReason}`,
+  () => {
+    it("comes up on a pseudo-terminal, streams the plant, and the PWM it drives reaches the plant", async () => {
+      const { emu, source } = await start();
+      const samples: number[] = [];
+      source.subscribe((e: RigEvent) => {
+        if (e.kind === "sample") samples.push(e.sample.tHotC);
+      });
+      await source.send({ type: "PWM", channel: "pump", duty: 200, holdMs: null });
+      await source.send({ type: "PWM", channel: "fan", duty: 128, holdMs: null });
+      await source.send({ type: "PWM", channel: "heater", duty: 255, holdMs: null });
+      await until(() => emu.device.dutyOf("pump") === 200, "pump duty 200 at the plant");
+      // Timer1's phase-correct 8-bit PWM (analogWrite) decoded by the harness: 255 x 128 / 255.
+      await until(() => emu.device.dutyOf("fan") === 128, "fan duty 128 at the plant");
+      await until(() => emu.device.dutyOf("heater") > 200, "the heater SSR on at the plant");
+      await until(() => samples.length >= 20, "20 samples");
+      // The host reads the plant's thermistors through Firmata's 10-bit analog reports.
+      const plantHotC = emu.plant.lastSample.tHotC;
+      expect(Math.abs(samples.at(-1)! - plantHotC)).toBeLessThan(0.5);
+    });
+
+    it("a dead-man hold acts on the simulated pump and reverts when it expires", async () => {
+      const { emu, source } = await start();
+      await source.send({ type: "PWM", channel: "pump", duty: 180, holdMs: null });
+      await until(() => emu.device.dutyOf("pump") === 180, "pump 180");
+      const expired: RigEvent[] = [];
+      source.subscribe((e) => {
+        if (e.kind === "device_event" && e.event.code === "HOLD_EXPIRED") expired.push(e);
+      });
+      await source.send({ type: "PWM", channel: "pump", duty: 0, holdMs: 1500 });
+      await until(() => emu.device.dutyOf("pump") === 0, "pump stopped by the injection");
+      await until(() => expired.length === 1, "the hold to expire", 10_000);
+      await until(() => emu.device.dutyOf("pump") === 180, "pump back at 180");
+    });
+
+    it("the interlock trips on the simulated loop (hot probe shorted: heater off, pump full), and close leaves it SAFE", async () => {
+      const { emu, source } = await start(["sensor_short:channel=hot,start=4"]);
+      const overtemp: RigEvent[] = [];
+      source.subscribe((e) => {
+        if (e.kind === "device_event" && e.event.code === "OVERTEMP") overtemp.push(e);
+      });
+      await source.send({ type: "PWM", channel: "pump", duty: 120, holdMs: null });
+      await source.send({ type: "PWM", channel: "heater", duty: 255, holdMs: null });
+      await until(() => emu.device.dutyOf("heater") > 200, "heater on");
+      await until(() => overtemp.length === 1, "the interlock", 20_000);
+      await until(
+        () => emu.device.dutyOf("pump") === 255 && emu.device.dutyOf("heater") === 0,
+        "heater off, pump full",
+      );
+      await expect(source.send({ type: "PWM", channel: "heater", duty: 100, holdMs: null })).rejects.toThrow(
+        /interlock/,
+      );
+      await source.send({ type: "SAFE" });
+      await source.send({ type: "PWM", channel: "pump", duty: 90, holdMs: null });
+      await until(() => emu.device.dutyOf("pump") === 90, "pump 90 after SAFE");
+      await source.close();
+      // SAFE on close: heater off, pump and fan full, driven by the firmware's pins.
+      await until(
+        () => emu.device.dutyOf("pump") === 255 && emu.device.dutyOf("fan") === 255,
+        "SAFE at the plant",
+      );
+      expect(emu.device.dutyOf("heater")).toBe(0);
+    });
+
+    it("counts the flow meter's pulses from pin changes: against the plant's, 0.5-5 L/min", async () => {
+      const { emu, source } = await start();
+      let hostPulses = 0;
+      source.subscribe((e) => {
+        if (e.kind === "sample") hostPulses = e.sample.pulses;
+      });
+      const rows: string[] = [];
+      for (const duty of [60, 110, 170, 255]) {
+        await source.send({ type: "PWM", channel: "pump", duty, holdMs: null });
+        await sleep(1500); // the new flow settles
+        const plant0 = emu.plant.lastSample.pulses;
+        const host0 = hostPulses;
+        await sleep(4000);
+        const plantN = emu.plant.lastSample.pulses - plant0;
+        const hostN = hostPulses - host0;
+        rows.push(
+          `pump ${duty}: true ${emu.plant.lastSample.flowLpm.toFixed(2)} L/min, plant ${plantN} pulses, counted ${hostN}`,
+        );
+        // The windows' ends are a sample apart on each side (100 ms at 10 Hz): a few pulses.
+        expect(Math.abs(hostN - plantN)).toBeLessThanOrEqual(Math.max(4, 0.05 * plantN));
+      }
+      console.log(`firmata.fil flow: ${rows.join("; ")}`);
+    });
+  },
+);
