@@ -30,7 +30,10 @@ export interface PtyEmulatorOptions {
   readonly hasAmbientProbe?: boolean;
   readonly uid?: string;
   readonly onEvent?: (e: EmulatorEvent) => void;
-  /** Pacing period [wall ms]. @default 5 */
+  /**
+   * Pacing period [wall ms]: the device advances by about `tickMs x speed` per wake-up and the
+   * process sleeps in between; host bytes advance it at once, so answers do not wait. @default 10
+   */
   readonly tickMs?: number;
   /** Device time per step at "max" [ms]. @default 100 */
   readonly chunkMs?: number;
@@ -68,7 +71,7 @@ export class PtyEmulator {
       this.catchUp();
       this.device.receive(chunk);
     });
-    const tickMs = options.tickMs ?? 5;
+    const tickMs = options.tickMs ?? 10;
     const chunkMs = options.chunkMs ?? 100;
     if (this.speed === "max") {
       this.loop = this.runMax(chunkMs);

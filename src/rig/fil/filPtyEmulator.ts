@@ -7,9 +7,10 @@
  * Time: device time = `speed` x wall time since start, as far as the machine allows (the firmware
  * in simavr runs several times faster than real time on a desktop core; when it cannot keep up,
  * device time simply runs as fast as it can and {@link FirmwareEmulator.lagMs} says by how much it
- * trails), or as fast as the client reads (`speed: "max"`). Plant faults (`--fault`, or `EMU`
- * lines, answered by the bridge) act in the plant, link faults at the bridge; the firmware is
- * never patched.
+ * trails), or as fast as the client reads (`speed: "max"`). At a finite speed the device runs in
+ * chunks of at least {@link MIN_CHUNK_MS} and the process sleeps in between. Plant faults
+ * (`--fault`, or `EMU` lines, answered by the bridge) act in the plant, link faults at the
+ * bridge; the firmware is never patched.
  */
 import { ConfigError } from "../../core/errors.js";
 import type { FaultSpec } from "../../model/faultSpec.js";
@@ -51,6 +52,13 @@ export interface FirmwareEmulatorOptions {
   /** Most device time run between looks at the wall clock and the terminal [ms]. @default 50 */
   readonly chunkMs?: number;
 }
+
+/**
+ * Least device time [ms] run per round trip at a finite speed; between chunks the loop sleeps. A
+ * host's command waits at most this long (in device time) before it reaches the firmware, well
+ * inside the protocol's 40 ms answer allowance (docs/design.md 4).
+ */
+const MIN_CHUNK_MS = 10;
 
 export class FirmwareEmulator {
   readonly link: PtyLink;
@@ -111,11 +119,16 @@ export class FirmwareEmulator {
         await this.link.drained();
         continue;
       }
-      const target = (performance.now() - this.wall0) * speed;
-      if (target > now) await this.device.advanceTo(Math.min(target, now + chunkMs));
-      else await new Promise((r) => setTimeout(r, Math.min(20, Math.max(1, (now - target) / speed))));
-      // Let the terminal's data events in between chunks.
-      await new Promise((r) => setImmediate(r));
+      const behindMs = (performance.now() - this.wall0) * speed - now;
+      if (behindMs >= MIN_CHUNK_MS) {
+        await this.device.advanceTo(now + Math.min(behindMs, chunkMs));
+        // Let the terminal's data events in between chunks.
+        await new Promise((r) => setImmediate(r));
+      } else {
+        // Sleep until a whole chunk is due: advancing by whatever wall time had passed (about a
+        // millisecond per round trip to the harness) kept a core busy (issue 16).
+        await new Promise((r) => setTimeout(r, (MIN_CHUNK_MS - behindMs) / speed));
+      }
     }
   }
 
