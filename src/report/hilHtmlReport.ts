@@ -12,7 +12,7 @@ import { SIGNAL_INDEX, type SignalName } from "../hil/signals.js";
 import type { SuiteResult } from "../hil/suite.js";
 import { anchorId, durationText, escapeHtml } from "./html.js";
 import { htmlPage } from "./htmlPage.js";
-import { emptyColumns, type RunTrace, type TraceColumn, tracePlots } from "./runTrace.js";
+import { decimateColumns, type RunTrace, type TraceColumn, tracePlots } from "./runTrace.js";
 import { type PlotMarker, type PlotWindow, plotFigure } from "./svgPlot.js";
 
 /** What the suite result does not know about its run. */
@@ -48,11 +48,12 @@ export function scenarioTrace(r: ScenarioResult): RunTrace {
   const n = h.length;
   const timeS = new Float64Array(n);
   for (let i = 0; i < n; i++) timeS[i] = h.timeS(i);
-  const columns = emptyColumns(n);
+  const columns = {} as Record<TraceColumn, Float64Array>;
   for (const [column, signal] of Object.entries(FROM_SIGNAL) as [TraceColumn, SignalName][]) {
-    const out = columns[column];
+    const out = new Float64Array(n);
     const k = SIGNAL_INDEX[signal];
     for (let i = 0; i < n; i++) out[i] = h.value(k, i);
+    columns[column] = out;
   }
   const faults: PlotWindow[] = r.faults.map((f) => ({
     kind: "fault",
@@ -81,11 +82,11 @@ export function scenarioTrace(r: ScenarioResult): RunTrace {
       markers.push({ kind: "event", tS: o.tS, label: `${fmtS(o.tS)} EVT ${o.code} ${o.detail}` });
   }
   const lastS = n > 0 ? (timeS[n - 1] as number) : 0;
+  const t1S = Math.max(r.rigS, lastS, 1);
   return {
-    timeS,
-    columns,
+    series: decimateColumns(timeS, columns, 0, t1S),
     t0S: 0,
-    t1S: Math.max(r.rigS, lastS, 1),
+    t1S,
     faults,
     gaps,
     markers,

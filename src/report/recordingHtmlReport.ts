@@ -63,7 +63,7 @@ function recordingSection(r: RecordingContent): string {
     const shown = json.length > RIG_JSON_CAP ? `${json.slice(0, RIG_JSON_CAP)}\n...` : json;
     out.push(`<details><summary>Rig configuration</summary><pre>${escapeHtml(shown)}</pre></details>`);
   }
-  if (!r.hasTwin && r.samples > 0)
+  if (r.twinSamples === 0 && r.samples > 0)
     out.push(
       '<p class="muted">This recording has no twin records (made without the twin, e.g. by <code>looptwin record</code>): the plots show what the rig measured.</p>',
     );

@@ -11,7 +11,8 @@
  */
 import type { HeaderRecord, RecordedHello } from "../rig/recording/recording.js";
 import { openRecording, type RecordingReadStats } from "../rig/recording/recordingReader.js";
-import { emptyColumns, type RunTrace, type TraceColumn } from "./runTrace.js";
+import type { DecimatedSeries } from "./decimate.js";
+import { columnDecimators, type RunTrace, TRACE_COLUMNS, type TraceColumn } from "./runTrace.js";
 import type { PlotMarker, PlotWindow } from "./svgPlot.js";
 
 /** One command as sent (first attempt), with how it ended. */
@@ -39,8 +40,8 @@ export interface RecordingContent {
   readonly hello: RecordedHello | null;
   readonly trace: RunTrace;
   readonly samples: number;
-  /** False when the recording has no twin records (made by `looptwin record`). */
-  readonly hasTwin: boolean;
+  /** Samples with a twin record beside them (0: made without the twin, by `looptwin record`). */
+  readonly twinSamples: number;
   readonly alarms: readonly AlarmEntry[];
   readonly commands: readonly CommandEntry[];
   /** PING heartbeats sent (not listed one by one). */
@@ -60,30 +61,6 @@ export interface RecordingContent {
   }[];
   readonly notes: readonly { readonly tS: number; readonly text: string }[];
   readonly stats: RecordingReadStats;
-}
-
-/** Growable column of numbers. */
-class Column {
-  private data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = v;
-  }
-  /** Sets the last value (NaN-filled up to `index` first). */
-  setAt(index: number, v: number): void {
-    while (this.length <= index) this.push(Number.NaN);
-    this.data[index] = v;
-  }
-  toArray(n: number): Float64Array {
-    const out = new Float64Array(n).fill(Number.NaN);
-    out.set(this.data.subarray(0, Math.min(n, this.length)));
-    return out;
-  }
 }
 
 const TWIN_FIELDS: readonly [string, TraceColumn][] = [
@@ -116,63 +93,59 @@ function severityOf(message: string): "critical" | "warning" {
   return /^\S+ critical\b/.test(message) ? "critical" : "warning";
 }
 
-/** Reads `path` (shown as `displayName`) into what the report shows. Throws InputFileError when unreadable. */
+/** What the first pass found out about the samples: how many, their time range and spacing. */
+interface SampleScan {
+  count: number;
+  firstRigS: number;
+  lastRigS: number;
+  /** Rig time minus twin time of the first twin record (NaN: no twin record). */
+  shiftS: number;
+  /** Some sample intervals [s] (the first ones), for the line-break interval. */
+  readonly intervalsS: number[];
+}
+
+const INTERVALS_KEPT = 1000;
+
+/**
+ * Reads `path` (shown as `displayName`) into what the report shows, in two streaming passes (the
+ * first finds the time range, the second decimates into it), so memory stays bounded by the plot
+ * width however long the recording is. Throws InputFileError when the file is unreadable.
+ */
 export async function readRecordingContent(path: string, displayName = path): Promise<RecordingContent> {
   const rec = await openRecording(path);
-  const time = new Column();
-  const cols = new Map<TraceColumn, Column>();
-  const col = (c: TraceColumn): Column => {
-    let x = cols.get(c);
-    if (x === undefined) {
-      x = new Column();
-      cols.set(c, x);
-    }
-    return x;
+  const scan: SampleScan = {
+    count: 0,
+    firstRigS: Number.NaN,
+    lastRigS: Number.NaN,
+    shiftS: Number.NaN,
+    intervalsS: [],
   };
-  let shiftS = Number.NaN;
-  let lastRigS = Number.NaN;
-  let twinAt = -1;
-  let residualAt = -1;
   const alarms: AlarmEntry[] = [];
   const commands: CommandEntry[] = [];
   const byId = new Map<number, CommandEntry>();
   let pings = 0;
-  let hello: RecordedHello | null = rec.header.hello;
   const pingIds = new Set<number>();
+  let hello: RecordedHello | null = rec.header.hello;
   const events: { tS: number; code: string; detail: string }[] = [];
   const labels: { tS: number; action: string; fault: string; by: string }[] = [];
   const gaps: { fromS: number; toS: number; reason: string; lostSamples: number }[] = [];
   const notes: { tS: number; text: string }[] = [];
-  // Times on the axis: twin-basis times as written (tS), rig times shifted.
-  const shift = (): number => (Number.isFinite(shiftS) ? shiftS : 0);
-  const rigToAxis = (rigS: number): number => rigS - shift();
+  let twinSeen = false;
   for await (const r of rec.records) {
     switch (r.type) {
       case "sample": {
-        const s = r.sample;
-        lastRigS = s.tS;
-        time.push(s.tS);
-        for (const [from, to] of SAMPLE_FIELDS) col(to).setAt(time.length - 1, s[from]);
+        const t = r.sample.tS;
+        if (scan.count === 0) scan.firstRigS = t;
+        else if (scan.intervalsS.length < INTERVALS_KEPT) scan.intervalsS.push(t - scan.lastRigS);
+        scan.lastRigS = t;
+        scan.count++;
+        twinSeen = false;
         break;
       }
       case "twin":
-      case "residual": {
-        const i = time.length - 1;
-        if (i < 0) break;
-        if (r.type === "twin") {
-          if (twinAt === i) break;
-          twinAt = i;
-          if (!Number.isFinite(shiftS)) shiftS = lastRigS - r.tS;
-        } else {
-          if (residualAt === i) break;
-          residualAt = i;
-        }
-        for (const [from, to] of r.type === "twin" ? TWIN_FIELDS : RESIDUAL_FIELDS) {
-          const v = r.values[from];
-          if (v !== undefined) col(to).setAt(i, v);
-        }
+        if (scan.count > 0 && !twinSeen && Number.isNaN(scan.shiftS)) scan.shiftS = scan.lastRigS - r.tS;
+        twinSeen = true;
         break;
-      }
       case "alarm":
         alarms.push({
           tS: r.tS,
@@ -189,7 +162,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
         gaps.push({ fromS: r.fromTS, toS: r.toTS, reason: r.reason, lostSamples: r.lostSamples ?? 0 });
         break;
       case "event":
-        events.push({ tS: lastRigS, code: r.code, detail: r.detail });
+        events.push({ tS: scan.lastRigS, code: r.code, detail: r.detail });
         break;
       case "command": {
         if (/^PING,/.test(r.line)) {
@@ -203,7 +176,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
           break;
         }
         const entry: CommandEntry = {
-          tS: lastRigS,
+          tS: scan.lastRigS,
           id: r.id,
           line: r.line,
           attempts: 1,
@@ -224,22 +197,20 @@ export async function readRecordingContent(path: string, displayName = path): Pr
         hello ??= r.hello;
         break;
       case "note":
-        notes.push({ tS: lastRigS, text: r.text });
+        notes.push({ tS: scan.lastRigS, text: r.text });
         break;
       default:
         break;
     }
   }
-  const n = time.length;
-  // Rig times (samples, gaps, events, commands, notes) move onto the axis now the shift is known.
-  const timeS = time.toArray(n);
-  for (let i = 0; i < n; i++) timeS[i] = rigToAxis(timeS[i] as number);
-  const columns = emptyColumns(n);
-  for (const [c, values] of cols) columns[c] = values.toArray(n);
-  const t0S = n > 0 ? (timeS[0] as number) : 0;
-  const t1S = n > 0 ? Math.max(timeS[n - 1] as number, t0S + 1) : 1;
-  const axisEvents = events.map((e) => ({ ...e, tS: rigToAxis(e.tS) }));
-  const axisGaps = gaps.map((g) => ({ ...g, fromS: rigToAxis(g.fromS), toS: rigToAxis(g.toS) }));
+  // One axis: rig time shifted onto the time the twin, alarm and label records carry.
+  const shiftS = Number.isFinite(scan.shiftS) ? scan.shiftS : 0;
+  const toAxis = (rigS: number): number => rigS - shiftS;
+  const t0S = scan.count > 0 ? toAxis(scan.firstRigS) : 0;
+  const t1S = scan.count > 0 ? Math.max(toAxis(scan.lastRigS), t0S + 1) : 1;
+  const { series, twinSamples } = await decimateSamples(path, scan, toAxis, t0S, t1S);
+  const axisEvents = events.map((e) => ({ ...e, tS: toAxis(e.tS) }));
+  const axisGaps = gaps.map((g) => ({ ...g, fromS: toAxis(g.fromS), toS: toAxis(g.toS) }));
   const faults: PlotWindow[] = [];
   const open = new Map<string, number>();
   for (const l of labels) {
@@ -283,8 +254,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
     ),
   ];
   const trace: RunTrace = {
-    timeS,
-    columns,
+    series,
     t0S,
     t1S,
     faults,
@@ -301,15 +271,48 @@ export async function readRecordingContent(path: string, displayName = path): Pr
     header: rec.header,
     hello,
     trace,
-    samples: n,
-    hasTwin: twinAt >= 0,
+    samples: scan.count,
+    twinSamples,
     alarms,
-    commands: commands.map((c) => ({ ...c, tS: rigToAxis(c.tS) })),
+    commands: commands.map((c) => ({ ...c, tS: toAxis(c.tS) })),
     pings,
     events: axisEvents,
     labels,
     gaps: axisGaps,
-    notes: notes.map((x) => ({ ...x, tS: rigToAxis(x.tS) })),
+    notes: notes.map((x) => ({ ...x, tS: toAxis(x.tS) })),
     stats: rec.stats,
   };
+}
+
+/** The second pass: samples, and the twin and residual records written with each, into decimators. */
+async function decimateSamples(
+  path: string,
+  scan: SampleScan,
+  toAxis: (rigS: number) => number,
+  t0S: number,
+  t1S: number,
+): Promise<{ series: Record<TraceColumn, DecimatedSeries>; twinSamples: number }> {
+  const decimators = columnDecimators(scan.count, t0S, t1S, scan.intervalsS);
+  const rec = await openRecording(path);
+  let tAxis = Number.NaN;
+  let twinDone = true;
+  let residualDone = true;
+  let twinSamples = 0;
+  for await (const r of rec.records) {
+    if (r.type === "sample") {
+      tAxis = toAxis(r.sample.tS);
+      for (const [from, to] of SAMPLE_FIELDS) decimators[to].push(tAxis, r.sample[from]);
+      twinDone = residualDone = false;
+    } else if (r.type === "twin" && !twinDone) {
+      twinDone = true;
+      twinSamples++;
+      for (const [from, to] of TWIN_FIELDS) decimators[to].push(tAxis, r.values[from] ?? Number.NaN);
+    } else if (r.type === "residual" && !residualDone) {
+      residualDone = true;
+      for (const [from, to] of RESIDUAL_FIELDS) decimators[to].push(tAxis, r.values[from] ?? Number.NaN);
+    }
+  }
+  const series = {} as Record<TraceColumn, DecimatedSeries>;
+  for (const c of TRACE_COLUMNS) series[c] = decimators[c].finish();
+  return { series, twinSamples };
 }

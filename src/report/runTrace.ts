@@ -1,10 +1,11 @@
 /**
- * What a report plots of one run, whatever produced it (a HIL scenario's history, a recording):
- * the sampled columns on one time axis, the injected faults (ground truth), the gaps in the data,
- * the alarms and the device events; and the plots drawn from it (temperatures with the twin, flow
- * with the twin, residuals, anomaly score, applied duties), each decimated to the plot's width.
+ * What a report plots of one run, whatever produced it (a HIL scenario's history, a recording
+ * streamed from disk): each sampled column on one time axis, already decimated to the plots'
+ * width (decimate.ts), the injected faults (ground truth), the gaps in the data, the alarms and
+ * the device events; and the plots drawn from it (temperatures with the twin, flow with the twin,
+ * residuals, anomaly score, applied duties).
  */
-import { decimateMinMax } from "./decimate.js";
+import { type DecimatedSeries, decimateMinMax, MinMaxDecimator } from "./decimate.js";
 import { PLOT_COLUMNS, type PlotMarker, type PlotSeries, type PlotSpec, type PlotWindow } from "./svgPlot.js";
 
 /** Every column a trace carries, in engineering units (NaN where the run had no value). */
@@ -27,9 +28,8 @@ export const TRACE_COLUMNS = [
 export type TraceColumn = (typeof TRACE_COLUMNS)[number];
 
 export interface RunTrace {
-  /** Sample times [s], ascending. */
-  readonly timeS: Float64Array;
-  readonly columns: Readonly<Record<TraceColumn, Float64Array>>;
+  /** Each column decimated over the plotted range (no points: the run had no value of it). */
+  readonly series: Readonly<Record<TraceColumn, DecimatedSeries>>;
   /** Plotted range [s]. */
   readonly t0S: number;
   readonly t1S: number;
@@ -39,26 +39,58 @@ export interface RunTrace {
   readonly markers: readonly PlotMarker[];
 }
 
-/** Empty columns of length `n` (NaN), to be filled. */
-export function emptyColumns(n: number): Record<TraceColumn, Float64Array> {
-  const out = {} as Record<TraceColumn, Float64Array>;
-  for (const c of TRACE_COLUMNS) out[c] = new Float64Array(n).fill(Number.NaN);
+/**
+ * Five times the median of some sample intervals (at least 1 s): two samples further apart are
+ * not joined by a line, so a disconnect shows as a hole, not as a straight ramp.
+ */
+export function breakAfter(intervalsS: readonly number[]): number {
+  if (intervalsS.length < 2) return Number.POSITIVE_INFINITY;
+  const sorted = [...intervalsS].sort((x, y) => x - y);
+  return Math.max(1, 5 * (sorted[sorted.length >> 1] as number));
+}
+
+/** Up to 500 sample intervals spread over `timeS`, for {@link breakAfter}. */
+export function sampleIntervals(timeS: ArrayLike<number>): number[] {
+  const n = timeS.length;
+  const step = Math.max(1, Math.floor(n / 500));
+  const out: number[] = [];
+  for (let i = step; i < n; i += step) out.push(((timeS[i] as number) - (timeS[i - step] as number)) / step);
+  return out;
+}
+
+/** Every column of whole arrays sampled at `timeS`, decimated over [t0S, t1S]. */
+export function decimateColumns(
+  timeS: Float64Array,
+  columns: Readonly<Record<TraceColumn, Float64Array>>,
+  t0S: number,
+  t1S: number,
+): Record<TraceColumn, DecimatedSeries> {
+  const options = { t0S, t1S, columns: PLOT_COLUMNS, breakAfterS: breakAfter(sampleIntervals(timeS)) };
+  const out = {} as Record<TraceColumn, DecimatedSeries>;
+  for (const c of TRACE_COLUMNS) out[c] = decimateMinMax(timeS, columns[c], options);
   return out;
 }
 
 /**
- * Five times the median sample interval (at least 1 s): two samples further apart are not
- * joined by a line, so a disconnect shows as a hole, not as a straight ramp.
+ * A decimator per column for a stream of `samples` samples over [t0S, t1S] with the intervals a
+ * first pass saw: memory bounded by the plot width, whatever the length of the recording.
  */
-export function breakInterval(timeS: Float64Array): number {
-  const n = timeS.length;
-  if (n < 3) return Number.POSITIVE_INFINITY;
-  const step = Math.max(1, Math.floor(n / 500));
-  const diffs: number[] = [];
-  for (let i = step; i < n; i += step)
-    diffs.push(((timeS[i] as number) - (timeS[i - step] as number)) / step);
-  diffs.sort((a, b) => a - b);
-  return Math.max(1, 5 * (diffs[diffs.length >> 1] as number));
+export function columnDecimators(
+  samples: number,
+  t0S: number,
+  t1S: number,
+  intervalsS: readonly number[],
+): Record<TraceColumn, MinMaxDecimator> {
+  const options = {
+    t0S,
+    t1S,
+    columns: PLOT_COLUMNS,
+    breakAfterS: breakAfter(intervalsS),
+    keepAll: samples <= 2 * PLOT_COLUMNS,
+  };
+  const out = {} as Record<TraceColumn, MinMaxDecimator>;
+  for (const c of TRACE_COLUMNS) out[c] = new MinMaxDecimator(options);
+  return out;
 }
 
 interface SeriesPick {
@@ -118,8 +150,9 @@ const PLOTS: readonly {
   },
 ];
 
-function hasFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i] as number)) return true;
+function hasFinite(series: DecimatedSeries): boolean {
+  const v = series.values;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i] as number)) return true;
   return false;
 }
 
@@ -153,22 +186,15 @@ export function mergeWindows(windows: readonly PlotWindow[], minSeparationS: num
  * The plots of a trace; a series with no value at all (no twin in a recording made without
  * one) is left out, and a plot with no series is not drawn.
  */
-export function tracePlots(trace: RunTrace, columns = PLOT_COLUMNS): PlotSpec[] {
-  const breakAfterS = breakInterval(trace.timeS);
-  const range = { t0S: trace.t0S, t1S: trace.t1S, columns, breakAfterS };
-  const gaps = mergeWindows(trace.gaps, (trace.t1S - trace.t0S) / columns);
+export function tracePlots(trace: RunTrace): PlotSpec[] {
+  const gaps = mergeWindows(trace.gaps, (trace.t1S - trace.t0S) / PLOT_COLUMNS);
   const out: PlotSpec[] = [];
   for (const p of PLOTS) {
     const series: PlotSeries[] = [];
     for (const s of p.series) {
-      const values = trace.columns[s.column];
-      if (!hasFinite(values)) continue;
-      series.push({
-        label: s.label,
-        colour: s.colour,
-        ...(s.dashed === true ? { dashed: true } : {}),
-        data: decimateMinMax(trace.timeS, values, range),
-      });
+      const data = trace.series[s.column];
+      if (!hasFinite(data)) continue;
+      series.push({ label: s.label, colour: s.colour, ...(s.dashed === true ? { dashed: true } : {}), data });
     }
     if (series.length === 0) continue;
     out.push({

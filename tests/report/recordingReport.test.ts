@@ -14,6 +14,7 @@ import { runSuite } from "../../src/hil/suite.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
 import { recordingHtmlReport } from "../../src/report/recordingHtmlReport.js";
 import { readRecordingContent } from "../../src/report/recordingTrace.js";
+import { PLOT_COLUMNS } from "../../src/report/svgPlot.js";
 import { runCli } from "../cli/runCli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -158,7 +159,7 @@ describe("a recording made by a HIL run on the emulator", () => {
   it("is plotted in scenario time: the fault from 60 s, the alarm within 2 s, the twin beside every sample", async () => {
     const r = await readRecordingContent(hilRecording);
     expect(r.header.source.kind).toBe("emulator");
-    expect(r.hasTwin).toBe(true);
+    expect(r.twinSamples).toBe(1800);
     // 180 s at 10 Hz.
     expect(r.samples).toBe(1800);
     expect(r.trace.t0S).toBeGreaterThanOrEqual(0);
@@ -170,8 +171,12 @@ describe("a recording made by a HIL run on the emulator", () => {
     const raised = r.trace.markers.filter((m) => m.kind === "critical");
     expect(raised[0]?.tS).toBeGreaterThan(60);
     expect(raised[0]?.tS).toBeLessThan(62);
-    const twin = r.trace.columns.predTHotC;
-    expect(twin.filter((x) => Number.isFinite(x)).length).toBe(1800);
+    // Decimated as it streamed in: at most two points per plot column, whatever the length.
+    const twin = r.trace.series.predTHotC;
+    expect(twin.values.length).toBeGreaterThan(100);
+    expect(twin.values.length).toBeLessThanOrEqual(2 * PLOT_COLUMNS);
+    // The pump stopped: T_hot climbs well above the twin, which keeps assuming the flow.
+    expect(Math.max(...r.trace.series.tHotC.values) - Math.max(...twin.values)).toBeGreaterThan(1);
     // The pump PWM 0 with its hold, renewed every second, is among the commands; the PINGs are counted.
     expect(r.commands.some((c) => /^PWM,\d+,pump,0,3000\*/.test(c.line) && c.result === "ACK")).toBe(true);
     expect(r.pings).toBeGreaterThan(300);
@@ -209,9 +214,10 @@ describe("hand-written recordings", () => {
     expect(r.trace.markers.filter((m) => m.kind !== "event").map((m) => [m.kind, m.tS])).toEqual([
       ["critical", 1005],
     ]);
-    expect(Math.max(...r.trace.columns.tHotC)).toBe(99);
-    expect([...r.trace.columns.predTHotC]).toEqual(new Array(10).fill(40.5));
-    expect([...r.trace.columns.score]).toEqual(new Array(10).fill(0.2));
+    expect(Math.max(...r.trace.series.tHotC.values)).toBe(99);
+    expect([...r.trace.series.predTHotC.values]).toEqual(new Array(10).fill(40.5));
+    expect([...r.trace.series.predTHotC.tS]).toEqual([...r.trace.series.tHotC.tS]);
+    expect([...r.trace.series.score.values]).toEqual(new Array(10).fill(0.2));
     expect(r.commands.map((c) => [c.tS, c.line, c.result])).toEqual([
       [1003, "PWM,7,pump,0,3000*ABCD", "ACK"],
     ]);
@@ -227,7 +233,7 @@ describe("hand-written recordings", () => {
 
   it("a `looptwin record` recording: no twin plotted, the disconnect shaded, the bad line and the cut tail named", async () => {
     const r = await readRecordingContent(join(DIR, "record.ndjson"), "record.ndjson");
-    expect(r.hasTwin).toBe(false);
+    expect(r.twinSamples).toBe(0);
     expect(r.samples).toBe(10);
     expect(r.trace.gaps.map((g) => [g.fromS, g.toS])).toEqual([[10.4, 30.4]]);
     expect(r.stats.badLines).toBe(1);
