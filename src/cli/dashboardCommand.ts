@@ -146,6 +146,10 @@ export const dashboardCommand: Command = {
           listenOption: "--serve",
           controlToken: null,
           rigConfig: rigArgs.config,
+          server: {
+            controlOffReason:
+              "control is off: dashboard --serve is view only (the terminal has control; looptwin serve --allow-control serves control)",
+          },
         }),
       );
       viewModel.setWebUrl(web.url);

@@ -25,7 +25,7 @@ export interface LiveWebOptions {
   /** @default {@link PAGE_ROOT} */
   readonly staticRoot?: string;
   readonly stream?: Omit<LiveStreamOptions, "control" | "rigConfig">;
-  readonly server?: Pick<WebServerOptions, "maxBodyBytes" | "pingMs">;
+  readonly server?: Pick<WebServerOptions, "maxBodyBytes" | "pingMs" | "controlOffReason">;
 }
 
 export interface LiveWeb {

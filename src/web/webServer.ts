@@ -35,6 +35,8 @@ export interface WebServerOptions {
   readonly listen: ListenAddress;
   /** The bearer token control needs; null: control is off (`--allow-control` not given). */
   readonly controlToken: string | null;
+  /** The 403's reason when control is off. @default "control is off: start the server with --allow-control" */
+  readonly controlOffReason?: string;
   /** The built page (`web/dist`). */
   readonly staticRoot: string;
   /** Largest request body accepted [bytes]. @default 16384 */
@@ -237,7 +239,10 @@ export class WebServer {
 
   private authorize(req: IncomingMessage): void {
     if (this.opts.controlToken === null)
-      throw new HttpError(403, "control is off: start the server with --allow-control");
+      throw new HttpError(
+        403,
+        this.opts.controlOffReason ?? "control is off: start the server with --allow-control",
+      );
     if (!bearerMatches(req.headers.authorization, this.opts.controlToken))
       throw new HttpError(401, "Authorization: missing or wrong bearer token", {
         "WWW-Authenticate": "Bearer",

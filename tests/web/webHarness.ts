@@ -78,7 +78,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { control?: boolean; page?: boolean; emulator?: boolean } = {}) {
+export async function startHarness(
+  options: { control?: boolean; page?: boolean; emulator?: boolean; controlOffReason?: string } = {},
+) {
   const {
     options: sessionOptions,
     source,
@@ -102,6 +104,9 @@ export async function startHarness(options: { control?: boolean; page?: boolean;
     rigConfig: null,
     staticRoot: pageDir,
     stream: { batchMs: 20 },
+    ...(options.controlOffReason !== undefined
+      ? { server: { controlOffReason: options.controlOffReason } }
+      : {}),
   });
   let tS = 0;
   const h: Harness = {

@@ -107,6 +107,11 @@ describe("control", () => {
     expect(r.status).toBe(403);
     expect(reason(r)).toBe("control is off: start the server with --allow-control");
     expect(h.source.pwm()).not.toContain("pump 100 -");
+    // dashboard --serve says why in its own words.
+    const view = await harness({ control: false, controlOffReason: "control is off: view only" });
+    const r2 = await view.h.post("/api/alarms/ack", {});
+    expect(r2.status).toBe(403);
+    expect(reason(r2)).toBe("control is off: view only");
   });
 
   it("401 without a token and with a wrong one (nothing sent); 200 with it", async () => {
