@@ -255,4 +255,37 @@ describe("looptwin dashboard --config/--set: the calibrated rig", () => {
       makeLoopParams({ C_hot: 2000, C_cold: 2500, UA: 6, UA_loss: 0.3, m_dot_max: 0.07 }),
     );
   });
+
+  it("--replay without --config: the twin runs on the recording's own rig config, --set over it", async () => {
+    new RecordingWriter(join(dir, "own.ndjson"), {
+      source: { kind: "emulator", path: "emu" },
+      rig: {
+        setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
+        config: { params: { UA: 7.5, C_hot: 2100 } },
+      },
+    }).close();
+    const own = await prepareDashboard(["--replay", "own.ndjson"], dir);
+    cleanups.push(() => own.rig.source.close());
+    expect(own.session.tuning.params).toEqual(makeLoopParams({ UA: 7.5, C_hot: 2100 }));
+    expect(own.rigArgs.config).toEqual({ params: { UA: 7.5, C_hot: 2100 } });
+    const set = await prepareDashboard(["--replay", "own.ndjson", "--set", "UA=8"], dir);
+    cleanups.push(() => set.rig.source.close());
+    expect(set.session.tuning.params).toEqual(makeLoopParams({ UA: 8, C_hot: 2100 }));
+    // A recording made without a config: the twin parameters it ran with (the header's tuning).
+    new RecordingWriter(join(dir, "tuned.ndjson"), {
+      source: { kind: "emulator", path: "emu" },
+      rig: { config: null, tuning: { params: makeLoopParams({ UA: 9 }) } },
+    }).close();
+    const tuned = await prepareDashboard(["--replay", "tuned.ndjson"], dir);
+    cleanups.push(() => tuned.rig.source.close());
+    expect(tuned.session.tuning.params.UA).toBe(9);
+    // A header naming an impossible rig: one line naming the recording and the field.
+    new RecordingWriter(join(dir, "bad.ndjson"), {
+      source: { kind: "emulator", path: "emu" },
+      rig: { config: { params: { UA: -1 } } },
+    }).close();
+    await expect(prepareDashboard(["--replay", "bad.ndjson"], dir)).rejects.toThrow(
+      /bad\.ndjson \(header rig\).*UA/,
+    );
+  });
 });
