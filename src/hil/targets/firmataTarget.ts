@@ -4,6 +4,7 @@
  * SAFE on close) since StandardFirmata has none; emulator-only steps are skipped by the runner
  * with the reason.
  */
+import { DEVICE_CONSTANTS } from "../../rig/emulator/emulatedDevice.js";
 import { FirmataSource } from "../../rig/hardware/firmataSource.js";
 import { wallScheduler } from "../../rig/source/scheduler.js";
 import { realTimeTarget } from "./serialTarget.js";
@@ -20,6 +21,8 @@ export function firmataTarget(path: string, context: TargetContext): HilTarget {
         calibration,
         scheduler: wallScheduler,
         rateHz: options.scenario.rig.rateHz,
+        // StandardFirmata has no heartbeat: the source keeps the firmware's, fed by the runner's PINGs.
+        heartbeatTimeoutMs: DEVICE_CONSTANTS.heartbeatTimeoutMs,
         ...(options.record !== undefined ? { record: options.record } : {}),
       }),
   );

@@ -117,6 +117,12 @@ export interface FirmataSourceOptions {
    * itself. @default true, except on a pseudo-terminal (`/dev/pts/*`)
    */
   readonly resetsOnOpen?: boolean;
+  /**
+   * The firmware's heartbeat, kept on the host: no command for this long [ms] -> SAFE (heater off,
+   * pump and fan full), `EVT HB_LOST` and flag bit 1, until the next command. For an owner that
+   * sends PINGs itself (the HIL runner); 0 turns it off. @default 0
+   */
+  readonly heartbeatTimeoutMs?: number;
   readonly record?: RecordSink;
 }
 
@@ -162,6 +168,8 @@ export class FirmataSource implements RigSource {
   private readonly duty = new Uint8Array(3);
   private readonly holds = CHANNELS.map(() => ({ active: false, revertDuty: 0, untilMs: 0 }));
   private interlock = false;
+  private heartbeatLost = false;
+  private lastCommandMs = 0;
   private heaterOn = false;
   private counters = { sent: 0, naks: 0, samples: 0, trips: 0 };
 
@@ -261,6 +269,7 @@ export class FirmataSource implements RigSource {
     this.io = io;
     this.setupPins(io);
     this.t0Ms = this.scheduler.nowMs();
+    this.lastCommandMs = this.t0Ms;
     this.hub.reopen();
     this.setState("CONNECTED", "opened");
     this.scheduleTick();
@@ -391,6 +400,8 @@ export class FirmataSource implements RigSource {
 
   private apply(c: HostCommand): string | null {
     const now = this.scheduler.nowMs();
+    this.lastCommandMs = now;
+    this.heartbeatLost = false;
     switch (c.type) {
       case "PWM": {
         const ch = CHANNELS.indexOf(c.channel);
@@ -460,6 +471,15 @@ export class FirmataSource implements RigSource {
         this.hub.emit({ kind: "device_event", event: { code: "HOLD_EXPIRED", channel: CHANNELS[i]! } });
       }
     }
+    const heartbeatMs = this.options.heartbeatTimeoutMs ?? 0;
+    if (heartbeatMs > 0 && !this.heartbeatLost && now - this.lastCommandMs > heartbeatMs) {
+      this.heartbeatLost = true;
+      this.enterSafe();
+      this.hub.emit({
+        kind: "device_event",
+        event: { code: "HB_LOST", sinceCommandMs: Math.round(now - this.lastCommandMs) },
+      });
+    }
     const hotCounts = countsFrom10Bit(this.raw[0]!);
     const coldCounts = countsFrom10Bit(this.raw[1]!);
     if (!this.interlock) {
@@ -498,6 +518,7 @@ export class FirmataSource implements RigSource {
     let flags = 0;
     if (this.holds.some((h) => h.active)) flags |= TLM_FLAGS.holdActive;
     if (this.interlock) flags |= TLM_FLAGS.overTemp;
+    if (this.heartbeatLost) flags |= TLM_FLAGS.heartbeatLost;
     if (sensorBad) flags |= TLM_FLAGS.sensorOutOfRange;
     const s = this.converter.convert(
       {
