@@ -103,6 +103,12 @@ export class WebServer {
         socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
         return;
       }
+      // A page from another site must not read the rig through a viewer's browser: browsers
+      // send Origin, and it must be this server (tools that send none are let in).
+      if (!sameOrigin(req)) {
+        socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
     });
     this.http.on("clientError", (_e, socket) => {
@@ -360,6 +366,17 @@ export class WebServer {
   private acknowledge(): unknown {
     const e = this.session.acknowledge();
     return { acknowledged: e === undefined ? null : alarmEventJson(e) };
+  }
+}
+
+/** No Origin (not a browser), or an Origin whose host:port is the one the request was sent to. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
   }
 }
 

@@ -313,6 +313,27 @@ describe("the stream", () => {
     expect(reason(r)).toBe("spec: emulator faults need the emulator (serve --emulate)");
   });
 
+  it("a page from another origin cannot open the stream", async () => {
+    const { h } = await harness();
+    const { default: WebSocket } = await import("ws");
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${h.url.replace(/^http/, "ws")}ws`, { origin: "http://evil.example" });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    expect(status).toBe(403);
+    const ok = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${h.url.replace(/^http/, "ws")}ws`, { origin: h.url.replace(/\/$/, "") });
+      ws.on("open", () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(ok).toBe(101);
+  });
+
   it("stopping says bye to every viewer and closes their sockets", async () => {
     const { h, viewer } = await harness();
     const a = await viewer();
