@@ -11,8 +11,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBuilt, REPO_ROOT } from "../scripts/ensureBuilt.js";
+import { fdSink } from "../src/cli/fdSink.js";
 import { parseSimulateArgs, writeSimulationRows } from "../src/cli/simulateCommand.js";
-import { CsvWriter, fdSink } from "../src/core/csvWriter.js";
+import { CsvWriter } from "../src/core/csvWriter.js";
 import { rowCount } from "../src/model/simulateRun.js";
 import type { BenchFile } from "./run.js";
 

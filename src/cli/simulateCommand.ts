@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { CsvWriter, fdSink, textSink } from "../core/csvWriter.js";
+import { CsvWriter, textSink } from "../core/csvWriter.js";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { FAULT_KINDS, type FaultSpec, isLinkFault, parseFaultSpec } from "../model/faultSpec.js";
 import {
@@ -27,6 +27,7 @@ import {
 import { type RunConfig, simulateRun } from "../model/simulateRun.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { fdSink } from "./fdSink.js";
 
 const MODELS = ["loop", "seed"] as const;
 type ModelName = (typeof MODELS)[number];

@@ -13,8 +13,6 @@
  * synchronously or copy it ({@link fdSink}, {@link textSink}). A chunk always ends between two
  * fields, so a multi-byte character is never split.
  */
-import { writeSync } from "node:fs";
-
 /** Receives each full chunk; the bytes are reused after the call returns. */
 export type CsvSink = (chunk: Buffer) => void;
 
@@ -212,14 +210,6 @@ function writeLongPadded(buf: Buffer, pos: number, v: number, minDigits: number)
 function uintDigits(v: number): number {
   if (v < 100_000) return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10_000 ? 4 : 5;
   return v < 10_000_000 ? (v < 1_000_000 ? 6 : 7) : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
-}
-
-/** A sink that writes each chunk to an open file descriptor, whole, before returning. */
-export function fdSink(fd: number): CsvSink {
-  return (chunk) => {
-    let done = 0;
-    while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
-  };
 }
 
 /** A sink that hands each chunk on as a string (for writers that take text, such as CliIo). */
