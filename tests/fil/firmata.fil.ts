@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { hilCommand } from "../../src/cli/hilCommand.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
 import { type FirmwareEmulator, runFirmwareEmulator } from "../../src/rig/fil/filPtyEmulator.js";
@@ -173,5 +174,39 @@ describe.skipIf(skipReason !== "")(
       }
       console.log(`firmata.fil flow: ${rows.join("; ")}`);
     });
+
+    it("hil run --target firmata:LINK passes smoke-safety in real time, its EMU steps skipped with the reason", async () => {
+      dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-hil-"));
+      const link = join(dir, "ttyFIRMATA");
+      emu = await runFirmwareEmulator({
+        firmwarePath: ELF,
+        linkPath: link,
+        protocol: "firmata",
+        speed: 1,
+        seed: 5,
+      });
+      let out = "";
+      const sink = {
+        write: (t: string) => {
+          out += t;
+          return true;
+        },
+      };
+      const io = { stdout: sink, stderr: sink, cwd: root } as unknown as Parameters<typeof hilCommand.run>[1];
+      const code = await hilCommand.run(
+        [
+          "run",
+          join(root, "hil", "scenarios", "smoke-safety.yaml"),
+          "--target",
+          `firmata:${link}`,
+          "--out",
+          join(dir, "runs"),
+        ],
+        io,
+      );
+      expect(out).toMatch(/PASS {2}\[1\/1\] smoke-safety/);
+      expect(out).toMatch(/step open skipped: emulator-only \(EMU sensor_open:channel=hot\)/);
+      expect(code).toBe(0);
+    }, 180_000);
   },
 );
