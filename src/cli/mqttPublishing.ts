@@ -62,8 +62,10 @@ export async function publishLiveSession(
   uid: () => string,
   o: Omit<StartPublisherOptions, "defaultRigName">,
 ): Promise<LivePublishing> {
-  const publisher = await startPublisher(mqtt, { ...o, defaultRigName: uid() });
+  // Loaded before the connection starts: no await between its start and the caller's next step
+  // (serve installs its signal handlers then; a broker error must not be reported before them).
   const { publishSession } = await import("../fleet/sessionPublishing.js");
+  const publisher = await startPublisher(mqtt, { ...o, defaultRigName: uid() });
   const unsubscribe = publishSession(session, publisher, uid);
   return {
     publisher,
