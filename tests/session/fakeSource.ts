@@ -78,6 +78,23 @@ export class FakeSource implements RigSource {
     this.hub.emit({ kind: "sample", sample: this.sample });
   }
 
+  /**
+   * A sample of the nominal emulated rig at rig time `tS` (T_hot 45 C, T_cold 30 C, 3 L/min at
+   * pump 200, heater 255, fan 255), `fields` over it.
+   */
+  emitNominal(tS: number, fields: Partial<RigSample> = {}): void {
+    this.emitSample({
+      tS,
+      tHotC: 45,
+      tColdC: 30,
+      flowLpm: 3,
+      pumpDuty: 200,
+      heaterDuty: 255,
+      fanDuty: 255,
+      ...fields,
+    });
+  }
+
   emit(e: RigEvent): void {
     this.hub.emit(e);
   }

@@ -120,16 +120,7 @@ function setup(options: { readOnly?: boolean; emulator?: boolean; record?: boole
     while (scheduler.nowMs() < end) {
       scheduler.advanceTo(scheduler.nowMs() + 20);
       tS += 0.02;
-      source.emitSample({
-        tS,
-        tHotC: 45,
-        tColdC: 30,
-        flowLpm: 3,
-        pumpDuty: 200,
-        heaterDuty: 255,
-        fanDuty: 255,
-        ...fields,
-      });
+      source.emitNominal(tS, fields);
       await settle();
     }
   };

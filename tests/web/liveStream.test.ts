@@ -47,16 +47,7 @@ async function setup(
   const emit = (n: number, fields: Parameters<FakeSource["emitSample"]>[0] = {}) => {
     for (let i = 0; i < n; i++) {
       tS = Math.round((tS + 0.02) * 1000) / 1000;
-      source.emitSample({
-        tS,
-        tHotC: 45,
-        tColdC: 30,
-        flowLpm: 3,
-        pumpDuty: 200,
-        heaterDuty: 255,
-        fanDuty: 255,
-        ...fields,
-      });
+      source.emitNominal(tS, fields);
     }
   };
   return { session, stream, emit };

@@ -120,16 +120,7 @@ export async function startHarness(
       for (let i = 0; i < n; i++) {
         tS += 0.02;
         scheduler.advanceTo(scheduler.nowMs() + 20);
-        source.emitSample({
-          tS,
-          tHotC: 45,
-          tColdC: 30,
-          flowLpm: 3,
-          pumpDuty: 200,
-          heaterDuty: 255,
-          fanDuty: 255,
-          ...fields,
-        });
+        source.emitNominal(tS, fields);
         for (let k = 0; k < 5; k++) await Promise.resolve();
       }
     },
