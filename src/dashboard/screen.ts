@@ -92,6 +92,12 @@ export class DashboardScreen {
   private noticeSinceMs = 0;
   /** Frames drawn (for the bench). */
   frames = 0;
+  /**
+   * Whether anything on screen changed since the last frame drawn. blessed redraws every element
+   * and diffs every cell on each render (two thirds of the dashboard's CPU, issue 16), so a frame
+   * in which no panel's text changed is not drawn at all.
+   */
+  private changed = true;
 
   constructor(options: DashboardScreenOptions) {
     this.session = options.session;
@@ -215,8 +221,11 @@ export class DashboardScreen {
     if (this.lastContent.get(this.status) !== status) {
       this.lastContent.set(this.status, status);
       this.status.setContent(status);
+      this.changed = true;
     }
     this.renderModal();
+    if (!this.changed) return;
+    this.changed = false;
     this.screen.render();
     this.frames++;
   }
@@ -270,6 +279,7 @@ export class DashboardScreen {
   // ------------------------------------------------------------------ panels
 
   private applyLayout(): void {
+    this.changed = true;
     const alarmsRect = this.layout.panels.alarms;
     if (alarmsRect !== undefined && alarmsRect.width !== this.alarmTableWidth) {
       this.lastContent.delete(this.panels.alarms);
@@ -300,6 +310,7 @@ export class DashboardScreen {
     if (this.lastContent.get(box) === content) return;
     this.lastContent.set(box, content);
     box.setContent(content);
+    this.changed = true;
   }
 
   private legendLine(panel: ChartPanel, width: number): string {
@@ -369,6 +380,7 @@ export class DashboardScreen {
     const key = JSON.stringify(data);
     if (key === this.lastAlarmData) return;
     this.lastAlarmData = key;
+    this.changed = true;
     table.setData({ headers: ["time", "sev", "state", "diagnosis [cause] / evidence"], data });
   }
 
@@ -377,9 +389,13 @@ export class DashboardScreen {
   private renderModal(): void {
     const m = this.modal;
     if (m.kind === "none") {
-      if (!this.modalBox.hidden) this.modalBox.hide();
+      if (!this.modalBox.hidden) {
+        this.modalBox.hide();
+        this.changed = true;
+      }
       return;
     }
+    this.changed = true;
     let title = "";
     let lines: string[] = [];
     switch (m.kind) {

@@ -121,6 +121,20 @@ describe("dashboard screen (off-screen terminal)", () => {
     expect(d.t.lines()[39]).toContain("ALARM critical: pump failure");
   });
 
+  it("draws no frame when nothing on screen changed, and the next change at once", async () => {
+    const d = await dashboard(120, 40);
+    await d.samples(20);
+    const drawn = d.screen.frames;
+    for (let i = 0; i < 5; i++) d.screen.render();
+    await d.t.settle();
+    expect(d.screen.frames).toBe(drawn);
+    await d.samples(1, { tHotC: 47.25 });
+    expect(d.screen.frames).toBe(drawn + 1);
+    expect(d.t.text()).toContain("T_hot 47.25 C");
+    await d.keys("?");
+    expect(d.t.text()).toContain("Help: keys");
+  });
+
   it("80x24: the compact layout (fewer, taller panels), and it re-lays out on resize", async () => {
     const d = await dashboard(80, 24);
     await d.samples(30);
