@@ -142,4 +142,22 @@ describe("looptwin serve --emulate", () => {
     });
     expect(rec.stats.badLines).toBe(0);
   }, 120_000);
+
+  it("an uncaught error stops it the same way: SAFE, exit code 1, the error in the last line", async () => {
+    const signals = new EventEmitter();
+    const err: string[] = [];
+    let started = false;
+    const run = runServe(
+      ["--emulate", "--listen", "127.0.0.1:0"],
+      { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, cwd: dir },
+      { signals, onStarted: () => (started = true) },
+    );
+    await waitFor("started", () => (started ? true : undefined), 30_000);
+    signals.emit("uncaughtException", new Error("boom"));
+    const exit = await run;
+    expect(exit.code).toBe(1);
+    expect(err.join("")).toBe(
+      "looptwin serve: stopped by error: boom; rig left SAFE (SAFE acknowledged); no recording\n",
+    );
+  }, 60_000);
 });

@@ -313,6 +313,27 @@ describe("the stream", () => {
     expect(reason(r)).toBe("spec: emulator faults need the emulator (serve --emulate)");
   });
 
+  it("garbage on the wire does not crash the server: bytes that are not HTTP, an oversized frame", async () => {
+    const { h, viewer } = await harness();
+    const { connect } = await import("node:net");
+    const u = new URL(h.url);
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(Number(u.port), u.hostname, () => sock.write("\x00\xff GARBAGE\r\n\r\n"));
+      let got = "";
+      sock.on("data", (d) => {
+        got += d;
+      });
+      sock.on("close", () => resolve(got));
+      sock.on("error", () => resolve(got));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const v = await viewer();
+    v.ws.send("x".repeat(10_000));
+    await waitFor("the oversized frame's socket closed", () => (v.closed ? true : undefined));
+    expect((await fetch(`${h.url}api/health`)).status).toBe(200);
+    expect(h.web.stream.viewerCount).toBe(0);
+  });
+
   it("a page from another origin cannot open the stream", async () => {
     const { h } = await harness();
     const { default: WebSocket } = await import("ws");
