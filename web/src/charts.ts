@@ -83,11 +83,25 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-/** y range of a chart: the data's, widened to at least `minSpan` around its middle. */
+/**
+ * y range of a chart: the finite data's, widened to at least `minSpan` around its middle. The
+ * data is scanned here rather than taken from uPlot, whose min/max start from a series' first
+ * non-null value and so stay NaN when that value is NaN (an unknown twin or flow estimate: the
+ * store's typed arrays carry NaN, not null).
+ */
 function yRange(minSpan: number, band: boolean) {
-  return (_u: uPlot, lo: number | null, hi: number | null): [number, number] => {
-    let a = lo ?? 0;
-    let b = hi ?? 1;
+  return (u: uPlot): [number, number] => {
+    let a = Number.POSITIVE_INFINITY;
+    let b = Number.NEGATIVE_INFINITY;
+    for (let k = 1; k < u.data.length; k++) {
+      const col = u.data[k] as ArrayLike<number | null>;
+      for (let i = 0; i < col.length; i++) {
+        const v = col[i];
+        if (v === null || v === undefined) continue;
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+    }
     if (band) {
       a = Math.min(a, -1.5);
       b = Math.max(b, 1.5);
@@ -123,8 +137,14 @@ function overlayPlugin(store: PageStore, def: ChartDef): uPlot.Plugin {
         const xMax = u.scales.x?.max ?? 0;
         const dpr = devicePixelRatio || 1;
         ctx.save();
+        ctx.beginPath();
+        ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+        ctx.clip();
         ctx.font = `${11 * dpr}px system-ui, sans-serif`;
         ctx.lineWidth = dpr;
+        // uPlot leaves its axis labels' alignment on the context.
+        ctx.textAlign = "left";
+        ctx.textBaseline = "alphabetic";
         const mark = (tS: number, color: string, text: string, row: number, dashed: boolean): void => {
           if (tS < xMin || tS > xMax) return;
           const x = Math.round(u.valToPos(tS, "x", true));
@@ -135,9 +155,19 @@ function overlayPlugin(store: PageStore, def: ChartDef): uPlot.Plugin {
           ctx.moveTo(x, bbox.top);
           ctx.lineTo(x, bbox.top + bbox.height);
           ctx.stroke();
-          const w = ctx.measureText(text).width;
-          const tx = x + 3 * dpr + w > bbox.left + bbox.width ? x - 3 * dpr - w : x + 3 * dpr;
-          ctx.fillText(text, tx, bbox.top + (12 + 13 * row) * dpr);
+          // Right of the line when it fits, else left of it, else cut with an ellipsis to the wider side.
+          const gap = 3 * dpr;
+          const right = bbox.left + bbox.width - x - gap;
+          const left = x - bbox.left - gap;
+          let shown = text;
+          let w = ctx.measureText(shown).width;
+          const toRight = w <= right || (w > left && right >= left);
+          const room = toRight ? right : left;
+          while (w > room && shown.length > 1) {
+            shown = `${shown.slice(0, -2)}…`;
+            w = ctx.measureText(shown).width;
+          }
+          ctx.fillText(shown, toRight ? x + gap : x - gap - w, bbox.top + (12 + 13 * row) * dpr);
         };
         const fault = cssVar("--c-fault");
         let row = 0;
@@ -150,6 +180,13 @@ function overlayPlugin(store: PageStore, def: ChartDef): uPlot.Plugin {
       },
     },
   };
+}
+
+/** `col` itself when every value is known, else a copy with null for each NaN. */
+function withGaps(col: Float64Array): Float64Array | (number | null)[] {
+  for (let i = 0; i < col.length; i++)
+    if (Number.isNaN(col[i] as number)) return Array.from(col, (v) => (Number.isNaN(v) ? null : v));
+  return col;
 }
 
 /** One chart panel: its uPlot and the data it was last given. */
@@ -180,7 +217,7 @@ export class ChartPanel {
         ...def.series.map((s) => ({
           label: s.label,
           stroke: cssVar(s.colorVar),
-          width: s.dashed ? 1.5 : 2,
+          width: 2,
           dash: s.dashed ? [6, 4] : undefined,
           points: { show: false },
           value: (_u: uPlot, v: number | null) =>
@@ -196,15 +233,19 @@ export class ChartPanel {
     return [new Float64Array(0), ...this.def.series.map(() => new Float64Array(0))];
   }
 
-  /** Hands the visible window to the chart (views into the store, not copies). */
+  /**
+   * Hands the visible window to the chart: views into the store, not copies, except for a column
+   * with unknown values (NaN: the twin before its first sample, a gap), copied with null there,
+   * which is what uPlot draws as a gap.
+   */
   update(): void {
     const store = this.store;
     const range = store.visibleRange();
-    const data: uPlot.AlignedData = [
+    const data = [
       store.timeOf(range),
-      ...this.def.series.map((s) => store.columnOf(s.column, range)),
+      ...this.def.series.map((s) => withGaps(store.columnOf(s.column, range))),
     ];
-    this.plot.setData(data, true);
+    this.plot.setData(data as uPlot.AlignedData, true);
   }
 
   resize(widthPx: number, heightPx: number): void {
