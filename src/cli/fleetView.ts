@@ -75,7 +75,7 @@ export async function runFleetView(
       return {
         header: fleetHeader(cols),
         rows: fleetLines(all, now, cols),
-        status: `${broker} │ ${all.length} rigs, ${offline} offline │ ${st.malformed} bad messages │ Enter view, q quit`,
+        status: `${broker} │ ${all.length} ${all.length === 1 ? "rig" : "rigs"}, ${offline} offline │ ${st.malformed} bad messages │ Enter view, q quit`,
       };
     },
     open(index) {
