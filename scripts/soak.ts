@@ -55,6 +55,9 @@ export interface SoakReport {
   readonly tS: number;
   readonly rssMB: number;
   readonly heapUsedMB: number;
+  /** V8's committed heap and the memory outside it (Buffers): where RSS growth comes from. */
+  readonly heapTotalMB: number;
+  readonly externalMB: number;
   readonly received: number;
   readonly sentByDevice: number;
   readonly gaps: number;
@@ -187,6 +190,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       tS: Math.round(elapsedS()),
       rssMB: m.rss / 1e6,
       heapUsedMB: m.heapUsed / 1e6,
+      heapTotalMB: m.heapTotal / 1e6,
+      externalMB: (m.external + m.arrayBuffers) / 1e6,
       received,
       sentByDevice: sentBefore + (unplugged ? 0 : emulator.device.nextSeq),
       gaps: source.stats().gaps,
@@ -301,7 +306,7 @@ async function main(): Promise<void> {
     onReport: (p) => {
       if (values.json) return;
       process.stdout.write(
-        `t=${p.tS} s rss ${f(p.rssMB)} MB heap ${f(p.heapUsedMB)} MB received ${p.received} sent ${p.sentByDevice} gaps ${p.gaps} crc ${p.crcErrors} replugs ${p.replugs}\n`,
+        `t=${p.tS} s rss ${f(p.rssMB)} MB heap ${f(p.heapUsedMB)} of ${f(p.heapTotalMB)} MB external ${f(p.externalMB)} MB received ${p.received} sent ${p.sentByDevice} gaps ${p.gaps} crc ${p.crcErrors} replugs ${p.replugs}\n`,
       );
     },
   });

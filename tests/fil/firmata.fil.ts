@@ -68,7 +68,8 @@ async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Pro
   }
 }
 
-async function start(faults: string[] = []): Promise<{ emu: FirmwareEmulator; source: FirmataSource }> {
+/** StandardFirmata in simavr on a pseudo-terminal in a fresh folder; returns its link. */
+async function startFirmware(seed: number, faults: string[] = []): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-"));
   const link = join(dir, "ttyFIRMATA");
   emu = await runFirmwareEmulator({
@@ -76,9 +77,15 @@ async function start(faults: string[] = []): Promise<{ emu: FirmwareEmulator; so
     linkPath: link,
     protocol: "firmata",
     speed: 1,
-    seed: 4,
+    seed,
     faults: faults.map((f) => parseFaultSpec(f, "--fault")),
   });
+  return link;
+}
+
+async function start(faults: string[] = []): Promise<{ emu: FirmwareEmulator; source: FirmataSource }> {
+  const link = await startFirmware(4, faults);
+  if (emu === null) throw new Error("the emulator did not start");
   source = new FirmataSource({ path: link, rateHz: 10, readyTimeoutMs: 30_000 });
   await source.open();
   return { emu, source };
@@ -176,15 +183,7 @@ describe.skipIf(skipReason !== "")(
     });
 
     it("hil run --target firmata:LINK passes smoke-safety in real time, its EMU steps skipped with the reason", async () => {
-      dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-hil-"));
-      const link = join(dir, "ttyFIRMATA");
-      emu = await runFirmwareEmulator({
-        firmwarePath: ELF,
-        linkPath: link,
-        protocol: "firmata",
-        speed: 1,
-        seed: 5,
-      });
+      const link = await startFirmware(5);
       let out = "";
       const sink = {
         write: (t: string) => {
