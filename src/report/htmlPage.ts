@@ -61,7 +61,7 @@ ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:2px 14px;padding:0;mar
 .sw.hot{border-color:var(--hot)}.sw.cold{border-color:var(--cold)}.sw.flow{border-color:var(--flow)}.sw.score{border-color:var(--score)}
 .sw.pump{border-color:var(--pump)}.sw.heater{border-color:var(--heater)}.sw.fan{border-color:var(--fan)}
 .sw.win{height:10px;border:0}.sw.win.fault{background:var(--fault)}.sw.win.gap{background:var(--gap)}
-.sw.mk{width:0;height:12px;border-top:0;border-left:2px solid}.sw.mk.critical{border-color:var(--crit)}.sw.mk.event{border-color:var(--evt);border-left-style:dotted}
+.sw.mk{width:0;height:12px;border-top:0;border-left:2px solid}.sw.mk.critical{border-color:var(--crit)}.sw.mk.warning{border-color:var(--warn)}.sw.mk.event{border-color:var(--evt);border-left-style:dotted}
 .sw.ref{border-top:2px dotted var(--crit)}
 @media (max-width:600px){main{padding:8px}svg .tick{font-size:19px}svg .winlabel{font-size:16px}section.run{padding:8px}}
 `;

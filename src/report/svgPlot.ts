@@ -189,9 +189,9 @@ export function plotFigure(spec: PlotSpec): string {
     ...((spec.windows ?? []).some((w) => w.kind === "gap")
       ? ['<li><span class="sw win gap"></span>no data</li>']
       : []),
-    ...((spec.markers ?? []).some((m) => m.kind !== "event")
-      ? ['<li><span class="sw mk critical"></span>alarm raised</li>']
-      : []),
+    ...(["critical", "warning"] as const)
+      .filter((kind) => (spec.markers ?? []).some((m) => m.kind === kind))
+      .map((kind) => `<li><span class="sw mk ${kind}"></span>${kind} alarm</li>`),
     ...((spec.markers ?? []).some((m) => m.kind === "event")
       ? ['<li><span class="sw mk event"></span>device event</li>']
       : []),

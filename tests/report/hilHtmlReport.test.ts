@@ -108,6 +108,7 @@ describe("the HIL HTML report", () => {
     // x of 60 s on a 180 s axis: 50 + 660 * 60/180 = 270.
     const s = sections(html).get("pump-failure-deadman") as string;
     expect(s).toContain('<rect class="win fault" x="270" ');
+    expect(s).toContain('<li><span class="sw mk critical"></span>critical alarm</li>');
   });
 
   it("merges the hundreds of lost-line gaps of a noisy link into a few shaded windows", () => {
