@@ -33,7 +33,6 @@ export async function runFleetView(
   // view when it opens so it does not wait for the next change.
   const latest = new Map<string, Map<string, Buffer>>();
   let feed: RemoteRigFeed | null = null;
-  let vm: DashboardViewModel | null = null;
   const sub = new FleetSubscriber({
     broker,
     prefix,
@@ -51,8 +50,7 @@ export async function runFleetView(
     },
   });
   const openRig = (name: string): void => {
-    vm = new DashboardViewModel({ windowS: 60, capacity: 36_000 });
-    feed = new RemoteRigFeed(prefix, name, vm);
+    feed = new RemoteRigFeed(prefix, name, () => new DashboardViewModel({ windowS: 60, capacity: 36_000 }));
     for (const [topic, payload] of latest.get(name) ?? []) feed.apply(topic, payload);
   };
   if (rig !== undefined) openRig(rig);
@@ -61,10 +59,10 @@ export async function runFleetView(
     frame(cols, rows, color): FleetFrame {
       const st = sub.state;
       const broker = describeBrokerState(sub.brokerState);
-      if (feed !== null && vm !== null) {
+      if (feed !== null) {
         return {
           header: `${feed.rig} │ ${feed.status || "no status yet"} │ read-only, through the broker`,
-          detail: remoteRigLines(vm, cols, rows, color),
+          detail: remoteRigLines(feed.viewModel, cols, rows, color),
           status: `${broker} │ ${feed.malformed + st.malformed} bad messages │ ${rig === undefined ? "Esc back, " : ""}q quit`,
         };
       }
@@ -85,7 +83,6 @@ export async function runFleetView(
     back() {
       if (rig !== undefined) return;
       feed = null;
-      vm = null;
     },
   };
   let finish: (why: string) => void = () => {};

@@ -39,7 +39,8 @@ const STABILITY: readonly string[] = ["settling", "steady", "drifting", "oscilla
 export class RemoteRigFeed {
   readonly rig: string;
   private readonly prefix: string;
-  private readonly vm: DashboardViewModel;
+  private vm: DashboardViewModel;
+  private readonly newViewModel: () => DashboardViewModel;
   private readonly sample = createRigSample();
   private readonly out = createMonitorOutput();
   private malformedCount = 0;
@@ -48,13 +49,25 @@ export class RemoteRigFeed {
   private readonly col = new Map<string, number>();
   private statusText = "";
 
-  constructor(prefix: string, rig: string, vm: DashboardViewModel) {
+  /** `newViewModel` makes the view model it feeds, again when the rig starts a new session. */
+  constructor(prefix: string, rig: string, newViewModel: () => DashboardViewModel) {
     this.prefix = prefix;
     this.rig = rig;
-    this.vm = vm;
+    this.newViewModel = newViewModel;
+    this.vm = this.freshViewModel();
+  }
+
+  /** The view model fed now (replaced when the rig restarts: its rig time starts again at 0). */
+  get viewModel(): DashboardViewModel {
+    return this.vm;
+  }
+
+  private freshViewModel(): DashboardViewModel {
+    const vm = this.newViewModel();
     // A remote rig's setpoints are not published: shown as unknown.
     vm.setSetpoints({ pumpDuty: Number.NaN, heaterDuty: Number.NaN, fanDuty: Number.NaN });
     vm.setOverride("remote rig: read-only view through the broker");
+    return vm;
   }
 
   get malformed(): number {
@@ -153,6 +166,8 @@ export class RemoteRigFeed {
       this.malformedCount++;
       return;
     }
+    // Rig time going back by more than a second: a new session (the charts start over).
+    if (s.tS < this.vm.latestTimeS - 1) this.vm = this.freshViewModel();
     for (const k of SAMPLE_KEYS) s[k] = v(k);
     s.flags = v("flags") | 0;
     const o = this.out;

@@ -11,7 +11,7 @@ const P = "looptwin/v1";
 describe("RemoteRigFeed", () => {
   it("feeds the dashboard's view model from a rig's messages as a local session would", () => {
     const vm = new DashboardViewModel();
-    const feed = new RemoteRigFeed(P, "b1", vm);
+    const feed = new RemoteRigFeed(P, "b1", () => vm);
     const batch = new TelemetryBatch(8);
     const s = createRigSample();
     const out = createMonitorOutput();
@@ -86,7 +86,7 @@ describe("RemoteRigFeed", () => {
 
   it("a rig's status names it on the status line, with the broker's state when set", () => {
     const vm = new DashboardViewModel();
-    const feed = new RemoteRigFeed(P, "b1", vm);
+    const feed = new RemoteRigFeed(P, "b1", () => vm);
     feed.apply(
       `${P}/b1/status`,
       JSON.stringify({
@@ -110,5 +110,24 @@ describe("RemoteRigFeed", () => {
     // At 80 columns the notice is cut, not the broker state.
     expect(vm.statusLine(80)).toContain("mqtt connected, 0 dropped");
     expect(vm.statusLine(80).length).toBeLessThanOrEqual(80);
+  });
+
+  it("a rig that starts a new session (rig time back to 0) gets fresh charts", () => {
+    const feed = new RemoteRigFeed(P, "b1", () => new DashboardViewModel());
+    const batch = new TelemetryBatch(8);
+    const s = createRigSample();
+    for (const tS of [100, 100.1, 100.2]) {
+      s.tS = tS;
+      batch.add(s, createMonitorOutput());
+    }
+    feed.apply(`${P}/b1/telemetry`, batch.take("b1", 1)!);
+    const first = feed.viewModel;
+    expect(first.samplesHeld).toBe(3);
+    s.tS = 0.1;
+    batch.add(s, createMonitorOutput());
+    feed.apply(`${P}/b1/telemetry`, batch.take("b1", 2)!);
+    expect(feed.viewModel).not.toBe(first);
+    expect(feed.viewModel.samplesHeld).toBe(1);
+    expect(feed.viewModel.latestTimeS).toBe(0.1);
   });
 });
