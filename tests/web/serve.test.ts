@@ -143,6 +143,41 @@ describe("looptwin serve --emulate", () => {
     expect(rec.stats.badLines).toBe(0);
   }, 120_000);
 
+  it("control on an address the network reaches: a warning line, and the token still required", async () => {
+    const signals = new EventEmitter();
+    const out: string[] = [];
+    const err: string[] = [];
+    let web: LiveWeb | null = null;
+    const run = runServe(
+      ["--emulate", "--listen", "0.0.0.0:0", "--allow-control"],
+      {
+        stdout: { write: (s: string) => out.push(s) },
+        stderr: { write: (s: string) => err.push(s) },
+        cwd: dir,
+      },
+      { signals, onStarted: (w) => (web = w) },
+    );
+    const w = await waitFor("started", () => web ?? undefined, 30_000);
+    const lines = out.join("").split("\n");
+    expect(lines[0]).toMatch(/^looptwin serve: http:\/\/0\.0\.0\.0:\d+\/$/);
+    const token = /^looptwin serve: control on; token: ([A-Za-z0-9_-]{43})$/.exec(lines[1]!)?.[1];
+    expect(token).toBeDefined();
+    expect(err.join("")).toBe(
+      `looptwin serve: warning: control of the rig is reachable from the network on 0.0.0.0:${w.port} (bearer token required; plain HTTP, so use it on a trusted network or behind TLS)\n`,
+    );
+    const url = `http://127.0.0.1:${w.port}/`;
+    const body = JSON.stringify({ pump_duty: 150 });
+    expect((await fetch(`${url}api/setpoints`, { method: "POST", body })).status).toBe(401);
+    const ok = await fetch(`${url}api/setpoints`, {
+      method: "POST",
+      body,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(ok.status).toBe(200);
+    signals.emit("SIGINT");
+    expect((await run).code).toBe(0);
+  }, 60_000);
+
   it("an uncaught error stops it the same way: SAFE, exit code 1, the error in the last line", async () => {
     const signals = new EventEmitter();
     const err: string[] = [];
