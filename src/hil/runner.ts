@@ -17,8 +17,8 @@ import type { LoopParams } from "../model/loopParams.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
 import { eventFields } from "../protocol/format.js";
 import type { PwmChannel } from "../protocol/messages.js";
-import { NakError, type RigCommand, type RigEvent, type RigSource } from "../rig/source/rigSource.js";
-import { AbortedError } from "../rig/source/scheduler.js";
+import { AbortedError, isNakError } from "../rig/source/rigErrors.js";
+import type { RigCommand, RigEvent, RigSource } from "../rig/source/rigSource.js";
 import { acknowledgeAlarms } from "./alarmAcknowledgement.js";
 import { describeCondition } from "./conditions.js";
 import { fmtS, type Verdict } from "./expectations.js";
@@ -432,7 +432,7 @@ class ScenarioRun {
         throw new StepFailure(`expected NAK ${step.expectNak}, the device acknowledged`);
       this.outcome(step, "done", tS, text);
     } catch (e) {
-      if (e instanceof NakError && step.expectNak !== undefined && e.reason === step.expectNak) {
+      if (isNakError(e) && step.expectNak !== undefined && e.reason === step.expectNak) {
         this.outcome(step, "done", tS, `NAK ${e.reason}, as expected`);
         return;
       }

@@ -1,5 +1,5 @@
+import { AbortedError } from "../rig/source/rigErrors.js";
 import type { RigSource } from "../rig/source/rigSource.js";
-import { AbortedError } from "../rig/source/scheduler.js";
 import { SteadyWatch } from "./conditions.js";
 import { RunAbandoned } from "./hilErrors.js";
 import type { Scenario } from "./scenario.js";

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { RigSample } from "../../src/model/rigSample.js";
 import { countsFromTempC, DEFAULT_THERMISTOR, tempCFromCounts } from "../../src/model/thermistor.js";
 import { type FirmataIo, FirmataSource } from "../../src/rig/hardware/firmataSource.js";
-import { NakError, type RigEvent } from "../../src/rig/source/rigSource.js";
+import { NakError } from "../../src/rig/source/rigErrors.js";
+import type { RigEvent } from "../../src/rig/source/rigSource.js";
 import { VirtualScheduler } from "../../src/rig/source/scheduler.js";
 
 const require = createRequire(import.meta.url);

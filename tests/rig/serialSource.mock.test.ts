@@ -18,12 +18,8 @@ import {
 import { PlantDeviceAdapter } from "../../src/rig/emulator/plantAdapter.js";
 import { SerialSource, type SerialSourceOptions } from "../../src/rig/hardware/serialSource.js";
 import { MemoryRecordSink } from "../../src/rig/recording/recordingWriter.js";
-import {
-  CommandTimeoutError,
-  LinkDownError,
-  NakError,
-  type RigEvent,
-} from "../../src/rig/source/rigSource.js";
+import { CommandTimeoutError, LinkDownError, NakError } from "../../src/rig/source/rigErrors.js";
+import type { RigEvent } from "../../src/rig/source/rigSource.js";
 
 const run = promisify(execFile);
 

@@ -3,10 +3,10 @@ import type { RigSample } from "../../src/model/rigSample.js";
 import { createRigSample } from "../../src/model/rigSample.js";
 import type { HelloMessage } from "../../src/protocol/messages.js";
 import { StreamStats } from "../../src/protocol/streamStats.js";
+import { NakError } from "../../src/rig/source/rigErrors.js";
 import {
   type LinkState,
   type LinkStats,
-  NakError,
   type RigCommand,
   type RigEvent,
   RigEventHub,

@@ -34,18 +34,16 @@ import { formatCommand } from "../../protocol/format.js";
 import type { HostCommand, PwmChannel } from "../../protocol/messages.js";
 import { DEVICE_CONSTANTS } from "../emulator/emulatedDevice.js";
 import type { RecordSink } from "../recording/recordingWriter.js";
+import { AbortedError, HandshakeTimeoutError, LinkDownError, NakError } from "../source/rigErrors.js";
 import {
-  HandshakeTimeoutError,
-  LinkDownError,
   type LinkState,
   type LinkStats,
-  NakError,
   type RigCommand,
   type RigEvent,
   RigEventHub,
   type RigSource,
 } from "../source/rigSource.js";
-import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
 import { isPseudoTerminal } from "./pathWatch.js";
 
 /** Pin numbers: analog channels for the thermistors, digital pins for the rest. */

@@ -37,20 +37,23 @@ import { isCompatibleVersion, ProtocolVersionError } from "../../protocol/versio
 import type { RecordSink } from "../recording/recordingWriter.js";
 import type { SerialBinding } from "../source/bindingTypes.js";
 import {
+  AbortedError,
   CommandTimeoutError,
   HandshakeTimeoutError,
   LinkDownError,
+  NakError,
+  WrongUnitError,
+} from "../source/rigErrors.js";
+import {
   type LinkState,
   type LinkStats,
-  NakError,
   type RigCommand,
   type RigEvent,
   RigEventHub,
   type RigSource,
   type SendOptions,
-  WrongUnitError,
 } from "../source/rigSource.js";
-import { AbortedError, type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
 import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
 import { SerialLines } from "./serialLines.js";
 
@@ -415,7 +418,7 @@ export class SerialSource implements RigSource {
         }
         settled = true;
         this.scheduler.clearTimer(timer);
-        if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState));
+        if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState, { cause: err }));
         else resolve(port);
       });
     });

@@ -13,15 +13,15 @@ import { withCrc } from "../../protocol/format.js";
 import type { DeviceEvent, HelloMessage } from "../../protocol/messages.js";
 import { parseDeviceLine } from "../../protocol/parse.js";
 import { StreamStats } from "../../protocol/streamStats.js";
+import { AbortedError, LinkDownError } from "../source/rigErrors.js";
 import {
-  LinkDownError,
   type LinkState,
   type LinkStats,
   type RigEvent,
   RigEventHub,
   type RigSource,
 } from "../source/rigSource.js";
-import { AbortedError, type Scheduler, sleep, wallScheduler } from "../source/scheduler.js";
+import { type Scheduler, sleep, wallScheduler } from "../source/scheduler.js";
 import { type HeaderRecord, type RecordedHello, type RecordingRecord, SAMPLE_FIELDS } from "./recording.js";
 import { openRecording, type RecordingReadStats } from "./recordingReader.js";
 

@@ -10,7 +10,6 @@
  * {@link LinkDownError}; `open` with a `ProtocolVersionError`, {@link HandshakeTimeoutError} or
  * the port's own error.
  */
-import { OperationalError } from "../../core/errors.js";
 import type { RigSample } from "../../model/rigSample.js";
 import type { DeviceEvent, HelloMessage, HostCommand } from "../../protocol/messages.js";
 import type { StreamSummary } from "../../protocol/streamStats.js";
@@ -100,84 +99,6 @@ export interface RigSource {
   /** Sends a command; resolves on ACK, rejects on NAK, timeout after the retries, or link down. */
   send(command: RigCommand, options?: SendOptions): Promise<void>;
   stats(): LinkStats;
-}
-
-/** The device refused a command. */
-export class NakError extends OperationalError {
-  override readonly name = "NakError";
-  readonly id: number;
-  readonly reason: string;
-  readonly command: string;
-  constructor(id: number, reason: string, command: string) {
-    super(`device refused ${command} (id ${id}): NAK ${reason}`, { id, reason, command });
-    this.id = id;
-    this.reason = reason;
-    this.command = command;
-  }
-}
-
-/** No ACK/NAK after every attempt. */
-export class CommandTimeoutError extends OperationalError {
-  override readonly name = "CommandTimeoutError";
-  readonly id: number;
-  readonly attempts: number;
-  constructor(id: number, command: string, attempts: number, timeoutMs: number) {
-    super(`no answer to ${command} (id ${id}) after ${attempts} attempts of ${timeoutMs} ms`, {
-      id,
-      command,
-      attempts,
-      timeoutMs,
-    });
-    this.id = id;
-    this.attempts = attempts;
-  }
-}
-
-/** The link is not connected (reconnecting, closed), or went down while a command waited. */
-export class LinkDownError extends OperationalError {
-  override readonly name = "LinkDownError";
-  readonly state: LinkState;
-  constructor(what: string, state: LinkState) {
-    super(`${what}: link is ${state}`, { state });
-    this.state = state;
-  }
-}
-
-/**
- * Another unit (uid) answered on the port where this rig's unit was: a board swapped on the bench,
- * or another emulator on the link. Not the same rig, so its data must not join the recording.
- */
-export class WrongUnitError extends OperationalError {
-  override readonly name = "WrongUnitError";
-  readonly path: string;
-  readonly foundUid: string;
-  readonly expectedUid: string;
-  constructor(path: string, foundUid: string, expectedUid: string) {
-    super(`unit ${foundUid} is on ${path} where ${expectedUid} was expected (--any-unit accepts it)`, {
-      path,
-      foundUid,
-      expectedUid,
-    });
-    this.path = path;
-    this.foundUid = foundUid;
-    this.expectedUid = expectedUid;
-  }
-}
-
-/** No HELLO within the handshake time, INFO included. */
-export class HandshakeTimeoutError extends OperationalError {
-  override readonly name = "HandshakeTimeoutError";
-  /** `missing`: what did not come, with the likely cause (default: the looptwin firmware's HELLO). */
-  constructor(
-    path: string,
-    waitedMs: number,
-    missing = "no HELLO from the device within {ms} ms (is it running looptwin firmware at this baud rate?)",
-  ) {
-    super(`${path}: ${missing.replace("{ms}", String(waitedMs))}`, {
-      path,
-      waitedMs,
-    });
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * fast as the CPU allows. Every wait in `src/rig` goes through a {@link Scheduler}, with a timeout
  * and an AbortSignal.
  */
-import { OperationalError } from "../../core/errors.js";
+import { AbortedError } from "./rigErrors.js";
 
 /** An opaque timer handle. */
 export type TimerHandle = { readonly __timer: true };
@@ -109,14 +109,6 @@ export class VirtualScheduler implements Scheduler {
     }
     if (tMs > this.now) this.now = tMs;
     return fired;
-  }
-}
-
-/** The wait was cut short by its AbortSignal. */
-export class AbortedError extends OperationalError {
-  override readonly name = "AbortedError";
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(`${what}: aborted`, { what }, options);
   }
 }
 
