@@ -63,6 +63,11 @@ export interface LiveStreamOptions {
   readonly batchCapacity?: number;
   /** Batches kept for a new viewer (its charts start with the recent past). @default 600 (1 min) */
   readonly historyBatches?: number;
+  /**
+   * Characters the kept batches may hold at most, well under `maxBufferedBytes` so that a new
+   * viewer's first burst never gets it dropped (at 100 Hz a minute is about 1 MB). @default 256 KiB
+   */
+  readonly historyChars?: number;
   /** A viewer with more unsent bytes than this is dropped. @default 1 MiB */
   readonly maxBufferedBytes?: number;
   /** Control is accepted (`--allow-control`), told to viewers in `hello`. */
@@ -98,6 +103,8 @@ export class LiveStream implements SessionObserver {
   private stride = 1;
   private skip = 0;
   private readonly history: string[] = [];
+  private historyCharsNow = 0;
+  private readonly historyCharsMax: number;
   private readonly lastSample: RigSample = createRigSample();
   private readonly lastOut: MonitorOutput = createMonitorOutput();
   private hasSample = false;
@@ -122,6 +129,7 @@ export class LiveStream implements SessionObserver {
     this.capacity = options.batchCapacity ?? 512;
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
     this.historyMax = options.historyBatches ?? 600;
+    this.historyCharsMax = options.historyChars ?? 256 * 1024;
     this.cols = SAMPLE_COLUMNS.map(() => new Float64Array(this.capacity));
   }
 
@@ -302,7 +310,12 @@ export class LiveStream implements SessionObserver {
     this.stride = 1;
     this.skip = 0;
     this.history.push(text);
-    if (this.history.length > this.historyMax) this.history.shift();
+    this.historyCharsNow += text.length;
+    while (
+      this.history.length > 1 &&
+      (this.history.length > this.historyMax || this.historyCharsNow > this.historyCharsMax)
+    )
+      this.historyCharsNow -= this.history.shift()!.length;
     for (const v of this.viewers.values()) this.sendText(v, text);
   }
 

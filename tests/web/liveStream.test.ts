@@ -35,7 +35,12 @@ class MemoryViewer implements Viewer {
 }
 
 async function setup(
-  streamOptions: { batchCapacity?: number; maxBufferedBytes?: number; historyBatches?: number } = {},
+  streamOptions: {
+    batchCapacity?: number;
+    maxBufferedBytes?: number;
+    historyBatches?: number;
+    historyChars?: number;
+  } = {},
 ) {
   const { options, source } = fakeSessionOptions();
   const session = new LiveSession(options);
@@ -121,6 +126,28 @@ describe("live stream", () => {
       "performance",
     ]);
     expect(v.samples().map((b) => b.columns.t_s[0])).toEqual([0.04, 0.06]);
+  });
+
+  it("the recent past is bounded in characters too, keeping the newest batches", async () => {
+    const { stream, emit } = await setup({ historyChars: 2500 });
+    for (let i = 0; i < 10; i++) {
+      emit(1);
+      stream.flush();
+    }
+    const v = new MemoryViewer("late");
+    stream.addViewer(v);
+    const kept = v.samples();
+    // The batches as sent (the stream's numbers print as JSON.stringify prints them).
+    const sizes = kept.map((b) => JSON.stringify(b).length);
+    const total = sizes.reduce((x, y) => x + y, 0);
+    expect(kept.length).toBeGreaterThan(1);
+    expect(kept.length).toBeLessThan(10);
+    expect(total).toBeLessThanOrEqual(2500);
+    expect(total + Math.min(...sizes)).toBeGreaterThan(2500);
+    // The newest, in order.
+    const t = kept.map((b) => b.columns.t_s[0] as number);
+    expect(t.at(-1)).toBe(0.2);
+    for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBeCloseTo(0.02, 9);
   });
 
   it("a viewer with too many unsent bytes is dropped, the others keep receiving", async () => {
