@@ -34,9 +34,8 @@ export interface StatusPayload {
   readonly sentAtMs: number | null;
 }
 
-/** Telemetry columns, units in the names (as the recordings' samples, twin and residual records). */
-export const TELEMETRY_FIELDS = [
-  "tS",
+/** The measured columns of a telemetry row (after `tS`, before `flags`). */
+export const TELEMETRY_SAMPLE_FIELDS = [
   "tHotC",
   "tColdC",
   "tAmbC",
@@ -44,7 +43,10 @@ export const TELEMETRY_FIELDS = [
   "pumpDuty",
   "heaterDuty",
   "fanDuty",
-  "flags",
+] as const;
+
+/** The twin's columns of a telemetry row: prediction, residuals, their bands, the score. */
+export const TELEMETRY_TWIN_FIELDS = [
   "predTHotC",
   "predTColdC",
   "predFlowLpm",
@@ -55,6 +57,14 @@ export const TELEMETRY_FIELDS = [
   "bandTColdK",
   "bandFlowLpm",
   "score",
+] as const;
+
+/** Telemetry columns, units in the names (as the recordings' samples, twin and residual records). */
+export const TELEMETRY_FIELDS = [
+  "tS",
+  ...TELEMETRY_SAMPLE_FIELDS,
+  "flags",
+  ...TELEMETRY_TWIN_FIELDS,
 ] as const;
 export type TelemetryField = (typeof TELEMETRY_FIELDS)[number];
 

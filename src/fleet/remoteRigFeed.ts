@@ -15,23 +15,8 @@ import {
 import { createRigSample } from "../model/rigSample.js";
 import type { LinkState } from "../rig/source/rigSource.js";
 import { decodePayload } from "./payloadDecode.js";
-import type { TelemetryTwin } from "./telemetryBatch.js";
+import { TELEMETRY_SAMPLE_FIELDS, TELEMETRY_TWIN_FIELDS } from "./payloads.js";
 import { parseTopic } from "./topics.js";
-
-/** The sample and twin fields of a telemetry row the view model draws (names as in TELEMETRY_FIELDS). */
-const SAMPLE_KEYS = ["tHotC", "tColdC", "tAmbC", "flowLpm", "pumpDuty", "heaterDuty", "fanDuty"] as const;
-const TWIN_KEYS = [
-  "predTHotC",
-  "predTColdC",
-  "predFlowLpm",
-  "resTHotK",
-  "resTColdK",
-  "resFlowLpm",
-  "bandTHotK",
-  "bandTColdK",
-  "bandFlowLpm",
-  "score",
-] as const satisfies readonly (keyof TelemetryTwin)[];
 
 const LINK_STATES: readonly string[] = ["CONNECTED", "RECONNECTING", "DISCONNECTED", "REPLAY"];
 const STABILITY: readonly string[] = ["settling", "steady", "drifting", "oscillating"];
@@ -168,11 +153,11 @@ export class RemoteRigFeed {
     }
     // Rig time going back by more than a second: a new session (the charts start over).
     if (s.tS < this.vm.latestTimeS - 1) this.vm = this.freshViewModel();
-    for (const k of SAMPLE_KEYS) s[k] = v(k);
+    for (const k of TELEMETRY_SAMPLE_FIELDS) s[k] = v(k);
     s.flags = v("flags") | 0;
     const o = this.out;
     o.tS = s.tS;
-    for (const k of TWIN_KEYS) o[k] = v(k);
+    for (const k of TELEMETRY_TWIN_FIELDS) o[k] = v(k);
     this.vm.addSample(s, o);
   }
 }

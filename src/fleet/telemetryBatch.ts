@@ -7,25 +7,13 @@
  */
 import { createMonitorOutput, type MonitorOutput } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
-import { PAYLOAD_VERSION, TELEMETRY_FIELDS } from "./payloads.js";
+import { PAYLOAD_VERSION, TELEMETRY_FIELDS, type TELEMETRY_TWIN_FIELDS } from "./payloads.js";
 
 const N_FIELDS = TELEMETRY_FIELDS.length;
 const FIELDS_JSON = JSON.stringify(TELEMETRY_FIELDS);
 
 /** The monitor's outputs telemetry carries (a subset of MonitorOutput; NaN where there is no twin). */
-export type TelemetryTwin = Pick<
-  MonitorOutput,
-  | "predTHotC"
-  | "predTColdC"
-  | "predFlowLpm"
-  | "resTHotK"
-  | "resTColdK"
-  | "resFlowLpm"
-  | "bandTHotK"
-  | "bandTColdK"
-  | "bandFlowLpm"
-  | "score"
->;
+export type TelemetryTwin = Pick<MonitorOutput, (typeof TELEMETRY_TWIN_FIELDS)[number]>;
 
 /** No twin (a `record` session): every prediction, residual, band and the score NaN. */
 export const NO_TWIN: TelemetryTwin = Object.freeze({ ...createMonitorOutput(), score: Number.NaN });
