@@ -1,4 +1,5 @@
 import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import { alarmRecordFields } from "../detect/alarms/alarmRecordFields.js";
 import type { MonitorOutput } from "../detect/monitor/monitorTypes.js";
 import type { RecordSink } from "../rig/recording/recordingWriter.js";
 import type { Observation, OpenAlarmView, StepOutcome } from "./observations.js";
@@ -37,17 +38,7 @@ export class RunLog {
     if (ev.type === "raised") this.alarmsRaised++;
     const rec = this.record;
     if (rec === undefined) return;
-    rec.write({
-      type: "alarm",
-      atMs: rec.atMs(),
-      tS: ev.tS,
-      source: ev.cause,
-      // An escalation or a new diagnosis: the alarm is still raised, now with this diagnosis.
-      state: ev.type === "escalated" || ev.type === "rediagnosed" ? "raised" : ev.type,
-      ...(ev.diagnosis !== "" ? { diagnosis: ev.diagnosis } : {}),
-      score: ev.level,
-      message: `${ev.type} ${ev.severity}${ev.evidence.length > 0 ? `: ${ev.evidence.join("; ")}` : ""}`,
-    });
+    rec.write({ type: "alarm", atMs: rec.atMs(), ...alarmRecordFields(ev) });
   }
 
   /** The monitor's diagnosis line changed, with the alarms open now. */

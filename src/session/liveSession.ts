@@ -18,8 +18,10 @@
  * - shutting down (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error) sends SAFE, ends the labels,
  *   flushes and closes the recording and closes the source; the process exit is the CLI's.
  */
+
 import { ConfigError } from "../core/errors.js";
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
+import { alarmRecordFields } from "../detect/alarms/alarmRecordFields.js";
 import type { LoopPerformanceFigures, Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import type { HelloMessage, PwmChannel } from "../protocol/messages.js";
@@ -359,17 +361,7 @@ export class LiveSession {
   private onAlarm(e: AlarmEvent): void {
     for (const o of this.observers) o.alarm?.(e);
     const rec = this.opts.records;
-    rec.write({
-      type: "alarm",
-      atMs: rec.atMs(),
-      tS: e.tS,
-      source: e.cause,
-      // An escalation or a new diagnosis: the alarm is still raised, now with this diagnosis.
-      state: e.type === "escalated" || e.type === "rediagnosed" ? "raised" : e.type,
-      ...(e.diagnosis !== "" ? { diagnosis: e.diagnosis } : {}),
-      score: e.level,
-      message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
-    });
+    rec.write({ type: "alarm", atMs: rec.atMs(), ...alarmRecordFields(e) });
     if (e.type === "raised" || e.type === "escalated") {
       this.notice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
     } else if (e.type === "rediagnosed" && e.diagnosis !== "") {
