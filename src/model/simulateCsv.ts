@@ -87,31 +87,35 @@ export class CsvRowFormatter {
     out.newline();
   }
 
+  /** The columns both models start with: t_s,t_hot_c,t_cold_c,m_dot_kg_s,q_in_w. */
+  private common(
+    out: CsvWriter,
+    tS: number,
+    tHotC: number,
+    tColdC: number,
+    mDotKgS: number,
+    qInW: number,
+  ): void {
+    out.fixed(tS, this.tDecimals);
+    out.comma();
+    out.fixed(tHotC, 6);
+    out.comma();
+    out.fixed(tColdC, 6);
+    out.comma();
+    out.fixedRepeated(mDotKgS, 8, this.mDot);
+    out.comma();
+    out.fixedRepeated(qInW, 4, this.qIn);
+  }
+
   private seed(r: SeedRow, out: CsvWriter): void {
-    out.fixed(r.tS, this.tDecimals);
-    out.comma();
-    out.fixed(r.tHotC, 6);
-    out.comma();
-    out.fixed(r.tColdC, 6);
-    out.comma();
-    out.fixedRepeated(r.mDotKgS, 8, this.mDot);
-    out.comma();
-    out.fixedRepeated(r.qInW, 4, this.qIn);
+    this.common(out, r.tS, r.tHotC, r.tColdC, r.mDotKgS, r.qInW);
     out.comma();
     out.fixedRepeated(r.qOutW, 4, this.qOut);
   }
 
   private loop(r: LoopRow, out: CsvWriter): void {
     const s = r.sample;
-    out.fixed(s.tS, this.tDecimals);
-    out.comma();
-    out.fixed(s.tHotC, 6);
-    out.comma();
-    out.fixed(s.tColdC, 6);
-    out.comma();
-    out.fixed(s.mDotKgS, 8);
-    out.comma();
-    out.fixedRepeated(s.qInW, 4, this.qIn);
+    this.common(out, s.tS, s.tHotC, s.tColdC, s.mDotKgS, s.qInW);
     out.comma();
     out.fixedRepeated(s.uaWK, 5, this.ua);
     out.comma();
