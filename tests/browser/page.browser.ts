@@ -186,6 +186,20 @@ describe.skipIf(missing !== null)("web page, standalone from file://", () => {
     await close();
   });
 
+  it("the Fault testing view reports a pump failure's detection and diagnosis", async () => {
+    const { page, problems, close } = await open("");
+    await page.locator('.tab[data-view="faulttest"]').click();
+    expect(await page.locator("#view-monitor").isHidden()).toBe(true);
+    await page.locator('#view-faulttest button[type="submit"]').click();
+    const result = page.locator("#view-faulttest table");
+    await result.waitFor({ timeout: 60_000 });
+    const text = (await result.textContent()) ?? "";
+    expect(text).toContain("diagnosis at the endpump failure");
+    expect(text).toContain("false positives (before the onset)0");
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it("exports the visible window as CSV", async () => {
     const { page, close } = await open("?speed=100");
     await page.waitForFunction(

@@ -13,6 +13,7 @@ import { PageStore } from "./pageStore.js";
 import { Panels } from "./panels.js";
 import { parseRunUrl, type RunSpeed } from "./runUrl.js";
 import { StandalonePage } from "./standalonePage.js";
+import { buildViews } from "./views/viewsPage.js";
 
 const CHART_REDRAW_MS = 50;
 const PANEL_REDRAW_MS = 200;
@@ -153,9 +154,27 @@ byId("export-png").addEventListener("click", () => {
   );
 });
 
+// ------------------------------------------------------------------ views
+
+const monitorView = byId("view-monitor");
+const extraView = byId("view-extra");
+const showExtra = buildViews(extraView);
+for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
+  tab.addEventListener("click", () => {
+    const view = tab.dataset.view ?? "monitor";
+    for (const t of document.querySelectorAll<HTMLButtonElement>(".tab"))
+      t.setAttribute("aria-pressed", String(t === tab));
+    monitorView.hidden = view !== "monitor";
+    extraView.hidden = view === "monitor";
+    showExtra(view);
+  });
+}
+
 let restart: () => void = () => {};
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  // The keys act on the Monitoring view only.
+  if (monitorView.hidden) return;
   const t = ev.target as HTMLElement | null;
   if (t !== null && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
   const act: Record<string, () => void> = {
