@@ -91,6 +91,32 @@ export interface SoakResult {
   readonly rssEndMB: number;
   readonly rssMaxAfter5MinMB: number;
   readonly rssGrowthAfter5MinMB: number;
+  /**
+   * Least-squares slope of RSS over the reports after 5 min [MB/h]: a leak climbs steadily, while
+   * the garbage collector's sawtooth moves the maximum by several MB either way.
+   */
+  readonly rssSlopeMBPerHour: number;
+}
+
+/** Least-squares slope of `y` over `x` (0 for fewer than two points). */
+export function slope(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  if (n < 2) return 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += x[i]!;
+    sy += y[i]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
 }
 
 const sleepMs = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -278,6 +304,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     rssEndMB,
     rssMaxAfter5MinMB,
     rssGrowthAfter5MinMB: rssMaxAfter5MinMB - at5.rssMB,
+    rssSlopeMBPerHour:
+      slope(
+        after5.map((r) => r.tS),
+        after5.map((r) => r.rssMB),
+      ) * 3600,
   };
 }
 
@@ -317,7 +348,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `soak ${hours} h: ${r.replugs} replugs, ${r.disconnectGaps} disconnect gaps; device sent ${r.sentByDevice}, received ${r.received}, recorded ${r.recorded} (${r.recordedOutOfOrder} twice or out of order); ` +
       `lost inside connections ${r.lostInConnection} against ${r.badLines} unusable lines (${r.crcErrors} CRC errors); not delivered (no host on the port) ${r.notDelivered}; exactly once: ${r.exactlyOnce ? "yes" : "NO"}\n` +
-      `RSS ${f(r.rssAt5MinMB)} MB at 5 min, ${f(r.rssEndMB)} MB at the end, growth after 5 min ${f(r.rssGrowthAfter5MinMB)} MB (target <= 10)\n`,
+      `RSS ${f(r.rssAt5MinMB)} MB at 5 min, ${f(r.rssEndMB)} MB at the end, growth after 5 min ${f(r.rssGrowthAfter5MinMB)} MB (target <= 10), trend ${f(r.rssSlopeMBPerHour)} MB/h\n`,
   );
   if (!r.exactlyOnce) process.exitCode = 1;
 }
