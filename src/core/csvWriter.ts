@@ -10,7 +10,7 @@
  * written.
  *
  * A chunk is a view of the writer's buffer, valid only during the sink call: sinks write it
- * synchronously or copy it ({@link fdSink}, {@link textSink}). A chunk always ends between two
+ * synchronously or copy it (src/cli/fdSink.ts, {@link textSink}). A chunk always ends between two
  * fields, so a multi-byte character is never split.
  */
 /** Receives each full chunk; the bytes are reused after the call returns. */
