@@ -63,9 +63,13 @@ function recordingSection(r: RecordingContent): string {
     const shown = json.length > RIG_JSON_CAP ? `${json.slice(0, RIG_JSON_CAP)}\n...` : json;
     out.push(`<details><summary>Rig configuration</summary><pre>${escapeHtml(shown)}</pre></details>`);
   }
-  if (r.twinSamples === 0 && r.samples > 0)
+  if (r.twin.kind === "computed")
     out.push(
-      '<p class="muted">This recording has no twin records (made without the twin, e.g. by <code>looptwin record</code>): the plots show what the rig measured.</p>',
+      `<p class="muted">This recording has no twin records (made without the twin, e.g. by <code>looptwin record</code>): the twin, residuals, score and alarms shown were computed by the report, ${escapeHtml(r.twin.how)}, following the duties the device applied.</p>`,
+    );
+  else if (r.twin.kind === "none" && r.samples > 0)
+    out.push(
+      `<p class="muted">No twin: ${escapeHtml(r.twin.why)}. The plots show what the rig measured.</p>`,
     );
   const plots = r.samples > 0 ? tracePlots(r.trace) : [];
   if (plots.length > 0) {

@@ -9,10 +9,12 @@
  * shift is the difference between a sample and the twin record written with it, and the axis is
  * scenario time.
  */
+import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import type { Monitor } from "../detect/monitor/monitorTypes.js";
 import type { HeaderRecord, RecordedHello } from "../rig/recording/recording.js";
 import { openRecording, type RecordingReadStats } from "../rig/recording/recordingReader.js";
 import type { DecimatedSeries } from "./decimate.js";
-import { columnDecimators, type RunTrace, TRACE_COLUMNS, type TraceColumn } from "./runTrace.js";
+import { breakAfter, columnDecimators, type RunTrace, TRACE_COLUMNS, type TraceColumn } from "./runTrace.js";
 import type { PlotMarker, PlotWindow } from "./svgPlot.js";
 
 /** One command as sent (first attempt), with how it ended. */
@@ -42,6 +44,14 @@ export interface RecordingContent {
   readonly samples: number;
   /** Samples with a twin record beside them (0: made without the twin, by `looptwin record`). */
   readonly twinSamples: number;
+  /**
+   * Where the plotted twin comes from: `recorded` (the recording's twin records), `computed` (the
+   * report ran a twin over the samples: the alarms then are the report's too), or why there is none.
+   */
+  readonly twin:
+    | { readonly kind: "recorded" }
+    | { readonly kind: "computed"; readonly how: string }
+    | { readonly kind: "none"; readonly why: string };
   readonly alarms: readonly AlarmEntry[];
   readonly commands: readonly CommandEntry[];
   /** PING heartbeats sent (not listed one by one). */
@@ -93,9 +103,28 @@ function severityOf(message: string): "critical" | "warning" {
   return /^\S+ critical\b/.test(message) ? "critical" : "warning";
 }
 
+/** What a twin for a recording made without one is built from. */
+export interface RecordingTwinContext {
+  readonly header: HeaderRecord;
+  /** Whether the samples carry an ambient temperature. */
+  readonly hasAmbientProbe: boolean;
+  /** Telemetry rate from the median sample interval [Hz]. */
+  readonly rateHz: number;
+}
+
+export interface RecordingReadOptions {
+  /**
+   * Builds the twin (the monitor: twin, residuals, detectors, alarms) for a recording with no
+   * twin records; it follows the applied duties, as a replay does. Returns why not instead.
+   */
+  readonly twinFor?: (context: RecordingTwinContext) => { monitor: Monitor; how: string } | { why: string };
+}
+
 /** What the first pass found out about the samples: how many, their time range and spacing. */
 interface SampleScan {
   count: number;
+  /** A sample with a finite ambient temperature was seen. */
+  ambient: boolean;
   firstRigS: number;
   lastRigS: number;
   /** Rig time minus twin time of the first twin record (NaN: no twin record). */
@@ -111,10 +140,15 @@ const INTERVALS_KEPT = 1000;
  * first finds the time range, the second decimates into it), so memory stays bounded by the plot
  * width however long the recording is. Throws InputFileError when the file is unreadable.
  */
-export async function readRecordingContent(path: string, displayName = path): Promise<RecordingContent> {
+export async function readRecordingContent(
+  path: string,
+  displayName = path,
+  options: RecordingReadOptions = {},
+): Promise<RecordingContent> {
   const rec = await openRecording(path);
   const scan: SampleScan = {
     count: 0,
+    ambient: false,
     firstRigS: Number.NaN,
     lastRigS: Number.NaN,
     shiftS: Number.NaN,
@@ -139,6 +173,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
         else if (scan.intervalsS.length < INTERVALS_KEPT) scan.intervalsS.push(t - scan.lastRigS);
         scan.lastRigS = t;
         scan.count++;
+        if (Number.isFinite(r.sample.tAmbC)) scan.ambient = true;
         twinSeen = false;
         break;
       }
@@ -208,7 +243,34 @@ export async function readRecordingContent(path: string, displayName = path): Pr
   const toAxis = (rigS: number): number => rigS - shiftS;
   const t0S = scan.count > 0 ? toAxis(scan.firstRigS) : 0;
   const t1S = scan.count > 0 ? Math.max(toAxis(scan.lastRigS), t0S + 1) : 1;
-  const { series, twinSamples } = await decimateSamples(path, scan, toAxis, t0S, t1S);
+  let twin: RecordingContent["twin"] = { kind: "recorded" };
+  let monitor: Monitor | undefined;
+  if (!Number.isFinite(scan.shiftS)) {
+    const interval = breakAfter(scan.intervalsS) / 5;
+    const built =
+      scan.count === 0
+        ? { why: "no samples" }
+        : options.twinFor === undefined
+          ? { why: "recorded without a twin" }
+          : options.twinFor({
+              header: rec.header,
+              hasAmbientProbe: scan.ambient,
+              rateHz: Number.isFinite(interval) && interval > 0 ? Math.round(1 / interval) : 10,
+            });
+    if ("monitor" in built) {
+      monitor = built.monitor;
+      twin = { kind: "computed", how: built.how };
+    } else twin = { kind: "none", why: built.why };
+  }
+  const { series, twinSamples, computedAlarms } = await decimateSamples(
+    path,
+    scan,
+    toAxis,
+    t0S,
+    t1S,
+    monitor,
+  );
+  alarms.push(...computedAlarms);
   const axisEvents = events.map((e) => ({ ...e, tS: toAxis(e.tS) }));
   const axisGaps = gaps.map((g) => ({ ...g, fromS: toAxis(g.fromS), toS: toAxis(g.toS) }));
   const faults: PlotWindow[] = [];
@@ -273,6 +335,7 @@ export async function readRecordingContent(path: string, displayName = path): Pr
     trace,
     samples: scan.count,
     twinSamples,
+    twin,
     alarms,
     commands: commands.map((c) => ({ ...c, tS: toAxis(c.tS) })),
     pings,
@@ -284,14 +347,36 @@ export async function readRecordingContent(path: string, displayName = path): Pr
   };
 }
 
-/** The second pass: samples, and the twin and residual records written with each, into decimators. */
+/** An alarm event of a twin the report ran, as the dashboard records it. */
+function alarmEntry(e: AlarmEvent): AlarmEntry {
+  return {
+    tS: e.tS,
+    source: e.cause,
+    state: e.type === "escalated" || e.type === "rediagnosed" ? "raised" : e.type,
+    diagnosis: e.diagnosis,
+    message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
+  };
+}
+
+/**
+ * The second pass: samples, and the twin and residual records written with each, into
+ * decimators; or, with `monitor`, the twin it runs over the samples (following the applied
+ * duties) and the alarms it raises.
+ */
 async function decimateSamples(
   path: string,
   scan: SampleScan,
   toAxis: (rigS: number) => number,
   t0S: number,
   t1S: number,
-): Promise<{ series: Record<TraceColumn, DecimatedSeries>; twinSamples: number }> {
+  monitor: Monitor | undefined,
+): Promise<{
+  series: Record<TraceColumn, DecimatedSeries>;
+  twinSamples: number;
+  computedAlarms: AlarmEntry[];
+}> {
+  const computedAlarms: AlarmEntry[] = [];
+  monitor?.followApplied(true);
   const decimators = columnDecimators(scan.count, t0S, t1S, scan.intervalsS);
   const rec = await openRecording(path);
   let tAxis = Number.NaN;
@@ -303,6 +388,21 @@ async function decimateSamples(
       tAxis = toAxis(r.sample.tS);
       for (const [from, to] of SAMPLE_FIELDS) decimators[to].push(tAxis, r.sample[from]);
       twinDone = residualDone = false;
+      if (monitor !== undefined) {
+        const events = monitor.step(r.sample);
+        for (const e of events) computedAlarms.push(alarmEntry(e));
+        const o = monitor.output;
+        twinSamples++;
+        decimators.predTHotC.push(tAxis, o.predTHotC);
+        decimators.predTColdC.push(tAxis, o.predTColdC);
+        decimators.predFlowLpm.push(tAxis, o.predFlowLpm);
+        decimators.resTHotK.push(tAxis, o.resTHotK);
+        decimators.resTColdK.push(tAxis, o.resTColdK);
+        decimators.resFlowLpm.push(tAxis, o.resFlowLpm);
+        decimators.score.push(tAxis, o.score);
+      }
+    } else if (r.type === "gap") {
+      monitor?.markGap(r.fromTS, r.toTS);
     } else if (r.type === "twin" && !twinDone) {
       twinDone = true;
       twinSamples++;
@@ -314,5 +414,5 @@ async function decimateSamples(
   }
   const series = {} as Record<TraceColumn, DecimatedSeries>;
   for (const c of TRACE_COLUMNS) series[c] = decimators[c].finish();
-  return { series, twinSamples };
+  return { series, twinSamples, computedAlarms };
 }

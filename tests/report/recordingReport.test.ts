@@ -12,6 +12,8 @@ import { loadDefaultMonitorFactory } from "../../src/hil/monitorFactory.js";
 import { loadScenarioFiles } from "../../src/hil/scenarioLoader.js";
 import { runSuite } from "../../src/hil/suite.js";
 import { emulatorTarget } from "../../src/hil/targets/emulatorTarget.js";
+import { makeLoopParams } from "../../src/model/loopParams.js";
+import { DEFAULT_SENSOR_CALIBRATION } from "../../src/model/telemetryConverter.js";
 import { recordingHtmlReport } from "../../src/report/recordingHtmlReport.js";
 import { readRecordingContent } from "../../src/report/recordingTrace.js";
 import { PLOT_COLUMNS } from "../../src/report/svgPlot.js";
@@ -146,13 +148,25 @@ beforeAll(async () => {
   writeFileSync(join(DIR, "bench.ndjson"), dashboardRecording());
   writeFileSync(join(DIR, "record.ndjson"), recordRecording());
   writeFileSync(join(DIR, "notes.txt"), "hello\n");
-  const scenarios = loadScenarioFiles([join(ROOT, "hil", "scenarios", "pump-failure-deadman.yaml")], ROOT);
+  const scenarios = loadScenarioFiles(
+    ["pump-failure-deadman.yaml", "sensor-bias-hot.yaml"].map((f) => join(ROOT, "hil", "scenarios", f)),
+    ROOT,
+  );
   await runSuite(scenarios, {
     target: emulatorTarget("", { cwd: ROOT }),
     monitorFactory: await loadDefaultMonitorFactory(),
     outDir: DIR,
   });
   hilRecording = join(DIR, "pump-failure-deadman.ndjson");
+  // The sensor-bias run as `looptwin record` would have written it: no twin, residual or alarm.
+  const withTwin = readFileSync(join(DIR, "sensor-bias-hot.ndjson"), "utf8");
+  writeFileSync(
+    join(DIR, "bias-untwinned.ndjson"),
+    withTwin
+      .split("\n")
+      .filter((l) => !/^\{"type":"(twin|residual|alarm)"/.test(l))
+      .join("\n"),
+  );
 }, 60_000);
 
 describe("a recording made by a HIL run on the emulator", () => {
@@ -239,7 +253,7 @@ describe("hand-written recordings", () => {
     expect(r.stats.badLines).toBe(1);
     expect(r.stats.truncatedBytes).toBe('{"type":"sample","atMs":21'.length);
     const page = recordingHtmlReport([r], new Date());
-    expect(page).toContain("has no twin records");
+    expect(page).toContain("No twin: recorded without a twin.");
     expect(page).toContain("1 unreadable line(s) skipped (first: line 7, not JSON)");
     expect(page).toContain("the file ends in a cut line (26 bytes not read)");
     expect(page).not.toContain("T_hot twin");
@@ -247,6 +261,46 @@ describe("hand-written recordings", () => {
     // The line does not cross the 20 s without data: two runs of the measured T_hot.
     const hot = /<path class="line hot" d="([^"]*)"/.exec(page)?.[1] ?? "";
     expect(hot.match(/M/g)).toHaveLength(2);
+  });
+});
+
+describe("a recording made without a twin", () => {
+  it("gets one from looptwin report: the same twin and the same alarm as the HIL run recorded", async () => {
+    const recorded = await readRecordingContent(join(DIR, "sensor-bias-hot.ndjson"));
+    const res = await cli(["report", "bias-untwinned.ndjson", "--html", "bias.html"]);
+    expect(res.code).toBe(0);
+    const page = readFileSync(join(DIR, "bias.html"), "utf8");
+    expect(page).toContain(
+      "the twin, residuals, score and alarms shown were computed by the report, on the default rig parameters",
+    );
+    expect((page.match(/<path class="line /g) ?? []).length).toBe(13);
+    // The same content read directly, with the CLI's twin: no recorded twin, a computed one.
+    const factory = await loadDefaultMonitorFactory();
+    const computed = await readRecordingContent(join(DIR, "bias-untwinned.ndjson"), "bias", {
+      twinFor: (c) => ({
+        monitor: factory({
+          params: makeLoopParams({}),
+          calibration: DEFAULT_SENSOR_CALIBRATION,
+          hasAmbientProbe: c.hasAmbientProbe,
+          rateHz: c.rateHz,
+          seed: 0,
+        }),
+        how: "test",
+      }),
+    });
+    expect(computed.twin).toEqual({ kind: "computed", how: "test" });
+    expect(computed.twinSamples).toBe(recorded.samples);
+    // The HIL run's twin and the report's agree: the twin follows the same duties on the same rig.
+    const a = recorded.trace.series.predTHotC;
+    const b = computed.trace.series.predTHotC;
+    expect(b.values.length).toBe(a.values.length);
+    for (let i = 0; i < a.values.length; i++)
+      expect(Math.abs((b.values[i] as number) - (a.values[i] as number))).toBeLessThan(0.05);
+    // The 1.5 K bias on T_hot from 60 s raises an alarm in both, at about the same time.
+    const firstRaised = (x: typeof recorded) =>
+      x.alarms.find((al) => al.state === "raised")?.tS ?? Number.NaN;
+    expect(firstRaised(recorded)).toBeGreaterThan(60);
+    expect(Math.abs(firstRaised(computed) - firstRaised(recorded))).toBeLessThan(2);
   });
 });
 
