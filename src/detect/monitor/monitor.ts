@@ -57,7 +57,6 @@ import { pumpMassFlowKgS } from "../../model/pumpCurve.js";
 import type { RigSample } from "../../model/rigSample.js";
 import type { AlarmEvent, AlarmManager, AlarmState } from "../alarms/alarmManager.js";
 import { createDetector, type ResidualDetector } from "../detectors/detector.js";
-import { flowDecisionTimeS } from "../diagnosis/flowDecisionTime.js";
 import {
   createDiagnosisSnapshot,
   type DiagnosisBands,
@@ -83,7 +82,8 @@ import {
   type MonitorOutput,
   type OperatorSetpoints,
 } from "./monitorTypes.js";
-import { PumpMeterEvidence } from "./pumpMeterEvidence.js";
+import { performanceFigures } from "./performanceFigures.js";
+import { expectedDecisionS, PumpMeterEvidence } from "./pumpMeterEvidence.js";
 import { ReadingNoise } from "./readingNoise.js";
 import { alone, common, smaller } from "./residualArithmetic.js";
 import { SampleGaps } from "./sampleGaps.js";
@@ -575,23 +575,10 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
 
   /** Expected time from a change of flow to the measured one to the pump-versus-meter decision. */
   private flowDecisionS(heaterW: number): number {
-    const cfg = this.config;
-    const p = cfg.params;
     const tw = this.generator.twin;
-    return flowDecisionTimeS({
-      heaterW,
-      cHotJK: p.C_hot,
-      cColdJK: p.C_cold,
-      cpJKgK: p.cp,
-      uaWK: radiatorUaWK(p, this.fan),
-      intendedKgS: lpmToKgS(this.intendedFlowLpm),
-      measuredKgS: this.mDotB,
-      deltaTK: tw.tHotC - tw.tColdC,
-      sensorNoiseK: cfg.sensorNoiseK,
-      rateHz: cfg.rateHz,
-      evidenceNats: cfg.detectors.pumpEvidenceNats,
-      bandK: cfg.detectors.deltaTBandK,
-    });
+    const uaWK = radiatorUaWK(this.config.params, this.fan);
+    const intendedKgS = lpmToKgS(this.intendedFlowLpm);
+    return expectedDecisionS(this.config, heaterW, uaWK, intendedKgS, this.mDotB, tw.tHotC - tw.tColdC);
   }
 
   // ---------------------------------------------------------------- the rest of the contract
@@ -605,19 +592,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   }
 
   performance(): LoopPerformanceFigures {
-    const p = this.loopPerformance;
-    const stability = p.stability;
-    return {
-      heatDeliveredW: p.heatTransportW,
-      heatRejectedW: p.heatRejectedW,
-      hxEffectiveness: p.effectiveness,
-      thermalResistanceKPerW: p.thermalResistanceKPerW,
-      timeConstantS: p.timeConstantS,
-      stability: stability === "unknown" ? "settling" : stability,
-      rmseTHotK: p.residualRms(0),
-      rmseTColdK: p.residualRms(1),
-      rmseFlowLpm: p.residualRms(2),
-    };
+    return performanceFigures(this.loopPerformance);
   }
 
   /** The current diagnosis of each family's open alarm (for reports and evaluation). */

@@ -1,3 +1,5 @@
+import { flowDecisionTimeS } from "../diagnosis/flowDecisionTime.js";
+import type { ResolvedMonitorConfig } from "./monitorConfig.js";
 import { clampAbs } from "./residualArithmetic.js";
 
 /** Flow family score above which pump-versus-meter evidence accumulates. */
@@ -80,4 +82,34 @@ export class PumpMeterEvidence {
     this.decision = 0;
     this.engagedAtS = Number.NaN;
   }
+}
+
+/**
+ * Expected time [s] from a change of flow to the pump-versus-meter decision (flowDecisionTime.ts),
+ * at the twins' state: heat input [W], radiator UA [W/K], intended and measured flows [kg/s], and
+ * the intended-flow twin's T_hot - T_cold [K].
+ */
+export function expectedDecisionS(
+  cfg: ResolvedMonitorConfig,
+  heaterW: number,
+  uaWK: number,
+  intendedKgS: number,
+  measuredKgS: number,
+  deltaTK: number,
+): number {
+  const p = cfg.params;
+  return flowDecisionTimeS({
+    heaterW,
+    cHotJK: p.C_hot,
+    cColdJK: p.C_cold,
+    cpJKgK: p.cp,
+    uaWK,
+    intendedKgS,
+    measuredKgS,
+    deltaTK,
+    sensorNoiseK: cfg.sensorNoiseK,
+    rateHz: cfg.rateHz,
+    evidenceNats: cfg.detectors.pumpEvidenceNats,
+    bandK: cfg.detectors.deltaTBandK,
+  });
 }
