@@ -186,6 +186,32 @@ describe.skipIf(missing !== null)("web page, standalone from file://", () => {
     await close();
   });
 
+  it("exports the visible charts as one PNG, titles above each", async () => {
+    const { page, close } = await open("?speed=100");
+    await page.waitForFunction(
+      () => /[1-9]:\d\d/.test(document.querySelector('[data-status="time"]')?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#export-png").click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^looptwin-window-\d+\.\ds\.png$/);
+    const png = readFileSync(await download.path());
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    // IHDR: width and height, big-endian, at bytes 16 and 20: the widest chart and four charts high.
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    const canvases = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>(".chart canvas")].map((c) => [c.width, c.height]),
+    );
+    expect(canvases).toHaveLength(4);
+    expect(width).toBe(Math.max(...canvases.map((c) => c[0]!)));
+    expect(height).toBe(canvases.reduce((h, c) => h + c[1]! + 22, 0));
+    await close();
+  });
+
   it("the Fault testing view reports a pump failure's detection and diagnosis", async () => {
     const { page, problems, close } = await open("");
     await page.locator('.tab[data-view="faulttest"]').click();

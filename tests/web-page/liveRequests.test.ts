@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { backoffMs } from "../../web/src/livePage.js";
 import { DEFAULT_PUMP_FAILURE_S, planInjection } from "../../web/src/liveRequests.js";
 
 describe("planInjection", () => {
@@ -48,5 +49,13 @@ describe("planInjection", () => {
       ok: false,
       error: expect.stringMatching(/^fault kind: unknown fault kind/),
     });
+  });
+});
+
+describe("backoffMs", () => {
+  it("doubles from 0.5 s and stops at 10 s", () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 20].map(backoffMs)).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
+    ]);
   });
 });
