@@ -10,6 +10,7 @@
  * scenario time.
  */
 import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import { alarmRecordFields } from "../detect/alarms/alarmRecordFields.js";
 import type { Monitor } from "../detect/monitor/monitorTypes.js";
 import type { HeaderRecord, RecordedHello } from "../rig/recording/recording.js";
 import { openRecording, type RecordingReadStats } from "../rig/recording/recordingReader.js";
@@ -349,13 +350,8 @@ export async function readRecordingContent(
 
 /** An alarm event of a twin the report ran, as the dashboard records it. */
 function alarmEntry(e: AlarmEvent): AlarmEntry {
-  return {
-    tS: e.tS,
-    source: e.cause,
-    state: e.type === "escalated" || e.type === "rediagnosed" ? "raised" : e.type,
-    diagnosis: e.diagnosis,
-    message: `${e.type} ${e.severity}${e.evidence.length > 0 ? `: ${e.evidence.join("; ")}` : ""}`,
-  };
+  const f = alarmRecordFields(e);
+  return { tS: f.tS, source: f.source, state: f.state, diagnosis: f.diagnosis ?? "", message: f.message };
 }
 
 /**
