@@ -1,3 +1,4 @@
+import type { FaultSpec } from "../model/faultSpec.js";
 import type { RecordSink } from "../rig/recording/recordingWriter.js";
 import type { FaultInterval, Observation } from "./observations.js";
 
@@ -9,6 +10,7 @@ import type { FaultInterval, Observation } from "./observations.js";
 export class FaultLabels {
   readonly faults: FaultInterval[] = [];
   private readonly endLabelled = new Set<FaultInterval>();
+  private readonly emulatorFaults: FaultInterval[] = [];
   private readonly timeline: Observation[];
   private readonly record: RecordSink | undefined;
 
@@ -29,6 +31,23 @@ export class FaultLabels {
       fault: f.text,
       by: by === "injector" ? "injector" : "scenario",
     });
+  }
+
+  /**
+   * An emulator-only fault sent at scenario time tS (its times are relative to tS); a reboot
+   * without an end lasts a second.
+   */
+  addEmulatorFault(spec: FaultSpec, text: string, tS: number): void {
+    const startS = tS + spec.startS;
+    const endS = spec.kind === "device_reboot" && !Number.isFinite(spec.endS) ? startS + 1 : tS + spec.endS;
+    const f: FaultInterval = { kind: spec.kind, text, startS, endS };
+    this.emulatorFaults.push(f);
+    this.add(f, "emulator");
+  }
+
+  /** Every emulator fault still running ends at tS (`EMU clear`). */
+  endEmulatorFaults(tS: number): void {
+    for (const f of this.emulatorFaults) if (f.endS > tS) this.end(f, Math.max(tS, f.startS));
   }
 
   /** A fault ends early, at tS (no-op when it was due to end before). */

@@ -1,5 +1,6 @@
 import { errorText, StepFailure } from "./hilErrors.js";
-import type { TargetClock } from "./targets/target.js";
+import type { Scenario } from "./scenario.js";
+import type { TargetCapabilities, TargetClock } from "./targets/target.js";
 
 /** Longest slice of device time the in-process emulator hands over at once [s]. */
 const VIRTUAL_CHUNK_S = 0.5;
@@ -114,4 +115,15 @@ export class RunClock {
     }
     await tracked;
   }
+}
+
+/**
+ * The wall time a run may take by default [s]: on virtual time the scenario at the target's
+ * slowest speed, on a real clock one and a half times the scenario and its warm-up; each plus
+ * two minutes to connect and stop.
+ */
+export function defaultRunTimeoutS(sc: Scenario, c: TargetCapabilities): number {
+  if (c.virtualTime) return 120 + sc.durationS / (c.minSpeed ?? 50);
+  const warm = sc.rig.start === "steady" && !c.presetState ? sc.rig.warmupTimeoutS : 0;
+  return 120 + 1.5 * (sc.durationS + warm);
 }

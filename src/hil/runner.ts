@@ -13,6 +13,7 @@
  */
 import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
 import type { Monitor } from "../detect/monitor/monitorTypes.js";
+import type { FaultSpec } from "../model/faultSpec.js";
 import type { LoopParams } from "../model/loopParams.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
 import { eventFields } from "../protocol/format.js";
@@ -33,7 +34,7 @@ import {
   type StepOutcome,
 } from "./observations.js";
 import { DEADMAN_MS, DEADMAN_RENEW_MS, PhysicalInjections } from "./physicalInjections.js";
-import { RunClock } from "./runClock.js";
+import { defaultRunTimeoutS, RunClock } from "./runClock.js";
 import { RunLog } from "./runLog.js";
 import type { RunProgress, ScenarioResult, ScenarioRunOptions, ScenarioStatus } from "./runTypes.js";
 import { judgeRun, linkCountersOf } from "./runVerdict.js";
@@ -99,7 +100,6 @@ class ScenarioRun {
   private rigAtOriginS = Number.NaN;
   private lastFlags = 0;
   private readonly setpoints: Record<PwmChannel, number>;
-  private readonly emuFaults: FaultInterval[] = [];
   /** Why the setpoints must be sent again (null: they need not). */
   private resendWhy: string | null = null;
   private following = false;
@@ -138,7 +138,7 @@ class ScenarioRun {
     if (skip !== undefined)
       return this.result("skipped", `skipped on ${this.target.name}: ${skip}`, [], wall0, 0);
 
-    const timeoutS = sc.timeoutS ?? this.defaultTimeoutS();
+    const timeoutS = sc.timeoutS ?? defaultRunTimeoutS(sc, this.target.capabilities);
     const timeout = AbortSignal.timeout(timeoutS * 1000);
     this.abort = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
     let status: ScenarioStatus = "passed";
@@ -210,14 +210,6 @@ class ScenarioRun {
       linkCounters: linkCountersOf(this.source),
       ...(stats !== undefined ? { deviceStats: stats } : {}),
     };
-  }
-
-  private defaultTimeoutS(): number {
-    const sc = this.scenario;
-    const c = this.target.capabilities;
-    if (c.virtualTime) return 120 + sc.durationS / (c.minSpeed ?? 50);
-    const warm = sc.rig.start === "steady" && !c.presetState ? sc.rig.warmupTimeoutS : 0;
-    return 120 + 1.5 * (sc.durationS + warm);
   }
 
   private abortReason(timeoutS: number): string {
@@ -473,25 +465,14 @@ class ScenarioRun {
           : `restored ${channels.join(", ")} to the setpoint`;
       }
       case "emu":
-      case "link": {
-        const inject = this.session?.injectFault;
-        if (inject !== undefined) await inject.call(this.session, a.spec);
-        else await this.command({ type: "EMU", faultSpec: a.text });
-        const s = a.spec;
-        const startS = tS + s.startS;
-        const endS = a.spec.kind === "device_reboot" && !Number.isFinite(s.endS) ? startS + 1 : tS + s.endS;
-        const f: FaultInterval = { kind: s.kind, text: a.text, startS, endS };
-        this.emuFaults.push(f);
-        this.labels.add(f, "emulator");
+      case "link":
+        await this.sendEmulatorFault(a.spec, a.text);
+        this.labels.addEmulatorFault(a.spec, a.text, tS);
         return `EMU ${a.text}`;
-      }
-      case "emu_clear": {
-        const inject = this.session?.injectFault;
-        if (inject !== undefined) await inject.call(this.session, "clear");
-        else await this.command({ type: "EMU", faultSpec: "clear" });
-        for (const f of this.emuFaults) if (f.endS > tS) this.labels.end(f, Math.max(tS, f.startS));
+      case "emu_clear":
+        await this.sendEmulatorFault("clear", "clear");
+        this.labels.endEmulatorFaults(tS);
         return "EMU clear: every emulator fault ended";
-      }
       case "heartbeat":
         this.heartbeat.on = a.on;
         if (a.on) {
@@ -521,6 +502,13 @@ class ScenarioRun {
       case "mark":
         return `${step.name} reached`;
     }
+  }
+
+  /** An emulator-only fault (or `clear`) by the target's own channel, else as an `EMU` line. */
+  private async sendEmulatorFault(spec: FaultSpec | "clear", text: string): Promise<void> {
+    const inject = this.session?.injectFault;
+    if (inject !== undefined) await inject.call(this.session, spec);
+    else await this.command({ type: "EMU", faultSpec: text });
   }
 
   // ------------------------------------------------------------------ events
