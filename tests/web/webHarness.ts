@@ -36,8 +36,9 @@ export class Viewer {
     });
   }
 
-  static async connect(baseUrl: string): Promise<Viewer> {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}ws`);
+  /** `answerPings: false`: a viewer whose network has gone (it never answers a ping). */
+  static async connect(baseUrl: string, answerPings = true): Promise<Viewer> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}ws`, { autoPong: answerPings });
     const v = new Viewer(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
@@ -79,7 +80,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { control?: boolean; page?: boolean; emulator?: boolean; controlOffReason?: string } = {},
+  options: {
+    control?: boolean;
+    page?: boolean;
+    emulator?: boolean;
+    controlOffReason?: string;
+    pingMs?: number;
+  } = {},
 ) {
   const {
     options: sessionOptions,
@@ -104,9 +111,10 @@ export async function startHarness(
     rigConfig: null,
     staticRoot: pageDir,
     stream: { batchMs: 20 },
-    ...(options.controlOffReason !== undefined
-      ? { server: { controlOffReason: options.controlOffReason } }
-      : {}),
+    server: {
+      ...(options.controlOffReason !== undefined ? { controlOffReason: options.controlOffReason } : {}),
+      ...(options.pingMs !== undefined ? { pingMs: options.pingMs } : {}),
+    },
   });
   let tS = 0;
   const h: Harness = {

@@ -276,6 +276,27 @@ describe("the stream", () => {
     expect(b.closed).toBe(false);
   });
 
+  it("a viewer that stops answering pings (its network dropped) is closed, and its injection ends", async () => {
+    const { h, viewer } = await harness({ pingMs: 50 });
+    const alive = await viewer();
+    const gone = await Viewer.connect(h.url, false);
+    const r = await h.post("/api/inject", {
+      kind: "pump_degradation",
+      percent: 50,
+      connection: gone.connectionId,
+    });
+    expect(r.status).toBe(200);
+    expect(h.source.pwm().at(-1)).toBe("pump 100 3000");
+    await waitFor("the silent viewer closed", () => (gone.closed ? true : undefined));
+    await waitFor("the operator's duty back", () =>
+      h.source.pwm().at(-1) === "pump 200 -" ? true : undefined,
+    );
+    expect(h.session.activeInjections()).toEqual([]);
+    // A viewer that answers (its pongs) is kept through the same pings.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive.closed).toBe(false);
+  });
+
   it("ending an injection by id, SAFE and acknowledge over HTTP", async () => {
     const { h, viewer } = await harness();
     const v = await viewer();
