@@ -244,6 +244,7 @@ function startStandalone(): void {
     params: page.run.params,
     onParam: (name, value) => say(page.setParam(name, value) ?? ""),
   });
+  // The run, for bench/webPage.bench.ts (simulated seconds) and scripts/webScreenshots.ts (pause time).
   (window as unknown as { looptwinPage: unknown }).looptwinPage = page;
   page.loop.start();
 }
