@@ -22,7 +22,10 @@ if (missing) console.warn(`skipping the live page's browser tests: ${missing}`);
 const TOKEN = "page-test-token-0123456789";
 
 /** Starts the server; resolves with its URL from the first stdout line. */
-function startServer(tokenFile: string): Promise<{ child: ChildProcess; url: string }> {
+function startServer(
+  tokenFile: string,
+  listen = "127.0.0.1:0",
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
@@ -30,7 +33,7 @@ function startServer(tokenFile: string): Promise<{ child: ChildProcess; url: str
       "serve",
       "--emulate",
       "--listen",
-      "127.0.0.1:0",
+      listen,
       "--allow-control",
       "--token-file",
       tokenFile,
@@ -143,5 +146,35 @@ describe.skipIf(missing !== null)("web page, live from looptwin serve --emulate"
     );
     expect(problems).toEqual([]);
     await ctxB.close();
+  });
+
+  it("shows a lost server on the link line and reconnects when it is back", async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.waitForFunction(
+      () => document.querySelector('[data-status="link"]')?.textContent === "CONNECTED",
+    );
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-status="link"]')?.textContent ?? "").startsWith("PAGE DISCONNECTED"),
+    );
+    expect(await status(page, "link")).toMatch(
+      /^PAGE DISCONNECTED \((server: .+|stream lost); retry in \d+\.\d s\)$/,
+    );
+    // The same address again: the page finds it by itself within its backoff (at most 10 s).
+    ({ child: server } = await startServer(join(dir, "token"), new URL(url).host));
+    await page.waitForFunction(
+      () => document.querySelector('[data-status="link"]')?.textContent === "CONNECTED",
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    const t0 = await status(page, "time");
+    await page.waitForFunction((t) => document.querySelector('[data-status="time"]')?.textContent !== t, t0);
+    await ctx.close();
   });
 });
