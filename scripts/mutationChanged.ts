@@ -27,15 +27,6 @@ import {
   parseDiffRanges,
   TESTED_FOLDERS,
 } from "./mutation/changedSources.js";
-import {
-  countsByFile,
-  countsByFolder,
-  type MutationReport,
-  mutationScore,
-  parseEquivalents,
-  SCORE_TARGETS,
-  unlistedSurvivors,
-} from "./mutation/mutationScore.js";
 
 const OUT_DIR = "reports/mutation/changed";
 
@@ -135,32 +126,13 @@ function main(): number {
     return 1;
   }
 
-  const report = JSON.parse(readFileSync(join(OUT_DIR, "mutation.json"), "utf8")) as MutationReport;
-  const equivalents = existsSync("mutation/equivalent.md")
-    ? parseEquivalents(readFileSync("mutation/equivalent.md", "utf8"))
-    : [];
-  const byFolder = countsByFolder(countsByFile(report, equivalents), MUTATED_FOLDERS);
-  let failed = false;
-  process.stdout.write("\nfolder          score  target  killed timeout survived no-cov equivalent\n");
-  for (const [folder, c] of byFolder) {
-    const score = mutationScore(c);
-    if (Number.isNaN(score)) continue;
-    const target = SCORE_TARGETS[folder] ?? 80;
-    const ok = score >= target;
-    failed ||= !ok;
-    process.stdout.write(
-      `${folder.padEnd(14)} ${score.toFixed(1).padStart(6)} ${String(target).padStart(7)} ${String(c.killed).padStart(7)} ${String(c.timeout).padStart(7)} ${String(c.survived).padStart(8)} ${String(c.noCoverage).padStart(6)} ${String(c.equivalent).padStart(10)}  ${ok ? "ok" : "BELOW TARGET"}\n`,
-    );
-  }
-  const left = unlistedSurvivors(report, equivalents);
-  if (left.length > 0) {
-    process.stdout.write(
-      "\nSurvivors to kill with a sharper test, or to list in mutation/equivalent.md with the reason:\n",
-    );
-    for (const s of left)
-      process.stdout.write(`  ${s.file}:${s.line} ${s.mutator} -> ${s.replacement.replace(/\s+/g, " ")}\n`);
-  }
-  return failed ? 1 : 0;
+  // The verdict: the score per folder against its target, survivors listed (mutationReport.ts).
+  const verdict = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "scripts/mutationReport.ts", join(OUT_DIR, "mutation.json")],
+    { stdio: "inherit" },
+  );
+  return verdict.status ?? 1;
 }
 
 process.exitCode = main();
