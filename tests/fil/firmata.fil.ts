@@ -9,12 +9,13 @@
  *
  * Skipped, saying why, when the vendor sources, the AVR toolchain or the simavr harness are absent.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "../../scripts/ensureBuilt.js";
 import { hilCommand } from "../../src/cli/hilCommand.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
@@ -217,5 +218,45 @@ describe.skipIf(skipReason !== "")(
       expect(out).toMatch(/step open skipped: emulator-only \(EMU sensor_open:channel=hot\)/);
       expect(code).toBe(0);
     }, 180_000);
+
+    const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+    it.skipIf(!hasTmux)(
+      hasTmux
+        ? "looptwin dashboard --firmata LINK shows live values, and q leaves the simulated rig SAFE"
+        : "looptwin dashboard --firmata: SKIPPED, tmux is not installed (apt-get install tmux)",
+      async () => {
+        ensureBuilt();
+        const link = await startFirmware(6);
+        if (emu === null) throw new Error("the emulator did not start");
+        const firmware = emu;
+        const session = `looptwin-firmata-${process.pid}`;
+        const tmux = (...args: string[]): string => execFileSync("tmux", args, { encoding: "utf8" });
+        tmux(
+          "new-session",
+          "-d",
+          "-s",
+          session,
+          "-x",
+          "100",
+          "-y",
+          "30",
+          `${process.execPath} ${join(root, "bin", "looptwin.js")} dashboard --firmata ${link} --pump 150`,
+        );
+        try {
+          const screen = (): string => tmux("capture-pane", "-t", session, "-p");
+          await until(() => /firmata \S+ttyFIRMATA .*CONNECTED/.test(screen()), "the status line", 40_000);
+          await until(() => /T_hot \d+\.\d\d C/.test(screen()), "a live T_hot", 20_000);
+          await until(() => firmware.device.dutyOf("pump") === 150, "the pump setpoint at the plant");
+          tmux("send-keys", "-t", session, "q");
+          await until(
+            () => firmware.device.dutyOf("pump") === 255 && firmware.device.dutyOf("heater") === 0,
+            "SAFE at the plant after q",
+          );
+        } finally {
+          spawnSync("tmux", ["kill-session", "-t", session]);
+        }
+      },
+      120_000,
+    );
   },
 );
