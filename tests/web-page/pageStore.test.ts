@@ -26,6 +26,15 @@ describe("PageStore", () => {
     expect(Number.isNaN(s.columnOf("twinFlowLpm", r)[0] as number)).toBe(true);
   });
 
+  it("a 60 s window at 10 Hz holds 601 samples wherever it ends (times k / 10 in floating point)", () => {
+    const s = new PageStore(20_000);
+    const row = createStoreRow();
+    for (let k = 0; k <= 2000; k++) {
+      s.addSample(k / 10, row);
+      if (k >= 600) expect(s.rangeOf(60, k / 10).length).toBe(601);
+    }
+  });
+
   it("keeps the newest `capacity` rows across the wrap, still contiguous", () => {
     const s = new PageStore(10);
     feed(s, 25, 1);

@@ -208,12 +208,16 @@ export class PageStore {
     return col.subarray(range.start, range.start + range.length);
   }
 
-  /** The rows with `endS - windowS <= t <= endS`, contiguous. */
+  /**
+   * The rows with `endS - windowS <= t <= endS`, contiguous. The start is compared with a
+   * nanosecond-scale tolerance: sample times are k / rate in floating point, and `83.7 - 60` is
+   * 23.700000000000003, which would drop the sample at 23.7 from a 60 s window.
+   */
   rangeOf(windowS: number, endS: number): RowRange {
     const lo = this.oldest;
     const n = this.count;
     const t = this.time;
-    const first = lowerBound(t, lo, lo + n, endS - windowS);
+    const first = lowerBound(t, lo, lo + n, endS - windowS - 1e-9 * Math.max(1, Math.abs(endS)));
     const last = upperBound(t, lo, lo + n, endS);
     return { start: first, length: Math.max(0, last - first) };
   }
