@@ -1,5 +1,5 @@
 /**
- * `looptwin detect FILE|DIR [--format skab|looptwin] [--train-rows N] [--detector NAME] [--out FILE|DIR]`
+ * `looptwin detect FILE|DIR [--format skab|looptwin] [--train-rows N] [--detector NAME] [--config FILE] [--out FILE|DIR]`
  * (docs/design.md 5): per-row anomaly scores and decisions, one row per input row.
  *
  * - The learned detector (`pca`, `iforest`; the default on SKAB files) trains on the first
@@ -26,6 +26,8 @@ import {
   learnedInputTable,
   learnedLooptwinSetHelp,
   learnedTrainRows,
+  readDetectRig,
+  tableOnRig,
   twinSetHelp,
 } from "./detectorChoice.js";
 import {
@@ -60,6 +62,10 @@ Options:
                           cusum:k=0.5,h=8 (threshold|ewma|cusum|chi_square; inputs in band units)
   --train-rows N          learned detector: train on the first N rows of each file (default 400
                           on skab; on looptwin the first hour of rows, t_s < first + 3600)
+  --config FILE           looptwin data: the rig config of the rig that made the file (as
+                          "looptwin calibrate --out" writes it): the twin's loop parameters, and
+                          its thermistor offsets added to the file's measured temperatures;
+                          --set of a loop parameter wins
   --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
 ${learnedLooptwinSetHelp()}
@@ -220,6 +226,7 @@ export const detectCommand: Command = {
         "train-rows": { type: "string" },
         detector: { type: "string" },
         set: { type: "string", multiple: true },
+        config: { type: "string" },
         out: { type: "string" },
         "save-model": { type: "string" },
         model: { type: "string" },
@@ -242,18 +249,25 @@ export const detectCommand: Command = {
     // A saved model names its detector, so --model needs no --detector (on looptwin data too).
     const detector = stringOpt(args, "detector") ?? loaded?.model.kind;
     const sets = stringsOpt(args, "set");
+    const rig = readDetectRig(stringOpt(args, "config"), io.cwd);
     // With the format given, a bad --detector or --set fails before any file is read.
-    if (format !== undefined) chooseDetector(format, detector, sets);
-    const choose = (table: LabelledTable, f: TableFormat | undefined): DetectorChoice =>
-      chooseDetector(f ?? (table.timeColumn === "t_s" ? "looptwin" : "skab"), detector, sets);
+    if (format !== undefined) chooseDetector(format, detector, sets, rig?.params);
+    const formatOf = (table: LabelledTable): TableFormat =>
+      format ?? (table.timeColumn === "t_s" ? "looptwin" : "skab");
+    const choose = (table: LabelledTable): DetectorChoice =>
+      chooseDetector(formatOf(table), detector, sets, rig?.params);
+    const read = (file: string): LabelledTable => {
+      const table = readLabelledTable(file, io.cwd, format);
+      return tableOnRig(table, formatOf(table), rig);
+    };
     const out = stringOpt(args, "out");
     const saveModel = stringOpt(args, "save-model");
     const quiet = flagOpt(args, "quiet");
 
     const inputIsDir = isDirectory(resolve(io.cwd, input), input);
     if (!inputIsDir) {
-      const table = readLabelledTable(input, io.cwd, format);
-      const choice = choose(table, format);
+      const table = read(input);
+      const choice = choose(table);
       if (choice.kind === "twin" && (saveModel !== undefined || modelFile !== undefined))
         throw new ConfigError(
           saveModel !== undefined ? "--save-model" : "--model",
@@ -280,8 +294,8 @@ export const detectCommand: Command = {
     const files = expandInput(input, io.cwd);
     // Read and score every file before writing anything, so a bad file leaves no partial output.
     const results = files.map((f) => {
-      const table = readLabelledTable(f.path, io.cwd, format);
-      return { f, r: detectOne(table, trainText, choose(table, format), loaded) };
+      const table = read(f.path);
+      return { f, r: detectOne(table, trainText, choose(table), loaded) };
     });
     for (const { f, r } of results) {
       writeText(join(outAbs, f.relativePath), r.csv, join(out, f.relativePath));

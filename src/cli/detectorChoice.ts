@@ -9,9 +9,13 @@
  * (labelledTableFiles.ts), or for the twin a loop parameter (`UA=12`, names as `looptwin simulate
  * --set`), a monitor detector option (`detectors.flowBandLpm=0.4`), an alarm option
  * (`alarm.clearDelayS=5`), `sensorNoiseK` or `rateHz`.
+ *
+ * `--config FILE` (a rig config as `looptwin calibrate` writes it, read by rigArgs.ts) gives the
+ * twin's loop parameters on the rig that made the file, under any `--set` of the same name.
  */
 import { ConfigError } from "../core/errors.js";
 import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
+import { type ThermistorOffsetsK, withThermistorOffsets } from "../detect/data/thermistorOffsets.js";
 import { parseDetectorSpec } from "../detect/detectors/detector.js";
 import { DETECTOR_KINDS } from "../detect/detectors/residualDetector.js";
 import {
@@ -31,6 +35,7 @@ import { DETECTOR_KEYS, type MonitorConfig, resolveMonitorConfig } from "../dete
 import { LOOP_PARAM_NAMES } from "../model/loopParams.js";
 import { parseNumberArg } from "./args.js";
 import { parseDetectorArgs, parseTrainRowsArg } from "./labelledTableFiles.js";
+import { rigFromArgs } from "./rigArgs.js";
 
 /** The name of the twin's residual monitor on the command line. */
 export const TWIN_DETECTOR = "twin";
@@ -42,6 +47,8 @@ export type DetectorChoice =
       readonly options: LearnedDetectorOptions;
       /** Its channels on looptwin data (`--set channels=`; looptwinLearnedChannels.ts). */
       readonly looptwinChannels: LooptwinChannelSet;
+      /** The twin whose residuals it reads on looptwin data (`--config` loop parameters). */
+      readonly twinConfig: MonitorConfig;
     }
   | { readonly kind: "twin"; readonly name: string; readonly config: MonitorConfig };
 
@@ -74,9 +81,16 @@ function isTwinName(name: string): boolean {
   return (DETECTOR_KINDS as readonly string[]).includes(kind);
 }
 
-/** Builds the twin's monitor configuration from `--detector` and `--set`; errors name the field. */
-export function parseTwinArgs(detector: string, sets: readonly string[]): MonitorConfig {
-  const params: Record<string, number> = {};
+/**
+ * Builds the twin's monitor configuration from `--detector`, the loop parameters of `--config`
+ * (`rigParams`) and `--set`, which wins; errors name the field.
+ */
+export function parseTwinArgs(
+  detector: string,
+  sets: readonly string[],
+  rigParams: Readonly<Record<string, number>> = {},
+): MonitorConfig {
+  const params: Record<string, number> = { ...rigParams };
   const detectors: Record<string, unknown> = {};
   const alarm: Record<string, number> = {};
   const config: { -readonly [K in keyof MonitorConfig]: MonitorConfig[K] } = {};
@@ -115,13 +129,15 @@ export function parseTwinArgs(detector: string, sets: readonly string[]): Monito
 }
 
 /**
- * The detector for a file of `format`, from `--detector` (undefined: the format's default) and
- * `--set`. A twin detector on a SKAB file is an error naming `--detector`.
+ * The detector for a file of `format`, from `--detector` (undefined: the format's default),
+ * `--set` and the loop parameters of `--config` (`rigParams`). A twin detector on a SKAB file is
+ * an error naming `--detector`.
  */
 export function chooseDetector(
   format: TableFormat,
   detector: string | undefined,
   sets: readonly string[],
+  rigParams: Readonly<Record<string, number>> = {},
 ): DetectorChoice {
   const name = detector ?? (format === "looptwin" ? TWIN_DETECTOR : "pca");
   if ((LEARNED_DETECTORS as readonly string[]).includes(name)) {
@@ -136,7 +152,8 @@ export function chooseDetector(
         looptwinChannels = v as LooptwinChannelSet;
       } else rest.push(s);
     }
-    return { kind: "learned", name, options: parseDetectorArgs(name, rest), looptwinChannels };
+    const twinConfig: MonitorConfig = Object.keys(rigParams).length > 0 ? { params: rigParams } : {};
+    return { kind: "learned", name, options: parseDetectorArgs(name, rest), looptwinChannels, twinConfig };
   }
   if (!isTwinName(name))
     throw new ConfigError(
@@ -150,7 +167,7 @@ export function chooseDetector(
       name,
       "the twin's residual detectors need the project's own data (--format looptwin: a simulate --sensors CSV or a recording)",
     );
-  return { kind: "twin", name, config: parseTwinArgs(name, sets) };
+  return { kind: "twin", name, config: parseTwinArgs(name, sets, rigParams) };
 }
 
 /** `--set channels=` of the learned detector on looptwin data, for help texts. */
@@ -180,7 +197,7 @@ export function learnedInputTable(
       : model.channelNames.includes("meas_t_hot_c")
         ? "measured+residuals"
         : "residuals";
-  return learnedLooptwinTable(table, set).table;
+  return learnedLooptwinTable(table, set, choice.twinConfig).table;
 }
 
 /**
@@ -191,4 +208,50 @@ export function learnedTrainRows(table: LabelledTable, trainText: string | undef
   if (trainText === undefined && isLooptwinTable(table))
     return rowsWithinSeconds(table, LOOPTWIN_DEFAULT_TRAIN_S);
   return parseTrainRowsArg(trainText);
+}
+
+/** The rig a file was recorded on, from `looptwin detect|eval --config FILE`. */
+export interface DetectRig {
+  /** `--config` as given, for messages. */
+  readonly file: string;
+  /** The loop parameters the file gives (the others keep their defaults). */
+  readonly params: Readonly<Record<string, number>>;
+  /** Its thermistor offsets, added to the file's measured temperatures. */
+  readonly offsetsK: ThermistorOffsetsK;
+}
+
+/**
+ * Reads `--config FILE` (relative to `cwd`) as `simulate`, `dashboard` and `hil run` do
+ * (rigArgs.ts: a calibration's rig config or `{"params": {...}}`); undefined without it. Errors
+ * name `--config` or the file and field (exit 2).
+ */
+export function readDetectRig(configPath: string | undefined, cwd: string): DetectRig | undefined {
+  if (configPath === undefined) return undefined;
+  const rig = rigFromArgs(configPath, [], cwd);
+  const offsets = rig.calibration?.offsetsK; // always set when a file was read
+  return {
+    file: configPath,
+    params: rig.params,
+    offsetsK: { hot: offsets?.hot ?? 0, cold: offsets?.cold ?? 0, amb: offsets?.amb ?? 0 },
+  };
+}
+
+/**
+ * The table as the twin should read it on `rig`: its thermistor offsets added to the measured
+ * temperatures, as a live session's converter adds them (the calibration fitted them against these
+ * readings). A `--config` on SKAB data, which has no loop, is a ConfigError naming `--config`.
+ */
+export function tableOnRig(
+  table: LabelledTable,
+  format: TableFormat,
+  rig: DetectRig | undefined,
+): LabelledTable {
+  if (rig === undefined) return table;
+  if (format !== "looptwin")
+    throw new ConfigError(
+      "--config",
+      rig.file,
+      `applies to the project's own data (--format looptwin); ${table.source} is ${format}`,
+    );
+  return withThermistorOffsets(table, rig.offsetsK);
 }

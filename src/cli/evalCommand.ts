@@ -1,5 +1,5 @@
 /**
- * `looptwin eval FILE|DIR... [--format skab|looptwin] [--detector NAME] [--train-rows N] [--json]`:
+ * `looptwin eval FILE|DIR... [--format skab|looptwin] [--detector NAME] [--train-rows N] [--config FILE] [--json]`:
  * runs a detector over labelled files and reports point-wise F1 / FAR / MAR over the test parts
  * of all files together (as SKAB defines them), the mean detection delay per labelled event and
  * the NAB standard-profile score. The learned detector trains on the first `--train-rows` rows of
@@ -8,7 +8,7 @@
  * scored on every row unless `--train-rows` says otherwise.
  */
 import { ConfigError, InputFileError } from "../core/errors.js";
-import type { LabelledTable } from "../detect/data/labelledTable.js";
+import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
 import {
   type EvaluationSummary,
   evaluateScoredTable,
@@ -32,6 +32,8 @@ import {
   learnedInputTable,
   learnedLooptwinSetHelp,
   learnedTrainRows,
+  readDetectRig,
+  tableOnRig,
   twinSetHelp,
 } from "./detectorChoice.js";
 import {
@@ -67,6 +69,10 @@ Options:
                           skab, the first hour of rows (t_s < first + 3600) on looptwin; twin 0)
   --detector NAME         twin (default for looptwin), pca (default for skab), iforest, or a
                           residual detector spec for the twin, e.g. cusum:k=0.5,h=8
+  --config FILE           looptwin data: the rig config of the rig that made the files (as
+                          "looptwin calibrate --out" writes it): the twin's loop parameters, and
+                          its thermistor offsets added to the measured temperatures; --set of a
+                          loop parameter wins
   --set KEY=VALUE         detector setting (repeatable); learned detector:
 ${detectorSetHelp()}
 ${learnedLooptwinSetHelp()}
@@ -202,6 +208,7 @@ export const evalCommand: Command = {
         "train-rows": { type: "string" },
         detector: { type: "string" },
         set: { type: "string", multiple: true },
+        config: { type: "string" },
         "per-file": { type: "boolean" },
         json: { type: "boolean" },
       },
@@ -213,12 +220,16 @@ export const evalCommand: Command = {
     const trainText = stringOpt(args, "train-rows");
     const detector = stringOpt(args, "detector");
     const sets = stringsOpt(args, "set");
-    if (format !== undefined) chooseDetector(format, detector, sets);
+    const rig = readDetectRig(stringOpt(args, "config"), io.cwd);
+    if (format !== undefined) chooseDetector(format, detector, sets, rig?.params);
     const inputs = args.positionals.flatMap((p) => expandInput(p, io.cwd));
-    const tables = inputs.map((f) => readLabelledTable(f.path, io.cwd, format));
-    const choices = tables.map((t) =>
-      chooseDetector(format ?? (t.timeColumn === "t_s" ? "looptwin" : "skab"), detector, sets),
-    );
+    const formatOf = (t: LabelledTable): TableFormat =>
+      format ?? (t.timeColumn === "t_s" ? "looptwin" : "skab");
+    const tables = inputs.map((f) => {
+      const table = readLabelledTable(f.path, io.cwd, format);
+      return tableOnRig(table, formatOf(table), rig);
+    });
+    const choices = tables.map((t) => chooseDetector(formatOf(t), detector, sets, rig?.params));
     const choice = choices[0] as DetectorChoice;
     const mixed = choices.findIndex((c) => c.name !== choice.name);
     if (mixed >= 0)
