@@ -5,6 +5,7 @@ import {
   type ResolvedAlarmManagerOptions,
 } from "../alarms/alarmManager.js";
 import { MONITOR_CAUSES, type MonitorCause, type MonitorDiagnosis } from "../diagnosis/monitorDiagnosis.js";
+import { settledDiagnosis } from "../diagnosis/settledDiagnosis.js";
 import type { MonitorOutput } from "./monitorTypes.js";
 
 /** What the monitor keeps of each alarm family between samples (allocated once). */
@@ -108,8 +109,11 @@ export class FamilyAlarms {
       c.level = level;
       if (raw > score) score = raw;
       let diag: MonitorDiagnosis | undefined;
-      if ((c.open || level >= a.raiseLevel) && !(t - c.diagnosisAtS < refresh)) {
-        diag = diagnostician.diagnoseFamily(t, c.cause);
+      // Rediagnosed only while the condition shows; an open alarm keeps a decided cause
+      // (settledDiagnosis.ts): once the fault is gone its residuals decide nothing.
+      if (level >= a.raiseLevel && !(t - c.diagnosisAtS < refresh)) {
+        const fresh = diagnostician.diagnoseFamily(t, c.cause);
+        diag = c.open ? settledDiagnosis(c.diagnosis, fresh) : fresh;
         c.diagnosis = diag;
         c.diagnosisAtS = t;
       }
