@@ -1,3 +1,5 @@
+import type { SampleValues } from "./sampleValues.js";
+
 /** Ambient smoothing time constant [s]. */
 const AMBIENT_TAU_S = 30;
 /** The change of the smoothed ambient [K] that is passed on to the models. */
@@ -14,13 +16,17 @@ export class AmbientFilter {
   private smoothC = Number.NaN;
   private alpha = 0;
   private alphaDtS = Number.NaN;
+  private readonly v: SampleValues;
 
-  constructor(initialC: number) {
+  constructor(initialC: number, v: SampleValues) {
     this.valueC = initialC;
+    this.v = v;
   }
 
-  /** One probe reading [C], dtS after the last; true when {@link valueC} changed. */
-  update(dtS: number, tAmbC: number): boolean {
+  /** This sample's probe reading; true when {@link valueC} changed. */
+  update(): boolean {
+    const dtS = this.v.dtS;
+    const tAmbC = this.v.tAmbC;
     if (!Number.isFinite(tAmbC)) return false;
     if (Number.isNaN(this.smoothC) || !(dtS > 0)) this.smoothC = tAmbC;
     else {

@@ -90,7 +90,8 @@ export class FamilyAlarms {
   }
 
   /** Feeds this sample's {@link scores} to the alarm manager and writes score, anomaly and diagnosis to `o`. */
-  finish(t: number, o: MonitorOutput, diagnostician: FamilyDiagnostician): void {
+  finish(o: MonitorOutput, diagnostician: FamilyDiagnostician): void {
+    const t = o.tS;
     const a = this.alarm;
     const refresh = this.refreshS;
     let score = 0;

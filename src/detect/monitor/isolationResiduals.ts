@@ -1,6 +1,7 @@
 import type { LoopParams } from "../../model/loopParams.js";
 import type { DiagnosisSnapshot } from "../diagnosis/monitorDiagnosis.js";
 import { cascade, smoothAt, sq } from "./residualArithmetic.js";
+import type { SampleValues } from "./sampleValues.js";
 
 /** Smoothing weight of the residuals the isolation reads (a ~5 s memory at 10 Hz). */
 const ISOLATION_LAMBDA = 0.02;
@@ -30,8 +31,10 @@ export class IsolationResiduals {
   private readonly cHotJK: number;
   private readonly cpJKgK: number;
   private readonly uaLossWK: number;
+  private readonly v: SampleValues;
 
-  constructor(params: LoopParams, heatFilterS: number) {
+  constructor(params: LoopParams, heatFilterS: number, v: SampleValues) {
+    this.v = v;
     this.heatFilterS = heatFilterS;
     this.cHotJK = params.C_hot;
     this.cpJKgK = params.cp;
@@ -55,18 +58,23 @@ export class IsolationResiduals {
   }
 
   /** One live flow residual [L/min]. */
-  smoothFlow(resFlowLpm: number): void {
-    smoothAt(this.iso, FLOW, resFlowLpm, FLOW_ISOLATION_LAMBDA);
+  smoothFlow(): void {
+    smoothAt(this.iso, FLOW, this.v.resFlowLpm, FLOW_ISOLATION_LAMBDA);
   }
 
   /** One sample of both twins' raw temperature residuals [K], dtS after the last. */
-  smoothTemperatures(dtS: number, aH: number, aC: number, bH: number, bC: number): void {
+  smoothTemperatures(): void {
+    const v = this.v;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
+    const bH = v.bHotK;
+    const bC = v.bColdK;
     const iso = this.iso;
     smoothAt(iso, A_HOT, aH, ISOLATION_LAMBDA);
     smoothAt(iso, A_COLD, aC, ISOLATION_LAMBDA);
     smoothAt(iso, B_HOT, bH, ISOLATION_LAMBDA);
     smoothAt(iso, B_COLD, bC, ISOLATION_LAMBDA);
-    this.filterHeat(dtS, aH, aC, bH, bC);
+    this.filterHeat(v.dtS, aH, aC, bH, bC);
   }
 
   /** Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals. */

@@ -87,6 +87,7 @@ import { expectedDecisionS, PumpMeterEvidence } from "./pumpMeterEvidence.js";
 import { ReadingNoise } from "./readingNoise.js";
 import { alone, common, smaller } from "./residualArithmetic.js";
 import { SampleGaps } from "./sampleGaps.js";
+import { SampleValues } from "./sampleValues.js";
 import { ThermistorChecks } from "./thermistorChecks.js";
 import { TwinAlignment } from "./twinAlignment.js";
 
@@ -98,14 +99,6 @@ export { alone, common } from "./residualArithmetic.js";
 const LONG_GAP_S = 1;
 /** Seconds the flow residual must be quiet before a twin is re-seated on the other. */
 const RESEAT_QUIET_S = 5;
-/** Indices of this sample's values in ResidualMonitor.cur: spacing [s], raw residuals [K], readings [C]. */
-const CUR_DT = 0;
-const CUR_A_HOT = 1;
-const CUR_A_COLD = 2;
-const CUR_B_HOT = 3;
-const CUR_B_COLD = 4;
-const CUR_HOT = 5;
-const CUR_COLD = 6;
 
 /** The monitor of the contract; see the file comment. */
 export class ResidualMonitor implements Monitor, FamilyDiagnostician {
@@ -160,8 +153,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   // Raw residuals of the last sample, and the previous ones (erratic test).
   /** The previous raw residuals of both twins: [a hot, a cold, b hot, b cold] (NaN: none). */
   private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
-  /** This sample's values for the per-sample methods: see the CUR_ indices. */
-  private readonly cur = new Float64Array(7);
+  /** This sample's values, read in place by the per-sample methods and the parts (sampleValues.ts). */
+  private readonly v = new SampleValues();
   private qB = Number.NaN;
   /** The smoothed residuals and heat filters the diagnosis reads (isolationResiduals.ts). */
   private readonly iso: IsolationResiduals;
@@ -205,18 +198,18 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.coldDet = primary();
     this.loopDet = primary();
     this.flowDet = primary();
-    this.hotChecks = new ThermistorChecks(d);
-    this.coldChecks = new ThermistorChecks(d);
-    this.alignment = new TwinAlignment(d.alignS);
-    this.iso = new IsolationResiduals(p, d.heatFilterS);
-    this.evidence = new PumpMeterEvidence(d.pumpEvidenceNats, d.deltaTBandK, cfg.sensorNoiseK);
+    this.hotChecks = new ThermistorChecks(d, "hot", this.v);
+    this.coldChecks = new ThermistorChecks(d, "cold", this.v);
+    this.alignment = new TwinAlignment(d.alignS, this.v);
+    this.iso = new IsolationResiduals(p, d.heatFilterS, this.v);
+    this.evidence = new PumpMeterEvidence(d.pumpEvidenceNats, d.deltaTBandK, cfg.sensorNoiseK, this.v);
     // One pulse in the window is the flow estimate's resolution; its rms over a uniform phase is 1/sqrt(6) of it.
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
-    this.gaps = new SampleGaps(cfg.rateHz);
+    this.gaps = new SampleGaps(cfg.rateHz, this.v);
     this.perfPeriodS = 0.95 / cfg.performanceRateHz;
     this.qMaxLpm = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
     this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
-    this.ambient = new AmbientFilter(p.T_amb);
+    this.ambient = new AmbientFilter(p.T_amb, this.v);
     this.output.bandTHotK = d.temperatureBandK;
     this.output.bandTColdK = d.temperatureBandK;
     this.output.bandFlowLpm = d.flowBandLpm;
@@ -282,8 +275,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.twinB.setInputs(heaterPowerW(p, heater), radiatorUaWK(p, fan), p.T_sink, this.ambient.valueC);
   }
 
-  private updateAmbient(dtS: number, tAmbC: number): void {
-    if (!this.config.hasAmbientProbe || !this.ambient.update(dtS, tAmbC)) return;
+  private updateAmbient(): void {
+    if (!this.config.hasAmbientProbe || !this.ambient.update()) return;
     const ambientC = this.ambient.valueC;
     this.generator.setAmbientC(ambientC);
     this.observer.setAmbientC(ambientC);
@@ -312,8 +305,17 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const cfg = this.config;
     const d = cfg.detectors;
     const dt = t - this.lastTS;
+    const v = this.v;
+    v.tS = t;
+    v.dtS = dt;
+    v.tAmbC = s.tAmbC;
+    v.hotC = s.tHotC;
+    v.coldC = s.tColdC;
+    v.adcHot = s.adcHot;
+    v.adcCold = s.adcCold;
     // A gap: one the source marked (ending at or before this sample), or a long sample spacing.
-    const gapS = this.gaps.before(t, dt);
+    this.gaps.measure();
+    const gapS = v.gapS;
     const longGap = gapS >= LONG_GAP_S;
     if (longGap) {
       this.flowGraceUntilS = t + cfg.flowWindowS + 1 / cfg.rateHz;
@@ -322,14 +324,14 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       this.prevRaw.fill(Number.NaN);
     }
     if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
-    this.updateAmbient(dt, s.tAmbC);
+    this.updateAmbient();
     const hot = s.tHotC;
     const cold = s.tColdC;
     const hasHot = Number.isFinite(hot);
     const hasCold = Number.isFinite(cold);
     // Thermistor checks need no model.
-    this.hotChecks.update(t, hot, s.adcHot);
-    this.coldChecks.update(t, cold, s.adcCold);
+    this.hotChecks.update();
+    this.coldChecks.update();
     if (this.initialised && gapS > d.realignAfterGapS && (hasHot || hasCold)) this.initialised = false;
     if (!this.initialised) {
       if (!(hasHot || hasCold)) {
@@ -357,6 +359,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const aC = r.tColdK;
     const bH = hot - this.twinB.tHotC;
     const bC = cold - this.twinB.tColdC;
+    v.aHotK = aH;
+    v.aColdK = aC;
+    v.bHotK = bH;
+    v.bColdK = bC;
+    v.resFlowLpm = resFlow;
 
     this.observer.update(t, hot, cold);
     const blockClosed = this.tracker.update(t, hot, cold, measFlow);
@@ -392,33 +399,25 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
     if (flowLive) {
       this.flowDet.update(resFlow / d.flowBandLpm);
-      this.iso.smoothFlow(resFlow);
+      this.iso.smoothFlow();
     }
-    const flowScore = this.flowDet.score;
+    v.flowScore = this.flowDet.score;
     // A decision is news: the open alarms say so now, not at their next refresh.
-    if (this.evidence.update(t, flowLive, flowScore, aH, aC, bH, bC)) this.families.refreshDiagnoses();
-    const flowQuietS = this.evidence.quietS(t);
+    if (this.evidence.update(flowLive)) this.families.refreshDiagnoses();
+    const flowQuietS = this.evidence.quietS;
     if (flowQuietS >= RESEAT_QUIET_S && !this.families.isOpen(0)) this.evidence.forget();
 
     // Erratic test on the whitened first differences of the raw residuals.
     // Per twin, then the smaller: a sensor's jump or noise is in both, a fast physical transient
     // (a pump restarting on a hot loop moves T_hot by K per second) only in a twin that does not
     // know it.
-    const cur = this.cur;
-    cur[CUR_DT] = dt;
-    cur[CUR_A_HOT] = aH;
-    cur[CUR_A_COLD] = aC;
-    cur[CUR_B_HOT] = bH;
-    cur[CUR_B_COLD] = bC;
-    cur[CUR_HOT] = hot;
-    cur[CUR_COLD] = cold;
     this.feedErratic();
 
     if (this.alignment.active) {
-      if (this.alignment.accumulate(t, aH, aC, bH, bC)) this.finishAlignment();
+      if (this.alignment.accumulate()) this.finishAlignment();
     } else {
       this.feedFamilies();
-      this.iso.smoothTemperatures(dt, aH, aC, bH, bC);
+      this.iso.smoothTemperatures();
       if (flowQuietS >= RESEAT_QUIET_S) this.reseat();
     }
     this.lastTS = t;
@@ -427,18 +426,18 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   }
 
   // The per-sample work below is split into methods of their own, reading this sample's values
-  // from {@link cur}, so that the optimising compiler inlines the small helpers into each (one
+  // from {@link v}, so that the optimising compiler inlines the small helpers into each (one
   // method of everything runs out of its inlining budget) and no double is boxed to pass it.
 
   /** The erratic test on the raw residuals' first differences; then remembers them. */
   private feedErratic(): void {
-    const cur = this.cur;
-    const aH = cur[CUR_A_HOT] as number;
-    const aC = cur[CUR_A_COLD] as number;
-    const bH = cur[CUR_B_HOT] as number;
-    const bC = cur[CUR_B_COLD] as number;
-    const hot = cur[CUR_HOT] as number;
-    const cold = cur[CUR_COLD] as number;
+    const v = this.v;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
+    const bH = v.bHotK;
+    const bC = v.bColdK;
+    const hot = v.hotC;
+    const cold = v.coldC;
     const prev = this.prevRaw;
     const erraticHot = this.hotChecks.erratic;
     if (erraticHot !== null) {
@@ -458,11 +457,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
 
   /** The temperature families' detectors. */
   private feedFamilies(): void {
-    const cur = this.cur;
-    const aH = cur[CUR_A_HOT] as number;
-    const aC = cur[CUR_A_COLD] as number;
-    const bH = cur[CUR_B_HOT] as number;
-    const bC = cur[CUR_B_COLD] as number;
+    const v = this.v;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
+    const bH = v.bHotK;
+    const bC = v.bColdK;
     const d = this.config.detectors;
     const bandT = d.temperatureBandK;
     const bandM = d.commonModeBandK;
@@ -537,7 +536,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private finishSample(t: number, flowLive: boolean): void {
     this.output.tS = t;
     this.computeScores(flowLive);
-    this.families.finish(t, this.output, this);
+    this.families.finish(this.output, this);
   }
 
   /** The diagnosis of a family whose alarm is raised or open (called by {@link FamilyAlarms}). */

@@ -1,6 +1,7 @@
 import { flowDecisionTimeS } from "../diagnosis/flowDecisionTime.js";
 import type { ResolvedMonitorConfig } from "./monitorConfig.js";
 import { clampAbs } from "./residualArithmetic.js";
+import type { SampleValues } from "./sampleValues.js";
 
 /** Flow family score above which pump-versus-meter evidence accumulates. */
 const FLOW_ENGAGED_SCORE = 0.3;
@@ -22,31 +23,34 @@ export class PumpMeterEvidence {
   decision = 0;
   /** When the evidence began to accumulate (NaN: it is not). */
   engagedAtS = Number.NaN;
+  /** Seconds the flow family has been quiet at the last sample (0: it is not). */
+  quietS = 0;
   private quietSinceS = Number.NaN;
+  private readonly v: SampleValues;
   private readonly evidenceNats: number;
   private readonly deltaTBandK: number;
   /** 2 σ² of one thermistor reading [K²]. */
   private readonly twoVarianceK2: number;
 
-  constructor(evidenceNats: number, deltaTBandK: number, sensorNoiseK: number) {
+  constructor(evidenceNats: number, deltaTBandK: number, sensorNoiseK: number, v: SampleValues) {
+    this.v = v;
     this.evidenceNats = evidenceNats;
     this.deltaTBandK = deltaTBandK;
     this.twoVarianceK2 = 2 * sensorNoiseK * sensorNoiseK;
   }
 
   /**
-   * One sample: the flow family's score and both twins' raw residuals [K]. Returns whether the
-   * decision changed (news the open alarms should hear at once).
+   * One sample (the flow family's score and both twins' raw residuals, from the sample values).
+   * Returns whether the decision changed (news the open alarms should hear at once).
    */
-  update(
-    tS: number,
-    flowLive: boolean,
-    flowScore: number,
-    aH: number,
-    aC: number,
-    bH: number,
-    bC: number,
-  ): boolean {
+  update(flowLive: boolean): boolean {
+    const v = this.v;
+    const tS = v.tS;
+    const flowScore = v.flowScore;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
+    const bH = v.bHotK;
+    const bC = v.bColdK;
     let changed = false;
     if (flowLive && flowScore >= FLOW_ENGAGED_SCORE) {
       if (Number.isNaN(this.engagedAtS)) this.engagedAtS = tS;
@@ -68,12 +72,8 @@ export class PumpMeterEvidence {
     if (flowScore < FLOW_ENGAGED_SCORE && flowLive) {
       if (Number.isNaN(this.quietSinceS)) this.quietSinceS = tS;
     } else this.quietSinceS = Number.NaN;
+    this.quietS = Number.isNaN(this.quietSinceS) ? 0 : tS - this.quietSinceS;
     return changed;
-  }
-
-  /** Seconds the flow family has been quiet (0: it is not). */
-  quietS(tS: number): number {
-    return Number.isNaN(this.quietSinceS) ? 0 : tS - this.quietSinceS;
   }
 
   /** Forgets the evidence (the flow is back to normal and no flow alarm is open). */

@@ -1,3 +1,5 @@
+import type { SampleValues } from "./sampleValues.js";
+
 /**
  * Gaps in the sample stream: one the source marks (a reconnection, lost lines it counted), or a
  * sample spacing over 2.5 periods. The monitor asks at each sample how long the gap before it
@@ -8,9 +10,11 @@ export class SampleGaps {
   private fromS = Number.NaN;
   private toS = Number.NaN;
   private readonly thresholdS: number;
+  private readonly v: SampleValues;
 
-  constructor(rateHz: number) {
+  constructor(rateHz: number, v: SampleValues) {
     this.thresholdS = 2.5 / rateHz;
+    this.v = v;
   }
 
   /** The source saw a gap from fromTS to toTS (rig time, s); ignored unless finite and forward. */
@@ -21,8 +25,10 @@ export class SampleGaps {
     this.toS = toTS;
   }
 
-  /** The gap [s] before a sample at tS, dtS after the last one (0: none); consumes a marked gap. */
-  before(tS: number, dtS: number): number {
+  /** Sets the sample values' gap [s] before this sample (0: none); consumes a marked gap. */
+  measure(): void {
+    const tS = this.v.tS;
+    const dtS = this.v.dtS;
     let gapS = 0;
     // A marked gap counts at the first sample at or after its end.
     if (Number.isFinite(this.toS) && this.toS <= tS + 1e-9) {
@@ -31,6 +37,6 @@ export class SampleGaps {
       this.toS = Number.NaN;
     }
     if (dtS > this.thresholdS && dtS > gapS) gapS = dtS;
-    return gapS;
+    this.v.gapS = gapS;
   }
 }

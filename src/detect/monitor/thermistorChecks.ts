@@ -5,6 +5,7 @@ import { FlatlineDetector } from "../detectors/flatlineDetector.js";
 import { ThresholdDetector } from "../detectors/thresholdDetector.js";
 import type { SensorEvidence } from "../diagnosis/monitorDiagnosis.js";
 import type { ResolvedMonitorDetectorOptions } from "./monitorConfig.js";
+import type { SampleValues } from "./sampleValues.js";
 
 /**
  * The checks of one thermistor that need no model: out of range (a NaN reading, 3 of the last 5
@@ -21,14 +22,24 @@ export class ThermistorChecks {
   /** What the last reading was, when it was not a temperature. */
   rangeClass: SensorEvidence["range"] = "ok";
 
-  constructor(d: ResolvedMonitorDetectorOptions) {
+  private readonly v: SampleValues;
+  private readonly hot: boolean;
+
+  /** The checks of the hot or the cold thermistor, reading its values from `v`. */
+  constructor(d: ResolvedMonitorDetectorOptions, channel: "hot" | "cold", v: SampleValues) {
+    this.v = v;
+    this.hot = channel === "hot";
     this.erratic = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
     this.flat = new FlatlineDetector(d.flatlineS);
     this.range = new ThresholdDetector({ threshold: 0.5, k: d.outOfRangeK, n: d.outOfRangeN, side: "upper" });
   }
 
   /** One reading [C] (NaN: none) with its raw counts, at rig time tS. */
-  update(tS: number, tempC: number, adcCounts: number): void {
+  update(): void {
+    const v = this.v;
+    const tS = v.tS;
+    const tempC = this.hot ? v.hotC : v.coldC;
+    const adcCounts = this.hot ? v.adcHot : v.adcCold;
     const has = Number.isFinite(tempC);
     this.rangeClass = has ? "ok" : rangeOf(adcCounts);
     // (A window of zeros fed another zero does not change: skipped.)

@@ -1,3 +1,5 @@
+import type { SampleValues } from "./sampleValues.js";
+
 /**
  * The alignment of both twins at the start: they start from the first sample, whose noise would
  * bias them for the loop's 500 s time constant, so over `alignS` seconds the mean residual of
@@ -20,9 +22,11 @@ export class TwinAlignment {
   private sumBC = 0;
   private nHot = 0;
   private nCold = 0;
+  private readonly v: SampleValues;
 
-  constructor(alignS: number) {
+  constructor(alignS: number, v: SampleValues) {
     this.alignS = alignS;
+    this.v = v;
   }
 
   /** Starts an alignment at tS (none when alignS is 0). */
@@ -37,8 +41,14 @@ export class TwinAlignment {
     this.nCold = 0;
   }
 
-  /** Adds one sample's raw residuals [K]; true when the alignment is complete (the means are set). */
-  accumulate(tS: number, aH: number, aC: number, bH: number, bC: number): boolean {
+  /** Adds this sample's raw residuals; true when the alignment is complete (the means are set). */
+  accumulate(): boolean {
+    const v = this.v;
+    const tS = v.tS;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
+    const bH = v.bHotK;
+    const bC = v.bColdK;
     if (Number.isFinite(aH) && Number.isFinite(bH)) {
       this.sumAH += aH;
       this.sumBH += bH;

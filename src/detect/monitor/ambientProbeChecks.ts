@@ -1,0 +1,105 @@
+import { kelvinPerCount, type ThermistorConfig } from "../../model/thermistor.js";
+import { ChiSquareDetector } from "../detectors/chiSquare.js";
+import { FlatlineDetector } from "../detectors/flatlineDetector.js";
+import { ThresholdDetector } from "../detectors/thresholdDetector.js";
+import type { SensorEvidence } from "../diagnosis/monitorDiagnosis.js";
+import type { ResolvedMonitorDetectorOptions } from "./monitorConfig.js";
+import { rangeOf } from "./thermistorChecks.js";
+
+/**
+ * The ambient probe's own checks, the `t_amb` family of the monitor. The twins use the probe
+ * (smoothed, ambientFilter.ts) for the loss to the room, which is a fraction of a watt per kelvin:
+ * a wrong ambient moves them too little and too slowly to be seen in the loop's residuals, so the
+ * probe is checked on its readings alone, with the same tests and limits as the loop thermistors
+ * (thermistorChecks.ts):
+ *
+ * - out of range: a NaN reading (open or short by its raw counts), `outOfRangeK` of the last
+ *   `outOfRangeN` samples;
+ * - stuck: the reading unchanged for `flatlineS` (flatlineDetector.ts: a live probe read through
+ *   the noisy divider changes by a count most samples);
+ * - erratic: the windowed chi-square of the reading's first differences, whitened by the reading
+ *   noise (√2 σ, σ² the sensor noise² plus the ADC's quantisation at that temperature). A room
+ *   moves by far less than the noise between two samples, so the difference is the noise alone.
+ *
+ * O(1) per sample, no allocation.
+ */
+export class AmbientProbeChecks {
+  /** The erratic test (null when configured off). */
+  readonly erratic: ChiSquareDetector | null;
+  readonly flat: FlatlineDetector;
+  readonly range: ThresholdDetector;
+  /** What the last reading was, when it was not a temperature. */
+  rangeClass: SensorEvidence["range"] = "ok";
+  private readonly noiseK: number;
+  private readonly thermistor: ThermistorConfig;
+  private lastC = Number.NaN;
+  private whiten = Number.NaN;
+  private whitenAtC = Number.NaN;
+
+  constructor(d: ResolvedMonitorDetectorOptions, noiseK: number, thermistor: ThermistorConfig) {
+    this.erratic = d.erratic === false ? null : new ChiSquareDetector({ ...d.erratic, dimension: 1 });
+    this.flat = new FlatlineDetector(d.flatlineS);
+    this.range = new ThresholdDetector({ threshold: 0.5, k: d.outOfRangeK, n: d.outOfRangeN, side: "upper" });
+    this.noiseK = noiseK;
+    this.thermistor = thermistor;
+  }
+
+  /** One probe reading [C] (NaN: none) with its raw counts, at rig time tS. */
+  update(tS: number, tempC: number, adcCounts: number): void {
+    const has = Number.isFinite(tempC);
+    this.rangeClass = has ? "ok" : rangeOf(adcCounts);
+    if (!has || this.range.statistic > 0) this.range.update(has ? 0 : 1);
+    this.flat.update(tS, tempC);
+    const erratic = this.erratic;
+    if (erratic !== null && has && Number.isFinite(this.lastC))
+      erratic.update((tempC - this.lastC) * this.whitenAt(tempC));
+    this.lastC = tempC;
+  }
+
+  /** After a gap: the stuck count and the first difference start again. */
+  restart(): void {
+    this.flat.restart();
+    this.lastC = Number.NaN;
+  }
+
+  /** The family's score: the largest of its checks. */
+  get score(): number {
+    let s = this.range.statistic === 0 ? 0 : this.range.score;
+    const f = this.flat.score;
+    if (f > s) s = f;
+    const erratic = this.erratic;
+    if (erratic !== null && erratic.score > s) s = erratic.score;
+    return s;
+  }
+
+  /** Fills the probe's evidence for the diagnosis (its residual and alone score do not apply: NaN, 0). */
+  fillEvidence(e: SensorEvidence): void {
+    const flat = this.flat;
+    const erratic = this.erratic;
+    e.range = this.rangeClass;
+    e.rangeScore = this.range.score;
+    e.frozenS = flat.statistic;
+    e.frozenValueC = flat.value;
+    e.flatlineS = flat.limitS;
+    e.erraticScore = erratic?.score ?? 0;
+    e.noiseK =
+      erratic !== null && erratic.samples > 0
+        ? Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) /
+          this.whiten /
+          Math.SQRT2
+        : Number.NaN;
+    e.residualK = Number.NaN;
+    e.aloneScore = 0;
+  }
+
+  /** 1/(√2 σ) of a first difference at `tempC`, recomputed when the reading moved by half a kelvin. */
+  private whitenAt(tempC: number): number {
+    if (!(Math.abs(tempC - this.whitenAtC) < 0.5)) {
+      const q = kelvinPerCount(this.thermistor, tempC);
+      const v = this.noiseK * this.noiseK + (Number.isFinite(q) ? (q * q) / 12 : 0);
+      this.whiten = 1 / Math.sqrt(2 * v);
+      this.whitenAtC = tempC;
+    }
+    return this.whiten;
+  }
+}
