@@ -14,6 +14,7 @@ import { Panels } from "./panels.js";
 import { parseRunUrl, type RunSpeed } from "./runUrl.js";
 import { StandalonePage } from "./standalonePage.js";
 import { buildViews } from "./views/viewsPage.js";
+import { WebSerialPage, webSerialOf } from "./webSerialPage.js";
 
 const CHART_REDRAW_MS = 50;
 const PANEL_REDRAW_MS = 200;
@@ -238,7 +239,8 @@ function startStandalone(): void {
     page.loop.paused = paused;
   };
   controls = new Controls({
-    control: page,
+    // Through `control`: a rig connected over Web Serial takes the sliders and buttons over.
+    control: forwardControl,
     say,
     setpoints: page.run.setpoints,
     params: page.run.params,
@@ -247,6 +249,57 @@ function startStandalone(): void {
   // The run, for bench/webPage.bench.ts (simulated seconds) and scripts/webScreenshots.ts (pause time).
   (window as unknown as { looptwinPage: unknown }).looptwinPage = page;
   page.loop.start();
+  offerWebSerial(page);
+}
+
+/** The page's controls act on whatever feeds the store now (`control`). */
+const forwardControl: PageControl = {
+  setSetpoints: (sp) => control?.setSetpoints(sp) ?? Promise.resolve(null),
+  inject: (spec) => control?.inject(spec) ?? Promise.resolve(null),
+  endFaults: () => control?.endFaults() ?? Promise.resolve(null),
+  acknowledge: (cause) => control?.acknowledge(cause) ?? Promise.resolve(null),
+};
+
+/**
+ * Web Serial (docs/web.md "Web Serial"): offered on a standalone page in a browser that has
+ * `navigator.serial`; a connected rig replaces the browser twin as the store's feed.
+ */
+function offerWebSerial(standalone: StandalonePage): void {
+  const serial = webSerialOf(navigator);
+  if (serial === null) return;
+  byId("serial-row").hidden = false;
+  const button = byId<HTMLButtonElement>("connect-serial");
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    say("Web Serial: choose the rig's port…");
+    let opened = false;
+    const onOpen = (): void => {
+      opened = true;
+      standalone.loop.stop();
+    };
+    void WebSerialPage.connect(serial, store, say, redraw, onOpen).then((rig) => {
+      if (rig === null) {
+        button.disabled = false;
+        // The port opened but the rig did not answer: the browser twin runs again.
+        if (opened) {
+          const problem = messageEl.textContent;
+          restart();
+          standalone.loop.start();
+          say(problem ?? "");
+        }
+        return;
+      }
+      control = rig;
+      restart = () => {};
+      onPause = () => {};
+      hideStandaloneOnly();
+      byId("speed").closest("label")!.hidden = true;
+      byId("serial-row").hidden = true;
+      byId("mode").textContent = "Web Serial";
+      chartVersion = -1;
+      (window as unknown as { looptwinRig: unknown }).looptwinRig = rig;
+    });
+  });
 }
 
 function startLive(): void {

@@ -17,15 +17,12 @@ import { createMonitor, type ResidualMonitor } from "../../src/detect/monitor/mo
 import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
 import { type FaultSpec, formatFaultSpec, isLinkFault, parseFaultSpec } from "../../src/model/faultSpec.js";
 import { type LoopParamName, type LoopParams, makeLoopParams } from "../../src/model/loopParams.js";
-import { type AlarmView, createStoreRow, type PageStore, type StoreRow } from "./pageStore.js";
+import { alarmViews, fillMonitorRow } from "./monitorRow.js";
+import { createStoreRow, type PageStore, type StoreRow } from "./pageStore.js";
 import type { RunSpec } from "./runUrl.js";
 
 /** Telemetry rate of the page's plant [Hz] (the firmware's default). */
 export const PAGE_RATE_HZ = 10;
-
-function normalised(residual: number, band: number): number {
-  return band > 0 ? residual / band : Number.NaN;
-}
 
 /** The part of `f` after page time `atS`, in the time of a segment starting at `atS` (null if over). */
 function shiftFault(f: FaultSpec, atS: number): FaultSpec | null {
@@ -151,22 +148,7 @@ export class TwinRun {
     for (let k = 0; k < n; k++) {
       const s = this.rig.next();
       const events = this.monitor.step(s);
-      const out = this.monitor.output;
-      row.tHotC = s.tHotC;
-      row.tColdC = s.tColdC;
-      row.twinTHotC = out.predTHotC;
-      row.twinTColdC = out.predTColdC;
-      row.flowLpm = s.flowLpm;
-      row.twinFlowLpm = out.predFlowLpm;
-      row.resTHotBand = normalised(out.resTHotK, out.bandTHotK);
-      row.resTColdBand = normalised(out.resTColdK, out.bandTColdK);
-      row.resFlowBand = normalised(out.resFlowLpm, out.bandFlowLpm);
-      row.pumpSetpoint = sp.pumpDuty;
-      row.pumpApplied = s.pumpDuty;
-      row.heaterSetpoint = sp.heaterDuty;
-      row.heaterApplied = s.heaterDuty;
-      row.fanSetpoint = sp.fanDuty;
-      row.fanApplied = s.fanDuty;
+      fillMonitorRow(row, s, this.monitor.output, sp);
       store.addSample(offset + s.tS, row);
       if (events.length > 0) this.recordEvents(events, offset);
       this.samplesInSegment++;
@@ -197,21 +179,7 @@ export class TwinRun {
   }
 
   private publishAlarms(): void {
-    const offset = this.segmentStartS;
-    this.store.setOpenAlarms(
-      this.monitor.openAlarms().map(
-        (a): AlarmView => ({
-          alarmId: a.alarmId,
-          cause: a.cause,
-          severity: a.severity,
-          raisedAtS: offset + a.raisedAtS,
-          acknowledged: a.acknowledged,
-          conditionActive: a.conditionActive,
-          diagnosis: a.diagnosis,
-          evidence: a.evidence,
-        }),
-      ),
-    );
+    this.store.setOpenAlarms(alarmViews(this.monitor, this.segmentStartS));
   }
 
   /** The operator's new setpoints, from the newest sample on (the twin is told the same). */

@@ -33,7 +33,7 @@ export function scaledScheduler(speed: number): Scheduler {
       const t = setTimeout(fn, Math.max(0, delayMs / speed));
       return t as unknown as TimerHandle;
     },
-    clearTimer: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
+    clearTimer: (h) => clearTimeout(h as unknown as ReturnType<typeof setTimeout>),
   };
 }
 
