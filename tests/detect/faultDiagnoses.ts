@@ -9,8 +9,8 @@ import type { FaultKind, SensorChannel } from "../../src/model/faultSpec.js";
 
 type PerChannel = Readonly<Record<SensorChannel, Diagnosis>>;
 
-/** A thermistor fault is that thermistor's; the ambient probe has no diagnosis of its own. */
-const THERMISTOR: PerChannel = { hot: "t_hot_sensor", cold: "t_cold_sensor", amb: "unknown" };
+/** A thermistor fault is that thermistor's, the ambient probe's included. */
+const THERMISTOR: PerChannel = { hot: "t_hot_sensor", cold: "t_cold_sensor", amb: "t_amb_sensor" };
 
 /** Every fault kind, one row each (a `Record` so that a new kind without a row does not compile). */
 export const FAULT_DIAGNOSES: Readonly<Record<FaultKind, Diagnosis | PerChannel>> = {

@@ -49,7 +49,6 @@ const CASES: readonly Case[] = [
   // judges it before any table (tests/detect/monitorIsolation.test.ts), isolate() never sees it.
   { fault: "flow_blockage:start=60,severity=0.5", evalS: 90 },
   { fault: "flow_blockage:start=60,severity=1", evalS: 90 },
-  { fault: "sensor_bias:start=60,value=1.5,channel=amb", evalS: 90 },
 ];
 
 function diagnose(c: Case, seed: number) {
@@ -127,6 +126,13 @@ describe("fault isolation on the simulated rig, every injectable fault kind", ()
       const r = diagnose(c, seed);
       expect(r.diagnosis, `${c.fault} seed ${seed}: ${r.rule}; ${r.evidence.join("; ")}`).toBe(expected);
     }
+  });
+
+  it("an ambient probe bias moves no residual (its own checks judge it: tests/detect/ambientProbe.test.ts)", () => {
+    for (const seed of [1, 2])
+      expect(diagnose({ fault: "sensor_bias:start=60,value=1.5,channel=amb", evalS: 90 }, seed).rule).toBe(
+        "no_match",
+      );
   });
 
   it("a nominal run diagnoses nothing (no residual moves)", () => {

@@ -28,6 +28,9 @@ const CASES: readonly FaultCase[] = [
   { name: "open cold", fault: "sensor_open:start=60,channel=cold", durationS: 100 },
   { name: "short hot", fault: "sensor_short:start=60,channel=hot", durationS: 100 },
   { name: "short cold", fault: "sensor_short:start=60,channel=cold", durationS: 100 },
+  { name: "open amb", fault: "sensor_open:start=60,channel=amb", durationS: 100 },
+  { name: "stuck amb", fault: "sensor_stuck:start=60,channel=amb", durationS: 100 },
+  { name: "noise amb", fault: "sensor_noise:start=60,value=0.5,channel=amb", durationS: 100 },
   { name: "flow meter jammed", fault: "flow_blockage:start=60", durationS: 120 },
   { name: "flow meter half", fault: "flow_blockage:start=60,severity=0.5", durationS: 120 },
 ];
@@ -52,12 +55,14 @@ describe("isolation through the monitor, every plant fault kind", () => {
     }
   });
 
-  it("a fault on the ambient probe (no diagnosis of its own) raises nothing: the twin smooths the ambient", () => {
+  it("a 1.5 K step of the ambient probe is its own fault (no room jumps so), never the loop's", () => {
     const r = runCase(
       { name: "amb", fault: "sensor_bias:start=60,value=1.5,channel=amb", durationS: 200 },
       3,
     );
     expect(r.falseAlarms).toBe(0);
-    expect(Number.isNaN(r.delayS)).toBe(true);
+    expect(r.firstCause).toBe("t_amb");
+    expect(r.delayS).toBeLessThan(1);
+    expect(r.firstDiagnosis).toBe("ambient probe fault");
   });
 });

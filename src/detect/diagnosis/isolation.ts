@@ -50,6 +50,7 @@ export const DIAGNOSES = [
   "hx_fouling",
   "t_hot_sensor",
   "t_cold_sensor",
+  "t_amb_sensor",
   "flow_sensor",
   "flow_undecided",
   "heater_fault",
@@ -65,6 +66,7 @@ export const DIAGNOSIS_TEXT: Readonly<Record<Diagnosis, string>> = {
   hx_fouling: "HX fouling",
   t_hot_sensor: "T_hot sensor fault",
   t_cold_sensor: "T_cold sensor fault",
+  t_amb_sensor: "ambient probe fault",
   flow_sensor: "flow sensor fault",
   flow_undecided: "flow fault: pump or flow meter, undecided",
   heater_fault: "heater fault",
@@ -248,6 +250,7 @@ export const DIAGNOSIS_SEVERITY: Readonly<Record<Diagnosis, AlarmSeverity>> = {
   hx_fouling: "warning",
   t_hot_sensor: "warning",
   t_cold_sensor: "warning",
+  t_amb_sensor: "warning",
   flow_sensor: "warning",
   flow_undecided: "warning",
   heater_fault: "warning",
@@ -436,7 +439,9 @@ export function expectedDiagnosis(kind: FaultKind, channel?: SensorChannel): Dia
     case "sensor_stuck":
     case "sensor_open":
     case "sensor_short":
-      return channel === "hot" ? "t_hot_sensor" : channel === "cold" ? "t_cold_sensor" : "unknown";
+      if (channel === "hot") return "t_hot_sensor";
+      if (channel === "cold") return "t_cold_sensor";
+      return channel === "amb" ? "t_amb_sensor" : "unknown";
     case "flow_blockage":
       return "flow_sensor";
     case "link_corrupt":

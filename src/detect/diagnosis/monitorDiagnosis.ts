@@ -20,7 +20,8 @@
  *   A failed pump is a pump fault whose measured flow over the short window is below
  *   `stoppedRatio` of the expected.
  * - thermistor families: out of range (open/short), a frozen reading, an erratic reading, or the
- *   residual of one thermistor alone; each is that sensor, with what was seen.
+ *   residual of one thermistor alone; each is that sensor, with what was seen. The ambient
+ *   probe's family has the first three only (ambientProbeChecks.ts).
  * - loop family (both temperatures left the twin together): the hot node's energy balance tells
  *   the heater (it moved) from the radiator (it did not), see {@link diagnoseLoop}.
  *
@@ -42,7 +43,7 @@ import {
 } from "./isolation.js";
 
 /** Alarm families of the monitor; each is one alarm cause. */
-export const MONITOR_CAUSES = ["flow", "t_hot", "t_cold", "loop"] as const;
+export const MONITOR_CAUSES = ["flow", "t_hot", "t_cold", "loop", "t_amb"] as const;
 export type MonitorCause = (typeof MONITOR_CAUSES)[number];
 
 /** A thermistor's state as the checks see it (overwritten in place). */
@@ -107,6 +108,8 @@ export interface DiagnosisSnapshot {
   heater: ParameterRatio;
   hot: SensorEvidence;
   cold: SensorEvidence;
+  /** The ambient probe (its residual NaN: no twin predicts the room). */
+  amb: SensorEvidence;
 }
 
 export interface DiagnosisBands {
@@ -168,6 +171,7 @@ export function createDiagnosisSnapshot(): DiagnosisSnapshot {
     heater: { ...p },
     hot: createSensorEvidence(),
     cold: createSensorEvidence(),
+    amb: createSensorEvidence(),
   };
 }
 
@@ -217,7 +221,8 @@ export function diagnoseFlow(s: DiagnosisSnapshot, b: DiagnosisBands): MonitorDi
       if (measuredTwinFits) return diagnosisResult(table.diagnosis, evidence, table.rule);
       break;
     case "flow_sensor":
-      if (!measuredTwinFits) return diagnosisResult("flow_sensor", evidence, `${table.rule}_measured_twin_off`);
+      if (!measuredTwinFits)
+        return diagnosisResult("flow_sensor", evidence, `${table.rule}_measured_twin_off`);
       break;
     default:
       return diagnosisResult("unknown", evidence, table.rule);
@@ -248,17 +253,11 @@ function thermistorLabel(channel: "hot" | "cold"): string {
   return CHANNEL_LABEL[channel === "hot" ? "tHot" : "tCold"];
 }
 
-/** A thermistor family: the sensor, with what was seen. */
-export function diagnoseSensor(
-  channel: "hot" | "cold",
-  s: DiagnosisSnapshot,
-  b: DiagnosisBands,
-): MonitorDiagnosis {
-  const e = channel === "hot" ? s.hot : s.cold;
-  const other = channel === "hot" ? s.cold : s.hot;
-  const label = thermistorLabel(channel);
-  const d: Diagnosis = channel === "hot" ? "t_hot_sensor" : "t_cold_sensor";
-  const evidence: string[] = [];
+/**
+ * What a probe's own checks saw (out of range, stuck, erratic), each a line of evidence, and the
+ * rule of the first; "alone" when none fired.
+ */
+function probeChecks(label: string, e: SensorEvidence, b: DiagnosisBands, evidence: string[]): string {
   let rule = "alone";
   if (e.range !== "ok" && e.rangeScore >= 1) {
     rule = "sensor_range";
@@ -282,10 +281,35 @@ export function diagnoseSensor(
       `${label} erratic: sample-to-sample noise ${e.noiseK.toFixed(2)} K rms (expected ${b.sensorNoiseK.toFixed(2)})`,
     );
   }
+  return rule;
+}
+
+/** A thermistor family: the sensor, with what was seen. */
+export function diagnoseSensor(
+  channel: "hot" | "cold",
+  s: DiagnosisSnapshot,
+  b: DiagnosisBands,
+): MonitorDiagnosis {
+  const e = channel === "hot" ? s.hot : s.cold;
+  const other = channel === "hot" ? s.cold : s.hot;
+  const label = thermistorLabel(channel);
+  const d: Diagnosis = channel === "hot" ? "t_hot_sensor" : "t_cold_sensor";
+  const evidence: string[] = [];
+  const rule = probeChecks(label, e, b, evidence);
   evidence.push(
     `${label} ${signed(e.residualK, 2)} K vs twin, ${thermistorLabel(channel === "hot" ? "cold" : "hot")} ${signed(other.residualK, 2)} K, flow ${signed(s.flowResLpm, 2)} L/min`,
   );
   return diagnosisResult(d, evidence, rule);
+}
+
+/**
+ * The ambient probe's family: the probe, with what its checks saw and what the twins use instead
+ * (they keep the last smoothed ambient while the reading is not a temperature).
+ */
+export function diagnoseAmbient(s: DiagnosisSnapshot, b: DiagnosisBands): MonitorDiagnosis {
+  const evidence: string[] = [];
+  const rule = probeChecks("T_amb", s.amb, b, evidence);
+  return diagnosisResult("t_amb_sensor", evidence, rule);
 }
 
 /**
@@ -336,6 +360,8 @@ export function diagnose(cause: MonitorCause, s: DiagnosisSnapshot, b: Diagnosis
       return diagnoseSensor("cold", s, b);
     case "loop":
       return diagnoseLoop(s, b);
+    case "t_amb":
+      return diagnoseAmbient(s, b);
     default: {
       const never: never = cause;
       return never;

@@ -186,6 +186,8 @@ export interface ResolvedMonitorConfig {
   readonly flowWindowS: number;
   readonly thermistorHot: ThermistorConfig;
   readonly thermistorCold: ThermistorConfig;
+  /** The ambient probe's part (its erratic test's quantisation). */
+  readonly thermistorAmb: ThermistorConfig;
   readonly hasAmbientProbe: boolean;
   readonly rateHz: number;
   readonly sensorNoiseK: number;
@@ -311,6 +313,7 @@ export function resolveMonitorConfig(config: MonitorConfig = {}): ResolvedMonito
     kHzPerLpm: flowMeter.kHzPerLpm,
     thermistorHot: validateThermistorConfig(cal?.hot ?? DEFAULT_THERMISTOR, "calibration.hot"),
     thermistorCold: validateThermistorConfig(cal?.cold ?? DEFAULT_THERMISTOR, "calibration.cold"),
+    thermistorAmb: validateThermistorConfig(cal?.amb ?? DEFAULT_THERMISTOR, "calibration.amb"),
     flowWindowS,
     hasAmbientProbe: checkBoolean("hasAmbientProbe", config.hasAmbientProbe ?? true),
     rateHz: checkInterval("rateHz", config.rateHz ?? 10, 0, 1000, { lo: true }),

@@ -21,8 +21,9 @@ export class SampleValues {
   coldC = Number.NaN;
   adcHot = Number.NaN;
   adcCold = Number.NaN;
-  /** Ambient probe [C] (NaN: none). */
+  /** Ambient probe [C] (NaN: none) and its raw counts (-1: TLM's empty field, no probe). */
   tAmbC = Number.NaN;
+  adcAmb = Number.NaN;
   /** Flow residual [L/min] and the flow family's score. */
   resFlowLpm = Number.NaN;
   flowScore = Number.NaN;
