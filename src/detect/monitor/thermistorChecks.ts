@@ -48,23 +48,25 @@ export class ThermistorChecks {
   }
 
   /**
-   * The family's score: the largest of its checks (out of range, frozen; once the twins are
-   * ready, the residual-alone detector and the erratic test).
+   * The family's score into `out[i]`: the largest of its checks (out of range, frozen; once the
+   * twins are ready, the residual-alone detector and the erratic test). Written to an array rather
+   * than returned, so that no double is boxed per sample when the call is not inlined.
    */
-  score(ready: boolean, alone: ResidualDetector): number {
+  scoreInto(ready: boolean, alone: ResidualDetector, out: Float64Array, i: number): void {
     const range = this.range;
     let s = range.statistic === 0 ? 0 : range.score;
     const f = this.flat.score;
     if (f > s) s = f;
-    if (!ready) return s;
-    const a = alone.score;
-    if (a > s) s = a;
-    const erratic = this.erratic;
-    if (erratic !== null) {
-      const e = erratic.score;
-      if (e > s) s = e;
+    if (ready) {
+      const a = alone.score;
+      if (a > s) s = a;
+      const erratic = this.erratic;
+      if (erratic !== null) {
+        const e = erratic.score;
+        if (e > s) s = e;
+      }
     }
-    return s;
+    out[i] = s;
   }
 
   /**
