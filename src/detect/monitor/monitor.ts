@@ -15,11 +15,13 @@
  * - the Kalman observer (innovations for the dashboard) and the parameter tracker (UA, pump and
  *   heat-input ratios with their uncertainty), and the loop figures (loopPerformance.ts, at
  *   `performanceRateHz`: they smooth over 10 s, so 5 Hz carries everything they use);
- * - four alarm families, each one alarm cause ({@link MONITOR_CAUSES}):
+ * - five alarm families, each one alarm cause ({@link MONITOR_CAUSES}):
  *   - `flow`: the flow residual (pump degradation or failure, flow meter);
  *   - `t_hot`, `t_cold`: one thermistor against the other and the twins: its residual beyond the
  *     other's (in both twins), out of range, frozen, erratic;
- *   - `loop`: the residual both thermistors share, in both twins (HX fouling, heater).
+ *   - `loop`: the residual both thermistors share, in both twins (HX fouling, heater);
+ *   - `t_amb`: the ambient probe on its readings alone: out of range, frozen, erratic
+ *     (ambientProbeChecks.ts; a wrong ambient moves the twins too little to show in residuals).
  *   Structured residuals: a pump fault moves the flow residual and twin (a) but not twin (b); a
  *   meter fault moves the flow residual and twin (b) but not twin (a); a loop fault moves both
  *   twins on both thermistors; a sensor fault moves one thermistor in both twins. Every
@@ -72,6 +74,7 @@ import { LoopObserver } from "../twins/observer.js";
 import { ParameterTracker } from "../twins/parameterTracker.js";
 import { OpenLoopResidualGenerator } from "../twins/residualGenerator.js";
 import { AmbientFilter } from "./ambientFilter.js";
+import { AmbientProbeChecks } from "./ambientProbeChecks.js";
 import { FamilyAlarms, type FamilyDiagnostician } from "./familyAlarms.js";
 import { IsolationResiduals } from "./isolationResiduals.js";
 import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
@@ -119,6 +122,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private readonly flowDet: ResidualDetector;
   private readonly hotChecks: ThermistorChecks;
   private readonly coldChecks: ThermistorChecks;
+  /** The ambient probe's own checks, the t_amb family (null without a probe). */
+  private readonly ambChecks: AmbientProbeChecks | null;
   /** The alarm families between their scores and the alarm manager (familyAlarms.ts). */
   private readonly families: FamilyAlarms;
   private readonly snap: DiagnosisSnapshot = createDiagnosisSnapshot();
@@ -208,6 +213,9 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.gaps = new SampleGaps(cfg.rateHz, this.v);
     this.perfPeriodS = 0.95 / cfg.performanceRateHz;
     this.qMaxLpm = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
+    this.ambChecks = cfg.hasAmbientProbe
+      ? new AmbientProbeChecks(d, cfg.sensorNoiseK, cfg.thermistorAmb, this.v)
+      : null;
     this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
     this.ambient = new AmbientFilter(p.T_amb, this.v);
     this.output.bandTHotK = d.temperatureBandK;
@@ -309,6 +317,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     v.tS = t;
     v.dtS = dt;
     v.tAmbC = s.tAmbC;
+    v.adcAmb = s.adcAmb;
     v.hotC = s.tHotC;
     v.coldC = s.tColdC;
     v.adcHot = s.adcHot;
@@ -321,6 +330,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       this.flowGraceUntilS = t + cfg.flowWindowS + 1 / cfg.rateHz;
       this.hotChecks.flat.restart();
       this.coldChecks.flat.restart();
+      this.ambChecks?.restart();
       this.prevRaw.fill(Number.NaN);
     }
     if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
@@ -332,6 +342,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     // Thermistor checks need no model.
     this.hotChecks.update();
     this.coldChecks.update();
+    this.ambChecks?.update();
     if (this.initialised && gapS > d.realignAfterGapS && (hasHot || hasCold)) this.initialised = false;
     if (!this.initialised) {
       if (!(hasHot || hasCold)) {
@@ -531,6 +542,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.hotChecks.scoreInto(ready, this.hotDet, r, 1);
     this.coldChecks.scoreInto(ready, this.coldDet, r, 2);
     r[3] = ready ? this.loopDet.score : Number.NaN;
+    if (this.ambChecks === null) r[4] = Number.NaN;
+    else this.ambChecks.scoreInto(r, 4);
   }
 
   private finishSample(t: number, flowLive: boolean): void {
@@ -569,6 +582,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const n = this.noise;
     this.hotChecks.fillEvidence(s.hot, s.aHotK, s.bHotK, this.hotDet, n.hotWhiten);
     this.coldChecks.fillEvidence(s.cold, s.aColdK, s.bColdK, this.coldDet, n.coldWhiten);
+    this.ambChecks?.fillEvidence(s.amb);
     return s;
   }
 
