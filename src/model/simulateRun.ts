@@ -21,9 +21,9 @@ import {
 } from "./inputSchedule.js";
 import type { LoopParams } from "./loopParams.js";
 import { createPlantSample, type PlantSample, PlantSimulator } from "./plantSimulator.js";
-import { Rk4 } from "./rk4.js";
 import { SeedModel } from "./seedModel.js";
 import type { SeedParams } from "./seedParams.js";
+import { SeedRk4 } from "./seedRk4.js";
 import { CountsToTempC, DEFAULT_THERMISTOR } from "./thermistor.js";
 import { DEFAULT_SUBSTEP_FRACTION } from "./twin.js";
 
@@ -214,7 +214,7 @@ function runSeed(config: SeedRunConfig, onRow: (row: SeedRow) => void): void {
   const schedules = [q_in, q_out];
   const y = model.initialState();
   const hMaxS = DEFAULT_SUBSTEP_FRACTION * model.fastestTimeConstantS();
-  const rk = config.integrator === "dopri5" ? undefined : new Rk4(2, model.rhs);
+  const rk = config.integrator === "dopri5" ? undefined : new SeedRk4(model);
   const dopri =
     config.integrator === "dopri5" ? new Dopri5(2, model.rhs, { rtol: 1e-10, atol: 1e-10 }) : undefined;
   const advance = (t0: number, t1: number): void => {
