@@ -1,0 +1,198 @@
+/**
+ * The learned detector live, beside the twin's residual monitor (issue 17 part 2): a {@link Monitor}
+ * that runs the residual monitor and, on each sample, a saved learned model
+ * (`looptwin detect --save-model`) over the channels it was trained on, taken from the sample and
+ * the twin's residuals at that sample, exactly the columns `detect` reads offline
+ * (looptwinLearnedChannels.ts; a missing value carries the last finite one). The learned
+ * detector's alarm is one more alarm of cause `learned` beside the monitor's, with its own alarm
+ * manager (a warning: it says something is unlike the training run, not what), diagnosed
+ * "learned: <channels>", the channels furthest from their training mean in training standard
+ * deviations. Everything that lists alarms (dashboard, NDJSON, MQTT, HIL expectations) sees it as
+ * any other alarm.
+ */
+import { ConfigError } from "../../core/errors.js";
+import type { RigSample } from "../../model/rigSample.js";
+import {
+  type AlarmDiagnosis,
+  type AlarmEvent,
+  AlarmManager,
+  type AlarmManagerOptions,
+  type AlarmState,
+} from "../alarms/alarmManager.js";
+import type {
+  LoopPerformanceFigures,
+  Monitor,
+  MonitorOutput,
+  OperatorSetpoints,
+} from "../monitor/monitorTypes.js";
+import { type LearnedModel, LearnedScorer } from "./learnedDetector.js";
+
+/** The alarm cause of the learned detector. */
+export const LEARNED_CAUSE = "learned";
+
+/** The channels a live session can give the learned detector, by their `detect` column names. */
+export const LIVE_LEARNED_CHANNELS = [
+  "res_t_hot_k",
+  "res_t_cold_k",
+  "res_flow_lpm",
+  "meas_t_hot_c",
+  "meas_t_cold_c",
+  "meas_flow_lpm",
+  "meas_t_amb_c",
+] as const;
+
+/** How many channels the diagnosis names. */
+const NAMED_CHANNELS = 2;
+/** The learned diagnosis is refreshed at most this often while its alarm is up [s]. */
+const DIAGNOSIS_REFRESH_S = 1;
+
+/** The learned detector beside a residual monitor; see the module comment. */
+export class LearnedBesideMonitor implements Monitor {
+  /** The learned detector's normalised score at the last sample (> 1: above its threshold). */
+  learnedScore = 0;
+  private readonly inner: Monitor;
+  private readonly scorer: LearnedScorer;
+  private readonly alarms: AlarmManager;
+  /** Index into LIVE_LEARNED_CHANNELS of each model channel. */
+  private readonly source: Uint8Array;
+  private readonly input: Float64Array;
+  private readonly centre: readonly number[];
+  private readonly scale: readonly number[];
+  private readonly events: AlarmEvent[] = [];
+  private diagnosisAtS = Number.NaN;
+
+  /** Throws a ConfigError naming a model channel a live session does not have. */
+  constructor(inner: Monitor, model: LearnedModel, alarm: AlarmManagerOptions = {}) {
+    this.inner = inner;
+    this.source = Uint8Array.from(model.channelNames, (name) => {
+      const i = (LIVE_LEARNED_CHANNELS as readonly string[]).indexOf(name);
+      if (i < 0)
+        throw new ConfigError(
+          "--learned",
+          name,
+          `is a channel a live session does not have (a model trained by looptwin detect on looptwin data: ${LIVE_LEARNED_CHANNELS.join(", ")})`,
+        );
+      return i;
+    });
+    this.scorer = new LearnedScorer(model);
+    this.input = new Float64Array(model.channelNames.length);
+    this.centre = model.features.centre;
+    this.scale = model.features.scale;
+    this.alarms = new AlarmManager({ latch: "none", ...alarm });
+  }
+
+  get output(): Readonly<MonitorOutput> {
+    return this.inner.output;
+  }
+
+  setSetpoints(setpoints: OperatorSetpoints, tS: number): void {
+    this.inner.setSetpoints(setpoints, tS);
+  }
+
+  markGap(fromTS: number, toTS: number): void {
+    this.inner.markGap(fromTS, toTS);
+    // The window features would span the gap: start them again.
+    this.scorer.reset();
+  }
+
+  followApplied(on: boolean): void {
+    this.inner.followApplied(on);
+  }
+
+  step(sample: RigSample): readonly AlarmEvent[] {
+    const inner = this.inner.step(sample);
+    const events = this.events;
+    if (events.length !== 0) events.length = 0;
+    for (let i = 0; i < inner.length; i++) events.push(inner[i] as AlarmEvent);
+    const t = sample.tS;
+    if (!Number.isFinite(t)) return events;
+    this.fillInput(sample);
+    const scorer = this.scorer;
+    scorer.step(this.input);
+    const score = scorer.lastScore;
+    this.learnedScore = score;
+    // The scorer's own persistence decides; the manager adds the lifecycle (hysteresis, ack).
+    // Held at the raise level, never the critical one: the learned detector names no cause.
+    const level = scorer.lastAnomaly ? 1 : Math.min(score, 0.99);
+    let diag: AlarmDiagnosis | undefined;
+    if (level >= 1 && !(t - this.diagnosisAtS < DIAGNOSIS_REFRESH_S)) {
+      diag = this.diagnose();
+      this.diagnosisAtS = t;
+    }
+    const e = this.alarms.update(t, LEARNED_CAUSE, level, diag);
+    if (e !== undefined) events.push(e);
+    return events;
+  }
+
+  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
+    if (cause === LEARNED_CAUSE) return this.alarms.acknowledge(tS, LEARNED_CAUSE)[0];
+    if (cause !== undefined) return this.inner.acknowledge(tS, cause);
+    const newest = this.openAlarms().find((a) => !a.acknowledged);
+    if (newest === undefined) return undefined;
+    return newest.cause === LEARNED_CAUSE
+      ? this.alarms.acknowledge(tS, LEARNED_CAUSE)[0]
+      : this.inner.acknowledge(tS, newest.cause);
+  }
+
+  /** The monitor's open alarms and the learned one, newest first. */
+  openAlarms(): readonly AlarmState[] {
+    const learned = this.alarms.openAlarms();
+    if (learned.length === 0) return this.inner.openAlarms();
+    return [...this.inner.openAlarms(), ...learned].sort((a, b) => b.raisedAtS - a.raisedAtS);
+  }
+
+  performance(): LoopPerformanceFigures {
+    return this.inner.performance();
+  }
+
+  /** This sample's value of each model channel; a missing one keeps the last finite value (0 before any). */
+  private fillInput(s: RigSample): void {
+    const o = this.inner.output;
+    const input = this.input;
+    for (let k = 0; k < input.length; k++) {
+      let v: number;
+      switch (this.source[k]) {
+        case 0:
+          v = o.resTHotK;
+          break;
+        case 1:
+          v = o.resTColdK;
+          break;
+        case 2:
+          v = o.resFlowLpm;
+          break;
+        case 3:
+          v = s.tHotC;
+          break;
+        case 4:
+          v = s.tColdC;
+          break;
+        case 5:
+          v = s.flowLpm;
+          break;
+        default:
+          v = s.tAmbC;
+      }
+      if (Number.isFinite(v)) input[k] = v;
+    }
+  }
+
+  /** "learned: <channels>", the channels furthest from their training mean (allocates; at most once a second). */
+  private diagnose(): AlarmDiagnosis {
+    const names = this.scorer.model.channelNames;
+    const z = names.map((name, k) => ({
+      name,
+      z: ((this.input[k] as number) - (this.centre[k] as number)) / (this.scale[k] as number),
+    }));
+    z.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+    const top = z.slice(0, NAMED_CHANNELS);
+    return {
+      text: `learned: ${top.map((c) => c.name).join(", ")}`,
+      evidence: [
+        `learned score ${this.learnedScore.toFixed(2)} (1 is the training threshold)`,
+        ...z.map((c) => `${c.name} ${c.z >= 0 ? "+" : ""}${c.z.toFixed(1)} sd from its training mean`),
+      ],
+      severity: "warning",
+    };
+  }
+}

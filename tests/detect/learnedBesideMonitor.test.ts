@@ -1,0 +1,90 @@
+/**
+ * The learned detector live beside the residual monitor (src/detect/learned/learnedBesideMonitor.ts):
+ * a model trained on the twin's residuals of a nominal seeded run raises nothing on another
+ * nominal run, raises a `learned` alarm (a warning naming channels) on a fault, and its alarm is
+ * listed and acknowledged with the monitor's. Seeded emulated runs, nothing timed.
+ */
+import { describe, expect, it } from "vitest";
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
+import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
+import { LEARNED_CAUSE, LearnedBesideMonitor } from "../../src/detect/learned/learnedBesideMonitor.js";
+import { fitLearnedDetector, type LearnedModel } from "../../src/detect/learned/learnedDetector.js";
+import { TWIN_RESIDUAL_CHANNELS } from "../../src/detect/learned/looptwinLearnedChannels.js";
+import { createMonitor } from "../../src/detect/monitor/monitor.js";
+
+const NOMINAL = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
+
+/** A model fitted on the twin's residuals of a nominal run from its start, as `detect` trains (seed 100, 330 s at 10 Hz). */
+function trainModel(): LearnedModel {
+  const rig = new EmulatedRig({ seed: 100, setpoints: [NOMINAL], faults: [] });
+  const monitor = createMonitor();
+  monitor.setSetpoints(rig.initialSetpoints, 0);
+  const cols: number[][] = [[], [], []];
+  while (rig.nextTS <= 330) {
+    const s = rig.next((sp, t) => monitor.setSetpoints(sp, t));
+    monitor.step(s);
+    const o = monitor.output;
+    cols[0]?.push(Number.isFinite(o.resTHotK) ? o.resTHotK : 0);
+    cols[1]?.push(Number.isFinite(o.resTColdK) ? o.resTColdK : 0);
+    cols[2]?.push(Number.isFinite(o.resFlowLpm) ? o.resFlowLpm : 0);
+  }
+  const channels = cols.map((c) => Float64Array.from(c));
+  return fitLearnedDetector([...TWIN_RESIDUAL_CHANNELS], channels, channels[0]?.length ?? 0);
+}
+
+const MODEL = trainModel();
+
+function run(faults: string[], seed: number, toS: number, ackAtS = Number.POSITIVE_INFINITY) {
+  const rig = new EmulatedRig({ seed, setpoints: [NOMINAL], faults });
+  const monitor = new LearnedBesideMonitor(createMonitor(), MODEL);
+  monitor.setSetpoints(rig.initialSetpoints, 0);
+  const events: AlarmEvent[] = [];
+  let acked = false;
+  let maxScore = 0;
+  while (rig.nextTS <= toS + 1e-9) {
+    const s = rig.next((sp, t) => monitor.setSetpoints(sp, t));
+    events.push(...monitor.step(s));
+    if (s.tS > 30) maxScore = Math.max(maxScore, monitor.learnedScore);
+    if (!acked && s.tS >= ackAtS) {
+      acked = true;
+      const e = monitor.acknowledge(s.tS, LEARNED_CAUSE);
+      if (e !== undefined) events.push(e);
+    }
+  }
+  return { events, monitor, maxScore };
+}
+
+describe("the learned detector beside the residual monitor", () => {
+  it("raises nothing on nominal runs of other seeds", () => {
+    for (const seed of [1, 2]) {
+      const { events } = run([], seed, 300);
+      expect(events.filter((e) => e.type === "raised").map((e) => `${e.tS} ${e.diagnosis}`)).toEqual([]);
+    }
+  });
+
+  it("a pump failure: the monitor's flow alarm and a learned warning naming the flow residual", () => {
+    const { events, monitor } = run(["pump_failure:start=60"], 1, 90);
+    const raised = events.filter((e) => e.type === "raised");
+    expect(raised.map((e) => e.cause).sort()).toEqual(["flow", LEARNED_CAUSE]);
+    const learned = raised.find((e) => e.cause === LEARNED_CAUSE) as AlarmEvent;
+    expect(learned.tS).toBeGreaterThanOrEqual(60);
+    expect(learned.severity).toBe("warning");
+    expect(learned.diagnosis).toMatch(/^learned: .*res_flow_lpm|^learned: res_flow_lpm/);
+    const open = monitor.openAlarms().map((a) => a.cause);
+    expect(open).toContain(LEARNED_CAUSE);
+    expect(open).toContain("flow");
+  });
+
+  it("its alarm is acknowledged by cause and clears once the fault has gone", () => {
+    const { events, monitor } = run(["pump_degradation:start=60,end=80,severity=0.6"], 1, 200, 100);
+    const learned = events.filter((e) => e.cause === LEARNED_CAUSE).map((e) => e.type);
+    expect(learned[0]).toBe("raised");
+    expect(learned).toContain("cleared");
+    expect(monitor.openAlarms().some((a) => a.cause === LEARNED_CAUSE)).toBe(false);
+  });
+
+  it("refuses a model with a channel a live session does not have, naming it", () => {
+    const bad = { ...MODEL, channelNames: ["res_t_hot_k", "res_t_cold_k", "valve_pos"] };
+    expect(() => new LearnedBesideMonitor(createMonitor(), bad)).toThrow(/valve_pos/);
+  });
+});
