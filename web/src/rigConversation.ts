@@ -174,11 +174,11 @@ export class RigConversation {
   }
 
   /**
-   * A SAFE line with a fresh id, for the moments when no answer can be awaited (the page is
+   * A SAFE line (with its `\n`) with a fresh id, for the moments when no answer can be awaited (the page is
    * closing): write it and forget it.
    */
   safeLine(): string {
-    return formatCommand({ type: "SAFE", id: this.allocateId() });
+    return `${formatCommand({ type: "SAFE", id: this.allocateId() })}\n`;
   }
 
   /** Stops the heartbeat and fails every command in flight; later bytes are ignored. */

@@ -319,6 +319,8 @@ export class WebSerialPage implements PageControl {
     this.injector.stop();
     this.write(this.conversation.safeLine());
     this.conversation.stop();
+    // Once (beforeunload and pagehide both come); the rig is SAFE and stays so.
+    this.closed = true;
   }
 
   /** SAFE (awaited, briefly), then the port closed. */
