@@ -146,7 +146,7 @@ describe.skipIf(missing !== null)(
       bridge = new WebSocketServer({ host: "127.0.0.1", port: 0 });
       await new Promise((r) => bridge.once("listening", r));
       const addr = bridge.address();
-      bridgeUrl = `ws://127.0.0.1:${typeof addr === "object" ? addr.port : 0}/`;
+      bridgeUrl = `ws://127.0.0.1:${typeof addr === "object" && addr !== null ? addr.port : 0}/`;
       bridge.on("connection", (ws) => {
         const wire: Wire = { toDevice: "", fromDevice: "" };
         wires.push(wire);
