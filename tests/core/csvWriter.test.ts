@@ -82,7 +82,7 @@ const EDGES: readonly number[] = [
   999999.9999995,
   9.9999999995,
   -4551.123456789,
-  123456789.123456789,
+  123456789.12345679,
   2 ** 31,
   2 ** 31 - 0.5,
   2 ** 52,
@@ -132,6 +132,32 @@ describe("CsvWriter.fixed writes the bytes of toFixed", () => {
     );
   });
 
+  it("just below and above integers, where rounding carries into the integer part", () => {
+    for (const x of [
+      0.9999996,
+      -0.9999996,
+      1.9999999,
+      -1.9999999,
+      9.99995,
+      99.9999999,
+      4824.9999996,
+      2 ** 31 - 1e-7,
+    ])
+      for (const d of DECIMALS) expect(written((o) => o.fixed(x, d))).toBe(fixed(x, d));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e7, max: 1e7 }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.constantFrom(...DECIMALS),
+        (k, u, d) => {
+          const x = k + u * 10 ** -d;
+          expect(written((o) => o.fixed(x, d))).toBe(fixed(x, d));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it("writes nothing for NaN and the infinities (an empty field)", () => {
     for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
       expect(written((o) => o.fixed(x, 3))).toBe("");
@@ -156,6 +182,35 @@ describe("CsvWriter.fixedRepeated", () => {
         expect(text).toBe(cells.map(([x, d]) => `${fixed(x, d)},`).join(""));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("copies a repeated field of any length whole, across many chunk ends, and nothing after it", () => {
+    // Fields of 1 to 30 bytes (a copy goes in four-byte words), each repeated, through a 1 KiB
+    // buffer so that fields land at every offset before a flush.
+    const values = [0, 7, 12, 123, 1234, 12345, 0.5, -0.25, 1000, -999.99995, 1e20, -1.5e15];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...values), fc.constantFrom(0, 1, 4, 8), fc.integer({ min: 1, max: 40 })),
+          {
+            minLength: 1,
+            maxLength: 80,
+          },
+        ),
+        (runs) => {
+          const memo = new FixedMemo();
+          const cells = runs.flatMap(([x, d, n]) => Array.from({ length: n }, () => [x, d] as const));
+          const text = written((o) => {
+            for (const [x, d] of cells) {
+              o.fixedRepeated(x, d, memo);
+              o.newline();
+            }
+          });
+          expect(text).toBe(cells.map(([x, d]) => `${fixed(x, d)}\n`).join(""));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
