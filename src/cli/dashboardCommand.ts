@@ -44,6 +44,8 @@ Sources (exactly one):
   --firmata PATH      an Arduino running StandardFirmata (johnny-five)
 
 Rig config:
+  --learned MODEL     a learned model (looptwin detect --save-model on this rig's data) run beside
+                      the twin; its alarms are listed as "learned: <channels>"
   --config FILE       rig config (JSON) as looptwin calibrate writes it, or {"params": {"UA": 9.6}}:
                       the loop parameters go to the twin (and, with --emulate, to the emulated
                       plant as well; its sensors stay ideal); the thermistor offsets go to the

@@ -10,13 +10,13 @@
  *
  * A directory argument processes every data file below it into a mirrored output directory.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CsvWriter, textSink } from "../core/csvWriter.js";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import type { LabelledTable, TableFormat } from "../detect/data/labelledTable.js";
 import { fitLearnedDetector, type LearnedModel, scoreChannels } from "../detect/learned/learnedDetector.js";
-import { learnedModelFromJson, learnedModelToJson } from "../detect/learned/learnedModelFile.js";
+import { learnedModelToJson } from "../detect/learned/learnedModelFile.js";
 import { type MonitorTableResult, runMonitorOnTable } from "../detect/monitor/monitorTable.js";
 import { flagOpt, parseCommandArgs, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
@@ -38,6 +38,7 @@ import {
   parseTrainRowsArg,
   readLabelledTable,
 } from "./labelledTableFiles.js";
+import { readLearnedModelArg } from "./learnedModelArg.js";
 
 const HELP = `Usage: looptwin detect FILE|DIR [options]
 
@@ -126,22 +127,6 @@ export function channelsForModel(table: LabelledTable, model: LearnedModel): Flo
       );
     return table.channels[i] as Float64Array;
   });
-}
-
-function loadModel(file: string, cwd: string): LearnedModel {
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw new InputFileError(file, "cannot read model file", {}, { cause: e });
-  }
-  try {
-    return learnedModelFromJson(text);
-  } catch (e) {
-    if (e instanceof ConfigError)
-      throw new InputFileError(file, e.message, { column: e.field }, { cause: e });
-    throw e;
-  }
 }
 
 /** The twin's detect output CSV: `t_s,score,anomaly,diagnosis`, one row per input row. */
@@ -245,7 +230,7 @@ export const detectCommand: Command = {
     const trainText = stringOpt(args, "train-rows");
     if (trainText !== undefined) parseTrainRowsArg(trainText);
     const modelFile = stringOpt(args, "model");
-    const loaded = modelFile !== undefined ? loadModel(modelFile, io.cwd) : undefined;
+    const loaded = modelFile !== undefined ? readLearnedModelArg(modelFile, io.cwd) : undefined;
     // A saved model names its detector, so --model needs no --detector (on looptwin data too).
     const detector = stringOpt(args, "detector") ?? loaded?.model.kind;
     const sets = stringsOpt(args, "set");

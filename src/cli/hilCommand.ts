@@ -14,10 +14,11 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../core/errors.js";
+import { LearnedBesideMonitor } from "../detect/learned/learnedBesideMonitor.js";
 import { describeCondition } from "../hil/conditions.js";
 import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/consoleReport.js";
 import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
-import type { RunProgress } from "../hil/runner.js";
+import type { MonitorFactory, RunProgress } from "../hil/runner.js";
 import type { Scenario } from "../hil/scenario.js";
 import { loadScenarioFiles } from "../hil/scenarioLoader.js";
 import { parseShard, type ShardChoice, shardOf } from "../hil/shards.js";
@@ -27,6 +28,7 @@ import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
 import { hilHtmlReport } from "../report/hilHtmlReport.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { readLiveLearnedModelArg } from "./learnedModelArg.js";
 import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
 import { startPublisher } from "./mqttPublishing.js";
 import { ciRunId, writeReport } from "./reportFiles.js";
@@ -64,6 +66,8 @@ Options:
   --shard K/N       only shard K of N (1 <= K <= N): the scenarios (after --filter) split into N
                     shards of about equal device seconds, longest first; every scenario is in
                     exactly one shard, and every job of a CI matrix computes the same split
+  --learned MODEL   a learned model (looptwin detect --save-model) run beside the twin's monitor:
+                    its alarms (cause learned) are recorded and listed with the monitor's
   --config FILE     rig config (JSON) as looptwin calibrate writes it: loop parameters (for
                     the twin, and for an emulated plant) and thermistor offsets (the host
                     conversion of a real rig); or {"params": {"UA": 9.6, ...}}
@@ -148,6 +152,7 @@ export const hilCommand: Command = {
         out: { type: "string" },
         filter: { type: "string" },
         config: { type: "string" },
+        learned: { type: "string" },
         set: { type: "string", multiple: true },
         speed: { type: "string" },
         "step-timeout": { type: "string" },
@@ -192,7 +197,11 @@ export const hilCommand: Command = {
       ...(calibration !== undefined ? { calibration } : {}),
     });
     const scenarios = selectScenarios(scenarioPaths, filter, shard, io.cwd);
-    const monitorFactory = await loadDefaultMonitorFactory();
+    const baseFactory = await loadDefaultMonitorFactory();
+    const learnedFile = stringOpt(args, "learned");
+    const learned = learnedFile === undefined ? undefined : readLiveLearnedModelArg(learnedFile, io.cwd);
+    const monitorFactory: MonitorFactory =
+      learned === undefined ? baseFactory : (ctx) => new LearnedBesideMonitor(baseFactory(ctx), learned);
     const resolve = (p: string | undefined): string | undefined =>
       p === undefined ? undefined : isAbsolute(p) ? p : join(io.cwd, p);
     const htmlFile = resolve(stringOpt(args, "html"));

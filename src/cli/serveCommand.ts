@@ -41,6 +41,7 @@ Server:
                       on the second line of stdout
 
 Rig config:
+  --learned MODEL     a learned model run beside the twin (see dashboard --help)
   --config FILE       rig config (JSON) as looptwin calibrate writes it (see dashboard --help)
   --set K=V           one loop parameter, repeatable (after --config)
 

@@ -7,7 +7,8 @@
  * detector's alarm is one more alarm of cause `learned` beside the monitor's, with its own alarm
  * manager (a warning: it says something is unlike the training run, not what), diagnosed
  * "learned: <channels>", the channels furthest from their training mean in training standard
- * deviations. Everything that lists alarms (dashboard, NDJSON, MQTT, HIL expectations) sees it as
+ * deviations (those at least half as far as the furthest, in model order, so that the text does
+ * not flip between two channels of similar size). Everything that lists alarms (dashboard, NDJSON, MQTT, HIL expectations) sees it as
  * any other alarm.
  */
 import { ConfigError } from "../../core/errors.js";
@@ -41,8 +42,25 @@ export const LIVE_LEARNED_CHANNELS = [
   "meas_t_amb_c",
 ] as const;
 
-/** How many channels the diagnosis names. */
-const NAMED_CHANNELS = 2;
+/**
+ * The index into {@link LIVE_LEARNED_CHANNELS} of each of the model's channels; a ConfigError
+ * naming `--learned` and the first channel a live session does not have.
+ */
+export function liveChannelSources(model: LearnedModel): Uint8Array {
+  return Uint8Array.from(model.channelNames, (name) => {
+    const i = (LIVE_LEARNED_CHANNELS as readonly string[]).indexOf(name);
+    if (i < 0)
+      throw new ConfigError(
+        "--learned",
+        name,
+        `is a channel a live session does not have (a model trained by looptwin detect on looptwin data: ${LIVE_LEARNED_CHANNELS.join(", ")})`,
+      );
+    return i;
+  });
+}
+
+/** The diagnosis names the channels at least this fraction of the furthest one's distance. */
+const NAMED_FRACTION = 0.5;
 /** The learned diagnosis is refreshed at most this often while its alarm is up [s]. */
 const DIAGNOSIS_REFRESH_S = 1;
 
@@ -64,16 +82,7 @@ export class LearnedBesideMonitor implements Monitor {
   /** Throws a ConfigError naming a model channel a live session does not have. */
   constructor(inner: Monitor, model: LearnedModel, alarm: AlarmManagerOptions = {}) {
     this.inner = inner;
-    this.source = Uint8Array.from(model.channelNames, (name) => {
-      const i = (LIVE_LEARNED_CHANNELS as readonly string[]).indexOf(name);
-      if (i < 0)
-        throw new ConfigError(
-          "--learned",
-          name,
-          `is a channel a live session does not have (a model trained by looptwin detect on looptwin data: ${LIVE_LEARNED_CHANNELS.join(", ")})`,
-        );
-      return i;
-    });
+    this.source = liveChannelSources(model);
     this.scorer = new LearnedScorer(model);
     this.input = new Float64Array(model.channelNames.length);
     this.centre = model.features.centre;
@@ -184,10 +193,10 @@ export class LearnedBesideMonitor implements Monitor {
       name,
       z: ((this.input[k] as number) - (this.centre[k] as number)) / (this.scale[k] as number),
     }));
-    z.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
-    const top = z.slice(0, NAMED_CHANNELS);
+    const furthest = Math.max(...z.map((c) => Math.abs(c.z)));
+    const named = z.filter((c) => Math.abs(c.z) >= NAMED_FRACTION * furthest);
     return {
-      text: `learned: ${top.map((c) => c.name).join(", ")}`,
+      text: `learned: ${named.map((c) => c.name).join(", ")}`,
       evidence: [
         `learned score ${this.learnedScore.toFixed(2)} (1 is the training threshold)`,
         ...z.map((c) => `${c.name} ${c.z >= 0 ? "+" : ""}${c.z.toFixed(1)} sd from its training mean`),
