@@ -75,7 +75,7 @@ export function parseEquivalents(markdown: string): EquivalentMutant[] {
       file: m[1]!,
       line: Number(m[2]),
       mutator,
-      replacement: replacement.replace(/^`(.*)`$/, "$1"),
+      replacement: replacement.replace(/^`(.*)`$/, "$1").replace(/\\\|/g, "|"), // `\|` is a | in a table cell
       reason: reason.join(" | "),
     });
   }

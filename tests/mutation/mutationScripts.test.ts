@@ -155,6 +155,10 @@ describe("mutation score", () => {
       },
     ]);
     expect(() => parseEquivalents("| src/protocol/a.ts | X | y | z |")).toThrow(/bad row/);
+    // A | inside a cell is written \| in the table.
+    expect(parseEquivalents("| src/p.ts:3 | LogicalOperator | `a \\|\\| b` | why |")[0]?.replacement).toBe(
+      "a || b",
+    );
   });
 
   it("is (killed + timeout) / valid, errors and ignored mutants not counted, equivalents left out", () => {
