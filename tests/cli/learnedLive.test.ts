@@ -58,6 +58,29 @@ describe("hil run --learned", () => {
     expect(alarms.some((a) => a.source === "flow" && a.state === "raised")).toBe(true);
   });
 
+  it("a scenario expecting alarm { cause: learned } passes with --learned and fails without", async () => {
+    writeFileSync(
+      join(dir, "learned.yaml"),
+      [
+        "name: learned-check",
+        "description: the learned detector alarms on a pump degradation",
+        "seed: 7",
+        "duration: 120",
+        "steps:",
+        "  - { at: 60, name: fault, emu: pump_degradation:severity=0.5 }",
+        "expect:",
+        "  - { no_alarm: any, from: 0, to: fault }",
+        "  - { alarm: { cause: learned }, after: fault, within: 5 }",
+        "",
+      ].join("\n"),
+    );
+    const withModel = await run("hil", "run", "learned.yaml", "--learned", "model.json");
+    expect(withModel.code, withModel.out + withModel.err).toBe(0);
+    const without = await run("hil", "run", "learned.yaml");
+    expect(without.code).toBe(1);
+    expect(without.out).toMatch(/cause learned alarm raised in 60\.0 s \.\. 65\.0 s/);
+  });
+
   it("a missing model file, or one with a channel a session lacks: one line, exit 2", async () => {
     const missing = await run("hil", "run", SCENARIO, "--learned", "nope.json");
     expect(missing.code).toBe(2);

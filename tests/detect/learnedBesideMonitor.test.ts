@@ -73,6 +73,10 @@ describe("the learned detector beside the residual monitor", () => {
     const open = monitor.openAlarms().map((a) => a.cause);
     expect(open).toContain(LEARNED_CAUSE);
     expect(open).toContain("flow");
+    // Its alarm ids never equal the monitor's (recordings and the HIL runner follow alarms by id).
+    const ids = raised.map((e) => e.alarmId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(monitor.openAlarms().map((a) => a.alarmId))).toEqual(new Set(ids));
   });
 
   it("its alarm is acknowledged by cause and clears once the fault has gone", () => {

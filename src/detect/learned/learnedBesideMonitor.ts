@@ -59,6 +59,16 @@ export function liveChannelSources(model: LearnedModel): Uint8Array {
   });
 }
 
+/**
+ * Added to the learned alarm manager's alarm ids, so that they never equal the monitor's (a
+ * recording and the HIL runner follow an alarm by its id).
+ */
+export const LEARNED_ALARM_ID_OFFSET = 1_000_000;
+
+function learnedEvent(e: AlarmEvent | undefined): AlarmEvent | undefined {
+  return e === undefined ? undefined : { ...e, alarmId: e.alarmId + LEARNED_ALARM_ID_OFFSET };
+}
+
 /** The diagnosis names the channels at least this fraction of the furthest one's distance. */
 const NAMED_FRACTION = 0.5;
 /** The learned diagnosis is refreshed at most this often while its alarm is up [s]. */
@@ -128,18 +138,18 @@ export class LearnedBesideMonitor implements Monitor {
       diag = this.diagnose();
       this.diagnosisAtS = t;
     }
-    const e = this.alarms.update(t, LEARNED_CAUSE, level, diag);
+    const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, level, diag));
     if (e !== undefined) events.push(e);
     return events;
   }
 
   acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
-    if (cause === LEARNED_CAUSE) return this.alarms.acknowledge(tS, LEARNED_CAUSE)[0];
+    if (cause === LEARNED_CAUSE) return learnedEvent(this.alarms.acknowledge(tS, LEARNED_CAUSE)[0]);
     if (cause !== undefined) return this.inner.acknowledge(tS, cause);
     const newest = this.openAlarms().find((a) => !a.acknowledged);
     if (newest === undefined) return undefined;
     return newest.cause === LEARNED_CAUSE
-      ? this.alarms.acknowledge(tS, LEARNED_CAUSE)[0]
+      ? learnedEvent(this.alarms.acknowledge(tS, LEARNED_CAUSE)[0])
       : this.inner.acknowledge(tS, newest.cause);
   }
 
@@ -147,6 +157,10 @@ export class LearnedBesideMonitor implements Monitor {
   openAlarms(): readonly AlarmState[] {
     const learned = this.alarms.openAlarms();
     if (learned.length === 0) return this.inner.openAlarms();
+    for (let i = 0; i < learned.length; i++) {
+      const a = learned[i] as AlarmState;
+      learned[i] = { ...a, alarmId: a.alarmId + LEARNED_ALARM_ID_OFFSET };
+    }
     return [...this.inner.openAlarms(), ...learned].sort((a, b) => b.raisedAtS - a.raisedAtS);
   }
 
