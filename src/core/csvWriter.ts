@@ -8,8 +8,9 @@
  * only when that product lies within its rounding error of a tie, or beyond 2^52, is the exact
  * answer asked of `toFixed` itself. Non-finite values write nothing (an empty field): NaN is never
  * written. Digits are stored through a DataView two at a time and a repeated field is copied four
- * bytes at a time: byte-by-byte stores were most of the cost (a 24 h seed run went from 2.5 to
- * about 3.5 M rows per CPU second with SeedRk4, `npm run bench -- --only csv`).
+ * bytes at a time: copying a repeated field byte by byte was a third of the formatting of a seed
+ * row (with src/model/seedRk4.ts the 24 h seed run went from about 2.8 to 4 M rows per CPU second,
+ * `npm run bench -- --only csv`).
  *
  * A chunk is a view of the writer's buffer, valid only during the sink call: sinks write it
  * synchronously or copy it (src/cli/fdSink.ts, {@link textSink}). A chunk always ends between two
@@ -86,8 +87,9 @@ export class CsvWriter {
       this.pos = writeUint(this.words, pos, n);
       return;
     }
-    // floor(|x|) 10^d <= |x| 10^d rounds to no less (it is exact), so 0 <= part <= scale: no
-    // division, and only a carry (|x| rounding up to the next integer) to correct.
+    // floor(|x|) 10^d is exact (below 2^52) and not above |x| 10^d, so neither `scaled` nor n is
+    // below it: 0 <= part <= scale. No division, and only a carry (|x| rounding up to the next
+    // integer) to correct.
     let whole = Math.floor(abs);
     let part = n - whole * scale;
     if (part >= scale) {
