@@ -406,22 +406,6 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       o.pumpRatioSigma = tr.pumpRatioStd;
     }
 
-    this.detect();
-    return this.families.events;
-  }
-
-  // The per-sample work below is split into methods of their own, reading this sample's values
-  // from {@link v}, so that the optimising compiler inlines the small helpers into each (one
-  // method of everything runs out of its inlining budget) and no double is boxed to pass it.
-  // `step` keeps its budget for the models' calls that take doubles (the flow window, twin b);
-  // `detect`, too large to be inlined into it, spends its own on the detection parts.
-
-  /** This sample's detection, after the models: flow family, pump-versus-meter evidence, temperature families, alarms. */
-  private detect(): void {
-    const v = this.v;
-    const t = v.tS;
-    const resFlow = v.resFlowLpm;
-    const d = this.config.detectors;
     // Not while the host's window spans a long gap, nor before it spans a whole window.
     const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
     if (flowLive) {
@@ -449,7 +433,12 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     }
     this.lastTS = t;
     this.finishSample(t, flowLive);
+    return this.families.events;
   }
+
+  // The per-sample work below is split into methods of their own, reading this sample's values
+  // from {@link v}, so that the optimising compiler inlines the small helpers into each (one
+  // method of everything runs out of its inlining budget) and no double is boxed to pass it.
 
   /** The erratic test on the raw residuals' first differences; then remembers them. */
   private feedErratic(): void {
