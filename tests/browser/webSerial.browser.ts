@@ -38,6 +38,8 @@ if (missing) console.warn(`skipping the Web Serial browser test: ${missing}`);
 interface Wire {
   toDevice: string;
   fromDevice: string;
+  /** Ends the connection from the bridge's side: the cable pulled. */
+  cut: () => void;
 }
 
 /**
@@ -148,7 +150,7 @@ describe.skipIf(missing !== null)(
       const addr = bridge.address();
       bridgeUrl = `ws://127.0.0.1:${typeof addr === "object" && addr !== null ? addr.port : 0}/`;
       bridge.on("connection", (ws) => {
-        const wire: Wire = { toDevice: "", fromDevice: "" };
+        const wire: Wire = { toDevice: "", fromDevice: "", cut: () => ws.close() };
         wires.push(wire);
         const port = new SerialPort({ path: link, baudRate: 115_200 });
         port.on("data", (d: Buffer) => {
@@ -254,6 +256,7 @@ describe.skipIf(missing !== null)(
           ([n, d]) => {
             const input = document.getElementById(`sp-${n}`) as HTMLInputElement;
             input.value = String(d);
+            input.dispatchEvent(new Event("input"));
             input.dispatchEvent(new Event("change"));
           },
           [name, duty] as const,
@@ -278,6 +281,8 @@ describe.skipIf(missing !== null)(
       // Renewed while it lasts: more than one held PWM by now.
       expect((wire.toDevice.match(/PWM,\d+,pump,0,\d+\*/g) ?? []).length).toBeGreaterThan(1);
       expect(problems).toEqual([]);
+      if (process.env.LOOPTWIN_WEBSERIAL_SHOT)
+        await page.screenshot({ path: process.env.LOOPTWIN_WEBSERIAL_SHOT });
 
       // Closing the page: SAFE on the wire.
       expect(wire.toDevice).not.toMatch(/SAFE,/);
@@ -287,6 +292,27 @@ describe.skipIf(missing !== null)(
       await new Promise((r) => setTimeout(r, 1500));
       expect(wire.toDevice.match(/SAFE,/g)).toHaveLength(1);
       expect(wire.toDevice.slice(wire.toDevice.indexOf("SAFE,"))).toMatch(/^SAFE,\d+\*[0-9A-F]{4}\r?\n$/);
+      await ctx.close();
+    });
+
+    it("says when the port goes away and offers the button again", async () => {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      await page.addInitScript(installSerialStandIn, bridgeUrl);
+      await page.goto(pageUrl);
+      const before = wires.length;
+      await page.locator("#connect-serial").click();
+      await page.waitForFunction(() => document.getElementById("mode")?.textContent === "Web Serial");
+      expect(await page.locator("#connect-serial").isVisible()).toBe(false);
+      (wires[before] as Wire).cut();
+      await page.waitForFunction(
+        () => document.querySelector('[data-status="link"]')?.textContent === "DISCONNECTED",
+      );
+      expect(await page.locator("#message").textContent()).toBe(
+        "Web Serial: the port closed (unplugged?); without PINGs the rig goes SAFE by itself within 3 s",
+      );
+      expect(await page.locator("#connect-serial").isVisible()).toBe(true);
+      expect(await page.locator("#connect-serial").isEnabled()).toBe(true);
       await ctx.close();
     });
   },

@@ -290,6 +290,13 @@ function offerWebSerial(standalone: StandalonePage): void {
         return;
       }
       control = rig;
+      // A lost port: the button again (opening a port needs the user's click).
+      rig.onClosed = () => {
+        byId("serial-row").hidden = false;
+        button.disabled = false;
+        // No sample follows to redraw the link state once the panels' throttle has passed.
+        setTimeout(redraw, PANEL_REDRAW_MS + 50);
+      };
       restart = () => {};
       onPause = () => {};
       hideStandaloneOnly();

@@ -90,6 +90,8 @@ export class WebSerialPage implements PageControl {
   private closed = false;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private readonly onPageHide = (): void => this.leaveSafe();
+  /** The port went away or the page closed the link (not called on page close). */
+  onClosed: () => void = () => {};
 
   private constructor(port: WebSerialPort, store: PageStore, say: (t: string) => void, onData: () => void) {
     this.store = store;
@@ -333,6 +335,7 @@ export class WebSerialPage implements PageControl {
     this.conversation.stop();
     this.closed = true;
     this.showLink("DISCONNECTED", "");
+    this.onClosed();
     try {
       await this.reader?.cancel();
       await this.writer.close();
