@@ -304,7 +304,28 @@ describe.skipIf(missing !== null)(
       await page.locator("#connect-serial").click();
       await page.waitForFunction(() => document.getElementById("mode")?.textContent === "Web Serial");
       expect(await page.locator("#connect-serial").isVisible()).toBe(false);
-      (wires[before] as Wire).cut();
+      const wire = wires[before] as Wire;
+      // A device reboot (an emulator fault typed in the form, sent as EMU): the page sends the
+      // rate and the operator's duties again.
+      await page.evaluate(() => {
+        const input = document.getElementById("sp-pump") as HTMLInputElement;
+        input.value = "150";
+        input.dispatchEvent(new Event("input"));
+        input.dispatchEvent(new Event("change"));
+      });
+      await waitFor("TLM with pump 150", () => lastDuties(wire).pump === 150, 5000);
+      await page.fill("#fault-spec", "device_reboot");
+      await page.press("#fault-spec", "Enter");
+      await waitFor("EMU on the wire", () => /EMU,\d+,device_reboot\*/.test(wire.toDevice), 5000);
+      await waitFor("the device's BOOT", () => /^EVT,BOOT,/m.test(wire.fromDevice), 10_000);
+      const afterBoot = (): string => wire.toDevice.slice(wire.toDevice.search(/EMU,\d+,device_reboot/));
+      await waitFor(
+        "RATE and PWM pump 150 after the reboot",
+        () => /RATE,\d+,10\*[\s\S]*PWM,\d+,pump,150\*/.test(afterBoot()),
+        5000,
+      );
+      await waitFor("TLM with pump 150 after the reboot", () => lastDuties(wire).pump === 150, 5000);
+      wire.cut();
       await page.waitForFunction(
         () => document.querySelector('[data-status="link"]')?.textContent === "DISCONNECTED",
       );

@@ -87,6 +87,8 @@ export class WebSerialPage implements PageControl {
   private readonly row = createStoreRow();
   private lastTS = 0;
   private samples = 0;
+  /** Emulator faults sent (EMU) since the last End all faults. */
+  private emuFaults: string[] = [];
   private closed = false;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private readonly onPageHide = (): void => this.leaveSafe();
@@ -118,7 +120,7 @@ export class WebSerialPage implements PageControl {
       setpoints: () => this.setpoints,
       onEnd: (label, why) => {
         this.store.addLabel({ tS: this.lastTS, action: "end", text: label });
-        this.store.setInjections(this.injector.labels());
+        this.store.setInjections([...this.injector.labels(), ...this.emuFaults]);
         if (why !== "ended" && why !== "its time ran out") this.say(`${label}: ended (${why})`);
       },
     });
@@ -245,8 +247,21 @@ export class WebSerialPage implements PageControl {
   private onEvent(e: DeviceEvent): void {
     if (e.code === "HB_LOST" || e.code === "OVERTEMP" || e.code === "WDT")
       this.say(`rig: ${e.code}${"channel" in e ? ` ${e.channel}` : ""}; the device went SAFE`);
-    else if (e.code === "BOOT") this.say("rig: rebooted; setpoints sent again");
-    if (e.code === "BOOT" && this.setpointsNow !== null) void this.setSetpoints(this.setpointsNow);
+    else if (e.code === "BOOT") this.say("rig: rebooted; rate and setpoints sent again");
+    if (e.code === "BOOT") void this.afterReboot();
+  }
+
+  /** A rebooted device forgot its rate, duties and holds: the rate and the operator's duties again. */
+  private async afterReboot(): Promise<void> {
+    try {
+      await this.conversation.send({ type: "RATE", rateHz: SERIAL_RATE_HZ });
+      if (this.setpointsNow === null) return;
+      for (const [channel, key] of CHANNELS)
+        if (!this.injector.holds(channel))
+          await this.conversation.send({ type: "PWM", channel, duty: this.setpointsNow[key], holdMs: null });
+    } catch (e) {
+      this.say(`rig: after its reboot: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   async setSetpoints(sp: OperatorSetpoints): Promise<string | null> {
@@ -280,7 +295,8 @@ export class WebSerialPage implements PageControl {
         );
       }
       this.store.addLabel({ tS: this.lastTS, action: "start", text: label });
-      this.store.setInjections([...this.injector.labels(), ...(b.kind === "emulator" ? [label] : [])]);
+      if (b.kind === "emulator") this.emuFaults.push(label);
+      this.store.setInjections([...this.injector.labels(), ...this.emuFaults]);
       return null;
     } catch (e) {
       if (e instanceof NakError && e.reason === "unknown" && b.kind === "emulator")
@@ -292,6 +308,11 @@ export class WebSerialPage implements PageControl {
   async endFaults(): Promise<string | null> {
     try {
       await this.injector.endAll();
+      if (this.emuFaults.length > 0) {
+        for (const f of this.emuFaults) this.store.addLabel({ tS: this.lastTS, action: "end", text: f });
+        this.emuFaults = [];
+        await this.conversation.send({ type: "EMU", faultSpec: "clear" });
+      }
       this.store.setInjections([]);
       return null;
     } catch (e) {
