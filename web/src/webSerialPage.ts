@@ -106,7 +106,7 @@ export class WebSerialPage implements PageControl {
       {
         write: (line) => this.write(line),
         scheduler: wallScheduler,
-        portName: "Web Serial port",
+        portName: "the chosen port",
       },
       {
         onSample: (s) => this.onSample(s),
