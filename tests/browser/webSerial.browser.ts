@@ -47,13 +47,20 @@ interface Wire {
  * chooser is cancelled while `window.serialCancel` is true (as Chromium rejects: NotFoundError).
  */
 function installSerialStandIn(bridgeUrl: string): void {
-  const w = window as unknown as { serialCancel: boolean };
+  const w = window as unknown as { serialCancel: boolean; serialSilent: boolean };
   w.serialCancel = false;
+  w.serialSilent = false;
   let ws: WebSocket | null = null;
   const port = {
     readable: null as ReadableStream<Uint8Array> | null,
     writable: null as WritableStream<Uint8Array> | null,
     async open(_o: { baudRate: number }): Promise<void> {
+      if (w.serialSilent) {
+        // A port with no looptwin firmware behind it: nothing ever comes back.
+        port.readable = new ReadableStream<Uint8Array>();
+        port.writable = new WritableStream<Uint8Array>();
+        return;
+      }
       const socket = new WebSocket(bridgeUrl);
       socket.binaryType = "arraybuffer";
       await new Promise((resolve, reject) => {
@@ -192,6 +199,33 @@ describe.skipIf(missing !== null)(
       // Still the browser twin, and the button is offered again.
       expect(await page.locator("#mode").textContent()).toBe("standalone twin");
       expect(await page.locator("#connect-serial").isEnabled()).toBe(true);
+      await ctx.close();
+    });
+
+    it("gives up on a port that never answers in one line, and the browser twin runs again", async () => {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      await page.addInitScript(installSerialStandIn, bridgeUrl);
+      await page.goto(pageUrl);
+      await page.evaluate(() => {
+        (window as unknown as { serialSilent: boolean }).serialSilent = true;
+      });
+      await page.locator("#connect-serial").click();
+      await page.waitForFunction(
+        () => (document.getElementById("message")?.textContent ?? "").includes("no HELLO"),
+        undefined,
+        { timeout: 15_000 },
+      );
+      expect(await page.locator("#message").textContent()).toBe(
+        "Web Serial: the chosen port: no HELLO from the device within 5000 ms (is it running looptwin firmware at this baud rate?)",
+      );
+      expect(await page.locator("#mode").textContent()).toBe("standalone twin");
+      expect(await page.locator("#connect-serial").isEnabled()).toBe(true);
+      const t0 = await status(page, "time");
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-status="time"]')?.textContent !== t,
+        t0,
+      );
       await ctx.close();
     });
 
