@@ -531,9 +531,9 @@ export class LiveSession {
     return ok;
   }
 
-  /** `a`: acknowledges the newest open alarm. */
-  acknowledge(): AlarmEvent | undefined {
-    const e = this.monitorNow.acknowledge(this.latestTS);
+  /** `a`: acknowledges the newest open alarm, or the open alarm of `cause` (a web viewer's row). */
+  acknowledge(cause?: string): AlarmEvent | undefined {
+    const e = this.monitorNow.acknowledge(this.latestTS, cause);
     if (e === undefined) {
       this.notice("no alarm to acknowledge");
       return undefined;

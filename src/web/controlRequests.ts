@@ -4,6 +4,8 @@
  * the value, which the server answers with 400. Pure.
  */
 import { isConfigError } from "../core/errors.js";
+import { LEARNED_CAUSE } from "../detect/learned/learnedBesideMonitor.js";
+import { MONITOR_CAUSES } from "../detect/diagnosis/monitorDiagnosis.js";
 import { FAULT_MENU, type InjectionRequest } from "../session/injection.js";
 
 /** A request the server answers with 400 and this one-line message. */
@@ -118,4 +120,20 @@ export function parseEndInjectionRequest(body: Record<string, unknown>): number 
   if (typeof id !== "number" || !Number.isInteger(id) || id < 1)
     throw new BadRequest(`id: ${show(id)} is not an injection id (a whole number from POST /api/inject)`);
   return id;
+}
+
+/** The alarm causes an acknowledgement may name: the monitor's families and the learned detector. */
+export const ACK_CAUSES: readonly string[] = [...MONITOR_CAUSES, LEARNED_CAUSE];
+
+/**
+ * `POST /api/alarms/ack`: `{}` acknowledges the newest open alarm (the terminal dashboard's `a`),
+ * `{"cause": "flow"}` the open alarm of that cause (an alarm row's Acknowledge button).
+ */
+export function parseAckRequest(body: Record<string, unknown>): string | undefined {
+  refuseUnknown(body, ["cause"]);
+  const cause = body.cause;
+  if (cause === undefined) return undefined;
+  if (typeof cause !== "string" || !ACK_CAUSES.includes(cause))
+    throw new BadRequest(`cause: ${show(cause)} is not an alarm cause (one of ${ACK_CAUSES.join(", ")})`);
+  return cause;
 }

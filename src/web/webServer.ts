@@ -20,6 +20,7 @@ import {
   BadRequest,
   parseEndInjectionRequest,
   parseInjectRequest,
+  parseAckRequest,
   parseJsonObject,
   parseSetpointsRequest,
 } from "./controlRequests.js";
@@ -92,7 +93,7 @@ export class WebServer {
       ["/api/inject", { method: "POST", control: true, handle: (r, b) => this.inject(r, b) }],
       ["/api/inject/end", { method: "POST", control: true, handle: (_r, b) => this.endInjection(b) }],
       ["/api/safe", { method: "POST", control: true, handle: () => this.safe() }],
-      ["/api/alarms/ack", { method: "POST", control: true, handle: () => this.acknowledge() }],
+      ["/api/alarms/ack", { method: "POST", control: true, handle: (_r, b) => this.acknowledge(b) }],
     ]);
     this.http = createServer((req, res) => void this.onRequest(req, res));
     // Clients only ever send small pings: a large frame is refused by ws itself.
@@ -363,8 +364,8 @@ export class WebServer {
     return { safe: true };
   }
 
-  private acknowledge(): unknown {
-    const e = this.session.acknowledge();
+  private acknowledge(body: Record<string, unknown>): unknown {
+    const e = this.session.acknowledge(parseAckRequest(body));
     return { acknowledged: e === undefined ? null : alarmEventJson(e) };
   }
 }

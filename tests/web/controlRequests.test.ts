@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  parseAckRequest,
   BadRequest,
   parseEndInjectionRequest,
   parseInjectRequest,
@@ -91,5 +92,19 @@ describe("control request bodies", () => {
         .injection,
     ).toEqual({ kind: "emulator", spec: "hx_fouling:ramp=60,severity=0.5" });
     expect(parseEndInjectionRequest({ id: 3 })).toBe(3);
+  });
+});
+
+describe("acknowledge body", () => {
+  it("no cause: the newest alarm; a cause: that family's alarm; anything else a 400 naming it", () => {
+    expect(parseAckRequest({})).toBeUndefined();
+    expect(parseAckRequest({ cause: "flow" })).toBe("flow");
+    expect(parseAckRequest({ cause: "t_amb" })).toBe("t_amb");
+    expect(parseAckRequest({ cause: "learned" })).toBe("learned");
+    expect(() => parseAckRequest({ cause: "pump" })).toThrow(
+      'cause: "pump" is not an alarm cause (one of flow, t_hot, t_cold, loop, t_amb, learned)',
+    );
+    expect(() => parseAckRequest({ cause: 3 })).toThrow("cause: 3 is not an alarm cause");
+    expect(() => parseAckRequest({ id: 1 })).toThrow("id: unknown field (expected cause)");
   });
 });

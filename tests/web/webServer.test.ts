@@ -314,7 +314,13 @@ describe("the stream", () => {
     expect(reason(again)).toBe(`id: no injection ${id} in force`);
     h.monitor().expectedFlowLpm = 3;
     await h.emit(10, { flowLpm: 0 });
-    const ack = await h.post("/api/alarms/ack", {});
+    // A cause with no open alarm acknowledges nothing; a bad cause is a 400 naming it.
+    const other = await h.post("/api/alarms/ack", { cause: "t_hot" });
+    expect(JSON.parse(other.text)).toEqual({ acknowledged: null });
+    const bad = await h.post("/api/alarms/ack", { cause: "pump" });
+    expect(bad.status).toBe(400);
+    expect(reason(bad)).toMatch(/^cause: "pump" is not an alarm cause/);
+    const ack = await h.post("/api/alarms/ack", { cause: "flow" });
     expect(JSON.parse(ack.text)).toMatchObject({
       acknowledged: { event: "acknowledged", diagnosis: "pump failure" },
     });

@@ -199,8 +199,8 @@ export class LivePage implements PageControl {
     return this.post(LIVE_API.safe, {});
   }
 
-  /** The server acknowledges its newest open alarm (it takes no cause). */
-  acknowledge(): Promise<string | null> {
-    return this.post(LIVE_API.acknowledge, {});
+  /** The server acknowledges the open alarm of `cause`, or without one its newest open alarm. */
+  acknowledge(cause?: string): Promise<string | null> {
+    return this.post(LIVE_API.acknowledge, cause === undefined ? {} : { cause });
   }
 }
