@@ -68,8 +68,10 @@ export class AmbientProbeChecks {
     if (!has || this.range.statistic > 0) this.range.update(has ? 0 : 1);
     this.flat.update(v.tS, tempC);
     const erratic = this.erratic;
-    if (erratic !== null && has && Number.isFinite(this.lastC))
-      erratic.update((tempC - this.lastC) * this.whitenAt(tempC));
+    if (erratic !== null && has && Number.isFinite(this.lastC)) {
+      this.updateWhiten(tempC);
+      erratic.update((tempC - this.lastC) * this.whiten);
+    }
     this.lastC = tempC;
   }
 
@@ -112,14 +114,17 @@ export class AmbientProbeChecks {
     e.aloneScore = 0;
   }
 
-  /** 1/(√2 σ) of a first difference at `tempC`, recomputed when the reading moved by half a kelvin. */
-  private whitenAt(tempC: number): number {
+  /**
+   * Keeps {@link whiten}, 1/(√2 σ) of a first difference, for `tempC`: recomputed when the reading
+   * moved by half a kelvin. Written to the field rather than returned, so that no double is boxed
+   * per sample when the call is not inlined.
+   */
+  private updateWhiten(tempC: number): void {
     if (!(Math.abs(tempC - this.whitenAtC) < 0.5)) {
       const q = kelvinPerCount(this.thermistor, tempC);
       const v = this.noiseK * this.noiseK + (Number.isFinite(q) ? (q * q) / 12 : 0);
       this.whiten = 1 / Math.sqrt(2 * v);
       this.whitenAtC = tempC;
     }
-    return this.whiten;
   }
 }
