@@ -86,7 +86,8 @@ export class EwmaDetector implements ResidualDetector {
   private readonly target: number;
   /** 0 both sides, 1 upper, -1 lower. */
   private readonly sideSign: number;
-  private z: number;
+  /** The EWMA (a number from the start: a field first defined as undefined boxes every double stored into it). */
+  private z = Number.NaN;
   private n_ = 0;
   /** (1 - λ)^(2t), for the exact limits. */
   private decay2t = 1;
