@@ -74,11 +74,17 @@ export class IsolationResiduals {
     smoothAt(iso, A_COLD, aC, ISOLATION_LAMBDA);
     smoothAt(iso, B_HOT, bH, ISOLATION_LAMBDA);
     smoothAt(iso, B_COLD, bC, ISOLATION_LAMBDA);
-    this.filterHeat(v.dtS, aH, aC, bH, bC);
+    this.filterHeat();
   }
 
-  /** Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals. */
-  private filterHeat(dt: number, aH: number, aC: number, bH: number, bC: number): void {
+  /**
+   * Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals, read
+   * from {@link SampleValues} (passed as arguments to a call that is not inlined, each would be
+   * boxed).
+   */
+  private filterHeat(): void {
+    const v = this.v;
+    const dt = v.dtS;
     if (!(dt > 0)) return;
     if (!(Math.abs(dt - this.heatAlphaDtS) <= 1e-9 * dt)) {
       this.heatAlpha = -Math.expm1(-dt / this.heatFilterS);
@@ -86,10 +92,10 @@ export class IsolationResiduals {
     }
     const a = this.heatAlpha;
     const f = this.heatFilt;
-    cascade(f, 0, aH, a);
-    cascade(f, 2, aC, a);
-    cascade(f, 4, bH, a);
-    cascade(f, 6, bC, a);
+    cascade(f, 0, v.aHotK, a);
+    cascade(f, 2, v.aColdK, a);
+    cascade(f, 4, v.bHotK, a);
+    cascade(f, 6, v.bColdK, a);
   }
 
   /**
