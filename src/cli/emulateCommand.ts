@@ -10,6 +10,7 @@ import { PtyEmulator } from "../rig/emulator/ptyEmulator.js";
 import { runFirmwareEmulator } from "../rig/fil/filPtyEmulator.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { untilStopped } from "./untilStopped.js";
 
 const HELP = `Usage: looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]... [options]
 
@@ -57,25 +58,6 @@ function describeEvent(e: EmulatorEvent): string {
     case "reboot":
       return `${t} device reboot (${e.cause})`;
   }
-}
-
-/** Resolves on SIGINT, SIGTERM or SIGHUP (handlers removed afterwards). */
-function untilSignal(signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-    const handlers = names.map((n) => {
-      const h = (): void => finish(n);
-      process.once(n, h);
-      return [n, h] as const;
-    });
-    const finish = (why: string): void => {
-      for (const [n, h] of handlers) process.off(n, h);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(why);
-    };
-    const onAbort = (): void => finish("abort");
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export async function runEmulate(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
@@ -149,7 +131,7 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
     };
     check();
   }
-  const why = await untilSignal(stopper.signal);
+  const why = await untilStopped(undefined, stopper.signal);
   if (durationTimer !== null) clearTimeout(durationTimer);
   signal?.removeEventListener("abort", onOuterAbort);
   await emu.stop();
