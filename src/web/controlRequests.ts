@@ -4,8 +4,8 @@
  * the value, which the server answers with 400. Pure.
  */
 import { isConfigError } from "../core/errors.js";
-import { LEARNED_CAUSE } from "../detect/learned/learnedBesideMonitor.js";
 import { MONITOR_CAUSES } from "../detect/diagnosis/monitorDiagnosis.js";
+import { LEARNED_CAUSE } from "../detect/learned/learnedBesideMonitor.js";
 import { FAULT_MENU, type InjectionRequest } from "../session/injection.js";
 
 /** A request the server answers with 400 and this one-line message. */

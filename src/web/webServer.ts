@@ -18,9 +18,9 @@ import { isConfigError } from "../core/errors.js";
 import type { LiveSession } from "../session/liveSession.js";
 import {
   BadRequest,
+  parseAckRequest,
   parseEndInjectionRequest,
   parseInjectRequest,
-  parseAckRequest,
   parseJsonObject,
   parseSetpointsRequest,
 } from "./controlRequests.js";

@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  parseAckRequest,
   BadRequest,
+  parseAckRequest,
   parseEndInjectionRequest,
   parseInjectRequest,
   parseJsonObject,
