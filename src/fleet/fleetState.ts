@@ -75,12 +75,12 @@ export class FleetState {
   /** Applies one received message; returns what changed, or null when it was skipped. */
   apply(topic: string, payload: Uint8Array | string, receivedAtMs: number): RigChange | null {
     const t = parseTopic(this.prefix, topic);
-    if (!t.ok) return this.skip(`${topic}: ${t.error}`);
+    if (!t.ok) return this.countMalformed(`${topic}: ${t.error}`);
     const d = decodePayload(t.value, payload);
     if (!d.ok) {
       // An empty retained message is how a rig's retained topic is cleared: not a problem.
       const size = typeof payload === "string" ? payload.length : payload.byteLength;
-      return size === 0 ? null : this.skip(`${topic}: ${d.error}`);
+      return size === 0 ? null : this.countMalformed(`${topic}: ${d.error}`);
     }
     const r = this.row(t.value.rig);
     const m = d.value;
@@ -167,7 +167,7 @@ export class FleetState {
     return r;
   }
 
-  private skip(problem: string): null {
+  private countMalformed(problem: string): null {
     this.malformedCount++;
     this.lastProblemText = problem;
     return null;
