@@ -7,13 +7,9 @@
  *
  * Rules it keeps (docs/design.md section 2.4):
  * - the twin is driven by the operator's setpoints; an injector's deliberate deviation is withheld
- *   from it; a deviation the device reports (SAFE after heartbeat loss, interlock, reboot) makes
- *   the twin follow the applied duties until the operator sets a setpoint again. So does a
- *   deviation whose report was lost: applied duties (TLM) that differ from the setpoints for
- *   {@link OVERRIDE_CONFIRM_S} with no injection in force (the device rebooted or went SAFE while
- *   the link was down, so its EVT lines reached nobody), and a reboot the source detects;
- * - every physical injection is a PWM with a dead-man hold, renewed while it lasts, so the device
- *   reverts to the operator's duty by itself within `deadmanMs` if this process dies;
+ *   from it; a deviation the device reports, or one whose report was lost, makes the twin follow
+ *   the applied duties until the operator sets a setpoint again (overrideWatch.ts);
+ * - every physical injection is a PWM with a dead-man hold, renewed while it lasts (injector.ts);
  * - every injection is labelled (start and end) in the recording and on the charts;
  * - shutting down (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error) sends SAFE, ends the labels,
  *   flushes and closes the recording and closes the source; the process exit is the CLI's.
@@ -21,31 +17,30 @@
 
 import { ConfigError } from "../core/errors.js";
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
-import { alarmRecordFields } from "../detect/alarms/alarmRecordFields.js";
 import type { LoopPerformanceFigures, Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
-import type { HelloMessage, PwmChannel } from "../protocol/messages.js";
-import type { KnownRecord, RecordedHello, RecordedSource } from "../rig/recording/recording.js";
+import type { RecordedSource } from "../rig/recording/recording.js";
 import type { RecordingHeaderInput } from "../rig/recording/recordingWriter.js";
 import type { RigCommand, RigEvent, RigSource } from "../rig/source/rigSource.js";
-import type { Scheduler, TimerHandle } from "../rig/source/scheduler.js";
-import {
-  describeInjection,
-  type InjectionRequest,
-  injectedDuty,
-  injectionDurationS,
-  injectionLabel,
-} from "./injection.js";
+import type { Scheduler } from "../rig/source/scheduler.js";
+import type { InjectionRequest } from "./injection.js";
+import { DUTY_CHANNELS, type DutyChannel, type InjectionMark, Injector, SETPOINT_KEY } from "./injector.js";
+import { OverrideWatch, REBOOT_OVERRIDE } from "./overrideWatch.js";
 import type { RecordingHandle, SwitchableRecordSink } from "./recordSwitch.js";
 import type { InjectionInForce, NoticeLevel, SessionObserver, SessionStatus } from "./sessionObserver.js";
+import {
+  defaultRecordingPath,
+  recordedHello,
+  writeAlarm,
+  writeLabel,
+  writeNote,
+  writeSampleRecords,
+} from "./sessionRecords.js";
+import type { ShutdownReport } from "./shutdownReport.js";
 import { applyTuningText, type MonitorTuning } from "./tuning.js";
 
-/**
- * How long the applied duties may differ from the setpoints, with no injection in force, before
- * the session takes it as an override by the device [s]: longer than a setpoint change takes to
- * be acknowledged and shown in TLM (three tries of 0.5 s).
- */
-export const OVERRIDE_CONFIRM_S = 2;
+export { OVERRIDE_CONFIRM_S } from "./overrideWatch.js";
+export { describeShutdown, type ShutdownReport } from "./shutdownReport.js";
 
 /** SAFE duties (docs/protocol.md: heater 0, pump and fan full). */
 export const SAFE_SETPOINTS: OperatorSetpoints = { pumpDuty: 255, heaterDuty: 0, fanDuty: 255 };
@@ -98,97 +93,46 @@ const UNKNOWN_SETPOINTS: OperatorSetpoints = {
   fanDuty: Number.NaN,
 };
 
-/** What a shutdown did, for the exit message. */
-export interface ShutdownReport {
-  readonly reason: string;
-  /** SAFE acknowledged by the device. */
-  readonly safeAcknowledged: boolean;
-  /** Why SAFE was not acknowledged (empty when it was, or for a replay). */
-  readonly safeProblem: string;
-  /** The recording closed, if one was open. */
-  readonly recordingPath: string | null;
-}
-
-/** The exit message of `command`: why it stopped, whether the rig is safe, where the recording is. */
-export function describeShutdown(r: ShutdownReport, readOnly: boolean, command: string): string {
-  const safe = readOnly
-    ? "replay: nothing sent"
-    : r.safeAcknowledged
-      ? "rig left SAFE (SAFE acknowledged)"
-      : `SAFE NOT acknowledged (${r.safeProblem}); the device goes SAFE by itself 3 s after the last heartbeat`;
-  const rec = r.recordingPath === null ? "no recording" : `recording closed: ${r.recordingPath}`;
-  return `${command}: stopped by ${r.reason}; ${safe}; ${rec}`;
-}
-
-interface ActiveInjection {
-  readonly serial: number;
-  readonly request: InjectionRequest;
-  readonly label: string;
-  readonly startS: number;
-  readonly endS: number;
-  readonly channel: PwmChannel | null;
-  /** Host time [ms] the injection ends (Infinity: until x). */
-  readonly endHostMs: number;
-  timer: TimerHandle | null;
-}
-
-const DUTY_CHANNELS = ["pump", "heater", "fan"] as const;
-type DutyChannel = (typeof DUTY_CHANNELS)[number];
-const SETPOINT_KEY: Readonly<Record<DutyChannel, keyof OperatorSetpoints>> = {
-  pump: "pumpDuty",
-  heater: "heaterDuty",
-  fan: "fanDuty",
-};
-
-function recordedHello(h: HelloMessage | null): RecordedHello | null {
-  if (h === null) return null;
-  return {
-    major: h.major,
-    minor: h.minor,
-    fwName: h.fwName,
-    fwVersion: h.fwVersion,
-    board: h.board,
-    uid: h.uid,
-  };
-}
-
-function injectionInForce(i: ActiveInjection): InjectionInForce {
-  return { id: i.serial, text: i.label, startS: i.startS, endS: i.endS };
-}
-
-function defaultRecordingPath(): string {
-  return `looptwin-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
-}
-
 export class LiveSession {
-  readonly deadmanMs: number;
-  readonly renewMs: number;
   private readonly opts: LiveSessionOptions;
   private readonly source: RigSource;
   private readonly observers: SessionObserver[] = [];
   /** The session's latest notice (a link notice is withdrawn when the link comes back). */
   private noticeNow = "";
-  private readonly scheduler: Scheduler;
+  private readonly injector: Injector;
+  private readonly overrides = new OverrideWatch();
   private monitorNow: Monitor;
   private tuningNow: MonitorTuning;
   private sp: OperatorSetpoints;
-  private following = false;
-  private readonly injections: ActiveInjection[] = [];
-  private injectionSerial = 0;
   private unsubscribe: (() => void) | null = null;
   private shutdownPromise: Promise<ShutdownReport> | null = null;
   private latestTS = 0;
-  /** Rig time since which the applied duties differ from the setpoints [s]; NaN: they agree. */
-  private dutiesDifferSinceS = Number.NaN;
 
   constructor(options: LiveSessionOptions) {
     this.opts = options;
-    this.deadmanMs = options.deadmanMs ?? 3000;
-    this.renewMs = options.renewMs ?? 1000;
-    if (!(this.renewMs > 0 && this.renewMs < this.deadmanMs))
-      throw new ConfigError("renewMs", this.renewMs, `must be > 0 and < deadmanMs (${this.deadmanMs})`);
+    const session = this;
+    this.injector = new Injector({
+      scheduler: options.scheduler,
+      emulator: options.emulator,
+      ...(options.deadmanMs !== undefined ? { deadmanMs: options.deadmanMs } : {}),
+      ...(options.renewMs !== undefined ? { renewMs: options.renewMs } : {}),
+      host: {
+        send: (cmd) => this.send(cmd),
+        get setpoints() {
+          return session.sp;
+        },
+        get latestTimeS() {
+          return session.latestTS;
+        },
+        get listening() {
+          return session.unsubscribe !== null;
+        },
+        mark: (action, inj) => this.mark(action, inj),
+        notice: (text, level) => this.notice(text, level),
+        changed: () => this.publishInjections(),
+      },
+    });
     this.source = options.source;
-    this.scheduler = options.scheduler;
     this.tuningNow = options.tuning;
     this.monitorNow = options.createMonitor(options.tuning);
     // A replay has no operator: its setpoints are unknown (shown as "--"), the twin follows the
@@ -207,6 +151,16 @@ export class LiveSession {
       const i = this.observers.indexOf(observer);
       if (i >= 0) this.observers.splice(i, 1);
     };
+  }
+
+  /** Dead-man hold of a physical injection [ms]. */
+  get deadmanMs(): number {
+    return this.injector.deadmanMs;
+  }
+
+  /** Renewal period of an injection's hold [ms]. */
+  get renewMs(): number {
+    return this.injector.renewMs;
   }
 
   get monitor(): Monitor {
@@ -240,7 +194,7 @@ export class LiveSession {
 
   /** Injections in force, oldest first. */
   activeInjections(): readonly InjectionInForce[] {
-    return this.injections.map(injectionInForce);
+    return this.injector.list();
   }
 
   /** Open alarms, newest first. */
@@ -278,7 +232,7 @@ export class LiveSession {
     if (this.opts.recordPath !== undefined) this.startRecording(this.opts.recordPath);
     if (this.opts.readOnly) {
       this.monitorNow.followApplied(true);
-      this.following = true;
+      this.overrides.follow();
       this.emitOverride("replay: the twin follows the recorded duties");
       return;
     }
@@ -297,12 +251,12 @@ export class LiveSession {
         return;
       case "gap":
         this.monitorNow.markGap(e.fromTS, e.toTS);
-        if (e.reason === "reboot" && !this.opts.readOnly && !this.following)
-          this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
+        if (e.reason === "reboot" && !this.opts.readOnly && !this.overrides.following)
+          this.deviceOverride(REBOOT_OVERRIDE);
         return;
       case "hello":
         this.emitStatus();
-        if (e.reboot) this.deviceOverride("device rebooted (duties 0): set p/h/n to resume");
+        if (e.reboot) this.deviceOverride(REBOOT_OVERRIDE);
         return;
       case "device_event":
         switch (e.event.code) {
@@ -313,7 +267,7 @@ export class LiveSession {
             this.deviceOverride(`over-temperature interlock (${e.event.channel})`);
             return;
           case "HOLD_EXPIRED":
-            this.onHoldExpired(e.event.channel);
+            this.injector.holdExpired(e.event.channel);
             return;
           case "BOOT":
           case "WDT":
@@ -333,35 +287,22 @@ export class LiveSession {
 
   private onSample(s: RigSample): void {
     this.latestTS = s.tS;
-    if (!this.following && !this.opts.readOnly) this.checkAppliedDuties(s);
+    if (!this.overrides.following && !this.opts.readOnly) {
+      const why = this.overrides.check(s, this.sp, this.injector.active);
+      if (why !== "") this.deviceOverride(why);
+    }
     const events = this.monitorNow.step(s);
     const out = this.monitorNow.output;
     const obs = this.observers;
     for (let i = 0; i < obs.length; i++) obs[i]!.sample?.(s, out);
     const rec = this.opts.records;
-    if (rec.target !== null) {
-      const atMs = rec.atMs();
-      if (!this.opts.sourceRecordsSamples) rec.write({ type: "sample", atMs, sample: s });
-      rec.write({
-        type: "twin",
-        atMs,
-        tS: s.tS,
-        values: { tHotC: out.predTHotC, tColdC: out.predTColdC, flowLpm: out.predFlowLpm },
-      });
-      rec.write({
-        type: "residual",
-        atMs,
-        tS: s.tS,
-        values: { tHotK: out.resTHotK, tColdK: out.resTColdK, flowLpm: out.resFlowLpm, score: out.score },
-      });
-    }
+    if (rec.target !== null) writeSampleRecords(rec, s, out, !this.opts.sourceRecordsSamples);
     for (let i = 0; i < events.length; i++) this.onAlarm(events[i]!);
   }
 
   private onAlarm(e: AlarmEvent): void {
     for (const o of this.observers) o.alarm?.(e);
-    const rec = this.opts.records;
-    rec.write({ type: "alarm", atMs: rec.atMs(), ...alarmRecordFields(e) });
+    writeAlarm(this.opts.records, e);
     if (e.type === "raised" || e.type === "escalated") {
       this.notice(`ALARM ${e.severity}: ${e.diagnosis || e.cause}`, "error");
     } else if (e.type === "rediagnosed" && e.diagnosis !== "") {
@@ -370,55 +311,19 @@ export class LiveSession {
     }
   }
 
-  /** Applied duties that stay off the setpoints with no injection in force: a device override. */
-  private checkAppliedDuties(s: RigSample): void {
-    const sp = this.sp;
-    const differ =
-      this.injections.length === 0 &&
-      (s.pumpDuty !== sp.pumpDuty || s.heaterDuty !== sp.heaterDuty || s.fanDuty !== sp.fanDuty);
-    if (!differ) {
-      this.dutiesDifferSinceS = Number.NaN;
-      return;
-    }
-    if (Number.isNaN(this.dutiesDifferSinceS) || s.tS < this.dutiesDifferSinceS) {
-      this.dutiesDifferSinceS = s.tS;
-      return;
-    }
-    if (s.tS - this.dutiesDifferSinceS < OVERRIDE_CONFIRM_S) return;
-    this.dutiesDifferSinceS = Number.NaN;
-    this.deviceOverride(
-      `device duties differ from the setpoints (pump ${s.pumpDuty}, heater ${s.heaterDuty}, fan ${s.fanDuty}): changed on the device (SAFE or a reboot while the link was down?); set p/h/n to resume`,
-    );
-  }
-
   /** The operator set an operating point: the twin follows the setpoints again. */
   private stopFollowing(): void {
-    if (!this.following) return;
+    if (!this.overrides.stop()) return;
     this.monitorNow.followApplied(false);
-    this.following = false;
-    this.dutiesDifferSinceS = Number.NaN;
     this.emitOverride("");
   }
 
   private deviceOverride(why: string): void {
     this.monitorNow.followApplied(true);
-    this.following = true;
+    this.overrides.follow();
     this.emitOverride(why);
     this.notice(why, "error");
     this.note(`device override: ${why}`);
-  }
-
-  private onHoldExpired(channel: PwmChannel): void {
-    const inj = this.injections.find((i) => i.channel === channel);
-    if (inj === undefined) return;
-    // A hold that runs out before the planned end means renewals stopped reaching the device.
-    if (this.scheduler.nowMs() < inj.endHostMs - this.renewMs) {
-      this.notice(
-        `${inj.label}: the device's dead-man hold expired (renewal lost); injection ended`,
-        "error",
-      );
-    }
-    this.finishInjection(inj, false);
   }
 
   // ------------------------------------------------------------------ operator actions
@@ -434,12 +339,11 @@ export class LiveSession {
     this.stopFollowing();
     let ok = true;
     for (const ch of DUTY_CHANNELS) {
-      const inj = this.injections.find((i) => i.channel === ch);
       // An injected channel: set the operator's duty (clears the hold, so it becomes the revert
       // duty), then re-apply the injection from the new setpoint.
       ok =
         (await this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null })) && ok;
-      if (inj !== undefined) await this.renew(inj);
+      await this.injector.reapply(ch);
     }
     if (ok) this.notice(`${channel} setpoint ${duty}`);
     return ok;
@@ -451,72 +355,22 @@ export class LiveSession {
    */
   async inject(req: InjectionRequest): Promise<InjectionInForce | null> {
     this.requireWritable();
-    if (req.kind === "emulator" && !this.opts.emulator)
-      throw new ConfigError("fault", req.spec, "emulator-only faults need the emulator (--emulate)");
-    const target = injectedDuty(req, this.sp);
-    const durationS = injectionDurationS(req);
-    const label = injectionLabel(req);
-    if (target !== null) {
-      const previous = this.injections.find((i) => i.channel === target.channel);
-      if (previous !== undefined) this.finishInjection(previous, false);
-    }
-    const now = this.scheduler.nowMs();
-    const inj: ActiveInjection = {
-      serial: ++this.injectionSerial,
-      request: req,
-      label,
-      startS: this.latestTS,
-      endS: this.latestTS + durationS,
-      channel: target?.channel ?? null,
-      endHostMs: now + durationS * 1000,
-      timer: null,
-    };
-    if (target === null) {
-      const ok = await this.send({ type: "EMU", faultSpec: (req as { spec: string }).spec });
-      if (!ok) return null;
-    } else {
-      this.injections.push(inj);
-      const ok = await this.renew(inj);
-      if (!ok) {
-        this.injections.splice(this.injections.indexOf(inj), 1);
-        return null;
-      }
-    }
-    if (target === null) {
-      // EMU faults end by their own spec; keep them listed until then (or until x).
-      this.injections.push(inj);
-      if (Number.isFinite(durationS)) {
-        inj.timer = this.scheduler.setTimer(() => this.finishInjection(inj, false), durationS * 1000);
-      }
-    }
-    this.label("start", inj);
-    this.notice(`injected: ${describeInjection(req, this.sp, this.deadmanMs)}`);
-    this.publishInjections();
-    return injectionInForce(inj);
+    return this.injector.start(req);
   }
 
   /**
-   * Ends one injection now (a web viewer that started it went away): a physical one puts the
-   * operator's duty back at once (its hold would within `deadmanMs`); an emulator fault sends
-   * `EMU clear`, which ends every emulator fault (the emulator clears them only all together),
-   * so every emulator injection listed ends with it. Returns false when `id` is not in force.
+   * Ends one injection now (a web viewer that started it went away); see {@link Injector.end}.
+   * Returns false when `id` is not in force.
    */
   async endInjection(id: number): Promise<boolean> {
     this.requireWritable();
-    const inj = this.injections.find((i) => i.serial === id);
-    if (inj === undefined) return false;
-    if (inj.channel !== null) {
-      this.finishInjection(inj, true);
-      return true;
-    }
-    for (const other of [...this.injections]) if (other.channel === null) this.finishInjection(other, false);
-    return this.send({ type: "EMU", faultSpec: "clear" });
+    return this.injector.end(id);
   }
 
   /** `x`: ends every injection now and puts the rig in SAFE (the new operating point). */
   async endInjections(): Promise<boolean> {
     this.requireWritable();
-    for (const inj of [...this.injections]) this.finishInjection(inj, false, true);
+    this.injector.endAllQuietly();
     let ok = true;
     if (this.opts.emulator) ok = (await this.send({ type: "EMU", faultSpec: "clear" })) && ok;
     ok = (await this.send({ type: "SAFE" })) && ok;
@@ -545,10 +399,11 @@ export class LiveSession {
 
   /** `r`: starts a recording (at `path`, or a new file) or stops the current one; returns a message. */
   toggleRecording(path?: string): string {
-    if (this.opts.records.target !== null) {
+    const rec = this.opts.records;
+    if (rec.target !== null) {
       this.note("recording stopped by the operator");
-      for (const inj of this.injections) this.writeLabel("end", inj);
-      const h = this.opts.records.detach();
+      for (const m of this.injector.marks()) writeLabel(rec, this.latestTS, "end", m);
+      const h = rec.detach();
       this.emitStatus();
       const msg = `recording closed: ${h?.path}`;
       this.notice(msg);
@@ -566,7 +421,7 @@ export class LiveSession {
     const next = applyTuningText(this.tuningNow, text);
     const monitor = this.opts.createMonitor(next);
     if (!this.opts.readOnly) monitor.setSetpoints(this.sp, this.latestTS);
-    if (this.following) monitor.followApplied(true);
+    if (this.overrides.following) monitor.followApplied(true);
     this.monitorNow = monitor;
     this.tuningNow = next;
     this.note(`tuning changed: ${text.trim()}`);
@@ -585,7 +440,7 @@ export class LiveSession {
   }
 
   private async doShutdown(reason: string): Promise<ShutdownReport> {
-    for (const inj of this.injections) if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
+    this.injector.stopRenewals();
     let safeAcknowledged = false;
     let safeProblem = "";
     if (!this.opts.readOnly) {
@@ -600,7 +455,7 @@ export class LiveSession {
         clearTimeout(timer);
       }
     }
-    for (const inj of [...this.injections]) this.finishInjection(inj, false, true);
+    this.injector.endAllQuietly();
     this.note(
       `${(this.opts.writerName ?? "looptwin dashboard").replace(/^looptwin /, "")} stopped (${reason}); SAFE ${safeAcknowledged ? "acknowledged" : this.opts.readOnly ? "not needed (replay)" : `not acknowledged: ${safeProblem}`}`,
     );
@@ -634,56 +489,16 @@ export class LiveSession {
     }
   }
 
-  /** (Re)sends a physical injection's PWM with the dead-man hold and schedules the next renewal. */
-  private async renew(inj: ActiveInjection): Promise<boolean> {
-    if (inj.channel === null) return true;
-    if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
-    inj.timer = null;
-    const remainingMs = inj.endHostMs - this.scheduler.nowMs();
-    if (remainingMs <= 0) {
-      this.finishInjection(inj, true);
-      return true;
-    }
-    const target = injectedDuty(inj.request, this.sp);
-    const holdMs = Math.max(1, Math.round(Math.min(remainingMs, this.deadmanMs)));
-    const ok = await this.send({ type: "PWM", channel: inj.channel, duty: target?.duty ?? 0, holdMs });
-    if (!this.injections.includes(inj)) return ok;
-    inj.timer =
-      remainingMs <= this.deadmanMs
-        ? // The last hold ends the injection on the device; restore explicitly at the same time.
-          this.scheduler.setTimer(() => this.finishInjection(inj, true), remainingMs)
-        : this.scheduler.setTimer(() => void this.renew(inj), this.renewMs);
-    return ok;
-  }
-
-  /**
-   * Ends an injection: stops its renewals, labels the end, and (`restore`) puts the operator's
-   * duty back (the hold would too). `quiet`: no restore and no notice (x and shutdown send SAFE).
-   */
-  private finishInjection(inj: ActiveInjection, restore: boolean, quiet = false): void {
-    const i = this.injections.indexOf(inj);
-    if (i < 0) return;
-    this.injections.splice(i, 1);
-    if (inj.timer !== null) this.scheduler.clearTimer(inj.timer);
-    inj.timer = null;
-    this.label("end", inj);
-    if (restore && !quiet && inj.channel !== null && this.unsubscribe !== null) {
-      const ch = inj.channel as DutyChannel;
-      void this.send({ type: "PWM", channel: ch, duty: this.sp[SETPOINT_KEY[ch]], holdMs: null });
-    }
-    if (!quiet) this.notice(`injection ended: ${inj.label}`);
-    this.publishInjections();
-  }
-
   private publishInjections(): void {
     if (this.observers.length === 0) return;
     const list = this.activeInjections();
     for (const o of this.observers) o.injections?.(list);
   }
 
-  private label(action: "start" | "end", inj: ActiveInjection): void {
+  /** An injection started or ended: a marker on the observers' charts and a label record. */
+  private mark(action: "start" | "end", inj: InjectionMark): void {
     for (const o of this.observers) o.label?.(this.latestTS, action, inj.label);
-    this.writeLabel(action, inj);
+    writeLabel(this.opts.records, this.latestTS, action, inj);
   }
 
   private notice(text: string, level: NoticeLevel = "info"): void {
@@ -705,30 +520,23 @@ export class LiveSession {
     for (const o of this.observers) o.status?.(st);
   }
 
-  /** Physical injections are the injector's; EMU faults the emulator's. */
-  private writeLabel(action: "start" | "end", inj: ActiveInjection): void {
-    const rec = this.opts.records;
-    const by = inj.request.kind === "emulator" ? "emulator" : "injector";
-    rec.write({ type: "label", atMs: rec.atMs(), tS: this.latestTS, action, fault: inj.label, by });
-  }
-
   private note(text: string): void {
-    const rec = this.opts.records;
-    rec.write({ type: "note", atMs: rec.atMs(), text } satisfies KnownRecord);
+    writeNote(this.opts.records, text);
   }
 
   private startRecording(path: string): void {
+    const rec = this.opts.records;
     const handle = this.opts.openRecording(path, {
       source: this.opts.recordedSource,
       hello: recordedHello(this.source.hello),
       rig: { setpoints: this.sp, tuning: this.tuningNow, config: this.opts.rigConfig ?? null },
       writer: this.opts.writerName ?? "looptwin dashboard",
     });
-    this.opts.records.attach(handle);
+    rec.attach(handle);
     this.emitStatus();
     this.note(
       `recording started; operator setpoints pump ${this.sp.pumpDuty} heater ${this.sp.heaterDuty} fan ${this.sp.fanDuty}`,
     );
-    for (const inj of this.injections) this.writeLabel("start", inj);
+    for (const m of this.injector.marks()) writeLabel(rec, this.latestTS, "start", m);
   }
 }
