@@ -6,7 +6,8 @@
  * exiting the process is the CLI's job.
  */
 import type { Readable, Writable } from "node:stream";
-import { describeShutdown, type LiveSession, type ShutdownReport } from "../session/liveSession.js";
+import type { ShutdownReport } from "../session/shutdownReport.js";
+import type { WatchedSession } from "../session/watchedSession.js";
 import { DashboardScreen } from "./screen.js";
 import type { DashboardViewModel } from "./viewModel.js";
 
@@ -17,7 +18,8 @@ export interface SignalSource {
 }
 
 export interface RunDashboardOptions {
-  readonly session: LiveSession;
+  /** A local session, or a remote rig watched through the broker. */
+  readonly session: WatchedSession;
   readonly viewModel: DashboardViewModel;
   readonly signals: SignalSource;
   readonly input?: Readable;
@@ -38,11 +40,6 @@ export interface DashboardExit {
 
 const STOP_SIGNALS = ["SIGHUP", "SIGTERM", "SIGINT"] as const;
 
-/** The exit message: why it stopped, whether the rig is safe, where the recording is. */
-export function exitMessage(r: ShutdownReport, readOnly: boolean): string {
-  return describeShutdown(r, readOnly, "looptwin dashboard");
-}
-
 export async function runDashboard(options: RunDashboardOptions): Promise<DashboardExit> {
   const { session, signals } = options;
   let screen: DashboardScreen | null = null;
@@ -56,7 +53,7 @@ export async function runDashboard(options: RunDashboardOptions): Promise<Dashbo
       void session.shutdown(reason).then((report) => {
         screen?.destroy();
         for (const [event, fn] of handlers) signals.off(event, fn);
-        resolve({ code: failed ? 1 : 0, message: exitMessage(report, session.isReadOnly), report });
+        resolve({ code: failed ? 1 : 0, message: session.exitMessage(report, "looptwin dashboard"), report });
       });
     };
   });

@@ -19,8 +19,8 @@ import {
   faultMenu,
   type InjectionRequest,
 } from "../session/injection.js";
-import type { LiveSession } from "../session/liveSession.js";
 import { describeTuning } from "../session/tuning.js";
+import type { SessionControl, WatchedSession } from "../session/watchedSession.js";
 import { escapeTags, fitText } from "./format.js";
 import { helpLines, KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
 import { computeLayout, type Layout, PANEL_IDS, type PanelId } from "./layout.js";
@@ -28,7 +28,8 @@ import { refreshViewModel } from "./sessionView.js";
 import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
 
 export interface DashboardScreenOptions {
-  readonly session: LiveSession;
+  /** A local session, or a remote rig (no control: every key that acts on it says read-only). */
+  readonly session: WatchedSession;
   readonly viewModel: DashboardViewModel;
   /** Terminal streams. @default process.stdin / process.stdout */
   readonly input?: Readable;
@@ -67,9 +68,12 @@ type Modal =
 
 const CHART_IDS: readonly ChartPanel[] = ["temperatures", "flow", "residuals"];
 
+/** What a key that acts on the rig says on a remote rig's view. */
+export const REMOTE_READ_ONLY = "read-only: a remote rig seen through the broker, nothing is sent";
+
 export class DashboardScreen {
   readonly screen: blessed.Widgets.Screen;
-  private readonly session: LiveSession;
+  private readonly session: WatchedSession;
   private readonly vm: DashboardViewModel;
   private readonly color: boolean;
   private readonly onQuit: (reason: string) => void;
@@ -515,7 +519,6 @@ export class DashboardScreen {
   }
 
   private doAction(action: KeyAction): void {
-    const s = this.session;
     switch (action) {
       case "help":
         this.modal = { kind: "help" };
@@ -526,33 +529,39 @@ export class DashboardScreen {
       case "pump":
       case "heater":
       case "fan": {
-        if (this.refuseReadOnly()) break;
+        const c = this.writable();
+        if (c === null) break;
         const key = action === "pump" ? "pumpDuty" : action === "heater" ? "heaterDuty" : "fanDuty";
+        const now = this.session.setpoints[key];
         this.modal = {
           kind: "input",
           title: `${action} setpoint`,
-          prompt: `${action} duty 0-255 (now ${s.setpoints[key]}):`,
-          value: String(s.setpoints[key]),
+          prompt: `${action} duty 0-255 (now ${now}):`,
+          value: String(now),
           error: "",
           info: [],
           onSubmit: async (v) => {
             const duty = parseDuty(action, v);
             this.closeModal();
-            await s.setSetpoint(action, duty);
+            await c.setSetpoint(action, duty);
           },
         };
         break;
       }
-      case "faults":
-        if (this.refuseReadOnly()) break;
-        this.modal = { kind: "menu", items: faultMenu(s.isEmulator) };
+      case "faults": {
+        const c = this.writable();
+        if (c === null) break;
+        this.modal = { kind: "menu", items: faultMenu(c.isEmulator) };
         break;
-      case "endInjections":
-        if (this.refuseReadOnly()) break;
-        void this.run(() => s.endInjections().then(() => undefined));
+      }
+      case "endInjections": {
+        const c = this.writable();
+        if (c === null) break;
+        void this.run(() => c.endInjections().then(() => undefined));
         break;
+      }
       case "acknowledge":
-        s.acknowledge();
+        this.controlled()?.acknowledge();
         break;
       case "pause":
         this.vm.setNotice(this.vm.togglePause() ? "charts paused (data keeps recording)" : "charts resumed");
@@ -563,12 +572,17 @@ export class DashboardScreen {
       case "narrow":
         this.vm.setNotice(`window ${this.vm.narrow()} s`);
         break;
-      case "record":
+      case "record": {
+        const c = this.controlled();
+        if (c === null) break;
         void this.run(() => {
-          s.toggleRecording();
+          c.toggleRecording();
         });
         break;
-      case "tune":
+      }
+      case "tune": {
+        const c = this.controlled();
+        if (c === null) break;
         this.modal = {
           kind: "input",
           title: "twin parameters and detector thresholds",
@@ -576,21 +590,24 @@ export class DashboardScreen {
           value: "",
           error: "",
           info: tuningInfo(
-            describeTuning(s.tuning),
+            describeTuning(c.tuning),
             Math.max(20, this.layout.cols - 8),
             this.layout.rows - 10,
           ),
           onSubmit: (v) => {
-            s.applyTuning(v);
+            c.applyTuning(v);
             this.closeModal();
           },
         };
         break;
+      }
     }
     this.render();
   }
 
   private askInjection(item: FaultMenuItem): void {
+    const c = this.writable();
+    if (c === null) return;
     this.modal = {
       kind: "input",
       title: item.title,
@@ -600,13 +617,13 @@ export class DashboardScreen {
       info: [],
       onSubmit: (v) => {
         const req: InjectionRequest = item.parse(v);
-        const text = describeInjection(req, this.session.setpoints, this.session.deadmanMs);
+        const text = describeInjection(req, this.session.setpoints, c.deadmanMs);
         this.modal = {
           kind: "confirm",
           text: `Inject ${text}?`,
           onYes: async () => {
             this.render();
-            await this.session.inject(req);
+            await c.inject(req);
           },
         };
         this.render();
@@ -615,10 +632,24 @@ export class DashboardScreen {
     this.render();
   }
 
-  private refuseReadOnly(): boolean {
-    if (!this.session.isReadOnly) return false;
-    this.vm.setNotice("replay: read-only, nothing is sent", "error");
-    return true;
+  /**
+   * The session's control, or null after telling the operator this view is read-only (a remote
+   * rig: nothing goes back through the broker, docs/mqtt.md).
+   */
+  private controlled(): SessionControl | null {
+    const c = this.session.control;
+    if (c === null) this.vm.setNotice(REMOTE_READ_ONLY, "error");
+    return c;
+  }
+
+  /** {@link controlled}, and not a replay (nothing can be sent to a recording). */
+  private writable(): SessionControl | null {
+    const c = this.controlled();
+    if (c?.isReadOnly === true) {
+      this.vm.setNotice("replay: read-only, nothing is sent", "error");
+      return null;
+    }
+    return c;
   }
 
   /** Runs an operator action; an error becomes a notice (the dashboard keeps running). */

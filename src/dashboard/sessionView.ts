@@ -2,8 +2,8 @@
  * The terminal dashboard as one observer of the live session: pushed events go into the view
  * model as they happen, pulled state (open alarms, loop figures, link) once per frame.
  */
-import type { LiveSession } from "../session/liveSession.js";
 import type { SessionObserver } from "../session/sessionObserver.js";
+import type { WatchedSession } from "../session/watchedSession.js";
 import type { DashboardViewModel } from "./viewModel.js";
 
 /**
@@ -11,7 +11,7 @@ import type { DashboardViewModel } from "./viewModel.js";
  * (`""`, a link that came back) clears the status line only while it still shows that notice,
  * not a message the screen put there since.
  */
-export function observeIntoViewModel(session: LiveSession, vm: DashboardViewModel): () => void {
+export function observeIntoViewModel(session: WatchedSession, vm: DashboardViewModel): () => void {
   let lastSessionNotice = "";
   const observer: SessionObserver = {
     sample: (s, out) => vm.addSample(s, out),
@@ -29,7 +29,7 @@ export function observeIntoViewModel(session: LiveSession, vm: DashboardViewMode
 }
 
 /** Pulls alarms, loop figures, link figures and injections into the view model (per frame). */
-export function refreshViewModel(session: LiveSession, vm: DashboardViewModel): void {
+export function refreshViewModel(session: WatchedSession, vm: DashboardViewModel): void {
   vm.setOpenAlarms(session.openAlarms());
   vm.setPerformance(session.performance());
   vm.setLink(session.status());

@@ -36,8 +36,9 @@ import {
   writeNote,
   writeSampleRecords,
 } from "./sessionRecords.js";
-import type { ShutdownReport } from "./shutdownReport.js";
+import { describeShutdown, type ShutdownReport } from "./shutdownReport.js";
 import { applyTuningText, type MonitorTuning } from "./tuning.js";
+import type { SessionControl, WatchedSession } from "./watchedSession.js";
 
 export { OVERRIDE_CONFIRM_S } from "./overrideWatch.js";
 export { describeShutdown, type ShutdownReport } from "./shutdownReport.js";
@@ -93,7 +94,7 @@ const UNKNOWN_SETPOINTS: OperatorSetpoints = {
   fanDuty: Number.NaN,
 };
 
-export class LiveSession {
+export class LiveSession implements WatchedSession, SessionControl {
   private readonly opts: LiveSessionOptions;
   private readonly source: RigSource;
   private readonly observers: SessionObserver[] = [];
@@ -181,6 +182,15 @@ export class LiveSession {
 
   get isReadOnly(): boolean {
     return this.opts.readOnly;
+  }
+
+  /** A local session is controlled from its screen (a replay in part: see {@link SessionControl}). */
+  get control(): SessionControl {
+    return this;
+  }
+
+  exitMessage(report: ShutdownReport, command: string): string {
+    return describeShutdown(report, this.opts.readOnly, command);
   }
 
   get recordingPath(): string | null {
