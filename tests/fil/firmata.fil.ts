@@ -19,7 +19,11 @@ import { ensureBuilt } from "../../scripts/ensureBuilt.js";
 import { hilCommand } from "../../src/cli/hilCommand.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
-import { type FirmwareEmulator, runFirmwareEmulator } from "../../src/rig/fil/filPtyEmulator.js";
+import {
+  type FirmwareEmulator,
+  type FirmwareEmulatorOptions,
+  runFirmwareEmulator,
+} from "../../src/rig/fil/filPtyEmulator.js";
 import { FirmataSource } from "../../src/rig/hardware/firmataSource.js";
 import type { RigEvent } from "../../src/rig/source/rigSource.js";
 
@@ -70,7 +74,11 @@ async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Pro
 }
 
 /** StandardFirmata in simavr on a pseudo-terminal in a fresh folder; returns its link. */
-async function startFirmware(seed: number, faults: string[] = []): Promise<string> {
+async function startFirmware(
+  seed: number,
+  faults: string[] = [],
+  plant: FirmwareEmulatorOptions["plant"] = {},
+): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-"));
   const link = join(dir, "ttyFIRMATA");
   emu = await runFirmwareEmulator({
@@ -80,12 +88,16 @@ async function startFirmware(seed: number, faults: string[] = []): Promise<strin
     speed: 1,
     seed,
     faults: faults.map((f) => parseFaultSpec(f, "--fault")),
+    plant,
   });
   return link;
 }
 
-async function start(faults: string[] = []): Promise<{ emu: FirmwareEmulator; source: FirmataSource }> {
-  const link = await startFirmware(4, faults);
+async function start(
+  faults: string[] = [],
+  plant: FirmwareEmulatorOptions["plant"] = {},
+): Promise<{ emu: FirmwareEmulator; source: FirmataSource }> {
+  const link = await startFirmware(4, faults, plant);
   if (emu === null) throw new Error("the emulator did not start");
   source = new FirmataSource({ path: link, rateHz: 10, readyTimeoutMs: 30_000 });
   await source.open();
@@ -159,38 +171,73 @@ describe.skipIf(skipReason !== "")(
       expect(emu.device.dutyOf("heater")).toBe(0);
     });
 
-    it("counts every flow-meter pulse from pin changes, against the plant's, at 0.9-5 L/min", async () => {
-      const { emu, source } = await start();
+    /**
+     * Pulses the plant made and the host counted over windows that start and end with the pump
+     * stopped and both counts settled, so the two counts cover exactly the same pulses: the
+     * difference is what the pin changes missed.
+     */
+    async function flowWindows(
+      emu: FirmwareEmulator,
+      source: FirmataSource,
+      duties: readonly number[],
+    ): Promise<{ trueLpm: number; plantN: number; hostN: number }[]> {
       let hostPulses = 0;
       source.subscribe((e) => {
         if (e.kind === "sample") hostPulses = e.sample.pulses;
       });
-      const rows: string[] = [];
       const plantPulses = (): number => emu.plant.lastSample.pulses;
-      // Each window starts and ends with the pump stopped and both counts settled, so the two
-      // counts cover exactly the same pulses: the difference is what the pin changes missed.
-      for (const duty of [60, 110, 170, 255]) {
+      const rows: { trueLpm: number; plantN: number; hostN: number }[] = [];
+      for (const duty of duties) {
         const plant0 = plantPulses();
         const host0 = hostPulses;
         await source.send({ type: "PWM", channel: "pump", duty, holdMs: null });
         await sleep(4000);
         const trueLpm = emu.plant.lastSample.flowLpm;
         await source.send({ type: "PWM", channel: "pump", duty: 0, holdMs: null });
-        // Stopped when no pulse came for 600 ms (a pulse every 150 ms at 0.9 L/min).
+        // Stopped when no pulse came for 800 ms (a pulse every 267 ms at 0.5 L/min).
         for (let tries = 0; ; tries++) {
           const before = plantPulses();
-          await sleep(600);
+          await sleep(800);
           if (plantPulses() === before) break;
           if (tries > 30) throw new Error("the plant's pulses did not stop");
         }
         await sleep(1500); // Firmata's last reports reach the host
-        const plantN = plantPulses() - plant0;
-        const hostN = hostPulses - host0;
-        rows.push(`${trueLpm.toFixed(2)} L/min: plant ${plantN} pulses, counted ${hostN}`);
-        expect(plantN).toBeGreaterThan(0);
-        expect(hostN).toBe(plantN);
+        rows.push({ trueLpm, plantN: plantPulses() - plant0, hostN: hostPulses - host0 });
       }
-      console.log(`firmata.fil flow: ${rows.join("; ")}`);
+      return rows;
+    }
+
+    it("counts every flow-meter pulse from pin changes, against the plant's, at 0.5-5 L/min", async () => {
+      const { emu, source } = await start();
+      // The pump curve (docs/design.md 2.2): 0.5 L/min at the stall duty 40, 5 L/min at 255.
+      const rows = await flowWindows(emu, source, [40, 60, 110, 170, 255]);
+      console.log(
+        `firmata.fil flow (7.5 Hz per L/min): ${rows.map((r) => `${r.trueLpm.toFixed(2)} L/min: plant ${r.plantN} pulses, counted ${r.hostN}`).join("; ")}`,
+      );
+      expect(rows[0]!.trueLpm).toBeCloseTo(0.5, 2);
+      expect(rows.at(-1)!.trueLpm).toBeCloseTo(5, 2);
+      for (const r of rows) {
+        expect(r.plantN).toBeGreaterThan(0);
+        expect(r.hostN).toBe(r.plantN);
+      }
+    });
+
+    it("a finer meter: under 1 % lost at 376 Hz; at 1000 Hz the pin reports exceed 57600 baud and pulses are lost", async () => {
+      // A finer meter than the YF-S201 (200 Hz per L/min) makes the pulse rates the pump cannot.
+      const { emu, source } = await start([], { flowMeter: { kHzPerLpm: 200 } });
+      // 1.88 and 5 L/min: 376 and 1000 Hz.
+      const rows = await flowWindows(emu, source, [106, 255]);
+      console.log(
+        `firmata.fil flow (200 Hz per L/min): ${rows.map((r) => `${(r.trueLpm * 200).toFixed(0)} Hz: plant ${r.plantN} pulses, counted ${r.hostN}, lost ${(100 * (1 - r.hostN / r.plantN)).toFixed(1)} %`).join("; ")}`,
+      );
+      const [at375, at1000] = rows as [(typeof rows)[0], (typeof rows)[0]];
+      expect(at375.trueLpm * 200).toBeCloseTo(375, -1);
+      expect(at375.hostN).toBeLessThanOrEqual(at375.plantN);
+      expect(at375.hostN).toBeGreaterThanOrEqual(0.99 * at375.plantN);
+      // Each pulse is two pin changes of 3 bytes: 6 bytes at 57600 baud (5760 bytes/s) is at
+      // most 960 pulses/s before the analog reports take their share, so 1000 Hz cannot all pass.
+      expect(at1000.hostN).toBeLessThan(0.96 * at1000.plantN);
+      expect(at1000.hostN).toBeGreaterThan(0.5 * at1000.plantN);
     });
 
     it("hil run --target firmata:LINK passes smoke-safety in real time, its EMU steps skipped with the reason", async () => {
