@@ -44,9 +44,37 @@ describe("learned model files", () => {
   it("is versioned and names the format", () => {
     const doc = JSON.parse(learnedModelToJson(model));
     expect(doc.format).toBe("looptwin-learned-detector");
-    expect(doc.version).toBe(1);
-    expect(fieldOf((d) => (d.version = 2))).toBe("version");
+    expect(doc.version).toBe(2);
+    expect(fieldOf((d) => (d.version = 3))).toBe("version");
     expect(fieldOf((d) => (d.format = "other"))).toBe("format");
+    expect(fieldOf((d) => (d.calibrationBlocks = 0))).toBe("calibrationBlocks");
+  });
+
+  it("still loads a version 1 file (no calibrationBlocks): in-sample calibration, same scores", () => {
+    const doc = JSON.parse(learnedModelToJson(model));
+    doc.version = 1;
+    delete doc.calibrationBlocks;
+    const loaded = learnedModelFromJson(JSON.stringify(doc));
+    expect(loaded.calibrationBlocks).toBe(1);
+    expect(Array.from(scoreChannels(loaded, data.channels, 800).score)).toEqual(
+      Array.from(scoreChannels(model, data.channels, 800).score),
+    );
+  });
+
+  it("round trip of the stated-rate rules with out-of-block calibration", () => {
+    for (const threshold of [
+      { kind: "pot", alpha: 0.01, initialQuantile: 0.9, margin: 1 },
+      { kind: "conformal", alpha: 0.02, margin: 1 },
+    ] as const) {
+      const m = fitLearnedDetector(data.names, data.channels, 400, { threshold, calibrationBlocks: 4 });
+      expect(learnedModelFromJson(learnedModelToJson(m))).toEqual(m);
+    }
+    expect(
+      fieldOf((d) => (d.thresholdRule = { kind: "pot", alpha: 0.01, initialQuantile: 1, margin: 1 })),
+    ).toBe("thresholdRule.initialQuantile");
+    expect(fieldOf((d) => (d.thresholdRule = { kind: "conformal", alpha: 0, margin: 1 }))).toBe(
+      "thresholdRule.alpha",
+    );
   });
 
   it("validates on load, naming the field at fault", () => {

@@ -49,7 +49,7 @@ import {
   thresholdFromTraining,
   validateThresholdRule,
 } from "./thresholds.js";
-import { WindowFeatureExtractor, type WindowFeatureLayout } from "./windowFeatures.js";
+import { type ChannelFeature, WindowFeatureExtractor, type WindowFeatureLayout } from "./windowFeatures.js";
 
 /** Names accepted by `--detector`. */
 export const LEARNED_DETECTORS = ["pca", "iforest"] as const;
@@ -75,6 +75,18 @@ export interface LearnedDetectorOptions {
   readonly smoothingRows: number;
   /** Consecutive exceedances needed for an alarm. @default 5 */
   readonly persistenceRows: number;
+  /**
+   * Where the threshold's scores come from: 1 = the training rows scored by the model fitted on
+   * them; K >= 2 = the training rows cut into K consecutive blocks, each scored by a model
+   * fitted without it (out-of-sample scores, see calibrationScores). @default 1
+   */
+  readonly calibrationBlocks: number;
+  /**
+   * How each channel's scale is set: 1 = its training standard deviation; K >= 2 = its
+   * leave-block-out spread over K consecutive blocks (channelSpread), which counts slow wander
+   * across the training rows. @default 1
+   */
+  readonly scaleBlocks: number;
 }
 
 export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
@@ -86,6 +98,8 @@ export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
   threshold: DEFAULT_THRESHOLD_RULE,
   smoothingRows: 1,
   persistenceRows: 5,
+  calibrationBlocks: 1,
+  scaleBlocks: 1,
 };
 
 /** A fitted learned detector: plain data (saved and loaded by learnedModelFile.ts). */
@@ -104,6 +118,8 @@ export interface LearnedModel {
   readonly threshold: number;
   readonly smoothingRows: number;
   readonly persistenceRows: number;
+  /** How the threshold's scores were obtained (see LearnedDetectorOptions); 1 in files before version 2. */
+  readonly calibrationBlocks: number;
 }
 
 function checkWholeAtLeast(field: string, value: number, min: number): void {
@@ -126,6 +142,8 @@ export function resolveLearnedDetectorOptions(
   validateThresholdRule(o.threshold);
   checkWholeAtLeast("smoothingRows", o.smoothingRows, 1);
   checkWholeAtLeast("persistenceRows", o.persistenceRows, 1);
+  checkWholeAtLeast("calibrationBlocks", o.calibrationBlocks, 1);
+  checkWholeAtLeast("scaleBlocks", o.scaleBlocks, 1);
   return o;
 }
 
@@ -162,23 +180,6 @@ export function fitLearnedDetector(
   );
   // A slope needs two rows; a 1-row window falls back to levels only.
   const usableFeatures = windowRows < 2 ? channelFeatures.map(() => "mean" as const) : channelFeatures;
-  const centre: number[] = [];
-  const scale: number[] = [];
-  for (const ch of channels) {
-    let mean = 0;
-    for (let i = 0; i < trainRows; i++) mean += ch[i] as number;
-    mean /= trainRows;
-    let ss = 0;
-    for (let i = 0; i < trainRows; i++) {
-      const d = (ch[i] as number) - mean;
-      ss += d * d;
-    }
-    const sd = Math.sqrt(ss / trainRows);
-    centre.push(mean);
-    // A channel constant in training keeps its own units: any later movement is then large.
-    scale.push(sd > 0 ? sd : 1);
-  }
-  const features: WindowFeatureLayout = { windowRows, channelFeatures: usableFeatures, centre, scale };
   const needed = windowRows - 1 + n + 1 + o.smoothingRows - 1;
   if (trainRows < needed)
     throw new ConfigError(
@@ -186,40 +187,149 @@ export function fitLearnedDetector(
       trainRows,
       `too few for ${n} channels with a ${windowRows}-row window (need at least ${needed})`,
     );
+  if (
+    o.calibrationBlocks > 1 &&
+    Math.floor(trainRows / o.calibrationBlocks) * (o.calibrationBlocks - 1) < needed
+  )
+    throw new ConfigError(
+      "calibrationBlocks",
+      o.calibrationBlocks,
+      `too many for ${trainRows} training rows (each fit needs at least ${needed} rows)`,
+    );
+  const fitOn = (isExcluded: (row: number) => boolean): LearnedModel => {
+    const stage = fitStage(o, channels, usableFeatures, trainRows, isExcluded);
+    return {
+      trainRows,
+      channelNames: [...channelNames],
+      features: stage.features,
+      slowFractions,
+      model: stage.model,
+      thresholdRule: o.threshold,
+      threshold: 1,
+      smoothingRows: o.smoothingRows,
+      persistenceRows: o.persistenceRows,
+      calibrationBlocks: o.calibrationBlocks,
+    };
+  };
+  const provisional = fitOn(() => false);
+  const scores = calibrationScores(provisional, channels, trainRows, o.calibrationBlocks, fitOn);
+  return { ...provisional, threshold: thresholdFromTraining(scores, o.threshold) };
+}
 
-  // Feature rows of the training part, from the first full window on.
+/**
+ * Standardisation and scoring stage fitted on rows [0, trainRows) except the excluded ones:
+ * centre and scale from the included rows, feature rows from windows holding no excluded row.
+ */
+function fitStage(
+  o: LearnedDetectorOptions,
+  channels: readonly ArrayLike<number>[],
+  channelFeatures: readonly ChannelFeature[],
+  trainRows: number,
+  isExcluded: (row: number) => boolean,
+): { readonly features: WindowFeatureLayout; readonly model: FeatureModel } {
+  const n = channels.length;
+  const centre: number[] = [];
+  const scale: number[] = [];
+  for (const ch of channels) {
+    centre.push(meanOf(ch, 0, trainRows, isExcluded));
+    const spread = channelSpread(ch, trainRows, o.scaleBlocks, isExcluded);
+    // A channel constant in training keeps its own units: any later movement is then large.
+    scale.push(spread > 0 ? spread : 1);
+  }
+  const features: WindowFeatureLayout = { windowRows: o.windowRows, channelFeatures, centre, scale };
   const extractor = new WindowFeatureExtractor(features);
   const sample = new Float64Array(n);
   const featureRows: Float64Array[] = [];
+  let cleanRun = 0;
   for (let i = 0; i < trainRows; i++) {
     for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
     const out = new Float64Array(n);
     extractor.push(sample, out);
-    if (extractor.full) featureRows.push(out);
+    cleanRun = isExcluded(i) ? 0 : cleanRun + 1;
+    if (extractor.full && cleanRun >= o.windowRows) featureRows.push(out);
   }
-  const model = fitFeatureModel(o, featureRows);
+  return { features, model: fitFeatureModel(o, featureRows) };
+}
 
-  // Training scores through the same online path the test rows take, threshold 1 for now.
-  const provisional: LearnedModel = {
-    trainRows,
-    channelNames: [...channelNames],
-    features,
-    slowFractions,
-    model,
-    thresholdRule: o.threshold,
-    threshold: 1,
-    smoothingRows: o.smoothingRows,
-    persistenceRows: o.persistenceRows,
-  };
-  const scorer = new LearnedScorer(provisional);
-  const warmUp = warmUpRows(provisional);
-  const scores = new Float64Array(trainRows - warmUp);
-  for (let i = 0; i < trainRows; i++) {
-    for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
-    scorer.step(sample);
-    if (i >= warmUp) scores[i - warmUp] = scorer.lastScore;
+function meanOf(
+  ch: ArrayLike<number>,
+  from: number,
+  to: number,
+  isExcluded: (row: number) => boolean,
+  skipFrom = 0,
+  skipTo = 0,
+): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    if (isExcluded(i) || (i >= skipFrom && i < skipTo)) continue;
+    sum += ch[i] as number;
+    count++;
   }
-  return { ...provisional, threshold: thresholdFromTraining(scores, o.threshold) };
+  return count > 0 ? sum / count : Number.NaN;
+}
+
+/**
+ * A channel's nominal spread over the included rows of [0, trainRows). One block: the standard
+ * deviation. K blocks: the root-mean-square distance of each row from the mean of the rows in the
+ * other blocks, i.e. how far a level the fit has not seen lies from the one it learnt; slow wander
+ * across the training rows widens it, where the standard deviation only sees the wander inside.
+ */
+export function channelSpread(
+  ch: ArrayLike<number>,
+  trainRows: number,
+  blocks: number,
+  isExcluded: (row: number) => boolean = () => false,
+): number {
+  const blockRows = Math.floor(trainRows / blocks);
+  let ss = 0;
+  let count = 0;
+  for (let b = 0; b < blocks; b++) {
+    const from = b * blockRows;
+    const to = b === blocks - 1 ? trainRows : from + blockRows;
+    const centre =
+      blocks === 1 ? meanOf(ch, 0, trainRows, isExcluded) : meanOf(ch, 0, trainRows, isExcluded, from, to);
+    if (Number.isNaN(centre)) continue;
+    for (let i = from; i < to; i++) {
+      if (isExcluded(i)) continue;
+      const d = (ch[i] as number) - centre;
+      ss += d * d;
+      count++;
+    }
+  }
+  return count > 0 ? Math.sqrt(ss / count) : 0;
+}
+
+/**
+ * The scores the threshold is set from. One block: the fitted model's own scores of its training
+ * rows (after warm-up). K blocks: the training rows cut into K consecutive blocks; each block
+ * scored by a model fitted without it (blocked cross-fitting), so the scores are those of rows
+ * the model has not seen, drift between blocks included.
+ */
+function calibrationScores(
+  model: LearnedModel,
+  channels: readonly ArrayLike<number>[],
+  trainRows: number,
+  blocks: number,
+  fitOn: (isExcluded: (row: number) => boolean) => LearnedModel,
+): Float64Array {
+  const n = channels.length;
+  const sample = new Float64Array(n);
+  const warmUp = warmUpRows(model);
+  const scores: number[] = [];
+  const blockRows = Math.floor(trainRows / blocks);
+  for (let b = 0; b < blocks; b++) {
+    const from = blocks === 1 ? 0 : b * blockRows;
+    const to = blocks === 1 || b === blocks - 1 ? trainRows : (b + 1) * blockRows;
+    const m = blocks === 1 ? model : fitOn((row) => row >= from && row < to);
+    const scorer = new LearnedScorer(m);
+    for (let i = 0; i < to; i++) {
+      for (let c = 0; c < n; c++) sample[c] = channels[c]?.[i] as number;
+      scorer.step(sample);
+      if (i >= from && i >= warmUp) scores.push(scorer.lastScore);
+    }
+  }
+  return Float64Array.from(scores);
 }
 
 function fitFeatureModel(o: LearnedDetectorOptions, rows: readonly Float64Array[]): FeatureModel {

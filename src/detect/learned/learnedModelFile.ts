@@ -10,16 +10,22 @@
  * qLimit } | { kind: "iforest", featureCount, sampleRows, roots, feature, split, left, right,
  * leafSize }, thresholdRule: { kind: "max", margin } | { kind: "quantile", q, margin }, threshold,
  * smoothingRows, persistenceRows }`.
+ *
+ * Version 2 adds `calibrationBlocks` (where the threshold's scores came from) and the threshold
+ * rules `{ kind: "conformal", alpha, margin }` and `{ kind: "pot", alpha, initialQuantile, margin }`.
+ * Version 1 files still load (calibrationBlocks 1); files are written as version 2.
  */
 import { ConfigError } from "../../core/errors.js";
 import type { IsolationForestModel } from "./isolationForest.js";
 import type { FeatureModel, LearnedModel } from "./learnedDetector.js";
 import type { PcaModel } from "./pcaDetector.js";
-import { type ThresholdRule, validateThresholdRule } from "./thresholds.js";
+import { THRESHOLD_RULE_KINDS, type ThresholdRule, validateThresholdRule } from "./thresholds.js";
 import { CHANNEL_FEATURES, type ChannelFeature, validateWindowFeatureLayout } from "./windowFeatures.js";
 
 export const LEARNED_MODEL_FORMAT = "looptwin-learned-detector";
-export const LEARNED_MODEL_VERSION = 1;
+export const LEARNED_MODEL_VERSION = 2;
+/** Versions this build reads. */
+export const LEARNED_MODEL_VERSIONS_READ = [1, 2] as const;
 
 /** Serialises a model to JSON text (pretty-printed, newline-terminated). */
 export function learnedModelToJson(model: LearnedModel): string {
@@ -40,6 +46,7 @@ export function learnedModelToJson(model: LearnedModel): string {
     threshold: model.threshold,
     smoothingRows: model.smoothingRows,
     persistenceRows: model.persistenceRows,
+    calibrationBlocks: model.calibrationBlocks,
   };
   return `${JSON.stringify(doc, null, 1)}\n`;
 }
@@ -173,8 +180,23 @@ function thresholdRule(v: unknown, field: string): ThresholdRule {
     case "quantile":
       rule = { kind: "quantile", q: num(o.q, `${field}.q`), margin: num(o.margin, `${field}.margin`) };
       break;
+    case "conformal":
+      rule = {
+        kind: "conformal",
+        alpha: num(o.alpha, `${field}.alpha`),
+        margin: num(o.margin, `${field}.margin`),
+      };
+      break;
+    case "pot":
+      rule = {
+        kind: "pot",
+        alpha: num(o.alpha, `${field}.alpha`),
+        initialQuantile: num(o.initialQuantile, `${field}.initialQuantile`),
+        margin: num(o.margin, `${field}.margin`),
+      };
+      break;
     default:
-      throw new ConfigError(`${field}.kind`, o.kind, `must be "max" or "quantile"`);
+      throw new ConfigError(`${field}.kind`, o.kind, `must be one of ${THRESHOLD_RULE_KINDS.join(", ")}`);
   }
   validateThresholdRule(rule, field);
   return rule;
@@ -196,11 +218,11 @@ export function learnedModelFromJson(text: string): LearnedModel {
   const doc = obj(raw, "model file");
   if (doc.format !== LEARNED_MODEL_FORMAT)
     throw new ConfigError("format", doc.format, `must be "${LEARNED_MODEL_FORMAT}"`);
-  if (doc.version !== LEARNED_MODEL_VERSION)
+  if (!(LEARNED_MODEL_VERSIONS_READ as readonly unknown[]).includes(doc.version))
     throw new ConfigError(
       "version",
       doc.version,
-      `unsupported version (this build reads ${LEARNED_MODEL_VERSION})`,
+      `unsupported version (this build reads ${LEARNED_MODEL_VERSIONS_READ.join(" and ")})`,
     );
   const channelNames = arr(doc.channelNames, "channelNames").map((n, i) => {
     if (typeof n !== "string" || n === "")
@@ -237,5 +259,6 @@ export function learnedModelFromJson(text: string): LearnedModel {
     threshold: positive(doc.threshold, "threshold"),
     smoothingRows: whole(doc.smoothingRows, "smoothingRows", 1),
     persistenceRows: whole(doc.persistenceRows, "persistenceRows", 1),
+    calibrationBlocks: doc.version === 1 ? 1 : whole(doc.calibrationBlocks, "calibrationBlocks", 1),
   };
 }

@@ -1,15 +1,20 @@
 /**
  * Alarm thresholds set from the scores of nominal training rows only.
  *
- * Default rule (`max`, margin 1): the largest score seen on the training rows. Training sets here
- * are short (SKAB: 400 rows at 1 Hz) and their window features strongly autocorrelated, so a high
- * quantile such as the 99th rests on a handful of independent excursions and underestimates the
- * nominal tail; the maximum is the least optimistic limit the training rows support. `quantile`
- * is there for long training runs, where the maximum would be set by one outlier.
+ * Rules:
+ * - `max` (the default of a model without a stated rate): the largest training score. The least
+ *   optimistic limit the rows support, but its false-alarm rate is whatever the sample gives.
+ * - `quantile`: an empirical quantile, for long training runs.
+ * - `conformal` and `pot`: a threshold at a stated exceedance probability `alpha` per row, by the
+ *   split-conformal quantile or by peaks over threshold with a generalised Pareto tail
+ *   (extremeValue.ts). With out-of-block calibration scores (learnedDetector.ts, `calibration`)
+ *   these state what a nominal row the model has not seen exceeds, which in-sample scores
+ *   understate.
  */
 import { ConfigError } from "../../core/errors.js";
+import { conformalQuantile, potThreshold } from "./extremeValue.js";
 
-export const THRESHOLD_RULE_KINDS = ["max", "quantile"] as const;
+export const THRESHOLD_RULE_KINDS = ["max", "quantile", "conformal", "pot"] as const;
 export type ThresholdRuleKind = (typeof THRESHOLD_RULE_KINDS)[number];
 
 export type ThresholdRule =
@@ -24,9 +29,29 @@ export type ThresholdRule =
       readonly q: number;
       /** Multiplier on the quantile. @default 1 */
       readonly margin: number;
+    }
+  | {
+      readonly kind: "conformal";
+      /** Stated exceedance probability per nominal row, in (0, 1). */
+      readonly alpha: number;
+      /** Multiplier on the conformal quantile. @default 1 */
+      readonly margin: number;
+    }
+  | {
+      readonly kind: "pot";
+      /** Stated exceedance probability per nominal row, in (0, 1). */
+      readonly alpha: number;
+      /** Quantile of the scores whose excesses get the Pareto fit, in (0, 1). @default 0.9 */
+      readonly initialQuantile: number;
+      /** Multiplier on the threshold. @default 1 */
+      readonly margin: number;
     };
 
 export const DEFAULT_THRESHOLD_RULE: ThresholdRule = { kind: "max", margin: 1 };
+
+function checkOpenUnit(field: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0 && v < 1)) throw new ConfigError(field, v, "must be in (0, 1)");
+}
 
 /** Checks a rule, naming the field at fault. */
 export function validateThresholdRule(rule: ThresholdRule, field = "threshold"): void {
@@ -38,6 +63,13 @@ export function validateThresholdRule(rule: ThresholdRule, field = "threshold"):
     case "quantile":
       if (!(Number.isFinite(rule.q) && rule.q > 0 && rule.q <= 1))
         throw new ConfigError(`${field}.q`, rule.q, "must be in (0, 1]");
+      return;
+    case "conformal":
+      checkOpenUnit(`${field}.alpha`, rule.alpha);
+      return;
+    case "pot":
+      checkOpenUnit(`${field}.alpha`, rule.alpha);
+      checkOpenUnit(`${field}.initialQuantile`, rule.initialQuantile);
       return;
     default: {
       const never: never = rule;
@@ -80,6 +112,14 @@ export function thresholdFromTraining(scores: ArrayLike<number>, rule: Threshold
     }
     case "quantile":
       base = quantile(scores, rule.q);
+      break;
+    case "conformal":
+      base = conformalQuantile(scores, rule.alpha);
+      // n scores cannot vouch for alpha < 1 / (n + 1): the largest is the most they support.
+      if (base === Number.POSITIVE_INFINITY) base = quantile(scores, 1);
+      break;
+    case "pot":
+      base = potThreshold(scores, rule);
       break;
     default: {
       const never: never = rule;
