@@ -2,9 +2,11 @@
  * `npm run test:mutation:report`: the mutation score per folder from a Stryker JSON report, with
  * the mutants listed in mutation/equivalent.md taken out, and the survivors left to deal with.
  *
- *   node --import tsx scripts/mutationReport.ts [REPORT] [--json]
+ *   node --import tsx scripts/mutationReport.ts [REPORT...] [--json] [--by-file]
  *
- * REPORT defaults to reports/mutation/mutation.json (written by `npm run test:mutation`). Exit 1
+ * REPORT defaults to reports/mutation/mutation.json (written by `npm run test:mutation`). Several
+ * reports (runs over different files) are read as one; a file in more than one report counts
+ * from the last one given (the newer run, by convention). Exit 1
  * when a folder that was run is below its target (src/protocol 90 %, src/model and src/detect 80 %).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -21,12 +23,17 @@ import {
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
-const path = args.find((a) => !a.startsWith("--")) ?? "reports/mutation/mutation.json";
-if (!existsSync(path)) {
-  process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
-  process.exit(2);
+const paths = args.filter((a) => !a.startsWith("--"));
+if (paths.length === 0) paths.push("reports/mutation/mutation.json");
+const files: Record<string, MutationReport["files"][string]> = {};
+for (const path of paths) {
+  if (!existsSync(path)) {
+    process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
+    process.exit(2);
+  }
+  Object.assign(files, (JSON.parse(readFileSync(path, "utf8")) as MutationReport).files);
 }
-const report = JSON.parse(readFileSync(path, "utf8")) as MutationReport;
+const report: MutationReport = { files };
 const equivalents = existsSync("mutation/equivalent.md")
   ? parseEquivalents(readFileSync("mutation/equivalent.md", "utf8"))
   : [];
@@ -49,7 +56,7 @@ const rows = [...byFolder]
     };
   });
 if (json) {
-  process.stdout.write(`${JSON.stringify({ report: path, folders: rows, survivors }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ reports: paths, folders: rows, survivors }, null, 2)}\n`);
 } else {
   process.stdout.write(
     "folder          files   score  target  killed timeout survived no-cov equivalent invalid\n",
@@ -58,6 +65,15 @@ if (json) {
     process.stdout.write(
       `${r.folder.padEnd(14)} ${String(r.files).padStart(6)} ${r.score.toFixed(1).padStart(7)} ${String(r.target).padStart(7)} ${String(r.killed).padStart(7)} ${String(r.timeout).padStart(7)} ${String(r.survived).padStart(8)} ${String(r.noCoverage).padStart(6)} ${String(r.equivalent).padStart(10)} ${String(r.invalid).padStart(7)}  ${r.score >= r.target ? "ok" : "BELOW TARGET"}\n`,
     );
+  if (args.includes("--by-file")) {
+    process.stdout.write(
+      "\nfile                                          score  killed timeout survived no-cov equivalent invalid\n",
+    );
+    for (const [file, c] of [...byFile].sort(([a], [b]) => a.localeCompare(b)))
+      process.stdout.write(
+        `${file.padEnd(44)} ${Number.isNaN(mutationScore(c)) ? "    -" : mutationScore(c).toFixed(1).padStart(6)} ${String(c.killed).padStart(7)} ${String(c.timeout).padStart(7)} ${String(c.survived).padStart(8)} ${String(c.noCoverage).padStart(6)} ${String(c.equivalent).padStart(10)} ${String(c.invalid).padStart(7)}\n`,
+      );
+  }
   if (survivors.length > 0) {
     process.stdout.write(`\n${survivors.length} survivors not listed in mutation/equivalent.md:\n`);
     for (const s of survivors)
