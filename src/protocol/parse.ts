@@ -105,6 +105,7 @@ export function parseDeviceBytes(
   const typeEnd = fieldEndAt(bytes, start, bodyEnd);
   cur.reset(bytes, typeEnd + 1, bodyEnd);
   if (typeEnd - start === 3 && bytes[start] === 84 && bytes[start + 1] === 76 && bytes[start + 2] === 77) {
+    if (slot !== undefined && readGoodTlm(bytes, typeEnd + 1, bodyEnd, slot)) return slot.result;
     return parseTlm(slot, bytes, start, bodyEnd);
   }
   const shape = scanBody(bytes, start, bodyEnd);
@@ -136,8 +137,79 @@ export function parseDeviceBytes(
   }
 }
 
+/** Largest value of each decimal TLM field, in wire order (adc_amb's empty form aside). */
+const TLM_DECIMAL_MAX = [
+  LIMITS.uint32Max,
+  LIMITS.uint32Max,
+  LIMITS.adcMaxCounts,
+  LIMITS.adcMaxCounts,
+  LIMITS.adcMaxCounts,
+  LIMITS.uint32Max,
+  LIMITS.dutyMax,
+  LIMITS.dutyMax,
+  LIMITS.dutyMax,
+] as const;
+/** Index of adc_amb, the one field that may be empty, in {@link TLM_DECIMAL_MAX}. */
+const AMB_FIELD = 4;
+/** The decimal fields of the line {@link readGoodTlm} is reading (scratch, never escapes). */
+const tlmFields = new Float64Array(TLM_DECIMAL_MAX.length);
+
 /**
- * The hot path: reads the 10 fields straight away and counts the body's commas and stars only when
+ * The hot path of the hot path: one pass over a TLM body `bytes[from, bodyEnd)` that accepts only
+ * a line every field of which is good and that has no trailing fields, and fills `slot`; anything
+ * else returns false and {@link parseTlm} reads the line again to name what is wrong (so the
+ * errors and their precedence stay those of the general path). One inlined loop, no method call
+ * per field: the general path's ten FieldCursor calls were a third of the parse.
+ */
+function readGoodTlm(bytes: Uint8Array, from: number, bodyEnd: number, slot: TlmSlot): boolean {
+  const fields = tlmFields;
+  let i = from;
+  for (let f = 0; f < TLM_DECIMAL_MAX.length; f++) {
+    if (f === AMB_FIELD && bytes[i] === COMMA) {
+      fields[f] = ADC_AMB_ABSENT;
+      i++;
+      continue;
+    }
+    const fieldStart = i;
+    let v = 0;
+    for (; i < bodyEnd; i++) {
+      const d = bytes[i]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === fieldStart || i >= bodyEnd || bytes[i] !== COMMA || v > TLM_DECIMAL_MAX[f]!) return false;
+    fields[f] = v;
+    i++;
+  }
+  // flags: hex, either case, up to the end of the body.
+  const flagsStart = i;
+  let flags = 0;
+  for (; i < bodyEnd; i++) {
+    const ch = bytes[i]!;
+    let d: number;
+    if (ch >= 48 && ch <= 57) d = ch - 48;
+    else if (ch >= 65 && ch <= 70) d = ch - 55;
+    else if (ch >= 97 && ch <= 102) d = ch - 87;
+    else return false;
+    flags = flags * 16 + d;
+  }
+  if (i === flagsStart || flags > LIMITS.uint32Max) return false;
+  slot.seq = fields[0]!;
+  slot.tMs = fields[1]!;
+  slot.adcHot = fields[2]!;
+  slot.adcCold = fields[3]!;
+  slot.adcAmb = fields[4]!;
+  slot.pulses = fields[5]!;
+  slot.pumpDuty = fields[6]!;
+  slot.heaterDuty = fields[7]!;
+  slot.fanDuty = fields[8]!;
+  slot.flags = flags;
+  slot.extra = undefined;
+  return true;
+}
+
+/**
+ * The general TLM path: reads the 10 fields straight away and counts the body's commas and stars only when
  * something is wrong (or there are trailing fields), so that a good line is read once after its CRC.
  * A good TLM body has exactly 10 numeric fields, hence no `*`, and the error precedence (stray `*`,
  * then field count, then the first bad field) is restored on the error path.
