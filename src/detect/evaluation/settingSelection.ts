@@ -1,0 +1,148 @@
+/**
+ * The procedure that sets the learned detector up for a family of labelled files (SKAB's valve1 is
+ * the one at hand), stated as data so that no setting rests on its own score:
+ *
+ * - Fixed by reasoning, never searched: PCA combined T2/Q index (90 % of the variance), the drift
+ *   screen (cutoff 0.5), thresholds by peaks over threshold at a stated exceedance probability per
+ *   row, fitted to out-of-block scores of the training rows (4 blocks: each quarter scored by a
+ *   model fitted without it), the POT's initial quantile 0.9.
+ * - Searched over {@link SETTING_GRID}: window length, persistence, the stated exceedance
+ *   probability alpha, and the channel scale (training standard deviation or leave-block-out
+ *   spread).
+ * - Chosen by the rule of leaveOneFileOut.ts: the highest F1 with FAR at most {@link FAR_LIMIT} on
+ *   the files it is chosen on. The honest figure is leave-one-file-out; the setting for new files
+ *   is the one the same rule picks on all files.
+ */
+import { ConfigError } from "../../core/errors.js";
+import type { LabelledTable } from "../data/labelledTable.js";
+import type { LearnedDetectorOptions } from "../learned/learnedDetector.js";
+import { type EvaluationSummary, evaluateTable, type FileEvaluation } from "./evaluation.js";
+import {
+  type CandidateEvaluations,
+  type LofoResult,
+  leaveOneFileOut,
+  selectCandidate,
+} from "./leaveOneFileOut.js";
+
+/** The searched settings: every combination is a candidate. */
+export interface SettingGrid {
+  readonly windowRows: readonly number[];
+  readonly persistenceRows: readonly number[];
+  /** Stated exceedance probabilities per nominal row of the POT threshold. */
+  readonly alpha: readonly number[];
+  /** 1 = training standard deviation; K = leave-block-out spread over K blocks. */
+  readonly scaleBlocks: readonly number[];
+}
+
+/**
+ * Windows from a few seconds to the better part of a minute and persistence from none to ten rows
+ * (SKAB rows are 1 s apart; its faults last minutes), two orders of alpha, both scales.
+ */
+export const SETTING_GRID: SettingGrid = {
+  windowRows: [3, 5, 10, 20],
+  persistenceRows: [1, 3, 5, 10],
+  alpha: [0.01, 0.001],
+  scaleBlocks: [1, 4],
+};
+
+/** The largest pooled FAR a candidate may have on the files it is chosen on. */
+export const FAR_LIMIT = 0.1;
+
+/** The settings every candidate shares (see the file comment for why each). */
+export const FIXED_SETTINGS: Partial<LearnedDetectorOptions> = {
+  detector: "pca",
+  pca: { varianceFraction: 0.9 },
+  driftCutoff: 0.5,
+  smoothingRows: 1,
+  calibrationBlocks: 4,
+};
+
+/** POT initial quantile of every candidate. */
+export const POT_INITIAL_QUANTILE = 0.9;
+
+/** Every combination of the grid, over the fixed settings, in a stable order. */
+export function gridCandidates(grid: SettingGrid = SETTING_GRID): Partial<LearnedDetectorOptions>[] {
+  const out: Partial<LearnedDetectorOptions>[] = [];
+  for (const windowRows of grid.windowRows)
+    for (const persistenceRows of grid.persistenceRows)
+      for (const alpha of grid.alpha)
+        for (const scaleBlocks of grid.scaleBlocks)
+          out.push({
+            ...FIXED_SETTINGS,
+            windowRows,
+            persistenceRows,
+            scaleBlocks,
+            threshold: { kind: "pot", alpha, initialQuantile: POT_INITIAL_QUANTILE, margin: 1 },
+          });
+  if (out.length === 0) throw new ConfigError("grid", 0, "has no candidate (an empty list)");
+  return out;
+}
+
+/** One line naming a candidate's searched settings. */
+export function describeCandidate(c: Partial<LearnedDetectorOptions>): string {
+  const alpha = c.threshold && "alpha" in c.threshold ? c.threshold.alpha : undefined;
+  const scale = (c.scaleBlocks ?? 1) > 1 ? `leave-${c.scaleBlocks}-block-out spread` : "sd";
+  return `window ${c.windowRows}, persistence ${c.persistenceRows}, alpha ${alpha}, scale ${scale}`;
+}
+
+export interface SelectionResult {
+  readonly candidates: readonly Partial<LearnedDetectorOptions>[];
+  /** `evaluations[c][f]`: candidate c on file f (each file trained on its own first rows). */
+  readonly evaluations: CandidateEvaluations;
+  /** Leave-one-file-out: per file the candidate chosen on the others, and the pooled figure. */
+  readonly lofo: LofoResult;
+  /** The candidate chosen on all files, and its pooled figures on them (not a held-out figure). */
+  readonly final: {
+    readonly index: number;
+    readonly summary: EvaluationSummary;
+    readonly files: readonly FileEvaluation[];
+  };
+}
+
+/** Runs the whole procedure on labelled tables (at least two), each trained on its first `trainRows` rows. */
+export function runSettingSelection(
+  tables: readonly LabelledTable[],
+  trainRows: number,
+  candidates: readonly Partial<LearnedDetectorOptions>[] = gridCandidates(),
+  farLimit = FAR_LIMIT,
+): SelectionResult {
+  const evaluations = candidates.map((c) => tables.map((t) => evaluateTable(t, trainRows, c).evaluation));
+  const lofo = leaveOneFileOut(evaluations, farLimit);
+  const all = selectCandidate(
+    evaluations,
+    tables.map((_, i) => i),
+    farLimit,
+  );
+  return {
+    candidates,
+    evaluations,
+    lofo,
+    final: { index: all.index, summary: all.summary, files: evaluations[all.index] as FileEvaluation[] },
+  };
+}
+
+/**
+ * A long run cut into consecutive pieces of `chunkRows` rows (a shorter tail is dropped), each a
+ * table of its own; without labels every row is labelled nominal (for a false-alarm rate on an
+ * anomaly-free run).
+ */
+export function chunkTable(table: LabelledTable, chunkRows: number): LabelledTable[] {
+  if (!Number.isInteger(chunkRows) || chunkRows < 2)
+    throw new ConfigError("chunkRows", chunkRows, "must be a whole number >= 2");
+  const out: LabelledTable[] = [];
+  for (let from = 0; from + chunkRows <= table.rowCount; from += chunkRows) {
+    const to = from + chunkRows;
+    out.push({
+      source: `${table.source} rows ${from + 1}-${to}`,
+      timeColumn: table.timeColumn,
+      timeText: table.timeText.slice(from, to),
+      timeS: table.timeS.subarray(from, to),
+      channelNames: table.channelNames,
+      channels: table.channels.map((c) => c.subarray(from, to)),
+      anomaly: table.anomaly ? table.anomaly.subarray(from, to) : new Uint8Array(chunkRows),
+      changepoint: table.changepoint?.subarray(from, to),
+      rowCount: chunkRows,
+    });
+  }
+  return out;
+}
