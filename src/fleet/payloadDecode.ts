@@ -52,9 +52,15 @@ export interface DecodedAlarmEvent {
   readonly tS: number;
   readonly cause: string;
   readonly severity: "warning" | "critical";
+  /** The detector's level at the transition (NaN where null or absent). */
+  readonly level: number;
   readonly diagnosis: string;
   readonly evidence: readonly string[];
   readonly sentAtMs: number;
+  /** Escalated: the old severity; rediagnosed: the old diagnosis ("" otherwise). */
+  readonly from: string;
+  /** Cleared: how long the alarm was open [s] (NaN otherwise). */
+  readonly durationS: number;
 }
 
 export interface DecodedPerformance {
@@ -103,6 +109,12 @@ const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
 const isSeverity = (v: unknown): v is "warning" | "critical" => v === "warning" || v === "critical";
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A number field that may be null or absent (NaN then); another type is a FieldError. */
+function optionalNumber(o: Obj, name: string): number {
+  const v = o[name];
+  return v === undefined || v === null ? Number.NaN : field(o, name, isNum, "a number or null");
+}
 
 /** Largest payload read [bytes]: a telemetry batch of 1000 rows is about 200 kB. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -190,9 +202,12 @@ function decodeObject(topic: ParsedTopic, o: Obj): DecodedMessage {
         tS: field(o, "tS", isNum, "a number"),
         cause: field(o, "cause", isString, "a string"),
         severity: field(o, "severity", isSeverity, "warning or critical"),
+        level: optionalNumber(o, "level"),
         diagnosis: field(o, "diagnosis", isString, "a string"),
         evidence: field(o, "evidence", isStrings, "an array of strings"),
         sentAtMs: field(o, "sentAtMs", isNum, "a number"),
+        from: o.from === undefined ? "" : field(o, "from", isString, "a string"),
+        durationS: optionalNumber(o, "durationS"),
       };
     case "performance": {
       const figures: Record<string, number> = {};

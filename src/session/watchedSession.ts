@@ -36,6 +36,11 @@ export interface WatchedSession {
   shutdown(reason: string): Promise<ShutdownReport>;
   /** The line `command` prints on exit about `report`. */
   exitMessage(report: ShutdownReport, command: string): string;
+  /**
+   * A remote session's feed: the broker's state and how fresh the data is (STALE), shown last on
+   * the status line. Absent for a local session.
+   */
+  describeFeed?(): string;
 }
 
 /** The operator's actions on a local session (keys, HTTP requests). */
