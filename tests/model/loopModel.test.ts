@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { Dopri5 } from "../../src/model/dopri5.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import {
+  applyFaultLevel,
   applyPhysicalFaults,
+  checkDuty,
   createOperatingPoint,
   fastestTimeConstantS,
   LoopModel,
@@ -261,5 +263,58 @@ describe("loop model Jacobian", () => {
     // At full pump the fastest mode is a few seconds: the flow exchange between the nodes.
     expect(fastestTimeConstantS(p, o)).toBeGreaterThan(2);
     expect(fastestTimeConstantS(p, o)).toBeLessThan(6);
+  });
+});
+
+describe("loop model, hand-worked operating points", () => {
+  // C_hot = C_cold = 1000 J/K, cp = 1000 J/(kg K), m_dot = 1 kg/s, UA = 1000 W/K, no losses: the
+  // Jacobian is [[-1, 1], [1, -2]] 1/s, whose eigenvalues are -(3 +- sqrt 5)/2.
+  const p = makeLoopParams({ C_hot: 1000, C_cold: 1000, cp: 1000, UA: 1000, UA_loss: 0 });
+  const o = op({ mDotKgS: 1, qInW: 0, uaWK: 1000, tSinkC: 20, tAmbC: 20 }, p);
+
+  it("has the Jacobian and eigenvalues of the closed form", () => {
+    expect([...loopJacobian(p, o, new Float64Array(4))]).toEqual([-1, 1, 1, -2]);
+    const ev = loopEigenvalues(p, o, new Float64Array(2));
+    expect(ev[0]).toBeCloseTo(-(3 + Math.sqrt(5)) / 2, 14);
+    expect(ev[1]).toBeCloseTo(-(3 - Math.sqrt(5)) / 2, 14);
+    expect(fastestTimeConstantS(p, o)).toBeCloseTo(2 / (3 + Math.sqrt(5)), 14);
+    // At rest (pump off, fan off: UA 0.3 x 1000 W/K by default) only the cold node's radiator moves heat.
+    expect(new LoopModel(p).fastestTimeConstantS()).toBeCloseTo(1000 / 300, 12);
+  });
+
+  it("with the pump off, the fastest time constant is the faster node's own, C/(UA + UA_loss)", () => {
+    const q = makeLoopParams({ C_hot: 2000, C_cold: 500, UA_loss: 1 });
+    // Hot node: 2000/1 = 2000 s; cold node: 500/(99 + 1) = 5 s.
+    expect(fastestTimeConstantS(q, op({ mDotKgS: 0, uaWK: 99 }, q))).toBeCloseTo(5, 12);
+    // Nothing moves heat (no flow, no radiator, no losses): no time constant.
+    const r = makeLoopParams({ UA_loss: 0 });
+    expect(fastestTimeConstantS(r, op({ mDotKgS: 0, uaWK: 0 }, r))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("derivatives at a hand-worked state", () => {
+    // dT_hot/dt = (500 - 1000 (50 - 30)) / 1000 = -19.5; dT_cold/dt = (20000 - 1000 (30 - 20)) / 1000 = 10.
+    const d = new Float64Array(3);
+    loopDerivatives(p, { ...o, qInW: 500 }, 50, 30, d, 1);
+    expect([...d]).toEqual([0, -19.5, 10]);
+  });
+
+  it("checkDuty accepts 0-255 and names the duty and value otherwise", () => {
+    for (const duty of [0, 0.5, 255]) expect(() => checkDuty("pump", duty)).not.toThrow();
+    for (const duty of [-0.5, 255.5, Number.NaN])
+      expect(() => checkDuty("pump", duty)).toThrow(new RangeError(`pump: duty must be 0-255 (got ${duty})`));
+  });
+
+  it("scales m_dot, UA and Q_in by the fault level, and leaves them for other kinds", () => {
+    const base = { mDotKgS: 0.08, qInW: 100, uaWK: 10, tSinkC: 25, tAmbC: 25 };
+    const at = (kind: Parameters<typeof applyFaultLevel>[1], level: number): LoopOperatingPoint => {
+      const x = { ...base };
+      applyFaultLevel(x, kind, level);
+      return x;
+    };
+    expect(at("pump_degradation", 0.25)).toEqual({ ...base, mDotKgS: 0.06 });
+    expect(at("pump_failure", 1)).toEqual({ ...base, mDotKgS: 0 });
+    expect(at("hx_fouling", 0.5)).toEqual({ ...base, uaWK: 5 });
+    expect(at("heater_overpower", 0.5)).toEqual({ ...base, qInW: 150 });
+    expect(at("sensor_drift", 0.9)).toEqual(base);
   });
 });

@@ -89,9 +89,9 @@ describe("thermistor: host conversion", () => {
     );
     expect(() =>
       validateThermistorConfig({ curve: { kind: "beta", r25Ohm: 10_000, betaK: Number.NaN }, seriesOhm: 1 }),
-    ).toThrow(/curve\.betaK/);
+    ).toThrow(/^thermistor\.curve\.betaK: must be a finite number > 0 \(got NaN\)$/);
     expect(() => validateThermistorConfig({ curve: { kind: "x" } as never, seriesOhm: 1 })).toThrow(
-      /curve\.kind/,
+      /^thermistor\.curve\.kind: must be "beta" or "steinhart_hart" \(got "x"\)$/,
     );
   });
 });
