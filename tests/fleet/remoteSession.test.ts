@@ -29,7 +29,7 @@ const NO_OPEN_ALARMS = '{"v":1,"rig":"bench-3","sentAtMs":1796567151556,"alarms"
 
 function remote() {
   let nowMs = 1_000_000;
-  let broker: BrokerState = { kind: "connected" };
+  let broker: BrokerState = { kind: "connected", protocol: "5.0" };
   const session = new RemoteSession({
     prefix: P,
     rig: "bench-3",
@@ -121,7 +121,7 @@ describe("RemoteSession", () => {
       "status",
       STATUS.replace('"online":true', '"online":false').replace('"reason":""', '"reason":"stopped (SIGINT)"'),
     );
-    r.setBroker({ kind: "refused", why: "not authorized" });
+    r.setBroker({ kind: "refused", why: "not authorized", retryInMs: 10_000 });
     refreshViewModel(r.session, r.vm);
     expect(r.vm.noticeText).toBe("rig offline: stopped (SIGINT)");
     expect(r.vm.noticeIsError).toBe(true);
