@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { SeededRng } from "../../src/core/rng.js";
 import {
+  channelSpread,
   fitLearnedDetector,
   LearnedScorer,
   scoreChannels,
@@ -138,5 +139,69 @@ describe("learned detector", () => {
       /persistenceRows/,
     );
     expect(() => fitLearnedDetector(["a"], data.channels, 50)).toThrow(/channelNames/);
+  });
+});
+
+describe("out-of-block calibration and the leave-block-out scale", () => {
+  it("channelSpread: the standard deviation with one block; with K, the distance to the other blocks' mean", () => {
+    const steps = [0, 0, 0, 0, 4, 4, 4, 4];
+    // sd about the mean 2 is 2; each half lies 4 from the other half's mean.
+    expect(channelSpread(steps, 8, 1)).toBeCloseTo(2, 12);
+    expect(channelSpread(steps, 8, 2)).toBeCloseTo(4, 12);
+    // Four blocks [0,0] [0,0] [4,4] [4,4]: a zero block's others have mean 16/6 = 8/3, a four
+    // block's others 8/6 = 4/3, which is 8/3 from 4: every row lies 8/3 from its centre.
+    expect(channelSpread(steps, 8, 4)).toBeCloseTo(8 / 3, 12);
+    // Excluded rows are neither centres nor deviations: without row 0, one block -> sd of [0,0,0,4,4,4,4].
+    const sd7 = Math.sqrt((3 * (16 / 7) ** 2 + 4 * (12 / 7) ** 2) / 7);
+    expect(channelSpread(steps, 8, 1, (i) => i === 0)).toBeCloseTo(sd7, 12);
+  });
+
+  it("out-of-block scores hold the stated exceedance rate where in-sample scores overshoot it", () => {
+    // Five seeded stationary runs; rate of rows scoring above a conformal threshold at alpha 1 %.
+    const rate = (calibrationBlocks: number): number => {
+      let exceed = 0;
+      let rows = 0;
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const d = correlatedChannels({ rows: 20_400, channels: 4, seed });
+        const model = fitLearnedDetector(d.names, d.channels, TRAIN, {
+          threshold: { kind: "conformal", alpha: 0.01, margin: 1 },
+          calibrationBlocks,
+          persistenceRows: 1,
+        });
+        const { score } = scoreChannels(model, d.channels, 20_400);
+        for (let i = TRAIN; i < 20_400; i++) exceed += (score[i] as number) > 1 ? 1 : 0;
+        rows += 20_400 - TRAIN;
+      }
+      return exceed / rows;
+    };
+    const outOfBlock = rate(4);
+    const inSample = rate(1);
+    expect(outOfBlock).toBeLessThanOrEqual(0.01);
+    expect(inSample).toBeGreaterThan(0.015);
+  });
+
+  it("keeps training isolation with out-of-block calibration and the block scale", () => {
+    const data = correlatedChannels({ rows: 700, channels: 3, seed: 29 });
+    const options = {
+      calibrationBlocks: 4,
+      scaleBlocks: 4,
+      threshold: { kind: "pot", alpha: 0.01, initialQuantile: 0.9, margin: 1 },
+    } as const;
+    const reference = fitLearnedDetector(data.names, data.channels, TRAIN, options);
+    const changed = data.channels.map((c) => Float64Array.from(c));
+    for (let i = TRAIN; i < 700; i++) (changed[1] as Float64Array)[i] = 1e6;
+    expect(fitLearnedDetector(data.names, changed, TRAIN, options)).toEqual(reference);
+    expect(reference.calibrationBlocks).toBe(4);
+  });
+
+  it("refuses more blocks than the training rows can fit", () => {
+    const data = correlatedChannels({ rows: 100, channels: 2, seed: 30 });
+    // Two blocks of 10 rows leave 5 rows per fit; a 5-row window on 2 channels needs 7.
+    expect(() => fitLearnedDetector(data.names, data.channels, 10, { calibrationBlocks: 2 })).toThrow(
+      /calibrationBlocks/,
+    );
+    expect(() => fitLearnedDetector(data.names, data.channels, 40, { scaleBlocks: 0 })).toThrow(
+      /scaleBlocks/,
+    );
   });
 });

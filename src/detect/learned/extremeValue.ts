@@ -63,6 +63,7 @@ export function fitGpd(excesses: ArrayLike<number>): GpdFit {
   const m = y.length;
   if (m < 2) throw new ConfigError("excesses", m, "need at least 2 to fit a GPD");
   if ((y[0] as number) < 0) throw new ConfigError("excesses", y[0], "must be >= 0");
+  if (y[0] === y[m - 1]) throw new ConfigError("excesses", y[0], "all equal: no GPD fit to a point mass");
   let a0 = 0;
   let a1 = 0;
   for (let i = 0; i < m; i++) {
