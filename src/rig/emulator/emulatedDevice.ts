@@ -7,7 +7,7 @@
  * As the firmware: line assembly (159 content bytes, `\r` dropped), CRC-checked commands (a bad
  * CRC or an overlong line is dropped and counted, no answer), ACK/NAK with the firmware's reasons
  * (`NAK,0,...` when a CRC-valid line has no readable id), id dedupe over the last 16 (id, CRC)
- * pairs, PWM holds with expiry and `EVT,HOLD_EXPIRED`, heartbeat loss after 3 s without a valid
+ * pairs (those two in commandAnswers.ts), PWM holds with expiry and `EVT,HOLD_EXPIRED`, heartbeat loss after 3 s without a valid
  * command -> SAFE and `EVT,HB_LOST,<ms>`, the over-temperature interlock (counts below 462 on hot
  * or cold; latched until INFO or SAFE; heater PWM refused with `NAK,<id>,interlock`), sensor range
  * events, HELLO and `EVT,BOOT` at boot and HELLO after the ACK of INFO, TLM on the firmware's
@@ -29,11 +29,11 @@ import { SeededRng } from "../../core/rng.js";
 import type { FaultSpec } from "../../model/faultSpec.js";
 import { CRC16_TABLE } from "../../protocol/crc16.js";
 import { hex4At } from "../../protocol/fieldCursor.js";
-import type { LineError } from "../../protocol/lineError.js";
 import { LineFramer } from "../../protocol/lineFramer.js";
 import type { HostCommand, PwmChannel, ResetCause } from "../../protocol/messages.js";
 import { parseCommandBytes } from "../../protocol/parse.js";
 import { PROTOCOL_VERSION } from "../../protocol/version.js";
+import { ACK, AnswerMemory, hasValidCrc, refusalId, refusalReason } from "./commandAnswers.js";
 import type { DeviceOutput, DevicePlant, EmulatorEvent, SensorCounts } from "./devicePorts.js";
 import { FaultSchedule } from "./faultSchedule.js";
 import { damageHostBytes, flipBits } from "./linkDamage.js";
@@ -106,21 +106,12 @@ export interface EmulatedDeviceStats {
   bytesLostWhileDown: number;
 }
 
-interface Remembered {
-  id: number;
-  crc: number;
-  /** "" for ACK, otherwise the NAK reason. */
-  answer: string;
-}
-
 interface Hold {
   active: boolean;
   revertDuty: number;
   startMs: number;
   durationMs: number;
 }
-
-const ACK = "";
 
 /** CRC-16/CCITT-FALSE of an ASCII string (no allocation). */
 function crcAscii(s: string): number {
@@ -133,24 +124,6 @@ function crcAscii(s: string): number {
 const HEX = "0123456789ABCDEF";
 function hex4(v: number): string {
   return HEX[(v >>> 12) & 15]! + HEX[(v >>> 8) & 15]! + HEX[(v >>> 4) & 15]! + HEX[v & 15]!;
-}
-
-/** Best-effort id as the firmware reads it: the first field after the type, if 1-65535. */
-function bestEffortId(bytes: Uint8Array, start: number, end: number): number {
-  let i = start;
-  while (i < end && bytes[i] !== 44) i++;
-  if (i >= end) return 0;
-  i++;
-  let v = 0;
-  let digits = 0;
-  for (; i < end && bytes[i] !== 44 && bytes[i] !== 42; i++) {
-    const b = bytes[i]!;
-    if (b < 48 || b > 57) return 0;
-    v = v * 10 + (b - 48);
-    digits++;
-    if (v > 65535) return 0;
-  }
-  return digits > 0 && v >= 1 ? v : 0;
 }
 
 export class EmulatedDevice {
@@ -185,8 +158,7 @@ export class EmulatedDevice {
   private linkDownUntilMs = -1;
 
   // Firmware state (device.h).
-  private readonly remembered: Remembered[] = [];
-  private rememberedNext = 0;
+  private readonly answers = new AnswerMemory(DEVICE_CONSTANTS.dedupeWindow);
   private readonly holds: Hold[] = CHANNELS.map(() => ({
     active: false,
     revertDuty: 0,
@@ -375,8 +347,7 @@ export class EmulatedDevice {
   private boot(cause: ResetCause): void {
     this.bootAt = Math.floor(this.now);
     this.framer.end();
-    this.remembered.length = 0;
-    this.rememberedNext = 0;
+    this.answers.clear();
     for (const h of this.holds) h.active = false;
     this.duty.fill(0);
     for (let i = 0; i < 3; i++) this.plant.setDuty(CHANNELS[i]!, 0);
@@ -507,22 +478,19 @@ export class EmulatedDevice {
         this.stats.crcErrors++;
         return;
       }
-      if (e.kind === "too_long" || (e.kind === "malformed" && !this.crcValid(bytes, start, end))) {
+      if (e.kind === "too_long" || (e.kind === "malformed" && !hasValidCrc(bytes, start, end))) {
         if (end > start) this.stats.malformed++;
         return;
       }
       crc = hex4At(bytes, end - 4);
-      id = this.errorId(e, bytes, start, end);
+      id = refusalId(e, bytes, start, end);
     }
-    if (id !== 0) {
-      for (const m of this.remembered) {
-        if (m.id === id && m.crc === crc) {
-          this.stats.duplicates++;
-          if (m.answer === ACK) this.noteValid(ms);
-          this.sendAnswer(id, m.answer);
-          return;
-        }
-      }
+    const before = id === 0 ? null : this.answers.find(id, crc);
+    if (before !== null) {
+      this.stats.duplicates++;
+      if (before === ACK) this.noteValid(ms);
+      this.sendAnswer(id, before);
+      return;
     }
     let answer: string;
     let command: HostCommand | null = null;
@@ -530,66 +498,18 @@ export class EmulatedDevice {
       command = r.value;
       answer = this.apply(command, ms);
     } else {
-      answer = this.reasonFor(r.error);
+      answer = refusalReason(r.error);
       if (r.error.kind === "malformed") this.stats.malformed++;
     }
-    if (id !== 0) this.remember(id, crc, answer);
+    if (id !== 0) this.answers.remember(id, crc, answer);
     if (answer === ACK) this.noteValid(ms);
     this.sendAnswer(id, answer);
     if (answer === ACK && command?.type === "INFO") this.sendHello();
   }
 
-  /** Whether the line has a well-formed `*CCCC` trailer matching its bytes. */
-  private crcValid(bytes: Uint8Array, start: number, end: number): boolean {
-    if (end - start < 5 || bytes[end - 5] !== 42) return false;
-    const wire = hex4At(bytes, end - 4);
-    if (wire < 0) return false;
-    let c = 0xffff;
-    for (let i = start; i < end - 5; i++)
-      c = ((c << 8) ^ CRC16_TABLE[((c >>> 8) ^ bytes[i]!) & 0xff]!) & 0xffff;
-    return c === wire;
-  }
-
-  /** The id the firmware answers a refused CRC-valid line with (0 when it has none). */
-  private errorId(e: LineError, bytes: Uint8Array, start: number, end: number): number {
-    if (e.kind === "malformed" && e.problem === "a * inside the fields") return 0;
-    if (e.kind === "bad_field" && e.field === "id") return 0;
-    if ((e.kind === "malformed" || e.kind === "unknown_type" || e.kind === "bad_field") && e.id !== undefined)
-      return e.id;
-    return bestEffortId(bytes, start, end - 5);
-  }
-
-  private reasonFor(e: LineError): string {
-    switch (e.kind) {
-      case "unknown_type":
-        return "unknown";
-      case "bad_field":
-        return e.problem === "range" && e.field !== "spec" ? `range:${e.field}` : "syntax";
-      case "malformed":
-      case "crc":
-      case "too_long":
-        return "syntax";
-    }
-  }
-
   private noteValid(ms: number): void {
     this.lastValidMs = ms;
     this.heartbeatLost = false;
-  }
-
-  private remember(id: number, crc: number, answer: string): void {
-    // One entry per id: a new command under a remembered id replaces it (device.cpp).
-    for (const r of this.remembered) {
-      if (r.id === id) {
-        r.crc = crc;
-        r.answer = answer;
-        return;
-      }
-    }
-    const entry = { id, crc, answer };
-    if (this.remembered.length < DEVICE_CONSTANTS.dedupeWindow) this.remembered.push(entry);
-    else this.remembered[this.rememberedNext] = entry;
-    this.rememberedNext = (this.rememberedNext + 1) % DEVICE_CONSTANTS.dedupeWindow;
   }
 
   /** device.cpp apply(): "" (ACK) or a NAK reason. */
