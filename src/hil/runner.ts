@@ -16,7 +16,6 @@ import type { Monitor } from "../detect/monitor/monitorTypes.js";
 import type { FaultSpec } from "../model/faultSpec.js";
 import type { LoopParams } from "../model/loopParams.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
-import { eventFields } from "../protocol/format.js";
 import type { PwmChannel } from "../protocol/messages.js";
 import { AbortedError, isNakError } from "../rig/source/rigErrors.js";
 import type { RigCommand, RigEvent, RigSource } from "../rig/source/rigSource.js";
@@ -26,13 +25,7 @@ import { fmtS, type Verdict } from "./expectations.js";
 import { FaultLabels } from "./faultLabels.js";
 import { Heartbeat } from "./heartbeat.js";
 import { errorText, RunAbandoned, StepFailure } from "./hilErrors.js";
-import {
-  type FaultInterval,
-  type Observation,
-  type OpenAlarmView,
-  SignalHistory,
-  type StepOutcome,
-} from "./observations.js";
+import { type FaultInterval, type Observation, SignalHistory, type StepOutcome } from "./observations.js";
 import { DEADMAN_MS, DEADMAN_RENEW_MS, PhysicalInjections } from "./physicalInjections.js";
 import { defaultRunTimeoutS, RunClock } from "./runClock.js";
 import { RunLog } from "./runLog.js";
@@ -41,6 +34,7 @@ import { judgeRun, linkCountersOf } from "./runVerdict.js";
 import { copySample, fillSignalRow } from "./sampleRow.js";
 import type { Scenario, Step, StepAction } from "./scenario.js";
 import { initialSteadyState, scenarioParams } from "./scenarioPlant.js";
+import { SetpointFollowing } from "./setpointFollowing.js";
 import type { PlantTruth } from "./signals.js";
 import { scenarioSkipReason, stepSkipReason, unavailableSignals } from "./targetSupport.js";
 import type { HilTarget, TargetSession } from "./targets/target.js";
@@ -99,11 +93,8 @@ class ScenarioRun {
   /** Rig time of scenario t = 0 [s]; NaN until known. */
   private rigAtOriginS = Number.NaN;
   private lastFlags = 0;
-  private readonly setpoints: Record<PwmChannel, number>;
-  /** Why the setpoints must be sent again (null: they need not). */
-  private resendWhy: string | null = null;
-  private following = false;
-  private lastDiagnosis = "";
+  /** The operator's setpoints and what the twin follows (setpointFollowing.ts). */
+  private readonly setpoints: SetpointFollowing;
   /** The timeline and the recording (runLog.ts). */
   private readonly log: RunLog;
   private lastYieldWall = 0;
@@ -118,7 +109,11 @@ class ScenarioRun {
     this.target = options.target;
     this.params = scenarioParams(scenario, options.baseParams);
     this.stepTimeoutMs = (options.stepTimeoutS ?? 15) * 1000;
-    this.setpoints = { ...scenario.setpoints };
+    this.setpoints = new SetpointFollowing(
+      scenario.setpoints,
+      () => this.monitor,
+      (t) => this.note(t),
+    );
     this.clock = new RunClock(this.target.capabilities.virtualTime === true);
     this.labels = new FaultLabels(this.timeline, options.record);
     this.log = new RunLog(this.timeline, options.record);
@@ -303,14 +298,14 @@ class ScenarioRun {
         `the link has been ${state} since ${fmtS(this.linkDownSinceS)} (over ${LINK_LOST_LIMIT_S} s): the run cannot go on`,
         { state, downSinceS: this.linkDownSinceS },
       );
-    if (this.resendWhy !== null && this.source?.state === "CONNECTED" && this.heartbeat.on) {
-      const why = this.resendWhy;
-      this.resendWhy = null;
+    const why = this.setpoints.resendWhy;
+    if (why !== null && this.source?.state === "CONNECTED" && this.heartbeat.on) {
+      this.setpoints.resendWhy = null;
       try {
         await this.sendSetpoints(why);
       } catch (e) {
         this.note(`re-sending setpoints after ${why} failed: ${errorText(e)}`);
-        this.resendWhy = why;
+        this.setpoints.resendWhy = why;
       }
     }
     const wall = performance.now();
@@ -335,35 +330,11 @@ class ScenarioRun {
   /** PWM (no hold) for every channel, then the twin follows the setpoints again. */
   private async sendSetpoints(why: string): Promise<void> {
     for (const ch of ["pump", "heater", "fan"] as const) {
-      await this.command({ type: "PWM", channel: ch, duty: this.setpoints[ch], holdMs: null });
+      await this.command({ type: "PWM", channel: ch, duty: this.setpoints.duties[ch], holdMs: null });
       this.injections.end(ch);
     }
-    this.twinFollowsSetpoints(this.clock.nowOrZeroS());
-    if (this.clock.started)
-      this.note(
-        `setpoints pump ${this.setpoints.pump}, heater ${this.setpoints.heater}, fan ${this.setpoints.fan} (${why})`,
-      );
-  }
-
-  /** The twin is driven by the operator's setpoints again, from tS. */
-  private twinFollowsSetpoints(tS: number): void {
-    this.monitor?.setSetpoints(
-      { pumpDuty: this.setpoints.pump, heaterDuty: this.setpoints.heater, fanDuty: this.setpoints.fan },
-      tS,
-    );
-    if (this.following) {
-      this.monitor?.followApplied(false);
-      this.following = false;
-    }
-  }
-
-  /** The device overrode the setpoints for a reason it reports: the twin follows what it applies. */
-  private followApplied(why: string): void {
-    if (!this.following) {
-      this.following = true;
-      this.monitor?.followApplied(true);
-      this.note(`twin follows the applied duties (${why})`);
-    }
+    this.setpoints.followSetpoints(this.clock.nowOrZeroS());
+    if (this.clock.started) this.note(`setpoints ${this.setpoints.text()} (${why})`);
   }
 
   // ------------------------------------------------------------------ warm-up
@@ -437,18 +408,18 @@ class ScenarioRun {
   private async act(a: StepAction, tS: number, step: Step): Promise<string> {
     switch (a.kind) {
       case "setpoints": {
-        Object.assign(this.setpoints, a.duties);
+        Object.assign(this.setpoints.duties, a.duties);
         for (const [ch, duty] of Object.entries(a.duties) as [PwmChannel, number][]) {
           await this.command({ type: "PWM", channel: ch, duty, holdMs: null });
           this.injections.end(ch);
         }
-        this.twinFollowsSetpoints(tS);
+        this.setpoints.followSetpoints(tS);
         return `setpoints ${dutyText(a.duties)}`;
       }
       case "inject": {
         const first = Math.min(a.holdMs, DEADMAN_MS);
         await this.command({ type: "PWM", channel: a.channel, duty: a.duty, holdMs: first });
-        const text = `${a.channel} PWM ${a.duty} for ${a.holdMs / 1000} s under a ${DEADMAN_MS} ms dead-man hold renewed every ${DEADMAN_RENEW_MS} ms (setpoint ${this.setpoints[a.channel]})`;
+        const text = `${a.channel} PWM ${a.duty} for ${a.holdMs / 1000} s under a ${DEADMAN_MS} ms dead-man hold renewed every ${DEADMAN_RENEW_MS} ms (setpoint ${this.setpoints.duties[a.channel]})`;
         const f: FaultInterval = { kind: a.fault, text, startS: tS, endS: tS + a.holdMs / 1000 };
         this.injections.start(a.channel, a.duty, f);
         this.labels.add(f, "injector");
@@ -457,7 +428,7 @@ class ScenarioRun {
       case "restore": {
         const channels = a.channel !== undefined ? [a.channel] : this.injections.channels();
         for (const ch of channels) {
-          await this.command({ type: "PWM", channel: ch, duty: this.setpoints[ch], holdMs: null });
+          await this.command({ type: "PWM", channel: ch, duty: this.setpoints.duties[ch], holdMs: null });
           this.injections.end(ch);
         }
         return channels.length === 0
@@ -483,7 +454,7 @@ class ScenarioRun {
       case "safe":
         await this.command({ type: "SAFE" });
         this.injections.endAll();
-        this.followApplied("SAFE sent");
+        this.setpoints.followApplied("SAFE sent");
         return "SAFE sent";
       case "info":
         await this.command({ type: "INFO" });
@@ -520,27 +491,25 @@ class ScenarioRun {
         this.onSample(e.sample);
         return;
       case "device_event": {
-        const [code, detail] = eventFields(e.event);
-        const tS = this.clock.eventS();
-        this.timeline.push({ kind: "device_event", tS, code, detail });
+        this.log.deviceEvent(this.clock.eventS(), e.event);
         switch (e.event.code) {
           case "HB_LOST":
             this.injections.endAll();
-            this.followApplied("device SAFE after heartbeat loss");
-            if (this.heartbeat.on) this.resendWhy = "heartbeat loss";
+            this.setpoints.followApplied("device SAFE after heartbeat loss");
+            if (this.heartbeat.on) this.setpoints.resendWhy = "heartbeat loss";
             break;
           case "OVERTEMP":
             this.injections.end("heater");
             this.injections.end("pump");
-            this.followApplied("over-temperature interlock");
+            this.setpoints.followApplied("over-temperature interlock");
             break;
           case "HOLD_EXPIRED":
             this.injections.end(e.event.channel);
             break;
           case "BOOT":
             this.injections.endAll();
-            this.followApplied("device rebooted");
-            this.resendWhy = "device reboot";
+            this.setpoints.followApplied("device rebooted");
+            this.setpoints.resendWhy = "device reboot";
             break;
           default:
             break;
@@ -552,25 +521,20 @@ class ScenarioRun {
         if (!Number.isFinite(this.rigAtOriginS)) return;
         const fromS = e.fromTS - this.rigAtOriginS;
         const toS = e.toTS - this.rigAtOriginS;
-        this.timeline.push({ kind: "gap", tS: fromS, toS, reason: e.reason, lostSamples: e.lostSamples });
+        this.log.gap(fromS, toS, e.reason, e.lostSamples);
         this.monitor?.markGap(fromS, toS);
         this.wait.onTimeline();
         return;
       }
       case "link":
-        this.timeline.push({ kind: "link", tS: this.clock.nowS(), state: e.state, reason: e.reason });
+        this.log.link(this.clock.nowS(), e.state, e.reason);
         if (e.state === "CONNECTED" && e.reason !== "opened") {
-          this.followApplied("link back");
-          this.resendWhy = `link ${e.reason}`;
+          this.setpoints.followApplied("link back");
+          this.setpoints.resendWhy = `link ${e.reason}`;
         }
         return;
       case "hello":
-        this.timeline.push({
-          kind: "hello",
-          tS: this.clock.nowS(),
-          reboot: e.reboot,
-          text: `${e.hello.fwName} ${e.hello.fwVersion} on ${e.hello.board} (${e.hello.uid})`,
-        });
+        this.log.hello(this.clock.nowS(), e.hello, e.reboot);
         return;
     }
   }
@@ -585,18 +549,7 @@ class ScenarioRun {
     if (m !== null) {
       const events = m.step(scn);
       for (let i = 0; i < events.length; i++) this.onAlarm(events[i] as AlarmEvent);
-      const d = m.output.diagnosis;
-      if (d !== this.lastDiagnosis) {
-        this.lastDiagnosis = d;
-        const open: OpenAlarmView[] = m.openAlarms().map((a) => ({
-          alarmId: a.alarmId,
-          cause: a.cause,
-          severity: a.severity,
-          diagnosis: a.diagnosis,
-          raisedAtS: a.raisedAtS,
-        }));
-        this.log.diagnosis(tS, d, open);
-      }
+      this.log.diagnosisOf(tS, m);
     }
     const readTruth = this.session?.readTruth;
     if (readTruth !== undefined) readTruth.call(this.session, this.truth);
@@ -607,8 +560,8 @@ class ScenarioRun {
     const hb = TLM_FLAGS.heartbeatLost;
     if ((s.flags & hb) !== 0 && (this.lastFlags & hb) === 0) {
       this.injections.endAll();
-      this.followApplied("device reports heartbeat lost");
-      if (this.heartbeat.on) this.resendWhy = "heartbeat loss (TLM flags)";
+      this.setpoints.followApplied("device reports heartbeat lost");
+      if (this.heartbeat.on) this.setpoints.resendWhy = "heartbeat loss (TLM flags)";
     }
     this.lastFlags = s.flags;
     if (this.wait.pending) this.wait.onSample(tS, scn, this.row);
