@@ -75,8 +75,9 @@ Options:
 
 ${MQTT_PUBLISH_HELP}  The status line shows the broker's state and the messages dropped.
 
-A remote rig, through the broker (read-only: its panels from what it publishes):
-  looptwin dashboard --mqtt-source URL --rig NAME [--mqtt-prefix P] [--mqtt-user ...]
+A remote rig, through the broker (read-only: the same panels from what it publishes; keys that
+would act on the rig say so and do nothing; STALE on the status line after 5 s without telemetry):
+  looptwin dashboard --mqtt-source URL --rig NAME [--mqtt-prefix P] [--mqtt-user ...] [--window S]
 
 Environment: NO_COLOR (any value) turns colour off; TERM selects the terminal description.
 `;
@@ -99,6 +100,15 @@ export interface PreparedDashboard extends PreparedSession {
   readonly mqtt: MqttPublishArgs | undefined;
 }
 
+/** `--window S`: one of {@link WINDOWS_S} (default 60). */
+function windowFromArgs(args: ReturnType<typeof parseCommandArgs>): number {
+  const windowText = stringOpt(args, "window");
+  const windowS = windowText === undefined ? 60 : parseNumberArg("--window", windowText, { min: 1 });
+  if (!(WINDOWS_S as readonly number[]).includes(windowS))
+    throw new ConfigError("--window", windowText, `must be one of ${WINDOWS_S.join(", ")}`);
+  return windowS;
+}
+
 /**
  * Parses the arguments and prepares the session (see {@link prepareSession}), the dashboard's
  * view model observing it.
@@ -109,10 +119,7 @@ export async function prepareDashboard(
   deps: SessionDeps = {},
 ): Promise<PreparedDashboard> {
   const args = parseCommandArgs(argv, OPTIONS, false);
-  const windowText = stringOpt(args, "window");
-  const windowS = windowText === undefined ? 60 : parseNumberArg("--window", windowText, { min: 1 });
-  if (!(WINDOWS_S as readonly number[]).includes(windowS))
-    throw new ConfigError("--window", windowText, `must be one of ${WINDOWS_S.join(", ")}`);
+  const windowS = windowFromArgs(args);
   const serveText = stringOpt(args, "serve");
   // Checked before the rig is opened: a bad address is an argument error like any other.
   const serve = serveText === undefined ? null : parseListenAddress(serveText, "--serve", { portOnly: true });
@@ -190,8 +197,8 @@ export const dashboardCommand: Command = {
 };
 
 /**
- * `dashboard --mqtt-source URL --rig NAME`: a remote rig's panels from the broker, read-only (the
- * fleet view's live view of one rig); null when the option is absent.
+ * `dashboard --mqtt-source URL --rig NAME`: a remote rig's six panels from the broker, read-only
+ * (remoteDashboard.ts); null when the option is absent.
  */
 async function remoteDashboard(argv: readonly string[], io: CliIo): Promise<number | null> {
   const args = parseCommandArgs(argv, OPTIONS, false);
@@ -224,6 +231,7 @@ async function remoteDashboard(argv: readonly string[], io: CliIo): Promise<numb
     );
   const { checkTopicPrefix, DEFAULT_TOPIC_PREFIX } = await import("../fleet/topics.js");
   const prefix = checkTopicPrefix(stringOpt(args, "mqtt-prefix") ?? DEFAULT_TOPIC_PREFIX);
-  const { runFleetView } = await import("./fleetView.js");
-  return runFleetView(broker, prefix, undefined, io, rig);
+  const windowS = windowFromArgs(args);
+  const { runRemoteDashboard } = await import("./remoteDashboard.js");
+  return runRemoteDashboard({ broker, prefix, rig, windowS }, io);
 }

@@ -7,7 +7,8 @@
  * control over MQTT).
  *
  * Broker messages are untrusted: what is not as documented is counted and skipped. A rig that
- * stops sending telemetry for longer than `staleAfterS` is shown STALE; a rig whose rig time goes
+ * stops sending telemetry for longer than `staleAfterS` is shown STALE at the start of the status
+ * line; a rig whose rig time goes
  * back (it started a new session) continues on the charts after the old samples, its times offset,
  * with a notice.
  */
@@ -85,6 +86,10 @@ export class RemoteSession implements WatchedSession {
   private readonly startedMs: number;
   private lastTelemetryMs = Number.NaN;
   private online = true;
+  /** The rig's name and source as its status names them. */
+  private sourceText: string;
+  /** The rig's link as its status says (shown DISCONNECTED while the rig is offline). */
+  private linkState: LinkState = "DISCONNECTED";
   private messageCount = 0;
   private malformedCount = 0;
   private shutdownPromise: Promise<ShutdownReport> | null = null;
@@ -97,8 +102,9 @@ export class RemoteSession implements WatchedSession {
     this.brokerState = options.brokerState ?? (() => ({ kind: "connecting" }));
     this.close = options.close ?? (() => Promise.resolve());
     this.startedMs = this.nowMs();
+    this.sourceText = `${this.rig} (remote)`;
     this.link = {
-      source: `${this.rig} (remote)`,
+      source: this.sourceText,
       state: "DISCONNECTED",
       firmware: "",
       recording: null,
@@ -128,10 +134,18 @@ export class RemoteSession implements WatchedSession {
     return this.figures;
   }
 
-  /** The rig's source and link as its status says; `malformed` counts this view's bad messages. */
+  /**
+   * The rig as its status says, its link DISCONNECTED while it is offline; `source` starts with
+   * the rig's name and says STALE when no telemetry came for longer than `staleAfterS` (first on
+   * the status line, so no width cuts it); `malformed` counts this view's bad messages.
+   */
   status(): SessionStatus {
-    if (this.link.malformed !== this.malformedCount)
-      this.link = { ...this.link, malformed: this.malformedCount };
+    const stale = this.staleness();
+    const source = stale === "" ? this.sourceText : `${this.rig} ${stale} (remote)`;
+    const state: LinkState = this.online ? this.linkState : "DISCONNECTED";
+    const l = this.link;
+    if (l.source !== source || l.state !== state || l.malformed !== this.malformedCount)
+      this.link = { ...l, source, state, malformed: this.malformedCount };
     return this.link;
   }
 
@@ -154,17 +168,18 @@ export class RemoteSession implements WatchedSession {
     return this.malformedCount;
   }
 
-  /**
-   * The feed for the status line: the broker's state, and STALE when no telemetry came for longer
-   * than `staleAfterS` (`mqtt connected │ STALE: no telemetry for 12 s`).
-   */
+  /** The broker connection's state for the status line (`mqtt connected`, `mqtt down (...)`). */
   describeFeed(): string {
-    const broker = describeBrokerState(this.brokerState());
+    return describeBrokerState(this.brokerState());
+  }
+
+  /** `STALE: no telemetry for 12 s` when it came longer than `staleAfterS` ago (or never), else "". */
+  private staleness(): string {
     const since = Number.isNaN(this.lastTelemetryMs) ? this.startedMs : this.lastTelemetryMs;
     const silentMs = this.nowMs() - since;
-    if (silentMs <= this.staleAfterMs) return broker;
+    if (silentMs <= this.staleAfterMs) return "";
     const what = Number.isNaN(this.lastTelemetryMs) ? "no telemetry yet" : "no telemetry";
-    return `${broker} │ STALE: ${what} for ${Math.floor(silentMs / 1000)} s`;
+    return `STALE: ${what} for ${Math.floor(silentMs / 1000)} s`;
   }
 
   async start(): Promise<void> {}
@@ -230,16 +245,14 @@ export class RemoteSession implements WatchedSession {
         this.figures = performanceFigures(m.figures, m.stability);
         return;
       case "status": {
-        this.link = {
-          ...this.link,
-          source: `${this.rig} (remote ${m.command}: ${m.source})`,
-          state: (LINK_STATES.includes(m.link) ? m.link : "DISCONNECTED") as LinkState,
-          firmware: m.firmware,
-        };
-        for (const o of this.observers) o.status?.(this.link);
-        if (!m.online) this.notice(`rig offline: ${m.reason}`, "error");
-        else if (!this.online) this.notice(`rig online again (${m.command}, ${m.source})`);
+        this.sourceText = `${this.rig} (remote ${m.source})`;
+        this.linkState = (LINK_STATES.includes(m.link) ? m.link : "DISCONNECTED") as LinkState;
+        this.link = { ...this.link, firmware: m.firmware };
+        const wasOnline = this.online;
         this.online = m.online;
+        for (const o of this.observers) o.status?.(this.status());
+        if (!m.online) this.notice(`rig offline: ${m.reason}`, "error");
+        else if (!wasOnline) this.notice(`rig online again (${m.command}, ${m.source})`);
         return;
       }
       case "hil_verdict":

@@ -93,7 +93,7 @@ describe("RemoteSession", () => {
     expect(metrics.get("HX effectiveness")).toBe("0.562");
     expect(metrics.get("stability")).toBe("settling");
     expect(r.vm.statusLine()).toMatch(
-      /^bench-3 \(remote serve: emulator\) │ CONNECTED │ mqtt connected │ looptwin-emu 0\.1\.0 │ .*t=20\.6s │ ALARM critical: pump failure │ \? help$/,
+      /^bench-3 \(remote emulator\) │ CONNECTED │ mqtt connected │ looptwin-emu 0\.1\.0 │ .*t=20\.6s │ ALARM critical: pump failure │ \? help$/,
     );
     expect(r.session.messages).toBe(5);
     expect(r.session.malformed).toBe(0);
@@ -126,7 +126,7 @@ describe("RemoteSession", () => {
     expect(r.vm.noticeText).toBe("rig offline: stopped (SIGINT)");
     expect(r.vm.noticeIsError).toBe(true);
     expect(r.vm.statusLine()).toMatch(
-      /^bench-3 \(remote serve: emulator\) │ CONNECTED │ mqtt refused: not authorized │ /,
+      /^bench-3 \(remote emulator\) │ DISCONNECTED │ mqtt refused: not authorized │ /,
     );
   });
 
@@ -134,19 +134,19 @@ describe("RemoteSession", () => {
     const r = remote();
     r.advanceMs(4_000);
     refreshViewModel(r.session, r.vm);
-    expect(r.vm.statusLine()).toMatch(/│ DISCONNECTED │ mqtt connected │ no HELLO/);
+    expect(r.vm.statusLine()).toMatch(/^bench-3 \(remote\) │ DISCONNECTED │ mqtt connected │ no HELLO/);
     r.advanceMs(2_000);
     refreshViewModel(r.session, r.vm);
     expect(r.vm.statusLine()).toMatch(
-      /│ DISCONNECTED │ mqtt connected │ STALE: no telemetry yet for 6 s │ no HELLO/,
+      /^bench-3 STALE: no telemetry yet for 6 s \(remote\) │ DISCONNECTED │ mqtt connected │ no HELLO/,
     );
     r.send("telemetry", TELEMETRY_1);
     refreshViewModel(r.session, r.vm);
-    expect(r.vm.statusLine()).toMatch(/│ DISCONNECTED │ mqtt connected │ no HELLO/);
+    expect(r.vm.statusLine()).toMatch(/^bench-3 \(remote\) │ DISCONNECTED │ mqtt connected │ no HELLO/);
     r.advanceMs(12_500);
     refreshViewModel(r.session, r.vm);
     expect(r.vm.statusLine()).toMatch(
-      /│ DISCONNECTED │ mqtt connected │ STALE: no telemetry for 12 s │ no HELLO/,
+      /^bench-3 STALE: no telemetry for 12 s \(remote\) │ DISCONNECTED │ mqtt connected │ no HELLO/,
     );
   });
 
