@@ -14,11 +14,10 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../core/errors.js";
-import { LearnedBesideMonitor } from "../detect/learned/learnedBesideMonitor.js";
 import { describeCondition } from "../hil/conditions.js";
 import { progressLine, scenarioLines, suiteJson, summaryLines } from "../hil/consoleReport.js";
 import { loadDefaultMonitorFactory } from "../hil/monitorFactory.js";
-import type { MonitorFactory, RunProgress } from "../hil/runner.js";
+import type { RunProgress } from "../hil/runner.js";
 import type { Scenario } from "../hil/scenario.js";
 import { loadScenarioFiles } from "../hil/scenarioLoader.js";
 import { parseShard, type ShardChoice, shardOf } from "../hil/shards.js";
@@ -28,7 +27,7 @@ import { DEFAULT_PTY_SPEED } from "../hil/targets/ptyTarget.js";
 import { hilHtmlReport } from "../report/hilHtmlReport.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
-import { readLiveLearnedModelArg } from "./learnedModelArg.js";
+import { LIVE_LEARNED_OPTIONS, liveLearnedFromArgs } from "./learnedModelArg.js";
 import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
 import { startPublisher } from "./mqttPublishing.js";
 import { ciRunId, writeReport } from "./reportFiles.js";
@@ -68,6 +67,9 @@ Options:
                     exactly one shard, and every job of a CI matrix computes the same split
   --learned MODEL   a learned model (looptwin detect --save-model) run beside the twin's monitor:
                     its alarms (cause learned) are recorded and listed with the monitor's
+  --learn-first S   the learned detector trained on each scenario's first S seconds (>= 10; they
+                    must be nominal), then run beside the monitor; instead of a scenario's own
+                    learned: { learn_first }. Not with --learned
   --config FILE     rig config (JSON) as looptwin calibrate writes it: loop parameters (for
                     the twin, and for an emulated plant) and thermistor offsets (the host
                     conversion of a real rig); or {"params": {"UA": 9.6, ...}}
@@ -152,7 +154,7 @@ export const hilCommand: Command = {
         out: { type: "string" },
         filter: { type: "string" },
         config: { type: "string" },
-        learned: { type: "string" },
+        ...LIVE_LEARNED_OPTIONS,
         set: { type: "string", multiple: true },
         speed: { type: "string" },
         "step-timeout": { type: "string" },
@@ -197,11 +199,8 @@ export const hilCommand: Command = {
       ...(calibration !== undefined ? { calibration } : {}),
     });
     const scenarios = selectScenarios(scenarioPaths, filter, shard, io.cwd);
-    const baseFactory = await loadDefaultMonitorFactory();
-    const learnedFile = stringOpt(args, "learned");
-    const learned = learnedFile === undefined ? undefined : readLiveLearnedModelArg(learnedFile, io.cwd);
-    const monitorFactory: MonitorFactory =
-      learned === undefined ? baseFactory : (ctx) => new LearnedBesideMonitor(baseFactory(ctx), learned);
+    // The command line's learned detector, else each scenario's own learned: { learn_first }.
+    const monitorFactory = await loadDefaultMonitorFactory(liveLearnedFromArgs(args, io.cwd));
     const resolve = (p: string | undefined): string | undefined =>
       p === undefined ? undefined : isAbsolute(p) ? p : join(io.cwd, p);
     const htmlFile = resolve(stringOpt(args, "html"));

@@ -2,7 +2,7 @@
  * `wait_until` conditions: when each kind holds, on a sample (a signal beyond a level, the loop
  * steady) or on the timeline (a device event, an alarm, a gap's end), and their text.
  */
-import { diagnosisMatches } from "./expectations.js";
+import { alarmFromDetector, diagnosisMatches } from "./expectations.js";
 import type { Observation } from "./observations.js";
 import type { Condition } from "./scenario.js";
 
@@ -19,7 +19,7 @@ export function describeCondition(c: Condition): string {
     case "event":
       return `EVT ${c.code}${c.detail !== undefined ? ` ${c.detail}` : ""}`;
     case "alarm":
-      return `alarm ${c.match.diagnosis ?? c.match.cause ?? "any"}`;
+      return `${c.match.detector !== undefined ? `${c.match.detector} ` : ""}alarm ${c.match.diagnosis ?? c.match.cause ?? "any"}`;
     case "steady":
       return `steady (< ${c.maxRateKPerMin} K/min over ${c.forS} s)`;
     case "gap":
@@ -55,6 +55,7 @@ export function timelineConditionMetAt(c: Condition, timeline: readonly Observat
         const m = c.match;
         if (o.kind === "alarm" && o.event.type === "raised") {
           if (m.cause !== undefined && o.event.cause !== m.cause) break;
+          if (!alarmFromDetector(o.event.cause, m.detector)) break;
           if (m.diagnosis !== undefined && !diagnosisMatches(o.event.diagnosis, m.diagnosis)) break;
           return o.tS;
         }
@@ -62,7 +63,7 @@ export function timelineConditionMetAt(c: Condition, timeline: readonly Observat
         if (
           o.kind === "diagnosis" &&
           want !== undefined &&
-          o.open.some((x) => diagnosisMatches(x.diagnosis, want))
+          o.open.some((x) => diagnosisMatches(x.diagnosis, want) && alarmFromDetector(x.cause, m.detector))
         )
           return o.tS;
         break;

@@ -4,6 +4,7 @@
  * expectation whose window refers to a step the target skipped is itself skipped, with the reason.
  */
 import { DIAGNOSIS_TEXT } from "../detect/diagnosis/isolation.js";
+import { LEARNED_CAUSE } from "../detect/learned/learnedBesideMonitor.js";
 import type {
   FaultInterval,
   Observation,
@@ -46,6 +47,22 @@ export interface RunObservations {
   readonly faults?: readonly FaultInterval[];
   /** Signals the target cannot provide (the plant's ground truth on a real rig): bands on them are skipped. */
   readonly unavailable?: ReadonlySet<SignalName>;
+  /**
+   * Whether the learned detector ran beside the monitor (`--learned`, `--learn-first` or the
+   * scenario's `learned:`); an expectation naming `detector: learned` is skipped when it did not.
+   * @default true
+   */
+  readonly learnedRan?: boolean;
+}
+
+/** Why an alarm expectation naming the learned detector is skipped in a run without one. */
+export const NO_LEARNED_DETECTOR =
+  "no learned detector ran (hil run --learned MODEL or --learn-first S, or the scenario's learned: { learn_first: S })";
+
+/** Whether an alarm of `cause` comes from the detector an expectation names (any when undefined). */
+export function alarmFromDetector(cause: string, detector: AlarmMatch["detector"]): boolean {
+  if (detector === undefined) return true;
+  return (cause === LEARNED_CAUSE) === (detector === "learned");
 }
 
 type Resolved = { ok: true; tS: number } | { ok: false; skip: boolean; why: string };
@@ -117,6 +134,7 @@ function alarmViews(timeline: readonly Observation[], m: AlarmMatch): AlarmView[
     if (SEVERITY_RANK[severity] > SEVERITY_RANK[v.severity]) v.severity = severity;
     if (!Number.isNaN(v.matchedAtS)) return;
     if (m.cause !== undefined && v.cause !== m.cause) return;
+    if (!alarmFromDetector(v.cause, m.detector)) return;
     if (m.severity !== undefined && SEVERITY_RANK[v.severity] < SEVERITY_RANK[m.severity]) return;
     if (m.diagnosis !== undefined && !diagnosisMatches(diagnosis, m.diagnosis)) return;
     v.matchedAtS = tS;
@@ -198,6 +216,12 @@ function judgeOne(
   if (bad !== undefined && !bad.ok) {
     return { status: bad.skip ? "skipped" : "failed", expected: windowText, observed: bad.why };
   }
+  if (
+    (e.kind === "alarm" || e.kind === "no_alarm" || e.kind === "recovery") &&
+    e.match.detector === "learned" &&
+    obs.learnedRan === false
+  )
+    return { status: "skipped", expected: alarmMatchText(e.match), observed: NO_LEARNED_DETECTOR };
   const fromS = (from as { tS: number }).tS;
   const toS = Math.min((to as { tS: number }).tS, obs.endS);
   const span = `${fmtS(fromS)} .. ${fmtS(toS)}`;

@@ -20,6 +20,8 @@ export interface MonitorContext {
   readonly hasAmbientProbe: boolean;
   readonly rateHz: number;
   readonly seed: number;
+  /** The scenario's `learned: { learn_first }` [s]: train the learned detector on the run's first seconds. */
+  readonly learnFirstS?: number;
 }
 
 export type MonitorFactory = (context: MonitorContext) => Monitor;

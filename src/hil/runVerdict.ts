@@ -21,6 +21,8 @@ export interface RunRecordToJudge {
   readonly linkCounters: Readonly<Record<LinkCounter, number>>;
   readonly unavailable: ReadonlySet<SignalName>;
   readonly endS: number;
+  /** The learned detector ran beside the monitor. @default true */
+  readonly learnedRan?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export function judgeRun(r: RunRecordToJudge): {
           linkCounters: r.linkCounters,
           faults: r.faults,
           unavailable: r.unavailable,
+          ...(r.learnedRan !== undefined ? { learnedRan: r.learnedRan } : {}),
         });
   const failed = verdicts.filter((v) => v.status === "failed");
   if (status === "passed" && failed.length > 0) {

@@ -12,6 +12,7 @@
  * before closing.
  */
 import type { AlarmEvent } from "../detect/alarms/alarmManager.js";
+import { hasLearnedDetector } from "../detect/learned/learnedBesideMonitor.js";
 import type { Monitor } from "../detect/monitor/monitorTypes.js";
 import type { FaultSpec } from "../model/faultSpec.js";
 import type { LoopParams } from "../model/loopParams.js";
@@ -176,6 +177,7 @@ class ScenarioRun {
       linkCounters: linkCountersOf(this.source),
       unavailable: unavailableSignals(this.target),
       endS,
+      learnedRan: this.monitor !== null && hasLearnedDetector(this.monitor),
     });
     const verdicts = judged.verdicts;
     ({ status, reason } = judged);
@@ -238,6 +240,7 @@ class ScenarioRun {
       hasAmbientProbe: sc.rig.ambientProbe,
       rateHz: sc.rig.rateHz,
       seed: sc.seed,
+      ...(sc.learned !== undefined ? { learnFirstS: sc.learned.learnFirstS } : {}),
     });
     this.unsubscribe = this.source.subscribe((e) => this.onEvent(e));
     this.heartbeat.start(clock.scheduler, this.source);

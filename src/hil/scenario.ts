@@ -31,11 +31,16 @@ export type DutySet = Readonly<Partial<Record<PwmChannel, number>>>;
 /** Full operator setpoints. */
 export type FullDuties = Readonly<Record<PwmChannel, number>>;
 
-/** What selects alarms: a diagnosis (isolation's names), a cause, a least severity; none = any. */
+/** The detectors an expectation can name: the learned detector (cause `learned`) or the residual monitor (every other cause). */
+export const ALARM_DETECTORS = ["learned", "residual"] as const;
+export type AlarmDetector = (typeof ALARM_DETECTORS)[number];
+
+/** What selects alarms: a diagnosis (isolation's names), a cause, a least severity, the detector; none = any. */
 export interface AlarmMatch {
   readonly diagnosis?: Diagnosis;
   readonly cause?: string;
   readonly severity?: "warning" | "critical";
+  readonly detector?: AlarmDetector;
 }
 
 /** A condition of `wait_until`. */
@@ -203,6 +208,11 @@ export interface Scenario {
   readonly tags: readonly string[];
   readonly steps: readonly Step[];
   readonly expectations: readonly ExpectationEntry[];
+  /**
+   * `learned: { learn_first: S }`: the learned detector runs beside the monitor, trained on the
+   * run's first S seconds, unless `hil run` is given `--learned` or `--learn-first`.
+   */
+  readonly learned?: { readonly learnFirstS: number };
 }
 
 /** Default operator setpoints (docs/design.md 5 input defaults). */
@@ -227,7 +237,11 @@ export function timeRefText(r: TimeRef): string {
 
 /** Human text of an alarm match, e.g. `pump_failure alarm (critical)`. */
 export function alarmMatchText(m: AlarmMatch): string {
-  const parts = [m.diagnosis ?? "", m.cause !== undefined ? `cause ${m.cause}` : ""].filter((s) => s !== "");
+  const parts = [
+    m.diagnosis ?? "",
+    m.cause !== undefined ? `cause ${m.cause}` : "",
+    m.detector !== undefined ? `${m.detector} detector` : "",
+  ].filter((s) => s !== "");
   const what = parts.length === 0 ? "any alarm" : `${parts.join(", ")} alarm`;
   return m.severity !== undefined ? `${what} (${m.severity})` : what;
 }

@@ -7,8 +7,13 @@
 import { describe, expect, it } from "vitest";
 import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
-import { LEARNED_CAUSE, LearnedBesideMonitor } from "../../src/detect/learned/learnedBesideMonitor.js";
+import {
+  LEARNED_CAUSE,
+  LearnedBesideMonitor,
+  type LearnedStatus,
+} from "../../src/detect/learned/learnedBesideMonitor.js";
 import { fitLearnedDetector, type LearnedModel } from "../../src/detect/learned/learnedDetector.js";
+import { LearnFirstTrainer } from "../../src/detect/learned/learnFirstTrainer.js";
 import { TWIN_RESIDUAL_CHANNELS } from "../../src/detect/learned/looptwinLearnedChannels.js";
 import { createMonitor } from "../../src/detect/monitor/monitor.js";
 
@@ -90,5 +95,62 @@ describe("the learned detector beside the residual monitor", () => {
   it("refuses a model with a channel a live session does not have, naming it", () => {
     const bad = { ...MODEL, channelNames: ["res_t_hot_k", "res_t_cold_k", "valve_pos"] };
     expect(() => new LearnedBesideMonitor(createMonitor(), bad)).toThrow(/valve_pos/);
+  });
+});
+
+describe("the learned detector trained on the session's first seconds (--learn-first)", () => {
+  /** A run with a LearnFirstTrainer of `spanS`; the statuses seen at the given times. */
+  function runLearning(faults: string[], seed: number, toS: number, spanS: number, statusAtS: number[]) {
+    const rig = new EmulatedRig({ seed, setpoints: [NOMINAL], faults });
+    const trainer = new LearnFirstTrainer(spanS);
+    const monitor = new LearnedBesideMonitor(createMonitor(), trainer);
+    monitor.setSetpoints(rig.initialSetpoints, 0);
+    const events: AlarmEvent[] = [];
+    const statuses: LearnedStatus[] = [];
+    let next = 0;
+    while (rig.nextTS <= toS + 1e-9) {
+      const s = rig.next((sp, t) => monitor.setSetpoints(sp, t));
+      events.push(...monitor.step(s));
+      if (next < statusAtS.length && s.tS >= (statusAtS[next] as number)) {
+        statuses.push(monitor.learnedStatus());
+        next++;
+      }
+    }
+    return { events, statuses, trainer, monitor };
+  }
+
+  it("learns, then scores: status learning 30/120 s, then scoring; nothing raised on a nominal run", () => {
+    const { events, statuses } = runLearning([], 3, 400, 120, [30, 119.9, 130]);
+    expect(statuses[0]).toEqual({ kind: "learning", learnedS: 30, spanS: 120 });
+    expect(statuses[1]?.kind).toBe("learning");
+    expect(statuses[2]?.kind).toBe("scoring");
+    expect(statuses[2]?.kind === "scoring" && statuses[2].monitorAlarmsWhileLearning).toBe(0);
+    expect(events.filter((e) => e.type === "raised")).toEqual([]);
+  });
+
+  it("a 10 % pump degradation after learning: a learned alarm, and none from it before the fault", () => {
+    const { events } = runLearning(["pump_degradation:start=150,severity=0.1"], 4, 200, 120, []);
+    const learned = events.filter((e) => e.cause === LEARNED_CAUSE && e.type === "raised");
+    expect(learned.length).toBeGreaterThan(0);
+    expect(learned[0]?.tS).toBeGreaterThanOrEqual(150);
+    expect(learned[0]?.tS).toBeLessThan(160);
+  });
+
+  it("a fault while it learns is counted, and a monitor made later for the session keeps the trained model", () => {
+    const { trainer, statuses } = runLearning(["pump_failure:start=60,end=70"], 5, 130, 120, [125]);
+    expect(statuses[0]?.kind === "scoring" && statuses[0].monitorAlarmsWhileLearning).toBeGreaterThan(0);
+    const again = new LearnedBesideMonitor(createMonitor(), trainer);
+    expect(again.learnedStatus().kind).toBe("scoring");
+    expect(again.learnedScore).toBe(0);
+  });
+
+  it("a saved model scores from the start", () => {
+    const monitor = new LearnedBesideMonitor(createMonitor(), MODEL);
+    expect(monitor.learnedStatus()).toEqual({
+      kind: "scoring",
+      score: 0,
+      alarm: false,
+      monitorAlarmsWhileLearning: 0,
+    });
   });
 });

@@ -72,6 +72,21 @@ describe("conditions", () => {
     expect(timelineConditionMetAt({ kind: "gap", reason: "reboot" }, timeline, 0)).toBeNaN();
   });
 
+  it("an alarm condition naming the detector waits for that detector's alarm (issue 17)", () => {
+    const learned: AlarmEvent = {
+      ...raised,
+      alarmId: 1_000_001,
+      tS: 15,
+      cause: "learned",
+      diagnosis: "learned: res_flow_lpm",
+    };
+    const both: Observation[] = [...timeline, { kind: "alarm", tS: 15, event: learned }];
+    expect(timelineConditionMetAt({ kind: "alarm", match: { detector: "learned" } }, both, 0)).toBe(15);
+    expect(timelineConditionMetAt({ kind: "alarm", match: { detector: "residual" } }, both, 0)).toBe(12);
+    expect(timelineConditionMetAt({ kind: "alarm", match: { detector: "residual" } }, both, 3)).toBeNaN();
+    expect(describeCondition({ kind: "alarm", match: { detector: "learned" } })).toBe("learned alarm any");
+  });
+
   it("signal conditions are strict and never hold on NaN", () => {
     const c = { kind: "signal", signal: "t_hot_c", above: 79, below: 90 } as const;
     expect(signalConditionHolds(c, 80)).toBe(true);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
-import { diagnosisMatches, judgeExpectations, type RunObservations } from "../../src/hil/expectations.js";
+import {
+  diagnosisMatches,
+  judgeExpectations,
+  NO_LEARNED_DETECTOR,
+  type RunObservations,
+} from "../../src/hil/expectations.js";
 import { type Observation, SignalHistory, type StepOutcome } from "../../src/hil/observations.js";
 import { LINK_COUNTERS, type LinkCounter } from "../../src/hil/scenario.js";
 import { parseScenario } from "../../src/hil/scenarioLoader.js";
@@ -207,5 +212,60 @@ describe("diagnosisMatches", () => {
     expect(diagnosisMatches("HX fouling: UA -30 %", "hx_fouling")).toBe(true);
     expect(diagnosisMatches("pump degradation", "pump_failure")).toBe(false);
     expect(diagnosisMatches("T_cold sensor fault", "t_hot_sensor")).toBe(false);
+  });
+});
+
+describe("expectations naming the detector (issue 17)", () => {
+  // A flow alarm of the residual monitor at 21.5 s and a learned one at 25 s, cleared at 40 s.
+  const timeline = [
+    alarm("raised", 21.5, 1, "pump failure"),
+    alarm("raised", 25, 1_000_001, "learned: res_flow_lpm", "learned"),
+    alarm("cleared", 40, 1_000_001, "learned: res_flow_lpm", "learned"),
+  ];
+
+  it("detector: learned matches only the learned alarm, detector: residual only the monitor's", () => {
+    const [learned, residual, noLearned, noResidual] = judge(
+      [
+        "  - { alarm: any, detector: learned, after: fault, within: 10 }",
+        "  - { alarm: any, detector: residual, after: fault, within: 2 }",
+        "  - { no_alarm: any, detector: learned, from: 30, to: end }",
+        "  - { no_alarm: any, detector: residual, from: 0, to: end }",
+        "",
+      ].join("\n"),
+      observe(timeline),
+    );
+    expect(learned?.status).toBe("passed");
+    expect(learned?.observed).toContain("learned raised at 25.0 s");
+    expect(residual?.status).toBe("passed");
+    expect(residual?.observed).toContain("flow raised at 21.5 s");
+    expect(noLearned?.status).toBe("passed");
+    expect(noResidual?.status).toBe("failed");
+    expect(noResidual?.observed).toContain("flow (pump failure");
+    expect(noResidual?.observed).not.toContain("learned");
+  });
+
+  it("a learned alarm never satisfies detector: residual, and recovery follows the named detector", () => {
+    const onlyLearned = [timeline[1] as Observation, timeline[2] as Observation];
+    const [residual, recovered] = judge(
+      [
+        "  - { alarm: any, detector: residual, after: fault, within: 30 }",
+        "  - { recovery: any, detector: learned, from: 30, to: 50 }",
+        "",
+      ].join("\n"),
+      observe(onlyLearned),
+    );
+    expect(residual?.status).toBe("failed");
+    expect(recovered?.status).toBe("passed");
+    expect(recovered?.observed).toBe("learned cleared at 40.0 s");
+  });
+
+  it("is skipped, saying why, in a run without the learned detector; other expectations still count", () => {
+    const [learned, residual] = judge(
+      "  - { alarm: any, detector: learned, after: fault, within: 10 }\n  - { no_alarm: any, detector: residual, to: fault }\n",
+      { ...observe([]), learnedRan: false },
+    );
+    expect(learned?.status).toBe("skipped");
+    expect(learned?.observed).toBe(NO_LEARNED_DETECTOR);
+    expect(residual?.status).toBe("passed");
   });
 });

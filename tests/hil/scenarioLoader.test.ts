@@ -214,3 +214,54 @@ describe("the shipped suite", () => {
     expect(ex.map((s) => s.name)).toContain("example-pump-restart");
   });
 });
+
+describe("the learned detector in a scenario (issue 17)", () => {
+  it("reads learned: { learn_first } in seconds or with a unit, and detector: on alarm expectations", () => {
+    const s = parseScenario(
+      [
+        "name: l",
+        "duration: 300",
+        "learned: { learn_first: 2 min }",
+        "steps:",
+        "  - { at: 120, name: fault, emu: clear }",
+        "  - wait_until: { alarm: any, detector: learned }",
+        "expect:",
+        "  - { alarm: any, detector: learned, after: fault, within: 10 }",
+        "  - { no_alarm: { cause: flow, detector: residual } }",
+        "  - { recovery: pump_failure, detector: residual, after: fault, within: 60 }",
+        "",
+      ].join("\n"),
+      "l.yaml",
+    );
+    expect(s.learned).toEqual({ learnFirstS: 120 });
+    expect(s.expectations.map((e) => ("match" in e.expectation ? e.expectation.match : null))).toEqual([
+      { detector: "learned" },
+      { cause: "flow", detector: "residual" },
+      { diagnosis: "pump_failure", detector: "residual" },
+    ]);
+    expect(s.expectations[0]?.name).toBe("learned detector alarm raised in fault .. fault + 10 s");
+    const wait = s.steps[1]?.trigger;
+    expect(wait?.kind === "wait_until" && wait.condition).toEqual({
+      kind: "alarm",
+      match: { detector: "learned" },
+    });
+    expect(parseScenario("name: x\nduration: 10\nexpect:\n  - no_alarm: any\n", "x.yaml").learned).toBe(
+      undefined,
+    );
+  });
+
+  it("refuses a span under 10 s, an unknown key under learned and an unknown detector, naming each", () => {
+    const base = "name: x\nduration: 100\nexpect:\n  - no_alarm: any\n";
+    const short = parseError(`${base}learned: { learn_first: 8 }\n`);
+    expect(short.line).toBe(5);
+    expect(short.message).toContain("learned.learn_first");
+    expect(short.message).toContain("10");
+    expect(parseError(`${base}learned: { learn_frist: 60 }\n`).message).toContain(
+      'unknown key "learn_frist"',
+    );
+    expect(parseError(`${base}learned: 60\n`).message).toContain("learned: { learn_first: 60 s }");
+    const detector = parseError("name: x\nduration: 100\nexpect:\n  - { no_alarm: any, detector: twin }\n");
+    expect(detector.line).toBe(4);
+    expect(detector.message).toMatch(/detector.*learned.*residual/);
+  });
+});

@@ -10,6 +10,11 @@
  * deviations (those at least half as far as the furthest, in model order, so that the text does
  * not flip between two channels of similar size). Everything that lists alarms (dashboard, NDJSON, MQTT, HIL expectations) sees it as
  * any other alarm.
+ *
+ * With `--learn-first S` there is no model yet: a {@link LearnFirstTrainer} takes the channel
+ * values of the session's first S seconds, fits the model at the end of them and the detector
+ * scores from then on; {@link LearnedBesideMonitor.learnedStatus} says which for a display. The
+ * trainer outlives the monitor (a re-tuned twin makes a new one), so a session learns once.
  */
 import { ConfigError } from "../../core/errors.js";
 import type { RigSample } from "../../model/rigSample.js";
@@ -27,6 +32,7 @@ import type {
   OperatorSetpoints,
 } from "../monitor/monitorTypes.js";
 import { type LearnedModel, LearnedScorer } from "./learnedDetector.js";
+import { LearnFirstTrainer } from "./learnFirstTrainer.js";
 
 /** The alarm cause of the learned detector. */
 export const LEARNED_CAUSE = "learned";
@@ -46,7 +52,7 @@ export const LIVE_LEARNED_CHANNELS = [
  * The index into {@link LIVE_LEARNED_CHANNELS} of each of the model's channels; a ConfigError
  * naming `--learned` and the first channel a live session does not have.
  */
-export function liveChannelSources(model: LearnedModel): Uint8Array {
+export function liveChannelSources(model: Pick<LearnedModel, "channelNames">): Uint8Array {
   return Uint8Array.from(model.channelNames, (name) => {
     const i = (LIVE_LEARNED_CHANNELS as readonly string[]).indexOf(name);
     if (i < 0)
@@ -74,30 +80,84 @@ const NAMED_FRACTION = 0.5;
 /** The learned diagnosis is refreshed at most this often while its alarm is up [s]. */
 const DIAGNOSIS_REFRESH_S = 1;
 
+/**
+ * What the learned detector is doing, for a display: learning its first seconds (`--learn-first`),
+ * scoring (`score` normalised, 1 the training threshold; `alarm` its persistence decided), or off
+ * because learning failed.
+ */
+export type LearnedStatus =
+  | { readonly kind: "learning"; readonly learnedS: number; readonly spanS: number }
+  | {
+      readonly kind: "scoring";
+      readonly score: number;
+      readonly alarm: boolean;
+      /** Alarms the monitor raised while a `--learn-first` model learned (0 for a saved model). */
+      readonly monitorAlarmsWhileLearning: number;
+    }
+  | { readonly kind: "failed"; readonly reason: string };
+
+/** The learned detector a live session runs: a saved model, or one learned on its first seconds. */
+export type LiveLearnedChoice =
+  | { readonly kind: "model"; readonly model: LearnedModel }
+  | { readonly kind: "learn_first"; readonly spanS: number };
+
+/** What a LearnedBesideMonitor takes for a choice: the model, or a new trainer (one per session). */
+export function learnedForSession(choice: LiveLearnedChoice): LearnedModel | LearnFirstTrainer {
+  return choice.kind === "model" ? choice.model : new LearnFirstTrainer(choice.spanS);
+}
+
+/** Whether a monitor runs the learned detector beside it (for displays and the HIL judge). */
+export function hasLearnedDetector(monitor: Monitor): monitor is LearnedBesideMonitor {
+  return monitor instanceof LearnedBesideMonitor;
+}
+
 /** The learned detector beside a residual monitor; see the module comment. */
 export class LearnedBesideMonitor implements Monitor {
-  /** The learned detector's normalised score at the last sample (> 1: above its threshold). */
+  /** The learned detector's normalised score at the last sample (> 1: above its threshold; NaN while learning). */
   learnedScore = 0;
   private readonly inner: Monitor;
-  private readonly scorer: LearnedScorer;
+  private scorer: LearnedScorer | null = null;
+  private readonly trainer: LearnFirstTrainer | null;
   private readonly alarms: AlarmManager;
   /** Index into LIVE_LEARNED_CHANNELS of each model channel. */
   private readonly source: Uint8Array;
   private readonly input: Float64Array;
-  private readonly centre: readonly number[];
-  private readonly scale: readonly number[];
+  private centre: readonly number[] = [];
+  private scale: readonly number[] = [];
   private readonly events: AlarmEvent[] = [];
   private diagnosisAtS = Number.NaN;
 
-  /** Throws a ConfigError naming a model channel a live session does not have. */
-  constructor(inner: Monitor, model: LearnedModel, alarm: AlarmManagerOptions = {}) {
+  /**
+   * `learned`: a saved model, or the trainer of `--learn-first` (shared by the monitors of one
+   * session). Throws a ConfigError naming a channel a live session does not have.
+   */
+  constructor(inner: Monitor, learned: LearnedModel | LearnFirstTrainer, alarm: AlarmManagerOptions = {}) {
     this.inner = inner;
-    this.source = liveChannelSources(model);
+    this.trainer = learned instanceof LearnFirstTrainer ? learned : null;
+    this.source = liveChannelSources(learned);
+    this.input = new Float64Array(learned.channelNames.length);
+    this.alarms = new AlarmManager({ latch: "none", ...alarm });
+    const model = learned instanceof LearnFirstTrainer ? learned.trained : learned;
+    if (model !== null) this.startScoring(model);
+    else this.learnedScore = Number.NaN;
+  }
+
+  /** What the learned detector is doing (allocates: for displays, not per sample). */
+  learnedStatus(): LearnedStatus {
+    const t = this.trainer?.state();
+    if (t !== undefined && t.kind !== "trained") return t;
+    return {
+      kind: "scoring",
+      score: this.learnedScore,
+      alarm: this.scorer?.lastAnomaly ?? false,
+      monitorAlarmsWhileLearning: t?.monitorAlarms ?? 0,
+    };
+  }
+
+  private startScoring(model: LearnedModel): void {
     this.scorer = new LearnedScorer(model);
-    this.input = new Float64Array(model.channelNames.length);
     this.centre = model.features.centre;
     this.scale = model.features.scale;
-    this.alarms = new AlarmManager({ latch: "none", ...alarm });
   }
 
   get output(): Readonly<MonitorOutput> {
@@ -111,7 +171,7 @@ export class LearnedBesideMonitor implements Monitor {
   markGap(fromTS: number, toTS: number): void {
     this.inner.markGap(fromTS, toTS);
     // The window features would span the gap: start them again.
-    this.scorer.reset();
+    this.scorer?.reset();
   }
 
   followApplied(on: boolean): void {
@@ -126,7 +186,17 @@ export class LearnedBesideMonitor implements Monitor {
     const t = sample.tS;
     if (!Number.isFinite(t)) return events;
     this.fillInput(sample);
-    const scorer = this.scorer;
+    let scorer = this.scorer;
+    if (scorer === null) {
+      const trainer = this.trainer;
+      if (trainer === null) return events;
+      for (let i = 0; i < inner.length; i++) if (inner[i]?.type === "raised") trainer.countMonitorAlarm();
+      if (!trainer.push(t, this.input)) return events;
+      const model = trainer.trained;
+      if (model === null) return events;
+      this.startScoring(model);
+      scorer = this.scorer as unknown as LearnedScorer;
+    }
     scorer.step(this.input);
     const score = scorer.lastScore;
     this.learnedScore = score;
@@ -202,7 +272,7 @@ export class LearnedBesideMonitor implements Monitor {
 
   /** "learned: <channels>", the channels furthest from their training mean (allocates; at most once a second). */
   private diagnose(): AlarmDiagnosis {
-    const names = this.scorer.model.channelNames;
+    const names = (this.scorer as LearnedScorer).model.channelNames;
     const z = names.map((name, k) => ({
       name,
       z: ((this.input[k] as number) - (this.centre[k] as number)) / (this.scale[k] as number),
