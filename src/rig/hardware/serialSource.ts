@@ -1,27 +1,23 @@
 /**
  * A rig running this project's firmware (or the emulator) on a serial port: serialport v13
- * (`SerialPortStream` with the OS binding, or any binding passed in, e.g. the in-process
- * emulator's mock), `@serialport/parser-readline` behind a bounding stage for the lines
+ * (serialPortOpen.ts), `@serialport/parser-readline` behind a bounding stage for the lines
  * ({@link SerialLines}: at most 160 bytes held, so a device streaming garbage without a newline
  * cannot grow memory), the allocation-free TLM parse, and the host conversion to engineering units.
  *
  * Handshake: a board that resets when the port opens (an Uno on USB) sends HELLO once its
  * bootloader is done, so wait `helloTimeoutMs` for it before sending INFO; a device that does not
  * reset (a pseudo-terminal, a board behind a USB adapter without DTR) is asked with INFO at once.
- * Refuse a different protocol major version. Commands: numbered 1-65535, ACK timeout
- * `ackTimeoutMs`, up to `retries` resends with the same id (the device answers a repeated id again
- * without applying it twice). Heartbeat: PING every `pingIntervalMs`.
+ * Refuse a different protocol major version. Commands, answers and the heartbeat are the
+ * {@link HostConversation} (src/rig/source/hostConversation.ts, the Web Serial page's too).
  *
- * When the device disappears: RECONNECTING. The port's path is watched ({@link PathWatcher}) and
- * a new node under it is tried at once, as an unplug and replug brings it back; besides that,
- * retries with backoff from `reconnectMinMs` doubling to `reconnectMaxMs`, on the same path, or on
- * another port that answers with the same uid. The unit is the one of the first handshake: another
- * uid on the path is reported once ("unit X is on PATH where Y was expected") and left alone until
- * the path changes, unless `anyUnit` accepts it (the recording then marks the change). Every
- * outage is marked as a gap in the events and the recording. A deliberate close is not an error.
+ * When the device disappears: RECONNECTING, and the {@link Reconnector} brings it back (the path
+ * watched, a backoff, other ports with the same uid). The unit is the one of the first handshake
+ * ({@link UnitIdentity}): another uid on the path is reported once and left alone unless
+ * `anyUnit` accepts it. Every outage is marked as a gap in the events and the recording
+ * ({@link SampleContinuity}). A deliberate close is not an error.
  */
 
-import { SerialPortStream } from "@serialport/stream";
+import type { SerialPortStream } from "@serialport/stream";
 import { createRigSample, type RigSample } from "../../model/rigSample.js";
 import {
   DEFAULT_SENSOR_CALIBRATION,
@@ -29,21 +25,15 @@ import {
   TelemetryConverter,
 } from "../../model/telemetryConverter.js";
 import { latin1 } from "../../protocol/fieldCursor.js";
-import { eventFields, formatCommand } from "../../protocol/format.js";
-import type { DeviceMessage, HelloMessage, HostCommand } from "../../protocol/messages.js";
+import { eventFields } from "../../protocol/format.js";
+import type { DeviceMessage, HelloMessage } from "../../protocol/messages.js";
 import { parseDeviceBytes, TlmSlot } from "../../protocol/parse.js";
 import { StreamStats } from "../../protocol/streamStats.js";
 import { isCompatibleVersion, ProtocolVersionError } from "../../protocol/version.js";
 import type { RecordSink } from "../recording/recordingWriter.js";
 import type { SerialBinding } from "../source/bindingTypes.js";
-import {
-  AbortedError,
-  CommandTimeoutError,
-  HandshakeTimeoutError,
-  LinkDownError,
-  NakError,
-  WrongUnitError,
-} from "../source/rigErrors.js";
+import { HostConversation } from "../source/hostConversation.js";
+import { LinkDownError } from "../source/rigErrors.js";
 import {
   type LinkState,
   type LinkStats,
@@ -53,9 +43,13 @@ import {
   type RigSource,
   type SendOptions,
 } from "../source/rigSource.js";
-import { type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
+import { type Scheduler, wallScheduler } from "../source/scheduler.js";
 import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
+import { Reconnector } from "./reconnector.js";
+import { SampleContinuity } from "./sampleContinuity.js";
 import { SerialLines } from "./serialLines.js";
+import { closeSerialPort, openSerialPort, type SerialPortOpenOptions } from "./serialPortOpen.js";
+import { HeldRecords, UnitIdentity } from "./unitIdentity.js";
 
 export interface SerialSourceOptions {
   /** Port path, e.g. `/dev/ttyACM0` or `/tmp/ttyLOOP0`. */
@@ -118,39 +112,23 @@ export interface SerialSourceOptions {
   readonly recordRaw?: boolean;
 }
 
-interface Pending {
-  readonly id: number;
-  readonly line: string;
-  readonly what: string;
-  readonly firstAtMs: number;
-  readonly retries: number;
-  attempts: number;
-  timer: TimerHandle | null;
-  readonly resolve: () => void;
-  readonly reject: (e: Error) => void;
-  readonly cleanup: () => void;
-}
-
 const NL = Buffer.from("\n");
 
-type HeldRecord = Parameters<RecordSink["write"]>[0];
-/** Records held during one handshake: its HELLO, INFO and a few stale lines fit. */
-const MAX_HELD_RECORDS = 64;
+type ResolvedOptions = Required<
+  Omit<
+    SerialSourceOptions,
+    "binding" | "record" | "candidatePaths" | "calibration" | "pathWatcher" | "resetsOnOpen"
+  >
+>;
 
 export class SerialSource implements RigSource {
   readonly kind = "serial";
-  private readonly opts: Required<
-    Omit<
-      SerialSourceOptions,
-      "binding" | "record" | "candidatePaths" | "calibration" | "pathWatcher" | "resetsOnOpen"
-    >
-  >;
+  private readonly opts: ResolvedOptions;
   private readonly resetsOnOpen: boolean | undefined;
-  private readonly pathWatcher: PathWatcher | null;
   private readonly binding: SerialBinding | undefined;
   private readonly scheduler: Scheduler;
   private readonly record: RecordSink | undefined;
-  private readonly candidatePaths: (() => Promise<readonly string[]>) | undefined;
+  private readonly portOptions: SerialPortOpenOptions;
   private readonly hub = new RigEventHub();
   private readonly streamStats = new StreamStats();
   private readonly slot = new TlmSlot();
@@ -158,6 +136,12 @@ export class SerialSource implements RigSource {
   private readonly sample: RigSample = createRigSample();
   /** The one sample event, reused (subscribers copy what they keep). */
   private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
+  private readonly conversation: HostConversation;
+  private readonly reconnector: Reconnector;
+  private readonly unit: UnitIdentity;
+  /** Records of the handshake in progress, written once the unit is accepted. */
+  private readonly held = new HeldRecords();
+  private readonly continuity = new SampleContinuity();
   /** The line stream of the port now open (a new one per connection). */
   private lines: SerialLines;
 
@@ -166,48 +150,11 @@ export class SerialSource implements RigSource {
   private linkState: LinkState = "DISCONNECTED";
   private helloMsg: HelloMessage | null = null;
   private handshakeDone = false;
-  private helloWaiter: ((h: HelloMessage) => void) | null = null;
   private closing = false;
-  private reconnectAbort: AbortController | null = null;
   /** A connect (open + handshake) is running: a port that closes now fails it, not the link. */
   private connecting = false;
-  /** Fails the running handshake (the port closed under it). */
-  private handshakeFail: ((e: Error) => void) | null = null;
-  /** The unit this source records: the uid of the first handshake (or the accepted new one). */
-  private expectedUid: string | null = null;
-  /** The last wrong unit reported (path and uid), so that it is said once. */
-  private reportedWrongUnit = "";
-  /** The next sample comes from another unit (accepted with `anyUnit`). */
-  private unitChanged = false;
-  /** Records of the handshake in progress, written once the unit is accepted. */
-  private heldRecords: HeldRecord[] = [];
-  private pingTimer: TimerHandle | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
 
-  // Continuity of samples.
-  private hasLastSample = false;
-  private lastSeq = 0;
-  private lastTS = 0;
-  private lastSampleHostMs = 0;
-  /** Rig-time correction after an outage the device's clock does not cover (it rebooted). */
-  private tOffsetS = 0;
-  private outage: { fromTS: number; hostMs: number } | null = null;
-  private rebootPending = false;
-
-  private counters = {
-    bytesIn: 0,
-    bytesOut: 0,
-    sent: 0,
-    retries: 0,
-    acks: 0,
-    naks: 0,
-    timeouts: 0,
-    stray: 0,
-    reconnects: 0,
-    gaps: 0,
-    samples: 0,
-  };
+  private counters = { bytesIn: 0, bytesOut: 0, reconnects: 0, gaps: 0, samples: 0 };
 
   constructor(options: SerialSourceOptions) {
     this.opts = {
@@ -228,7 +175,7 @@ export class SerialSource implements RigSource {
       recordRaw: options.recordRaw ?? true,
     };
     this.resetsOnOpen = options.resetsOnOpen;
-    this.pathWatcher =
+    const pathWatcher =
       options.pathWatcher !== undefined
         ? options.pathWatcher
         : options.binding === undefined
@@ -240,10 +187,57 @@ export class SerialSource implements RigSource {
     this.binding = options.binding;
     this.scheduler = this.opts.scheduler;
     this.record = options.record;
-    this.candidatePaths = options.candidatePaths;
     this.currentPath = options.path;
     this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
     this.lines = this.newLineStream();
+    this.unit = new UnitIdentity(this.opts.anyUnit);
+    this.portOptions = {
+      binding: options.binding,
+      baudRate: this.opts.baudRate,
+      openTimeoutMs: this.opts.openTimeoutMs,
+      scheduler: this.scheduler,
+      linkState: () => this.linkState,
+    };
+    this.conversation = new HostConversation(
+      {
+        scheduler: this.scheduler,
+        write: (line) => this.writeLine(line),
+        ackTimeoutMs: this.opts.ackTimeoutMs,
+        retries: this.opts.retries,
+        pingIntervalMs: this.opts.pingIntervalMs,
+      },
+      {
+        onTransmit: (id, line, attempt) => this.recordCommand(id, line, attempt),
+        onSettled: (id, result, rttMs, reason) => {
+          if (this.record === undefined) return;
+          const atMs = this.record.atMs();
+          this.recordWrite(
+            reason === undefined
+              ? { type: "answer", atMs, id, result, rttMs }
+              : { type: "answer", atMs, id, result, reason, rttMs },
+          );
+        },
+      },
+    );
+    this.reconnector = new Reconnector(
+      {
+        path: options.path,
+        pathWatcher,
+        scheduler: this.scheduler,
+        minMs: this.opts.reconnectMinMs,
+        maxMs: this.opts.reconnectMaxMs,
+        candidatePaths: options.candidatePaths,
+      },
+      {
+        connect: (path, signal) => this.connect(path, signal),
+        reconnected: (path, replaced, signal) => this.reconnected(path, replaced, signal),
+        wrongUnit: (e) => {
+          if (this.unit.firstReport(e)) this.setState("RECONNECTING", e.message);
+        },
+        currentPath: () => this.currentPath,
+        unitKnown: () => this.unit.expected !== null,
+      },
+    );
   }
 
   get state(): LinkState {
@@ -259,7 +253,7 @@ export class SerialSource implements RigSource {
     if (this.port !== null || this.linkState === "CONNECTED") return;
     this.closing = false;
     this.hub.reopen();
-    this.expectedUid = null;
+    this.unit.forget();
     await this.connect(this.opts.path, signal);
     this.setState("CONNECTED", "opened");
   }
@@ -267,10 +261,9 @@ export class SerialSource implements RigSource {
   async close(): Promise<void> {
     if (this.closing && this.port === null) return;
     this.closing = true;
-    this.reconnectAbort?.abort();
-    this.reconnectAbort = null;
-    this.stopPing();
-    this.rejectAllPending("close");
+    this.reconnector.stop();
+    this.conversation.stopHeartbeat();
+    this.cancelPending("close");
     await this.closePort();
     if (this.linkState !== "DISCONNECTED") this.setState("DISCONNECTED", "closed");
     this.hub.close();
@@ -288,7 +281,7 @@ export class SerialSource implements RigSource {
     if (this.linkState !== "CONNECTED" || this.port === null) {
       return Promise.reject(new LinkDownError(`send ${command.type}`, this.linkState));
     }
-    return this.sendNow(command, this.opts.retries, options.signal);
+    return this.conversation.send(command, options.signal);
   }
 
   stats(): LinkStats {
@@ -300,14 +293,7 @@ export class SerialSource implements RigSource {
       bytesIn: c.bytesIn,
       bytesOut: c.bytesOut,
       stream: this.streamStats.summary(),
-      commands: {
-        sent: c.sent,
-        retries: c.retries,
-        acks: c.acks,
-        naks: c.naks,
-        timeouts: c.timeouts,
-        stray: c.stray,
-      },
+      commands: { ...this.conversation.counts },
       reconnects: c.reconnects,
       gaps: c.gaps,
       samples: c.samples,
@@ -325,36 +311,46 @@ export class SerialSource implements RigSource {
     this.connecting = true;
     try {
       const resets = this.resetsOnOpen ?? (this.binding !== undefined || !isPseudoTerminal(path));
-      const port = await this.openPort(path, signal);
+      const port = await openSerialPort(
+        path,
+        this.portOptions,
+        { onData: (p, chunk) => this.onData(p, chunk), onClose: (p, err) => this.onPortClose(p, err) },
+        signal,
+      );
       this.port = port;
       this.currentPath = path;
       this.handshakeDone = false;
       this.lines.end();
       this.lines = this.newLineStream();
       try {
-        const hello = await this.handshake(path, resets ? this.opts.helloTimeoutMs : 0, signal);
+        const hello = await this.conversation.awaitHello(
+          path,
+          resets ? this.opts.helloTimeoutMs : 0,
+          this.opts.handshakeTimeoutMs,
+          signal,
+        );
         if (!isCompatibleVersion(hello)) throw new ProtocolVersionError(hello);
-        const expected = this.expectedUid;
-        const replaced =
-          expected !== null && hello.uid.toUpperCase() !== expected.toUpperCase() ? expected : null;
-        if (replaced !== null && !this.opts.anyUnit) throw new WrongUnitError(path, hello.uid, replaced);
-        this.expectedUid = hello.uid;
+        const replaced = this.unit.admit(path, hello);
         this.helloMsg = hello;
         this.handshakeDone = true;
-        this.releaseHeld(this.record ?? null);
-        if (replaced !== null) this.acceptNewUnit();
+        this.held.release(this.record ?? null);
+        if (replaced !== null) {
+          // Another unit took the rig's place: its clock, seq and pulse count are unrelated.
+          this.converter.markReboot();
+          this.continuity.unitReplaced();
+        }
         this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(hello) });
         this.hub.emit({ kind: "hello", hello, reboot: false });
-        this.startPing();
+        this.conversation.startHeartbeat();
         if (this.opts.rateHz !== null) {
-          await this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries, signal);
+          await this.conversation.send({ type: "RATE", rateHz: this.opts.rateHz }, signal);
         }
         return replaced;
       } catch (e) {
-        this.stopPing();
+        this.conversation.stopHeartbeat();
         this.handshakeDone = false;
-        this.rejectAllPending("handshake failed");
-        this.releaseHeld(null);
+        this.cancelPending("handshake failed");
+        this.held.release(null);
         await this.closePort();
         throw e;
       }
@@ -363,110 +359,25 @@ export class SerialSource implements RigSource {
     }
   }
 
-  /** Another unit took the rig's place (`anyUnit`): its clock, seq and pulse count are unrelated. */
-  private acceptNewUnit(): void {
-    this.converter.markReboot();
-    this.unitChanged = true;
-  }
-
-  /** Creates the port object (loading the OS binding on first use: not part of the open timeout). */
-  private async createPort(path: string): Promise<SerialPortStream> {
-    if (this.binding !== undefined) {
-      return new SerialPortStream({
-        binding: this.binding,
-        path,
-        baudRate: this.opts.baudRate,
-        autoOpen: false,
-      });
+  /** The reconnect loop's connect succeeded: the link is back, unless the source closed meanwhile. */
+  private async reconnected(path: string, replaced: string | null, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.closing) {
+      await this.closePort();
+      return;
     }
-    const { SerialPort } = await import("serialport");
-    return new SerialPort({ path, baudRate: this.opts.baudRate, autoOpen: false });
-  }
-
-  private async openPort(path: string, signal?: AbortSignal): Promise<SerialPortStream> {
-    const port = await this.createPort(path);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const timer = this.scheduler.setTimer(() => {
-        if (settled) return;
-        settled = true;
-        reject(
-          new LinkDownError(`open ${path}: no answer within ${this.opts.openTimeoutMs} ms`, this.linkState),
-        );
-      }, this.opts.openTimeoutMs);
-      const onAbort = (): void => {
-        if (settled) return;
-        settled = true;
-        this.scheduler.clearTimer(timer);
-        reject(new AbortedError(`open ${path}`, { cause: signal?.reason }));
-      };
-      if (signal?.aborted) {
-        onAbort();
-        return;
-      }
-      signal?.addEventListener("abort", onAbort, { once: true });
-      port.on("data", (chunk: Buffer) => this.onData(port, chunk));
-      port.on("close", (err: unknown) => this.onPortClose(port, err));
-      port.on("error", () => {
-        // Errors of an open port end in 'close' with a disconnect error; nothing more to do.
-      });
-      port.open((err) => {
-        signal?.removeEventListener("abort", onAbort);
-        if (settled) {
-          if (!err) port.close();
-          return;
-        }
-        settled = true;
-        this.scheduler.clearTimer(timer);
-        if (err) reject(new LinkDownError(`open ${path}: ${err.message}`, this.linkState, { cause: err }));
-        else resolve(port);
-      });
-    });
-  }
-
-  /** Waits for HELLO; sends INFO after `infoAfterMs` (0: at once). */
-  private handshake(path: string, infoAfterMs: number, signal?: AbortSignal): Promise<HelloMessage> {
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const finish = (fn: () => void): void => {
-        if (done) return;
-        done = true;
-        this.helloWaiter = null;
-        this.handshakeFail = null;
-        this.scheduler.clearTimer(infoTimer);
-        this.scheduler.clearTimer(giveUp);
-        signal?.removeEventListener("abort", onAbort);
-        fn();
-      };
-      const onAbort = (): void => finish(() => reject(new AbortedError(`handshake on ${path}`)));
-      this.helloWaiter = (h) => finish(() => resolve(h));
-      this.handshakeFail = (e) => finish(() => reject(e));
-      // A device that did not reset on open (or a missed HELLO): ask for it, with a new INFO every
-      // ACK timeout, not a resend: a device answers a repeated id without applying it again, so
-      // a HELLO lost to a corrupted byte would never come back.
-      const ask = (): void => {
-        infoTimer = this.scheduler.setTimer(ask, this.opts.ackTimeoutMs);
-        this.sendNow({ type: "INFO" }, 0, signal).catch(() => {
-          // The give-up timer reports the failure.
-        });
-      };
-      let infoTimer = this.scheduler.setTimer(ask, infoAfterMs);
-      const giveUp = this.scheduler.setTimer(
-        () => finish(() => reject(new HandshakeTimeoutError(path, this.opts.handshakeTimeoutMs))),
-        this.opts.handshakeTimeoutMs,
-      );
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    this.counters.reconnects++;
+    this.unit.clearReported();
+    const where = path === this.opts.path ? "reconnected" : `reconnected on ${path}`;
+    this.setState(
+      "CONNECTED",
+      replaced === null ? where : `${where}: unit ${this.unit.expected} replaces ${replaced}`,
+    );
   }
 
   private async closePort(): Promise<void> {
     const port = this.port;
     this.port = null;
-    if (port === null || !port.isOpen) return;
-    await new Promise<void>((resolve) => {
-      port.close(() => resolve());
-    });
+    await closeSerialPort(port);
   }
 
   private onPortClose(port: SerialPortStream, err: unknown): void {
@@ -477,8 +388,8 @@ export class SerialSource implements RigSource {
     if (this.connecting) {
       // Gone during the handshake: that connect fails; whoever called it (open, the reconnect
       // loop) carries on. Starting another loop here would run two.
-      this.rejectAllPending(`port closed (${reason})`);
-      this.handshakeFail?.(
+      this.cancelPending(`port closed (${reason})`);
+      this.conversation.failHandshake(
         new LinkDownError(
           `${this.currentPath}: port closed during the handshake (${reason})`,
           this.linkState,
@@ -490,117 +401,22 @@ export class SerialSource implements RigSource {
   }
 
   private lostLink(reason: string): void {
-    this.stopPing();
+    this.conversation.stopHeartbeat();
     this.handshakeDone = false;
-    this.rejectAllPending(`link lost (${reason})`);
-    if (this.hasLastSample) this.outage = { fromTS: this.lastTS, hostMs: this.lastSampleHostMs };
+    this.cancelPending(`link lost (${reason})`);
+    this.continuity.linkLost();
     if (!this.opts.reconnect) {
       this.setState("DISCONNECTED", reason);
       this.hub.close();
       return;
     }
     this.setState("RECONNECTING", reason);
-    void this.reconnectLoop();
+    this.reconnector.start();
   }
 
-  private async reconnectLoop(): Promise<void> {
-    if (this.reconnectAbort !== null) return; // one loop at a time
-    const abort = new AbortController();
-    this.reconnectAbort = abort;
-    const signal = abort.signal;
-    const watcher = this.pathWatcher;
-    let delay = this.opts.reconnectMinMs;
-    /** Identity of the path at the last failed attempt on it: not tried again until it changes. */
-    let failedIdentity: string | null = null;
-    /** Identity of the path while another unit is on it: not opened again (a board resets). */
-    let wrongUnitIdentity: string | null = null;
-    try {
-      while (!signal.aborted) {
-        const identity = watcher === null ? null : watcher.identity();
-        const fresh = identity !== null && identity !== failedIdentity && identity !== wrongUnitIdentity;
-        if (!fresh) {
-          const woke = await this.waitForPath(identity, delay, signal);
-          if (woke === "path") continue;
-          delay = Math.min(delay * 2, this.opts.reconnectMaxMs);
-        }
-        const skipMain = identity !== null && identity === wrongUnitIdentity;
-        for (const p of fresh ? [this.opts.path] : await this.reconnectPaths(skipMain)) {
-          if (signal.aborted) return;
-          try {
-            const replaced = await this.connect(p, signal);
-            if (signal.aborted || this.closing) {
-              await this.closePort();
-              return;
-            }
-            this.counters.reconnects++;
-            this.reportedWrongUnit = "";
-            const where = p === this.opts.path ? "reconnected" : `reconnected on ${p}`;
-            this.setState(
-              "CONNECTED",
-              replaced === null ? where : `${where}: unit ${this.expectedUid} replaces ${replaced}`,
-            );
-            return;
-          } catch (e) {
-            if (e instanceof WrongUnitError && p === this.opts.path) {
-              // On the rig's own path: say so. On another candidate port: just not this rig.
-              wrongUnitIdentity = identity;
-              this.reportWrongUnit(e);
-            }
-            // Otherwise not there (yet): the next path, then wait for a change or the backoff.
-          }
-        }
-        failedIdentity = identity;
-      }
-    } catch (e) {
-      if (!(e instanceof AbortedError)) throw e;
-    } finally {
-      if (this.reconnectAbort === abort) this.reconnectAbort = null;
-    }
-  }
-
-  /** The paths to try on a backoff retry: the port's, the last one used, other candidates. */
-  private async reconnectPaths(skipMain: boolean): Promise<string[]> {
-    const paths = skipMain ? [] : [this.opts.path];
-    if (this.currentPath !== this.opts.path) paths.push(this.currentPath);
-    if (this.expectedUid !== null && this.candidatePaths !== undefined) {
-      try {
-        for (const p of await this.candidatePaths())
-          if (p !== this.opts.path && !paths.includes(p)) paths.push(p);
-      } catch {
-        // Listing failed: try the known paths only.
-      }
-    }
-    return paths;
-  }
-
-  /** Resolves "path" when the path changes from `since`, "timer" after `delayMs`; rejects on abort. */
-  private waitForPath(since: string | null, delayMs: number, signal: AbortSignal): Promise<"path" | "timer"> {
-    return new Promise((resolve, reject) => {
-      let stopWatching = (): void => {};
-      const finish = (woke: "path" | "timer" | null): void => {
-        this.scheduler.clearTimer(timer);
-        stopWatching();
-        signal.removeEventListener("abort", onAbort);
-        if (woke === null) reject(new AbortedError("reconnect"));
-        else resolve(woke);
-      };
-      const onAbort = (): void => finish(null);
-      const timer = this.scheduler.setTimer(() => finish("timer"), delayMs);
-      if (signal.aborted) {
-        finish(null);
-        return;
-      }
-      signal.addEventListener("abort", onAbort, { once: true });
-      if (this.pathWatcher !== null) stopWatching = this.pathWatcher.watch(since, () => finish("path"));
-    });
-  }
-
-  /** Says once (per path and uid) that another unit is where this rig's was. */
-  private reportWrongUnit(e: WrongUnitError): void {
-    const key = `${e.path}\u0000${e.foundUid}`;
-    if (key === this.reportedWrongUnit) return;
-    this.reportedWrongUnit = key;
-    this.setState("RECONNECTING", e.message);
+  /** Fails every command in flight with a LinkDownError saying `why`. */
+  private cancelPending(why: string): void {
+    this.conversation.cancelAll(why, (what) => new LinkDownError(`${what} (${why})`, this.linkState));
   }
 
   private setState(state: LinkState, reason: string): void {
@@ -609,7 +425,7 @@ export class SerialSource implements RigSource {
     this.hub.emit({ kind: "link", state, reason });
   }
 
-  // ------------------------------------------------------------------ receiving
+  // ------------------------------------------------------------------ the line stream
 
   private onData(port: SerialPortStream, chunk: Buffer): void {
     if (port !== this.port) return;
@@ -648,14 +464,11 @@ export class SerialSource implements RigSource {
   private onMessage(m: Exclude<DeviceMessage, { type: "TLM" }>): void {
     switch (m.type) {
       case "HELLO":
-        if (this.helloWaiter !== null) {
-          this.helloWaiter(m);
-          return;
-        }
+        if (this.conversation.offerHello(m)) return;
         if (this.handshakeDone) {
           if (!isCompatibleVersion(m)) {
             // A different firmware came up behind the same port: stop talking to it.
-            this.rejectAllPending("protocol version changed");
+            this.cancelPending("protocol version changed");
             void this.closePort().then(() => this.lostLink(new ProtocolVersionError(m).message));
             return;
           }
@@ -666,7 +479,7 @@ export class SerialSource implements RigSource {
         return;
       case "ACK":
       case "NAK":
-        this.onAnswer(m.id, m.type === "NAK" ? m.reason : null);
+        this.conversation.answer(m.id, m.type === "NAK" ? m.reason : null);
         return;
       case "EVT": {
         const e = m.event;
@@ -683,204 +496,45 @@ export class SerialSource implements RigSource {
 
   private onReboot(): void {
     this.converter.markReboot();
-    this.rebootPending = this.hasLastSample;
-    this.hasLastSample = false;
+    this.continuity.rebooted();
     if (this.helloMsg !== null) this.hub.emit({ kind: "hello", hello: this.helloMsg, reboot: true });
     // The device forgot its rate (and its duties: the owner of the setpoints re-sends them).
     if (this.opts.rateHz !== null && this.linkState === "CONNECTED") {
-      this.sendNow({ type: "RATE", rateHz: this.opts.rateHz }, this.opts.retries).catch(() => {});
+      this.conversation.send({ type: "RATE", rateHz: this.opts.rateHz }).catch(() => {});
     }
   }
 
   private onTelemetry(): void {
     const s = this.converter.convert(this.slot, this.sample);
-    const hostMs = this.scheduler.nowMs();
-    s.tS += this.tOffsetS;
-    let gapReason: "disconnect" | "seq" | "reboot" | null = null;
-    let lost = 0;
-    let fromTS = this.lastTS;
-    if (this.outage !== null) {
-      // The device's clock may not cover the outage (it rebooted): rig time follows the host's.
-      const expected = this.outage.fromTS + (hostMs - this.outage.hostMs) / 1000;
-      if (s.tS < expected - 0.5 || this.unitChanged) {
-        this.tOffsetS += expected - s.tS;
-        s.tS = expected;
-      }
-      fromTS = this.outage.fromTS;
-      gapReason = "disconnect";
-      if (this.hasLastSample && !this.unitChanged) {
-        // A seq that went back means the device rebooted during the outage: the count is unknown.
-        const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
-        lost = d > 1 && d < 2147483648 ? d - 1 : 0;
-      }
-      this.outage = null;
-      this.rebootPending = false;
-      this.unitChanged = false;
-    } else if (this.rebootPending) {
-      gapReason = "reboot";
-      this.rebootPending = false;
-    } else if (this.hasLastSample) {
-      const d = (s.seq - this.lastSeq + 4294967296) % 4294967296;
-      if (d > 1 && d < 2147483648) {
-        gapReason = "seq";
-        lost = d - 1;
-      }
-    }
-    if (gapReason !== null) {
+    const gap = this.continuity.place(s, this.scheduler.nowMs());
+    if (gap !== null) {
+      const fromTS = this.continuity.gapFromTS;
+      const lostSamples = this.continuity.gapLostSamples;
       this.counters.gaps++;
-      this.recordWrite({
-        type: "gap",
-        atMs: this.atMs(),
-        reason: gapReason,
-        fromTS,
-        toTS: s.tS,
-        lostSamples: lost,
-      });
-      this.hub.emit({ kind: "gap", reason: gapReason, fromTS, toTS: s.tS, lostSamples: lost });
+      this.recordWrite({ type: "gap", atMs: this.atMs(), reason: gap, fromTS, toTS: s.tS, lostSamples });
+      this.hub.emit({ kind: "gap", reason: gap, fromTS, toTS: s.tS, lostSamples });
     }
-    this.hasLastSample = true;
-    this.lastSeq = s.seq;
-    this.lastTS = s.tS;
-    this.lastSampleHostMs = hostMs;
     this.counters.samples++;
     if (this.record !== undefined) this.record.write({ type: "sample", atMs: this.record.atMs(), sample: s });
     this.hub.emit(this.sampleEvent);
   }
 
-  // ------------------------------------------------------------------ commands
+  // ------------------------------------------------------------------ writing and recording
 
-  private allocateId(): number {
-    for (let i = 0; i < 65535; i++) {
-      const id = this.nextId;
-      this.nextId = id >= 65535 ? 1 : id + 1;
-      if (!this.pending.has(id)) return id;
-    }
-    throw new RangeError("65535 commands in flight");
-  }
-
-  private sendNow(command: RigCommand, retries: number, signal?: AbortSignal): Promise<void> {
-    const id = this.allocateId();
-    const full = { ...command, id } as HostCommand;
-    const line = formatCommand(full);
-    const what = line.slice(0, line.indexOf("*"));
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError(what));
-        return;
-      }
-      const onAbort = (): void => {
-        const p = this.pending.get(id);
-        if (p === undefined) return;
-        this.settle(p);
-        this.recordAnswer(p, "cancelled");
-        reject(new AbortedError(what, { cause: signal?.reason }));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const p: Pending = {
-        id,
-        line,
-        what,
-        firstAtMs: this.scheduler.nowMs(),
-        retries,
-        attempts: 0,
-        timer: null,
-        resolve,
-        reject,
-        cleanup: () => signal?.removeEventListener("abort", onAbort),
-      };
-      this.pending.set(id, p);
-      this.transmit(p);
-    });
-  }
-
-  private transmit(p: Pending): void {
-    p.attempts++;
-    if (p.attempts > 1) this.counters.retries++;
-    else this.counters.sent++;
+  /** Puts a command line on the port, when one is open (else the ACK timeout resends it). */
+  private writeLine(line: string): void {
     const port = this.port;
-    if (port?.isOpen) {
-      const buf = Buffer.concat([Buffer.from(p.line, "latin1"), NL]);
-      this.counters.bytesOut += buf.length;
-      port.write(buf);
-    }
-    if (this.record !== undefined) {
-      const atMs = this.record.atMs();
-      if (this.opts.recordRaw) this.recordWrite({ type: "raw", atMs, dir: "tx", line: p.line });
-      this.recordWrite({ type: "command", atMs, id: p.id, line: p.line, attempt: p.attempts });
-    }
-    p.timer = this.scheduler.setTimer(() => this.onAckTimeout(p), this.opts.ackTimeoutMs);
+    if (!port?.isOpen) return;
+    const buf = Buffer.concat([Buffer.from(line, "latin1"), NL]);
+    this.counters.bytesOut += buf.length;
+    port.write(buf);
   }
 
-  private onAckTimeout(p: Pending): void {
-    p.timer = null;
-    if (this.pending.get(p.id) !== p) return;
-    if (p.attempts <= p.retries) {
-      this.transmit(p);
-      return;
-    }
-    this.counters.timeouts++;
-    this.settle(p);
-    this.recordAnswer(p, "timeout");
-    p.reject(new CommandTimeoutError(p.id, p.what, p.attempts, this.opts.ackTimeoutMs));
-  }
-
-  private onAnswer(id: number, nakReason: string | null): void {
-    const p = this.pending.get(id);
-    if (p === undefined) {
-      this.counters.stray++;
-      return;
-    }
-    this.settle(p);
-    if (nakReason === null) {
-      this.counters.acks++;
-      this.recordAnswer(p, "ack");
-      p.resolve();
-    } else {
-      this.counters.naks++;
-      this.recordAnswer(p, "nak", nakReason);
-      p.reject(new NakError(id, nakReason, p.what));
-    }
-  }
-
-  private settle(p: Pending): void {
-    this.pending.delete(p.id);
-    if (p.timer !== null) this.scheduler.clearTimer(p.timer);
-    p.timer = null;
-    p.cleanup();
-  }
-
-  private recordAnswer(p: Pending, result: "ack" | "nak" | "timeout" | "cancelled", reason?: string): void {
+  private recordCommand(id: number, line: string, attempt: number): void {
     if (this.record === undefined) return;
-    const rttMs = this.scheduler.nowMs() - p.firstAtMs;
-    this.recordWrite(
-      reason === undefined
-        ? { type: "answer", atMs: this.record.atMs(), id: p.id, result, rttMs }
-        : { type: "answer", atMs: this.record.atMs(), id: p.id, result, reason, rttMs },
-    );
-  }
-
-  private rejectAllPending(why: string): void {
-    for (const p of [...this.pending.values()]) {
-      this.settle(p);
-      this.recordAnswer(p, "cancelled", why);
-      p.reject(new LinkDownError(`${p.what} (${why})`, this.linkState));
-    }
-  }
-
-  private startPing(): void {
-    this.stopPing();
-    if (this.opts.pingIntervalMs <= 0) return;
-    const tick = (): void => {
-      this.pingTimer = this.scheduler.setTimer(tick, this.opts.pingIntervalMs);
-      // One attempt: the next PING follows soon anyway.
-      this.sendNow({ type: "PING" }, 0).catch(() => {});
-    };
-    this.pingTimer = this.scheduler.setTimer(tick, this.opts.pingIntervalMs);
-  }
-
-  private stopPing(): void {
-    if (this.pingTimer !== null) this.scheduler.clearTimer(this.pingTimer);
-    this.pingTimer = null;
+    const atMs = this.record.atMs();
+    if (this.opts.recordRaw) this.recordWrite({ type: "raw", atMs, dir: "tx", line });
+    this.recordWrite({ type: "command", atMs, id, line, attempt });
   }
 
   private atMs(): number {
@@ -888,24 +542,13 @@ export class SerialSource implements RigSource {
   }
 
   /**
-   * Records `r`; during a handshake holds it instead (at most {@link MAX_HELD_RECORDS}), until the
-   * unit is known to be this rig's: another unit's lines stay out of the recording.
+   * Records `r`; during a handshake holds it instead, until the unit is known to be this rig's:
+   * another unit's lines stay out of the recording.
    */
-  private recordWrite(r: HeldRecord): void {
+  private recordWrite(r: Parameters<RecordSink["write"]>[0]): void {
     if (this.record === undefined) return;
-    if (this.connecting && !this.handshakeDone) {
-      if (this.heldRecords.length >= MAX_HELD_RECORDS) this.heldRecords.shift();
-      this.heldRecords.push(r);
-      return;
-    }
-    this.record.write(r);
-  }
-
-  /** Writes the records held during the handshake (accepted) or forgets them (refused: null). */
-  private releaseHeld(sink: RecordSink | null): void {
-    const held = this.heldRecords;
-    this.heldRecords = [];
-    if (sink !== null) for (const r of held) sink.write(r);
+    if (this.connecting && !this.handshakeDone) this.held.hold(r);
+    else this.record.write(r);
   }
 }
 
