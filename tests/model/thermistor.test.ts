@@ -7,6 +7,7 @@ import {
   DEFAULT_THERMISTOR,
   idealCountsFromTempC,
   kelvinPerCount,
+  quantiseCounts,
   resistanceOhmFromTempC,
   type ThermistorConfig,
   tempCFromCounts,
@@ -112,5 +113,52 @@ describe("CountsToTempC", () => {
     expect(table.convert(2047.5)).toBeCloseTo(tempCFromCounts(SH, 2047.5), 12);
     expect(Number.isNaN(table.convert(ADC_COUNTS_MAX))).toBe(true);
     expect(Number.isNaN(table.convert(0))).toBe(true);
+  });
+});
+
+describe("thermistor: edges written by hand", () => {
+  it("classifies at the documented thresholds: open from 4084, short up to 8", () => {
+    expect([8, 9, 4083, 4084].map(classifyCounts)).toEqual(["short", "ok", "ok", "open"]);
+  });
+
+  it("quantises by flooring, 0 for nothing, clipped at the firmware's 4092", () => {
+    expect([12.99, 0, -3, Number.NaN, 4092.9, 5000].map(quantiseCounts)).toEqual([12, 0, 0, 0, 4092, 4092]);
+  });
+
+  it("converts a count from its mid-point: 2047 is R = 10 k x 2047.5 / 2048.5", () => {
+    const tK = 1 / (1 / 298.15 + Math.log(2047.5 / 2048.5) / 3950);
+    expect(tempCFromCounts(DEFAULT_THERMISTOR, 2047)).toBeCloseTo(tK - 273.15, 10);
+    expect(tempCFromCounts(DEFAULT_THERMISTOR, Number.POSITIVE_INFINITY)).toBeNaN();
+  });
+
+  it("Steinhart-Hart with c = 0 is the Beta law with a = 1/T25 - ln(R25)/B, b = 1/B", () => {
+    const curve = {
+      kind: "steinhart_hart",
+      a: 1 / 298.15 - Math.log(10_000) / 3950,
+      b: 1 / 3950,
+      c: 0,
+    } as const;
+    for (const t of [-10, 25, 80]) {
+      const rBeta = 10_000 * Math.exp(3950 * (1 / (t + 273.15) - 1 / 298.15));
+      expect(resistanceOhmFromTempC(curve, t) / rBeta).toBeCloseTo(1, 12);
+      expect(tempCFromResistanceOhm(curve, rBeta)).toBeCloseTo(t, 9);
+    }
+  });
+
+  it("refuses a Steinhart-Hart curve that is not an NTC, or not finite, naming the coefficient", () => {
+    const sh = (a: number, b: number, c: number): ThermistorConfig => ({
+      curve: { kind: "steinhart_hart", a, b, c },
+      seriesOhm: 10_000,
+    });
+    expect(() => validateThermistorConfig(sh(1e-3, 0, 1e-7), "amb")).toThrow(
+      /^amb\.curve\.b: must be > 0 for an NTC \(got 0\)$/,
+    );
+    expect(() => validateThermistorConfig(sh(1e-3, 2e-4, Number.POSITIVE_INFINITY))).toThrow(
+      /^thermistor\.curve\.c: must be a finite number \(got Infinity\)$/,
+    );
+    expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: "10k" as never })).toThrow(
+      /^thermistor\.seriesOhm: must be a finite number > 0 \(got "10k"\)$/,
+    );
+    expect(validateThermistorConfig(sh(1e-3, 2e-4, 0))).toEqual(sh(1e-3, 2e-4, 0));
   });
 });
