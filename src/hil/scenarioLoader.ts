@@ -10,7 +10,6 @@ import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { DIAGNOSES, type Diagnosis } from "../detect/diagnosis/isolation.js";
-import { MIN_LEARN_FIRST_S } from "../detect/learned/learnFirstTrainer.js";
 import {
   type FaultSpec,
   isLinkFault,
@@ -21,8 +20,6 @@ import {
 import { makeLoopParams } from "../model/loopParams.js";
 import { EVT_CODES, type EvtCode, LIMITS, PWM_CHANNELS, type PwmChannel } from "../protocol/messages.js";
 import {
-  ALARM_DETECTORS,
-  type AlarmDetector,
   type AlarmMatch,
   alarmMatchText,
   type Condition,
@@ -37,11 +34,11 @@ import {
   type Step,
   type StepAction,
   type StepTrigger,
-  type TimeRef,
   type TimeWindow,
   timeRefText,
 } from "./scenario.js";
 import { isSignalName, SIGNAL_NAMES, type SignalName } from "./signals.js";
+import { parseWindow, WINDOW_KEYS } from "./timeWindowField.js";
 import { YamlField } from "./yamlFields.js";
 
 const TOP_KEYS = [
@@ -55,7 +52,6 @@ const TOP_KEYS = [
   "tags",
   "steps",
   "expect",
-  "learned",
 ] as const;
 const RIG_KEYS = ["params", "ambient_probe", "noise_k_rms", "rate_hz", "start", "warmup_timeout"] as const;
 const ACTION_KEYS = [
@@ -73,7 +69,6 @@ const ACTION_KEYS = [
 ] as const;
 const STEP_KEYS = ["name", "at", "wait_until", "timeout", "expect_nak", ...ACTION_KEYS] as const;
 const EXPECTATION_KINDS = ["alarm", "no_alarm", "band", "event", "recovery", "gap", "link"] as const;
-const WINDOW_KEYS = ["after", "within", "from", "to"] as const;
 const GAP_REASONS = ["disconnect", "seq", "reboot"] as const;
 const SEVERITIES = ["warning", "critical"] as const;
 /** Longest scenario: 48 h of rig time. */
@@ -132,7 +127,6 @@ export function parseScenario(text: string, file: string): Scenario {
   const expectations = expectField.items().map((e) => parseExpectation(e, stepNames));
   if (expectations.length === 0)
     expectField.fail("needs at least one expectation (a scenario must check something)", undefined);
-  const learned = parseLearned(root.get("learned"));
 
   const scenario: Scenario = {
     file,
@@ -146,7 +140,6 @@ export function parseScenario(text: string, file: string): Scenario {
     steps,
     expectations,
     ...(timeoutS !== undefined ? { timeoutS } : {}),
-    ...(learned !== undefined ? { learned } : {}),
   };
   return scenario;
 }
@@ -351,7 +344,7 @@ function parseCondition(f: YamlField): Condition {
       };
     }
     case "alarm":
-      f.allowKeys(["alarm", "cause", "severity", "detector"]);
+      f.allowKeys(["alarm", "cause", "severity"]);
       return { kind: "alarm", match: parseAlarmMatch(f, "alarm") };
     case "gap": {
       f.allowKeys(["gap"]);
@@ -380,102 +373,29 @@ function parseSignal(f: YamlField): SignalName {
 
 /**
  * The alarm selector under `key` (a diagnosis name, `any`, or a mapping with diagnosis, cause,
- * severity, detector), plus `cause`/`severity`/`detector` beside it.
+ * severity), plus `cause`/`severity` beside it.
  */
 function parseAlarmMatch(parent: YamlField, key: string): AlarmMatch {
   const f = parent.get(key).required();
   let diagnosis: Diagnosis | undefined;
   let cause: string | undefined;
   let severity: AlarmMatch["severity"];
-  let detector: AlarmDetector | undefined;
   if (f.isMap()) {
-    f.allowKeys(["diagnosis", "cause", "severity", "detector"]);
+    f.allowKeys(["diagnosis", "cause", "severity"]);
     if (f.get("diagnosis").present) diagnosis = f.get("diagnosis").oneOf(DIAGNOSES);
     if (f.get("cause").present) cause = f.get("cause").text();
     if (f.get("severity").present) severity = f.get("severity").oneOf(SEVERITIES);
-    if (f.get("detector").present) detector = f.get("detector").oneOf(ALARM_DETECTORS);
   } else {
     const v = f.text();
     if (v !== "any") diagnosis = f.oneOf(DIAGNOSES);
   }
   if (parent.has("cause")) cause = parent.get("cause").text();
   if (parent.has("severity")) severity = parent.get("severity").oneOf(SEVERITIES);
-  if (parent.has("detector")) detector = parent.get("detector").oneOf(ALARM_DETECTORS);
   return {
     ...(diagnosis !== undefined ? { diagnosis } : {}),
     ...(cause !== undefined ? { cause } : {}),
     ...(severity !== undefined ? { severity } : {}),
-    ...(detector !== undefined ? { detector } : {}),
   };
-}
-
-/** `learned: { learn_first: S }` (see {@link Scenario.learned}). */
-function parseLearned(f: YamlField): Scenario["learned"] {
-  if (!f.present) return undefined;
-  if (!f.isMap()) f.fail("must be a mapping: learned: { learn_first: 60 s }");
-  f.allowKeys(["learn_first"]);
-  const spanField = f.get("learn_first").required();
-  const learnFirstS = spanField.seconds({ min: MIN_LEARN_FIRST_S });
-  return { learnFirstS };
-}
-
-/** `12`, `90 s`, `end`, `end - 10`, `pump-off`, `pump-off + 30`, `pump-off + 2 min`. */
-function parseTimeRef(f: YamlField, steps: ReadonlySet<string>): TimeRef {
-  const v = f.rawValue();
-  if (typeof v === "number") return { kind: "abs", tS: f.seconds({ min: 0 }) };
-  const text = f.text().trim();
-  const m = /^(.*?)\s*([+-])\s*([0-9.]+\s*(?:ms|s|min|h)?)$/.exec(text);
-  let base = text;
-  let offsetS = 0;
-  if (m !== null && (steps.has(m[1] ?? "") || m[1] === "end")) {
-    base = m[1] ?? "";
-    const d = parseDurationText(m[3] ?? "");
-    if (d === undefined) f.fail("offset must be a duration");
-    offsetS = m[2] === "-" ? -d : d;
-  }
-  if (base === "end") return { kind: "end", offsetS };
-  if (steps.has(base)) return { kind: "step", step: base, offsetS };
-  const asDuration = parseDurationText(text);
-  if (asDuration !== undefined) return { kind: "abs", tS: asDuration };
-  return f.fail(`names no step (steps: ${[...steps].join(", ") || "none"}), and is not a time nor "end"`);
-}
-
-function parseDurationText(t: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$/.exec(t);
-  if (m === null) return undefined;
-  const unit = m[2] ?? "s";
-  return Number(m[1]) * (unit === "ms" ? 0.001 : unit === "min" ? 60 : unit === "h" ? 3600 : 1);
-}
-
-function shift(r: TimeRef, byS: number): TimeRef {
-  switch (r.kind) {
-    case "abs":
-      return { kind: "abs", tS: r.tS + byS };
-    case "step":
-      return { ...r, offsetS: r.offsetS + byS };
-    case "end":
-      return { ...r, offsetS: r.offsetS + byS };
-  }
-}
-
-function parseWindow(f: YamlField, steps: ReadonlySet<string>, needsEnd: boolean): TimeWindow {
-  const after = f.get("after");
-  const within = f.get("within");
-  const from = f.get("from");
-  const to = f.get("to");
-  if (after.present && from.present) f.fail("give after (with within) or from/to, not both", undefined);
-  if (within.present && to.present) f.fail("give within or to, not both", undefined);
-  const start: TimeRef = after.present
-    ? parseTimeRef(after, steps)
-    : from.present
-      ? parseTimeRef(from, steps)
-      : { kind: "abs", tS: 0 };
-  let end: TimeRef;
-  if (within.present) end = shift(start, within.seconds({ min: 0, minExclusive: true }));
-  else if (to.present) end = parseTimeRef(to, steps);
-  else if (needsEnd) return f.fail("needs a window end: within (seconds after) or to", undefined);
-  else end = { kind: "end", offsetS: 0 };
-  return { from: start, to: end };
 }
 
 function parseExpectation(f: YamlField, steps: ReadonlySet<string>): ExpectationEntry {
@@ -493,7 +413,7 @@ function parseExpectation(f: YamlField, steps: ReadonlySet<string>): Expectation
     case "alarm":
     case "no_alarm":
     case "recovery":
-      f.allowKeys([...common, "cause", "severity", "detector", ...WINDOW_KEYS]);
+      f.allowKeys([...common, "cause", "severity", ...WINDOW_KEYS]);
       e = { kind, match: parseAlarmMatch(f, kind), window: parseWindow(f, steps, kind !== "no_alarm") };
       break;
     case "band": {
