@@ -10,6 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { type LabelledTable, TABLE_FORMATS, type TableFormat } from "../detect/data/labelledTable.js";
 import { parseLabelledTable, sniffTableFormat } from "../detect/data/tableReaders.js";
+import { DEFAULT_POT_INITIAL_QUANTILE } from "../detect/learned/extremeValue.js";
 import { DEFAULT_ISOLATION_FOREST_OPTIONS } from "../detect/learned/isolationForest.js";
 import {
   LEARNED_DETECTORS,
@@ -108,6 +109,12 @@ export const DETECTOR_SET_KEYS = {
   variance_fraction: "PCA: fraction of training variance the retained components explain (default 0.9)",
   threshold_rule: `how the threshold is set from training scores: ${THRESHOLD_RULE_KINDS.join(" | ")} (default max)`,
   threshold_q: "quantile for threshold_rule=quantile (default 0.99)",
+  threshold_alpha:
+    "stated exceedance probability per nominal row for threshold_rule=conformal or pot, in (0, 0.5] (default 0.01)",
+  calibration_blocks:
+    "threshold from the training rows cut into this many blocks, each scored by a model fitted without it (default 1 = in-sample)",
+  scale_blocks:
+    "channel scale: 1 = training standard deviation, K = leave-K-block-out spread, which counts slow wander (default 1)",
   threshold_margin: "multiplier on the training threshold (default 1)",
   smoothing_rows: "moving mean of the score over this many rows (default 1 = none)",
   persistence_rows: "consecutive exceedances needed for an alarm (default 5)",
@@ -129,6 +136,7 @@ export function parseDetectorArgs(
   };
   let ruleKind: ThresholdRule["kind"] = "max";
   let q = 0.99;
+  let alpha = 0.01;
   let margin = 1;
   let varianceFraction: number | undefined;
   let iforest = DEFAULT_ISOLATION_FOREST_OPTIONS;
@@ -156,6 +164,15 @@ export function parseDetectorArgs(
       case "threshold_q":
         q = parseNumberArg(field, value, { min: 0, minExclusive: true, max: 1 });
         break;
+      case "threshold_alpha":
+        alpha = parseNumberArg(field, value, { min: 0, minExclusive: true, max: 0.5 });
+        break;
+      case "calibration_blocks":
+        partial.calibrationBlocks = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      case "scale_blocks":
+        partial.scaleBlocks = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
       case "threshold_margin":
         margin = parseNumberArg(field, value, { min: 0, minExclusive: true });
         break;
@@ -182,10 +199,34 @@ export function parseDetectorArgs(
         );
     }
   }
-  partial.threshold = ruleKind === "max" ? { kind: "max", margin } : { kind: "quantile", q, margin };
+  partial.threshold = thresholdRuleOf(ruleKind, { q, alpha, margin });
   if (varianceFraction !== undefined) partial.pca = { varianceFraction };
   partial.iforest = iforest;
   return resolveLearnedDetectorOptions(partial);
+}
+
+function thresholdRuleOf(
+  kind: ThresholdRule["kind"],
+  v: { readonly q: number; readonly alpha: number; readonly margin: number },
+): ThresholdRule {
+  switch (kind) {
+    case "max":
+      return { kind, margin: v.margin };
+    case "quantile":
+      return { kind, q: v.q, margin: v.margin };
+    case "conformal":
+      return { kind, alpha: v.alpha, margin: v.margin };
+    case "pot":
+      return { kind, alpha: v.alpha, initialQuantile: DEFAULT_POT_INITIAL_QUANTILE, margin: v.margin };
+    default: {
+      const never: never = kind;
+      throw new ConfigError(
+        "--set threshold_rule",
+        never,
+        `must be one of ${THRESHOLD_RULE_KINDS.join(", ")}`,
+      );
+    }
+  }
 }
 
 /** The `--set` part of a help text. */

@@ -15,6 +15,7 @@
  */
 import { ConfigError } from "../../core/errors.js";
 import type { LabelledTable } from "../data/labelledTable.js";
+import { DEFAULT_POT_INITIAL_QUANTILE } from "../learned/extremeValue.js";
 import type { LearnedDetectorOptions } from "../learned/learnedDetector.js";
 import { type EvaluationSummary, evaluateTable, type FileEvaluation } from "./evaluation.js";
 import {
@@ -57,9 +58,6 @@ export const FIXED_SETTINGS: Partial<LearnedDetectorOptions> = {
   calibrationBlocks: 4,
 };
 
-/** POT initial quantile of every candidate. */
-export const POT_INITIAL_QUANTILE = 0.9;
-
 /** Every combination of the grid, over the fixed settings, in a stable order. */
 export function gridCandidates(grid: SettingGrid = SETTING_GRID): Partial<LearnedDetectorOptions>[] {
   const out: Partial<LearnedDetectorOptions>[] = [];
@@ -72,7 +70,7 @@ export function gridCandidates(grid: SettingGrid = SETTING_GRID): Partial<Learne
             windowRows,
             persistenceRows,
             scaleBlocks,
-            threshold: { kind: "pot", alpha, initialQuantile: POT_INITIAL_QUANTILE, margin: 1 },
+            threshold: { kind: "pot", alpha, initialQuantile: DEFAULT_POT_INITIAL_QUANTILE, margin: 1 },
           });
   if (out.length === 0) throw new ConfigError("grid", 0, "has no candidate (an empty list)");
   return out;

@@ -99,6 +99,9 @@ export interface PotOptions {
   readonly initialQuantile: number;
 }
 
+/** The initial quantile of a POT threshold unless one is stated: the top 10 % of the scores are its peaks. */
+export const DEFAULT_POT_INITIAL_QUANTILE = 0.9;
+
 /** Fewest excesses a GPD is fitted to; with fewer the POT threshold falls back to the sample maximum. */
 export const POT_MIN_PEAKS = 10;
 
