@@ -9,6 +9,7 @@ import { ConfigError } from "../core/errors.js";
 import { DEFAULT_SENSOR_CALIBRATION } from "../model/telemetryConverter.js";
 import { listPorts, udevPortList } from "../rig/hardware/portList.js";
 import { SerialSource } from "../rig/hardware/serialSource.js";
+import { recordedHello } from "../rig/recording/recording.js";
 import { closeOnExit, RecordingRelay, RecordingWriter } from "../rig/recording/recordingWriter.js";
 import type { RigEvent } from "../rig/source/rigSource.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
@@ -106,17 +107,7 @@ export async function runRecord(argv: readonly string[], io: CliIo, signal?: Abo
     {
       source: { kind: "serial", path: port },
       rig: { calibration: DEFAULT_SENSOR_CALIBRATION },
-      hello:
-        hello === null
-          ? null
-          : {
-              major: hello.major,
-              minor: hello.minor,
-              fwName: hello.fwName,
-              fwVersion: hello.fwVersion,
-              board: hello.board,
-              uid: hello.uid,
-            },
+      hello: hello === null ? null : recordedHello(hello),
       writer: "looptwin record",
     },
     { startMs: relay.startMs },

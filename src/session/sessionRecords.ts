@@ -9,21 +9,13 @@ import { alarmRecordFields } from "../detect/alarms/alarmRecordFields.js";
 import type { MonitorOutput } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import type { HelloMessage } from "../protocol/messages.js";
-import type { RecordedHello } from "../rig/recording/recording.js";
+import { recordedHello as helloAsRecorded, type RecordedHello } from "../rig/recording/recording.js";
 import type { RecordSink } from "../rig/recording/recordingWriter.js";
 import type { InjectionMark } from "./injector.js";
 
 /** The HELLO as a recording header holds it. */
 export function recordedHello(h: HelloMessage | null): RecordedHello | null {
-  if (h === null) return null;
-  return {
-    major: h.major,
-    minor: h.minor,
-    fwName: h.fwName,
-    fwVersion: h.fwVersion,
-    board: h.board,
-    uid: h.uid,
-  };
+  return h === null ? null : helloAsRecorded(h);
 }
 
 /** A recording started with `r` and no path: `looptwin-<ISO time>.ndjson` in the working folder. */

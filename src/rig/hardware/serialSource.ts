@@ -30,6 +30,7 @@ import type { DeviceMessage, HelloMessage } from "../../protocol/messages.js";
 import { parseDeviceBytes, TlmSlot } from "../../protocol/parse.js";
 import { StreamStats } from "../../protocol/streamStats.js";
 import { isCompatibleVersion, ProtocolVersionError } from "../../protocol/version.js";
+import { recordedHello } from "../recording/recording.js";
 import type { RecordSink } from "../recording/recordingWriter.js";
 import type { SerialBinding } from "../source/bindingTypes.js";
 import { HostConversation } from "../source/hostConversation.js";
@@ -339,7 +340,7 @@ export class SerialSource implements RigSource {
           this.converter.markReboot();
           this.continuity.unitReplaced();
         }
-        this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(hello) });
+        this.recordWrite({ type: "hello", atMs: this.atMs(), hello: recordedHello(hello) });
         this.hub.emit({ kind: "hello", hello, reboot: false });
         this.conversation.startHeartbeat();
         if (this.opts.rateHz !== null) {
@@ -473,7 +474,7 @@ export class SerialSource implements RigSource {
             return;
           }
           this.helloMsg = m;
-          this.recordWrite({ type: "hello", atMs: this.atMs(), hello: helloRecord(m) });
+          this.recordWrite({ type: "hello", atMs: this.atMs(), hello: recordedHello(m) });
           this.hub.emit({ kind: "hello", hello: m, reboot: false });
         }
         return;
@@ -550,15 +551,4 @@ export class SerialSource implements RigSource {
     if (this.connecting && !this.handshakeDone) this.held.hold(r);
     else this.record.write(r);
   }
-}
-
-function helloRecord(h: HelloMessage) {
-  return {
-    major: h.major,
-    minor: h.minor,
-    fwName: h.fwName,
-    fwVersion: h.fwVersion,
-    board: h.board,
-    uid: h.uid,
-  };
 }

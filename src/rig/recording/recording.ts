@@ -14,6 +14,7 @@
  * detection) write `twin`, `residual`, `alarm` and `label` records through the same writer.
  */
 import type { RigSample } from "../../model/rigSample.js";
+import type { HelloMessage } from "../../protocol/messages.js";
 
 /** `format` field of every recording header. */
 export const RECORDING_FORMAT = "looptwin-recording";
@@ -28,6 +29,18 @@ export interface RecordedHello {
   readonly fwVersion: string;
   readonly board: string;
   readonly uid: string;
+}
+
+/** A HELLO as a recording holds it (in the header and in `hello` records): its fields, no `type`. */
+export function recordedHello(h: HelloMessage): RecordedHello {
+  return {
+    major: h.major,
+    minor: h.minor,
+    fwName: h.fwName,
+    fwVersion: h.fwVersion,
+    board: h.board,
+    uid: h.uid,
+  };
 }
 
 /** What produced the data. */
