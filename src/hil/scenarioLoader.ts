@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, InputFileError } from "../core/errors.js";
 import { DIAGNOSES, type Diagnosis } from "../detect/diagnosis/isolation.js";
+import { MIN_LEARN_FIRST_S } from "../detect/learned/learnFirstTrainer.js";
 import {
   type FaultSpec,
   isLinkFault,
@@ -20,6 +21,8 @@ import {
 import { makeLoopParams } from "../model/loopParams.js";
 import { EVT_CODES, type EvtCode, LIMITS, PWM_CHANNELS, type PwmChannel } from "../protocol/messages.js";
 import {
+  ALARM_DETECTORS,
+  type AlarmDetector,
   type AlarmMatch,
   alarmMatchText,
   type Condition,
@@ -52,6 +55,7 @@ const TOP_KEYS = [
   "tags",
   "steps",
   "expect",
+  "learned",
 ] as const;
 const RIG_KEYS = ["params", "ambient_probe", "noise_k_rms", "rate_hz", "start", "warmup_timeout"] as const;
 const ACTION_KEYS = [
@@ -127,6 +131,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const expectations = expectField.items().map((e) => parseExpectation(e, stepNames));
   if (expectations.length === 0)
     expectField.fail("needs at least one expectation (a scenario must check something)", undefined);
+  const learned = parseLearned(root.get("learned"));
 
   const scenario: Scenario = {
     file,
@@ -140,6 +145,7 @@ export function parseScenario(text: string, file: string): Scenario {
     steps,
     expectations,
     ...(timeoutS !== undefined ? { timeoutS } : {}),
+    ...(learned !== undefined ? { learned } : {}),
   };
   return scenario;
 }
@@ -344,7 +350,7 @@ function parseCondition(f: YamlField): Condition {
       };
     }
     case "alarm":
-      f.allowKeys(["alarm", "cause", "severity"]);
+      f.allowKeys(["alarm", "cause", "severity", "detector"]);
       return { kind: "alarm", match: parseAlarmMatch(f, "alarm") };
     case "gap": {
       f.allowKeys(["gap"]);
@@ -373,29 +379,43 @@ function parseSignal(f: YamlField): SignalName {
 
 /**
  * The alarm selector under `key` (a diagnosis name, `any`, or a mapping with diagnosis, cause,
- * severity), plus `cause`/`severity` beside it.
+ * severity, detector), plus `cause`/`severity`/`detector` beside it.
  */
 function parseAlarmMatch(parent: YamlField, key: string): AlarmMatch {
   const f = parent.get(key).required();
   let diagnosis: Diagnosis | undefined;
   let cause: string | undefined;
   let severity: AlarmMatch["severity"];
+  let detector: AlarmDetector | undefined;
   if (f.isMap()) {
-    f.allowKeys(["diagnosis", "cause", "severity"]);
+    f.allowKeys(["diagnosis", "cause", "severity", "detector"]);
     if (f.get("diagnosis").present) diagnosis = f.get("diagnosis").oneOf(DIAGNOSES);
     if (f.get("cause").present) cause = f.get("cause").text();
     if (f.get("severity").present) severity = f.get("severity").oneOf(SEVERITIES);
+    if (f.get("detector").present) detector = f.get("detector").oneOf(ALARM_DETECTORS);
   } else {
     const v = f.text();
     if (v !== "any") diagnosis = f.oneOf(DIAGNOSES);
   }
   if (parent.has("cause")) cause = parent.get("cause").text();
   if (parent.has("severity")) severity = parent.get("severity").oneOf(SEVERITIES);
+  if (parent.has("detector")) detector = parent.get("detector").oneOf(ALARM_DETECTORS);
   return {
     ...(diagnosis !== undefined ? { diagnosis } : {}),
     ...(cause !== undefined ? { cause } : {}),
     ...(severity !== undefined ? { severity } : {}),
+    ...(detector !== undefined ? { detector } : {}),
   };
+}
+
+/** `learned: { learn_first: S }` (see {@link Scenario.learned}). */
+function parseLearned(f: YamlField): Scenario["learned"] {
+  if (!f.present) return undefined;
+  if (!f.isMap()) f.fail("must be a mapping: learned: { learn_first: 60 s }");
+  f.allowKeys(["learn_first"]);
+  const spanField = f.get("learn_first").required();
+  const learnFirstS = spanField.seconds({ min: MIN_LEARN_FIRST_S });
+  return { learnFirstS };
 }
 
 function parseExpectation(f: YamlField, steps: ReadonlySet<string>): ExpectationEntry {
@@ -413,7 +433,7 @@ function parseExpectation(f: YamlField, steps: ReadonlySet<string>): Expectation
     case "alarm":
     case "no_alarm":
     case "recovery":
-      f.allowKeys([...common, "cause", "severity", ...WINDOW_KEYS]);
+      f.allowKeys([...common, "cause", "severity", "detector", ...WINDOW_KEYS]);
       e = { kind, match: parseAlarmMatch(f, kind), window: parseWindow(f, steps, kind !== "no_alarm") };
       break;
     case "band": {

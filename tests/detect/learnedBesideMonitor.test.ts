@@ -154,3 +154,35 @@ describe("the learned detector trained on the session's first seconds (--learn-f
     });
   });
 });
+
+describe("the learned detector holds off while the twin aligns", () => {
+  it("scores nothing for 5 s after the first sample and after a gap of a second or more", () => {
+    const trainer = new LearnFirstTrainer(120);
+    const first = new LearnedBesideMonitor(createMonitor(), trainer);
+    const rig = new EmulatedRig({ seed: 6, setpoints: [NOMINAL], faults: [] });
+    first.setSetpoints(rig.initialSetpoints, 0);
+    while (rig.nextTS <= 121) first.step(rig.next((sp, t) => first.setSetpoints(sp, t)));
+    const model = trainer.trained as LearnedModel;
+    expect(model).not.toBeNull();
+
+    const monitor = new LearnedBesideMonitor(createMonitor(), model);
+    const other = new EmulatedRig({ seed: 7, setpoints: [NOMINAL], faults: [] });
+    monitor.setSetpoints(other.initialSetpoints, 0);
+    const scoreAt = new Map<number, number>();
+    const events: AlarmEvent[] = [];
+    while (other.nextTS <= 30) {
+      const s = other.next((sp, t) => monitor.setSetpoints(sp, t));
+      if (Math.abs(s.tS - 20) < 1e-9) monitor.markGap(18.5, 20);
+      else if (Math.abs(s.tS - 24) < 1e-9) monitor.markGap(23.6, 24);
+      events.push(...monitor.step(s));
+      scoreAt.set(Math.round(s.tS * 10) / 10, monitor.learnedScore);
+    }
+    expect(scoreAt.get(4.9)).toBeNaN();
+    expect(Number.isFinite(scoreAt.get(5.1))).toBe(true);
+    expect(Number.isFinite(scoreAt.get(19.9))).toBe(true);
+    // A 1.5 s gap ending at 20 s: held until 25 s; the 0.4 s gap at 24 s does not extend it.
+    expect(scoreAt.get(24.9)).toBeNaN();
+    expect(Number.isFinite(scoreAt.get(25.1))).toBe(true);
+    expect(events.filter((e) => e.cause === LEARNED_CAUSE)).toEqual([]);
+  });
+});

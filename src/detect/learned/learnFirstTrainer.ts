@@ -104,10 +104,11 @@ export class LearnFirstTrainer {
   }
 
   /**
-   * One sample's channel values (in {@link channelNames} order) at rig time `tS`. At the first
-   * sample `spanS` after the first one, fits the model; returns true on that sample only.
+   * One sample's channel values (in {@link channelNames} order) at rig time `tS`; `learnable`
+   * false (the twin realigning after a gap) counts its time but does not learn from it. At the
+   * first sample `spanS` after the first one, fits the model; returns true on that sample only.
    */
-  push(tS: number, values: ArrayLike<number>): boolean {
+  push(tS: number, values: ArrayLike<number>, learnable = true): boolean {
     if (!this.learning || !Number.isFinite(tS)) return false;
     if (Number.isNaN(this.startS)) this.startS = tS;
     this.lastS = tS;
@@ -116,7 +117,7 @@ export class LearnFirstTrainer {
       this.fit();
       return true;
     }
-    if (sinceS < LEARN_SETTLE_S) return false;
+    if (sinceS < LEARN_SETTLE_S || !learnable) return false;
     if (this.rows === (this.columns[0] as Float64Array).length) this.grow();
     const cols = this.columns;
     for (let c = 0; c < cols.length; c++) (cols[c] as Float64Array)[this.rows] = values[c] as number;

@@ -32,7 +32,7 @@ import type {
   OperatorSetpoints,
 } from "../monitor/monitorTypes.js";
 import { type LearnedModel, LearnedScorer } from "./learnedDetector.js";
-import { LearnFirstTrainer } from "./learnFirstTrainer.js";
+import { LEARN_SETTLE_S, LearnFirstTrainer } from "./learnFirstTrainer.js";
 
 /** The alarm cause of the learned detector. */
 export const LEARNED_CAUSE = "learned";
@@ -74,6 +74,12 @@ export const LEARNED_ALARM_ID_OFFSET = 1_000_000;
 function learnedEvent(e: AlarmEvent | undefined): AlarmEvent | undefined {
   return e === undefined ? undefined : { ...e, alarmId: e.alarmId + LEARNED_ALARM_ID_OFFSET };
 }
+
+/**
+ * Gaps at least this long [s] restart the twin's alignment (as the monitor's own tests restart),
+ * so the learned detector waits {@link LEARN_SETTLE_S} after them as after the first sample.
+ */
+const LONG_GAP_S = 1;
 
 /** The diagnosis names the channels at least this fraction of the furthest one's distance. */
 const NAMED_FRACTION = 0.5;
@@ -126,6 +132,13 @@ export class LearnedBesideMonitor implements Monitor {
   private scale: readonly number[] = [];
   private readonly events: AlarmEvent[] = [];
   private diagnosisAtS = Number.NaN;
+  /**
+   * Rig time from which the residuals have settled: {@link LEARN_SETTLE_S} after the first sample
+   * and after a long gap. Before it the twin is aligning and its residuals carry a transient of
+   * several band widths that no nominal sample of a training run repeats (see learnFirstTrainer.ts),
+   * so the detector neither learns nor scores there (NaN: no sample yet).
+   */
+  private settledFromS = Number.NaN;
 
   /**
    * `learned`: a saved model, or the trainer of `--learn-first` (shared by the monitors of one
@@ -154,10 +167,12 @@ export class LearnedBesideMonitor implements Monitor {
     };
   }
 
-  private startScoring(model: LearnedModel): void {
-    this.scorer = new LearnedScorer(model);
+  private startScoring(model: LearnedModel): LearnedScorer {
+    const scorer = new LearnedScorer(model);
+    this.scorer = scorer;
     this.centre = model.features.centre;
     this.scale = model.features.scale;
+    return scorer;
   }
 
   get output(): Readonly<MonitorOutput> {
@@ -172,6 +187,7 @@ export class LearnedBesideMonitor implements Monitor {
     this.inner.markGap(fromTS, toTS);
     // The window features would span the gap: start them again.
     this.scorer?.reset();
+    if (toTS - fromTS >= LONG_GAP_S) this.settledFromS = Math.max(this.settledFromS, toTS + LEARN_SETTLE_S);
   }
 
   followApplied(on: boolean): void {
@@ -185,17 +201,25 @@ export class LearnedBesideMonitor implements Monitor {
     for (let i = 0; i < inner.length; i++) events.push(inner[i] as AlarmEvent);
     const t = sample.tS;
     if (!Number.isFinite(t)) return events;
+    if (Number.isNaN(this.settledFromS)) this.settledFromS = t + LEARN_SETTLE_S;
+    const settled = t >= this.settledFromS;
     this.fillInput(sample);
     let scorer = this.scorer;
     if (scorer === null) {
       const trainer = this.trainer;
       if (trainer === null) return events;
       for (let i = 0; i < inner.length; i++) if (inner[i]?.type === "raised") trainer.countMonitorAlarm();
-      if (!trainer.push(t, this.input)) return events;
+      if (!trainer.push(t, this.input, settled)) return events;
       const model = trainer.trained;
       if (model === null) return events;
-      this.startScoring(model);
-      scorer = this.scorer as unknown as LearnedScorer;
+      scorer = this.startScoring(model);
+    }
+    if (!settled) {
+      // Not scored while the twin aligns: the score is unknown and an open learned alarm may clear.
+      this.learnedScore = Number.NaN;
+      const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, 0));
+      if (e !== undefined) events.push(e);
+      return events;
     }
     scorer.step(this.input);
     const score = scorer.lastScore;
