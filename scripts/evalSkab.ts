@@ -23,10 +23,11 @@ import { type EvaluationSummary, evaluateTable, summarise } from "../src/detect/
 import {
   chunkTable,
   describeCandidate,
+  evaluateCandidates,
   FAR_LIMIT,
   gridCandidates,
-  runSettingSelection,
   SETTING_GRID,
+  selectSettings,
 } from "../src/detect/evaluation/settingSelection.js";
 import type { LearnedDetectorOptions } from "../src/detect/learned/learnedDetector.js";
 
@@ -88,8 +89,17 @@ if (!existsSync(valveDir)) {
 }
 
 const valve = readFolder(valveDir);
+const freeFile = join(dataDir, "anomaly-free", "anomaly-free.csv");
+const pieces = existsSync(freeFile)
+  ? chunkTable(parseSkabCsv(readFileSync(freeFile, "utf8"), freeFile), PIECE_ROWS)
+  : [];
 const candidates = gridCandidates();
-const result = runSettingSelection(valve, TRAIN_ROWS, candidates);
+// Every candidate on every valve1 file and anomaly-free piece, once; the procedures below only re-add counts.
+const evaluations = evaluateCandidates([...valve, ...pieces], TRAIN_ROWS, candidates);
+const result = selectSettings(
+  candidates,
+  evaluations.map((e) => e.slice(0, valve.length)),
+);
 const chosen = candidates[result.final.index] as Partial<LearnedDetectorOptions>;
 const before = evaluateAll(valve, BEFORE);
 const lofoMet =
@@ -97,13 +107,29 @@ const lofoMet =
   result.lofo.pooled.far !== null &&
   result.lofo.pooled.far <= TARGET.far;
 
-const freeFile = join(dataDir, "anomaly-free", "anomaly-free.csv");
-const pieces = existsSync(freeFile)
-  ? chunkTable(parseSkabCsv(readFileSync(freeFile, "utf8"), freeFile), PIECE_ROWS)
-  : [];
+/**
+ * Procedure B: the same rule with the anomaly-free pieces among the files it is chosen on (their
+ * false alarms count in the pooled FAR), each piece and each valve1 file held out in turn.
+ */
+function withAnomalyFree() {
+  const r = selectSettings(candidates, evaluations);
+  const held = (piece: boolean) =>
+    summarise(r.lofo.folds.filter((f) => f.heldOut >= valve.length === piece).map((f) => f.evaluation));
+  return {
+    chosen: candidates[r.final.index] as Partial<LearnedDetectorOptions>,
+    lofoValve: held(false),
+    lofoPieces: held(true),
+    fullValve: summarise(r.final.files.slice(0, valve.length)),
+    pieces: summarise(r.final.files.slice(valve.length)),
+  };
+}
+const withNominal = pieces.length > 0 ? withAnomalyFree() : undefined;
 const nominal =
   pieces.length > 0
-    ? { chosen: evaluateAll(pieces, chosen), before: evaluateAll(pieces, BEFORE) }
+    ? {
+        chosen: summarise((evaluations[result.final.index] ?? []).slice(valve.length)),
+        before: evaluateAll(pieces, BEFORE),
+      }
     : undefined;
 
 const heldOut = readdirSync(dataDir)
@@ -145,6 +171,13 @@ if (json) {
         pieceRows: PIECE_ROWS,
         far: nominal.chosen.far,
         farBefore: nominal.before.far,
+      },
+      withAnomalyFree: withNominal && {
+        chosen: describeCandidate(withNominal.chosen),
+        lofoValve1: brief(withNominal.lofoValve),
+        lofoAnomalyFreeFar: withNominal.lofoPieces.far,
+        fullValve1: brief(withNominal.fullValve),
+        anomalyFreeFar: withNominal.pieces.far,
       },
       heldOut: heldOut.map((h) => ({
         folder: h.folder,
@@ -193,5 +226,13 @@ if (json) {
     out.push(`  other labelled SKAB folders: none in ${dataDir} (valve2/, other/ would be scored here)`);
   for (const h of heldOut)
     out.push(`  ${h.folder} (${h.files} files): ${figures(h.chosen)}`, `    before: ${figures(h.before)}`);
+  if (withNominal)
+    out.push(
+      "",
+      `Procedure B: the same rule with the ${pieces.length} anomaly-free pieces among the files it chooses on (each held out in turn too):`,
+      `  leave-one-file-out, valve1 files:       ${figures(withNominal.lofoValve)}`,
+      `  leave-one-file-out, anomaly-free pieces: FAR ${pct(withNominal.lofoPieces.far)}`,
+      `  chosen on all: ${describeCandidate(withNominal.chosen)}; valve1 ${figures(withNominal.fullValve)}; anomaly-free FAR ${pct(withNominal.pieces.far)}`,
+    );
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -97,18 +97,26 @@ export interface SelectionResult {
   };
 }
 
-/** Runs the whole procedure on labelled tables (at least two), each trained on its first `trainRows` rows. */
-export function runSettingSelection(
+/** `result[c][f]`: candidate c on table f, each table trained on its own first `trainRows` rows. */
+export function evaluateCandidates(
   tables: readonly LabelledTable[],
   trainRows: number,
-  candidates: readonly Partial<LearnedDetectorOptions>[] = gridCandidates(),
+  candidates: readonly Partial<LearnedDetectorOptions>[],
+): FileEvaluation[][] {
+  return candidates.map((c) => tables.map((t) => evaluateTable(t, trainRows, c).evaluation));
+}
+
+/** The procedure on precomputed evaluations of at least two files: LOFO, and the choice on all files. */
+export function selectSettings(
+  candidates: readonly Partial<LearnedDetectorOptions>[],
+  evaluations: CandidateEvaluations,
   farLimit = FAR_LIMIT,
 ): SelectionResult {
-  const evaluations = candidates.map((c) => tables.map((t) => evaluateTable(t, trainRows, c).evaluation));
   const lofo = leaveOneFileOut(evaluations, farLimit);
+  const files = evaluations[0]?.length ?? 0;
   const all = selectCandidate(
     evaluations,
-    tables.map((_, i) => i),
+    Array.from({ length: files }, (_, i) => i),
     farLimit,
   );
   return {
@@ -117,6 +125,16 @@ export function runSettingSelection(
     lofo,
     final: { index: all.index, summary: all.summary, files: evaluations[all.index] as FileEvaluation[] },
   };
+}
+
+/** Runs the whole procedure on labelled tables (at least two), each trained on its first `trainRows` rows. */
+export function runSettingSelection(
+  tables: readonly LabelledTable[],
+  trainRows: number,
+  candidates: readonly Partial<LearnedDetectorOptions>[] = gridCandidates(),
+  farLimit = FAR_LIMIT,
+): SelectionResult {
+  return selectSettings(candidates, evaluateCandidates(tables, trainRows, candidates), farLimit);
 }
 
 /**
