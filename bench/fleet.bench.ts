@@ -77,7 +77,6 @@ const bench: BenchFile = {
           status: `${sub.state.size} rigs`,
         }),
         open: () => {},
-        back: () => {},
       },
       onQuit: () => {},
       output: new NullTty(),

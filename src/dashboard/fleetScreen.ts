@@ -1,7 +1,7 @@
 /**
  * The fleet view's terminal screen (blessed): a list of rigs, one line each, with a selection
- * moved by the arrow keys (or j/k); Enter asks to open the selected rig, Escape or Backspace goes
- * back, q or Ctrl-C quits. What it shows comes from a {@link FleetScreenModel} redrawn at most
+ * moved by the arrow keys (or j/k); Enter asks to open the selected rig (the CLI then shows its
+ * full dashboard, screen.ts), q or Ctrl-C quits. What it shows comes from a {@link FleetScreenModel} redrawn at most
  * `maxFps` times a second, so the screen holds no fleet logic. Same terminal behaviour as the
  * dashboard: no mouse, colour off under NO_COLOR, only changed cells written, restored on destroy.
  */
@@ -12,13 +12,11 @@ import { colorFromEnv } from "./screen.js";
 
 export type FleetLineTone = "critical" | "warning" | "offline" | "normal";
 
-/** One frame: a header, the body lines (selectable in the list), and a status line. */
+/** One frame: a header, the rigs (one selectable line each), and a status line. */
 export interface FleetFrame {
   readonly header: string;
-  /** List mode: one line per rig, tone for the colour. */
-  readonly rows?: readonly { readonly text: string; readonly tone: FleetLineTone }[];
-  /** Detail mode: lines already tagged for blessed (the remote rig's panels). */
-  readonly detail?: readonly string[];
+  /** One line per rig, tone for the colour. */
+  readonly rows: readonly { readonly text: string; readonly tone: FleetLineTone }[];
   readonly status: string;
 }
 
@@ -26,8 +24,6 @@ export interface FleetScreenModel {
   frame(cols: number, rows: number, color: boolean): FleetFrame;
   /** Enter on list row `index`. */
   open(index: number): void;
-  /** Escape/Backspace in the detail view. */
-  back(): void;
 }
 
 export interface FleetScreenOptions {
@@ -39,8 +35,6 @@ export interface FleetScreenOptions {
   readonly color?: boolean;
   /** @default 4 */
   readonly maxFps?: number;
-  /** Start in the detail view and stay there (the remote dashboard of one rig). @default false */
-  readonly detailOnly?: boolean;
 }
 
 const TONE_TAG: Readonly<Record<FleetLineTone, string>> = {
@@ -59,14 +53,12 @@ export class FleetScreen {
   private readonly timer: NodeJS.Timeout;
   private selected = 0;
   private rowCount = 0;
-  private inDetail = false;
   private destroyed = false;
   private lastBody = "";
   private lastStatus = "";
 
   constructor(o: FleetScreenOptions) {
     this.model = o.model;
-    this.inDetail = o.detailOnly === true;
     this.color = o.color ?? colorFromEnv(process.env);
     this.screen = blessed.screen({
       input: (o.input ?? process.stdin) as unknown as Writable,
@@ -101,16 +93,11 @@ export class FleetScreen {
       (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
         const k = key?.full ?? ch ?? "";
         if (k === "C-c" || k === "q") return o.onQuit(k === "q" ? "q" : "Ctrl-C");
-        if (this.inDetail) {
-          if ((k === "escape" || k === "backspace" || k === "left") && o.detailOnly !== true) {
-            this.inDetail = false;
-            this.model.back();
-          }
-        } else if (k === "down" || k === "j") this.selected = Math.min(this.rowCount - 1, this.selected + 1);
+        if (k === "down" || k === "j") this.selected = Math.min(this.rowCount - 1, this.selected + 1);
         else if (k === "up" || k === "k") this.selected = Math.max(0, this.selected - 1);
         else if ((k === "enter" || k === "return") && this.rowCount > 0) {
-          this.inDetail = true;
           this.model.open(this.selected);
+          return;
         }
         this.render();
       },
@@ -133,23 +120,20 @@ export class FleetScreen {
         ? `{bold}${escapeTags(fitText(f.header, cols))}{/bold}`
         : escapeTags(fitText(f.header, cols)),
     ];
-    if (this.inDetail && f.detail !== undefined) lines.push(...f.detail);
-    else {
-      const list = f.rows ?? [];
-      this.rowCount = list.length;
-      this.selected = Math.max(0, Math.min(this.selected, list.length - 1));
-      // Keep the selection on screen: scroll by whole pages.
-      const room = Math.max(1, rows - 2);
-      const first = Math.floor(this.selected / room) * room;
-      list.slice(first, first + room).forEach((r, i) => {
-        let text = escapeTags(fitText(r.text, cols));
-        const tag = TONE_TAG[r.tone];
-        if (this.color && tag !== "") text = `{${tag}}${text}{/${tag}}`;
-        if (first + i === this.selected) text = `{inverse}${text}{/inverse}`;
-        lines.push(text);
-      });
-      if (list.length === 0) lines.push("  no rig seen yet (waiting for messages under the prefix)");
-    }
+    const list = f.rows;
+    this.rowCount = list.length;
+    this.selected = Math.max(0, Math.min(this.selected, list.length - 1));
+    // Keep the selection on screen: scroll by whole pages.
+    const room = Math.max(1, rows - 2);
+    const first = Math.floor(this.selected / room) * room;
+    list.slice(first, first + room).forEach((r, i) => {
+      let text = escapeTags(fitText(r.text, cols));
+      const tag = TONE_TAG[r.tone];
+      if (this.color && tag !== "") text = `{${tag}}${text}{/${tag}}`;
+      if (first + i === this.selected) text = `{inverse}${text}{/inverse}`;
+      lines.push(text);
+    });
+    if (list.length === 0) lines.push("  no rig seen yet (waiting for messages under the prefix)");
     const body = lines.join("\n");
     if (body !== this.lastBody) {
       this.lastBody = body;

@@ -42,6 +42,8 @@ export interface DashboardScreenOptions {
   readonly maxFps?: number;
   /** Called when the operator quits (q, Ctrl-C). */
   readonly onQuit: (reason: string) => void;
+  /** Called on Escape with no dialog open (the fleet view's rig view goes back to the list). */
+  readonly onBack?: () => void;
 }
 
 /** The colour default of no-color.org: NO_COLOR present and not empty turns colour off. */
@@ -77,6 +79,7 @@ export class DashboardScreen {
   private readonly vm: DashboardViewModel;
   private readonly color: boolean;
   private readonly onQuit: (reason: string) => void;
+  private readonly onBack: (() => void) | undefined;
   private readonly frameMs: number;
   private readonly panels: Record<PanelId, blessed.Widgets.BoxElement>;
   /** Outer width the Alarms table's columns were made for (blessed-contrib fixes them at creation). */
@@ -108,6 +111,7 @@ export class DashboardScreen {
     this.vm = options.viewModel;
     this.color = options.color ?? colorFromEnv(process.env);
     this.onQuit = options.onQuit;
+    this.onBack = options.onBack;
     this.frameMs = 1000 / Math.min(10, Math.max(1, options.maxFps ?? 10));
     this.screen = blessed.screen({
       input: (options.input ?? process.stdin) as unknown as Writable,
@@ -510,6 +514,10 @@ export class DashboardScreen {
         this.render();
         return;
       case "none":
+        if (full === "escape" && this.onBack !== undefined) {
+          this.onBack();
+          return;
+        }
         break;
     }
     const binding = KEY_BINDINGS.find(

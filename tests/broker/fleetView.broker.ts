@@ -1,7 +1,7 @@
 /**
  * The terminal fleet view as an operator meets it: `looptwin fleet` in a real tmux pane of 80x24
- * against a real mosquitto with one rig in alarm: the rig's line, Enter for its live view,
- * Escape back, q to quit; SIGHUP (the SSH session dropped) ends it too.
+ * against a real mosquitto with one rig in alarm: the rig's line, Enter for its full dashboard
+ * (read-only), Escape back, q to quit; SIGHUP (the SSH session dropped) ends it too.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -89,10 +89,12 @@ describe.skipIf(MISSING !== null)("looptwin fleet in a terminal", () => {
     for (const line of list.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     expect(list).toMatch(/mqtt connected │ 1 rig, 0 offline │ 0 bad messages/);
     tmux("send-keys", "-t", s, "Enter");
-    await paneShows(s, /bench-7 │ online, CONNECTED │ read-only, through the broker/);
-    // The charts fill from the next telemetry batch on.
-    const view = await paneShows(s, /T_hot \d+\.\d+ C\s+twin \d+\.\d+/);
-    expect(view).toMatch(/Alarms \(1 open\)/);
+    // The rig's full dashboard (compact at 80x24), read-only; its charts fill from the next batch.
+    await paneShows(s, /^bench-7 \(remote emulator\) │ CONNECTED │ mqtt connected/m);
+    const view = await paneShows(s, /T_hot \d+\.\d+ C\s+┄ twin \d+\.\d+/);
+    for (const title of ["Temperatures", "Residuals", "Pump", "Alarms"])
+      expect(view).toContain(`─ ${title} ─`);
+    expect(view).toMatch(/CRIT\s+\w+\s+(pump failure|flow fault)/);
     tmux("send-keys", "-t", s, "Escape");
     await paneShows(s, /^RIG\s+STATE/m);
     tmux("send-keys", "-t", s, "q");

@@ -186,9 +186,12 @@ describe("FleetState", () => {
         tS: 12.5,
         cause: "flow",
         severity: "critical",
+        level: 1.5,
         diagnosis: "pump failure",
         evidence: ["flow -100 %", "T_hot - T_cold +2.1 K"],
         sentAtMs: 99,
+        from: "flow fault: pump or flow meter, undecided",
+        durationS: Number.NaN,
       },
     });
   });
