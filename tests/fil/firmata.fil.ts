@@ -9,7 +9,7 @@
  *
  * Skipped, saying why, when the vendor sources, the AVR toolchain or the simavr harness are absent.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../../scripts/ensureBuilt.js";
 import { hilCommand } from "../../src/cli/hilCommand.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
+import type { RigSample } from "../../src/model/rigSample.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
 import {
   type FirmwareEmulator,
@@ -25,6 +26,7 @@ import {
   runFirmwareEmulator,
 } from "../../src/rig/fil/filPtyEmulator.js";
 import { FirmataSource } from "../../src/rig/hardware/firmataSource.js";
+import type { KnownRecord } from "../../src/rig/recording/recording.js";
 import type { RigEvent } from "../../src/rig/source/rigSource.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -143,7 +145,8 @@ describe.skipIf(skipReason !== "")(
     });
 
     it("the interlock trips on the simulated loop (hot probe shorted: heater off, pump full), and close leaves it SAFE", async () => {
-      const { emu, source } = await start(["sensor_short:channel=hot,start=4"]);
+      // Shorted from 4 s to 9 s of device time: reads as far over 80 C while it lasts.
+      const { emu, source } = await start(["sensor_short:channel=hot,start=4,end=9"]);
       const overtemp: RigEvent[] = [];
       source.subscribe((e) => {
         if (e.kind === "device_event" && e.event.code === "OVERTEMP") overtemp.push(e);
@@ -159,6 +162,11 @@ describe.skipIf(skipReason !== "")(
       await expect(source.send({ type: "PWM", channel: "heater", duty: 100, holdMs: null })).rejects.toThrow(
         /interlock/,
       );
+      // The interlock stays latched after the short is gone, until SAFE (or INFO) clears it; while
+      // the probe still read over temperature it would trip again at once.
+      await until(() => emu.nowMs > 9500, "the short over", 30_000);
+      await sleep(500);
+      expect(emu.device.dutyOf("pump")).toBe(255);
       await source.send({ type: "SAFE" });
       await source.send({ type: "PWM", channel: "pump", duty: 90, holdMs: null });
       await until(() => emu.device.dutyOf("pump") === 90, "pump 90 after SAFE");
@@ -239,6 +247,132 @@ describe.skipIf(skipReason !== "")(
       expect(at1000.hostN).toBeLessThan(0.96 * at1000.plantN);
       expect(at1000.hostN).toBeGreaterThan(0.5 * at1000.plantN);
     });
+
+    it("reconnects when looptwin emulate --protocol firmata is killed and started again: each outage one gap, samples once and in order, holds and the heartbeat kept, the host's state back on the pins", async () => {
+      dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-replug-"));
+      const link = join(dir, "ttyFIRMATA");
+      const fixture = fileURLToPath(new URL("../rig/fixtures/emulatorProcess.mts", import.meta.url));
+      let child: ChildProcess | null = null;
+      let upAtMs = 0;
+      const startEmulator = async (): Promise<void> => {
+        child = spawn(
+          process.execPath,
+          ["--import", "tsx", fixture, "--firmware", ELF, "--protocol", "firmata", "--link", link, "--quiet"],
+          { stdio: "ignore" },
+        );
+        await until(() => existsSync(link), "the emulator's link", 30_000);
+        upAtMs = performance.now();
+      };
+      const kill = async (): Promise<void> => {
+        const c = child as ChildProcess | null;
+        if (c === null) return;
+        c.kill("SIGKILL");
+        if (c.exitCode === null && c.signalCode === null) await new Promise((r) => c.once("exit", r));
+        child = null;
+      };
+      try {
+        await startEmulator();
+        const records: KnownRecord[] = [];
+        const board = new FirmataSource({
+          path: link,
+          rateHz: 10,
+          readyTimeoutMs: 30_000,
+          heartbeatTimeoutMs: 3000,
+          // The source writes its one sample object each time: kept as copies.
+          record: {
+            atMs: () => performance.now(),
+            write: (r) => records.push(r.type === "sample" ? { ...r, sample: { ...r.sample } } : r),
+          },
+        });
+        source = board;
+        const events: RigEvent[] = [];
+        let last: RigSample | null = null;
+        let backAfterMs = Number.NaN;
+        const backAfter: number[] = [];
+        board.subscribe((e) => {
+          if (e.kind === "sample") {
+            last = { ...e.sample };
+            if (Number.isNaN(backAfterMs)) {
+              backAfterMs = performance.now() - upAtMs;
+              backAfter.push(backAfterMs);
+            }
+          } else events.push(e);
+        });
+        await board.open();
+        const ping = setInterval(() => board.send({ type: "PING" }).catch(() => {}), 1000);
+        const flowNow = (): number => (last as RigSample | null)?.flowLpm ?? Number.NaN;
+        try {
+          // Flow, from the plant's pulses counted on the host, says what the pump pin is driven
+          // at; it reads low by simavr's speed on a loaded machine, so it is compared with itself.
+          await board.send({ type: "PWM", channel: "pump", duty: 100, holdMs: null });
+          await sleep(4000);
+          const flow100 = flowNow();
+          expect(flow100).toBeGreaterThan(0.5);
+
+          // 1: an injection's dead-man hold runs out while the board is away; back, the pump
+          // returns to 100 at the plant (the restarted board's pins all start low: no flow).
+          await board.send({ type: "PWM", channel: "pump", duty: 0, holdMs: 1500 });
+          await kill();
+          await until(() => board.state === "RECONNECTING", "RECONNECTING", 10_000);
+          await until(
+            () => events.some((e) => e.kind === "device_event" && e.event.code === "HOLD_EXPIRED"),
+            "the hold to expire while the board is away",
+          );
+          await sleep(500);
+          backAfterMs = Number.NaN;
+          await startEmulator();
+          await until(
+            () => board.state === "CONNECTED" && !Number.isNaN(backAfterMs),
+            "samples again",
+            30_000,
+          );
+          await until(() => flowNow() > 0.5 * flow100, "flow from pump 100 again", 20_000);
+          expect(board.stats().gaps).toBe(1);
+
+          // 2: down longer than the heartbeat: SAFE on the host, as the firmware would go, and
+          // on the pins once the board is back (pump full: 5 L/min).
+          await kill();
+          await until(() => board.state === "RECONNECTING", "RECONNECTING", 10_000);
+          await until(
+            () => events.some((e) => e.kind === "device_event" && e.event.code === "HB_LOST"),
+            "the heartbeat lost while the board is away",
+          );
+          backAfterMs = Number.NaN;
+          await startEmulator();
+          await until(
+            () => board.state === "CONNECTED" && !Number.isNaN(backAfterMs),
+            "samples again",
+            30_000,
+          );
+          // 5 L/min against 1.76 at duty 100.
+          await until(() => flowNow() > 1.8 * flow100, "pump full (SAFE) at the plant", 20_000);
+          const s = last as RigSample | null;
+          expect(s?.heaterDuty).toBe(0);
+          expect(s?.fanDuty).toBe(255);
+        } finally {
+          clearInterval(ping);
+        }
+        console.log(
+          `firmata.fil reconnect: first sample ${backAfter
+            .slice(1)
+            .map((ms) => `${Math.round(ms)} ms`)
+            .join(", ")} after the emulator's link came back`,
+        );
+        const gaps = records.filter((r) => r.type === "gap");
+        expect(gaps.map((g) => (g.type === "gap" ? g.reason : ""))).toEqual(["disconnect", "disconnect"]);
+        expect(board.stats().reconnects).toBe(2);
+        // Recorded once each, in order: seq and rig time strictly increasing, no seq skipped.
+        const samples = records.flatMap((r) => (r.type === "sample" ? [r.sample] : []));
+        expect(samples.length).toBeGreaterThan(50);
+        for (let i = 1; i < samples.length; i++) {
+          expect(samples[i]!.seq).toBe(samples[i - 1]!.seq + 1);
+          expect(samples[i]!.tS).toBeGreaterThan(samples[i - 1]!.tS);
+        }
+        await board.close();
+      } finally {
+        await kill();
+      }
+    }, 240_000);
 
     it("hil run --target firmata:LINK passes smoke-safety in real time, its EMU steps skipped with the reason", async () => {
       const link = await startFirmware(5);

@@ -22,6 +22,14 @@
  * off, pump full, latched until INFO or SAFE), time-proportioned heater (1 s window at the sample
  * rate's resolution) — and on close leaves the rig SAFE (heater off, pump and fan full). A host
  * that dies leaves the outputs as they were: fit a hardware thermostat on the heater.
+ *
+ * When the board goes away (a USB cable pulled, the emulator killed): RECONNECTING, and the
+ * {@link Reconnector} opens the path again as soon as it leads to a new node, as the serial source
+ * does. The host-side safety keeps its clock meanwhile: holds expire, and with the heartbeat on a
+ * link down longer than it means SAFE, as the firmware would; when the board is back the pins get
+ * the host's state again (a board that reset on the way starts with every output low). Samples stop
+ * while the link is down and start again once the hot and cold probes have reported anew, the
+ * first one after a gap marked as such; the sequence numbers, the host's, run on without a hole.
  */
 import { createRequire } from "node:module";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
@@ -45,7 +53,8 @@ import {
   type RigSource,
 } from "../source/rigSource.js";
 import { type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
-import { isPseudoTerminal } from "./pathWatch.js";
+import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
+import { Reconnector } from "./reconnector.js";
 
 /** Pin numbers: analog channels for the thermistors, digital pins for the rest. */
 export interface FirmataPins {
@@ -122,6 +131,13 @@ export interface FirmataSourceOptions {
    * sends PINGs itself (the HIL runner); 0 turns it off. @default 0
    */
   readonly heartbeatTimeoutMs?: number;
+  /** Reconnect when the board goes away (with `path` only). @default true */
+  readonly reconnect?: boolean;
+  /** Retry delay while the path has not changed, doubling from min to max [ms]. @default 500, 5000 */
+  readonly reconnectMinMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** Watches `path` for the board's return; null: the backoff alone. @default fsPathWatcher(path) */
+  readonly pathWatcher?: PathWatcher | null;
   readonly record?: RecordSink;
 }
 
@@ -130,7 +146,25 @@ interface JohnnyFiveBoard {
   io: FirmataIo;
 }
 
+/** johnny-five's Board constructor, and its cache of every board made (`Board.cache`). */
+interface JohnnyFive {
+  Board: (new (opts: Record<string, unknown>) => JohnnyFiveBoard) & { readonly cache: JohnnyFiveBoard[] };
+}
+
+/** The serial port of a connection, as this source uses it. */
+interface FirmataPort {
+  close(cb?: (err?: Error | null) => void): void;
+  open(cb: (err: Error | null) => void): void;
+  write(data: Buffer): unknown;
+  on(event: "close", listener: (err: unknown) => void): unknown;
+  readonly isOpen: boolean;
+}
+
 const CHANNELS: readonly PwmChannel[] = ["pump", "heater", "fan"];
+/** Until the board is ready, the version and firmware queries are sent again this often [ms]. */
+const ASK_AGAIN_MS = 300;
+/** Firmata's REPORT_VERSION, and the sysex REPORT_FIRMWARE query. */
+const VERSION_AND_FIRMWARE_QUERIES = Buffer.from([0xf9, 0xf0, 0x79, 0xf7]);
 const HEATER_WINDOW_MS = 1000;
 
 /** 10-bit Firmata reading -> the 12-bit counts of the firmware (x 4), at the step's middle. */
@@ -148,8 +182,18 @@ export class FirmataSource implements RigSource {
   private readonly sampleEvent: RigEvent = { kind: "sample", sample: this.sample };
   private readonly options: FirmataSourceOptions;
   private io: FirmataIo | null = null;
-  private port: { close(cb?: (err?: Error | null) => void): void; isOpen: boolean } | null = null;
+  private port: FirmataPort | null = null;
+  private board: JohnnyFiveBoard | null = null;
   private linkState: LinkState = "DISCONNECTED";
+  private readonly reconnector: Reconnector | null;
+  /** Between open and close: the safety clock ticks, connected or not. */
+  private running = false;
+  private closing = false;
+  /** A connection's analog channels have not all reported yet: no sample until they have. */
+  private awaitingReadings = true;
+  /** rig time of the last sample before the link went down; null while none is pending. */
+  private outageFromTS: number | null = null;
+  private lastTS = Number.NaN;
   private timer: TimerHandle | null = null;
   private rateHz: number;
   private t0Ms = 0;
@@ -170,7 +214,7 @@ export class FirmataSource implements RigSource {
   private heartbeatLost = false;
   private lastCommandMs = 0;
   private heaterOn = false;
-  private counters = { sent: 0, naks: 0, samples: 0, trips: 0 };
+  private counters = { sent: 0, naks: 0, samples: 0, trips: 0, reconnects: 0, gaps: 0 };
 
   constructor(options: FirmataSourceOptions) {
     if ((options.path === undefined) === (options.io === undefined)) {
@@ -181,6 +225,31 @@ export class FirmataSource implements RigSource {
     this.scheduler = options.scheduler ?? wallScheduler;
     this.rateHz = options.rateHz ?? 10;
     this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
+    const path = options.path;
+    this.reconnector =
+      path === undefined || options.reconnect === false
+        ? null
+        : new Reconnector(
+            {
+              path,
+              pathWatcher: options.pathWatcher === undefined ? fsPathWatcher(path) : options.pathWatcher,
+              scheduler: this.scheduler,
+              minMs: options.reconnectMinMs ?? 500,
+              maxMs: options.reconnectMaxMs ?? 5000,
+              candidatePaths: undefined,
+            },
+            {
+              connect: async (p, signal) => {
+                await this.connect(p, signal);
+                return null;
+              },
+              reconnected: (_p, _replaced, signal) => this.reconnected(signal),
+              // StandardFirmata has no unit id: any board on the path is taken as the rig's.
+              wrongUnit: () => {},
+              currentPath: () => path,
+              unitKnown: () => false,
+            },
+          );
   }
 
   get state(): LinkState {
@@ -193,98 +262,29 @@ export class FirmataSource implements RigSource {
   }
 
   async open(signal?: AbortSignal): Promise<void> {
-    if (this.io !== null) return;
-    const require = createRequire(import.meta.url);
-    let io = this.options.io;
-    let openPort: (() => Promise<void>) | null = null;
-    if (io === undefined) {
-      const { SerialPort } = await import("serialport");
-      const port = new SerialPort({
-        path: this.options.path ?? "",
-        baudRate: this.options.baudRate ?? 57_600,
-        autoOpen: false,
-      });
-      const Firmata = require("firmata") as new (
-        port: unknown,
-        options: Record<string, unknown>,
-      ) => FirmataIo;
-      // firmata.js waits for the version report StandardFirmata sends at boot, and asks for it only
-      // after `reportVersionTimeout` (5 s by default). A board that resets on open boots within
-      // the bootloader's ~1.5 s; one that does not (a pseudo-terminal, a board whose DTR reset is
-      // cut, a port reopened) sent its report long ago: ask at once. mock-firmata hid this: it
-      // is ready as soon as it is made.
-      const resets = this.options.resetsOnOpen ?? !isPseudoTerminal(this.options.path ?? "");
-      // Both made before the port opens: firmata.js turns the port's "open" event into the
-      // "connect" johnny-five waits for before "ready"; with the port opened first "ready" never
-      // came (a real board showed it; mock-firmata emits "connect" itself).
-      io = new Firmata(port, { reportVersionTimeout: resets ? 2000 : 50 });
-      this.port = port;
-      openPort = () => new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
-    }
-    const five = require("johnny-five") as {
-      Board: new (opts: Record<string, unknown>) => JohnnyFiveBoard;
-    };
-    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
-    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: timeoutMs });
-    if (openPort !== null) {
-      try {
-        await openPort();
-      } catch (e) {
-        this.port = null;
-        throw e;
-      }
-    }
-    await new Promise<void>((resolve, reject) => {
-      let done = false;
-      const finish = (fn: () => void): void => {
-        if (done) return;
-        done = true;
-        this.scheduler.clearTimer(timer);
-        signal?.removeEventListener("abort", onAbort);
-        fn();
-      };
-      const onAbort = (): void => finish(() => reject(new AbortedError("firmata open")));
-      const timer = this.scheduler.setTimer(
-        () =>
-          finish(() =>
-            reject(
-              new HandshakeTimeoutError(
-                this.options.path ?? "io",
-                timeoutMs,
-                `no Firmata version and capability reports within {ms} ms (is the board running StandardFirmata at ${this.options.baudRate ?? 57_600} baud?)`,
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
-      board.on("ready", () => finish(resolve));
-      board.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener("abort", onAbort, { once: true });
-    }).catch(async (e: unknown) => {
-      await this.closePort();
-      throw e;
-    });
-    this.io = io;
-    this.setupPins(io);
+    if (this.running) return;
+    this.closing = false;
+    await this.connect(this.options.path ?? "io", signal);
     this.t0Ms = this.scheduler.nowMs();
     this.lastCommandMs = this.t0Ms;
+    this.running = true;
     this.hub.reopen();
     this.setState("CONNECTED", "opened");
     this.scheduleTick();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    this.running = false;
+    this.reconnector?.stop();
     if (this.timer !== null) this.scheduler.clearTimer(this.timer);
     this.timer = null;
-    const io = this.io;
-    if (io !== null) {
+    if (this.io !== null) {
       // Leave the rig safe: the board keeps its outputs when the host goes.
       this.enterSafe();
       this.applyHeater(false);
-      this.io = null;
     }
-    await this.closePort();
+    await this.dropConnection();
     if (this.linkState !== "DISCONNECTED") this.setState("DISCONNECTED", "closed");
     this.hub.close();
   }
@@ -354,8 +354,8 @@ export class FirmataSource implements RigSource {
         timeouts: 0,
         stray: 0,
       },
-      reconnects: 0,
-      gaps: 0,
+      reconnects: this.counters.reconnects,
+      gaps: this.counters.gaps,
       samples: this.counters.samples,
       droppedEvents: this.hub.dropped,
     };
@@ -364,6 +364,167 @@ export class FirmataSource implements RigSource {
   /** Flow-pin changes seen so far (two per pulse). */
   get flowPinChanges(): number {
     return this.flowChanges;
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  /**
+   * Makes firmata.js and the johnny-five board on `path` (or takes the `io` given) and waits for
+   * ready; on success `io`, `port` and `board` are this connection's and its pins are set up.
+   */
+  private async connect(path: string, signal?: AbortSignal): Promise<void> {
+    const require = createRequire(import.meta.url);
+    let io = this.options.io;
+    let port: FirmataPort | null = null;
+    let firstAskMs = 0;
+    if (io === undefined) {
+      const { SerialPort } = await import("serialport");
+      port = new SerialPort({ path, baudRate: this.options.baudRate ?? 57_600, autoOpen: false });
+      const Firmata = require("firmata") as new (
+        port: unknown,
+        options: Record<string, unknown>,
+      ) => FirmataIo;
+      // firmata.js waits for the version report StandardFirmata sends at boot, and asks for it only
+      // after `reportVersionTimeout` (5 s by default). A board that resets on open boots within
+      // the bootloader's ~1.5 s; one that does not (a pseudo-terminal, a board whose DTR reset is
+      // cut, a port reopened) sent its report long ago: ask at once. mock-firmata hid this: it
+      // is ready as soon as it is made.
+      const resets = this.options.resetsOnOpen ?? !isPseudoTerminal(path);
+      // Both made before the port opens: firmata.js turns the port's "open" event into the
+      // "connect" johnny-five waits for before "ready"; with the port opened first "ready" never
+      // came (a real board showed it; mock-firmata emits "connect" itself).
+      firstAskMs = resets ? 2000 : 50;
+      io = new Firmata(port, { reportVersionTimeout: firstAskMs });
+    }
+    const five = require("johnny-five") as JohnnyFive;
+    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
+    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: timeoutMs });
+    this.board = board;
+    this.port = port;
+    let portGone: ((e: Error) => void) | null = null;
+    port?.on("close", (err: unknown) => {
+      if (portGone !== null)
+        portGone(new LinkDownError(`${path}: port closed during the handshake`, this.linkState));
+      else this.onPortClose(port, err);
+    });
+    try {
+      const opening = port;
+      if (opening !== null) await new Promise<void>((res, rej) => opening.open((e) => (e ? rej(e) : res())));
+      await new Promise<void>((resolve, reject) => {
+        let done = false;
+        const finish = (fn: () => void): void => {
+          if (done) return;
+          done = true;
+          portGone = null;
+          stopAsking();
+          this.scheduler.clearTimer(timer);
+          signal?.removeEventListener("abort", onAbort);
+          fn();
+        };
+        const onAbort = (): void => finish(() => reject(new AbortedError("firmata open")));
+        const timer = this.scheduler.setTimer(
+          () =>
+            finish(() =>
+              reject(
+                new HandshakeTimeoutError(
+                  path,
+                  timeoutMs,
+                  `no Firmata version and capability reports within {ms} ms (is the board running StandardFirmata at ${this.options.baudRate ?? 57_600} baud?)`,
+                ),
+              ),
+            ),
+          timeoutMs,
+        );
+        portGone = (e) => finish(() => reject(e));
+        // A query sent before the board listens (an emulator's link is there before its firmware
+        // runs; a board still in its bootloader) is lost, and firmata.js asks only once: ask
+        // again until the board is ready. Repeated reports are harmless (firmata.js takes the
+        // first of each).
+        const askAgain = (): void => {
+          asking = this.scheduler.setTimer(askAgain, ASK_AGAIN_MS);
+          // Written to the port itself: firmata.js's reportVersion() and queryFirmware() add a
+          // listener per call.
+          if (port?.isOpen) port.write(VERSION_AND_FIRMWARE_QUERIES);
+        };
+        let asking: TimerHandle | null =
+          port === null ? null : this.scheduler.setTimer(askAgain, firstAskMs + ASK_AGAIN_MS);
+        const stopAsking = (): void => {
+          if (asking !== null) this.scheduler.clearTimer(asking);
+          asking = null;
+        };
+        board.on("ready", () => finish(resolve));
+        board.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
+        // firmata.js re-emits the port's errors (EIO on a pseudo-terminal whose far end is not
+        // there yet): unheard, an 'error' event ends the process. During the handshake it fails
+        // the attempt; later the port's close that follows is the link lost.
+        io.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    } catch (e) {
+      await this.dropConnection();
+      throw e;
+    }
+    this.io = io;
+    this.flowLevel = -1;
+    this.raw.fill(Number.NaN);
+    this.awaitingReadings = true;
+    this.setupPins(io);
+  }
+
+  /** A connection made by the reconnector: the host's state onto the pins, samples again. */
+  private async reconnected(signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.closing) {
+      await this.dropConnection();
+      return;
+    }
+    this.counters.reconnects++;
+    this.setState("CONNECTED", "reconnected");
+  }
+
+  private onPortClose(port: FirmataPort | null, err: unknown): void {
+    if (port !== this.port || port === null) return; // one we closed, or an old one
+    this.port = null;
+    this.io = null;
+    this.forgetBoard();
+    if (this.closing) return;
+    const reason = err instanceof Error ? err.message : "port closed";
+    if (this.hasSampled()) this.outageFromTS = this.lastTS;
+    if (this.reconnector === null) {
+      this.running = false;
+      if (this.timer !== null) this.scheduler.clearTimer(this.timer);
+      this.timer = null;
+      this.setState("DISCONNECTED", reason);
+      this.hub.close();
+      return;
+    }
+    this.setState("RECONNECTING", reason);
+    this.reconnector.start();
+  }
+
+  private hasSampled(): boolean {
+    return !Number.isNaN(this.lastTS);
+  }
+
+  /** Takes this connection's board out of johnny-five's cache of every board made (one per reconnect would pile up). */
+  private forgetBoard(): void {
+    const board = this.board;
+    this.board = null;
+    if (board === null) return;
+    const require = createRequire(import.meta.url);
+    const cache = (require("johnny-five") as JohnnyFive).Board.cache;
+    const at = cache.indexOf(board);
+    if (at >= 0) cache.splice(at, 1);
+  }
+
+  /** Closes this connection's port (if open) and forgets its board. */
+  private async dropConnection(): Promise<void> {
+    this.io = null;
+    this.forgetBoard();
+    const port = this.port;
+    this.port = null;
+    if (port === null || !port.isOpen) return;
+    await new Promise<void>((res) => port.close(() => res()));
   }
 
   // ------------------------------------------------------------------ internals
@@ -378,14 +539,17 @@ export class FirmataSource implements RigSource {
         this.raw[i] = v;
       });
     });
+    // The host's state (all 0 at the first open; after a reconnect what the holds, the heartbeat
+    // and the interlock left): the heater comes on again only at the next tick's window.
     io.pinMode(p.pump, io.MODES.PWM);
-    io.analogWrite(p.pump, 0);
+    io.analogWrite(p.pump, this.duty[0]!);
     if (p.fan !== null) {
       io.pinMode(p.fan, io.MODES.PWM);
-      io.analogWrite(p.fan, 0);
+      io.analogWrite(p.fan, this.duty[2]!);
     }
     io.pinMode(p.heater, io.MODES.OUTPUT);
     io.digitalWrite(p.heater, 0);
+    this.heaterOn = false;
     io.pinMode(p.flow, io.MODES.INPUT);
     io.digitalRead(p.flow, (v) => {
       const level = v ? 1 : 0;
@@ -460,7 +624,7 @@ export class FirmataSource implements RigSource {
   }
 
   private tick(): void {
-    if (this.io === null) return;
+    if (!this.running) return;
     const now = this.scheduler.nowMs();
     for (let i = 0; i < 3; i++) {
       const h = this.holds[i]!;
@@ -478,6 +642,11 @@ export class FirmataSource implements RigSource {
         kind: "device_event",
         event: { code: "HB_LOST", sinceCommandMs: Math.round(now - this.lastCommandMs) },
       });
+    }
+    if (this.io === null || !this.readingsIn()) {
+      // Link down, or this connection's first readings not in: the safety clock only.
+      this.scheduleTick();
+      return;
     }
     const hotCounts = countsFrom10Bit(this.raw[0]!);
     const coldCounts = countsFrom10Bit(this.raw[1]!);
@@ -503,6 +672,17 @@ export class FirmataSource implements RigSource {
     this.applyHeater(this.duty[1]! > 0 && phase < this.duty[1]! / 255);
     this.emitSample(now);
     this.scheduleTick();
+  }
+
+  /**
+   * Whether the hot and cold probes have reported on this connection (the interlock reads them;
+   * the ambient probe is optional and NaN until it reports).
+   */
+  private readingsIn(): boolean {
+    if (!this.awaitingReadings) return true;
+    if (Number.isNaN(this.raw[0]!) || Number.isNaN(this.raw[1]!)) return false;
+    this.awaitingReadings = false;
+    return true;
   }
 
   private emitSample(nowMs: number): void {
@@ -541,6 +721,21 @@ export class FirmataSource implements RigSource {
     s.tAmbC = hasAmb ? tempFrom10Bit(cal.amb, this.raw[2]!, cal.offsetsK?.amb) : Number.NaN;
     this.seq = (this.seq + 1) % 4294967296;
     this.counters.samples++;
+    if (this.outageFromTS !== null) {
+      const fromTS = this.outageFromTS;
+      this.outageFromTS = null;
+      this.counters.gaps++;
+      this.options.record?.write({
+        type: "gap",
+        atMs: this.options.record.atMs(),
+        reason: "disconnect",
+        fromTS,
+        toTS: s.tS,
+        lostSamples: 0,
+      });
+      this.hub.emit({ kind: "gap", reason: "disconnect", fromTS, toTS: s.tS, lostSamples: 0 });
+    }
+    this.lastTS = s.tS;
     this.options.record?.write({ type: "sample", atMs: this.options.record.atMs(), sample: s });
     this.hub.emit(this.sampleEvent);
   }
@@ -549,13 +744,6 @@ export class FirmataSource implements RigSource {
     this.linkState = state;
     this.options.record?.write({ type: "link", atMs: this.options.record.atMs(), state, reason });
     this.hub.emit({ kind: "link", state, reason });
-  }
-
-  private async closePort(): Promise<void> {
-    const port = this.port;
-    this.port = null;
-    if (port === null || !port.isOpen) return;
-    await new Promise<void>((res) => port.close(() => res()));
   }
 }
 
