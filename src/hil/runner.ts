@@ -22,6 +22,7 @@ import { AbortedError, isNakError } from "../rig/source/rigErrors.js";
 import type { RigCommand, RigEvent, RigSource } from "../rig/source/rigSource.js";
 import { acknowledgeAlarms } from "./alarmAcknowledgement.js";
 import { describeCondition } from "./conditions.js";
+import { DeviceOverrides } from "./deviceOverrides.js";
 import { fmtS, type Verdict } from "./expectations.js";
 import { FaultLabels } from "./faultLabels.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -96,6 +97,8 @@ class ScenarioRun {
   private lastFlags = 0;
   /** The operator's setpoints and what the twin follows (setpointFollowing.ts). */
   private readonly setpoints: SetpointFollowing;
+  /** What the run does when the device takes over from the operator (deviceOverrides.ts). */
+  private readonly overrides: DeviceOverrides;
   /** The timeline and the recording (runLog.ts). */
   private readonly log: RunLog;
   private lastYieldWall = 0;
@@ -125,6 +128,7 @@ class ScenarioRun {
       (t) => this.note(t),
     );
     this.wait = new WaitCondition(this.timeline, this.history);
+    this.overrides = new DeviceOverrides(this.injections, this.setpoints, this.heartbeat);
   }
 
   async run(): Promise<ScenarioResult> {
@@ -495,28 +499,7 @@ class ScenarioRun {
         return;
       case "device_event": {
         this.log.deviceEvent(this.clock.eventS(), e.event);
-        switch (e.event.code) {
-          case "HB_LOST":
-            this.injections.endAll();
-            this.setpoints.followApplied("device SAFE after heartbeat loss");
-            if (this.heartbeat.on) this.setpoints.resendWhy = "heartbeat loss";
-            break;
-          case "OVERTEMP":
-            this.injections.end("heater");
-            this.injections.end("pump");
-            this.setpoints.followApplied("over-temperature interlock");
-            break;
-          case "HOLD_EXPIRED":
-            this.injections.end(e.event.channel);
-            break;
-          case "BOOT":
-            this.injections.endAll();
-            this.setpoints.followApplied("device rebooted");
-            this.setpoints.resendWhy = "device reboot";
-            break;
-          default:
-            break;
-        }
+        this.overrides.event(e.event);
         this.wait.onTimeline();
         return;
       }
@@ -531,10 +514,7 @@ class ScenarioRun {
       }
       case "link":
         this.log.link(this.clock.nowS(), e.state, e.reason);
-        if (e.state === "CONNECTED" && e.reason !== "opened") {
-          this.setpoints.followApplied("link back");
-          this.setpoints.resendWhy = `link ${e.reason}`;
-        }
+        if (e.state === "CONNECTED" && e.reason !== "opened") this.overrides.linkBack(e.reason);
         return;
       case "hello":
         this.log.hello(this.clock.nowS(), e.hello, e.reboot);
@@ -561,11 +541,7 @@ class ScenarioRun {
     if (m !== null) this.log.twin(tS, m.output);
     // A device in SAFE that said nothing (its HB_LOST line was lost with the link): the flags tell.
     const hb = TLM_FLAGS.heartbeatLost;
-    if ((s.flags & hb) !== 0 && (this.lastFlags & hb) === 0) {
-      this.injections.endAll();
-      this.setpoints.followApplied("device reports heartbeat lost");
-      if (this.heartbeat.on) this.setpoints.resendWhy = "heartbeat loss (TLM flags)";
-    }
+    if ((s.flags & hb) !== 0 && (this.lastFlags & hb) === 0) this.overrides.heartbeatLostFlag();
     this.lastFlags = s.flags;
     if (this.wait.pending) this.wait.onSample(tS, scn, this.row);
   }
