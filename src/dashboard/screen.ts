@@ -71,7 +71,7 @@ type Modal =
 const CHART_IDS: readonly ChartPanel[] = ["temperatures", "flow", "residuals"];
 
 /** What a key that acts on the rig says on a remote rig's view. */
-export const REMOTE_READ_ONLY = "read-only (a remote rig): nothing is sent";
+export const REMOTE_READ_ONLY = "remote view: read-only";
 
 export class DashboardScreen {
   readonly screen: blessed.Widgets.Screen;

@@ -122,7 +122,7 @@ describe.skipIf(MISSING !== null)("looptwin dashboard --mqtt-source in a termina
     expect(view).toMatch(/heat delivered/);
 
     tmux("send-keys", "-t", session, "p");
-    await paneShows(session, /read-only \(a remote rig\): nothing is sent/, 5_000);
+    await paneShows(session, /remote view: read-only/, 5_000);
     const after = tmux("capture-pane", "-p", "-t", session);
     expect(after).not.toMatch(/pump setpoint|duty 0-255/); // no prompt opened
     tmux("send-keys", "-t", session, "f");
