@@ -36,6 +36,14 @@ describe("pump curve", () => {
     );
   });
 
+  it("is off at duty 0 even with no dead band (stall duty 0), and at f_min just above it", () => {
+    const q = makeLoopParams({ pump_stall_duty: 0, pump_min_frac: 0.1, pump_exponent: 1 });
+    expect(pumpMassFlowKgS(q, 0)).toBe(0);
+    expect(pumpMassFlowKgS(q, -1)).toBe(0);
+    // m_dot(1) = m_dot_max (0.1 + 0.9 / 255).
+    expect(pumpMassFlowKgS(q, 1)).toBeCloseTo(q.m_dot_max * (0.1 + 0.9 / 255), 15);
+  });
+
   it("follows the documented power law above stall", () => {
     const q = makeLoopParams({ pump_stall_duty: 55, pump_min_frac: 0.2, pump_exponent: 2 });
     const x = (155 - 55) / 200;
