@@ -41,6 +41,18 @@ function sorted(values: ArrayLike<number>, field: string): Float64Array {
 }
 
 /**
+ * Quantile q of an ascending-sorted, non-empty array by linear interpolation between order
+ * statistics (type 7, the default of R and numpy).
+ */
+export function sortedQuantile(s: ArrayLike<number>, q: number): number {
+  const n = s.length;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const a = s[lo] as number;
+  return a + (h - lo) * ((s[Math.min(n - 1, lo + 1)] as number) - a);
+}
+
+/**
  * The split-conformal threshold: the ceil((n + 1)(1 - alpha))-th smallest score (1-based), or
  * +Infinity when that rank exceeds n.
  */
@@ -118,9 +130,7 @@ export function potThreshold(scores: ArrayLike<number>, o: PotOptions): number {
     throw new ConfigError("initialQuantile", q0, "must be in (0, 1)");
   const s = sorted(scores, "scores");
   const n = s.length;
-  const h = (n - 1) * q0;
-  const lo = Math.floor(h);
-  const t = (s[lo] as number) + (h - lo) * ((s[Math.min(n - 1, lo + 1)] as number) - (s[lo] as number));
+  const t = sortedQuantile(s, q0);
   const peaks: number[] = [];
   for (let i = 0; i < n; i++) if ((s[i] as number) > t) peaks.push((s[i] as number) - t);
   const max = s[n - 1] as number;
@@ -128,9 +138,7 @@ export function potThreshold(scores: ArrayLike<number>, o: PotOptions): number {
   const tailP = (o.alpha * n) / peaks.length;
   if (tailP >= 1) {
     // The quantile 1 - alpha lies below t: read it from the sample.
-    const hq = (n - 1) * (1 - o.alpha);
-    const l = Math.floor(hq);
-    return (s[l] as number) + (hq - l) * ((s[Math.min(n - 1, l + 1)] as number) - (s[l] as number));
+    return sortedQuantile(s, 1 - o.alpha);
   }
   let fit: GpdFit;
   try {

@@ -12,7 +12,7 @@
  *   understate.
  */
 import { ConfigError } from "../../core/errors.js";
-import { conformalQuantile, potThreshold } from "./extremeValue.js";
+import { conformalQuantile, potThreshold, sortedQuantile } from "./extremeValue.js";
 
 export const THRESHOLD_RULE_KINDS = ["max", "quantile", "conformal", "pot"] as const;
 export type ThresholdRuleKind = (typeof THRESHOLD_RULE_KINDS)[number];
@@ -87,15 +87,8 @@ export function validateThresholdRule(rule: ThresholdRule, field = "threshold"):
  * default of R and numpy). `values` is not modified.
  */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const n = values.length;
-  if (n === 0) throw new ConfigError("values", n, "quantile of an empty set");
-  const sorted = Float64Array.from(values).sort();
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (h - lo) * (b - a);
+  if (values.length === 0) throw new ConfigError("values", 0, "quantile of an empty set");
+  return sortedQuantile(Float64Array.from(values).sort(), q);
 }
 
 /** The threshold `rule` gives on the training `scores` (a positive number; a floor of 1e-12 keeps it so). */
