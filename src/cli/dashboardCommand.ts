@@ -46,6 +46,9 @@ Sources (exactly one):
 Rig config:
   --learned MODEL     a learned model (looptwin detect --save-model on this rig's data) run beside
                       the twin; its alarms are listed as "learned: <channels>"
+  --learn-first S     the learned detector trained on the session's first S seconds (>= 10; they
+                      must be nominal), then run beside the twin; the Residuals legend shows
+                      "learning 12/60 s", then its score against its threshold. Not with --learned
   --config FILE       rig config (JSON) as looptwin calibrate writes it, or {"params": {"UA": 9.6}}:
                       the loop parameters go to the twin (and, with --emulate, to the emulated
                       plant as well; its sensors stay ideal); the thermistor offsets go to the

@@ -12,7 +12,7 @@ import { type LiveLearnedChoice, liveChannelSources } from "../detect/learned/le
 import type { LearnedModel } from "../detect/learned/learnedDetector.js";
 import { learnedModelFromJson } from "../detect/learned/learnedModelFile.js";
 import { checkLearnFirstS } from "../detect/learned/learnFirstTrainer.js";
-import { type ParsedArgs, parseNumberArg, stringOpt } from "./args.js";
+import { type ParsedArgs, stringOpt } from "./args.js";
 
 /** `--learned` and `--learn-first` of dashboard, serve and hil run (parseArgs options). */
 export const LIVE_LEARNED_OPTIONS = {
@@ -34,7 +34,9 @@ export function liveLearnedFromArgs(args: ParsedArgs, cwd: string): LiveLearnedC
       "cannot be given with --learned (the learned detector runs a saved model or learns one now, not both)",
     );
   if (spanText !== undefined) {
-    const spanS = parseNumberArg("--learn-first", spanText, { min: 0, minExclusive: true });
+    const spanS = spanText.trim() === "" ? Number.NaN : Number(spanText);
+    if (!(Number.isFinite(spanS) && spanS > 0))
+      throw new ConfigError("--learn-first", spanText, "must be a positive number of seconds");
     return { kind: "learn_first", spanS: checkLearnFirstS(spanS) };
   }
   return file === undefined ? undefined : { kind: "model", model: readLiveLearnedModelArg(file, cwd) };

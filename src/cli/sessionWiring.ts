@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
-import { LearnedBesideMonitor } from "../detect/learned/learnedBesideMonitor.js";
+import { LearnedBesideMonitor, learnedForSession } from "../detect/learned/learnedBesideMonitor.js";
 import { createMonitor } from "../detect/monitor/monitor.js";
 import type { MonitorDetectorOptions } from "../detect/monitor/monitorConfig.js";
 import type { OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
@@ -26,7 +26,7 @@ import { LiveSession } from "../session/liveSession.js";
 import { SwitchableRecordSink } from "../session/recordSwitch.js";
 import { defaultTuning, type MonitorTuning } from "../session/tuning.js";
 import { flagOpt, type ParsedArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
-import { readLiveLearnedModelArg } from "./learnedModelArg.js";
+import { LIVE_LEARNED_OPTIONS, liveLearnedFromArgs } from "./learnedModelArg.js";
 import { type RigArgs, rigFromArgs, rigFromRecordingHeader } from "./rigArgs.js";
 
 /** A connected source and what the session needs to know about it. */
@@ -78,7 +78,7 @@ export const SESSION_OPTIONS = {
   "any-unit": { type: "boolean" },
   config: { type: "string" },
   set: { type: "string", multiple: true },
-  learned: { type: "string" },
+  ...LIVE_LEARNED_OPTIONS,
 } as const;
 
 function dutyOpt(args: ParsedArgs, name: string, fallback: number): number {
@@ -292,8 +292,9 @@ export async function prepareSession(
   const configPath = stringOpt(args, "config");
   const sets = stringsOpt(args, "set");
   let rigArgs = rigFromArgs(configPath, sets, cwd);
-  const learnedFile = stringOpt(args, "learned");
-  const learned = learnedFile === undefined ? undefined : readLiveLearnedModelArg(learnedFile, cwd);
+  const choice = liveLearnedFromArgs(args, cwd);
+  // One model, or one trainer, for the session: a monitor re-made by the t form keeps what it learned.
+  const learned = choice === undefined ? undefined : learnedForSession(choice);
   const recordPath = stringOpt(args, "record");
   const records = new SwitchableRecordSink();
   const rig = await openSessionRig(args, records, cwd, rigArgs, deps);
@@ -316,7 +317,7 @@ export async function prepareSession(
           detectors: tuning.detectors as MonitorDetectorOptions,
           ...(rig.rateHz !== null ? { rateHz: rig.rateHz } : {}),
         });
-        // --learned: the learned detector beside it, its alarms in the same list (issue 17 part 2).
+        // --learned / --learn-first: the learned detector beside it, its alarms in the same list (issue 17 part 2).
         return learned === undefined ? monitor : new LearnedBesideMonitor(monitor, learned);
       },
       // The twin starts on the configured rig; the t form changes it from there.

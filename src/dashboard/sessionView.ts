@@ -28,12 +28,16 @@ export function observeIntoViewModel(session: WatchedSession, vm: DashboardViewM
   return session.subscribe(observer);
 }
 
-/** Pulls alarms, loop figures, link figures, injections and a remote feed's state into the view model (per frame). */
+/**
+ * Pulls alarms, loop figures, link figures, injections, the learned detector's state and a remote
+ * feed's state into the view model (per frame).
+ */
 export function refreshViewModel(session: WatchedSession, vm: DashboardViewModel): void {
   vm.setOpenAlarms(session.openAlarms());
   vm.setPerformance(session.performance());
   vm.setLink(session.status());
   vm.setInjections(session.activeInjections());
+  vm.setLearned(session.learnedStatus?.() ?? null);
   const feed = session.describeFeed?.();
   if (feed !== undefined) vm.setBroker(feed);
 }

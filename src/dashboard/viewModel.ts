@@ -9,6 +9,7 @@
  * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
  */
 import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarms/alarmManager.js";
+import type { LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
 import {
   type LoopPerformanceFigures,
   type MonitorOutput,
@@ -160,6 +161,7 @@ export class DashboardViewModel {
   private readonly labels: FaultLabel[] = [];
   private injections: readonly InjectionView[] = [];
   private performance: LoopPerformanceFigures = NO_PERFORMANCE;
+  private learned: LearnedStatus | null = null;
   private link: LinkView = {
     source: "",
     state: "DISCONNECTED",
@@ -256,6 +258,11 @@ export class DashboardViewModel {
 
   setPerformance(p: LoopPerformanceFigures): void {
     this.performance = p;
+  }
+
+  /** The learned detector's state (null: none runs); the Residuals legend shows it. */
+  setLearned(status: LearnedStatus | null): void {
+    this.learned = status;
   }
 
   setLink(l: LinkView): void {
@@ -437,6 +444,9 @@ export class DashboardViewModel {
             color: "green",
             dotted: false,
           },
+          ...(this.learned === null
+            ? []
+            : [{ text: learnedLegendText(this.learned), color: "magenta" as const, dotted: true }]),
           { text: `score ${fmt(o.score, 2)}`, color: "yellow", dotted: true },
         ];
     }
@@ -571,10 +581,14 @@ export class DashboardViewModel {
     const broker = this.brokerText === "" ? [] : [this.brokerText];
     // The page's address (--serve) before the firmware: a colleague needs it to watch.
     const web = this.webText === "" ? [] : [this.webText];
+    // The learned detector's progress or score (issue 17): the Residuals legend has it too, but
+    // on a terminal narrower than about 140 columns the legend has no room left for it.
+    const learned = this.learned === null ? [] : [learnedLegendText(this.learned)];
     const tries: (readonly string[])[] = [
-      [...broker, ...web, firmware, recording, window],
-      [...broker, ...web, firmware, recording],
-      [...broker, ...web, recording],
+      [...broker, ...web, ...learned, firmware, recording, window],
+      [...broker, ...web, ...learned, firmware, recording],
+      [...broker, ...web, ...learned, recording],
+      [...broker, ...web, ...learned],
       [...broker, ...web],
       broker,
     ];
@@ -604,6 +618,22 @@ export class DashboardViewModel {
         last: new Float64Array(size),
       });
     }
+  }
+}
+
+/**
+ * The Residuals legend's learned-detector item (issue 17): its score against its threshold, 1
+ * (`learned 0.42/1`; `--` while the twin aligns), its training progress under `--learn-first`
+ * (`learning 12/60 s`), or `learned off` when learning failed.
+ */
+export function learnedLegendText(s: LearnedStatus): string {
+  switch (s.kind) {
+    case "learning":
+      return `learning ${Math.floor(s.learnedS)}/${fmt(s.spanS, 0)} s`;
+    case "scoring":
+      return `learned ${fmt(s.score, 2)}/1`;
+    case "failed":
+      return "learned off";
   }
 }
 

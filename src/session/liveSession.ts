@@ -17,6 +17,7 @@
 
 import { ConfigError } from "../core/errors.js";
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
+import { hasLearnedDetector, type LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
 import type { LoopPerformanceFigures, Monitor, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
 import type { RecordedSource } from "../rig/recording/recording.js";
@@ -166,6 +167,12 @@ export class LiveSession implements WatchedSession, SessionControl {
 
   get monitor(): Monitor {
     return this.monitorNow;
+  }
+
+  /** The learned detector's state (null without one): its training progress, or its score. */
+  learnedStatus(): LearnedStatus | null {
+    const m = this.monitorNow;
+    return hasLearnedDetector(m) ? m.learnedStatus() : null;
   }
 
   get setpoints(): OperatorSetpoints {

@@ -6,6 +6,7 @@
  * remote control over MQTT), so a screen can tell "read-only" from the type, not from a flag.
  */
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
+import type { LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
 import type { LoopPerformanceFigures, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { InjectionRequest } from "./injection.js";
 import type { DutyChannel } from "./injector.js";
@@ -41,6 +42,11 @@ export interface WatchedSession {
    * the status line. Absent for a local session.
    */
   describeFeed?(): string;
+  /**
+   * The learned detector's state (`--learned`, `--learn-first`): learning, or its score against
+   * its threshold; null or absent when none runs (a remote rig does not publish it).
+   */
+  learnedStatus?(): LearnedStatus | null;
 }
 
 /** The operator's actions on a local session (keys, HTTP requests). */

@@ -94,3 +94,53 @@ describe("hil run --learned", () => {
     expect(other.err.trimEnd().split("\n")).toHaveLength(1);
   });
 });
+
+describe("--learn-first S (dashboard, serve, hil run)", () => {
+  it("S not a positive number, under 10 s, or with --learned: one line naming the option, exit 2", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["dashboard", "--emulate", "--learn-first", "abc"],
+        /^looptwin dashboard: --learn-first: must be a positive number of seconds \(got "abc"\)\n$/,
+      ],
+      [
+        ["serve", "--emulate", "--learn-first=-3"],
+        /^looptwin serve: --learn-first: must be a positive number of seconds \(got "-3"\)\n$/,
+      ],
+      [
+        ["hil", "run", SCENARIO, "--learn-first", "0"],
+        /^looptwin hil: --learn-first: must be a positive number of seconds/,
+      ],
+      [
+        ["dashboard", "--emulate", "--learn-first", "5"],
+        /^looptwin dashboard: --learn-first: must be at least 10 s .*\(got 5\)\n$/,
+      ],
+      [
+        ["serve", "--emulate", "--learned", "model.json", "--learn-first", "60"],
+        /^looptwin serve: --learn-first: cannot be given with --learned .*\n$/,
+      ],
+      [
+        ["hil", "run", SCENARIO, "--learned", "model.json", "--learn-first", "60"],
+        /^looptwin hil: --learn-first: cannot be given with --learned/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("hil run --learn-first trains on each scenario's first seconds: the learned alarm on a pump degradation", async () => {
+    const r = await run("hil", "run", SCENARIO, "--learn-first", "50", "--out", "runs-lf");
+    expect(r.code, r.out + r.err).toBe(0);
+    const learned = readFileSync(join(dir, "runs-lf", "pump-degradation-30.ndjson"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"type":"alarm"') && l.includes('"source":"learned"'))
+      .map((l) => JSON.parse(l) as { state: string; tS: number });
+    const raised = learned.filter((a) => a.state === "raised");
+    expect(raised.length).toBeGreaterThan(0);
+    // The degradation is injected at 60 s; nothing learned alarms before it.
+    expect(Math.min(...raised.map((a) => a.tS))).toBeGreaterThanOrEqual(60);
+  });
+});
