@@ -17,6 +17,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { InputFileError } from "../src/core/errors.js";
 import type { LabelledTable } from "../src/detect/data/labelledTable.js";
 import { parseSkabCsv } from "../src/detect/data/skabCsv.js";
 import { type EvaluationSummary, evaluateTable, summarise } from "../src/detect/evaluation/evaluation.js";
@@ -43,7 +44,29 @@ function readFolder(dir: string): LabelledTable[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".csv"))
     .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10) || a.localeCompare(b));
-  return files.map((f) => parseSkabCsv(readFileSync(join(dir, f), "utf8"), join(dir, f)));
+  return files.map((f) => readSkab(join(dir, f)));
+}
+
+/** One SKAB file; a file that does not parse ends the run with its one-line error (exit 2). */
+function readSkab(path: string): LabelledTable {
+  try {
+    return parseSkabCsv(readFileSync(path, "utf8"), path);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    process.stderr.write(`eval:skab: ${e.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** evaluateCandidates; a file too short to train on ends the run with its one-line error (exit 2). */
+function evaluateOrExit(tables: readonly LabelledTable[]) {
+  try {
+    return evaluateCandidates(tables, TRAIN_ROWS, candidates);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    process.stderr.write(`eval:skab: ${e.message}\n`);
+    process.exit(2);
+  }
 }
 
 function evaluateAll(
@@ -90,12 +113,16 @@ if (!existsSync(valveDir)) {
 
 const valve = readFolder(valveDir);
 const freeFile = join(dataDir, "anomaly-free", "anomaly-free.csv");
-const pieces = existsSync(freeFile)
-  ? chunkTable(parseSkabCsv(readFileSync(freeFile, "utf8"), freeFile), PIECE_ROWS)
-  : [];
+const pieces = existsSync(freeFile) ? chunkTable(readSkab(freeFile), PIECE_ROWS) : [];
 const candidates = gridCandidates();
 // Every candidate on every valve1 file and anomaly-free piece, once; the procedures below only re-add counts.
-const evaluations = evaluateCandidates([...valve, ...pieces], TRAIN_ROWS, candidates);
+if (valve.length < 2) {
+  process.stderr.write(
+    `eval:skab: ${valveDir}: ${valve.length} .csv files; leave-one-file-out needs at least 2\n`,
+  );
+  process.exit(2);
+}
+const evaluations = evaluateOrExit([...valve, ...pieces]);
 const result = selectSettings(
   candidates,
   evaluations.map((e) => e.slice(0, valve.length)),
