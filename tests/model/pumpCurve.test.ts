@@ -42,6 +42,8 @@ describe("pump curve", () => {
     expect(pumpMassFlowKgS(q, -1)).toBe(0);
     // m_dot(1) = m_dot_max (0.1 + 0.9 / 255).
     expect(pumpMassFlowKgS(q, 1)).toBeCloseTo(q.m_dot_max * (0.1 + 0.9 / 255), 15);
+    // Above full duty the pump saturates at m_dot_max.
+    expect(pumpMassFlowKgS(q, 300)).toBe(q.m_dot_max);
   });
 
   it("follows the documented power law above stall", () => {
