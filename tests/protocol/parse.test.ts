@@ -190,3 +190,23 @@ describe("EVT", () => {
     });
   });
 });
+
+describe("line types that only look like TLM", () => {
+  // A good TLM body behind each type: only the type decides the path.
+  const body = "1,2,3,4,5,6,7,8,9,0";
+  it.each(["TLMX", "TL", "XLM", "TXM", "TLX", "tlm", "ATLM"])(
+    "%s is an unknown type, not telemetry",
+    (type) => {
+      expect(parseDeviceLine(withCrc(`${type},${body}`))).toEqual({
+        ok: false,
+        error: { kind: "unknown_type", lineType: type },
+      });
+      const slot = new TlmSlot();
+      const bytes = enc(withCrc(`${type},${body}`));
+      expect(parseDeviceBytes(bytes, 0, bytes.length, slot)).toEqual({
+        ok: false,
+        error: { kind: "unknown_type", lineType: type },
+      });
+    },
+  );
+});
