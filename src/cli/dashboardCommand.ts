@@ -13,6 +13,7 @@ import { type ListenAddress, parseListenAddress } from "../web/listenAddress.js"
 import { type LiveWeb, startLiveWeb } from "../web/liveWeb.js";
 import { parseCommandArgs, parseNumberArg, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { endByHangUpIf } from "./hangUp.js";
 import {
   brokerFromArgs,
   MQTT_PUBLISH_HELP,
@@ -188,13 +189,7 @@ export const dashboardCommand: Command = {
     if (brokerTimer !== null) clearInterval(brokerTimer);
     const mqttLine = published === null ? "" : `; ${await published.stop(exit.report.reason)}`;
     io.stderr.write(`${exit.message}${mqttLine}\n`);
-    if (exit.report.reason === "SIGHUP") {
-      // The terminal is gone: at exit Node would try to restore its mode and abort on the EIO
-      // (node 20's ResetStdio). The rig is safe and the files closed, so end as a hung-up
-      // process does: by the signal itself.
-      process.removeAllListeners("SIGHUP");
-      process.kill(process.pid, "SIGHUP");
-    }
+    endByHangUpIf(exit.report.reason);
     return exit.code;
   },
 };

@@ -16,6 +16,7 @@ import { fleetHeader, fleetLines } from "../fleet/fleetTable.js";
 import { RemoteSession } from "../fleet/remoteSession.js";
 import { parseTopic } from "../fleet/topics.js";
 import type { CliIo } from "./command.js";
+import { endByHangUpIf } from "./hangUp.js";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -121,11 +122,6 @@ export async function runFleetView(
   io.stderr.write(
     `looptwin fleet: stopped by ${why}; ${sub.state.size} rigs seen, ${sub.state.malformed} malformed messages skipped\n`,
   );
-  if (why === "SIGHUP") {
-    // As the dashboard: the terminal is gone, end by the signal itself (node 20 would abort
-    // restoring the terminal mode on EIO).
-    process.removeAllListeners("SIGHUP");
-    process.kill(process.pid, "SIGHUP");
-  }
+  endByHangUpIf(why);
   return 0;
 }

@@ -11,6 +11,7 @@ import type { BrokerConfig } from "../fleet/brokerConfig.js";
 import { FleetSubscriber } from "../fleet/fleetSubscriber.js";
 import { RemoteSession } from "../fleet/remoteSession.js";
 import type { CliIo } from "./command.js";
+import { endByHangUpIf } from "./hangUp.js";
 
 export interface RemoteDashboardOptions {
   readonly broker: BrokerConfig;
@@ -45,11 +46,6 @@ export async function runRemoteDashboard(o: RemoteDashboardOptions, io: CliIo): 
     output: process.stdout,
   });
   io.stderr.write(`${exit.message}\n`);
-  if (exit.report.reason === "SIGHUP") {
-    // As the local dashboard: the terminal is gone, end by the signal itself (node 20 would abort
-    // restoring the terminal mode on EIO).
-    process.removeAllListeners("SIGHUP");
-    process.kill(process.pid, "SIGHUP");
-  }
+  endByHangUpIf(exit.report.reason);
   return exit.code;
 }

@@ -3,32 +3,15 @@
  * against a real mosquitto with one rig in alarm: the rig's line, Enter for its full dashboard
  * (read-only), Escape back, q to quit; SIGHUP (the SSH session dropped) ends it too.
  */
-import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, REPO_ROOT } from "../../scripts/ensureBuilt.js";
 import { MOSQUITTO_MISSING, TestBroker } from "./mosquitto.js";
 import { CliProcess } from "./rigProcess.js";
+import { alive, paneShows, TMUX_MISSING, tmux } from "./tmuxPane.js";
 
-const TMUX_MISSING = spawnSync("sh", ["-c", "command -v tmux"]).status !== 0 ? "tmux is not installed" : null;
 const MISSING = MOSQUITTO_MISSING ?? TMUX_MISSING;
 if (MISSING !== null) console.warn(`fleet view tests skipped: ${MISSING}`);
-
-const tmux = (...args: string[]): string => execFileSync("tmux", args, { encoding: "utf8" });
-
-async function paneShows(session: string, re: RegExp, timeoutMs = 20_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const text = tmux("capture-pane", "-p", "-t", session);
-    if (re.test(text)) return text;
-    if (Date.now() > until) throw new Error(`the pane never showed ${re}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function alive(session: string): boolean {
-  return spawnSync("tmux", ["has-session", "-t", session]).status === 0;
-}
 
 describe.skipIf(MISSING !== null)("looptwin fleet in a terminal", () => {
   let broker: TestBroker;

@@ -5,33 +5,18 @@
  * `mosquitto_sub` received), its alarm, a control key answered read-only, the rig going offline
  * and STALE, and q ending it with the exit line saying nothing was sent.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, REPO_ROOT } from "../../scripts/ensureBuilt.js";
 import { BROKER_PASSWORD, BROKER_USER, MOSQUITTO_MISSING, TestBroker } from "./mosquitto.js";
 import { CliProcess } from "./rigProcess.js";
+import { alive, paneShows, TMUX_MISSING, tmux } from "./tmuxPane.js";
 
-const TMUX_MISSING = spawnSync("sh", ["-c", "command -v tmux"]).status !== 0 ? "tmux is not installed" : null;
 const MISSING = MOSQUITTO_MISSING ?? TMUX_MISSING;
 if (MISSING !== null) console.warn(`remote dashboard tests skipped: ${MISSING}`);
 
 const RIG = "bench-8";
-const tmux = (...args: string[]): string => execFileSync("tmux", args, { encoding: "utf8" });
-
-async function paneShows(session: string, re: RegExp, timeoutMs = 30_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const text = tmux("capture-pane", "-p", "-t", session);
-    if (re.test(text)) return text;
-    if (Date.now() > until) throw new Error(`the pane never showed ${re}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function alive(session: string): boolean {
-  return spawnSync("tmux", ["has-session", "-t", session]).status === 0;
-}
 
 describe.skipIf(MISSING !== null)("looptwin dashboard --mqtt-source in a terminal", () => {
   let broker: TestBroker;
@@ -101,7 +86,7 @@ describe.skipIf(MISSING !== null)("looptwin dashboard --mqtt-source in a termina
 
   it("shows the remote rig's six panels with its values and alarm; control keys do nothing", async () => {
     // The pump fails at rig time 8 s (2 s of wall time at --speed 4): wait for its alarm.
-    await paneShows(session, /CRIT\s+\w+\s+pump failure/);
+    await paneShows(session, /CRIT\s+\w+\s+pump failure/, 30_000);
     // A capture can fall between the writes of one frame: take one with the whole top row.
     const view = await paneShows(session, /^┌─ Temperatures ─+┐┌─ Pump ─+┐\n│━ T_hot \d+\.\d\d C/, 5_000);
     for (const title of ["Temperatures", "Flow", "Residuals", "Pump", "Alarms", "Metrics"])
