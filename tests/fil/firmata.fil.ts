@@ -10,13 +10,16 @@
  * Skipped, saying why, when the vendor sources, the AVR toolchain or the simavr harness are absent.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../../scripts/ensureBuilt.js";
 import { hilCommand } from "../../src/cli/hilCommand.js";
+import { loadScenarioFiles } from "../../src/hil/scenarioLoader.js";
+import { scenarioSkipReason } from "../../src/hil/targetSupport.js";
+import { firmataTarget } from "../../src/hil/targets/firmataTarget.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import type { RigSample } from "../../src/model/rigSample.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
@@ -374,8 +377,16 @@ describe.skipIf(skipReason !== "")(
       }
     }, 240_000);
 
-    it("hil run --target firmata:LINK passes smoke-safety in real time, its EMU steps skipped with the reason", async () => {
+    it("hil run --target firmata:LINK over the suite: smoke-safety passes in real time, every scenario a Firmata rig cannot run is skipped at once with the reason in the console and the JUnit", async () => {
       const link = await startFirmware(5);
+      const scenarioDir = join(root, "hil", "scenarios");
+      // What a Firmata rig can run: the steady scenarios among them need the real loop warmed up
+      // (tens of minutes of real time), so only smoke-safety runs here; README lists the rest.
+      const target = firmataTarget(link, { cwd: root });
+      const all = loadScenarioFiles([scenarioDir], root);
+      const skipped = all.filter((sc) => scenarioSkipReason(sc, target) !== undefined);
+      expect(skipped.length).toBeGreaterThan(10);
+      expect(all.some((sc) => sc.name === "smoke-safety" && !skipped.includes(sc))).toBe(true);
       let out = "";
       const sink = {
         write: (t: string) => {
@@ -384,21 +395,35 @@ describe.skipIf(skipReason !== "")(
         },
       };
       const io = { stdout: sink, stderr: sink, cwd: root } as unknown as Parameters<typeof hilCommand.run>[1];
+      const junit = join(dir, "firmata.xml");
       const code = await hilCommand.run(
         [
           "run",
-          join(root, "hil", "scenarios", "smoke-safety.yaml"),
+          join(scenarioDir, "smoke-safety.yaml"),
+          ...skipped.map((sc) => sc.file),
           "--target",
           `firmata:${link}`,
+          "--junit",
+          junit,
           "--out",
           join(dir, "runs"),
         ],
         io,
       );
-      expect(out).toMatch(/PASS {2}\[1\/1\] smoke-safety/);
+      expect(out).toMatch(/PASS {2}\[\d+\/\d+\] smoke-safety/);
       expect(out).toMatch(/step open skipped: emulator-only \(EMU sensor_open:channel=hot\)/);
+      const xml = readFileSync(junit, "utf8");
+      for (const sc of skipped) {
+        // One line each, naming what the rig lacks: an EMU command for the fault it injects.
+        const reason = scenarioSkipReason(sc, target)!;
+        expect(reason).toMatch(/emulator-only .*has no EMU command/);
+        expect(out).toContain(reason);
+        const testcase = new RegExp(`<testcase [^>]*name="${sc.name}"[^>]*>\\s*<skipped message="([^"]*)"`);
+        expect(xml).toMatch(testcase);
+        expect(xml.match(testcase)![1]).toContain("has no EMU command");
+      }
       expect(code).toBe(0);
-    }, 180_000);
+    }, 240_000);
 
     const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
     it.skipIf(!hasTmux)(
