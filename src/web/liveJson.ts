@@ -3,6 +3,7 @@
  * with units, NaN as null. Pure.
  */
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
+import type { LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
 import type {
   LoopPerformanceFigures,
   MonitorOutput,
@@ -14,6 +15,7 @@ import type {
   LiveAlarm,
   LiveBands,
   LiveFault,
+  LiveLearned,
   LivePerformance,
   LiveServerMessage,
   LiveStatus,
@@ -84,6 +86,19 @@ export function statusJson(
     viewers,
     override,
   };
+}
+
+/** The learned detector's state for the stream (null: none runs). */
+export function learnedJson(s: LearnedStatus | null): LiveLearned | null {
+  if (s === null) return null;
+  switch (s.kind) {
+    case "learning":
+      return { state: "learning", learned_s: s.learnedS, span_s: s.spanS };
+    case "scoring":
+      return { state: "scoring", score: num(s.score), alarm: s.alarm };
+    case "failed":
+      return { state: "failed", reason: s.reason };
+  }
 }
 
 export function faultJson(i: InjectionInForce): LiveFault {

@@ -110,6 +110,16 @@ export interface LivePerformance {
   readonly rmse_flow_lpm: number | null;
 }
 
+/**
+ * The learned detector beside the twin (`--learned`, `--learn-first`): learning its first
+ * seconds, scoring (`score` divided by its threshold: > 1 is above it; null while the twin
+ * aligns), or off because learning failed.
+ */
+export type LiveLearned =
+  | { readonly state: "learning"; readonly learned_s: number; readonly span_s: number }
+  | { readonly state: "scoring"; readonly score: number | null; readonly alarm: boolean }
+  | { readonly state: "failed"; readonly reason: string };
+
 /** Source, link, firmware, recording and rig time. */
 export interface LiveStatus {
   readonly source: string;
@@ -127,6 +137,8 @@ export interface LiveStatus {
   readonly viewers: number;
   /** Why the twin follows the applied duties instead of the setpoints ("" when it does not). */
   readonly override: string;
+  /** The learned detector's state; null when none runs (added in version 1: absent from older servers). */
+  readonly learned?: LiveLearned | null;
 }
 
 /** Server -> client. */

@@ -28,6 +28,7 @@ import {
   alarmJson,
   bandsJson,
   faultJson,
+  learnedJson,
   num,
   performanceJson,
   sampleJson,
@@ -356,7 +357,10 @@ export class LiveStream implements SessionObserver {
   }
 
   private statusJsonNow() {
-    return statusJson(this.session.status(), this.session.latestTimeS, this.viewers.size, this.overrideText);
+    return {
+      ...statusJson(this.session.status(), this.session.latestTimeS, this.viewers.size, this.overrideText),
+      learned: learnedJson(this.session.learnedStatus()),
+    };
   }
 
   private statusMessage(): LiveServerMessage {
