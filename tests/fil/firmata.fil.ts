@@ -304,6 +304,23 @@ describe.skipIf(skipReason !== "")(
         await board.open();
         const ping = setInterval(() => board.send({ type: "PING" }).catch(() => {}), 1000);
         const flowNow = (): number => (last as RigSample | null)?.flowLpm ?? Number.NaN;
+        /** The emulator killed; `code` from the host's safety while it is away; started again, samples back. */
+        const outage = async (code: "HOLD_EXPIRED" | "HB_LOST"): Promise<void> => {
+          await kill();
+          await until(() => board.state === "RECONNECTING", "RECONNECTING", 10_000);
+          await until(
+            () => events.some((e) => e.kind === "device_event" && e.event.code === code),
+            `${code} while the board is away`,
+          );
+          await sleep(500);
+          backAfterMs = Number.NaN;
+          await startEmulator();
+          await until(
+            () => board.state === "CONNECTED" && !Number.isNaN(backAfterMs),
+            "samples again",
+            30_000,
+          );
+        };
         try {
           // Flow, from the plant's pulses counted on the host, says what the pump pin is driven
           // at; it reads low by simavr's speed on a loaded machine, so it is compared with itself.
@@ -315,38 +332,13 @@ describe.skipIf(skipReason !== "")(
           // 1: an injection's dead-man hold runs out while the board is away; back, the pump
           // returns to 100 at the plant (the restarted board's pins all start low: no flow).
           await board.send({ type: "PWM", channel: "pump", duty: 0, holdMs: 1500 });
-          await kill();
-          await until(() => board.state === "RECONNECTING", "RECONNECTING", 10_000);
-          await until(
-            () => events.some((e) => e.kind === "device_event" && e.event.code === "HOLD_EXPIRED"),
-            "the hold to expire while the board is away",
-          );
-          await sleep(500);
-          backAfterMs = Number.NaN;
-          await startEmulator();
-          await until(
-            () => board.state === "CONNECTED" && !Number.isNaN(backAfterMs),
-            "samples again",
-            30_000,
-          );
+          await outage("HOLD_EXPIRED");
           await until(() => flowNow() > 0.5 * flow100, "flow from pump 100 again", 20_000);
           expect(board.stats().gaps).toBe(1);
 
           // 2: down longer than the heartbeat: SAFE on the host, as the firmware would go, and
           // on the pins once the board is back (pump full: 5 L/min).
-          await kill();
-          await until(() => board.state === "RECONNECTING", "RECONNECTING", 10_000);
-          await until(
-            () => events.some((e) => e.kind === "device_event" && e.event.code === "HB_LOST"),
-            "the heartbeat lost while the board is away",
-          );
-          backAfterMs = Number.NaN;
-          await startEmulator();
-          await until(
-            () => board.state === "CONNECTED" && !Number.isNaN(backAfterMs),
-            "samples again",
-            30_000,
-          );
+          await outage("HB_LOST");
           // 5 L/min against 1.76 at duty 100.
           await until(() => flowNow() > 1.8 * flow100, "pump full (SAFE) at the plant", 20_000);
           const s = last as RigSample | null;
