@@ -210,3 +210,50 @@ describe("line types that only look like TLM", () => {
     },
   );
 });
+
+describe("TLM names its first bad field, with that field's text", () => {
+  const FIELDS = [
+    "seq",
+    "t_ms",
+    "adc_hot",
+    "adc_cold",
+    "adc_amb",
+    "pulses",
+    "pump_duty",
+    "heater_duty",
+    "fan_duty",
+    "flags",
+  ] as const;
+  const good = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
+  // Largest value + 1 of each field (docs/protocol.md): uint32, ADC counts 0-4095, duties 0-255.
+  const tooBig = [
+    "4294967296",
+    "4294967296",
+    "4096",
+    "4096",
+    "4096",
+    "4294967296",
+    "256",
+    "256",
+    "256",
+    "100000000",
+  ];
+  const parseBoth = (line: string) => {
+    const bytes = enc(line);
+    const slot = new TlmSlot();
+    return [parseDeviceLine(line), parseDeviceBytes(bytes, 0, bytes.length, slot)];
+  };
+  it.each(FIELDS.map((f, i) => [f, i] as const))("%s: syntax and range, the rest good", (field, i) => {
+    for (const [raw, problem] of [
+      ["x", "syntax"],
+      [tooBig[i] as string, "range"],
+    ] as const) {
+      const fields = [...good];
+      fields[i] = raw;
+      // A later field bad as well: the first one is named.
+      if (i < 9) fields[9] = "zz";
+      for (const r of parseBoth(withCrc(`TLM,${fields.join(",")}`)))
+        expect(r).toEqual({ ok: false, error: { kind: "bad_field", field, problem, raw } });
+    }
+  });
+});
