@@ -10,20 +10,10 @@
  * alarm bands; vertical dotted lines with a text label mark injected faults.
  */
 import { type AxisRange, stepDecimals, ticks, timeTickStepS } from "./axisScale.js";
+import { CellGrid } from "./cellGrid.js";
+import { CHART_COLORS, type ChartColor } from "./chartColors.js";
 
-/** Colours a chart may use (blessed tag names); `default` is the terminal's foreground. */
-export const CHART_COLORS = [
-  "default",
-  "red",
-  "yellow",
-  "green",
-  "cyan",
-  "blue",
-  "magenta",
-  "white",
-  "gray",
-] as const;
-export type ChartColor = (typeof CHART_COLORS)[number];
+export { CHART_COLORS, type ChartColor } from "./chartColors.js";
 
 /** One series, decimated to the plot's dot columns (see SeriesRing.bin). */
 export interface ChartSeriesData {
@@ -102,7 +92,23 @@ const DOT_BITS = [
 
 /** Renders a chart to `heightCells` lines of exactly `widthCells` visible characters. */
 export function renderChart(frame: ChartFrame, g: ChartGeometry, color: boolean): string[] {
+  const grid = new CellGrid(g.widthCells, chartRows(g));
+  drawChart(frame, g, grid, 0);
+  return grid.toLines(color);
+}
+
+/** Rows a chart draws: the plot, the axis and the tick labels when they fit. */
+export function chartRows(g: ChartGeometry): number {
+  return g.plotRows + 1 + (g.xLabels ? 1 : 0);
+}
+
+/**
+ * Draws a chart into rows [top, top + heightCells) of `grid` (at least `widthCells` wide), every
+ * cell of those rows written. The screen keeps one grid per panel and draws into it every frame.
+ */
+export function drawChart(frame: ChartFrame, g: ChartGeometry, grid: CellGrid, top: number): void {
   const { plotCols, plotRows, yLabelCells } = g;
+  grid.clearRows(top, chartRows(g));
   const pxW = plotCols * 2;
   const pxH = plotRows * 4;
   const cells = plotCols * plotRows;
@@ -176,49 +182,46 @@ export function renderChart(frame: ChartFrame, g: ChartGeometry, color: boolean)
     if (yLabelRow[row] === undefined) yLabelRow[row] = formatYTick(v, frame.range);
   }
 
-  const lines: string[] = [];
   for (let r = 0; r < plotRows; r++) {
+    const y = top + r;
     const label = yLabelRow[r];
-    let line = (label ?? "").padStart(yLabelCells) + (label !== undefined ? "┤" : "│");
-    let open = 0;
+    if (label !== undefined) grid.write(yLabelCells - label.length, y, label, 0);
+    grid.put(yLabelCells, y, label !== undefined ? TICK_LEFT : VERTICAL, 0);
     for (let col = 0; col < plotCols; col++) {
       const cell = r * plotCols + col;
       const t = text[cell];
       const d = dots[cell]!;
-      const ch = t !== undefined ? escapeTag(t) : d === 0 ? " " : String.fromCharCode(0x2800 + d);
-      const c = t !== undefined || d !== 0 ? ink[cell]! : open;
-      if (color && c !== open) {
-        if (open !== 0) line += `{/${CHART_COLORS[open]}-fg}`;
-        if (c !== 0) line += `{${CHART_COLORS[c]}-fg}`;
-        open = c;
-      }
-      line += ch;
+      if (t !== undefined) grid.put(yLabelCells + 1 + col, y, escapeTag(t).charCodeAt(0), ink[cell]!);
+      else if (d !== 0) grid.put(yLabelCells + 1 + col, y, 0x2800 + d, ink[cell]!);
     }
-    if (color && open !== 0) line += `{/${CHART_COLORS[open]}-fg}`;
-    lines.push(line);
   }
 
   // X axis with ticks at nice rig times, and their labels.
   const step = timeTickStepS(tSpan, Math.max(1, Math.floor(plotCols / 10)));
-  const axis: string[] = new Array(plotCols).fill("─");
-  const labels: string[] = new Array(plotCols).fill(" ");
+  const axisY = top + plotRows;
+  grid.put(yLabelCells, axisY, CORNER, 0);
+  for (let col = 0; col < plotCols; col++) grid.put(yLabelCells + 1 + col, axisY, HORIZONTAL, 0);
   const decimals = step < 1 ? 1 : 0;
   let lastEnd = -1;
   for (let t = Math.ceil(frame.t0S / step) * step; t < frame.t1S; t += step) {
     const col = Math.floor(((t - frame.t0S) / tSpan) * plotCols);
     if (col < 0 || col >= plotCols) continue;
-    axis[col] = "┬";
+    grid.put(yLabelCells + 1 + col, axisY, TICK_DOWN, 0);
+    if (!g.xLabels) continue;
     const s = `${t.toFixed(decimals)}s`;
     const start = Math.max(0, Math.min(plotCols - s.length, col - (s.length >> 1)));
     if (start > lastEnd && start + s.length <= plotCols) {
-      for (let i = 0; i < s.length; i++) labels[start + i] = s[i]!;
+      grid.write(yLabelCells + 1 + start, axisY + 1, s, 0);
       lastEnd = start + s.length;
     }
   }
-  lines.push(`${" ".repeat(yLabelCells)}└${axis.join("")}`);
-  if (g.xLabels) lines.push(`${" ".repeat(yLabelCells + 1)}${labels.join("")}`);
-  return lines;
 }
+
+const TICK_LEFT = 0x2524; // ┤
+const VERTICAL = 0x2502; // │
+const CORNER = 0x2514; // └
+const HORIZONTAL = 0x2500; // ─
+const TICK_DOWN = 0x252c; // ┬
 
 /** Braces start blessed tags: show them as parentheses in free text. */
 function escapeTag(ch: string): string {

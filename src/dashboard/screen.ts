@@ -21,9 +21,12 @@ import {
 } from "../session/injection.js";
 import { describeTuning } from "../session/tuning.js";
 import type { SessionControl, WatchedSession } from "../session/watchedSession.js";
+import type { BlessedLine } from "./cellBlit.js";
+import { type CellBoxElement, CellPanels } from "./cellPanels.js";
+import { drawChartPanel } from "./chartPanel.js";
 import { escapeTags, fitText } from "./format.js";
 import { helpLines, KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
-import { computeLayout, type Layout, PANEL_IDS, type PanelId } from "./layout.js";
+import { computeLayout, type Layout, PANEL_IDS, type PanelId, type Rect } from "./layout.js";
 import { refreshViewModel } from "./sessionView.js";
 import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
 
@@ -100,11 +103,18 @@ export class DashboardScreen {
   /** Frames drawn (for the bench). */
   frames = 0;
   /**
-   * Whether anything on screen changed since the last frame drawn. blessed redraws every element
-   * and diffs every cell on each render (two thirds of the dashboard's CPU, issue 16), so a frame
-   * in which no panel's text changed is not drawn at all.
+   * The charts, Pump, Metrics and the status line are drawn as cells into reused grids every frame
+   * and copied into blessed's buffer cell by cell (cellPanels.ts); only changed lines go to the
+   * terminal, and no element is rendered. blessed's full render (every element parsed and walked
+   * cell by cell, then every line diffed) was most of the dashboard's CPU (issue 16). A frame in
+   * which no cell changed is not drawn at all.
    */
-  private changed = true;
+  private readonly cells: CellPanels;
+  /**
+   * Something moved, appeared or disappeared, or blessed-drawn text changed (layout, modal, the
+   * Alarms table): blessed's full render, in z-order.
+   */
+  private fullRender = true;
 
   constructor(options: DashboardScreenOptions) {
     this.session = options.session;
@@ -119,7 +129,9 @@ export class DashboardScreen {
       terminal: options.terminal ?? process.env.TERM ?? "xterm-256color",
       smartCSR: true,
       forceUnicode: true,
-      dockBorders: true,
+      // No docking: the panels never share a border cell, so docking joined nothing, but it turned
+      // a chart's y tick (┤) on a row where a right-hand panel's border runs into a plain │.
+      dockBorders: false,
       autoPadding: true,
       warnings: false,
       sendFocus: false,
@@ -162,6 +174,11 @@ export class DashboardScreen {
       style: { border: this.color ? { fg: "yellow" } : {} },
       wrap: false,
     });
+    this.cells = new CellPanels(() => (this.screen as unknown as { lines: BlessedLine[] }).lines);
+    for (const id of CHART_IDS) this.cells.add(this.cellBox(this.panels[id]), this.color);
+    this.cells.add(this.cellBox(this.panels.pump), false);
+    this.cells.add(this.cellBox(this.panels.metrics), false);
+    this.cells.add(this.cellBox(this.status), false);
     this.applyLayout();
     this.screen.on("resize", () => {
       this.layout = computeLayout(this.screen.width as number, this.screen.height as number);
@@ -192,50 +209,39 @@ export class DashboardScreen {
     refreshViewModel(this.session, this.vm);
     const L = this.layout;
     for (const id of CHART_IDS) {
-      const rect = L.panels[id];
-      if (rect === undefined) continue;
-      const w = rect.width - 2;
-      const h = rect.height - 2;
-      if (w < 10 || h < 2) continue;
-      const legend = this.legendLine(id, w);
-      const chart = this.vm.chartLines(id, w, h - 1, this.color);
-      this.setContent(this.panels[id], [legend, ...chart].join("\n"));
+      const grid = this.insideGrid(this.panels[id], L.panels[id]);
+      if (grid !== null && grid.width >= 10 && grid.height >= 2) drawChartPanel(this.vm, id, grid);
+      else grid?.clearRows(0, grid.height);
     }
-    const pump = L.panels.pump;
-    if (pump !== undefined) {
-      const rows = this.vm.pumpRows(pump.width - 2, L.mode === "compact");
-      this.setContent(
-        this.panels.pump,
-        rows
-          .slice(0, pump.height - 2)
-          .map(escapeTags)
-          .join("\n"),
-      );
-    }
+    const pump = this.insideGrid(this.panels.pump, L.panels.pump);
+    pump?.setLines(this.vm.pumpRows(pump.width, L.mode === "compact"));
     const alarms = L.panels.alarms;
     if (alarms !== undefined) this.renderAlarms(alarms.height - 4);
-    const metrics = L.panels.metrics;
-    if (metrics !== undefined) {
-      this.setContent(
-        this.panels.metrics,
-        this.vm
-          .metricLines(metrics.width - 2, metrics.height - 2)
-          .map(escapeTags)
-          .join("\n"),
-      );
-    }
+    const metrics = this.insideGrid(this.panels.metrics, L.panels.metrics);
+    metrics?.setLines(this.vm.metricLines(metrics.width, metrics.height));
     this.expireNotice();
-    const status = fitText(this.vm.statusLine(L.cols), L.cols);
-    if (this.lastContent.get(this.status) !== status) {
-      this.lastContent.set(this.status, status);
-      this.status.setContent(status);
-      this.changed = true;
-    }
+    const status = this.cells.grid(this.cellBox(this.status), L.status.left, L.status.top, L.cols, 1);
+    status.setLines([fitText(this.vm.statusLine(L.cols), L.cols)]);
     this.renderModal();
-    if (!this.changed) return;
-    this.changed = false;
-    this.screen.render();
+    if (this.fullRender) this.screen.render();
+    else if (this.cells.blitAll()) this.screen.draw(0, this.layout.rows - 1);
+    else return;
+    this.fullRender = false;
     this.frames++;
+  }
+
+  /** The cell grid of a bordered box's inside, or null when the layout leaves the box out. */
+  private insideGrid(box: blessed.Widgets.BoxElement, rect: Rect | undefined) {
+    const el = this.cellBox(box);
+    if (rect === undefined) {
+      this.cells.hide(el);
+      return null;
+    }
+    return this.cells.grid(el, rect.left + 1, rect.top + 1, rect.width - 2, rect.height - 2);
+  }
+
+  private cellBox(box: blessed.Widgets.BoxElement): CellBoxElement {
+    return box as unknown as CellBoxElement;
   }
 
   /** A message stays on the status line 10 s (an error 30 s) unless a newer one replaces it. */
@@ -287,7 +293,7 @@ export class DashboardScreen {
   // ------------------------------------------------------------------ panels
 
   private applyLayout(): void {
-    this.changed = true;
+    this.fullRender = true;
     const alarmsRect = this.layout.panels.alarms;
     if (alarmsRect !== undefined && alarmsRect.width !== this.alarmTableWidth) {
       this.lastContent.delete(this.panels.alarms);
@@ -318,23 +324,7 @@ export class DashboardScreen {
     if (this.lastContent.get(box) === content) return;
     this.lastContent.set(box, content);
     box.setContent(content);
-    this.changed = true;
-  }
-
-  private legendLine(panel: ChartPanel, width: number): string {
-    const items = this.vm.legend(panel);
-    let plain = "";
-    let tagged = "";
-    for (const it of items) {
-      const swatch = it.dotted ? "┄" : "━";
-      const piece = `${swatch} ${it.text}  `;
-      if (plain.length + piece.length > width + 2) break;
-      plain += piece;
-      tagged += this.color
-        ? `{${it.color}-fg}${swatch}{/${it.color}-fg} ${escapeTags(it.text)}  `
-        : escapeTags(piece);
-    }
-    return tagged.trimEnd();
+    this.fullRender = true;
   }
 
   /**
@@ -388,7 +378,7 @@ export class DashboardScreen {
     const key = JSON.stringify(data);
     if (key === this.lastAlarmData) return;
     this.lastAlarmData = key;
-    this.changed = true;
+    this.fullRender = true;
     table.setData({ headers: ["time", "sev", "state", "diagnosis [cause] / evidence"], data });
   }
 
@@ -399,11 +389,12 @@ export class DashboardScreen {
     if (m.kind === "none") {
       if (!this.modalBox.hidden) {
         this.modalBox.hide();
-        this.changed = true;
+        this.fullRender = true;
       }
       return;
     }
-    this.changed = true;
+    // The modal covers panels that change under it: every element, in z-order.
+    this.fullRender = true;
     let title = "";
     let lines: string[] = [];
     switch (m.kind) {

@@ -22,12 +22,15 @@ import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
   type ChartColor,
   type ChartFrame,
+  type ChartGeometry,
   type ChartMarker,
   type ChartSeriesData,
   chartGeometry,
   dotColumns,
+  drawChart,
   renderChart,
 } from "./brailleChart.js";
+import type { CellGrid } from "./cellGrid.js";
 import { dutyBar, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
 import { SeriesRing } from "./seriesRing.js";
 
@@ -407,10 +410,30 @@ export class DashboardViewModel {
 
   /** A chart panel as text lines (`color`: blessed colour tags). */
   chartLines(panel: ChartPanel, widthCells: number, heightCells: number, color: boolean): string[] {
+    const g = this.chartGeometry(panel, widthCells, heightCells);
+    return renderChart(this.chartFrame(panel, dotColumns(g), g.range), g, color);
+  }
+
+  /** A chart panel drawn into rows [top, top + heightCells) of `grid` (the screen's, reused). */
+  drawChartInto(
+    panel: ChartPanel,
+    grid: CellGrid,
+    top: number,
+    widthCells: number,
+    heightCells: number,
+  ): void {
+    const g = this.chartGeometry(panel, widthCells, heightCells);
+    drawChart(this.chartFrame(panel, dotColumns(g), g.range), g, grid, top);
+  }
+
+  private chartGeometry(
+    panel: ChartPanel,
+    widthCells: number,
+    heightCells: number,
+  ): ChartGeometry & { range: AxisRange } {
     const plotRows = chartGeometry(widthCells, heightCells, { min: 0, max: 1, step: 1 }).plotRows;
     const range = this.chartRange(panel, plotRows);
-    const g = chartGeometry(widthCells, heightCells, range);
-    return renderChart(this.chartFrame(panel, dotColumns(g), range), g, color);
+    return { ...chartGeometry(widthCells, heightCells, range), range };
   }
 
   /** Legend of a chart panel with the current values. */

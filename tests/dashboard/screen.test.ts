@@ -135,6 +135,30 @@ describe("dashboard screen (off-screen terminal)", () => {
     expect(d.t.text()).toContain("Help: keys");
   });
 
+  it("a frame draws only what changed, and leaves the screen as blessed's full render would", async () => {
+    const d = await dashboard(120, 40);
+    await d.samples(30);
+    d.monitor.expectedFlowLpm = 3.2;
+    await d.samples(5, { flowLpm: 0 }); // an alarm: the Alarms table changes too
+    const renders: string[] = [];
+    const onRender = (el: { type: string }) => () => renders.push(el.type);
+    for (const el of d.screen.screen.children) el.on("prerender", onRender(el));
+    const before = d.t.output.chunks.length;
+    await d.samples(1, { flowLpm: 0, tHotC: 46.75 });
+    const frame = d.t.output.chunks.slice(before).join("");
+    expect(d.t.text()).toContain("T_hot 46.75 C");
+    // Charts and text panels go to blessed's buffer cell by cell: no element is rendered, and only
+    // changed cells are written (nothing of the unchanged Pump panel or titles).
+    expect(renders).toEqual([]);
+    expect(frame).not.toContain("applied");
+    expect(frame).not.toContain("Temperatures");
+    // blessed's own full render over everything finds nothing to write.
+    const after = d.t.output.bytes;
+    d.screen.screen.render();
+    await d.t.settle();
+    expect(d.t.output.bytes).toBe(after);
+  });
+
   it("80x24: the compact layout (fewer, taller panels), and it re-lays out on resize", async () => {
     const d = await dashboard(80, 24);
     await d.samples(30);
