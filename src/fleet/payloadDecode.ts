@@ -18,6 +18,14 @@ export interface DecodedStatus {
   readonly reason: string;
   readonly droppedMessages: number;
   readonly sentAtMs: number | null;
+  /** The operator's setpoints (NaN where null); null when the rig published none (or is older). */
+  readonly setpoints: {
+    readonly pumpDuty: number;
+    readonly heaterDuty: number;
+    readonly fanDuty: number;
+  } | null;
+  /** Injections in force (endS Infinity where null); empty when the rig published none. */
+  readonly injections: readonly { readonly text: string; readonly startS: number; readonly endS: number }[];
 }
 
 /** The newest telemetry row, by field name (NaN where null or absent). */
@@ -116,6 +124,31 @@ function optionalNumber(o: Obj, name: string): number {
   return v === undefined || v === null ? Number.NaN : field(o, name, isNum, "a number or null");
 }
 
+/** A status's `setpoints` (optional: rigs before it was added publish none). */
+function statusSetpoints(o: Obj): DecodedStatus["setpoints"] {
+  if (o.setpoints === undefined || o.setpoints === null) return null;
+  const sp = field(o, "setpoints", isObj, "an object or null");
+  const duty = (name: string): number => {
+    const v = field(sp, name, isNumOrNull, "a number or null");
+    return v === null ? Number.NaN : v;
+  };
+  return { pumpDuty: duty("pumpDuty"), heaterDuty: duty("heaterDuty"), fanDuty: duty("fanDuty") };
+}
+
+/** A status's `injections` (optional: rigs before it was added publish none). */
+function statusInjections(o: Obj): DecodedStatus["injections"] {
+  if (o.injections === undefined) return [];
+  return field(o, "injections", Array.isArray, "an array").map((x, i) => {
+    if (!isObj(x)) throw new FieldError(`injections[${i}]: expected an object`);
+    const endS = field(x, "endS", isNumOrNull, "a number or null");
+    return {
+      text: field(x, "text", isString, "a string"),
+      startS: field(x, "startS", isNum, "a number"),
+      endS: endS === null ? Number.POSITIVE_INFINITY : endS,
+    };
+  });
+}
+
 /** Largest payload read [bytes]: a telemetry batch of 1000 rows is about 200 kB. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
@@ -158,6 +191,8 @@ function decodeObject(topic: ParsedTopic, o: Obj): DecodedMessage {
         reason: field(o, "reason", isString, "a string"),
         droppedMessages: field(o, "droppedMessages", isNum, "a number"),
         sentAtMs: field(o, "sentAtMs", isNumOrNull, "a number or null"),
+        setpoints: statusSetpoints(o),
+        injections: statusInjections(o),
       };
     case "telemetry": {
       const fields = field(o, "fields", isStrings, "an array of field names");

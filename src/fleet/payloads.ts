@@ -32,6 +32,30 @@ export interface StatusPayload {
   readonly droppedMessages: number;
   /** Epoch ms of this status; null in the Last Will (the broker sends it when the rig is gone). */
   readonly sentAtMs: number | null;
+  /**
+   * The operator's setpoints (duties 0-255, null where unknown: a replay); null from a publisher
+   * with no operator (`record`, `hil run`). Added in payload version 1 (absent from older rigs).
+   */
+  readonly setpoints?: StatusSetpoints | null;
+  /** Faults injected now, oldest first (added in payload version 1; absent from older rigs). */
+  readonly injections?: readonly StatusInjection[];
+}
+
+/** The setpoints in a status payload. */
+export interface StatusSetpoints {
+  readonly pumpDuty: number | null;
+  readonly heaterDuty: number | null;
+  readonly fanDuty: number | null;
+}
+
+/** One injection in force in a status payload. */
+export interface StatusInjection {
+  /** Its ground-truth label (a fault spec). */
+  readonly text: string;
+  /** Rig time it started [s]. */
+  readonly startS: number;
+  /** Planned end in rig time [s]; null until ended by hand. */
+  readonly endS: number | null;
 }
 
 /** The measured columns of a telemetry row (after `tS`, before `flags`). */

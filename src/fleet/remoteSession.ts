@@ -30,13 +30,13 @@ import type {
 import type { ShutdownReport } from "../session/shutdownReport.js";
 import type { WatchedSession } from "../session/watchedSession.js";
 import { type BrokerState, describeBrokerState } from "./brokerLink.js";
-import { type DecodedAlarmEvent, decodePayload } from "./payloadDecode.js";
+import { type DecodedAlarmEvent, type DecodedStatus, decodePayload } from "./payloadDecode.js";
 import { TELEMETRY_SAMPLE_FIELDS, TELEMETRY_TWIN_FIELDS } from "./payloads.js";
 import { parseTopic } from "./topics.js";
 
 const LINK_STATES: readonly string[] = ["CONNECTED", "RECONNECTING", "DISCONNECTED", "REPLAY"];
 const STABILITY: readonly string[] = ["settling", "steady", "drifting", "oscillating"];
-/** A remote rig's setpoints are not published: unknown (shown as `--`). */
+/** The setpoints of a rig that published none (`record`, a rig older than the field): `--`. */
 const UNKNOWN_SETPOINTS: OperatorSetpoints = Object.freeze({
   pumpDuty: Number.NaN,
   heaterDuty: Number.NaN,
@@ -64,7 +64,6 @@ export interface RemoteSessionOptions {
 export class RemoteSession implements WatchedSession {
   readonly rig: string;
   readonly control = null;
-  readonly setpoints = UNKNOWN_SETPOINTS;
   private readonly prefix: string;
   private readonly staleAfterMs: number;
   private readonly nowMs: () => number;
@@ -86,6 +85,8 @@ export class RemoteSession implements WatchedSession {
   private readonly startedMs: number;
   private lastTelemetryMs = Number.NaN;
   private online = true;
+  private sp: OperatorSetpoints = UNKNOWN_SETPOINTS;
+  private injections: readonly InjectionInForce[] = NO_INJECTIONS;
   /** The rig's name and source as its status names them. */
   private sourceText: string;
   /** The rig's link as its status says (shown DISCONNECTED while the rig is offline). */
@@ -149,9 +150,14 @@ export class RemoteSession implements WatchedSession {
     return this.link;
   }
 
-  /** Injections are not published: none shown (the TLM flags still show HOLD). */
+  /** The operator's setpoints as the rig's status says (`--` when it says none). */
+  get setpoints(): OperatorSetpoints {
+    return this.sp;
+  }
+
+  /** The injections in force as the rig's status says. */
   activeInjections(): readonly InjectionInForce[] {
-    return NO_INJECTIONS;
+    return this.injections;
   }
 
   /** Rig time of the latest sample as shown [s] (offset after a restart of the rig's session). */
@@ -248,6 +254,7 @@ export class RemoteSession implements WatchedSession {
         this.sourceText = `${this.rig} (remote ${m.source})`;
         this.linkState = (LINK_STATES.includes(m.link) ? m.link : "DISCONNECTED") as LinkState;
         this.link = { ...this.link, firmware: m.firmware };
+        this.takeOperator(m);
         const wasOnline = this.online;
         this.online = m.online;
         for (const o of this.observers) o.status?.(this.status());
@@ -259,6 +266,38 @@ export class RemoteSession implements WatchedSession {
       case "hil_summary":
         return;
     }
+  }
+
+  /** A status's setpoints and injections: told to the observers when they changed, with chart labels. */
+  private takeOperator(m: DecodedStatus): void {
+    const sp = m.setpoints ?? UNKNOWN_SETPOINTS;
+    const old = this.sp;
+    if (
+      !(
+        Object.is(sp.pumpDuty, old.pumpDuty) &&
+        Object.is(sp.heaterDuty, old.heaterDuty) &&
+        Object.is(sp.fanDuty, old.fanDuty)
+      )
+    ) {
+      this.sp = sp;
+      for (const o of this.observers) o.setpoints?.(sp);
+    }
+    const key = (i: { text: string; startS: number }): string => `${i.text}@${i.startS}`;
+    const before = new Set(this.injections.map(key));
+    const now = new Set(m.injections.map(key));
+    if (before.size === now.size && [...now].every((k) => before.has(k))) return;
+    const off = this.offsetS;
+    for (const i of this.injections)
+      if (!now.has(key(i))) for (const o of this.observers) o.label?.(this.latestS, "end", i.text);
+    for (const i of m.injections)
+      if (!before.has(key(i))) for (const o of this.observers) o.label?.(i.startS + off, "start", i.text);
+    this.injections = m.injections.map((i, id) => ({
+      id,
+      text: i.text,
+      startS: i.startS + off,
+      endS: i.endS + off,
+    }));
+    for (const o of this.observers) o.injections?.(this.injections);
   }
 
   private addRow(row: Float64Array): void {

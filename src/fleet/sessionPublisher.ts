@@ -8,13 +8,15 @@
  * the queue when it can. What the bound drops is counted in {@link SessionPublisher.dropped}.
  */
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
-import type { LoopPerformanceFigures } from "../detect/monitor/monitorTypes.js";
+import type { LoopPerformanceFigures, OperatorSetpoints } from "../detect/monitor/monitorTypes.js";
 import type { RigSample } from "../model/rigSample.js";
+import type { InjectionInForce } from "../session/sessionObserver.js";
 import type { BrokerConfig } from "./brokerConfig.js";
 import { BrokerLink, type BrokerLinkOptions, type BrokerState, describeBrokerState } from "./brokerLink.js";
 import { Outbox, type OutboxLimits, type OutboxStats, type OutMessage } from "./outbox.js";
 import {
   alarmEventPayload,
+  finiteOrNull,
   type HilSummaryPayload,
   type HilVerdictPayload,
   openAlarmsPayload,
@@ -31,6 +33,34 @@ export interface StatusFacts {
   readonly link: string;
   readonly firmware: string;
   readonly uid: string;
+  /** The operator's setpoints (NaN: unknown); absent: no operator (`record`). */
+  readonly setpoints?: OperatorSetpoints;
+  /** Injections in force. @default none */
+  readonly injections?: readonly InjectionView[];
+}
+
+/** An injection as the status carries it. */
+export type InjectionView = Pick<InjectionInForce, "text" | "startS" | "endS">;
+
+function sameFacts(a: StatusFacts, b: StatusFacts): boolean {
+  const sa = a.setpoints;
+  const sb = b.setpoints;
+  const ia = a.injections ?? [];
+  const ib = b.injections ?? [];
+  return (
+    a.source === b.source &&
+    a.link === b.link &&
+    a.firmware === b.firmware &&
+    a.uid === b.uid &&
+    (sa === sb ||
+      (sa !== undefined &&
+        sb !== undefined &&
+        Object.is(sa.pumpDuty, sb.pumpDuty) &&
+        Object.is(sa.heaterDuty, sb.heaterDuty) &&
+        Object.is(sa.fanDuty, sb.fanDuty))) &&
+    ia.length === ib.length &&
+    ia.every((x, i) => x.text === ib[i]!.text && x.startS === ib[i]!.startS && x.endS === ib[i]!.endS)
+  );
 }
 
 /** The connection as the publisher uses it (BrokerLink; tests pass a fake). */
@@ -146,14 +176,7 @@ export class SessionPublisher {
 
   /** Sets the status facts; publishes the retained status when they changed. */
   setStatus(facts: StatusFacts): void {
-    const f = this.facts;
-    if (
-      f.source === facts.source &&
-      f.link === facts.link &&
-      f.firmware === facts.firmware &&
-      f.uid === facts.uid
-    )
-      return;
+    if (this.statusSet && sameFacts(this.facts, facts)) return;
     this.facts = { ...facts };
     this.statusSet = true;
     this.putStatus(true, "");
@@ -271,6 +294,19 @@ export class SessionPublisher {
       reason,
       droppedMessages: this.dropped,
       sentAtMs,
+      setpoints:
+        this.facts.setpoints === undefined
+          ? null
+          : {
+              pumpDuty: finiteOrNull(this.facts.setpoints.pumpDuty),
+              heaterDuty: finiteOrNull(this.facts.setpoints.heaterDuty),
+              fanDuty: finiteOrNull(this.facts.setpoints.fanDuty),
+            },
+      injections: (this.facts.injections ?? []).map((i) => ({
+        text: i.text,
+        startS: i.startS,
+        endS: finiteOrNull(i.endS),
+      })),
     };
   }
 

@@ -13,7 +13,7 @@ import { NO_TWIN } from "./telemetryBatch.js";
 /** What a live session offers its observers (LiveSession, or a fake in tests). */
 export type ObservableSession = Pick<
   LiveSession,
-  "subscribe" | "openAlarms" | "performance" | "status" | "latestTimeS"
+  "subscribe" | "openAlarms" | "performance" | "status" | "latestTimeS" | "setpoints" | "activeInjections"
 >;
 
 /** Publishes `session` until the returned function is called; `uid` is the device uid now ("" before HELLO). */
@@ -24,13 +24,22 @@ export function publishSession(
 ): () => void {
   const pull = (): void => {
     const st = session.status();
-    publisher.setStatus({ source: st.source, link: st.state, firmware: st.firmware, uid: uid() });
+    publisher.setStatus({
+      source: st.source,
+      link: st.state,
+      firmware: st.firmware,
+      uid: uid(),
+      setpoints: session.setpoints,
+      injections: session.activeInjections(),
+    });
     publisher.performance(session.latestTimeS, session.performance());
   };
   const observer: SessionObserver = {
     sample: (s, out) => publisher.sample(s, out),
     alarm: (e) => publisher.alarm(e, session.openAlarms()),
     status: () => pull(),
+    setpoints: () => pull(),
+    injections: () => pull(),
   };
   const unsubscribe = session.subscribe(observer);
   pull();

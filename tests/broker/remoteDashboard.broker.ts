@@ -99,8 +99,9 @@ describe.skipIf(MISSING !== null)("looptwin dashboard --mqtt-source in a termina
     const shown = /T_hot (\d+\.\d\d) C/.exec(view)?.[1];
     expect(shown).toBeDefined();
     expect(tHotSeen.has(shown!)).toBe(true);
-    // Setpoints are not published; the applied duties are; the pump stopped (PWM 200 kept, flow 0).
-    expect(view).toMatch(/pump\s+set\s+--\s+applied 200/);
+    // The operator's setpoints (from the status) and the applied duties; the emulated pump failed
+    // (PWM 200 kept, flow 0).
+    expect(view).toMatch(/pump\s+set 200\s+applied 200/);
     expect(view).toMatch(/flow 0\.00 L\/min\s+┄ twin 3\.8\d/);
     // The Metrics panel: the sample rate in rig time (10 Hz telemetry), the loop figures' rows.
     expect(view).toMatch(/samples\/s\s+(9\.\d|10\.\d)/);

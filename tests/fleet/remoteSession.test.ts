@@ -77,7 +77,7 @@ describe("RemoteSession", () => {
       "score 2.50",
     ]);
     expect(r.vm.samplesHeld).toBe(2);
-    // Setpoints are not published: unknown; the applied duties and the TLM flags are.
+    // A status without setpoints (a rig older than the field): unknown; applied duties and flags shown.
     const pump = r.vm.pumpRows(60);
     expect(pump[0]).toMatch(/^pump\s+set\s+--\s+applied 200/);
     expect(pump.at(-1)).toBe("flags  HOLD");
@@ -97,6 +97,29 @@ describe("RemoteSession", () => {
     );
     expect(r.session.messages).toBe(5);
     expect(r.session.malformed).toBe(0);
+  });
+
+  it("the operator's setpoints and injections from the status: Pump panel rows and chart labels", () => {
+    const r = remote();
+    const labels: string[] = [];
+    r.session.subscribe({ label: (tS, action, text) => labels.push(`${tS} ${action} ${text}`) });
+    r.send("telemetry", TELEMETRY_1);
+    const withOperator = (injections: string) =>
+      STATUS.replace(
+        '"sentAtMs":1796567137418}',
+        `"sentAtMs":1796567137418,"setpoints":{"pumpDuty":200,"heaterDuty":null,"fanDuty":255},"injections":${injections}}`,
+      );
+    r.send("status", withOperator('[{"text":"pump_failure","startS":20.5,"endS":50.5}]'));
+    refreshViewModel(r.session, r.vm);
+    const pump = r.vm.pumpRows(60);
+    expect(pump[0]).toMatch(/^pump\s+set 200\s+applied 200/);
+    expect(pump[1]).toMatch(/^heater\s+set\s+--\s+applied 255/);
+    expect(pump).toContain("INJECTED pump_failure 30 s left");
+    r.send("status", withOperator('[{"text":"pump_failure","startS":20.5,"endS":50.5}]')); // unchanged
+    r.send("status", withOperator("[]"));
+    refreshViewModel(r.session, r.vm);
+    expect(r.vm.pumpRows(60).some((row) => row.startsWith("INJECTED"))).toBe(false);
+    expect(labels).toEqual(["20.5 start pump_failure", "20.6 end pump_failure"]);
   });
 
   it("a cleared alarm goes to the history; an offline rig and a refused broker are said", () => {

@@ -154,6 +154,35 @@ describe("SessionPublisher", () => {
     expect(topics(link!)).toEqual(["performance", "performance", "performance"]);
   });
 
+  it("the status carries the operator's setpoints and injections, published again when they change", () => {
+    const { pub, link } = setup();
+    link.up();
+    const facts = { source: "emulator", link: "CONNECTED", firmware: "fw 1", uid: "U1" };
+    pub.setStatus({ ...facts, setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 }, injections: [] });
+    pub.setStatus({ ...facts, setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 }, injections: [] });
+    pub.setStatus({
+      ...facts,
+      setpoints: { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
+      injections: [
+        { text: "pump_failure", startS: 12.5, endS: 42.5 },
+        { text: "pump_degradation:severity=0.3", startS: 13, endS: Number.POSITIVE_INFINITY },
+      ],
+    });
+    pub.setStatus({ ...facts, setpoints: { pumpDuty: Number.NaN, heaterDuty: 0, fanDuty: 255 } });
+    const statuses = link.sent.filter((m) => m.topic.endsWith("/status")).map((m) => JSON.parse(m.payload));
+    expect(statuses.map((p) => [p.setpoints, p.injections])).toEqual([
+      [{ pumpDuty: 200, heaterDuty: 255, fanDuty: 255 }, []],
+      [
+        { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 },
+        [
+          { text: "pump_failure", startS: 12.5, endS: 42.5 },
+          { text: "pump_degradation:severity=0.3", startS: 13, endS: null },
+        ],
+      ],
+      [{ pumpDuty: null, heaterDuty: 0, fanDuty: 255 }, []],
+    ]);
+  });
+
   it("close says goodbye with the reason and the drops", async () => {
     const { pub, link } = setup();
     link.up();
