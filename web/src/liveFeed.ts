@@ -163,6 +163,8 @@ export class LiveFeed {
       case "status": {
         const s = msg.status;
         store.override = s.override;
+        // Absent from servers before the learned detector went live: none runs.
+        store.learned = s.learned ?? null;
         store.setLink({
           source: s.source,
           state: s.link,

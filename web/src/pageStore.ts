@@ -13,6 +13,7 @@ import {
   NO_PERFORMANCE,
   type OperatorSetpoints,
 } from "../../src/detect/monitor/monitorTypes.js";
+import type { LiveLearned } from "../../src/web/liveMessages.js";
 
 /** The sample columns, in CSV and chart order. Residuals are in units of their alarm band. */
 export const STORE_COLUMNS = [
@@ -132,6 +133,8 @@ export class PageStore {
   injections: readonly string[] = [];
   /** Why the twin follows the applied duties ("" when it follows the setpoints). */
   override = "";
+  /** The learned detector's state from a live server (null: none runs, or the standalone page). */
+  learned: LiveLearned | null = null;
 
   /** @param capacity rows kept (default 36,000: an hour at 10 Hz, the longest window at 20 Hz). */
   constructor(capacity = 36_000) {

@@ -6,6 +6,7 @@
  */
 import type { ChartDef } from "./charts.js";
 import { el, fmt, fmtTimeS } from "./dom.js";
+import { learnedReadout, learnedText } from "./learnedText.js";
 import type { PageStore, StoreColumn } from "./pageStore.js";
 
 export interface PanelTargets {
@@ -88,10 +89,12 @@ export class Panels {
     const range = s.visibleRange();
     const last = range.length - 1;
     for (const [def, target] of this.t.readouts) {
-      const parts = def.series.map((ser) => {
+      const parts: (readonly [string, string])[] = def.series.map((ser) => {
         const v = last >= 0 ? (s.columnOf(ser.column, range)[last] as number) : Number.NaN;
         return [ser.column, `${ser.label} ${fmt(v, ser.decimals)}${UNITS[ser.column] ?? ""}`] as const;
       });
+      // The learned detector's score against its threshold beside the residuals (issue 17).
+      if (def.id === "residuals" && s.learned !== null) parts.push(["learned", learnedReadout(s.learned)]);
       this.renderIf(target, parts.map((p) => p[1]).join("|"), () =>
         parts.flatMap(([column, text]) => {
           const span = el("span", "", text);
@@ -171,6 +174,7 @@ export class Panels {
       ["reconnects", String(l.reconnects)],
     ];
     if (this.store.override !== "") rows.push(["twin follows", this.store.override]);
+    if (this.store.learned !== null) rows.push(["learned detector", learnedText(this.store.learned)]);
     this.renderIf(this.t.figures, rows.map((r) => r.join("=")).join("|"), () =>
       rows.map(([k, v]) => {
         const d = el("div");
