@@ -113,6 +113,8 @@ export const DETECTOR_SET_KEYS = {
     "stated exceedance probability per nominal row for threshold_rule=conformal or pot, in (0, 0.5] (default 0.01)",
   calibration_blocks:
     "threshold from the training rows cut into this many blocks, each scored by a model fitted without it (default 1 = in-sample)",
+  baseline_rows:
+    "level channels read against a baseline following slow wander (time constant, rows) that holds still while the score exceeds the threshold (default 0 = the training level)",
   scale_blocks:
     "channel scale: 1 = training standard deviation, K = leave-K-block-out spread, which counts slow wander (default 1)",
   threshold_margin: "multiplier on the training threshold (default 1)",
@@ -169,6 +171,9 @@ export function parseDetectorArgs(
         break;
       case "calibration_blocks":
         partial.calibrationBlocks = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      case "baseline_rows":
+        partial.baselineRows = parseNumberArg(field, value, { integer: true, min: 0 });
         break;
       case "scale_blocks":
         partial.scaleBlocks = parseNumberArg(field, value, { integer: true, min: 1 });

@@ -9,7 +9,9 @@ describe("--set keys of the learned detector's threshold procedure", () => {
       "threshold_alpha=0.001",
       "calibration_blocks=4",
       "scale_blocks=4",
+      "baseline_rows=100",
     ]);
+    expect(o.baselineRows).toBe(100);
     expect(o.threshold).toEqual({ kind: "pot", alpha: 0.001, initialQuantile: 0.9, margin: 1 });
     expect(o.calibrationBlocks).toBe(4);
     expect(o.scaleBlocks).toBe(4);
@@ -29,6 +31,7 @@ describe("--set keys of the learned detector's threshold procedure", () => {
       ["threshold_alpha=0", "--set threshold_alpha"],
       ["calibration_blocks=0", "--set calibration_blocks"],
       ["scale_blocks=2.5", "--set scale_blocks"],
+      ["baseline_rows=-1", "--set baseline_rows"],
       ["threshold_rule=gev", "--set threshold_rule"],
     ] as const) {
       let error: unknown;

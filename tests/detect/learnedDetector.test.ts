@@ -205,3 +205,71 @@ describe("out-of-block calibration and the leave-block-out scale", () => {
     );
   });
 });
+
+describe("a level baseline that follows slow wander and holds still on exceedances", () => {
+  const rows = 3000;
+  /** Two noisy channels; after training, channel 0 wanders up by 4 noise sd over 2600 rows, and optionally steps down by 8 sd over [fault, fault + 300). */
+  function wander(seed: number, fault?: number, wanderSd = 4): Float64Array[] {
+    const rng = new SeededRng(seed);
+    return [0, 1].map((c) =>
+      Float64Array.from({ length: rows }, (_, i) => {
+        let v = rng.normal();
+        if (c === 0 && i >= TRAIN) v += (wanderSd * (i - TRAIN)) / (rows - TRAIN);
+        if (c === 0 && fault !== undefined && i >= fault && i < fault + 300) v -= 8;
+        return v;
+      }),
+    );
+  }
+  const options = {
+    windowRows: 10,
+    persistenceRows: 3,
+    calibrationBlocks: 4,
+    threshold: { kind: "pot", alpha: 0.001, initialQuantile: 0.9, margin: 1 },
+  } as const;
+  const alarms = (a: Uint8Array, from: number, to: number): number =>
+    a.subarray(from, to).reduce((s, x) => s + x, 0);
+
+  it("the training level alarms on the wander; the followed one no more than on a run without wander", () => {
+    const ch = wander(61);
+    const fixed = fitLearnedDetector(["a", "b"], ch, TRAIN, options);
+    const followed = fitLearnedDetector(["a", "b"], ch, TRAIN, { ...options, baselineRows: 100 });
+    expect(followed.threshold).toBe(fixed.threshold);
+    // The same noise without the wander: the nominal exceedances of this threshold (9 rows).
+    const still = wander(61, undefined, 0);
+    const nominal = alarms(scoreChannels(fixed, still, rows).anomaly, TRAIN, rows);
+    expect(nominal).toBeLessThan(20);
+    expect(alarms(scoreChannels(fixed, ch, rows).anomaly, TRAIN, rows)).toBeGreaterThan(1000);
+    expect(alarms(scoreChannels(followed, ch, rows).anomaly, TRAIN, rows)).toBeLessThanOrEqual(nominal + 3);
+  });
+
+  it("a step fault on top of the wander alarms for as long as it lasts, then clears", () => {
+    const ch = wander(62, 2000);
+    const followed = fitLearnedDetector(["a", "b"], ch, TRAIN, { ...options, baselineRows: 100 });
+    const { anomaly } = scoreChannels(followed, ch, rows);
+    // Held: after the window and persistence delays, every fault row alarms (no decay towards the
+    // fault level, which a baseline that kept following would show within a few hundred rows).
+    expect(alarms(anomaly, 2000 + 12, 2300)).toBe(300 - 12);
+    // Outside the fault (and the window's tail after it) at most 1.5 % of the rows: isolated
+    // nominal exceedances, not a fault that stays latched.
+    expect(alarms(anomaly, TRAIN, 2000) + alarms(anomaly, 2300 + 10, rows)).toBeLessThan(0.015 * 2290);
+    expect(alarms(anomaly, 2400, 2900)).toBeLessThan(10);
+  });
+
+  it("reset forgets the followed level", () => {
+    const ch = wander(63);
+    const model = fitLearnedDetector(["a", "b"], ch, TRAIN, { ...options, baselineRows: 100 });
+    const s = new LearnedScorer(model);
+    const sample = new Float64Array(2);
+    const first: number[] = [];
+    for (const pass of [0, 1]) {
+      s.reset();
+      for (let i = 0; i < 1500; i++) {
+        sample[0] = ch[0]?.[i] as number;
+        sample[1] = ch[1]?.[i] as number;
+        s.step(sample);
+        if (pass === 0) first.push(s.lastScore);
+        else expect(s.lastScore).toBe(first[i]);
+      }
+    }
+  });
+});

@@ -48,6 +48,7 @@ describe("learned model files", () => {
     expect(fieldOf((d) => (d.version = 3))).toBe("version");
     expect(fieldOf((d) => (d.format = "other"))).toBe("format");
     expect(fieldOf((d) => (d.calibrationBlocks = 0))).toBe("calibrationBlocks");
+    expect(fieldOf((d) => (d.baselineRows = -5))).toBe("baselineRows");
   });
 
   it("still loads a version 1 file (no calibrationBlocks): in-sample calibration, same scores", () => {
@@ -56,6 +57,7 @@ describe("learned model files", () => {
     delete doc.calibrationBlocks;
     const loaded = learnedModelFromJson(JSON.stringify(doc));
     expect(loaded.calibrationBlocks).toBe(1);
+    expect(loaded.baselineRows).toBe(0);
     expect(Array.from(scoreChannels(loaded, data.channels, 800).score)).toEqual(
       Array.from(scoreChannels(model, data.channels, 800).score),
     );
@@ -66,8 +68,13 @@ describe("learned model files", () => {
       { kind: "pot", alpha: 0.01, initialQuantile: 0.9, margin: 1 },
       { kind: "conformal", alpha: 0.02, margin: 1 },
     ] as const) {
-      const m = fitLearnedDetector(data.names, data.channels, 400, { threshold, calibrationBlocks: 4 });
+      const m = fitLearnedDetector(data.names, data.channels, 400, {
+        threshold,
+        calibrationBlocks: 4,
+        baselineRows: 100,
+      });
       expect(learnedModelFromJson(learnedModelToJson(m))).toEqual(m);
+      expect(m.baselineRows).toBe(100);
     }
     expect(
       fieldOf((d) => (d.thresholdRule = { kind: "pot", alpha: 0.01, initialQuantile: 1, margin: 1 })),

@@ -21,7 +21,13 @@ function faultFile(seed: number, from: number, channel: number): LabelledTable {
 }
 
 const FILES = [faultFile(41, 600, 0), faultFile(42, 650, 1), faultFile(43, 550, 2), faultFile(44, 700, 3)];
-const SMALL_GRID = { windowRows: [3, 10], persistenceRows: [1, 5], alpha: [0.01], scaleBlocks: [1, 4] };
+const SMALL_GRID = {
+  windowRows: [3, 10],
+  persistenceRows: [1, 5],
+  alpha: [0.01],
+  scaleBlocks: [1, 4],
+  baselineRows: [0],
+};
 
 describe("the setting-selection procedure, end to end on synthetic files", () => {
   const candidates = gridCandidates(SMALL_GRID);
@@ -34,7 +40,7 @@ describe("the setting-selection procedure, end to end on synthetic files", () =>
       expect(c.threshold).toEqual({ kind: "pot", alpha: 0.01, initialQuantile: 0.9, margin: 1 });
     }
     expect(describeCandidate(candidates[1] ?? {})).toBe(
-      "window 3, persistence 1, alpha 0.01, scale leave-4-block-out spread",
+      "window 3, persistence 1, alpha 0.01, scale leave-4-block-out spread, baseline training level",
     );
   });
 

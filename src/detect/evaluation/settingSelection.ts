@@ -7,8 +7,9 @@
  *   row, fitted to out-of-block scores of the training rows (4 blocks: each quarter scored by a
  *   model fitted without it), the POT's initial quantile 0.9.
  * - Searched over {@link SETTING_GRID}: window length, persistence, the stated exceedance
- *   probability alpha, and the channel scale (training standard deviation or leave-block-out
- *   spread).
+ *   probability alpha, the channel scale (training standard deviation or leave-block-out spread),
+ *   and the level baseline (the training level, or one that follows slow wander and holds still
+ *   while the score exceeds the threshold).
  * - Chosen by the rule of leaveOneFileOut.ts: the highest F1 with FAR at most {@link FAR_LIMIT} on
  *   the files it is chosen on. The honest figure is leave-one-file-out; the setting for new files
  *   is the one the same rule picks on all files.
@@ -33,17 +34,21 @@ export interface SettingGrid {
   readonly alpha: readonly number[];
   /** 1 = training standard deviation; K = leave-block-out spread over K blocks. */
   readonly scaleBlocks: readonly number[];
+  /** Time constant of the followed level baseline, rows; 0 = the training level. */
+  readonly baselineRows: readonly number[];
 }
 
 /**
  * Windows from a few seconds to the better part of a minute and persistence from none to ten rows
- * (SKAB rows are 1 s apart; its faults last minutes), two orders of alpha, both scales.
+ * (SKAB rows are 1 s apart; its faults last minutes), two orders of alpha, both scales, and a
+ * fixed baseline or one following wander slower than about 2 or 5 minutes.
  */
 export const SETTING_GRID: SettingGrid = {
   windowRows: [3, 5, 10, 20],
   persistenceRows: [1, 3, 5, 10],
   alpha: [0.01, 0.001],
   scaleBlocks: [1, 4],
+  baselineRows: [0, 100, 300],
 };
 
 /** The largest pooled FAR a candidate may have on the files it is chosen on. */
@@ -65,13 +70,15 @@ export function gridCandidates(grid: SettingGrid = SETTING_GRID): Partial<Learne
     for (const persistenceRows of grid.persistenceRows)
       for (const alpha of grid.alpha)
         for (const scaleBlocks of grid.scaleBlocks)
-          out.push({
-            ...FIXED_SETTINGS,
-            windowRows,
-            persistenceRows,
-            scaleBlocks,
-            threshold: { kind: "pot", alpha, initialQuantile: DEFAULT_POT_INITIAL_QUANTILE, margin: 1 },
-          });
+          for (const baselineRows of grid.baselineRows)
+            out.push({
+              ...FIXED_SETTINGS,
+              windowRows,
+              persistenceRows,
+              scaleBlocks,
+              baselineRows,
+              threshold: { kind: "pot", alpha, initialQuantile: DEFAULT_POT_INITIAL_QUANTILE, margin: 1 },
+            });
   if (out.length === 0) throw new ConfigError("grid", 0, "has no candidate (an empty list)");
   return out;
 }
@@ -80,7 +87,8 @@ export function gridCandidates(grid: SettingGrid = SETTING_GRID): Partial<Learne
 export function describeCandidate(c: Partial<LearnedDetectorOptions>): string {
   const alpha = c.threshold && "alpha" in c.threshold ? c.threshold.alpha : undefined;
   const scale = (c.scaleBlocks ?? 1) > 1 ? `leave-${c.scaleBlocks}-block-out spread` : "sd";
-  return `window ${c.windowRows}, persistence ${c.persistenceRows}, alpha ${alpha}, scale ${scale}`;
+  const baseline = (c.baselineRows ?? 0) > 0 ? `followed (${c.baselineRows} rows)` : "training level";
+  return `window ${c.windowRows}, persistence ${c.persistenceRows}, alpha ${alpha}, scale ${scale}, baseline ${baseline}`;
 }
 
 export interface SelectionResult {

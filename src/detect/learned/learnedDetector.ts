@@ -87,6 +87,13 @@ export interface LearnedDetectorOptions {
    * across the training rows. @default 1
    */
   readonly scaleBlocks: number;
+  /**
+   * Level channels are read against a baseline that follows the level slowly (exponential moving
+   * mean, time constant this many rows) on every row that does not exceed the threshold, and holds
+   * still on rows that do, so slow wander after training is followed while a fault is not; 0 keeps
+   * the training level for good. @default 0
+   */
+  readonly baselineRows: number;
 }
 
 export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
@@ -100,6 +107,7 @@ export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
   persistenceRows: 5,
   calibrationBlocks: 1,
   scaleBlocks: 1,
+  baselineRows: 0,
 };
 
 /** A fitted learned detector: plain data (saved and loaded by learnedModelFile.ts). */
@@ -120,6 +128,8 @@ export interface LearnedModel {
   readonly persistenceRows: number;
   /** How the threshold's scores were obtained (see LearnedDetectorOptions); 1 in files before version 2. */
   readonly calibrationBlocks: number;
+  /** Time constant of the followed level baseline, rows; 0 = the training level (see LearnedDetectorOptions). */
+  readonly baselineRows: number;
 }
 
 function checkWholeAtLeast(field: string, value: number, min: number): void {
@@ -144,6 +154,7 @@ export function resolveLearnedDetectorOptions(
   checkWholeAtLeast("persistenceRows", o.persistenceRows, 1);
   checkWholeAtLeast("calibrationBlocks", o.calibrationBlocks, 1);
   checkWholeAtLeast("scaleBlocks", o.scaleBlocks, 1);
+  checkWholeAtLeast("baselineRows", o.baselineRows, 0);
   return o;
 }
 
@@ -209,11 +220,18 @@ export function fitLearnedDetector(
       smoothingRows: o.smoothingRows,
       persistenceRows: o.persistenceRows,
       calibrationBlocks: o.calibrationBlocks,
+      // The threshold is set on scores against the training level: a followed baseline would
+      // need the threshold it is being used to find.
+      baselineRows: 0,
     };
   };
   const provisional = fitOn(() => false);
   const scores = calibrationScores(provisional, channels, trainRows, o.calibrationBlocks, fitOn);
-  return { ...provisional, threshold: thresholdFromTraining(scores, o.threshold) };
+  return {
+    ...provisional,
+    threshold: thresholdFromTraining(scores, o.threshold),
+    baselineRows: o.baselineRows,
+  };
 }
 
 /**
@@ -381,6 +399,8 @@ export class LearnedScorer {
   private readonly featureBuffer: Float64Array;
   private readonly invThreshold: number;
   private readonly warmUp: number;
+  /** 1 / baselineRows, or 0 when the baseline is the training level. */
+  private readonly followRate: number;
   private seen = 0;
 
   constructor(readonly model: LearnedModel) {
@@ -393,6 +413,7 @@ export class LearnedScorer {
       throw new ConfigError("threshold", model.threshold, "must be finite and > 0");
     this.invThreshold = 1 / model.threshold;
     this.warmUp = warmUpRows(model);
+    this.followRate = model.baselineRows > 0 ? 1 / model.baselineRows : 0;
   }
 
   /** Number of channels a sample must carry. */
@@ -424,6 +445,8 @@ export class LearnedScorer {
     if (!ready) this.seen++;
     this.lastScore = score;
     this.lastAnomaly = this.persistence.push(ready && score > 1);
+    if (this.followRate > 0 && ready && !(score > 1))
+      this.extractor.followLevels(this.featureBuffer, this.followRate);
   }
 }
 

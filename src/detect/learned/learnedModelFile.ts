@@ -11,7 +11,8 @@
  * leafSize }, thresholdRule: { kind: "max", margin } | { kind: "quantile", q, margin }, threshold,
  * smoothingRows, persistenceRows }`.
  *
- * Version 2 adds `calibrationBlocks` (where the threshold's scores came from) and the threshold
+ * Version 2 adds `calibrationBlocks` (where the threshold's scores came from), `baselineRows` (the
+ * followed level baseline's time constant, 0 or absent = the training level) and the threshold
  * rules `{ kind: "conformal", alpha, margin }` and `{ kind: "pot", alpha, initialQuantile, margin }`.
  * Version 1 files still load (calibrationBlocks 1); files are written as version 2.
  */
@@ -47,6 +48,7 @@ export function learnedModelToJson(model: LearnedModel): string {
     smoothingRows: model.smoothingRows,
     persistenceRows: model.persistenceRows,
     calibrationBlocks: model.calibrationBlocks,
+    baselineRows: model.baselineRows,
   };
   return `${JSON.stringify(doc, null, 1)}\n`;
 }
@@ -260,5 +262,6 @@ export function learnedModelFromJson(text: string): LearnedModel {
     smoothingRows: whole(doc.smoothingRows, "smoothingRows", 1),
     persistenceRows: whole(doc.persistenceRows, "persistenceRows", 1),
     calibrationBlocks: doc.version === 1 ? 1 : whole(doc.calibrationBlocks, "calibrationBlocks", 1),
+    baselineRows: doc.baselineRows === undefined ? 0 : whole(doc.baselineRows, "baselineRows", 0),
   };
 }

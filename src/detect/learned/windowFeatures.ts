@@ -64,6 +64,8 @@ export class WindowFeatureExtractor {
   private readonly invScale: Float64Array;
   /** Ring buffer, row-major: slot * channels + channel. */
   private readonly ring: Float64Array;
+  /** Per channel, how far the followed level has moved from the training centre (standardised units). */
+  private readonly levelOffset: Float64Array;
   private next = 0;
   private filled = 0;
 
@@ -76,12 +78,25 @@ export class WindowFeatureExtractor {
     this.centre = Float64Array.from(layout.centre);
     this.invScale = Float64Array.from(layout.scale, (s) => 1 / s);
     this.ring = new Float64Array(layout.windowRows * n);
+    this.levelOffset = new Float64Array(n);
   }
 
   /** Forgets the window (e.g. between files). */
   reset(): void {
     this.next = 0;
     this.filled = 0;
+    this.levelOffset.fill(0);
+  }
+
+  /**
+   * Moves each `mean` channel's reference level a fraction `rate` of the way towards the level of
+   * the last window (an exponential moving baseline, time constant 1 / rate rows), given the
+   * features {@link push} last wrote to `lastOut`. `slope` channels have no level to follow.
+   */
+  followLevels(lastOut: ArrayLike<number>, rate: number): void {
+    for (let c = 0; c < this.featureCount; c++)
+      if (this.isSlope[c] === 0)
+        this.levelOffset[c] = (this.levelOffset[c] as number) + (lastOut[c] as number) * rate;
   }
 
   /** True once `windowRows` samples have been pushed since the last reset. */
@@ -119,7 +134,7 @@ export class WindowFeatureExtractor {
         sxy += (k - xBar) * y;
         slot = slot + 1 === w ? 0 : slot + 1;
       }
-      out[c] = this.isSlope[c] === 1 ? (m > 1 ? sxy / sxx : 0) : sum / m;
+      out[c] = this.isSlope[c] === 1 ? (m > 1 ? sxy / sxx : 0) : sum / m - (this.levelOffset[c] as number);
     }
   }
 }
