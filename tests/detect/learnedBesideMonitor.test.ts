@@ -186,3 +186,29 @@ describe("the learned detector holds off while the twin aligns", () => {
     expect(events.filter((e) => e.cause === LEARNED_CAUSE)).toEqual([]);
   });
 });
+
+describe("the learned alarm's diagnosis", () => {
+  it("keeps the channels it named when raised while it stays open; the evidence follows the distances", () => {
+    const rig = new EmulatedRig({
+      seed: 8,
+      setpoints: [NOMINAL],
+      faults: ["hx_fouling:start=130,severity=0.6,ramp=200"],
+    });
+    const monitor = new LearnedBesideMonitor(createMonitor(), new LearnFirstTrainer(120));
+    monitor.setSetpoints(rig.initialSetpoints, 0);
+    const events: AlarmEvent[] = [];
+    const evidence = new Set<string>();
+    while (rig.nextTS <= 400) {
+      const s = rig.next((sp, t) => monitor.setSetpoints(sp, t));
+      events.push(...monitor.step(s));
+      for (const a of monitor.openAlarms())
+        if (a.cause === LEARNED_CAUSE) evidence.add(a.evidence.slice(1).join("; "));
+    }
+    const learned = events.filter((e) => e.cause === LEARNED_CAUSE);
+    const firstId = learned[0]?.alarmId;
+    const ofFirst = learned.filter((e) => e.alarmId === firstId && e.type !== "cleared");
+    expect(ofFirst[0]?.type).toBe("raised");
+    expect(new Set(ofFirst.map((e) => e.diagnosis)).size).toBe(1);
+    expect(evidence.size).toBeGreaterThan(1);
+  });
+});

@@ -132,6 +132,8 @@ export class LearnedBesideMonitor implements Monitor {
   private scale: readonly number[] = [];
   private readonly events: AlarmEvent[] = [];
   private diagnosisAtS = Number.NaN;
+  /** The channels the open learned alarm named when it was raised (kept while it stays open). */
+  private namedText = "";
   /**
    * Rig time from which the residuals have settled: {@link LEARN_SETTLE_S} after the first sample
    * and after a long gap. Before it the twin is aligning and its residuals carry a transient of
@@ -231,6 +233,11 @@ export class LearnedBesideMonitor implements Monitor {
     if (level >= 1 && !(t - this.diagnosisAtS < DIAGNOSIS_REFRESH_S)) {
       diag = this.diagnose();
       this.diagnosisAtS = t;
+      // The channels named at the raise stay the diagnosis while the alarm is open (the evidence
+      // keeps every channel's distance up to date): channels of similar distance would otherwise
+      // take turns, and an alarm's diagnosis that changes every second says nothing new.
+      if (this.alarms.openAlarms().length === 0) this.namedText = diag.text;
+      else diag = { ...diag, text: this.namedText };
     }
     const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, level, diag));
     if (e !== undefined) events.push(e);
