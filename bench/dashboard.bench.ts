@@ -2,9 +2,10 @@
  * Dashboard cost over a slow link (issue 7 section 5): `looptwin dashboard --emulate --rate 50`
  * runs in a real pseudo-terminal (node-pty) of 120x40; after a warm-up, the bench measures
  * - `dashboard_cpu_percent`: CPU time of the dashboard process (utime + stime from /proc, the
- *   in-process emulator included) over the window, as a percentage of one core (target <= 10);
+ *   in-process emulator included) over the window, as a percentage of one core (issue 16: <= 3;
+ *   issue 7 asked <= 10);
  * - `dashboard_bytes_per_s`: bytes the dashboard wrote to the terminal in the same window
- *   (target <= 30,000).
+ *   (issue 16: <= 10,000; issue 7 asked <= 30,000).
  *
  * The issue asks for 60 s of telemetry; to keep `npm run bench` short the window is 20 s after a
  * 10 s warm-up (start-up, JIT, the first full frame) unless DASHBOARD_BENCH_S says otherwise
@@ -68,9 +69,9 @@ const bench: BenchFile = {
         dashboard_cpu_percent: {
           value: (100 * cpu) / dt,
           unit: "% of a core",
-          target: { op: "<=", value: 10 },
+          target: { op: "<=", value: 3 },
         },
-        dashboard_bytes_per_s: { value: written / dt, unit: "bytes/s", target: { op: "<=", value: 30_000 } },
+        dashboard_bytes_per_s: { value: written / dt, unit: "bytes/s", target: { op: "<=", value: 10_000 } },
       };
     } finally {
       if (!exited) {
