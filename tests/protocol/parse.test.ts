@@ -257,3 +257,95 @@ describe("TLM names its first bad field, with that field's text", () => {
     }
   });
 });
+
+describe("edges written by hand", () => {
+  it("TLM with zeros everywhere names the bad field, not a zero before it", () => {
+    for (let i = 0; i < 9; i++) {
+      const fields = Array.from({ length: 10 }, () => "0");
+      fields[i] = "x";
+      fields[9] = "zz";
+      const r = parseDeviceLine(withCrc(`TLM,${fields.join(",")}`));
+      expect(r.ok ? "ok" : r.error).toMatchObject({ kind: "bad_field", problem: "syntax", raw: "x" });
+    }
+    expect(parseDeviceLine(withCrc("TLM,0,0,0,0,0,0,0,0,0,zz"))).toEqual({
+      ok: false,
+      error: { kind: "bad_field", field: "flags", problem: "syntax", raw: "zz" },
+    });
+  });
+
+  it("a NAK's id must be a number", () => {
+    expect(parseDeviceLine(withCrc("NAK,x,syntax"))).toEqual({
+      ok: false,
+      error: { kind: "bad_field", field: "id", problem: "syntax", raw: "x" },
+    });
+    expect(parseDeviceLine(withCrc("NAK,65536,syntax"))).toEqual({
+      ok: false,
+      error: { kind: "bad_field", field: "id", problem: "range", raw: "65536" },
+    });
+  });
+
+  it("says how many fields a short line has and how many it needs", () => {
+    const problem = (line: string) => {
+      const r = parseDeviceLine(withCrc(line));
+      return r.ok ? "ok" : r.error;
+    };
+    expect(problem("ACK")).toStrictEqual({
+      kind: "malformed",
+      problem: "ACK needs at least 1 fields, got 0",
+    });
+    expect(problem("NAK,1")).toStrictEqual({
+      kind: "malformed",
+      problem: "NAK needs at least 2 fields, got 1",
+    });
+    expect(problem("EVT,BOOT")).toStrictEqual({
+      kind: "malformed",
+      problem: "EVT needs at least 2 fields, got 1",
+    });
+    expect(problem("HELLO,1.0,a,b,c")).toStrictEqual({
+      kind: "malformed",
+      problem: "HELLO needs at least 5 fields, got 4",
+    });
+    expect(problem("TLM,1,2,3,4,5,6,7,8,9")).toStrictEqual({
+      kind: "malformed",
+      problem: "TLM needs at least 10 fields, got 9",
+    });
+  });
+
+  it("a command error without a readable id carries no id at all", () => {
+    for (const body of ["FOO", "FOO,bar", "PING,0"]) {
+      const r = parseCommandLine(withCrc(body));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(Object.hasOwn(r.error, "id")).toBe(false);
+    }
+    expect(parseCommandLine(withCrc("FOO"))).toStrictEqual({
+      ok: false,
+      error: { kind: "unknown_type", lineType: "FOO" },
+    });
+  });
+
+  it("event details are plain decimal numbers: no exponent, sign, space or hex", () => {
+    for (const detail of [" 12", "12 "])
+      expect(parseDeviceLine(withCrc(`EVT,HB_LOST,${detail}`))).toMatchObject({
+        error: { field: "detail", problem: "syntax" },
+      });
+    for (const detail of ["1e3", "+5", "0x10", "1.5", "-0"]) {
+      expect(parseDeviceLine(withCrc(`EVT,HB_LOST,${detail}`))).toEqual({
+        ok: false,
+        error: { kind: "bad_field", field: "detail", problem: "range", raw: detail },
+      });
+    }
+    expect(parseDeviceLine(withCrc("EVT,WDT,0e5")).ok).toBe(false);
+    expect(parseDeviceLine(withCrc("EVT,HB_LOST,4294967295"))).toEqual({
+      ok: true,
+      value: { type: "EVT", event: { code: "HB_LOST", sinceCommandMs: 4294967295 } },
+    });
+    expect(parseDeviceLine(withCrc("EVT,HB_LOST,4294967296")).ok).toBe(false);
+  });
+
+  it("an EMU command needs a fault spec", () => {
+    expect(parseCommandLine(withCrc("EMU,3,"), { acceptEmu: true })).toEqual({
+      ok: false,
+      error: { kind: "bad_field", field: "spec", problem: "syntax", raw: "", id: 3 },
+    });
+  });
+});
