@@ -342,6 +342,22 @@ describe("edges written by hand", () => {
     expect(parseDeviceLine(withCrc("EVT,HB_LOST,4294967296")).ok).toBe(false);
   });
 
+  it("an EMU fault spec is printable ASCII, space and ~ included", () => {
+    for (const spec of ["pump\tfailure", "pump\u007ffailure", "pump\u001ffailure", "pump_é"]) {
+      const r = parseCommandLine(withCrc(`EMU,3,${spec}`), { acceptEmu: true });
+      expect(r.ok ? "ok" : r.error).toMatchObject({
+        kind: "bad_field",
+        field: "spec",
+        problem: "syntax",
+        id: 3,
+      });
+    }
+    expect(parseCommandLine(withCrc("EMU,4, a b~"), { acceptEmu: true })).toEqual({
+      ok: true,
+      value: { type: "EMU", id: 4, faultSpec: " a b~" },
+    });
+  });
+
   it("an EMU command needs a fault spec", () => {
     expect(parseCommandLine(withCrc("EMU,3,"), { acceptEmu: true })).toEqual({
       ok: false,
