@@ -5,7 +5,7 @@
  *   delivers them) -> framing, CRC and parse (DeviceStreamDecoder with its TlmSlot) -> host
  *   conversion (TelemetryConverter: counts to degrees, pulses to L/min) -> the monitor (twin,
  *   measured-flow twin, flow window, observer, parameter tracker, loop figures, every detector,
- *   alarms), one thread. Target >= 500,000 samples per second. Measured per CPU second of the
+ *   alarms), one thread. Target >= 1,000,000 samples per second (issue 16). Measured per CPU second of the
  *   process (user + system), median of 5 rounds, as the protocol bench does (on a shared machine
  *   wall time also counts other people's work); the wall-clock rate is beside it.
  * - `monitor_samples_per_s`: the monitor alone on converted samples (for comparison).
@@ -34,10 +34,37 @@ const ROUNDS = 5;
 interface Stream {
   readonly bytes: Uint8Array;
   readonly samples: RigSample[];
-  /** Setpoint changes: before the sample with this index. */
-  readonly steps: Map<number, { sp: OperatorSetpoints; tS: number }>;
+  /**
+   * Setpoint changes, in sample order: each applies before the sample with its index. Walked with
+   * a cursor (a Map lookup per sample was 4 % of the measured pipeline, the harness's cost, not
+   * the pipeline's).
+   */
+  readonly steps: readonly SetpointChange[];
   readonly initial: OperatorSetpoints;
   readonly count: number;
+}
+
+interface SetpointChange {
+  readonly index: number;
+  readonly sp: OperatorSetpoints;
+  readonly tS: number;
+}
+
+/** Walks the setpoint changes in sample order: `at(i)` is the change before sample i, if any. */
+class StepCursor {
+  private k = 0;
+  private readonly steps: readonly SetpointChange[];
+
+  constructor(steps: readonly SetpointChange[]) {
+    this.steps = steps;
+  }
+
+  at(i: number): SetpointChange | undefined {
+    const next = this.steps[this.k];
+    if (next === undefined || next.index !== i) return undefined;
+    this.k++;
+    return next;
+  }
 }
 
 function makeStream(): Stream {
@@ -45,9 +72,9 @@ function makeStream(): Stream {
   const n = DURATION_S * 10;
   const lines: string[] = new Array(n);
   const samples: RigSample[] = new Array(n);
-  const steps = new Map<number, { sp: OperatorSetpoints; tS: number }>();
+  const steps: SetpointChange[] = [];
   for (let i = 0; i < n; i++) {
-    const s = rig.next((sp, tS) => steps.set(i, { sp: { ...sp }, tS }));
+    const s = rig.next((sp, tS) => steps.push({ index: i, sp: { ...sp }, tS }));
     const p = rig.truth;
     lines[i] = formatDeviceMessage({
       type: "TLM",
@@ -87,8 +114,9 @@ function learnedModel(st: Stream): LearnedModel {
   monitor.setSetpoints(st.initial, 0);
   const rows = 3600 * 10;
   const cols = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
+  const steps = new StepCursor(st.steps);
   for (let i = 0; i < rows; i++) {
-    const step = st.steps.get(i);
+    const step = steps.at(i);
     if (step !== undefined) monitor.setSetpoints(step.sp, step.tS);
     monitor.step(st.samples[i] as RigSample);
     const o = monitor.output;
@@ -109,9 +137,10 @@ function pipeline(st: Stream, learned?: LearnedModel): [number, number, number] 
   monitor.setSetpoints(st.initial, 0);
   let i = 0;
   let raised = 0;
+  const steps = new StepCursor(st.steps);
   const decoder = new DeviceStreamDecoder({
     onTlm: (tlm) => {
-      const step = st.steps.get(i);
+      const step = steps.at(i);
       if (step !== undefined) monitor.setSetpoints(step.sp, step.tS);
       i++;
       const events = monitor.step(converter.convert(tlm, sample));
@@ -131,9 +160,10 @@ function pipeline(st: Stream, learned?: LearnedModel): [number, number, number] 
 function monitorOnly(st: Stream): number {
   const monitor = createMonitor();
   monitor.setSetpoints(st.initial, 0);
+  const steps = new StepCursor(st.steps);
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < st.count; i++) {
-    const step = st.steps.get(i);
+    const step = steps.at(i);
     if (step !== undefined) monitor.setSetpoints(step.sp, step.tS);
     monitor.step(st.samples[i] as RigSample);
   }
@@ -172,7 +202,7 @@ const bench: BenchFile = {
       pipeline_samples_per_s: {
         value: Math.round(median(cpuRates)),
         unit: "samples/cpu-s",
-        target: { op: ">=", value: 500_000 },
+        target: { op: ">=", value: 1_000_000 },
       },
       pipeline_samples_per_s_wall: { value: Math.round(median(wallRates)), unit: "samples/s" },
       monitor_samples_per_s: { value: Math.round(median(monitorRates)), unit: "samples/cpu-s" },

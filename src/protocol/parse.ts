@@ -151,8 +151,13 @@ const TLM_DECIMAL_MAX = [
 ] as const;
 /** Index of adc_amb, the one field that may be empty, in {@link TLM_DECIMAL_MAX}. */
 const AMB_FIELD = 4;
-/** The decimal fields of the line {@link readGoodTlm} is reading (scratch, never escapes). */
-const tlmFields = new Float64Array(TLM_DECIMAL_MAX.length);
+/**
+ * The decimal fields of the line {@link readGoodTlm} is reading (scratch, never escapes). Unsigned
+ * 32-bit, so that what is read back is a small integer where it fits, as the general path's
+ * numbers are (doubles from a Float64Array would make the slot's fields doubles, boxed at every
+ * call that passes one on).
+ */
+const tlmFields = new Uint32Array(TLM_DECIMAL_MAX.length);
 
 /**
  * The hot path of the hot path: one pass over a TLM body `bytes[from, bodyEnd)` that accepts only
@@ -163,10 +168,11 @@ const tlmFields = new Float64Array(TLM_DECIMAL_MAX.length);
  */
 function readGoodTlm(bytes: Uint8Array, from: number, bodyEnd: number, slot: TlmSlot): boolean {
   const fields = tlmFields;
+  let ambAbsent = false;
   let i = from;
   for (let f = 0; f < TLM_DECIMAL_MAX.length; f++) {
     if (f === AMB_FIELD && bytes[i] === COMMA) {
-      fields[f] = ADC_AMB_ABSENT;
+      ambAbsent = true;
       i++;
       continue;
     }
@@ -198,7 +204,7 @@ function readGoodTlm(bytes: Uint8Array, from: number, bodyEnd: number, slot: Tlm
   slot.tMs = fields[1]!;
   slot.adcHot = fields[2]!;
   slot.adcCold = fields[3]!;
-  slot.adcAmb = fields[4]!;
+  slot.adcAmb = ambAbsent ? ADC_AMB_ABSENT : fields[AMB_FIELD]!;
   slot.pulses = fields[5]!;
   slot.pumpDuty = fields[6]!;
   slot.heaterDuty = fields[7]!;

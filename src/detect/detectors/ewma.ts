@@ -86,6 +86,7 @@ export class EwmaDetector implements ResidualDetector {
   private readonly target: number;
   /** 0 both sides, 1 upper, -1 lower. */
   private readonly sideSign: number;
+  private readonly exactLimits: boolean;
   /** The EWMA (a number from the start: a field first defined as undefined boxes every double stored into it). */
   private z = Number.NaN;
   private n_ = 0;
@@ -103,6 +104,7 @@ export class EwmaDetector implements ResidualDetector {
     this.keep2 = (1 - lambda) * (1 - lambda);
     this.target = target;
     this.sideSign = sideSign(side);
+    this.exactLimits = this.options.exactLimits;
     this.z = target;
     this.limit_ = this.currentLimit();
   }
@@ -112,7 +114,7 @@ export class EwmaDetector implements ResidualDetector {
     this.z = this.lambda * x + this.keep * this.z;
     this.decay2t *= this.keep2;
     this.n_++;
-    if (this.options.exactLimits) this.limit_ = this.currentLimit();
+    if (this.exactLimits) this.limit_ = this.currentLimit();
     return this.alarm;
   }
 

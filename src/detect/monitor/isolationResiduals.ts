@@ -25,6 +25,8 @@ export class IsolationResiduals {
   private readonly iso = new Float64Array(5).fill(Number.NaN);
   /** Cascaded filters: [aH1, aH2, aC1, aC2, bH1, bH2, bC1, bC2]. */
   private readonly heatFilt = new Float64Array(8).fill(Number.NaN);
+  /** This sample's raw residuals, [a T_hot, a T_cold, b T_hot, b T_cold] [K]. */
+  private readonly raw = new Float64Array(4);
   private heatAlpha = 0;
   private heatAlphaDtS = Number.NaN;
   private readonly heatFilterS: number;
@@ -65,26 +67,21 @@ export class IsolationResiduals {
   /** One sample of both twins' raw temperature residuals [K], dtS after the last. */
   smoothTemperatures(): void {
     const v = this.v;
-    const aH = v.aHotK;
-    const aC = v.aColdK;
-    const bH = v.bHotK;
-    const bC = v.bColdK;
+    const raw = this.raw;
+    raw[A_HOT] = v.aHotK;
+    raw[A_COLD] = v.aColdK;
+    raw[B_HOT] = v.bHotK;
+    raw[B_COLD] = v.bColdK;
+    // In loops, so that each helper is inlined once (four call sites of each ran out of the
+    // compiler's inlining budget, and a double passed to a call is boxed).
     const iso = this.iso;
-    smoothAt(iso, A_HOT, aH, ISOLATION_LAMBDA);
-    smoothAt(iso, A_COLD, aC, ISOLATION_LAMBDA);
-    smoothAt(iso, B_HOT, bH, ISOLATION_LAMBDA);
-    smoothAt(iso, B_COLD, bC, ISOLATION_LAMBDA);
+    for (let i = A_HOT; i <= B_COLD; i++) smoothAt(iso, i, raw[i] as number, ISOLATION_LAMBDA);
     this.filterHeat();
   }
 
-  /**
-   * Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals, read
-   * from {@link SampleValues} (passed as arguments to a call that is not inlined, each would be
-   * boxed).
-   */
+  /** Two cascaded first-order filters (time constant heatFilterS) of each twin's residuals. */
   private filterHeat(): void {
-    const v = this.v;
-    const dt = v.dtS;
+    const dt = this.v.dtS;
     if (!(dt > 0)) return;
     if (!(Math.abs(dt - this.heatAlphaDtS) <= 1e-9 * dt)) {
       this.heatAlpha = -Math.expm1(-dt / this.heatFilterS);
@@ -92,10 +89,8 @@ export class IsolationResiduals {
     }
     const a = this.heatAlpha;
     const f = this.heatFilt;
-    cascade(f, 0, v.aHotK, a);
-    cascade(f, 2, v.aColdK, a);
-    cascade(f, 4, v.bHotK, a);
-    cascade(f, 6, v.bColdK, a);
+    const raw = this.raw;
+    for (let i = A_HOT; i <= B_COLD; i++) cascade(f, 2 * i, raw[i] as number, a);
   }
 
   /**

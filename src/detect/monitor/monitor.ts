@@ -53,31 +53,22 @@
  * the measurements.
  */
 import { ConfigError } from "../../core/errors.js";
-import { kgSToLpm, lpmToKgS } from "../../core/units.js";
-import { heaterPowerW, radiatorUaWK } from "../../model/actuators.js";
-import { pumpMassFlowKgS } from "../../model/pumpCurve.js";
-import type { RigSample } from "../../model/rigSample.js";
+import { lpmToKgS } from "../../core/units.js";
+import { createRigSample, type RigSample } from "../../model/rigSample.js";
 import type { AlarmEvent, AlarmManager, AlarmState } from "../alarms/alarmManager.js";
 import { createDetector, type ResidualDetector } from "../detectors/detector.js";
-import {
-  createDiagnosisSnapshot,
-  type DiagnosisBands,
-  type DiagnosisSnapshot,
-  diagnose,
-  type MonitorCause,
-  type MonitorDiagnosis,
-} from "../diagnosis/monitorDiagnosis.js";
+import type { MonitorCause, MonitorDiagnosis } from "../diagnosis/monitorDiagnosis.js";
 import { LoopPerformance } from "../performance/loopPerformance.js";
-import { FlowDrivenTwin } from "../twins/flowDrivenTwin.js";
-import { FlowWindowPredictor } from "../twins/flowWindowPredictor.js";
 import { LoopObserver } from "../twins/observer.js";
 import { ParameterTracker } from "../twins/parameterTracker.js";
-import { OpenLoopResidualGenerator } from "../twins/residualGenerator.js";
+import type { OpenLoopResidualGenerator } from "../twins/residualGenerator.js";
 import { AmbientFilter } from "./ambientFilter.js";
 import { AmbientProbeChecks } from "./ambientProbeChecks.js";
 import { FamilyAlarms, type FamilyDiagnostician } from "./familyAlarms.js";
 import { IsolationResiduals } from "./isolationResiduals.js";
 import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
+import { MonitorSnapshot } from "./monitorSnapshot.js";
+import { MonitorTwins } from "./monitorTwins.js";
 import {
   createMonitorOutput,
   type LoopPerformanceFigures,
@@ -86,7 +77,7 @@ import {
   type OperatorSetpoints,
 } from "./monitorTypes.js";
 import { performanceFigures } from "./performanceFigures.js";
-import { expectedDecisionS, PumpMeterEvidence } from "./pumpMeterEvidence.js";
+import { PumpMeterEvidence } from "./pumpMeterEvidence.js";
 import { ReadingNoise } from "./readingNoise.js";
 import { alone, common, smaller } from "./residualArithmetic.js";
 import { SampleGaps } from "./sampleGaps.js";
@@ -112,27 +103,29 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   readonly observer: LoopObserver;
   readonly tracker: ParameterTracker;
   readonly loopPerformance: LoopPerformance;
-  private readonly twinB: FlowDrivenTwin;
-  private readonly flow: FlowWindowPredictor;
-  private readonly bands: DiagnosisBands;
+  /** Twin (a), twin (b) and the flow window (monitorTwins.ts). */
+  private readonly twins: MonitorTwins;
   // Detectors: primary per family and twin, plus the thermistor checks.
   private readonly hotDet: ResidualDetector;
   private readonly coldDet: ResidualDetector;
   private readonly loopDet: ResidualDetector;
   private readonly flowDet: ResidualDetector;
+  /** [hot, cold, loop] detectors, their bands [K], and their inputs per twin (feedFamilies). */
+  private readonly temperatureDets: readonly ResidualDetector[];
+  private readonly temperatureBands: Float64Array;
+  private readonly familyInputs = new Float64Array(6);
   private readonly hotChecks: ThermistorChecks;
   private readonly coldChecks: ThermistorChecks;
   /** The ambient probe's own checks, the t_amb family (null without a probe). */
   private readonly ambChecks: AmbientProbeChecks | null;
   /** The alarm families between their scores and the alarm manager (familyAlarms.ts). */
   private readonly families: FamilyAlarms;
-  private readonly snap: DiagnosisSnapshot = createDiagnosisSnapshot();
+  /** The diagnosis snapshot of an alarm (monitorSnapshot.ts). */
+  private readonly diagnosis: MonitorSnapshot;
   private readonly fit = new Float64Array(3);
   private readonly flowResidualSigma: number;
   private readonly noise: ReadingNoise;
   private readonly perfPeriodS: number;
-  /** Largest believable interval flow [L/min] (a pulse count restarting after a reboot is not). */
-  private readonly qMaxLpm: number;
   private perfLastS = Number.NaN;
   // Setpoints and duties.
   private sp: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
@@ -141,15 +134,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private pump = Number.NaN;
   private heater = Number.NaN;
   private fan = Number.NaN;
-  private intendedFlowLpm = 0;
   /** The ambient the models use (ambientFilter.ts). */
   private readonly ambient: AmbientFilter;
   // Time.
   private initialised = false;
   private lastTS = Number.NaN;
-  private twinBTS = Number.NaN;
-  /** Mass flow of twin (b) over the last interval [kg/s]. */
-  private mDotB = 0;
   /** Gaps in the sample stream (sampleGaps.ts). */
   private readonly gaps: SampleGaps;
   private flowGraceUntilS = Number.NEGATIVE_INFINITY;
@@ -160,7 +149,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
   /** This sample's values, read in place by the per-sample methods and the parts (sampleValues.ts). */
   private readonly v = new SampleValues();
-  private qB = Number.NaN;
+  /** The sample being stepped (read in place by the observer and the tracker). */
+  private sample: RigSample = createRigSample();
   /** The smoothed residuals and heat filters the diagnosis reads (isolationResiduals.ts). */
   private readonly iso: IsolationResiduals;
   /** Pump versus flow meter (pumpMeterEvidence.ts). */
@@ -178,7 +168,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       d.criticalCommonModeK / d.commonModeBandK,
     );
     this.alarms = this.families.manager;
-    this.generator = new OpenLoopResidualGenerator(p, { flowMeterWindowS: 0 });
+    this.twins = new MonitorTwins(cfg, this.v);
+    this.generator = this.twins.generator;
     this.observer = new LoopObserver(p, cfg.observer);
     this.tracker = new ParameterTracker(p, cfg.tracker);
     this.loopPerformance = new LoopPerformance({
@@ -187,22 +178,13 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       cColdJK: p.C_cold,
       fitWindowSamples: Math.max(1, Math.round(cfg.fitWindowS * Math.min(cfg.rateHz, cfg.performanceRateHz))),
     });
-    this.twinB = new FlowDrivenTwin(p);
-    this.flow = new FlowWindowPredictor({ windowS: cfg.flowWindowS, kHzPerLpm: cfg.kHzPerLpm });
-    this.bands = {
-      temperatureBandK: d.temperatureBandK,
-      deltaTBandK: d.deltaTBandK,
-      flowBandLpm: d.flowBandLpm,
-      pumpEvidenceNats: d.pumpEvidenceNats,
-      stoppedRatio: d.stoppedRatio,
-      sensorNoiseK: cfg.sensorNoiseK,
-      heatBandW: d.heatBandW,
-    };
     const primary = (): ResidualDetector => createDetector(d.primary);
     this.hotDet = primary();
     this.coldDet = primary();
     this.loopDet = primary();
     this.flowDet = primary();
+    this.temperatureDets = [this.hotDet, this.coldDet, this.loopDet];
+    this.temperatureBands = Float64Array.of(d.temperatureBandK, d.temperatureBandK, d.commonModeBandK);
     this.hotChecks = new ThermistorChecks(d, "hot", this.v);
     this.coldChecks = new ThermistorChecks(d, "cold", this.v);
     this.alignment = new TwinAlignment(d.alignS, this.v);
@@ -212,15 +194,28 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
     this.gaps = new SampleGaps(cfg.rateHz, this.v);
     this.perfPeriodS = 0.95 / cfg.performanceRateHz;
-    this.qMaxLpm = 3 * kgSToLpm(cfg.params.m_dot_max) + 1;
     this.ambChecks = cfg.hasAmbientProbe
       ? new AmbientProbeChecks(d, cfg.sensorNoiseK, cfg.thermistorAmb, this.v)
       : null;
-    this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold);
+    this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold, this.v);
     this.ambient = new AmbientFilter(p.T_amb, this.v);
     this.output.bandTHotK = d.temperatureBandK;
     this.output.bandTColdK = d.temperatureBandK;
     this.output.bandFlowLpm = d.flowBandLpm;
+    this.diagnosis = new MonitorSnapshot({
+      config: cfg,
+      output: this.output,
+      twins: this.twins,
+      iso: this.iso,
+      evidence: this.evidence,
+      tracker: this.tracker,
+      noise: this.noise,
+      hotChecks: this.hotChecks,
+      coldChecks: this.coldChecks,
+      ambChecks: this.ambChecks,
+      hotDet: this.hotDet,
+      coldDet: this.coldDet,
+    });
     this.applyDuties(0, 0, 0);
   }
 
@@ -264,9 +259,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   }
 
   private advanceModelsTo(tS: number): void {
-    this.generator.update(tS, Number.NaN, Number.NaN, Number.NaN);
-    this.flow.advance(tS, this.intendedFlowLpm);
-    this.stepTwinB(tS, this.qB);
+    this.twins.advanceTo(tS);
     this.observer.update(tS, Number.NaN, Number.NaN);
   }
 
@@ -275,30 +268,17 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.pump = pump;
     this.heater = heater;
     this.fan = fan;
-    const p = this.config.params;
-    this.generator.setIntendedDuties(pump, heater, fan);
+    this.twins.setDuties(pump, heater, fan, this.ambient.valueC);
     this.observer.setIntendedDuties(pump, heater, fan, this.ambient.valueC);
     this.tracker.setIntendedDuties(pump, heater, fan);
-    this.intendedFlowLpm = kgSToLpm(pumpMassFlowKgS(p, pump));
-    this.twinB.setInputs(heaterPowerW(p, heater), radiatorUaWK(p, fan), p.T_sink, this.ambient.valueC);
   }
 
   private updateAmbient(): void {
     if (!this.config.hasAmbientProbe || !this.ambient.update()) return;
     const ambientC = this.ambient.valueC;
-    this.generator.setAmbientC(ambientC);
+    this.twins.setAmbient(this.heater, this.fan, ambientC);
     this.observer.setAmbientC(ambientC);
     this.tracker.setAmbientC(ambientC);
-    const p = this.config.params;
-    this.twinB.setInputs(heaterPowerW(p, this.heater), radiatorUaWK(p, this.fan), p.T_sink, ambientC);
-  }
-
-  private stepTwinB(tS: number, qLpm: number): void {
-    const dt = tS - this.twinBTS;
-    if (!(dt > 0)) return;
-    if (Number.isFinite(qLpm)) this.mDotB = qLpm > 0 ? lpmToKgS(qLpm) : 0;
-    this.twinB.step(dt, this.mDotB);
-    this.twinBTS = tS;
   }
 
   // ---------------------------------------------------------------- the sample
@@ -314,6 +294,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const d = cfg.detectors;
     const dt = t - this.lastTS;
     const v = this.v;
+    this.sample = s;
     v.tS = t;
     v.dtS = dt;
     v.tAmbC = s.tAmbC;
@@ -322,6 +303,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     v.coldC = s.tColdC;
     v.adcHot = s.adcHot;
     v.adcCold = s.adcCold;
+    v.flowLpm = s.flowLpm;
+    v.pulses = s.pulses;
     // A gap: one the source marked (ending at or before this sample), or a long sample spacing.
     this.gaps.measure();
     const gapS = v.gapS;
@@ -353,39 +336,20 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       this.start(t, hasHot ? hot : cold, hasCold ? cold : hot);
     }
 
-    // Twin (a) and its flow as the meter reads it.
-    const r = this.generator.update(t, hot, cold, Number.NaN);
-    const measFlow = s.flowLpm;
-    if (!Number.isFinite(measFlow)) this.flow.reset();
-    this.flow.advance(t, this.intendedFlowLpm);
-    this.flow.push(t, s.pulses);
-    const predFlow = this.flow.predictedLpm;
-    const resFlow = measFlow - predFlow;
-    // Twin (b): the measured flow over the last interval (a reset or reboot leaves the last one).
-    const q = this.flow.intervalLpm;
-    if (Number.isFinite(q) && q <= this.qMaxLpm) this.qB = q;
-    else if (Number.isNaN(this.qB)) this.qB = Number.isFinite(measFlow) ? measFlow : this.intendedFlowLpm;
-    this.stepTwinB(t, this.qB);
-    const aH = r.tHotK;
-    const aC = r.tColdK;
-    const bH = hot - this.twinB.tHotC;
-    const bC = cold - this.twinB.tColdC;
-    v.aHotK = aH;
-    v.aColdK = aC;
-    v.bHotK = bH;
-    v.bColdK = bC;
-    v.resFlowLpm = resFlow;
+    // Both twins and the flow window: the raw residuals into v.
+    const twins = this.twins;
+    twins.step();
+    const r = this.generator.residuals;
+    const predFlow = twins.flow.predictedLpm;
+    const resFlow = v.resFlowLpm;
+    const aH = v.aHotK;
+    const aC = v.aColdK;
 
-    this.observer.update(t, hot, cold);
-    const blockClosed = this.tracker.update(t, hot, cold, measFlow);
-    const fit = this.fit;
-    fit[0] = aH;
-    fit[1] = aC;
-    fit[2] = resFlow;
+    this.stepEstimators();
     // The loop figures at their own rate (a sample at least one period, less 5 % jitter, after the last).
     if (!(t - this.perfLastS < this.perfPeriodS)) {
       this.perfLastS = t;
-      this.loopPerformance.update(t, hot, cold, lpmToKgS(measFlow), cfg.params.T_sink, fit);
+      this.stepPerformance();
     }
 
     const o = this.output;
@@ -395,26 +359,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     o.resTHotK = aH;
     o.resTColdK = aC;
     o.resFlowLpm = resFlow;
-    o.innovTHot = this.observer.normalizedHot;
-    o.innovTCold = this.observer.normalizedCold;
     o.innovFlow = resFlow / this.flowResidualSigma;
-    if (blockClosed) {
-      const tr = this.tracker;
-      o.uaRatio = tr.uaRatio;
-      o.uaRatioSigma = tr.uaRatioStd;
-      o.pumpRatio = tr.pumpRatio;
-      o.pumpRatioSigma = tr.pumpRatioStd;
-    }
 
     // Not while the host's window spans a long gap, nor before it spans a whole window.
-    const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && this.flow.windowFull;
-    if (flowLive) {
-      this.flowDet.update(resFlow / d.flowBandLpm);
-      this.iso.smoothFlow();
-    }
-    v.flowScore = this.flowDet.score;
-    // A decision is news: the open alarms say so now, not at their next refresh.
-    if (this.evidence.update(flowLive)) this.families.refreshDiagnoses();
+    const flowLive = t >= this.flowGraceUntilS && Number.isFinite(resFlow) && twins.flow.windowFull;
+    this.feedFlow(flowLive);
     const flowQuietS = this.evidence.quietS;
     if (flowQuietS >= RESEAT_QUIET_S && !this.families.isOpen(0)) this.evidence.forget();
 
@@ -440,6 +389,45 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   // from {@link v}, so that the optimising compiler inlines the small helpers into each (one
   // method of everything runs out of its inlining budget) and no double is boxed to pass it.
 
+  /** The Kalman observer and the parameter tracker; their figures into the output. */
+  private stepEstimators(): void {
+    const s = this.sample;
+    const o = this.output;
+    const observer = this.observer;
+    observer.updateFrom(s);
+    o.innovTHot = observer.normalizedHot;
+    o.innovTCold = observer.normalizedCold;
+    const tr = this.tracker;
+    if (tr.updateFrom(s)) {
+      o.uaRatio = tr.uaRatio;
+      o.uaRatioSigma = tr.uaRatioStd;
+      o.pumpRatio = tr.pumpRatio;
+      o.pumpRatioSigma = tr.pumpRatioStd;
+    }
+  }
+
+  /** The loop figures (loopPerformance.ts), with the twin's residuals for its fit. */
+  private stepPerformance(): void {
+    const v = this.v;
+    const fit = this.fit;
+    fit[0] = v.aHotK;
+    fit[1] = v.aColdK;
+    fit[2] = v.resFlowLpm;
+    this.loopPerformance.update(v.tS, v.hotC, v.coldC, lpmToKgS(v.flowLpm), this.config.params.T_sink, fit);
+  }
+
+  /** The flow family's detector and the pump-versus-meter evidence. */
+  private feedFlow(flowLive: boolean): void {
+    const v = this.v;
+    if (flowLive) {
+      this.flowDet.update(v.resFlowLpm / this.config.detectors.flowBandLpm);
+      this.iso.smoothFlow();
+    }
+    v.flowScore = this.flowDet.score;
+    // A decision is news: the open alarms say so now, not at their next refresh.
+    if (this.evidence.update(flowLive)) this.families.refreshDiagnoses();
+  }
+
   /** The erratic test on the raw residuals' first differences; then remembers them. */
   private feedErratic(): void {
     const v = this.v;
@@ -447,18 +435,22 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const aC = v.aColdK;
     const bH = v.bHotK;
     const bC = v.bColdK;
-    const hot = v.hotC;
-    const cold = v.coldC;
     const prev = this.prevRaw;
     const erraticHot = this.hotChecks.erratic;
     if (erraticHot !== null) {
       const dh = smaller(aH - (prev[0] as number), bH - (prev[2] as number));
-      if (Number.isFinite(dh)) erraticHot.update(dh * this.noise.whitenHot(hot));
+      if (Number.isFinite(dh)) {
+        this.noise.updateHot();
+        erraticHot.update(dh * this.noise.hotWhiten);
+      }
     }
     const erraticCold = this.coldChecks.erratic;
     if (erraticCold !== null) {
       const dc = smaller(aC - (prev[1] as number), bC - (prev[3] as number));
-      if (Number.isFinite(dc)) erraticCold.update(dc * this.noise.whitenCold(cold));
+      if (Number.isFinite(dc)) {
+        this.noise.updateCold();
+        erraticCold.update(dc * this.noise.coldWhiten);
+      }
     }
     prev[0] = aH;
     prev[1] = aC;
@@ -466,29 +458,34 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     prev[3] = bC;
   }
 
-  /** The temperature families' detectors. */
+  /**
+   * The temperature families' detectors (t_hot, t_cold, loop). Each family watches whichever twin
+   * explains this sample better (see the file comment). In loops over the twins and the families,
+   * so that each helper is inlined once: at one call site each, the compiler's inlining budget
+   * covers the detectors' updates too, and no double is boxed to reach them.
+   */
   private feedFamilies(): void {
     const v = this.v;
-    const aH = v.aHotK;
-    const aC = v.aColdK;
-    const bH = v.bHotK;
-    const bC = v.bColdK;
-    const d = this.config.detectors;
-    const bandT = d.temperatureBandK;
-    const bandM = d.commonModeBandK;
-    // Each family watches whichever twin explains this sample better (see the file comment).
-    updateIf(this.hotDet, smaller(alone(aH, aC), alone(bH, bC)) / bandT);
-    updateIf(this.coldDet, smaller(alone(aC, aH), alone(bC, bH)) / bandT);
-    updateIf(this.loopDet, smaller(common(aH, aC), common(bH, bC)) / bandM);
+    const x = this.familyInputs;
+    for (let twin = 0; twin < 2; twin++) {
+      const h = twin === 0 ? v.aHotK : v.bHotK;
+      const c = twin === 0 ? v.aColdK : v.bColdK;
+      x[3 * twin] = alone(h, c);
+      x[3 * twin + 1] = alone(c, h);
+      x[3 * twin + 2] = common(h, c);
+    }
+    const dets = this.temperatureDets;
+    const bands = this.temperatureBands;
+    for (let k = 0; k < 3; k++)
+      updateIf(
+        dets[k] as ResidualDetector,
+        smaller(x[k] as number, x[3 + k] as number) / (bands[k] as number),
+      );
   }
 
   /** Starts (or restarts) the twins on the measured temperatures. */
   private start(tS: number, hotC: number, coldC: number): void {
-    this.generator.reset();
-    this.generator.update(tS, hotC, coldC, Number.NaN);
-    this.twinB.setState(hotC, coldC);
-    this.twinBTS = tS;
-    this.flow.reset();
+    this.twins.start(tS, hotC, coldC);
     this.initialised = true;
     this.alignment.start(tS);
     this.resetTemperatureDetectors();
@@ -496,10 +493,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
 
   /** Takes the alignment's mean residuals off both twins' states. */
   private finishAlignment(): void {
-    const al = this.alignment;
-    const tw = this.generator.twin;
-    this.generator.resynchronise(tw.tHotC + al.aHotK, tw.tColdC + al.aColdK);
-    this.twinB.setState(this.twinB.tHotC + al.bHotK, this.twinB.tColdC + al.bColdK);
+    this.twins.align(this.alignment);
     this.prevRaw.fill(Number.NaN);
     this.resetTemperatureDetectors();
   }
@@ -518,12 +512,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private reseat(): void {
     const twin = this.iso.twinToReseat(this.config.detectors.temperatureBandK);
     if (twin === "a") {
-      this.generator.resynchronise(this.twinB.tHotC, this.twinB.tColdC);
+      this.twins.reseatAOnB();
       this.prevRaw.fill(Number.NaN, 0, 2);
       this.iso.copyBOntoA();
     } else if (twin === "b") {
-      const tw = this.generator.twin;
-      this.twinB.setState(tw.tHotC, tw.tColdC);
+      this.twins.reseatBOnA();
       this.prevRaw.fill(Number.NaN, 2, 4);
       this.iso.copyAOntoB();
     }
@@ -554,44 +547,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
 
   /** The diagnosis of a family whose alarm is raised or open (called by {@link FamilyAlarms}). */
   diagnoseFamily(t: number, cause: MonitorCause): MonitorDiagnosis {
-    return diagnose(cause, this.snapshot(t, cause), this.bands);
-  }
-
-  /** Fills the diagnosis snapshot from the pipeline's state (for the flow family: its decision time). */
-  private snapshot(t: number, cause: MonitorCause): DiagnosisSnapshot {
-    const s = this.snap;
-    s.tS = t;
-    const measured = this.output.resFlowLpm + this.output.predFlowLpm;
-    const measuredKgS = lpmToKgS(Number.isFinite(measured) ? measured : this.intendedFlowLpm);
-    this.iso.fillSnapshot(s, lpmToKgS(this.intendedFlowLpm), measuredKgS);
-    s.flowMeasLpm = this.output.resFlowLpm + this.output.predFlowLpm;
-    s.flowExpLpm = this.output.predFlowLpm;
-    s.shortMeasLpm = this.flow.shortMeasuredLpm;
-    s.shortExpLpm = this.flow.shortPredictedLpm;
-    s.pumpLlr = this.evidence.llrNats;
-    s.pumpDecision = this.evidence.decision;
-    s.flowUndecidedS = t - this.evidence.engagedAtS;
-    const p = this.config.params;
-    s.heaterW = heaterPowerW(p, this.heater);
-    s.flowDecisionS = cause === "flow" ? this.flowDecisionS(s.heaterW) : Number.NaN;
-    s.twinBFlowLpm = kgSToLpm(this.mDotB);
-    const tr = this.tracker;
-    setRatio(s.ua, tr.uaRatio, tr.uaRatioStd);
-    setRatio(s.pump, tr.pumpRatio, tr.pumpRatioStd);
-    setRatio(s.heater, tr.heaterRatio, tr.heaterRatioStd);
-    const n = this.noise;
-    this.hotChecks.fillEvidence(s.hot, s.aHotK, s.bHotK, this.hotDet, n.hotWhiten);
-    this.coldChecks.fillEvidence(s.cold, s.aColdK, s.bColdK, this.coldDet, n.coldWhiten);
-    this.ambChecks?.fillEvidence(s.amb);
-    return s;
-  }
-
-  /** Expected time from a change of flow to the measured one to the pump-versus-meter decision. */
-  private flowDecisionS(heaterW: number): number {
-    const tw = this.generator.twin;
-    const uaWK = radiatorUaWK(this.config.params, this.fan);
-    const intendedKgS = lpmToKgS(this.intendedFlowLpm);
-    return expectedDecisionS(this.config, heaterW, uaWK, intendedKgS, this.mDotB, tw.tHotC - tw.tColdC);
+    return this.diagnosis.diagnose(t, cause, this.heater, this.fan);
   }
 
   // ---------------------------------------------------------------- the rest of the contract
@@ -636,9 +592,4 @@ function checkDuty(field: string, v: unknown): number {
 
 function updateIf(d: ResidualDetector, x: number): void {
   if (Number.isFinite(x)) d.update(x);
-}
-
-function setRatio(target: { ratio: number; std: number }, ratio: number, std: number): void {
-  target.ratio = ratio;
-  target.std = std;
 }

@@ -1,7 +1,7 @@
 /**
  * This sample's values as the monitor's parts read them: written once per sample by the monitor,
- * read by its parts (pump-versus-meter evidence, isolation residuals, alignment, thermistor checks,
- * ambient filter, gaps) through a reference they keep. Passing doubles as arguments to a call the
+ * read by its parts (twins, pump-versus-meter evidence, isolation residuals, alignment, thermistor
+ * checks, ambient filter, gaps) through a reference they keep. Passing doubles as arguments to a call the
  * optimising compiler does not inline boxes each one (an allocation per value per sample); fields
  * of one long-lived object are read in place.
  */
@@ -24,6 +24,9 @@ export class SampleValues {
   /** Ambient probe [C] (NaN: none) and its raw counts (-1: TLM's empty field, no probe). */
   tAmbC = Number.NaN;
   adcAmb = Number.NaN;
+  /** Measured flow [L/min] (NaN: none) and the device's cumulative pulse count. */
+  flowLpm = Number.NaN;
+  pulses = Number.NaN;
   /** Flow residual [L/min] and the flow family's score. */
   resFlowLpm = Number.NaN;
   flowScore = Number.NaN;

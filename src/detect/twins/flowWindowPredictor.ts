@@ -106,7 +106,10 @@ export class FlowWindowPredictor {
   push(tS: number, rawPulses: number): void {
     const cap = this.tS.length;
     this.intervalLpm_ = Number.NaN;
-    const prevT = this.count > 0 ? (this.tS[(this.head - 1 + cap) % cap] as number) : Number.NaN;
+    // (Ring indices wrap by comparison, not `%`: an integer division per index was a tenth of the
+    // predictor's cost.)
+    const newestBefore = this.head === 0 ? cap - 1 : this.head - 1;
+    const prevT = this.count > 0 ? (this.tS[newestBefore] as number) : Number.NaN;
     if (Number.isFinite(rawPulses)) {
       if (Number.isFinite(this.lastRawPulses)) {
         const d = (rawPulses - this.lastRawPulses + UINT32) % UINT32;
@@ -120,12 +123,13 @@ export class FlowWindowPredictor {
     this.tS[this.head] = tS;
     this.pulses[this.head] = this.totalPulses;
     this.volume[this.head] = this.predVolume;
-    this.head = (this.head + 1) % cap;
+    this.head = this.head + 1 === cap ? 0 : this.head + 1;
     if (this.count < cap) this.count++;
-    // The host's trimming rule (FlowRateEstimator.push), verbatim.
-    let oldest = (this.head - this.count + cap) % cap;
+    // The host's trimming rule (FlowRateEstimator.push).
+    let oldest = this.head - this.count;
+    if (oldest < 0) oldest += cap;
     while (this.count > 2) {
-      const next = (oldest + 1) % cap;
+      const next = oldest + 1 === cap ? 0 : oldest + 1;
       if (tS - (this.tS[next] as number) < this.windowS) break;
       oldest = next;
       this.count--;
@@ -135,10 +139,10 @@ export class FlowWindowPredictor {
     this.predictedLpm_ = span > 0 ? (this.predVolume - (this.volume[oldest] as number)) / span : Number.NaN;
     // Short window: the newest reading at least shortWindowS old (within the kept readings).
     let s = this.shortOldest;
-    const newest = (this.head - 1 + cap) % cap;
+    const newest = this.head === 0 ? cap - 1 : this.head - 1;
     if (!this.inRing(s, oldest, newest)) s = oldest;
     while (s !== newest) {
-      const next = (s + 1) % cap;
+      const next = s + 1 === cap ? 0 : s + 1;
       if (tS - (this.tS[next] as number) < this.shortWindowS) break;
       s = next;
     }

@@ -59,6 +59,13 @@ export function resolveLoopObserverOptions(options: LoopObserverOptions = {}): R
   };
 }
 
+/** A sample's rig time [s] and temperatures [C] (NaN: not measured), as {@link LoopObserver.updateFrom} reads them. */
+export interface ObserverSample {
+  readonly tS: number;
+  readonly tHotC: number;
+  readonly tColdC: number;
+}
+
 export class LoopObserver {
   readonly params: LoopParams;
   readonly options: ResolvedLoopObserverOptions;
@@ -87,10 +94,20 @@ export class LoopObserver {
   private lastTS = Number.NaN;
   private nu1 = Number.NaN;
   private nu2 = Number.NaN;
-  private s11 = Number.NaN;
-  private s22 = Number.NaN;
   private nis_ = Number.NaN;
+  private normHot_ = Number.NaN;
+  private normCold_ = Number.NaN;
   private resyncs_ = 0;
+  /**
+   * The arguments of the per-sample steps (predict's Δt, correctBoth's readings), passed in fields:
+   * a double passed to a call the optimising compiler does not inline is boxed, an allocation per
+   * value per sample.
+   */
+  private stepDtS = Number.NaN;
+  private zHot = Number.NaN;
+  private zCold = Number.NaN;
+  /** {@link update}'s arguments, for {@link updateFrom}. */
+  private readonly input = { tS: Number.NaN, tHotC: Number.NaN, tColdC: Number.NaN };
 
   constructor(params: LoopParams, options: LoopObserverOptions = {}) {
     this.params = params;
@@ -150,14 +167,29 @@ export class LoopObserver {
    * other is used alone). Returns true when an innovation was computed for this sample.
    */
   update(tS: number, tHotC: number, tColdC: number): boolean {
+    const input = this.input;
+    input.tS = tS;
+    input.tHotC = tHotC;
+    input.tColdC = tColdC;
+    return this.updateFrom(input);
+  }
+
+  /**
+   * {@link update} on a sample's fields, read in place (the monitor's per-sample path: doubles
+   * passed to a call the optimising compiler does not inline are boxed, one allocation each).
+   */
+  updateFrom(sample: ObserverSample): boolean {
+    const tS = sample.tS;
+    const tHotC = sample.tHotC;
+    const tColdC = sample.tColdC;
     checkFinite("tS", tS);
     const hasHot = Number.isFinite(tHotC);
     const hasCold = Number.isFinite(tColdC);
     this.nu1 = Number.NaN;
     this.nu2 = Number.NaN;
-    this.s11 = Number.NaN;
-    this.s22 = Number.NaN;
     this.nis_ = Number.NaN;
+    this.normHot_ = Number.NaN;
+    this.normCold_ = Number.NaN;
     this.whitened[0] = Number.NaN;
     this.whitened[1] = Number.NaN;
     const r = this.options.sensorNoiseK * this.options.sensorNoiseK;
@@ -166,7 +198,10 @@ export class LoopObserver {
     if (fresh || dt > this.options.maxGapS) {
       if (!(hasHot && hasCold)) {
         // Cannot (re)start without both temperatures; keep predicting from where we were.
-        if (!fresh && dt > 0) this.predict(dt);
+        if (!fresh && dt > 0) {
+          this.stepDtS = dt;
+          this.predict();
+        }
         if (!fresh) this.lastTS = tS;
         return false;
       }
@@ -180,12 +215,15 @@ export class LoopObserver {
       return false;
     }
     if (dt > 0) {
-      this.predict(dt);
+      this.stepDtS = dt;
+      this.predict();
       this.lastTS = tS;
     }
     if (!hasHot && !hasCold) return false;
     if (hasHot && hasCold) {
-      this.correctBoth(tHotC, tColdC, r);
+      this.zHot = tHotC;
+      this.zCold = tColdC;
+      this.correctBoth();
       return true;
     }
     if (hasHot) this.correctOne(0, tHotC, r);
@@ -193,7 +231,9 @@ export class LoopObserver {
     return true;
   }
 
-  private predict(dt: number): void {
+  /** Predicts over {@link stepDtS}. */
+  private predict(): void {
+    const dt = this.stepDtS;
     // Sample spacing jitters in the last bits (t = i * 0.1): reuse the discretisation within 1e-9.
     if (!this.discValid || Math.abs(dt - this.discDtS) > 1e-9 * dt) {
       const d = zohDiscretize(this.a11, this.a12, this.a21, this.a22, dt, this.disc);
@@ -223,7 +263,11 @@ export class LoopObserver {
     this.p22 = m21 * f21 + m22 * f22 + q;
   }
 
-  private correctBoth(z1: number, z2: number, r: number): void {
+  /** Corrects with both readings ({@link zHot}, {@link zCold}). */
+  private correctBoth(): void {
+    const z1 = this.zHot;
+    const z2 = this.zCold;
+    const r = this.options.sensorNoiseK * this.options.sensorNoiseK;
     const { p11, p12, p22 } = this;
     const s11 = p11 + r;
     const s12 = p12;
@@ -253,11 +297,11 @@ export class LoopObserver {
     const w2 = (nu2 - l21 * w1) / l22;
     this.nu1 = nu1;
     this.nu2 = nu2;
-    this.s11 = s11;
-    this.s22 = s22;
     this.whitened[0] = w1;
     this.whitened[1] = w2;
     this.nis_ = w1 * w1 + w2 * w2;
+    this.normHot_ = nu1 / Math.sqrt(s11);
+    this.normCold_ = nu2 / Math.sqrt(s22);
   }
 
   private correctOne(i: 0 | 1, z: number, r: number): void {
@@ -276,12 +320,12 @@ export class LoopObserver {
     this.p22 = p22 - k2 * h2;
     if (i === 0) {
       this.nu1 = nu;
-      this.s11 = s;
       this.whitened[0] = nu / Math.sqrt(s);
+      this.normHot_ = nu / Math.sqrt(s);
     } else {
       this.nu2 = nu;
-      this.s22 = s;
       this.whitened[1] = nu / Math.sqrt(s);
+      this.normCold_ = nu / Math.sqrt(s);
     }
     this.nis_ = (nu * nu) / s;
   }
@@ -314,13 +358,16 @@ export class LoopObserver {
     return this.nu2;
   }
 
-  /** Innovations normalised per channel, ν_i / sqrt(S_ii). */
+  /**
+   * Innovations normalised per channel, ν_i / sqrt(S_ii) (kept in fields by the correction: a getter
+   * this small is always inlined, so reading it boxes nothing).
+   */
   get normalizedHot(): number {
-    return this.nu1 / Math.sqrt(this.s11);
+    return this.normHot_;
   }
 
   get normalizedCold(): number {
-    return this.nu2 / Math.sqrt(this.s22);
+    return this.normCold_;
   }
 
   /** Normalised innovation squared of the last sample (χ² with 2 dof, 1 with one channel). */

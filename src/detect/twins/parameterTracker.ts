@@ -103,6 +103,14 @@ const UA = 2;
 const PUMP = 3;
 const HEATER = 4;
 
+/** A sample as {@link ParameterTracker.updateFrom} reads it: rig time [s], temperatures [C], flow [L/min] (NaN: missing). */
+export interface TrackerSample {
+  readonly tS: number;
+  readonly tHotC: number;
+  readonly tColdC: number;
+  readonly flowLpm: number;
+}
+
 export class ParameterTracker {
   readonly params: LoopParams;
   readonly options: ResolvedParameterTrackerOptions;
@@ -132,6 +140,8 @@ export class ParameterTracker {
   private lastBlockT = Number.NaN;
   private initialized = false;
   private blocks_ = 0;
+  /** {@link update}'s arguments, for {@link updateFrom}. */
+  private readonly input = { tS: Number.NaN, tHotC: Number.NaN, tColdC: Number.NaN, flowLpm: Number.NaN };
 
   constructor(params: LoopParams, options: ParameterTrackerOptions = {}) {
     this.params = params;
@@ -159,6 +169,23 @@ export class ParameterTracker {
    * Returns true when a block closed and the estimates were updated.
    */
   update(tS: number, tHotC: number, tColdC: number, flowLpm: number): boolean {
+    const input = this.input;
+    input.tS = tS;
+    input.tHotC = tHotC;
+    input.tColdC = tColdC;
+    input.flowLpm = flowLpm;
+    return this.updateFrom(input);
+  }
+
+  /**
+   * {@link update} on a sample's fields, read in place (the monitor's per-sample path: doubles
+   * passed to a call the optimising compiler does not inline are boxed, one allocation each).
+   */
+  updateFrom(sample: TrackerSample): boolean {
+    const tS = sample.tS;
+    const tHotC = sample.tHotC;
+    const tColdC = sample.tColdC;
+    const flowLpm = sample.flowLpm;
     checkFinite("tS", tS);
     const o = this.options;
     if (Number.isFinite(this.lastSampleS) && tS - this.lastSampleS > o.maxGapS) {
