@@ -120,6 +120,11 @@ describe("envelope", () => {
       ok: false,
       error: { kind: "too_long", lengthBytes: 165 },
     });
+    // A line of only non-ASCII characters is measured in bytes too.
+    expect(parseDeviceLine("é".repeat(80))).toEqual({
+      ok: false,
+      error: { kind: "too_long", lengthBytes: 160 },
+    });
     const short = withCrc("NAK,1,é");
     expect(parseDeviceLine(short)).toMatchObject({
       ok: false,
