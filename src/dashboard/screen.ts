@@ -12,7 +12,7 @@
 import type { Readable, Writable } from "node:stream";
 import blessed from "blessed";
 import contribTable from "blessed-contrib/lib/widget/table.js";
-import { ConfigError, isConfigError } from "../core/errors.js";
+import { isConfigError } from "../core/errors.js";
 import {
   describeInjection,
   type FaultMenuItem,
@@ -24,8 +24,9 @@ import type { SessionControl, WatchedSession } from "../session/watchedSession.j
 import type { BlessedLine } from "./cellBlit.js";
 import { type CellBoxElement, CellPanels } from "./cellPanels.js";
 import { drawChartPanel } from "./chartPanel.js";
+import { type Modal, modalText, setpointForm, tuningForm, wrapText } from "./dialogs.js";
 import { escapeTags, fitText } from "./format.js";
-import { helpLines, KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
+import { KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
 import { computeLayout, type Layout, PANEL_IDS, type PanelId, type Rect } from "./layout.js";
 import { refreshViewModel } from "./sessionView.js";
 import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
@@ -54,22 +55,6 @@ export function colorFromEnv(env: NodeJS.ProcessEnv): boolean {
   const v = env.NO_COLOR;
   return v === undefined || v === "";
 }
-
-type Modal =
-  | { readonly kind: "none" }
-  | { readonly kind: "help" }
-  | { readonly kind: "menu"; readonly items: readonly FaultMenuItem[] }
-  | {
-      readonly kind: "input";
-      readonly title: string;
-      readonly prompt: string;
-      value: string;
-      error: string;
-      readonly onSubmit: (value: string) => void | Promise<void>;
-      /** Lines shown above the prompt (the tuning form's current values). */
-      readonly info: readonly string[];
-    }
-  | { readonly kind: "confirm"; readonly text: string; readonly onYes: () => void | Promise<void> };
 
 const CHART_IDS: readonly ChartPanel[] = ["temperatures", "flow", "residuals"];
 
@@ -395,36 +380,7 @@ export class DashboardScreen {
     }
     // The modal covers panels that change under it: every element, in z-order.
     this.fullRender = true;
-    let title = "";
-    let lines: string[] = [];
-    switch (m.kind) {
-      case "help":
-        title = " Help: keys ";
-        lines = [...helpLines(), "", "any key closes this help"];
-        break;
-      case "menu":
-        title = " Fault injection ";
-        lines = [
-          ...m.items.map((it) => `${it.key}  ${it.title}${it.emulatorOnly ? " (emulator)" : ""}`),
-          "",
-          "press a key to choose, Esc to cancel",
-        ];
-        break;
-      case "input":
-        title = ` ${m.title} `;
-        lines = [
-          ...m.info,
-          m.prompt,
-          `> ${m.value}_`,
-          m.error === "" ? "" : `! ${m.error}`,
-          "Enter applies, Esc cancels",
-        ];
-        break;
-      case "confirm":
-        title = " Confirm ";
-        lines = [m.text, "", "y: yes, inject   n/Esc: cancel"];
-        break;
-    }
+    const { title, lines } = modalText(m);
     const maxW = Math.max(20, this.layout.cols - 4);
     const w = Math.min(maxW, Math.max(title.length + 4, ...lines.map((l) => l.length + 2)));
     const wrapped = lines.flatMap((l) => wrapText(l, w - 2));
@@ -531,20 +487,12 @@ export class DashboardScreen {
         const c = this.writable();
         if (c === null) break;
         const key = action === "pump" ? "pumpDuty" : action === "heater" ? "heaterDuty" : "fanDuty";
-        const now = this.session.setpoints[key];
-        this.modal = {
-          kind: "input",
-          title: `${action} setpoint`,
-          prompt: `${action} duty 0-255 (now ${now}):`,
-          value: String(now),
-          error: "",
-          info: [],
-          onSubmit: async (v) => {
-            const duty = parseDuty(action, v);
-            this.closeModal();
-            await c.setSetpoint(action, duty);
-          },
-        };
+        this.modal = setpointForm(
+          action,
+          this.session.setpoints[key],
+          (duty) => c.setSetpoint(action, duty),
+          () => this.closeModal(),
+        );
         break;
       }
       case "faults": {
@@ -582,22 +530,15 @@ export class DashboardScreen {
       case "tune": {
         const c = this.controlled();
         if (c === null) break;
-        this.modal = {
-          kind: "input",
-          title: "twin parameters and detector thresholds",
-          prompt: "NAME=VALUE ... (e.g. UA=12 detectors.flowBandLpm=0.4 alarm.raiseLevel=1.5):",
-          value: "",
-          error: "",
-          info: tuningInfo(
-            describeTuning(c.tuning),
-            Math.max(20, this.layout.cols - 8),
-            this.layout.rows - 10,
-          ),
-          onSubmit: (v) => {
+        this.modal = tuningForm(
+          describeTuning(c.tuning),
+          Math.max(20, this.layout.cols - 8),
+          this.layout.rows - 10,
+          (v) => {
             c.applyTuning(v);
             this.closeModal();
           },
-        };
+        );
         break;
       }
     }
@@ -660,48 +601,4 @@ export class DashboardScreen {
     }
     this.render();
   }
-}
-
-function parseDuty(channel: string, text: string): number {
-  const v = text.trim() === "" ? Number.NaN : Number(text.trim());
-  if (!(Number.isInteger(v) && v >= 0 && v <= 255))
-    throw new ConfigError(`${channel} duty`, text, "must be a whole number 0-255");
-  return v;
-}
-
-function wrapText(line: string, width: number): string[] {
-  if (line.length <= width) return [line];
-  const out: string[] = [];
-  let rest = line;
-  while (rest.length > width) {
-    let cut = rest.lastIndexOf(" ", width);
-    if (cut <= 0) cut = width;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest !== "") out.push(rest);
-  return out;
-}
-
-/** The tuning values in columns when they fit in `maxRows`, else as flowing text. */
-function tuningInfo(items: readonly string[], width: number, maxRows: number): string[] {
-  const table = columns(items, width);
-  return table.length <= maxRows ? table : wrapText(items.join("  "), width);
-}
-
-/** Lays `items` out in columns across `width`. */
-function columns(items: readonly string[], width: number): string[] {
-  const colW = Math.max(...items.map((i) => i.length)) + 2;
-  const n = Math.max(1, Math.floor(width / colW));
-  const rows = Math.ceil(items.length / n);
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    let line = "";
-    for (let c = 0; c < n; c++) {
-      const it = items[c * rows + r];
-      if (it !== undefined) line += it.padEnd(colW);
-    }
-    out.push(line.trimEnd());
-  }
-  return out;
 }
