@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatCommand, formatDeviceMessage, withCrc } from "../../src/protocol/format.js";
 import { describeLineError, nakFor } from "../../src/protocol/lineError.js";
+import { ADC_AMB_ABSENT } from "../../src/protocol/messages.js";
 import {
   parseCommandBytes,
   parseCommandLine,
@@ -259,6 +260,36 @@ describe("TLM names its first bad field, with that field's text", () => {
       if (i < 9) fields[9] = "zz";
       for (const r of parseBoth(withCrc(`TLM,${fields.join(",")}`)))
         expect(r).toEqual({ ok: false, error: { kind: "bad_field", field, problem, raw } });
+    }
+  });
+});
+
+describe("an empty TLM field", () => {
+  it("is a syntax error in every field but adc_amb, on both paths", () => {
+    const names = [
+      "seq",
+      "t_ms",
+      "adc_hot",
+      "adc_cold",
+      "adc_amb",
+      "pulses",
+      "pump_duty",
+      "heater_duty",
+      "fan_duty",
+      "flags",
+    ];
+    for (let i = 0; i < 10; i++) {
+      const fields = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
+      fields[i] = "";
+      const line = enc(withCrc(`TLM,${fields.join(",")}`));
+      for (const r of [parseDeviceLine(line), parseDeviceBytes(line, 0, line.length, new TlmSlot())]) {
+        if (i === 4) expect(r.ok && r.value.type === "TLM" && r.value.adcAmb).toBe(ADC_AMB_ABSENT);
+        else
+          expect(r).toEqual({
+            ok: false,
+            error: { kind: "bad_field", field: names[i], problem: "syntax", raw: "" },
+          });
+      }
     }
   });
 });
