@@ -11,16 +11,22 @@
  * says so and exits 0. The data is GPL-3.0 and stays outside the repository: read where it is,
  * copied nowhere.
  *
- * Held out from every choice: the anomaly-free run, cut into SKAB-length pieces (each trained on
- * its own first 400 rows, as a valve1 file is), gives a false-alarm rate at other operating points
- * (its flow is about 125 against valve1's 32) and over a slow drift.
+ * The anomaly-free run, cut into SKAB-length pieces (each trained on its own first 400 rows, as a
+ * valve1 file is), is nominal data at another operating point (its flow is about 125 against
+ * valve1's 32) with a longer drift: its pieces join the files the setting is chosen on and are held
+ * out in turn like them. The same rule choosing on valve1 alone is printed for comparison.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputFileError } from "../src/core/errors.js";
 import type { LabelledTable } from "../src/detect/data/labelledTable.js";
 import { parseSkabCsv } from "../src/detect/data/skabCsv.js";
-import { type EvaluationSummary, evaluateTable, summarise } from "../src/detect/evaluation/evaluation.js";
+import {
+  type EvaluationSummary,
+  evaluateTable,
+  type FileEvaluation,
+  summarise,
+} from "../src/detect/evaluation/evaluation.js";
 import {
   chunkTable,
   describeCandidate,
@@ -123,41 +129,33 @@ if (valve.length < 2) {
   process.exit(2);
 }
 const evaluations = evaluateOrExit([...valve, ...pieces]);
-const result = selectSettings(
-  candidates,
-  evaluations.map((e) => e.slice(0, valve.length)),
-);
-const chosen = candidates[result.final.index] as Partial<LearnedDetectorOptions>;
-const before = evaluateAll(valve, BEFORE);
-const lofoMet =
-  (result.lofo.pooled.f1 ?? 0) >= TARGET.f1 &&
-  result.lofo.pooled.far !== null &&
-  result.lofo.pooled.far <= TARGET.far;
-
+const valveCount = valve.length;
 /**
- * Procedure B: the same rule with the anomaly-free pieces among the files it is chosen on (their
- * false alarms count in the pooled FAR), each piece and each valve1 file held out in turn.
+ * The procedure chooses on every file at hand: the valve1 files and, when present, the anomaly-free
+ * pieces (their false alarms count in the pooled FAR). Each file and each piece is held out in turn.
  */
-function withAnomalyFree() {
-  const r = selectSettings(candidates, evaluations);
+function procedure(files: readonly (readonly FileEvaluation[])[]) {
+  const r = selectSettings(candidates, files);
   const held = (piece: boolean) =>
-    summarise(r.lofo.folds.filter((f) => f.heldOut >= valve.length === piece).map((f) => f.evaluation));
+    summarise(r.lofo.folds.filter((f) => f.heldOut >= valveCount === piece).map((f) => f.evaluation));
   return {
+    result: r,
     chosen: candidates[r.final.index] as Partial<LearnedDetectorOptions>,
     lofoValve: held(false),
-    lofoPieces: held(true),
-    fullValve: summarise(r.final.files.slice(0, valve.length)),
-    pieces: summarise(r.final.files.slice(valve.length)),
+    lofoPieces: pieces.length > 0 ? held(true) : undefined,
+    fullValve: summarise(r.final.files.slice(0, valveCount)),
+    // The anomaly-free pieces scored with this choice (held out only when they took no part in it).
+    pieces: pieces.length > 0 ? summarise((evaluations[r.final.index] ?? []).slice(valveCount)) : undefined,
   };
 }
-const withNominal = pieces.length > 0 ? withAnomalyFree() : undefined;
-const nominal =
-  pieces.length > 0
-    ? {
-        chosen: summarise((evaluations[result.final.index] ?? []).slice(valve.length)),
-        before: evaluateAll(pieces, BEFORE),
-      }
-    : undefined;
+const main = procedure(evaluations);
+const valveOnly = pieces.length > 0 ? procedure(evaluations.map((e) => e.slice(0, valveCount))) : undefined;
+const before = evaluateAll(valve, BEFORE);
+const beforePieces = pieces.length > 0 ? evaluateAll(pieces, BEFORE) : undefined;
+const targetMet =
+  (main.lofoValve.f1 ?? 0) >= TARGET.f1 &&
+  (main.lofoValve.far ?? 1) <= TARGET.far &&
+  (main.lofoPieces?.far ?? 0) <= TARGET.far;
 
 const heldOut = readdirSync(dataDir)
   .filter((d) => !SKIP_FOLDERS.has(d) && statSync(join(dataDir, d)).isDirectory())
@@ -167,44 +165,46 @@ const heldOut = readdirSync(dataDir)
     return {
       folder: d,
       files: tables.length,
-      chosen: evaluateAll(tables, chosen),
+      chosen: evaluateAll(tables, main.chosen),
       before: evaluateAll(tables, BEFORE),
     };
   })
   .filter((h) => h.files > 0);
 
-const fileName = (i: number): string => (valve[i]?.source ?? "").split("/").pop() ?? "";
+const fileName = (i: number): string =>
+  i < valveCount ? ((valve[i]?.source ?? "").split("/").pop() ?? "") : `free ${i - valveCount + 1}`;
 
 if (json) {
   process.stdout.write(
     `${JSON.stringify({
-      data: valveDir,
-      files: valve.length,
+      data: dataDir,
+      valve1Files: valveCount,
+      anomalyFreePieces: pieces.length,
+      pieceRows: PIECE_ROWS,
       trainRows: TRAIN_ROWS,
-      procedure: { grid: SETTING_GRID, candidates: candidates.length, farLimit: FAR_LIMIT, fixed: chosen },
+      procedure: { grid: SETTING_GRID, candidates: candidates.length, farLimit: FAR_LIMIT },
       lofo: {
-        perFile: result.lofo.folds.map((f) => ({
+        perFile: main.result.lofo.folds.map((f) => ({
           file: fileName(f.heldOut),
           chosen: describeCandidate(candidates[f.chosen] ?? {}),
           counts: f.evaluation.counts,
         })),
-        pooled: brief(result.lofo.pooled),
-        targetMet: lofoMet,
+        valve1: brief(main.lofoValve),
+        anomalyFreeFar: main.lofoPieces?.far ?? null,
+        targetMet,
       },
-      fullValve1: { chosen: describeCandidate(chosen), ...brief(result.final.summary) },
-      before: { setting: "window 5, persistence 5, training max", ...brief(before) },
-      anomalyFree: nominal && {
-        pieces: pieces.length,
-        pieceRows: PIECE_ROWS,
-        far: nominal.chosen.far,
-        farBefore: nominal.before.far,
+      fullValve1: { chosen: describeCandidate(main.chosen), ...brief(main.fullValve) },
+      anomalyFreeFarOfChoice: main.pieces?.far ?? null,
+      before: {
+        setting: "window 5, persistence 5, training max",
+        ...brief(before),
+        anomalyFreeFar: beforePieces?.far ?? null,
       },
-      withAnomalyFree: withNominal && {
-        chosen: describeCandidate(withNominal.chosen),
-        lofoValve1: brief(withNominal.lofoValve),
-        lofoAnomalyFreeFar: withNominal.lofoPieces.far,
-        fullValve1: brief(withNominal.fullValve),
-        anomalyFreeFar: withNominal.pieces.far,
+      valve1Only: valveOnly && {
+        lofoValve1: brief(valveOnly.lofoValve),
+        chosen: describeCandidate(valveOnly.chosen),
+        fullValve1: brief(valveOnly.fullValve),
+        anomalyFreeFar: valveOnly.pieces?.far ?? null,
       },
       heldOut: heldOut.map((h) => ({
         folder: h.folder,
@@ -216,50 +216,53 @@ if (json) {
   );
 } else {
   const out: string[] = [
-    `SKAB valve1 (${valveDir}): ${valve.length} files, each trained on its first ${TRAIN_ROWS} rows and scored point-wise on the rest (${before.testRows} test rows)`,
+    `SKAB (${dataDir}): valve1 ${valveCount} files, ${before.testRows} test rows; anomaly-free run in ${pieces.length} pieces of ${PIECE_ROWS} rows;`,
+    `every file and piece trained on its own first ${TRAIN_ROWS} rows and scored point-wise on the rest`,
     "",
     "Procedure (src/detect/evaluation/settingSelection.ts):",
-    "  fixed: PCA T2/Q index (90 % of variance) over window features (drift screen 0.5: slope for channels drifting in training),",
-    `         threshold by peaks over threshold (GPD above the 0.9 quantile) at a stated exceedance probability alpha per row,`,
+    "  fixed: PCA T2/Q index (90 % of variance) over window features (drift screen 0.5: slope for channels drifting in training);",
+    "         threshold by peaks over threshold (GPD above the 0.9 quantile) at a stated exceedance probability alpha per row,",
     "         fitted to out-of-block scores of the training rows (4 blocks, each scored by a model fitted without it)",
-    `  searched (${candidates.length} candidates): window ${SETTING_GRID.windowRows.join("/")} rows, persistence ${SETTING_GRID.persistenceRows.join("/")} rows, alpha ${SETTING_GRID.alpha.join("/")}, channel scale sd / leave-4-block-out spread`,
-    `  rule: the highest F1 with FAR <= ${100 * FAR_LIMIT} % on the files it is chosen on`,
+    `  searched (${candidates.length} candidates): window ${SETTING_GRID.windowRows.join("/")} rows, persistence ${SETTING_GRID.persistenceRows.join("/")} rows, alpha ${SETTING_GRID.alpha.join("/")},`,
+    `         channel scale sd / leave-4-block-out spread, level baseline training level / followed with ${SETTING_GRID.baselineRows.filter((b) => b > 0).join(" or ")} rows`,
+    `  rule: the highest F1 with FAR <= ${100 * FAR_LIMIT} % pooled over the files it is chosen on (valve1 files and anomaly-free pieces)`,
     "",
-    "Leave-one-file-out: each file scored with the setting the rule picks on the other files",
-    "  file    setting chosen on the others                                     F1      FAR      MAR",
+    "Leave-one-file-out: each file or piece scored with the setting the rule picks on all the others",
+    `  ${"file".padEnd(8)}${"setting chosen on the others".padEnd(112)}     F1      FAR      MAR`,
   ];
-  for (const f of result.lofo.folds) {
+  for (const f of main.result.lofo.folds) {
     const s = summarise([f.evaluation]);
     out.push(
-      `  ${fileName(f.heldOut).padEnd(7)} ${describeCandidate(candidates[f.chosen] ?? {}).padEnd(64)} ${fmt(s.f1).padStart(5)} ${pct(s.far).padStart(8)} ${pct(s.mar).padStart(8)}`,
+      `  ${fileName(f.heldOut).padEnd(8)}${describeCandidate(candidates[f.chosen] ?? {}).padEnd(112)} ${(f.heldOut < valveCount ? fmt(s.f1) : "-").padStart(6)} ${pct(s.far).padStart(8)} ${pct(s.mar).padStart(8)}`,
     );
   }
   out.push(
-    `  pooled  ${figures(result.lofo.pooled)}`,
-    `  target on unseen files F1 >= ${TARGET.f1} with FAR <= ${100 * TARGET.far} %: ${lofoMet ? "met" : "MISSED"}`,
+    `  valve1 pooled: ${figures(main.lofoValve)}`,
+    `  anomaly-free pieces pooled: FAR ${pct(main.lofoPieces?.far ?? null)}`,
+    `  target on unseen files (F1 >= ${TARGET.f1}, FAR <= ${100 * TARGET.far} %): ${targetMet ? "met" : "MISSED"}`,
     "",
-    `Full valve1: the setting the rule picks on all ${valve.length} files (${describeCandidate(chosen)});`,
-    "chosen on the files it is scored on, so not a held-out figure:",
-    `  ${figures(result.final.summary)}`,
-    `  before (window 5, persistence 5, training-max threshold, chosen on valve1): ${figures(before)}`,
+    `Full valve1: the setting the rule picks on everything (${describeCandidate(main.chosen)}),`,
+    "so chosen on the files it is scored on, not a held-out figure:",
+    `  valve1: ${figures(main.fullValve)}`,
+    `  anomaly-free pieces: FAR ${pct(main.pieces?.far ?? null)}`,
+    `  before (window 5, persistence 5, training-max threshold, chosen on valve1): ${figures(before)}; anomaly-free FAR ${pct(beforePieces?.far ?? null)}`,
   );
-  out.push("", "Held out from every choice:");
-  if (nominal)
-    out.push(
-      `  anomaly-free run, ${pieces.length} pieces of ${PIECE_ROWS} rows (all nominal; train on each piece's first ${TRAIN_ROWS}): FAR ${pct(nominal.chosen.far)} (before: ${pct(nominal.before.far)})`,
-    );
-  else out.push(`  anomaly-free run: absent (${freeFile})`);
-  if (heldOut.length === 0)
-    out.push(`  other labelled SKAB folders: none in ${dataDir} (valve2/, other/ would be scored here)`);
-  for (const h of heldOut)
-    out.push(`  ${h.folder} (${h.files} files): ${figures(h.chosen)}`, `    before: ${figures(h.before)}`);
-  if (withNominal)
+  if (valveOnly)
     out.push(
       "",
-      `Procedure B: the same rule with the ${pieces.length} anomaly-free pieces among the files it chooses on (each held out in turn too):`,
-      `  leave-one-file-out, valve1 files:       ${figures(withNominal.lofoValve)}`,
-      `  leave-one-file-out, anomaly-free pieces: FAR ${pct(withNominal.lofoPieces.far)}`,
-      `  chosen on all: ${describeCandidate(withNominal.chosen)}; valve1 ${figures(withNominal.fullValve)}; anomaly-free FAR ${pct(withNominal.pieces.far)}`,
+      "For comparison, the same rule choosing on valve1 alone (the anomaly-free pieces then held out from every choice):",
+      `  leave-one-file-out valve1: ${figures(valveOnly.lofoValve)}`,
+      `  chosen on all 16: ${describeCandidate(valveOnly.chosen)}; valve1 ${figures(valveOnly.fullValve)}; anomaly-free FAR ${pct(valveOnly.pieces?.far ?? null)}`,
+    );
+  out.push("");
+  if (heldOut.length === 0)
+    out.push(
+      `Other labelled SKAB folders: none in ${dataDir} (valve2/, other/ would be scored here as held-out sets)`,
+    );
+  for (const h of heldOut)
+    out.push(
+      `Held-out ${h.folder} (${h.files} files): ${figures(h.chosen)}`,
+      `  before: ${figures(h.before)}`,
     );
   process.stdout.write(`${out.join("\n")}\n`);
 }
