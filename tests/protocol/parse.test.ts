@@ -309,6 +309,12 @@ describe("edges written by hand", () => {
     });
   });
 
+  it("a line with no type before its first comma is malformed, on both sides", () => {
+    const want = { ok: false, error: { kind: "malformed", problem: "empty line type" } };
+    expect(parseDeviceLine(withCrc(",1"))).toStrictEqual(want);
+    expect(parseCommandLine(withCrc(",1"))).toStrictEqual(want);
+  });
+
   it("a NAK's id must be a number", () => {
     expect(parseDeviceLine(withCrc("NAK,x,syntax"))).toEqual({
       ok: false,
