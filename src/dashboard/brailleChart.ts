@@ -112,9 +112,7 @@ export function drawChart(frame: ChartFrame, g: ChartGeometry, grid: CellGrid, t
   const pxW = plotCols * 2;
   const pxH = plotRows * 4;
   const cells = plotCols * plotRows;
-  const dots = new Uint8Array(cells);
-  const ink = new Uint8Array(cells);
-  const text: (string | undefined)[] = new Array(cells);
+  const { dots, ink, text } = scratch(cells);
   const { min: yMin, max: yMax } = frame.range;
   const ySpan = yMax - yMin;
   const toPy = (v: number): number => {
@@ -125,7 +123,7 @@ export function drawChart(frame: ChartFrame, g: ChartGeometry, grid: CellGrid, t
     const cell = (y >> 2) * plotCols + (x >> 1);
     dots[cell] = dots[cell]! | DOT_BITS[y & 3]![x & 1]!;
     // A label keeps its own colour where a series passes under it.
-    if (text[cell] === undefined) ink[cell] = c;
+    if (text[cell] === NO_TEXT) ink[cell] = c;
   };
   const tSpan = frame.t1S - frame.t0S;
 
@@ -145,10 +143,10 @@ export function drawChart(frame: ChartFrame, g: ChartGeometry, grid: CellGrid, t
     const start = col + 1 + label.length <= plotCols ? col + 1 : Math.max(0, col - label.length);
     // A label never overwrites an earlier one (the earlier start label matters more than an end).
     let free = true;
-    for (let i = 0; i < label.length; i++) if (text[start + i] !== undefined) free = false;
+    for (let i = 0; i < label.length; i++) if (text[start + i] !== NO_TEXT) free = false;
     if (!free) continue;
     for (let i = 0; i < label.length; i++) {
-      text[start + i] = label[i];
+      text[start + i] = escapeTag(label.charCodeAt(i));
       ink[start + i] = c;
     }
   }
@@ -189,9 +187,9 @@ export function drawChart(frame: ChartFrame, g: ChartGeometry, grid: CellGrid, t
     grid.put(yLabelCells, y, label !== undefined ? TICK_LEFT : VERTICAL, 0);
     for (let col = 0; col < plotCols; col++) {
       const cell = r * plotCols + col;
-      const t = text[cell];
+      const t = text[cell]!;
       const d = dots[cell]!;
-      if (t !== undefined) grid.put(yLabelCells + 1 + col, y, escapeTag(t).charCodeAt(0), ink[cell]!);
+      if (t !== NO_TEXT) grid.put(yLabelCells + 1 + col, y, t, ink[cell]!);
       else if (d !== 0) grid.put(yLabelCells + 1 + col, y, 0x2800 + d, ink[cell]!);
     }
   }
@@ -224,6 +222,24 @@ const HORIZONTAL = 0x2500; // ─
 const TICK_DOWN = 0x252c; // ┬
 
 /** Braces start blessed tags: show them as parentheses in free text. */
-function escapeTag(ch: string): string {
-  return ch === "{" ? "(" : ch === "}" ? ")" : ch;
+function escapeTag(code: number): number {
+  return code === 0x7b ? 0x28 : code === 0x7d ? 0x29 : code;
+}
+
+/** A cell with no label text over it. */
+const NO_TEXT = 0;
+
+/**
+ * Per-cell working arrays of drawChart (braille dot bits, colour, label character), reused from
+ * call to call and grown when a bigger chart needs more: a frame allocates none.
+ */
+let scratchArrays = { dots: new Uint8Array(0), ink: new Uint8Array(0), text: new Uint16Array(0) };
+
+function scratch(cells: number): typeof scratchArrays {
+  if (scratchArrays.dots.length < cells)
+    scratchArrays = { dots: new Uint8Array(cells), ink: new Uint8Array(cells), text: new Uint16Array(cells) };
+  scratchArrays.dots.fill(0, 0, cells);
+  scratchArrays.ink.fill(0, 0, cells);
+  scratchArrays.text.fill(NO_TEXT, 0, cells);
+  return scratchArrays;
 }
