@@ -42,7 +42,8 @@ Server:
 
 Rig config:
   --learned MODEL     a learned model run beside the twin (see dashboard --help)
-  --learn-first S     the learned detector trained on the session's first S seconds (see dashboard --help)
+  --learn-first S     the learned detector trained on the session's first S seconds, then run
+                      beside the twin (see dashboard --help)
   --config FILE       rig config (JSON) as looptwin calibrate writes it (see dashboard --help)
   --set K=V           one loop parameter, repeatable (after --config)
 
