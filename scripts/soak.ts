@@ -217,7 +217,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       rssMB: m.rss / 1e6,
       heapUsedMB: m.heapUsed / 1e6,
       heapTotalMB: m.heapTotal / 1e6,
-      externalMB: (m.external + m.arrayBuffers) / 1e6,
+      // `external` includes the array buffers (Buffers) already.
+      externalMB: m.external / 1e6,
       received,
       sentByDevice: sentBefore + (unplugged ? 0 : emulator.device.nextSeq),
       gaps: source.stats().gaps,
