@@ -5,8 +5,9 @@
  *   node --import tsx scripts/mutationReport.ts [REPORT...] [--json] [--by-file]
  *
  * REPORT defaults to reports/mutation/mutation.json (written by `npm run test:mutation`). Several
- * reports (runs over different files) are read as one; a file in more than one report counts
- * from the last one given (the newer run, by convention). Exit 1
+ * reports (runs over different files or line ranges) are read as one; a mutant in more than one
+ * report (same place, mutator and replacement) counts from the last one given: re-run the
+ * survivors' lines after new tests and give that report last. Exit 1
  * when a folder that was run is below its target (src/protocol 90 %, src/model and src/detect 80 %).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import {
   countsByFile,
   countsByFolder,
   type MutationReport,
+  mergeMutants,
   mutationScore,
   parseEquivalents,
   SCORE_TARGETS,
@@ -31,7 +33,10 @@ for (const path of paths) {
     process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
     process.exit(2);
   }
-  Object.assign(files, (JSON.parse(readFileSync(path, "utf8")) as MutationReport).files);
+  for (const [file, { mutants }] of Object.entries(
+    (JSON.parse(readFileSync(path, "utf8")) as MutationReport).files,
+  ))
+    files[file] = { mutants: mergeMutants(files[file]?.mutants ?? [], mutants) };
 }
 const report: MutationReport = { files };
 const equivalents = existsSync("mutation/equivalent.md")

@@ -171,3 +171,16 @@ export const SCORE_TARGETS: Readonly<Record<string, number>> = {
   "src/model": 80,
   "src/detect": 80,
 };
+
+/**
+ * The mutants of one file from two runs: those of `newer` replace those of `older` at the same
+ * place with the same mutator and replacement (a re-run after new tests), the rest are kept.
+ */
+export function mergeMutants(older: readonly ReportMutant[], newer: readonly ReportMutant[]): ReportMutant[] {
+  const key = (m: ReportMutant): string =>
+    `${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ""}`;
+  const out = new Map<string, ReportMutant>();
+  for (const m of older) out.set(key(m), m);
+  for (const m of newer) out.set(key(m), m);
+  return [...out.values()];
+}

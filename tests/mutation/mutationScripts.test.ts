@@ -15,6 +15,7 @@ import {
   countsByFile,
   countsByFolder,
   type MutationReport,
+  mergeMutants,
   mutationScore,
   parseEquivalents,
   unlistedSurvivors,
@@ -177,6 +178,16 @@ describe("mutation score", () => {
     expect(mutationScore(byFolder.get("src/detect")!)).toBeNaN();
     // Without the list, the shortcut counts as a survivor: 3 of 5.
     expect(mutationScore(countsByFile(report).get("src/protocol/a.ts")!)).toBe(60);
+  });
+
+  it("merges a re-run: a mutant at the same place, mutator and replacement takes the newer status", () => {
+    const older = [mutant("1", 4, "Survived"), mutant("2", 5, "Survived", "ConditionalExpression", "true")];
+    const newer = [mutant("9", 4, "Killed"), mutant("8", 5, "Killed", "ConditionalExpression", "false")];
+    expect(mergeMutants(older, newer).map((m) => [m.location.start.line, m.replacement, m.status])).toEqual([
+      [4, "a >= b", "Killed"],
+      [5, "true", "Survived"],
+      [5, "false", "Killed"],
+    ]);
   });
 
   it("lists the survivors that are neither killed nor listed", () => {
