@@ -11,7 +11,7 @@
  * between the base and the working tree (uncommitted work included, untracked files too).
  * Mutated: the changed lines of src/protocol, src/model and src/detect, then the whole of each of
  * those files imported by a changed test under tests/{core,protocol,model,detect}, smallest first,
- * within $MUTATION_MAX_LINES code lines (default 300, about 10 minutes on an idle 2-core
+ * within $MUTATION_MAX_LINES code lines (default 200, of the order of 10 minutes on an idle 2-core
  * machine); what does not fit is listed as not checked. Nothing to mutate: says so, exit 0.
  * Reports go to reports/mutation/changed/.
  *
@@ -90,7 +90,7 @@ function fail(message: string): never {
 }
 
 function budgetFromEnv(): number {
-  const raw = process.env.MUTATION_MAX_LINES ?? "300";
+  const raw = process.env.MUTATION_MAX_LINES ?? "200";
   if (!/^\d+$/.test(raw) || Number(raw) < 1)
     fail(`MUTATION_MAX_LINES: must be a whole number >= 1 (got "${raw}")`);
   return Number(raw);
