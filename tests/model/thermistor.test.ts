@@ -159,6 +159,9 @@ describe("thermistor: edges written by hand", () => {
     expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: "10k" as never })).toThrow(
       /^thermistor\.seriesOhm: must be a finite number > 0 \(got "10k"\)$/,
     );
+    expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: 0 })).toThrow(
+      /^thermistor\.seriesOhm: must be a finite number > 0 \(got 0\)$/,
+    );
     expect(validateThermistorConfig(sh(1e-3, 2e-4, 0))).toEqual(sh(1e-3, 2e-4, 0));
   });
 });
