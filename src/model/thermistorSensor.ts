@@ -35,6 +35,8 @@ export class ThermistorSensor {
   /** Counts held by each stuck fault (NaN until it first applies). */
   private readonly stuckCounts = new Float64Array(MAX_FAULTS).fill(Number.NaN);
   private lastCounts = Number.NaN;
+  /** Time of the latest reading [s]; a fault that ended by then never applies again. */
+  private lastReadS = Number.NEGATIVE_INFINITY;
 
   constructor(
     channel: SensorChannel,
@@ -57,11 +59,30 @@ export class ThermistorSensor {
   /** Adds a sensor fault; faults of other channels or kinds are ignored (returns false). */
   addFault(spec: FaultSpec): boolean {
     if (!isSensorFault(spec.kind) || spec.channel !== this.channel) return false;
+    if (this.faults.length >= MAX_FAULTS) this.dropEndedFaults();
     if (this.faults.length >= MAX_FAULTS)
       throw new ConfigError("faults", this.faults.length, `at most ${MAX_FAULTS} per channel`);
     this.stuckCounts[this.faults.length] = Number.NaN;
     this.faults.push(spec);
     return true;
+  }
+
+  /**
+   * Forgets the faults that ended by the latest reading (time only goes forward), so that a long
+   * run of short faults, e.g. an intermittent contact injected again and again, is not refused
+   * once sixteen of them have come and gone.
+   */
+  private dropEndedFaults(): void {
+    let kept = 0;
+    for (let i = 0; i < this.faults.length; i++) {
+      const f = this.faults[i]!;
+      if (f.endS <= this.lastReadS) continue;
+      this.faults[kept] = f;
+      this.stuckCounts[kept] = this.stuckCounts[i]!;
+      kept++;
+    }
+    this.faults.length = kept;
+    this.stuckCounts.fill(Number.NaN, kept);
   }
 
   clearFaults(): void {
@@ -76,6 +97,7 @@ export class ThermistorSensor {
 
   /** Reads the channel at time `tS` [s] with the fluid at `trueTempC`; returns counts 0..4092. */
   read(tS: number, trueTempC: number): number {
+    this.lastReadS = tS;
     let tempC = trueTempC;
     if (this.noiseKRms > 0) tempC += this.noiseKRms * this.rng.normal();
     let forced = -1;

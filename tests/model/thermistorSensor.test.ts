@@ -70,4 +70,24 @@ describe("thermistor sensor", () => {
     expect(ra).toEqual(rb);
     expect(ra.filter((c) => c === ADC_COUNTS_MAX).length).toBeGreaterThan(5);
   });
+  it("takes a seventeenth fault once earlier ones have ended, and refuses it while sixteen are in force", () => {
+    const s = new ThermistorSensor("hot", DEFAULT_THERMISTOR, new SeededRng(5), { noiseKRms: 0 });
+    // Sixteen 1 K bias pulses of 1 s, one every 2 s: 0-1, 2-3, ..., 30-31 s.
+    for (let k = 0; k < 16; k++)
+      expect(
+        s.addFault(parseFaultSpec(`sensor_bias:channel=hot,value=1,start=${2 * k},end=${2 * k + 1}`)),
+      ).toBe(true);
+    s.read(10.5, 40); // pulses 0-4 have ended by 10.5 s
+    expect(s.addFault(parseFaultSpec("sensor_bias:channel=hot,value=3,start=40,end=41"))).toBe(true);
+    expect(readMean(s, 40.5, 30, 1)).toBeCloseTo(33, 1);
+    // A pulse still to come is kept: 12.5 s reads 30 + 1 K.
+    expect(readMean(s, 12.5, 30, 1)).toBeCloseTo(31, 1);
+
+    const full = new ThermistorSensor("hot", DEFAULT_THERMISTOR, new SeededRng(6), { noiseKRms: 0 });
+    for (let k = 0; k < 16; k++) full.addFault(parseFaultSpec(`sensor_bias:channel=hot,value=1,start=${k}`));
+    full.read(100, 40);
+    expect(() => full.addFault(parseFaultSpec("sensor_bias:channel=hot,value=1,start=200"))).toThrow(
+      "at most 16 per channel",
+    );
+  });
 });
