@@ -159,6 +159,20 @@ describe("dashboard screen (off-screen terminal)", () => {
     expect(d.t.output.bytes).toBe(after);
   });
 
+  it("80x24, after the help overlay closed and the window changed: blessed's full render finds nothing to write", async () => {
+    const d = await dashboard(80, 24, true);
+    await d.samples(30);
+    await d.keys("?");
+    await d.keys("x");
+    await d.keys("+");
+    await d.samples(3, { tHotC: 48.5 });
+    expect(d.t.text()).toContain("T_hot 48.50 C");
+    const after = d.t.output.bytes;
+    d.screen.screen.render();
+    await d.t.settle();
+    expect(d.t.output.bytes).toBe(after);
+  });
+
   it("80x24: the compact layout (fewer, taller panels), and it re-lays out on resize", async () => {
     const d = await dashboard(80, 24);
     await d.samples(30);
