@@ -23,6 +23,11 @@
  * - threshold: the training maximum of the score (see thresholds.ts).
  * - `smoothingRows` 1 (none) and `persistenceRows` 5: an alarm needs 5 consecutive rows above
  *   the threshold, which removes isolated excursions and delays detection by 4 rows.
+ * - `calibrationBlocks` 1, `scaleBlocks` 1, `baselineRows` 0: in-sample threshold scores, the
+ *   training standard deviation, the training level; the defaults of models saved before these
+ *   options existed. The setting chosen for SKAB by a stated procedure (out-of-block calibration,
+ *   a POT threshold at a stated rate, the block scale, a followed baseline) is in
+ *   ../evaluation/settingSelection.ts and the README.
  */
 import { ConfigError } from "../../core/errors.js";
 import { screenDriftingChannels } from "./driftScreen.js";
