@@ -315,6 +315,28 @@ describe("edges written by hand", () => {
     expect(parseCommandLine(withCrc(",1"))).toStrictEqual(want);
   });
 
+  it("a HELLO's uid is eight hex digits, each half checked, zeros allowed", () => {
+    const hello = (uid: string) => parseDeviceLine(withCrc(`HELLO,1.0,looptwin,0.3.0,uno,${uid}`));
+    expect(hello("00000000")).toEqual({
+      ok: true,
+      value: {
+        type: "HELLO",
+        major: 1,
+        minor: 0,
+        fwName: "looptwin",
+        fwVersion: "0.3.0",
+        board: "uno",
+        uid: "00000000",
+      },
+    });
+    expect(hello("aB12cD34").ok).toBe(true);
+    for (const uid of ["zzzz0000", "0000zzzz", "0000000", "000000000"])
+      expect(hello(uid)).toEqual({
+        ok: false,
+        error: { kind: "bad_field", field: "uid", problem: "syntax", raw: uid },
+      });
+  });
+
   it("a NAK's id must be a number", () => {
     expect(parseDeviceLine(withCrc("NAK,x,syntax"))).toEqual({
       ok: false,
