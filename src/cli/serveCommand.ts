@@ -14,6 +14,7 @@ import { DEFAULT_LISTEN, isLoopback, parseListenAddress } from "../web/listenAdd
 import { type LiveWeb, startLiveWeb } from "../web/liveWeb.js";
 import { flagOpt, parseCommandArgs, stringOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { endByHangUpIf } from "./hangUp.js";
 import { MQTT_PUBLISH_HELP, MQTT_PUBLISH_OPTIONS, mqttPublishFromArgs } from "./mqttArgs.js";
 import { publishLiveSession } from "./mqttPublishing.js";
 import { orCloseRig, prepareSession, SESSION_OPTIONS, type SessionDeps } from "./sessionWiring.js";
@@ -173,6 +174,8 @@ export const serveCommand: Command = {
   name: "serve",
   help: HELP,
   async run(argv, io) {
-    return (await runServe(argv, io)).code;
+    const exit = await runServe(argv, io);
+    endByHangUpIf(exit.report.reason);
+    return exit.code;
   },
 };
