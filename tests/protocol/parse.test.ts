@@ -294,6 +294,30 @@ describe("an empty TLM field", () => {
   });
 });
 
+describe("TLM lines the fast path must not accept", () => {
+  // Each is refused by the general path; the allocation-free path must give the same answer.
+  it.each([
+    ["every field empty", "TLM,,,,,,,,,,0", { kind: "bad_field", field: "seq", problem: "syntax", raw: "" }],
+    [
+      "a stray letter that would shift the fields",
+      "TLM,1x2,3,4,5,6,7,8,9,A",
+      {
+        kind: "malformed",
+        problem: "TLM needs at least 10 fields, got 9",
+      },
+    ],
+    [
+      "every field too big",
+      "TLM,4294967296,4294967296,4096,4096,4096,4294967296,256,256,256,0",
+      { kind: "bad_field", field: "seq", problem: "range", raw: "4294967296" },
+    ],
+  ] as const)("%s", (_name, body, error) => {
+    const line = enc(withCrc(body));
+    expect(parseDeviceBytes(line, 0, line.length, new TlmSlot())).toEqual({ ok: false, error });
+    expect(parseDeviceLine(line)).toEqual({ ok: false, error });
+  });
+});
+
 describe("edges written by hand", () => {
   it("TLM with zeros everywhere names the bad field, not a zero before it", () => {
     for (let i = 0; i < 9; i++) {
