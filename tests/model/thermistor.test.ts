@@ -123,6 +123,8 @@ describe("thermistor: edges written by hand", () => {
 
   it("quantises by flooring, 0 for nothing, clipped at the firmware's 4092", () => {
     expect([12.99, 0, -3, Number.NaN, 4092.9, 5000].map(quantiseCounts)).toEqual([12, 0, 0, 0, 4092, 4092]);
+    // Not -0: a count is a plain non-negative integer.
+    expect(quantiseCounts(-0)).toBe(0);
   });
 
   it("converts a count from its mid-point: 2047 is R = 10 k x 2047.5 / 2048.5", () => {
@@ -159,6 +161,9 @@ describe("thermistor: edges written by hand", () => {
     expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: "10k" as never })).toThrow(
       /^thermistor\.seriesOhm: must be a finite number > 0 \(got "10k"\)$/,
     );
+    expect(() =>
+      validateThermistorConfig({ curve: { kind: "beta", r25Ohm: 0, betaK: 3950 }, seriesOhm: 10_000 }),
+    ).toThrow(/^thermistor\.curve\.r25Ohm: must be a finite number > 0 \(got 0\)$/);
     expect(() => validateThermistorConfig({ ...DEFAULT_THERMISTOR, seriesOhm: 0 })).toThrow(
       /^thermistor\.seriesOhm: must be a finite number > 0 \(got 0\)$/,
     );
