@@ -299,6 +299,16 @@ describe("TLM lines the fast path must not accept", () => {
   it.each([
     ["every field empty", "TLM,,,,,,,,,,0", { kind: "bad_field", field: "seq", problem: "syntax", raw: "" }],
     [
+      "an empty seq beside an absent probe",
+      "TLM,,2,3,4,,6,7,8,9,0",
+      {
+        kind: "bad_field",
+        field: "seq",
+        problem: "syntax",
+        raw: "",
+      },
+    ],
+    [
       "a stray letter that would shift the fields",
       "TLM,1x2,3,4,5,6,7,8,9,A",
       {
