@@ -4,7 +4,8 @@
  */
 import type { CellGrid } from "./cellGrid.js";
 import { chartColorIndex } from "./chartColors.js";
-import type { ChartPanel, DashboardViewModel } from "./viewModel.js";
+import type { ChartPanel } from "./chartSeries.js";
+import type { DashboardViewModel } from "./viewModel.js";
 
 const SOLID = 0x2501; // ━
 const DOTTED = 0x2504; // ┄

@@ -24,12 +24,13 @@ import type { SessionControl, WatchedSession } from "../session/watchedSession.j
 import type { BlessedLine } from "./cellBlit.js";
 import { type CellBoxElement, CellPanels } from "./cellPanels.js";
 import { drawChartPanel } from "./chartPanel.js";
+import type { ChartPanel } from "./chartSeries.js";
 import { type Modal, modalText, setpointForm, tuningForm, wrapText } from "./dialogs.js";
 import { escapeTags, fitText } from "./format.js";
 import { KEY_BINDINGS, type KeyAction } from "./keyBindings.js";
 import { computeLayout, type Layout, PANEL_IDS, type PanelId, type Rect } from "./layout.js";
 import { refreshViewModel } from "./sessionView.js";
-import { type ChartPanel, type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
+import { type DashboardViewModel, PANEL_TITLES } from "./viewModel.js";
 
 export interface DashboardScreenOptions {
   /** A local session, or a remote rig (no control: every key that acts on it says read-only). */

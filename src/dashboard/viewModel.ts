@@ -31,27 +31,15 @@ import {
   renderChart,
 } from "./brailleChart.js";
 import type { CellGrid } from "./cellGrid.js";
+import {
+  SERIES_COLUMN as CH,
+  type ChartPanel,
+  MIN_SPAN,
+  PANEL_SERIES,
+  SERIES_CHANNELS,
+} from "./chartSeries.js";
 import { dutyBar, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
 import { SeriesRing } from "./seriesRing.js";
-
-/** Columns of the sample history. */
-export const SERIES_CHANNELS = [
-  "tHot",
-  "tCold",
-  "predHot",
-  "predCold",
-  "flow",
-  "predFlow",
-  /** Residuals divided by their alarm band: the band is +-1 for all three. */
-  "resHotN",
-  "resColdN",
-  "resFlowN",
-] as const;
-export type SeriesChannel = (typeof SERIES_CHANNELS)[number];
-const CH = Object.fromEntries(SERIES_CHANNELS.map((n, i) => [n, i])) as Record<SeriesChannel, number>;
-
-export const CHART_PANELS = ["temperatures", "flow", "residuals"] as const;
-export type ChartPanel = (typeof CHART_PANELS)[number];
 
 /** Panel titles, exactly as users and tests look for them. */
 export const PANEL_TITLES = {
@@ -65,38 +53,6 @@ export const PANEL_TITLES = {
 
 /** Time windows `+`/`-` step through [s]. */
 export const WINDOWS_S = [15, 30, 60, 120, 300, 600, 1800] as const;
-
-/** One series of a chart panel: which channel, how it is drawn, how the legend names it. */
-interface SeriesSpec {
-  readonly channel: SeriesChannel;
-  readonly label: string;
-  readonly color: ChartColor;
-  readonly dotted: boolean;
-  /** Legend value: decimals and unit. */
-  readonly decimals: number;
-  readonly unit: string;
-}
-
-const PANEL_SERIES: Readonly<Record<ChartPanel, readonly SeriesSpec[]>> = {
-  temperatures: [
-    { channel: "predHot", label: "twin", color: "yellow", dotted: true, decimals: 2, unit: "" },
-    { channel: "predCold", label: "twin", color: "blue", dotted: true, decimals: 2, unit: "" },
-    { channel: "tHot", label: "T_hot", color: "red", dotted: false, decimals: 2, unit: "C" },
-    { channel: "tCold", label: "T_cold", color: "cyan", dotted: false, decimals: 2, unit: "C" },
-  ],
-  flow: [
-    { channel: "predFlow", label: "twin", color: "white", dotted: true, decimals: 2, unit: "" },
-    { channel: "flow", label: "flow", color: "green", dotted: false, decimals: 2, unit: "L/min" },
-  ],
-  residuals: [
-    { channel: "resHotN", label: "T_hot", color: "red", dotted: false, decimals: 2, unit: "" },
-    { channel: "resColdN", label: "T_cold", color: "cyan", dotted: false, decimals: 2, unit: "" },
-    { channel: "resFlowN", label: "flow", color: "green", dotted: false, decimals: 2, unit: "" },
-  ],
-};
-
-/** The smallest y span of each chart, so sensor noise is not magnified to full height. */
-const MIN_SPAN: Readonly<Record<ChartPanel, number>> = { temperatures: 2, flow: 0.5, residuals: 1.5 };
 
 /** A legend entry: coloured swatch and text (the current value). */
 export interface LegendItem {
