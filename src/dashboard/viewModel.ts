@@ -20,7 +20,6 @@ import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.j
 import type { InjectionInForce, SessionStatus } from "../session/sessionObserver.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
-  type ChartColor,
   type ChartFrame,
   type ChartGeometry,
   type ChartMarker,
@@ -31,6 +30,7 @@ import {
   renderChart,
 } from "./brailleChart.js";
 import type { CellGrid } from "./cellGrid.js";
+import { chartLegend, type LegendItem, learnedLegendText } from "./chartLegend.js";
 import {
   SERIES_COLUMN as CH,
   type ChartPanel,
@@ -38,7 +38,7 @@ import {
   PANEL_SERIES,
   SERIES_CHANNELS,
 } from "./chartSeries.js";
-import { dutyBar, fitText, fmt, fmtSigned, fmtTimeS } from "./format.js";
+import { dutyBar, fitText, fmt, fmtTimeS } from "./format.js";
 import { SeriesRing } from "./seriesRing.js";
 
 /** Panel titles, exactly as users and tests look for them. */
@@ -53,13 +53,6 @@ export const PANEL_TITLES = {
 
 /** Time windows `+`/`-` step through [s]. */
 export const WINDOWS_S = [15, 30, 60, 120, 300, 600, 1800] as const;
-
-/** A legend entry: coloured swatch and text (the current value). */
-export interface LegendItem {
-  readonly text: string;
-  readonly color: ChartColor;
-  readonly dotted: boolean;
-}
 
 /** One row of the Alarms panel. */
 export interface AlarmRow {
@@ -394,41 +387,7 @@ export class DashboardViewModel {
 
   /** Legend of a chart panel with the current values. */
   legend(panel: ChartPanel): LegendItem[] {
-    const s = this.last;
-    const o = this.lastOut;
-    const ok = this.hasSample;
-    switch (panel) {
-      case "temperatures":
-        return [
-          { text: `T_hot ${ok ? fmt(s.tHotC, 2) : "--"} C`, color: "red", dotted: false },
-          { text: `twin ${fmt(o.predTHotC, 2)}`, color: "yellow", dotted: true },
-          { text: `T_cold ${ok ? fmt(s.tColdC, 2) : "--"} C`, color: "cyan", dotted: false },
-          { text: `twin ${fmt(o.predTColdC, 2)}`, color: "blue", dotted: true },
-        ];
-      case "flow":
-        return [
-          { text: `flow ${ok ? fmt(s.flowLpm, 2) : "--"} L/min`, color: "green", dotted: false },
-          { text: `twin ${fmt(o.predFlowLpm, 2)}`, color: "white", dotted: true },
-        ];
-      case "residuals":
-        return [
-          { text: `T_hot ${fmtSigned(o.resTHotK, 2)}/${fmt(o.bandTHotK, 2)} K`, color: "red", dotted: false },
-          {
-            text: `T_cold ${fmtSigned(o.resTColdK, 2)}/${fmt(o.bandTColdK, 2)} K`,
-            color: "cyan",
-            dotted: false,
-          },
-          {
-            text: `flow ${fmtSigned(o.resFlowLpm, 2)}/${fmt(o.bandFlowLpm, 2)} L/min`,
-            color: "green",
-            dotted: false,
-          },
-          ...(this.learned === null
-            ? []
-            : [{ text: learnedLegendText(this.learned), color: "magenta" as const, dotted: true }]),
-          { text: `score ${fmt(o.score, 2)}`, color: "yellow", dotted: true },
-        ];
-    }
+    return chartLegend(panel, this.hasSample ? this.last : null, this.lastOut, this.learned);
   }
 
   // ------------------------------------------------------------------ text panels
@@ -597,22 +556,6 @@ export class DashboardViewModel {
         last: new Float64Array(size),
       });
     }
-  }
-}
-
-/**
- * The Residuals legend's learned-detector item (issue 17): its score against its threshold, 1
- * (`learned 0.42/1`; `--` while the twin aligns), its training progress under `--learn-first`
- * (`learning 12/60 s`), or `learned off` when learning failed.
- */
-export function learnedLegendText(s: LearnedStatus): string {
-  switch (s.kind) {
-    case "learning":
-      return `learning ${Math.floor(s.learnedS)}/${fmt(s.spanS, 0)} s`;
-    case "scoring":
-      return `learned ${fmt(s.score, 2)}/1`;
-    case "failed":
-      return "learned off";
   }
 }
 

@@ -4,7 +4,8 @@
  * status line; nothing of it without a learned detector. Hand-written states.
  */
 import { describe, expect, it } from "vitest";
-import { DashboardViewModel, learnedLegendText } from "../../src/dashboard/viewModel.js";
+import { learnedLegendText } from "../../src/dashboard/chartLegend.js";
+import { DashboardViewModel } from "../../src/dashboard/viewModel.js";
 
 describe("the learned detector's state on the dashboard", () => {
   it("reads learning S/N s, learned score/1 (-- while the twin aligns), learned off", () => {
