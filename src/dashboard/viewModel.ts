@@ -30,7 +30,7 @@ import {
   renderChart,
 } from "./brailleChart.js";
 import type { CellGrid } from "./cellGrid.js";
-import { chartLegend, type LegendItem, learnedLegendText } from "./chartLegend.js";
+import { chartLegend, type LegendItem } from "./chartLegend.js";
 import {
   SERIES_COLUMN as CH,
   type ChartPanel,
@@ -38,8 +38,9 @@ import {
   PANEL_SERIES,
   SERIES_CHANNELS,
 } from "./chartSeries.js";
-import { dutyBar, fitText, fmt, fmtTimeS } from "./format.js";
+import { dutyBar, fitText, fmt } from "./format.js";
 import { SeriesRing } from "./seriesRing.js";
+import { formatStatusLine } from "./statusLine.js";
 
 /** Panel titles, exactly as users and tests look for them. */
 export const PANEL_TITLES = {
@@ -497,47 +498,22 @@ export class DashboardViewModel {
 
   /**
    * The status line, at most `width` characters: source, link state, firmware, recording, rig
-   * time, window, pause, the latest notice and the help hint. When it does not fit, the window,
-   * the firmware and the recording go first, then the notice is cut.
+   * time, window, pause, the latest notice and the help hint (see {@link formatStatusLine}).
    */
   statusLine(width = 1000): string {
-    const l = this.link;
-    const firmware = l.firmware === "" ? "no HELLO" : l.firmware;
-    const recording = l.recording === null ? "not recording" : `rec ${l.recording}`;
-    const window = `window ${this.windowS}s`;
-    const build = (optional: readonly string[], notice: string): string =>
-      [
-        l.source,
-        l.state,
-        ...optional,
-        `t=${fmtTimeS(this.ring.lastTimeS)}`,
-        ...(this.paused ? ["PAUSED"] : []),
-        ...(notice !== "" ? [notice] : []),
-        "? help",
-      ].join(" │ ");
-    // The broker's state (with --mqtt) goes last: the operator must see a refused password.
-    const broker = this.brokerText === "" ? [] : [this.brokerText];
-    // The page's address (--serve) before the firmware: a colleague needs it to watch.
-    const web = this.webText === "" ? [] : [this.webText];
-    // The learned detector's progress or score (issue 17): the Residuals legend has it too, but
-    // on a terminal narrower than about 140 columns the legend has no room left for it.
-    const learned = this.learned === null ? [] : [learnedLegendText(this.learned)];
-    const tries: (readonly string[])[] = [
-      [...broker, ...web, ...learned, firmware, recording, window],
-      [...broker, ...web, ...learned, firmware, recording],
-      [...broker, ...web, ...learned, recording],
-      [...broker, ...web, ...learned],
-      [...broker, ...web],
-      broker,
-    ];
-    for (const optional of tries) {
-      const line = build(optional, this.notice);
-      if (line.length <= width) return line;
-    }
-    // The notice is cut before the broker's state goes.
-    const bare = build(broker, "x");
-    const room = width - bare.length + 1;
-    return room >= 8 ? build(broker, fitText(this.notice, room)) : fitText(build([], ""), width);
+    return formatStatusLine(
+      {
+        link: this.link,
+        windowS: this.windowS,
+        latestTimeS: this.ring.lastTimeS,
+        paused: this.paused,
+        notice: this.notice,
+        brokerText: this.brokerText,
+        webText: this.webText,
+        learned: this.learned,
+      },
+      width,
+    );
   }
 
   get noticeIsError(): boolean {
