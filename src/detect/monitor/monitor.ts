@@ -64,6 +64,7 @@ import { ParameterTracker } from "../twins/parameterTracker.js";
 import type { OpenLoopResidualGenerator } from "../twins/residualGenerator.js";
 import { AmbientFilter } from "./ambientFilter.js";
 import { AmbientProbeChecks } from "./ambientProbeChecks.js";
+import { ErraticFeed } from "./erraticFeed.js";
 import { FamilyAlarms, type FamilyDiagnostician } from "./familyAlarms.js";
 import { IsolationResiduals } from "./isolationResiduals.js";
 import { type MonitorConfig, type ResolvedMonitorConfig, resolveMonitorConfig } from "./monitorConfig.js";
@@ -123,8 +124,15 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   /** The diagnosis snapshot of an alarm (monitorSnapshot.ts). */
   private readonly diagnosis: MonitorSnapshot;
   private readonly fit = new Float64Array(3);
+  /** The loop figures' sample (filled in place: see stepPerformance). */
+  private readonly perfSample: {
+    tS: number;
+    tHotC: number;
+    tColdC: number;
+    mDotKgS: number;
+    readonly tSinkC: number;
+  };
   private readonly flowResidualSigma: number;
-  private readonly noise: ReadingNoise;
   private readonly perfPeriodS: number;
   private perfLastS = Number.NaN;
   // Setpoints and duties.
@@ -144,9 +152,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   private flowGraceUntilS = Number.NEGATIVE_INFINITY;
   /** The twins' alignment at the start (twinAlignment.ts). */
   private readonly alignment: TwinAlignment;
-  // Raw residuals of the last sample, and the previous ones (erratic test).
-  /** The previous raw residuals of both twins: [a hot, a cold, b hot, b cold] (NaN: none). */
-  private readonly prevRaw = new Float64Array(4).fill(Number.NaN);
+  /** The erratic tests' input, with the previous raw residuals (erraticFeed.ts). */
+  private readonly erratic: ErraticFeed;
   /** This sample's values, read in place by the per-sample methods and the parts (sampleValues.ts). */
   private readonly v = new SampleValues();
   /** The sample being stepped (read in place by the observer and the tracker). */
@@ -194,10 +201,18 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     this.flowResidualSigma = 1 / (cfg.kHzPerLpm * cfg.flowWindowS) / Math.sqrt(6);
     this.gaps = new SampleGaps(cfg.rateHz, this.v);
     this.perfPeriodS = 0.95 / cfg.performanceRateHz;
+    this.perfSample = {
+      tS: Number.NaN,
+      tHotC: Number.NaN,
+      tColdC: Number.NaN,
+      mDotKgS: Number.NaN,
+      tSinkC: p.T_sink,
+    };
     this.ambChecks = cfg.hasAmbientProbe
       ? new AmbientProbeChecks(d, cfg.sensorNoiseK, cfg.thermistorAmb, this.v)
       : null;
-    this.noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold, this.v);
+    const noise = new ReadingNoise(cfg.sensorNoiseK, cfg.thermistorHot, cfg.thermistorCold, this.v);
+    this.erratic = new ErraticFeed(this.hotChecks.erratic, this.coldChecks.erratic, noise, this.v);
     this.ambient = new AmbientFilter(p.T_amb, this.v);
     this.output.bandTHotK = d.temperatureBandK;
     this.output.bandTColdK = d.temperatureBandK;
@@ -209,7 +224,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       iso: this.iso,
       evidence: this.evidence,
       tracker: this.tracker,
-      noise: this.noise,
+      noise,
       hotChecks: this.hotChecks,
       coldChecks: this.coldChecks,
       ambChecks: this.ambChecks,
@@ -314,7 +329,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
       this.hotChecks.flat.restart();
       this.coldChecks.flat.restart();
       this.ambChecks?.restart();
-      this.prevRaw.fill(Number.NaN);
+      this.erratic.forget();
     }
     if (this.following) this.applyDuties(s.pumpDuty, s.heaterDuty, s.fanDuty);
     this.updateAmbient();
@@ -367,11 +382,8 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const flowQuietS = this.evidence.quietS;
     if (flowQuietS >= RESEAT_QUIET_S && !this.families.isOpen(0)) this.evidence.forget();
 
-    // Erratic test on the whitened first differences of the raw residuals.
-    // Per twin, then the smaller: a sensor's jump or noise is in both, a fast physical transient
-    // (a pump restarting on a hot loop moves T_hot by K per second) only in a twin that does not
-    // know it.
-    this.feedErratic();
+    // Erratic tests on the whitened first differences of the raw residuals (erraticFeed.ts).
+    this.erratic.feed();
 
     if (this.alignment.active) {
       if (this.alignment.accumulate()) this.finishAlignment();
@@ -413,7 +425,12 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     fit[0] = v.aHotK;
     fit[1] = v.aColdK;
     fit[2] = v.resFlowLpm;
-    this.loopPerformance.update(v.tS, v.hotC, v.coldC, lpmToKgS(v.flowLpm), this.config.params.T_sink, fit);
+    const ps = this.perfSample;
+    ps.tS = v.tS;
+    ps.tHotC = v.hotC;
+    ps.tColdC = v.coldC;
+    ps.mDotKgS = lpmToKgS(v.flowLpm);
+    this.loopPerformance.updateFrom(ps, fit);
   }
 
   /** The flow family's detector and the pump-versus-meter evidence. */
@@ -426,36 +443,6 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     v.flowScore = this.flowDet.score;
     // A decision is news: the open alarms say so now, not at their next refresh.
     if (this.evidence.update(flowLive)) this.families.refreshDiagnoses();
-  }
-
-  /** The erratic test on the raw residuals' first differences; then remembers them. */
-  private feedErratic(): void {
-    const v = this.v;
-    const aH = v.aHotK;
-    const aC = v.aColdK;
-    const bH = v.bHotK;
-    const bC = v.bColdK;
-    const prev = this.prevRaw;
-    const erraticHot = this.hotChecks.erratic;
-    if (erraticHot !== null) {
-      const dh = smaller(aH - (prev[0] as number), bH - (prev[2] as number));
-      if (Number.isFinite(dh)) {
-        this.noise.updateHot();
-        erraticHot.update(dh * this.noise.hotWhiten);
-      }
-    }
-    const erraticCold = this.coldChecks.erratic;
-    if (erraticCold !== null) {
-      const dc = smaller(aC - (prev[1] as number), bC - (prev[3] as number));
-      if (Number.isFinite(dc)) {
-        this.noise.updateCold();
-        erraticCold.update(dc * this.noise.coldWhiten);
-      }
-    }
-    prev[0] = aH;
-    prev[1] = aC;
-    prev[2] = bH;
-    prev[3] = bC;
   }
 
   /**
@@ -494,7 +481,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
   /** Takes the alignment's mean residuals off both twins' states. */
   private finishAlignment(): void {
     this.twins.align(this.alignment);
-    this.prevRaw.fill(Number.NaN);
+    this.erratic.forget();
     this.resetTemperatureDetectors();
   }
 
@@ -513,11 +500,11 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
     const twin = this.iso.twinToReseat(this.config.detectors.temperatureBandK);
     if (twin === "a") {
       this.twins.reseatAOnB();
-      this.prevRaw.fill(Number.NaN, 0, 2);
+      this.erratic.forget("a");
       this.iso.copyBOntoA();
     } else if (twin === "b") {
       this.twins.reseatBOnA();
-      this.prevRaw.fill(Number.NaN, 2, 4);
+      this.erratic.forget("b");
       this.iso.copyAOntoB();
     }
   }

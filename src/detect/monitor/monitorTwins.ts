@@ -112,7 +112,7 @@ export class MonitorTwins {
     const flow = this.flow;
     if (!Number.isFinite(measFlow)) flow.reset();
     flow.advance(t, this.intendedFlowLpm);
-    flow.push(t, v.pulses);
+    flow.pushFrom(v);
     v.resFlowLpm = measFlow - flow.predictedLpm;
     const q = flow.intervalLpm;
     if (Number.isFinite(q) && q <= this.qMaxLpm) this.qB = q;

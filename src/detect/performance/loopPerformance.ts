@@ -119,6 +119,15 @@ export interface LoopPerformanceSnapshot {
   >;
 }
 
+/** One sample as {@link LoopPerformance.updateFrom} reads it (units as in {@link LoopPerformance.update}). */
+export interface PerformanceSample {
+  readonly tS: number;
+  readonly tHotC: number;
+  readonly tColdC: number;
+  readonly mDotKgS: number;
+  readonly tSinkC: number;
+}
+
 const STABILITY_RANK: Readonly<Record<StabilityClass, number>> = {
   unknown: 0,
   steady: 1,
@@ -153,6 +162,14 @@ export class LoopPerformance {
   private alphaDtS = Number.NaN;
   /** This sample's filter inputs, [Q_f, T_hot, T_cold, T_sink] (scratch for update's one filter loop). */
   private readonly inputs = new Float64Array(N_FILTERED);
+  /** {@link update}'s arguments, for {@link updateFrom}. */
+  private readonly sample = {
+    tS: Number.NaN,
+    tHotC: Number.NaN,
+    tColdC: Number.NaN,
+    mDotKgS: Number.NaN,
+    tSinkC: Number.NaN,
+  };
 
   constructor(options: LoopPerformanceOptions = {}) {
     this.options = resolveLoopPerformanceOptions(options);
@@ -175,6 +192,25 @@ export class LoopPerformance {
     tSinkC: number,
     residuals?: ArrayLike<number>,
   ): void {
+    const s = this.sample;
+    s.tS = tS;
+    s.tHotC = tHotC;
+    s.tColdC = tColdC;
+    s.mDotKgS = mDotKgS;
+    s.tSinkC = tSinkC;
+    this.updateFrom(s, residuals);
+  }
+
+  /**
+   * {@link update} on a sample's fields, read in place (the monitor's per-sample path: doubles
+   * passed to a call the optimising compiler does not inline are boxed, one allocation each).
+   */
+  updateFrom(sample: PerformanceSample, residuals?: ArrayLike<number>): void {
+    const tS = sample.tS;
+    const tHotC = sample.tHotC;
+    const tColdC = sample.tColdC;
+    const mDotKgS = sample.mDotKgS;
+    const tSinkC = sample.tSinkC;
     checkFinite("tS", tS);
     if (residuals !== undefined) this.fit.push(residuals);
     if (

@@ -35,6 +35,12 @@ export interface FlowWindowOptions {
   readonly shortWindowS?: number;
 }
 
+/** A reading as {@link FlowWindowPredictor.pushFrom} reads it: rig time [s], cumulative pulses (NaN: unknown). */
+export interface PulseReading {
+  readonly tS: number;
+  readonly pulses: number;
+}
+
 export class FlowWindowPredictor {
   readonly windowS: number;
   readonly kHzPerLpm: number;
@@ -57,6 +63,8 @@ export class FlowWindowPredictor {
   private intervalLpm_ = Number.NaN;
   private shortMeasuredLpm_ = Number.NaN;
   private shortPredictedLpm_ = Number.NaN;
+  /** {@link push}'s arguments, for {@link pushFrom}. */
+  private readonly input = { tS: Number.NaN, pulses: Number.NaN };
 
   constructor(options: FlowWindowOptions = {}) {
     this.windowS = checkPositive("flowWindowS", options.windowS ?? 2);
@@ -104,6 +112,19 @@ export class FlowWindowPredictor {
    * cumulative pulse count (uint32; NaN when unknown) and updates every figure.
    */
   push(tS: number, rawPulses: number): void {
+    const input = this.input;
+    input.tS = tS;
+    input.pulses = rawPulses;
+    this.pushFrom(input);
+  }
+
+  /**
+   * {@link push} on a reading's fields, read in place (the monitor's per-sample path: doubles
+   * passed to a call the optimising compiler does not inline are boxed, one allocation each).
+   */
+  pushFrom(reading: PulseReading): void {
+    const tS = reading.tS;
+    const rawPulses = reading.pulses;
     const cap = this.tS.length;
     this.intervalLpm_ = Number.NaN;
     // (Ring indices wrap by comparison, not `%`: an integer division per index was a tenth of the
