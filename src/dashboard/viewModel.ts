@@ -16,8 +16,8 @@ import {
   NO_PERFORMANCE,
   type OperatorSetpoints,
 } from "../detect/monitor/monitorTypes.js";
-import { createRigSample, type RigSample, TLM_FLAGS } from "../model/rigSample.js";
-import type { InjectionInForce, SessionStatus } from "../session/sessionObserver.js";
+import { createRigSample, type RigSample } from "../model/rigSample.js";
+import type { SessionStatus } from "../session/sessionObserver.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
   type ChartFrame,
@@ -38,7 +38,8 @@ import {
   PANEL_SERIES,
   SERIES_CHANNELS,
 } from "./chartSeries.js";
-import { dutyBar, fitText, fmt } from "./format.js";
+import { fitText, fmt } from "./format.js";
+import { type InjectionView, pumpPanelRows } from "./pumpPanel.js";
 import { SeriesRing } from "./seriesRing.js";
 import { formatStatusLine } from "./statusLine.js";
 
@@ -65,9 +66,6 @@ export interface AlarmRow {
   /** ACTIVE: condition on, not acknowledged; ACK: acknowledged; RTN: condition gone, waiting for an ack; CLEARED: history. */
   readonly state: "ACTIVE" | "ACK" | "RTN" | "CLEARED";
 }
-
-/** An injected fault as the Pump panel and the chart labels show it (the session's own). */
-export type InjectionView = Omit<InjectionInForce, "id">;
 
 /** Source and link facts for the status line and the Metrics panel (the session's status). */
 export type LinkView = SessionStatus;
@@ -394,40 +392,23 @@ export class DashboardViewModel {
   // ------------------------------------------------------------------ text panels
 
   /**
-   * Pump panel: setpoint against applied duty per channel (they differ while a fault is injected
-   * or the device overrides), device flags, injections; `withFlow` adds the flow line (compact
-   * layout, where the Flow chart is left out).
+   * Pump panel rows fitted to `innerWidth`; `withFlow` adds the flow line (compact layout, where
+   * the Flow chart is left out).
    */
   pumpRows(innerWidth: number, withFlow = false): string[] {
-    const s = this.last;
-    const sp = this.setpoints;
-    const barWidth = innerWidth - 31 >= 4 ? innerWidth - 31 : 0;
-    const row = (name: string, set: number, applied: number): string => {
-      const differs = this.hasSample && Number.isFinite(set) && Math.round(set) !== applied;
-      const bar = barWidth > 0 ? ` ${dutyBar(this.hasSample ? applied : Number.NaN, barWidth)}` : "";
-      return `${name.padEnd(6)} set ${fmt(set, 0, 3)}  applied ${this.hasSample ? fmt(applied, 0, 3) : " --"}${bar}${differs ? " ≠" : ""}`;
-    };
-    const rows = [
-      row("pump", sp.pumpDuty, s.pumpDuty),
-      row("heater", sp.heaterDuty, s.heaterDuty),
-      row("fan", sp.fanDuty, s.fanDuty),
-    ];
-    if (withFlow) rows.push(`flow   ${fmt(s.flowLpm, 2)} L/min  twin ${fmt(this.lastOut.predFlowLpm, 2)}`);
-    // Injections and overrides before the flags: in the compact layout the last rows are cut.
-    const now = this.ring.lastTimeS;
-    for (const inj of this.injections) {
-      const left = Number.isFinite(inj.endS) ? ` ${Math.max(0, Math.ceil(inj.endS - now))} s left` : "";
-      rows.push(`INJECTED ${inj.text}${left}`);
-    }
-    if (this.overrideText !== "") rows.push(`twin follows applied: ${this.overrideText}`);
-    const flags: string[] = [];
-    if (s.flags & TLM_FLAGS.holdActive) flags.push("HOLD");
-    if (s.flags & TLM_FLAGS.heartbeatLost) flags.push("HB_LOST");
-    if (s.flags & TLM_FLAGS.overTemp) flags.push("OVERTEMP");
-    if (s.flags & TLM_FLAGS.sensorOutOfRange) flags.push("SENSOR");
-    if (s.flags & TLM_FLAGS.watchdogReset) flags.push("WDT");
-    rows.push(`flags  ${flags.length > 0 ? flags.join(" ") : "none"}`);
-    return rows.map((r) => fitText(r, innerWidth).trimEnd());
+    return pumpPanelRows(
+      {
+        sample: this.last,
+        hasSample: this.hasSample,
+        setpoints: this.setpoints,
+        predFlowLpm: this.lastOut.predFlowLpm,
+        injections: this.injections,
+        nowS: this.ring.lastTimeS,
+        overrideText: this.overrideText,
+      },
+      innerWidth,
+      withFlow,
+    );
   }
 
   /** Alarm rows: open alarms newest first, then cleared ones, newest first. */
