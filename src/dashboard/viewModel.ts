@@ -38,7 +38,7 @@ import {
   PANEL_SERIES,
   SERIES_CHANNELS,
 } from "./chartSeries.js";
-import { fitText, fmt } from "./format.js";
+import { type MetricItem, metricsPanelItems, metricsPanelLines } from "./metricsPanel.js";
 import { type InjectionView, pumpPanelRows } from "./pumpPanel.js";
 import { SeriesRing } from "./seriesRing.js";
 import { formatStatusLine } from "./statusLine.js";
@@ -425,56 +425,13 @@ export class DashboardViewModel {
   }
 
   /** Metrics panel items: long label, short label (two-column layout), value with unit. */
-  metricItems(): [string, string, string][] {
-    const p = this.performance;
-    const l = this.link;
-    return [
-      ["heat delivered", "Q delivered", `${fmt(p.heatDeliveredW, 1)} W`],
-      ["heat rejected", "Q rejected", `${fmt(p.heatRejectedW, 1)} W`],
-      ["HX effectiveness", "HX eff.", fmt(p.hxEffectiveness, 3)],
-      ["thermal resistance", "R_th", `${fmt(p.thermalResistanceKPerW, 3)} K/W`],
-      ["loop time constant", "time constant", `${fmt(p.timeConstantS, 0)} s`],
-      ["stability", "stability", p.stability],
-      ["twin RMSE T_hot", "RMSE T_hot", `${fmt(p.rmseTHotK, 3)} K`],
-      ["twin RMSE T_cold", "RMSE T_cold", `${fmt(p.rmseTColdK, 3)} K`],
-      ["twin RMSE flow", "RMSE flow", `${fmt(p.rmseFlowLpm, 3)} L/min`],
-      ["samples per second", "samples/s", fmt(this.samplesPerSecond(), 1)],
-      ["CRC errors", "CRC errors", String(l.crcErrors)],
-      ["lost lines", "lost lines", String(l.lostSamples)],
-      ["reconnects", "reconnects", String(l.reconnects)],
-    ];
+  metricItems(): MetricItem[] {
+    return metricsPanelItems(this.performance, this.link, this.samplesPerSecond());
   }
 
-  /**
-   * Metrics as lines of `width` in `height` rows: one column when the rows allow, otherwise
-   * columns side by side; each item keeps its full label when it fits, else its short one, with
-   * values right-aligned.
-   */
+  /** Metrics as lines of `width` in `height` rows (see {@link metricsPanelLines}). */
   metricLines(width: number, height: number): string[] {
-    const items = this.metricItems();
-    const perCol = Math.max(1, height);
-    const nCols = Math.ceil(items.length / perCol);
-    const sep = "│";
-    const colW = Math.floor((width - (nCols - 1) * sep.length) / nCols);
-    const lines: string[] = [];
-    for (let r = 0; r < Math.min(perCol, items.length); r++) {
-      const cells: string[] = [];
-      for (let k = 0; k < nCols; k++) {
-        const item = items[k * perCol + r];
-        if (item === undefined) {
-          cells.push(" ".repeat(Math.max(0, colW)));
-          continue;
-        }
-        const [long, short, value] = item;
-        const label = long.length + 1 + value.length <= colW ? long : short;
-        const labelW = Math.max(0, colW - value.length - 1);
-        cells.push(
-          `${fitText(label, labelW)} ${value.padStart(colW - labelW - 1)}`.slice(0, Math.max(0, colW)),
-        );
-      }
-      lines.push(cells.join(sep).trimEnd());
-    }
-    return lines;
+    return metricsPanelLines(this.metricItems(), width, height);
   }
 
   /**
