@@ -24,7 +24,6 @@ import type { OperatorSetpoints } from "../src/detect/monitor/monitorTypes.js";
 import { copyRigSample, createRigSample, type RigSample } from "../src/model/rigSample.js";
 import { TelemetryConverter } from "../src/model/telemetryConverter.js";
 import { DeviceStreamDecoder } from "../src/protocol/deviceStream.js";
-import { formatDeviceMessage } from "../src/protocol/format.js";
 import type { BenchFile } from "./run.js";
 
 const DURATION_S = 6 * 3600;
@@ -75,20 +74,7 @@ function makeStream(): Stream {
   const steps: SetpointChange[] = [];
   for (let i = 0; i < n; i++) {
     const s = rig.next((sp, tS) => steps.push({ index: i, sp: { ...sp }, tS }));
-    const p = rig.truth;
-    lines[i] = formatDeviceMessage({
-      type: "TLM",
-      seq: s.seq,
-      tMs: s.tMs,
-      adcHot: p.adcHot,
-      adcCold: p.adcCold,
-      adcAmb: p.adcAmb,
-      pulses: p.pulses,
-      pumpDuty: p.pumpDuty,
-      heaterDuty: p.heaterDuty,
-      fanDuty: p.fanDuty,
-      flags: s.flags,
-    });
+    lines[i] = rig.tlmLine();
     samples[i] = copyRigSample(s, createRigSample());
   }
   return {

@@ -20,6 +20,7 @@ import {
   TelemetryConverter,
 } from "../../model/telemetryConverter.js";
 import { classifyCounts, DEFAULT_THERMISTOR } from "../../model/thermistor.js";
+import { formatDeviceMessage } from "../../protocol/format.js";
 import type { OperatorSetpoints } from "../monitor/monitorTypes.js";
 
 /** The default rig's calibration (10 k B3950 thermistors, 10 k series, YF-S201 meter, 2 s window). */
@@ -161,5 +162,10 @@ export class EmulatedRig {
         ? TLM_FLAGS.sensorOutOfRange
         : 0;
     return this.converter.convert(raw, this.sample);
+  }
+
+  /** The latest sample's TLM line as the firmware formats it (with its CRC, without the `\n`). */
+  tlmLine(): string {
+    return formatDeviceMessage({ type: "TLM", ...this.raw });
   }
 }
