@@ -371,6 +371,41 @@ describe("edges written by hand", () => {
       });
   });
 
+  it("names what is wrong with the envelope, whole messages", () => {
+    const noTrailer = { kind: "malformed", problem: "no *CCCC CRC trailer at the end of the line" };
+    for (const line of ["", "*", "ABC", "PING,1", "PING,1*12", "PING,1,0000"])
+      expect(parseCommandLine(line)).toStrictEqual({ ok: false, error: noTrailer });
+    expect(parseCommandLine("PING,1*12G4")).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "the CRC after * is not 4 hex digits" },
+    });
+    expect(parseCommandLine(withCrc("PING,*1"))).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "a * inside the fields" },
+    });
+    // Five bytes is the shortest envelope: an empty body, whose CRC is the init value FFFF.
+    expect(parseDeviceLine("*FFFF")).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "empty line type" },
+    });
+  });
+
+  it("says how many fields a command needs, with its id when it has one", () => {
+    const cmd = (body: string) => parseCommandLine(withCrc(body), { acceptEmu: true });
+    expect(cmd("PING,1,2")).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "PING needs 1 fields, got 2", id: 1 },
+    });
+    expect(cmd("PWM,2,pump")).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "PWM needs 3 or 4 fields, got 2", id: 2 },
+    });
+    expect(cmd("EMU,3")).toStrictEqual({
+      ok: false,
+      error: { kind: "malformed", problem: "EMU needs at least 2 fields, got 1", id: 3 },
+    });
+  });
+
   it("a NAK's id must be a number", () => {
     expect(parseDeviceLine(withCrc("NAK,x,syntax"))).toEqual({
       ok: false,
