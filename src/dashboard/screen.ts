@@ -21,6 +21,7 @@ import {
 } from "../session/injection.js";
 import { describeTuning } from "../session/tuning.js";
 import type { SessionControl, WatchedSession } from "../session/watchedSession.js";
+import { ALARM_TABLE_HEADERS, alarmTableData } from "./alarmsPanel.js";
 import type { BlessedLine } from "./cellBlit.js";
 import { type CellBoxElement, CellPanels } from "./cellPanels.js";
 import { drawChartPanel } from "./chartPanel.js";
@@ -343,29 +344,12 @@ export class DashboardScreen {
 
   private renderAlarms(rowsVisible: number): void {
     const table = this.panels.alarms as ReturnType<typeof contribTable>;
-    // One row per alarm; an open alarm's evidence follows on rows of its own (the column is
-    // narrow, and the evidence is what the operator acts on).
-    const data: string[][] = [];
-    for (const r of this.vm.alarmRows()) {
-      if (data.length >= rowsVisible) break;
-      const sev = r.severity === "critical" ? "CRIT" : "WARN";
-      const what = r.diagnosis !== "" && r.diagnosis !== r.cause ? `${r.diagnosis} [${r.cause}]` : r.cause;
-      const lines: string[][] = [[`${r.tS.toFixed(1)}s`, sev, r.state, what]];
-      if (r.state !== "CLEARED") {
-        for (const ev of r.evidence.slice(0, 3))
-          for (const part of wrapText(ev, this.alarmTextWidth - 1)) lines.push(["", "", "", ` ${part}`]);
-      }
-      const code = r.state === "CLEARED" ? "90" : r.severity === "critical" ? "31" : "33";
-      for (const cells of lines.slice(0, rowsVisible - data.length)) {
-        data.push(this.color ? cells.map((c) => (c === "" ? c : `\u001b[${code}m${c}\u001b[39m`)) : cells);
-      }
-    }
-    if (data.length === 0) data.push(["--", "", "", "no alarms"]);
+    const data = alarmTableData(this.vm.alarmRows(), rowsVisible, this.alarmTextWidth, this.color);
     const key = JSON.stringify(data);
     if (key === this.lastAlarmData) return;
     this.lastAlarmData = key;
     this.fullRender = true;
-    table.setData({ headers: ["time", "sev", "state", "diagnosis [cause] / evidence"], data });
+    table.setData({ headers: ALARM_TABLE_HEADERS, data });
   }
 
   // ------------------------------------------------------------------ modals

@@ -8,7 +8,7 @@
  * link figures and loop-performance figures as they change. Reading: the chart frames and text
  * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
  */
-import type { AlarmEvent, AlarmSeverity, AlarmState } from "../detect/alarms/alarmManager.js";
+import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
 import type { LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
 import {
   type LoopPerformanceFigures,
@@ -18,6 +18,7 @@ import {
 } from "../detect/monitor/monitorTypes.js";
 import { createRigSample, type RigSample } from "../model/rigSample.js";
 import type { SessionStatus } from "../session/sessionObserver.js";
+import { type AlarmRow, clearedAlarmRow, openAlarmRow } from "./alarmsPanel.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
   type ChartFrame,
@@ -55,17 +56,6 @@ export const PANEL_TITLES = {
 
 /** Time windows `+`/`-` step through [s]. */
 export const WINDOWS_S = [15, 30, 60, 120, 300, 600, 1800] as const;
-
-/** One row of the Alarms panel. */
-export interface AlarmRow {
-  readonly tS: number;
-  readonly severity: AlarmSeverity;
-  readonly cause: string;
-  readonly diagnosis: string;
-  readonly evidence: readonly string[];
-  /** ACTIVE: condition on, not acknowledged; ACK: acknowledged; RTN: condition gone, waiting for an ack; CLEARED: history. */
-  readonly state: "ACTIVE" | "ACK" | "RTN" | "CLEARED";
-}
 
 /** Source and link facts for the status line and the Metrics panel (the session's status). */
 export type LinkView = SessionStatus;
@@ -180,14 +170,7 @@ export class DashboardViewModel {
   /** Alarm transitions: cleared alarms go to the history rows. */
   addAlarmEvent(e: AlarmEvent): void {
     if (e.type !== "cleared") return;
-    this.history.unshift({
-      tS: e.raisedAtS,
-      severity: e.severity,
-      cause: e.cause,
-      diagnosis: e.diagnosis,
-      evidence: e.evidence,
-      state: "CLEARED",
-    });
+    this.history.unshift(clearedAlarmRow(e));
     if (this.history.length > MAX_HISTORY) this.history.length = MAX_HISTORY;
   }
 
@@ -413,15 +396,7 @@ export class DashboardViewModel {
 
   /** Alarm rows: open alarms newest first, then cleared ones, newest first. */
   alarmRows(): AlarmRow[] {
-    const rows: AlarmRow[] = this.open.map((a) => ({
-      tS: a.raisedAtS,
-      severity: a.severity,
-      cause: a.cause,
-      diagnosis: a.diagnosis,
-      evidence: a.evidence,
-      state: a.acknowledged ? "ACK" : a.conditionActive ? "ACTIVE" : "RTN",
-    }));
-    return rows.concat(this.history);
+    return this.open.map(openAlarmRow).concat(this.history);
   }
 
   /** Metrics panel items: long label, short label (two-column layout), value with unit. */
