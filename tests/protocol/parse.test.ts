@@ -383,6 +383,8 @@ describe("edges written by hand", () => {
       ok: false,
       error: { kind: "malformed", problem: "a * inside the fields" },
     });
+    // A range shorter than five bytes has no trailer, whatever the bytes before it hold.
+    expect(parseDeviceBytes(enc("*FFFF"), 3, 5)).toStrictEqual({ ok: false, error: noTrailer });
     // Five bytes is the shortest envelope: an empty body, whose CRC is the init value FFFF.
     expect(parseDeviceLine("*FFFF")).toStrictEqual({
       ok: false,
