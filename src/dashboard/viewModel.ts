@@ -17,7 +17,7 @@ import {
   type OperatorSetpoints,
 } from "../detect/monitor/monitorTypes.js";
 import { createRigSample, type RigSample } from "../model/rigSample.js";
-import type { SessionStatus } from "../session/sessionObserver.js";
+import { NO_SESSION_STATUS, type SessionStatus } from "../session/sessionObserver.js";
 import { type AlarmRow, clearedAlarmRow, openAlarmRow } from "./alarmsPanel.js";
 import { type AxisRange, niceRange, symmetricRange } from "./axisScale.js";
 import {
@@ -103,16 +103,7 @@ export class DashboardViewModel {
   private injections: readonly InjectionView[] = [];
   private performance: LoopPerformanceFigures = NO_PERFORMANCE;
   private learned: LearnedStatus | null = null;
-  private link: LinkView = {
-    source: "",
-    state: "DISCONNECTED",
-    firmware: "",
-    recording: null,
-    crcErrors: 0,
-    lostSamples: 0,
-    reconnects: 0,
-    malformed: 0,
-  };
+  private link: LinkView = NO_SESSION_STATUS;
   private notice = "";
   private noticeLevel: "info" | "error" = "info";
   private overrideText = "";

@@ -21,11 +21,12 @@ import {
 } from "../detect/monitor/monitorTypes.js";
 import { createRigSample } from "../model/rigSample.js";
 import type { LinkState } from "../rig/source/rigSource.js";
-import type {
-  InjectionInForce,
-  NoticeLevel,
-  SessionObserver,
-  SessionStatus,
+import {
+  type InjectionInForce,
+  NO_SESSION_STATUS,
+  type NoticeLevel,
+  type SessionObserver,
+  type SessionStatus,
 } from "../session/sessionObserver.js";
 import type { ShutdownReport } from "../session/shutdownReport.js";
 import type { WatchedSession } from "../session/watchedSession.js";
@@ -104,16 +105,7 @@ export class RemoteSession implements WatchedSession {
     this.close = options.close ?? (() => Promise.resolve());
     this.startedMs = this.nowMs();
     this.sourceText = `${this.rig} (remote)`;
-    this.link = {
-      source: this.sourceText,
-      state: "DISCONNECTED",
-      firmware: "",
-      recording: null,
-      crcErrors: 0,
-      lostSamples: 0,
-      reconnects: 0,
-      malformed: 0,
-    };
+    this.link = { ...NO_SESSION_STATUS, source: this.sourceText };
   }
 
   // ------------------------------------------------------------------ WatchedSession

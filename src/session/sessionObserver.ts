@@ -39,6 +39,21 @@ export interface SessionStatus {
   readonly malformed: number;
 }
 
+/**
+ * The status before a source has said anything: no link, no firmware, no recording, no counts
+ * (the dashboard's and the page's first frame; a remote rig before its first status message).
+ */
+export const NO_SESSION_STATUS: SessionStatus = Object.freeze({
+  source: "",
+  state: "DISCONNECTED",
+  firmware: "",
+  recording: null,
+  crcErrors: 0,
+  lostSamples: 0,
+  reconnects: 0,
+  malformed: 0,
+});
+
 /** Severity of a notice: an error is shown in red and kept longer. */
 export type NoticeLevel = "info" | "error";
 

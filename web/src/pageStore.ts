@@ -13,6 +13,7 @@ import {
   NO_PERFORMANCE,
   type OperatorSetpoints,
 } from "../../src/detect/monitor/monitorTypes.js";
+import { NO_SESSION_STATUS } from "../../src/session/sessionObserver.js";
 import type { LiveLearned } from "../../src/web/liveMessages.js";
 
 /** The sample columns, in CSV and chart order. Residuals are in units of their alarm band. */
@@ -92,17 +93,6 @@ export interface LinkView {
   readonly malformed: number;
 }
 
-export const NO_LINK: LinkView = Object.freeze({
-  source: "",
-  state: "DISCONNECTED",
-  firmware: "",
-  recording: null,
-  crcErrors: 0,
-  lostSamples: 0,
-  reconnects: 0,
-  malformed: 0,
-});
-
 /** Contiguous rows `[start, start + length)` of the doubled columns. */
 export interface RowRange {
   readonly start: number;
@@ -127,7 +117,7 @@ export class PageStore {
   readonly alarmLog: AlarmLogEntry[] = [];
   readonly labels: FaultLabel[] = [];
   performance: LoopPerformanceFigures = NO_PERFORMANCE;
-  link: LinkView = NO_LINK;
+  link: LinkView = NO_SESSION_STATUS;
   setpoints: OperatorSetpoints = { pumpDuty: 0, heaterDuty: 0, fanDuty: 0 };
   /** Injections in force, as fault-spec text. */
   injections: readonly string[] = [];
