@@ -7,6 +7,8 @@
  * (allocation-free: one row of a fixed-capacity ring), alarm transitions, injected-fault labels,
  * link figures and loop-performance figures as they change. Reading: the chart frames and text
  * rows of each panel (Temperatures, Flow, Residuals, Pump, Alarms, Metrics) and the status line.
+ * This class holds the state and the chart history; each panel's text is made by pure functions in
+ * its own file (chartSeries, chartLegend, pumpPanel, alarmsPanel, metricsPanel, statusLine).
  */
 import type { AlarmEvent, AlarmState } from "../detect/alarms/alarmManager.js";
 import type { LearnedStatus } from "../detect/learned/learnedBesideMonitor.js";
