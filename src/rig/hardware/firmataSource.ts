@@ -31,19 +31,17 @@
  * while the link is down and start again once the hot and cold probes have reported anew, the
  * first one after a gap marked as such; the sequence numbers, the host's, run on without a hole.
  */
-import { createRequire } from "node:module";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
 import {
   DEFAULT_SENSOR_CALIBRATION,
   type SensorCalibration,
   TelemetryConverter,
 } from "../../model/telemetryConverter.js";
-import { type ThermistorConfig, tempCFromCounts } from "../../model/thermistor.js";
 import { formatCommand } from "../../protocol/format.js";
-import type { HostCommand, PwmChannel } from "../../protocol/messages.js";
+import type { HostCommand } from "../../protocol/messages.js";
 import { DEVICE_CONSTANTS } from "../emulator/emulatedDevice.js";
 import type { RecordSink } from "../recording/recordingWriter.js";
-import { AbortedError, HandshakeTimeoutError, LinkDownError, NakError } from "../source/rigErrors.js";
+import { LinkDownError, NakError } from "../source/rigErrors.js";
 import {
   type LinkState,
   type LinkStats,
@@ -53,56 +51,17 @@ import {
   type RigSource,
 } from "../source/rigSource.js";
 import { type Scheduler, type TimerHandle, wallScheduler } from "../source/scheduler.js";
-import { fsPathWatcher, isPseudoTerminal, type PathWatcher } from "./pathWatch.js";
+import { connectFirmataBoard, type FirmataPort, forgetBoard, type JohnnyFiveBoard } from "./firmataBoard.js";
+import {
+  countsFrom10Bit,
+  DEFAULT_FIRMATA_PINS,
+  type FirmataIo,
+  type FirmataPins,
+  tempFrom10Bit,
+} from "./firmataPins.js";
+import { FirmataHostSafety } from "./firmataSafety.js";
+import { fsPathWatcher, type PathWatcher } from "./pathWatch.js";
 import { Reconnector } from "./reconnector.js";
-
-/** Pin numbers: analog channels for the thermistors, digital pins for the rest. */
-export interface FirmataPins {
-  /** Analog channel of the hot thermistor (0 = A0). */
-  readonly hot: number;
-  readonly cold: number;
-  /** null: no ambient probe. */
-  readonly amb: number | null;
-  /** PWM pin of the pump. */
-  readonly pump: number;
-  /** PWM pin of the fan; null: no fan. */
-  readonly fan: number | null;
-  /** Digital pin of the heater's solid-state relay. */
-  readonly heater: number;
-  /** Digital pin of the flow meter. */
-  readonly flow: number;
-}
-
-export const DEFAULT_FIRMATA_PINS: FirmataPins = {
-  hot: 0,
-  cold: 1,
-  amb: 2,
-  pump: 9,
-  fan: 10,
-  heater: 7,
-  flow: 2,
-};
-
-/** The part of a johnny-five IO plugin (Firmata, mock-firmata) this source uses. */
-export interface FirmataIo {
-  readonly MODES: {
-    readonly INPUT: number;
-    readonly OUTPUT: number;
-    readonly ANALOG: number;
-    readonly PWM: number;
-  };
-  pinMode(pin: number, mode: number): void;
-  analogRead(channel: number, callback: (value: number) => void): void;
-  digitalRead(pin: number, callback: (value: number) => void): void;
-  analogWrite(pin: number, value: number): void;
-  digitalWrite(pin: number, value: number): void;
-  setSamplingInterval?(ms: number): void;
-  reportAnalogPin?(channel: number, on: 0 | 1): void;
-  reportDigitalPin?(pin: number, on: 0 | 1): void;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  emit?(event: string, ...args: unknown[]): boolean;
-  name?: string;
-}
 
 export interface FirmataSourceOptions {
   /** Serial port of the board (StandardFirmata at `baudRate`). Either this or `io`. */
@@ -141,37 +100,6 @@ export interface FirmataSourceOptions {
   readonly record?: RecordSink;
 }
 
-interface JohnnyFiveBoard {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  io: FirmataIo;
-}
-
-/** johnny-five's Board constructor, and its cache of every board made (`Board.cache`). */
-interface JohnnyFive {
-  Board: (new (opts: Record<string, unknown>) => JohnnyFiveBoard) & { readonly cache: JohnnyFiveBoard[] };
-}
-
-/** The serial port of a connection, as this source uses it. */
-interface FirmataPort {
-  close(cb?: (err?: Error | null) => void): void;
-  open(cb: (err: Error | null) => void): void;
-  write(data: Buffer): unknown;
-  on(event: "close", listener: (err: unknown) => void): unknown;
-  readonly isOpen: boolean;
-}
-
-const CHANNELS: readonly PwmChannel[] = ["pump", "heater", "fan"];
-/** Until the board is ready, the version and firmware queries are sent again this often [ms]. */
-const ASK_AGAIN_MS = 300;
-/** Firmata's REPORT_VERSION, and the sysex REPORT_FIRMWARE query. */
-const VERSION_AND_FIRMWARE_QUERIES = Buffer.from([0xf9, 0xf0, 0x79, 0xf7]);
-const HEATER_WINDOW_MS = 1000;
-
-/** 10-bit Firmata reading -> the 12-bit counts of the firmware (x 4), at the step's middle. */
-export function countsFrom10Bit(raw: number): number {
-  return raw * 4 + 1.5;
-}
-
 export class FirmataSource implements RigSource {
   readonly kind = "firmata";
   private readonly pins: FirmataPins;
@@ -207,14 +135,8 @@ export class FirmataSource implements RigSource {
   /** Flow pin changes seen (rising and falling). */
   private flowChanges = 0;
 
-  // Host-side device state.
-  private readonly duty = new Uint8Array(3);
-  private readonly holds = CHANNELS.map(() => ({ active: false, revertDuty: 0, untilMs: 0 }));
-  private interlock = false;
-  private heartbeatLost = false;
-  private lastCommandMs = 0;
-  private heaterOn = false;
-  private counters = { sent: 0, naks: 0, samples: 0, trips: 0, reconnects: 0, gaps: 0 };
+  private readonly safety: FirmataHostSafety;
+  private counters = { sent: 0, naks: 0, samples: 0, reconnects: 0, gaps: 0 };
 
   constructor(options: FirmataSourceOptions) {
     if ((options.path === undefined) === (options.io === undefined)) {
@@ -225,6 +147,12 @@ export class FirmataSource implements RigSource {
     this.scheduler = options.scheduler ?? wallScheduler;
     this.rateHz = options.rateHz ?? 10;
     this.converter = new TelemetryConverter(options.calibration ?? DEFAULT_SENSOR_CALIBRATION);
+    this.safety = new FirmataHostSafety(
+      this.pins,
+      () => this.io,
+      options.heartbeatTimeoutMs ?? 0,
+      (e) => this.hub.emit(e),
+    );
     const path = options.path;
     this.reconnector =
       path === undefined || options.reconnect === false
@@ -266,7 +194,7 @@ export class FirmataSource implements RigSource {
     this.closing = false;
     await this.connect(this.options.path ?? "io", signal);
     this.t0Ms = this.scheduler.nowMs();
-    this.lastCommandMs = this.t0Ms;
+    this.safety.start(this.t0Ms);
     this.running = true;
     this.hub.reopen();
     this.setState("CONNECTED", "opened");
@@ -281,8 +209,7 @@ export class FirmataSource implements RigSource {
     this.timer = null;
     if (this.io !== null) {
       // Leave the rig safe: the board keeps its outputs when the host goes.
-      this.enterSafe();
-      this.applyHeater(false);
+      this.safety.leaveSafe();
     }
     await this.dropConnection();
     if (this.linkState !== "DISCONNECTED") this.setState("DISCONNECTED", "closed");
@@ -368,99 +295,24 @@ export class FirmataSource implements RigSource {
 
   // ------------------------------------------------------------------ connecting
 
-  /**
-   * Makes firmata.js and the johnny-five board on `path` (or takes the `io` given) and waits for
-   * ready; on success `io`, `port` and `board` are this connection's and its pins are set up.
-   */
+  /** Connects (firmataBoard.ts); on success `io`, `port` and `board` are this connection's and its pins are set up. */
   private async connect(path: string, signal?: AbortSignal): Promise<void> {
-    const require = createRequire(import.meta.url);
-    let io = this.options.io;
-    let port: FirmataPort | null = null;
-    let firstAskMs = 0;
-    if (io === undefined) {
-      const { SerialPort } = await import("serialport");
-      port = new SerialPort({ path, baudRate: this.options.baudRate ?? 57_600, autoOpen: false });
-      const Firmata = require("firmata") as new (
-        port: unknown,
-        options: Record<string, unknown>,
-      ) => FirmataIo;
-      // firmata.js waits for the version report StandardFirmata sends at boot, and asks for it only
-      // after `reportVersionTimeout` (5 s by default). A board that resets on open boots within
-      // the bootloader's ~1.5 s; one that does not (a pseudo-terminal, a board whose DTR reset is
-      // cut, a port reopened) sent its report long ago: ask at once. mock-firmata hid this: it
-      // is ready as soon as it is made.
-      const resets = this.options.resetsOnOpen ?? !isPseudoTerminal(path);
-      // Both made before the port opens: firmata.js turns the port's "open" event into the
-      // "connect" johnny-five waits for before "ready"; with the port opened first "ready" never
-      // came (a real board showed it; mock-firmata emits "connect" itself).
-      firstAskMs = resets ? 2000 : 50;
-      io = new Firmata(port, { reportVersionTimeout: firstAskMs });
-    }
-    const five = require("johnny-five") as JohnnyFive;
-    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
-    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: timeoutMs });
-    this.board = board;
-    this.port = port;
-    let portGone: ((e: Error) => void) | null = null;
-    port?.on("close", (err: unknown) => {
-      if (portGone !== null)
-        portGone(new LinkDownError(`${path}: port closed during the handshake`, this.linkState));
-      else this.onPortClose(port, err);
-    });
+    let io: FirmataIo;
     try {
-      const opening = port;
-      if (opening !== null) await new Promise<void>((res, rej) => opening.open((e) => (e ? rej(e) : res())));
-      await new Promise<void>((resolve, reject) => {
-        let done = false;
-        const finish = (fn: () => void): void => {
-          if (done) return;
-          done = true;
-          portGone = null;
-          stopAsking();
-          this.scheduler.clearTimer(timer);
-          signal?.removeEventListener("abort", onAbort);
-          fn();
-        };
-        const onAbort = (): void => finish(() => reject(new AbortedError("firmata open")));
-        const timer = this.scheduler.setTimer(
-          () =>
-            finish(() =>
-              reject(
-                new HandshakeTimeoutError(
-                  path,
-                  timeoutMs,
-                  `no Firmata version and capability reports within {ms} ms (is the board running StandardFirmata at ${this.options.baudRate ?? 57_600} baud?)`,
-                ),
-              ),
-            ),
-          timeoutMs,
-        );
-        portGone = (e) => finish(() => reject(e));
-        // A query sent before the board listens (an emulator's link is there before its firmware
-        // runs; a board still in its bootloader) is lost, and firmata.js asks only once: ask
-        // again until the board is ready. Repeated reports are harmless (firmata.js takes the
-        // first of each).
-        const askAgain = (): void => {
-          asking = this.scheduler.setTimer(askAgain, ASK_AGAIN_MS);
-          // Written to the port itself: firmata.js's reportVersion() and queryFirmware() add a
-          // listener per call.
-          if (port?.isOpen) port.write(VERSION_AND_FIRMWARE_QUERIES);
-        };
-        let asking: TimerHandle | null =
-          port === null ? null : this.scheduler.setTimer(askAgain, firstAskMs + ASK_AGAIN_MS);
-        const stopAsking = (): void => {
-          if (asking !== null) this.scheduler.clearTimer(asking);
-          asking = null;
-        };
-        board.on("ready", () => finish(resolve));
-        board.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
-        // firmata.js re-emits the port's errors (EIO on a pseudo-terminal whose far end is not
-        // there yet): unheard, an 'error' event ends the process. During the handshake it fails
-        // the attempt; later the port's close that follows is the link lost.
-        io.on("error", (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener("abort", onAbort, { once: true });
-      });
+      io = await connectFirmataBoard(
+        path,
+        this.options,
+        this.scheduler,
+        {
+          made: (board, port) => {
+            this.board = board;
+            this.port = port;
+          },
+          portClosed: (port, err) => this.onPortClose(port, err),
+          linkState: () => this.linkState,
+        },
+        signal,
+      );
     } catch (e) {
       await this.dropConnection();
       throw e;
@@ -506,15 +358,11 @@ export class FirmataSource implements RigSource {
     return !Number.isNaN(this.lastTS);
   }
 
-  /** Takes this connection's board out of johnny-five's cache of every board made (one per reconnect would pile up). */
+  /** Forgets this connection's board (firmataBoard.ts: out of johnny-five's cache). */
   private forgetBoard(): void {
     const board = this.board;
     this.board = null;
-    if (board === null) return;
-    const require = createRequire(import.meta.url);
-    const cache = (require("johnny-five") as JohnnyFive).Board.cache;
-    const at = cache.indexOf(board);
-    if (at >= 0) cache.splice(at, 1);
+    if (board !== null) forgetBoard(board);
   }
 
   /** Closes this connection's port (if open) and forgets its board. */
@@ -539,17 +387,7 @@ export class FirmataSource implements RigSource {
         this.raw[i] = v;
       });
     });
-    // The host's state (all 0 at the first open; after a reconnect what the holds, the heartbeat
-    // and the interlock left): the heater comes on again only at the next tick's window.
-    io.pinMode(p.pump, io.MODES.PWM);
-    io.analogWrite(p.pump, this.duty[0]!);
-    if (p.fan !== null) {
-      io.pinMode(p.fan, io.MODES.PWM);
-      io.analogWrite(p.fan, this.duty[2]!);
-    }
-    io.pinMode(p.heater, io.MODES.OUTPUT);
-    io.digitalWrite(p.heater, 0);
-    this.heaterOn = false;
+    this.safety.writePins(io);
     io.pinMode(p.flow, io.MODES.INPUT);
     io.digitalRead(p.flow, (v) => {
       const level = v ? 1 : 0;
@@ -561,62 +399,11 @@ export class FirmataSource implements RigSource {
     });
   }
 
+  /** The host-side safety answers; RATE also sets the sampling rate. */
   private apply(c: HostCommand): string | null {
-    const now = this.scheduler.nowMs();
-    this.lastCommandMs = now;
-    this.heartbeatLost = false;
-    switch (c.type) {
-      case "PWM": {
-        const ch = CHANNELS.indexOf(c.channel);
-        if (ch === 1 && c.duty > 0 && this.interlock) return "interlock";
-        if (ch === 2 && this.pins.fan === null) return "range:channel";
-        const hold = this.holds[ch]!;
-        if (c.holdMs !== null) {
-          if (!hold.active) hold.revertDuty = this.duty[ch]!;
-          hold.active = true;
-          hold.untilMs = now + c.holdMs;
-        } else hold.active = false;
-        this.setDuty(ch, c.duty);
-        return null;
-      }
-      case "RATE":
-        this.rateHz = c.rateHz;
-        return null;
-      case "PING":
-        return null;
-      case "INFO":
-        this.interlock = false;
-        return null;
-      case "SAFE":
-        this.enterSafe();
-        this.interlock = false;
-        return null;
-      case "EMU":
-        return "unknown";
-    }
-  }
-
-  private setDuty(ch: number, duty: number): void {
-    const d = ch === 1 && this.interlock ? 0 : duty;
-    this.duty[ch] = d;
-    const io = this.io;
-    if (io === null) return;
-    if (ch === 0) io.analogWrite(this.pins.pump, d);
-    if (ch === 2 && this.pins.fan !== null) io.analogWrite(this.pins.fan, d);
-    if (ch === 1 && d === 0) this.applyHeater(false);
-  }
-
-  private enterSafe(): void {
-    for (const h of this.holds) h.active = false;
-    this.setDuty(1, 0);
-    this.setDuty(0, 255);
-    this.setDuty(2, 255);
-  }
-
-  private applyHeater(on: boolean): void {
-    if (on === this.heaterOn && this.io !== null) return;
-    this.heaterOn = on;
-    this.io?.digitalWrite(this.pins.heater, on ? 1 : 0);
+    const reason = this.safety.apply(c, this.scheduler.nowMs());
+    if (c.type === "RATE") this.rateHz = c.rateHz;
+    return reason;
   }
 
   private scheduleTick(): void {
@@ -626,50 +413,13 @@ export class FirmataSource implements RigSource {
   private tick(): void {
     if (!this.running) return;
     const now = this.scheduler.nowMs();
-    for (let i = 0; i < 3; i++) {
-      const h = this.holds[i]!;
-      if (h.active && now >= h.untilMs) {
-        h.active = false;
-        this.setDuty(i, h.revertDuty);
-        this.hub.emit({ kind: "device_event", event: { code: "HOLD_EXPIRED", channel: CHANNELS[i]! } });
-      }
-    }
-    const heartbeatMs = this.options.heartbeatTimeoutMs ?? 0;
-    if (heartbeatMs > 0 && !this.heartbeatLost && now - this.lastCommandMs > heartbeatMs) {
-      this.heartbeatLost = true;
-      this.enterSafe();
-      this.hub.emit({
-        kind: "device_event",
-        event: { code: "HB_LOST", sinceCommandMs: Math.round(now - this.lastCommandMs) },
-      });
-    }
+    this.safety.tick(now);
     if (this.io === null || !this.readingsIn()) {
       // Link down, or this connection's first readings not in: the safety clock only.
       this.scheduleTick();
       return;
     }
-    const hotCounts = countsFrom10Bit(this.raw[0]!);
-    const coldCounts = countsFrom10Bit(this.raw[1]!);
-    if (!this.interlock) {
-      const probe =
-        hotCounts < DEVICE_CONSTANTS.overtempBelowCounts
-          ? "hot"
-          : coldCounts < DEVICE_CONSTANTS.overtempBelowCounts
-            ? "cold"
-            : null;
-      if (probe !== null) {
-        this.interlock = true;
-        this.counters.trips++;
-        this.holds[0]!.active = false;
-        this.holds[1]!.active = false;
-        this.setDuty(1, 0);
-        this.setDuty(0, 255);
-        this.hub.emit({ kind: "device_event", event: { code: "OVERTEMP", channel: probe } });
-      }
-    }
-    // Time-proportioned heater: on for duty/255 of each 1 s window.
-    const phase = ((now - this.t0Ms) % HEATER_WINDOW_MS) / HEATER_WINDOW_MS;
-    this.applyHeater(this.duty[1]! > 0 && phase < this.duty[1]! / 255);
+    this.safety.control(countsFrom10Bit(this.raw[0]!), countsFrom10Bit(this.raw[1]!), now - this.t0Ms);
     this.emitSample(now);
     this.scheduleTick();
   }
@@ -694,10 +444,7 @@ export class FirmataSource implements RigSource {
       const c = adc(i);
       return c >= DEVICE_CONSTANTS.adcOpenCounts || c <= DEVICE_CONSTANTS.adcShortCounts;
     });
-    let flags = 0;
-    if (this.holds.some((h) => h.active)) flags |= TLM_FLAGS.holdActive;
-    if (this.interlock) flags |= TLM_FLAGS.overTemp;
-    if (this.heartbeatLost) flags |= TLM_FLAGS.heartbeatLost;
+    let flags = this.safety.flags();
     if (sensorBad) flags |= TLM_FLAGS.sensorOutOfRange;
     const s = this.converter.convert(
       {
@@ -707,9 +454,9 @@ export class FirmataSource implements RigSource {
         adcCold: adc(1),
         adcAmb: hasAmb ? adc(2) : -1,
         pulses: this.pulses,
-        pumpDuty: this.duty[0]!,
-        heaterDuty: this.duty[1]!,
-        fanDuty: this.duty[2]!,
+        pumpDuty: this.safety.duty[0]!,
+        heaterDuty: this.safety.duty[1]!,
+        fanDuty: this.safety.duty[2]!,
         flags,
       },
       this.sample,
@@ -745,11 +492,4 @@ export class FirmataSource implements RigSource {
     this.options.record?.write({ type: "link", atMs: this.options.record.atMs(), state, reason });
     this.hub.emit({ kind: "link", state, reason });
   }
-}
-
-/** Temperature [C] from a 10-bit reading with the host conversion (NaN when open or short). */
-function tempFrom10Bit(cfg: ThermistorConfig, raw: number, offsetK = 0): number {
-  // tempCFromCounts takes the middle of a 12-bit count (counts + 0.5); the middle of the 10-bit
-  // step raw is 4 * raw + 2 in 12-bit counts.
-  return tempCFromCounts(cfg, countsFrom10Bit(raw)) + offsetK;
 }
