@@ -30,6 +30,10 @@
  * the host's state again (a board that reset on the way starts with every output low). Samples stop
  * while the link is down and start again once the hot and cold probes have reported anew, the
  * first one after a gap marked as such; the sequence numbers, the host's, run on without a hole.
+ *
+ * Beside it: the wiring and the 10-bit readings (firmataPins.ts), the board connection and its
+ * handshake (firmataBoard.ts), the safety kept on the host (firmataSafety.ts). This file holds the
+ * source's lifecycle, the inputs and the samples.
  */
 import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
 import {
