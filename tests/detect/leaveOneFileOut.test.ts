@@ -36,9 +36,21 @@ describe("leave-one-file-out splits", () => {
     }
   });
 
-  it("needs two files", () => {
+  it("accepts exactly two files: each is the other's only training file", () => {
+    expect(leaveOneFileOutSplits(2)).toEqual([
+      { heldOut: 0, training: [1] },
+      { heldOut: 1, training: [0] },
+    ]);
+  });
+
+  it("needs two files, a whole number of them", () => {
     expect(() => leaveOneFileOutSplits(1)).toThrow(ConfigError);
-    expect(() => leaveOneFileOutSplits(2.5)).toThrow(/files/);
+    expect(() => leaveOneFileOutSplits(1)).toThrow(
+      "files: leave-one-file-out needs at least 2 files (got 1)",
+    );
+    expect(() => leaveOneFileOutSplits(2.5)).toThrow(
+      "files: leave-one-file-out needs at least 2 files (got 2.5)",
+    );
   });
 });
 
@@ -72,10 +84,72 @@ describe("choice of a candidate", () => {
     expect(selectCandidate([c, d], [2], 0.1).index).toBe(1);
   });
 
-  it("rejects candidates that do not cover the same files, and bad indices", () => {
-    expect(() => selectCandidate([a, [file(1, 0, 0, 1)]], [0], 0.1)).toThrow(/candidates\[1\]/);
-    expect(() => selectCandidate([a], [3], 0.1)).toThrow(/fileIndices/);
+  it("skips a higher-F1 candidate over the limit even when it comes after the chosen one", () => {
+    // C (FAR 9.1 %) is within 10 %, A (F1 0.8 > 0.778, FAR 16.7 %) is not: C, the first.
+    expect(selectCandidate([c, a], [0, 1, 2], 0.1).index).toBe(0);
+  });
+
+  it("accepts a candidate whose FAR equals the limit exactly", () => {
+    // P: F1 8/10 = 0.8, FAR 1/4 = 0.25 exactly (pooled 3/12); Q: F1 6/8 = 0.75, FAR 0.
+    const p = [file(8, 1, 3, 3), file(8, 1, 3, 3), file(8, 1, 3, 3)];
+    const q = [file(6, 0, 4, 4), file(6, 0, 4, 4), file(6, 0, 4, 4)];
+    expect(selectCandidate([p, q], [0, 1, 2], 0.25).index).toBe(0);
+    expect(selectCandidate([p, q], [0, 1, 2], 0.24).index).toBe(1);
+  });
+
+  it("when none meets the limit, takes the lowest FAR wherever it stands, and the earlier on a tie", () => {
+    // C FAR 1/11 = 9.1 % < A 16.7 %, both over a 1 % limit.
+    expect(selectCandidate([c, a], [0, 1, 2], 0.01).index).toBe(0);
+    // C and C2 both have FAR 1/11 (C2 fewer true positives): the earlier one, whichever it is.
+    const c2 = [file(5, 1, 5, 10), file(5, 1, 5, 10), file(5, 1, 5, 10)];
+    expect(selectCandidate([c, c2], [0, 1, 2], 0.01).index).toBe(0);
+    expect(selectCandidate([c2, c], [0, 1, 2], 0.01).index).toBe(0);
+    expect(selectCandidate([c2, c], [0, 1, 2], 0.01).summary.counts).toEqual({
+      tp: 15,
+      fp: 3,
+      fn: 15,
+      tn: 30,
+    });
+  });
+
+  it("accepts FAR limits of exactly 0 and 1", () => {
+    // Limit 0: only B (FAR 0) qualifies. Limit 1: every candidate does, and A has the highest F1.
+    expect(selectCandidate([a, b, c], [0, 1, 2], 0).index).toBe(1);
+    expect(selectCandidate([a, b, c], [0, 1, 2], 1).index).toBe(0);
+  });
+
+  it("rejects a FAR limit outside [0, 1], naming it", () => {
+    for (const [limit, shown] of [
+      [-0.5, "-0.5"],
+      [-0.01, "-0.01"],
+      [1.5, "1.5"],
+      [Number.NaN, "NaN"],
+      [Number.POSITIVE_INFINITY, "Infinity"],
+      [Number.NEGATIVE_INFINITY, "-Infinity"],
+    ] as const)
+      expect(() => selectCandidate([a, b], [0, 1], limit)).toThrow(
+        `farLimit: must be in [0, 1] (got ${shown})`,
+      );
+  });
+
+  it("rejects candidates that do not cover the same files, and bad indices, naming them", () => {
+    expect(() => selectCandidate([a, [file(1, 0, 0, 1)]], [0], 0.1)).toThrow(
+      'candidates[1]: must evaluate all 3 files (got "1 files")',
+    );
     expect(() => selectCandidate([], [0], 0.1)).toThrow(ConfigError);
+    expect(() => selectCandidate([], [0], 0.1)).toThrow("candidates: need at least one candidate (got 0)");
+    expect(() => selectCandidate([], [], 0.1)).toThrow("candidates: need at least one candidate (got 0)");
+    for (const [index, shown] of [
+      [3, "3"],
+      [-1, "-1"],
+      [0.5, "0.5"],
+      [1.5, "1.5"],
+    ] as const)
+      expect(() => selectCandidate([a], [0, index], 0.1)).toThrow(
+        `fileIndices: must be a file index in 0..2 (got ${shown})`,
+      );
+    // The last file is a valid index.
+    expect(selectCandidate([a], [2], 0.1).summary.counts).toEqual({ tp: 8, fp: 2, fn: 2, tn: 10 });
   });
 });
 
@@ -91,5 +165,15 @@ describe("leave-one-file-out", () => {
     expect(r.folds.map((f) => f.heldOut)).toEqual([0, 1, 2]);
     expect(r.pooled.counts).toEqual({ tp: 19, fp: 2, fn: 11, tn: 30 });
     expect(r.pooled.files).toBe(3);
+  });
+
+  it("runs over exactly two files", () => {
+    // Each file is scored with the candidate the other file picks: file 1 picks C (F1 0.78
+    // against 0) to score file 0; file 0 picks D (F1 1.0 against 0.78) to score file 1.
+    const c = [file(7, 1, 3, 10), file(7, 1, 3, 10)];
+    const d = [file(10, 0, 0, 10), file(0, 0, 10, 12)];
+    const r = leaveOneFileOut([c, d], 0.1);
+    expect(r.folds.map((f) => f.chosen)).toEqual([0, 1]);
+    expect(r.pooled.counts).toEqual({ tp: 7, fp: 1, fn: 13, tn: 22 });
   });
 });
