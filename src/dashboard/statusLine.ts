@@ -62,8 +62,12 @@ export function formatStatusLine(f: StatusLineFacts, width: number): string {
     const line = build(optional, f.notice);
     if (line.length <= width) return line;
   }
-  // The notice is cut before the broker's state goes.
+  // The notice is cut before the broker's state goes; with no room for a useful part of it, it
+  // goes (the Alarms panel shows an alarm) and the broker's state stays: a remote view must say
+  // whether its feed is alive.
   const bare = build(broker, "x");
   const room = width - bare.length + 1;
-  return room >= 8 ? build(broker, fitText(f.notice, room)) : fitText(build([], ""), width);
+  if (room >= 8) return build(broker, fitText(f.notice, room));
+  const withoutNotice = build(broker, "");
+  return withoutNotice.length <= width ? withoutNotice : fitText(build([], ""), width);
 }

@@ -238,6 +238,28 @@ describe("dashboard view model", () => {
     expect(short).toMatch(/^\/dev\/ttyACM0 │ RECONNECTING │ .*t=6\.0s │ ALARM critical.* │ \? help$/);
   });
 
+  it("a remote view at 80 columns keeps the broker's state when a long notice has no room", () => {
+    const vm = new DashboardViewModel();
+    vm.setLink({
+      source: "bench-7 (remote emulator)",
+      state: "CONNECTED",
+      firmware: "looptwin-emu 0.1.0",
+      recording: null,
+      crcErrors: 0,
+      lostSamples: 0,
+      reconnects: 0,
+      malformed: 0,
+    });
+    vm.setBroker("mqtt connected");
+    vm.setNotice("ALARM critical: pump failure (diagnosis revised: flow -100 % vs pump curve)");
+    // 70 characters without the notice: with its separator, 7 columns would be left for it.
+    expect(vm.statusLine(80)).toBe("bench-7 (remote emulator) │ CONNECTED │ mqtt connected │ t=-- │ ? help");
+    // With 12 more columns the notice is cut to its 19 (18 characters and the ellipsis).
+    expect(vm.statusLine(92)).toBe(
+      "bench-7 (remote emulator) │ CONNECTED │ mqtt connected │ t=-- │ ALARM critical: pu… │ ? help",
+    );
+  });
+
   it("--serve: the page's address stays on the status line, the firmware, recording and window give way first", () => {
     const vm = new DashboardViewModel();
     vm.setLink({
