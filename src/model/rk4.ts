@@ -6,6 +6,18 @@
 import { IntegrationError } from "../core/errors.js";
 import type { OdeRhs } from "./ode.js";
 
+/**
+ * How many equal RK4 steps no longer than `maxStepS` take `t0S` to `t1S` (0 for an empty span);
+ * the one rule of {@link Rk4.advance} and the seed model's inlined integrator (seedRk4.ts).
+ */
+export function rk4StepCount(t0S: number, t1S: number, maxStepS: number): number {
+  const span = t1S - t0S;
+  if (!(span >= 0)) throw new RangeError(`Rk4.advance: t1S (${t1S}) must be >= t0S (${t0S})`);
+  if (span === 0) return 0;
+  if (!(maxStepS > 0)) throw new RangeError(`Rk4.advance: maxStepS must be > 0 (got ${maxStepS})`);
+  return Math.max(1, Math.ceil(span / maxStepS - 1e-9));
+}
+
 /** A fixed-step RK4 integrator for a system of `n` equations. */
 export class Rk4 {
   readonly n: number;
@@ -52,12 +64,9 @@ export class Rk4 {
    * when the state stops being finite.
    */
   advance(t0S: number, y: Float64Array, t1S: number, maxStepS: number): number {
-    const span = t1S - t0S;
-    if (!(span >= 0)) throw new RangeError(`Rk4.advance: t1S (${t1S}) must be >= t0S (${t0S})`);
-    if (span === 0) return 0;
-    if (!(maxStepS > 0)) throw new RangeError(`Rk4.advance: maxStepS must be > 0 (got ${maxStepS})`);
-    const steps = Math.max(1, Math.ceil(span / maxStepS - 1e-9));
-    const h = span / steps;
+    const steps = rk4StepCount(t0S, t1S, maxStepS);
+    if (steps === 0) return 0;
+    const h = (t1S - t0S) / steps;
     for (let s = 0; s < steps; s++) {
       const tS = s === 0 ? t0S : t0S + s * h;
       this.step(tS, y, h);

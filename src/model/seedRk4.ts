@@ -10,6 +10,7 @@
  * would be faster still but rounds differently, so the CSV would change in its last digits.
  */
 import { IntegrationError } from "../core/errors.js";
+import { rk4StepCount } from "./rk4.js";
 import type { SeedModel } from "./seedModel.js";
 
 export class SeedRk4 {
@@ -32,12 +33,9 @@ export class SeedRk4 {
    * number of steps.
    */
   advance(t0S: number, y: Float64Array, t1S: number, maxStepS: number): number {
-    const span = t1S - t0S;
-    if (!(span >= 0)) throw new RangeError(`Rk4.advance: t1S (${t1S}) must be >= t0S (${t0S})`);
-    if (span === 0) return 0;
-    if (!(maxStepS > 0)) throw new RangeError(`Rk4.advance: maxStepS must be > 0 (got ${maxStepS})`);
-    const steps = Math.max(1, Math.ceil(span / maxStepS - 1e-9));
-    const h = span / steps;
+    const steps = rk4StepCount(t0S, t1S, maxStepS);
+    if (steps === 0) return 0;
+    const h = (t1S - t0S) / steps;
     const half = h / 2;
     const sixth = h / 6;
     const ua = this.uaWK;

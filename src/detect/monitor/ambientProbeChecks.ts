@@ -5,7 +5,7 @@ import { ThresholdDetector } from "../detectors/thresholdDetector.js";
 import type { SensorEvidence } from "../diagnosis/monitorDiagnosis.js";
 import type { ResolvedMonitorDetectorOptions } from "./monitorConfig.js";
 import type { SampleValues } from "./sampleValues.js";
-import { rangeOf } from "./thermistorChecks.js";
+import { erraticNoiseK, rangeOf } from "./thermistorChecks.js";
 
 /**
  * The ambient probe's own checks, the `t_amb` family of the monitor. The twins use the probe
@@ -104,12 +104,7 @@ export class AmbientProbeChecks {
     e.frozenValueC = flat.value;
     e.flatlineS = flat.limitS;
     e.erraticScore = erratic?.score ?? 0;
-    e.noiseK =
-      erratic !== null && erratic.samples > 0
-        ? Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) /
-          this.whiten /
-          Math.SQRT2
-        : Number.NaN;
+    e.noiseK = erraticNoiseK(erratic, this.whiten);
     e.residualK = Number.NaN;
     e.aloneScore = 0;
   }

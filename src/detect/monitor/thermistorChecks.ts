@@ -87,12 +87,7 @@ export class ThermistorChecks {
     e.frozenValueC = flat.value;
     e.flatlineS = flat.limitS;
     e.erraticScore = erratic?.score ?? 0;
-    e.noiseK =
-      erratic !== null && erratic.samples > 0
-        ? Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) /
-          whiten /
-          Math.SQRT2
-        : Number.NaN;
+    e.noiseK = erraticNoiseK(erratic, whiten);
     e.rangeScore = this.range.score;
     e.residualK =
       Math.abs(residualAK) <= Math.abs(residualBK) || Number.isNaN(residualBK) ? residualAK : residualBK;
@@ -106,4 +101,16 @@ export function rangeOf(counts: number): SensorEvidence["range"] {
   if (!Number.isFinite(counts)) return "missing";
   const c = classifyCounts(counts);
   return c === "ok" ? "missing" : c;
+}
+
+/**
+ * The reading's noise [K rms] the erratic test saw: its windowed chi-square of first differences,
+ * un-whitened (`whiten` [1/K]) and divided by sqrt 2 (a difference of two readings carries twice
+ * the variance); NaN before it has a sample or when it is off.
+ */
+export function erraticNoiseK(erratic: ChiSquareDetector | null, whiten: number): number {
+  if (erratic === null || erratic.samples === 0) return Number.NaN;
+  return (
+    Math.sqrt(erratic.statistic / Math.min(erratic.samples, erratic.options.window)) / whiten / Math.SQRT2
+  );
 }
