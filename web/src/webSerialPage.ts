@@ -7,6 +7,7 @@
  * holds (holdInjector.ts), emulator faults EMU lines. Closing the page writes SAFE; a crashed tab
  * stops the PINGs, and the device goes SAFE by itself after 3 s.
  */
+import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { createMonitor, type ResidualMonitor } from "../../src/detect/monitor/monitor.js";
 import type { OperatorSetpoints } from "../../src/detect/monitor/monitorTypes.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
@@ -226,17 +227,7 @@ export class WebSerialPage implements PageControl {
     fillMonitorRow(this.row, s, this.monitor.output, this.setpointsNow);
     this.lastTS = s.tS;
     this.store.addSample(s.tS, this.row);
-    if (events.length > 0) {
-      for (const e of events)
-        this.store.addAlarmEvent({
-          tS: e.tS,
-          type: e.type,
-          severity: e.severity,
-          cause: e.cause,
-          diagnosis: e.diagnosis,
-        });
-      this.store.setOpenAlarms(alarmViews(this.monitor, 0));
-    }
+    if (events.length > 0) this.showAlarmEvents(events);
     if (++this.samples % SERIAL_RATE_HZ === 0) {
       this.store.setPerformance(this.monitor.performance());
       this.showLink("CONNECTED", "");
@@ -320,10 +311,10 @@ export class WebSerialPage implements PageControl {
     }
   }
 
-  async acknowledge(cause?: string): Promise<string | null> {
-    if (this.monitor === null) return null;
-    const e = this.monitor.acknowledge(this.lastTS, cause);
-    if (e !== undefined) {
+  /** Alarm events into the store's history, and the monitor's open alarms as they are now. */
+  private showAlarmEvents(events: readonly AlarmEvent[]): void {
+    if (this.monitor === null) return;
+    for (const e of events)
       this.store.addAlarmEvent({
         tS: e.tS,
         type: e.type,
@@ -331,8 +322,13 @@ export class WebSerialPage implements PageControl {
         cause: e.cause,
         diagnosis: e.diagnosis,
       });
-      this.store.setOpenAlarms(alarmViews(this.monitor, 0));
-    }
+    this.store.setOpenAlarms(alarmViews(this.monitor, 0));
+  }
+
+  async acknowledge(cause?: string): Promise<string | null> {
+    if (this.monitor === null) return null;
+    const e = this.monitor.acknowledge(this.lastTS, cause);
+    if (e !== undefined) this.showAlarmEvents([e]);
     return null;
   }
 
