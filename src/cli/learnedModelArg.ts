@@ -60,8 +60,7 @@ export function readLearnedModelArg(file: string, cwd: string): LearnedModel {
   try {
     return learnedModelFromJson(text);
   } catch (e) {
-    if (e instanceof ConfigError)
-      throw new InputFileError(file, e.message, { column: e.field }, { cause: e });
+    if (e instanceof ConfigError) throw new InputFileError(file, e.message, {}, { cause: e });
     throw e;
   }
 }

@@ -92,6 +92,10 @@ describe("hil run --learned", () => {
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/^looptwin hil: --learned: .*"valve_pos"/);
     expect(other.err.trimEnd().split("\n")).toHaveLength(1);
+    writeFileSync(join(dir, "cut.json"), '{"version":2');
+    const cut = await run("hil", "run", SCENARIO, "--learned", "cut.json");
+    expect(cut.code).toBe(2);
+    expect(cut.err).toMatch(/^looptwin hil: cut\.json: model file: is not JSON: [^\n]*\n$/);
   });
 });
 
