@@ -251,3 +251,23 @@ describe("FIL closed loop: firmware and emulator on the same plant", () => {
     expect(Math.abs(pa - pb) / pa).toBeLessThan(0.01);
   });
 });
+
+describe("FIL steps: no sliver of a step", () => {
+  it("an advance just over one step is two equal steps, not a step and a sliver that would squeeze the flow pulses", async () => {
+    const plant = plantOf({}, 5);
+    const stepEndsS: number[] = [];
+    const advance = plant.advanceTo.bind(plant);
+    plant.advanceTo = (tS: number): void => {
+      if (stepEndsS.at(-1) !== tS) stepEndsS.push(tS);
+      advance(tS);
+    };
+    const dev = await FilDevice.start({ plant, output: { write: () => {} }, seed: 5, stepMs: 20 });
+    devices.push(dev);
+    await dev.advanceTo(20.5);
+    // 20.5 ms in steps of 20 ms would end at 20 and 20.5 ms; half each is 10.25 ms.
+    expect(stepEndsS.filter((t) => t > 0)).toEqual([0.01025, 0.0205]);
+    stepEndsS.length = 0;
+    await dev.advanceTo(70.5); // 50 ms: 20, then the 30 ms left shared (not under 1.5 steps: 20 + 10)
+    expect(stepEndsS.filter((t) => t > 0.0205)).toEqual([0.0405, 0.0605, 0.0705]);
+  });
+});
