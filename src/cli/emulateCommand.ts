@@ -1,11 +1,13 @@
 /**
  * `looptwin emulate [--link PATH] [--speed X|max] [--seed N] [--fault SPEC]... [--firmware ELF]`: a
  * virtual rig on a pseudo-terminal that any serial tool can open; with `--firmware` the device is
- * the real firmware in simavr (src/rig/fil/filPtyEmulator.ts).
+ * the real firmware in simavr (src/rig/fil/filPtyEmulator.ts); `--plant-start steady:...` starts the
+ * plant warm (src/rig/emulator/plantStart.ts).
  */
 import { ConfigError } from "../core/errors.js";
 import { type FaultSpec, parseFaultSpec } from "../model/faultSpec.js";
 import type { EmulatorEvent } from "../rig/emulator/emulatedDevice.js";
+import { paramsStartingSteady, parsePlantStart } from "../rig/emulator/plantStart.js";
 import { PtyEmulator } from "../rig/emulator/ptyEmulator.js";
 import { runFirmwareEmulator } from "../rig/fil/filPtyEmulator.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
@@ -32,6 +34,11 @@ Options:
   --backend B        auto | node-pty | socat (default auto: node-pty, else socat)
   --duration S       stop after S device seconds (default: run until Ctrl-C / SIGTERM)
   --quiet            do not print fault and reboot events
+  --plant-start S    where the simulated plant starts: ambient (default, 25 C) or
+                     steady:pump=P,heater=H,fan=F, the loop model's steady state at those
+                     duties (0-255, all three). A bench simulation convenience: the device
+                     and the host start as usual (a HIL run still checks it is steady),
+                     e.g. steady:pump=200,heater=255,fan=255 for a scenario's defaults
   --firmware ELF     the device is the real firmware (this ELF) in simavr, wired to the plant
                      (firmware/sim; build with npm run fil:build)
   --protocol P       with --firmware: looptwin (default) or firmata, for a StandardFirmata
@@ -75,6 +82,7 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
       quiet: { type: "boolean" },
       firmware: { type: "string" },
       protocol: { type: "string" },
+      "plant-start": { type: "string" },
     },
     false,
   );
@@ -104,6 +112,12 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
       : parseNumberArg("--duration", durationText, { min: 0, minExclusive: true });
   const quiet = flagOpt(args, "quiet");
   const hasAmbientProbe = !flagOpt(args, "no-ambient");
+  const plantStartText = stringOpt(args, "plant-start");
+  const startDuties = plantStartText === undefined ? undefined : parsePlantStart(plantStartText);
+  const plant = {
+    hasAmbientProbe,
+    ...(startDuties !== undefined ? { params: paramsStartingSteady(startDuties) } : {}),
+  };
   const common = {
     linkPath,
     backend: backendText,
@@ -115,8 +129,8 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
   } as const;
   const emu =
     firmware !== undefined
-      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant: { hasAmbientProbe }, protocol })
-      : await PtyEmulator.start({ ...common, hasAmbientProbe });
+      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant, protocol })
+      : await PtyEmulator.start({ ...common, hasAmbientProbe, plant });
   io.stdout.write(
     `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid ?? "none"}\n`,
   );
