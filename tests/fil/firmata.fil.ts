@@ -22,6 +22,7 @@ import { scenarioSkipReason } from "../../src/hil/targetSupport.js";
 import { firmataTarget } from "../../src/hil/targets/firmataTarget.js";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import type { RigSample } from "../../src/model/rigSample.js";
+import { paramsStartingSteady } from "../../src/rig/emulator/plantStart.js";
 import { FIL_DEFAULT_PATHS } from "../../src/rig/fil/filHarness.js";
 import {
   type FirmwareEmulator,
@@ -131,6 +132,32 @@ describe.skipIf(skipReason !== "")(
       // The host reads the plant's thermistors through Firmata's 10-bit analog reports.
       const plantHotC = emu.plant.lastSample.tHotC;
       expect(Math.abs(samples.at(-1)! - plantHotC)).toBeLessThan(0.5);
+    });
+
+    it("--plant-start steady: the host reads the loop at its steady state within seconds, not at ambient", async () => {
+      // Pump 200, heater 255, fan 255 at the default parameters: 39.96 / 39.41 C, solved by hand
+      // from docs/design.md 2.2's two balances with UA_loss = 0.2 W/K (m_dot = 0.0644 kg/s,
+      // Q_in = 150 W, UA = 10 W/K): a warm start, where a cold one reads 25 C.
+      const duties = { pump: 200, heater: 255, fan: 255 };
+      const { emu, source } = await start([], { params: paramsStartingSteady(duties) });
+      const hot: number[] = [];
+      const cold: number[] = [];
+      source.subscribe((e: RigEvent) => {
+        if (e.kind !== "sample") return;
+        hot.push(e.sample.tHotC);
+        cold.push(e.sample.tColdC);
+      });
+      for (const channel of ["pump", "heater", "fan"] as const)
+        await source.send({ type: "PWM", channel, duty: duties[channel], holdMs: null });
+      await until(() => hot.length >= 20, "20 samples");
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      // The plant itself, after the seconds of boot and handshake with the pins low.
+      expect(Math.abs(emu.plant.lastSample.tHotC - 39.96)).toBeLessThan(0.05);
+      expect(Math.abs(emu.plant.lastSample.tColdC - 39.41)).toBeLessThan(0.05);
+      // Through the thermistors and Firmata's 10-bit reports (about 0.1 K a count near 40 C):
+      // within 0.3 K of it.
+      expect(Math.abs(mean(hot) - 39.96)).toBeLessThan(0.3);
+      expect(Math.abs(mean(cold) - 39.41)).toBeLessThan(0.3);
     });
 
     it("a dead-man hold acts on the simulated pump and reverts when it expires", async () => {
