@@ -30,26 +30,41 @@ export interface LoopTwinOptions {
 export const DEFAULT_SUBSTEP_FRACTION = 0.05;
 
 /**
- * `n` classic RK4 steps of size `h` [s] of the affine system `x' = a11 x + a12 y + b1`,
- * `y' = a21 x + a22 y + b2` from `(x0, y0)`, on scalars (Kutta 1901; Hairer, Norsett & Wanner I,
- * sec. II.1): the new `x` goes to `out[0]`, the new `y` to `out[1]`. Allocates nothing.
+ * A two-state affine system `x' = a11 x + a12 y + b1`, `y' = a21 x + a22 y + b2` with its state
+ * `(x, y)` and step size `h` [s], advanced in place by {@link rk4AffineSteps}. Fields rather than
+ * arguments: a call the optimising compiler does not inline boxes every non-integer double it
+ * passes (an allocation each, nine per step before), and the twins' callers run out of inlining
+ * budget.
  */
-export function rk4AffineSteps(
-  a11: number,
-  a12: number,
-  a21: number,
-  a22: number,
-  b1: number,
-  b2: number,
-  x0: number,
-  y0: number,
-  h: number,
-  n: number,
-  out: Float64Array,
-): void {
+export class AffineSystem2 {
+  a11 = Number.NaN;
+  a12 = Number.NaN;
+  a21 = Number.NaN;
+  a22 = Number.NaN;
+  b1 = Number.NaN;
+  b2 = Number.NaN;
+  x = Number.NaN;
+  y = Number.NaN;
+  /** Step size [s]. */
+  h = Number.NaN;
+}
+
+/**
+ * `n` classic RK4 steps of size `s.h` [s] of the affine system `s` from its state `(s.x, s.y)`,
+ * on scalars (Kutta 1901; Hairer, Norsett & Wanner I, sec. II.1); the new state goes to `s.x`,
+ * `s.y`. Allocates nothing.
+ */
+export function rk4AffineSteps(s: AffineSystem2, n: number): void {
+  const a11 = s.a11;
+  const a12 = s.a12;
+  const a21 = s.a21;
+  const a22 = s.a22;
+  const b1 = s.b1;
+  const b2 = s.b2;
+  const h = s.h;
   const half = h / 2;
-  let x = x0;
-  let y = y0;
+  let x = s.x;
+  let y = s.y;
   for (let i = 0; i < n; i++) {
     const k1x = a11 * x + a12 * y + b1;
     const k1y = a21 * x + a22 * y + b2;
@@ -68,8 +83,8 @@ export function rk4AffineSteps(
     x += (h / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
     y += (h / 6) * (k1y + 2 * k2y + 2 * k3y + k4y);
   }
-  out[0] = x;
-  out[1] = y;
+  s.x = x;
+  s.y = y;
 }
 
 /** Open-loop twin of the loop: state, operating point and a zero-allocation `step`. */
@@ -83,16 +98,9 @@ export class LoopTwin {
   private hot = Number.NaN;
   private cold = Number.NaN;
   private time = Number.NaN;
-  // y' = A y + b at the current operating point.
-  private a11 = Number.NaN;
-  private a12 = Number.NaN;
-  private a21 = Number.NaN;
-  private a22 = Number.NaN;
-  private b1 = Number.NaN;
-  private b2 = Number.NaN;
   private hMax = Number.POSITIVE_INFINITY;
-  /** The state after a step, before it is checked. */
-  private readonly xy = new Float64Array(2);
+  /** y' = A y + b at the current operating point; its state is the state after a step, before it is checked. */
+  private readonly sys = new AffineSystem2();
 
   /** Validates `params` (a ConfigError names a missing, unknown or bad parameter). */
   constructor(params: LoopParams, options: LoopTwinOptions = {}) {
@@ -169,12 +177,13 @@ export class LoopTwin {
     const p = this.params;
     const op = this.opPoint;
     const g = op.mDotKgS * p.cp;
-    this.a11 = -(g + p.UA_loss) / p.C_hot;
-    this.a12 = g / p.C_hot;
-    this.a21 = g / p.C_cold;
-    this.a22 = -(g + op.uaWK + p.UA_loss) / p.C_cold;
-    this.b1 = (op.qInW + p.UA_loss * op.tAmbC) / p.C_hot;
-    this.b2 = (op.uaWK * op.tSinkC + p.UA_loss * op.tAmbC) / p.C_cold;
+    const sys = this.sys;
+    sys.a11 = -(g + p.UA_loss) / p.C_hot;
+    sys.a12 = g / p.C_hot;
+    sys.a21 = g / p.C_cold;
+    sys.a22 = -(g + op.uaWK + p.UA_loss) / p.C_cold;
+    sys.b1 = (op.qInW + p.UA_loss * op.tAmbC) / p.C_hot;
+    sys.b2 = (op.uaWK * op.tSinkC + p.UA_loss * op.tAmbC) / p.C_cold;
     this.hMax = Math.min(this.maxSubstepOptionS, this.substepFraction * fastestTimeConstantS(p, op));
   }
 
@@ -185,11 +194,13 @@ export class LoopTwin {
   step(dtS: number): void {
     if (!(dtS >= 0)) throw new RangeError(`LoopTwin.step: dtS must be >= 0 (got ${dtS})`);
     const n = dtS <= this.hMax ? 1 : Math.ceil(dtS / this.hMax);
-    const h = dtS / n;
-    const xy = this.xy;
-    rk4AffineSteps(this.a11, this.a12, this.a21, this.a22, this.b1, this.b2, this.hot, this.cold, h, n, xy);
-    const x = xy[0]!;
-    const y = xy[1]!;
+    const sys = this.sys;
+    sys.h = dtS / n;
+    sys.x = this.hot;
+    sys.y = this.cold;
+    rk4AffineSteps(sys, n);
+    const x = sys.x;
+    const y = sys.y;
     this.time += dtS;
     if (!(Number.isFinite(x) && Number.isFinite(y)))
       throw new IntegrationError(this.time, `twin state is not finite (T_hot=${x}, T_cold=${y})`);
@@ -199,8 +210,9 @@ export class LoopTwin {
 
   /** Writes `[dT_hot/dt, dT_cold/dt]` [K/s] at the current state into `out`. */
   derivatives(out: Float64Array): Float64Array {
-    out[0] = this.a11 * this.hot + this.a12 * this.cold + this.b1;
-    out[1] = this.a21 * this.hot + this.a22 * this.cold + this.b2;
+    const sys = this.sys;
+    out[0] = sys.a11 * this.hot + sys.a12 * this.cold + sys.b1;
+    out[1] = sys.a21 * this.hot + sys.a22 * this.cold + sys.b2;
     return out;
   }
 

@@ -6,7 +6,7 @@ import { Rk4 } from "../../src/model/rk4.js";
 import { SeedModel } from "../../src/model/seedModel.js";
 import { DEFAULT_SEED_PARAMS } from "../../src/model/seedParams.js";
 import { loopSteadyState } from "../../src/model/steadyState.js";
-import { LoopTwin, rk4AffineSteps } from "../../src/model/twin.js";
+import { AffineSystem2, LoopTwin, rk4AffineSteps } from "../../src/model/twin.js";
 import { exactLinear2 } from "./linearReference.js";
 
 describe("LoopTwin", () => {
@@ -93,10 +93,12 @@ describe("LoopTwin", () => {
 describe("rk4AffineSteps", () => {
   // A stiff-ish coupled system with distinct real eigenvalues (about -0.31 and -2.19 1/s).
   const sys = { a11: -1.5, a12: 0.5, a21: 1.2, a22: -1.0, b1: 30, b2: 10 };
+  const system = (x: number, y: number, h: number): AffineSystem2 =>
+    Object.assign(new AffineSystem2(), sys, { x, y, h });
   const run = (h: number, n: number): [number, number] => {
-    const out = new Float64Array(2);
-    rk4AffineSteps(sys.a11, sys.a12, sys.a21, sys.a22, sys.b1, sys.b2, 80, 20, h, n, out);
-    return [out[0]!, out[1]!];
+    const s = system(80, 20, h);
+    rk4AffineSteps(s, n);
+    return [s.x, s.y];
   };
 
   it("follows the exact solution of y' = A y + b and converges with order 4", () => {
@@ -112,13 +114,13 @@ describe("rk4AffineSteps", () => {
   });
 
   it("n steps of h are n single steps of h chained; n = 0 leaves the state", () => {
-    const out = new Float64Array(2);
     let x = 80;
     let y = 20;
     for (let k = 0; k < 7; k++) {
-      rk4AffineSteps(sys.a11, sys.a12, sys.a21, sys.a22, sys.b1, sys.b2, x, y, 0.3, 1, out);
-      x = out[0]!;
-      y = out[1]!;
+      const s = system(x, y, 0.3);
+      rk4AffineSteps(s, 1);
+      x = s.x;
+      y = s.y;
     }
     expect(run(0.3, 7)).toEqual([x, y]);
     expect(run(0.3, 0)).toEqual([80, 20]);

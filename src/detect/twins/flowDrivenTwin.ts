@@ -12,7 +12,7 @@
  * O(1) per sample, no allocation.
  */
 import type { LoopParams } from "../../model/loopParams.js";
-import { DEFAULT_SUBSTEP_FRACTION, rk4AffineSteps } from "../../model/twin.js";
+import { AffineSystem2, DEFAULT_SUBSTEP_FRACTION, rk4AffineSteps } from "../../model/twin.js";
 
 export class FlowDrivenTwin {
   readonly params: LoopParams;
@@ -22,7 +22,8 @@ export class FlowDrivenTwin {
   private uaWK = 0;
   private tSinkC: number;
   private tAmbC: number;
-  private readonly xy = new Float64Array(2);
+  /** The system of the last step (its state is read back after the step). */
+  private readonly sys = new AffineSystem2();
 
   constructor(params: LoopParams) {
     this.params = params;
@@ -59,19 +60,23 @@ export class FlowDrivenTwin {
     const p = this.params;
     const g = mDotKgS * p.cp;
     const L = p.UA_loss;
+    const s = this.sys;
     const a11 = -(g + L) / p.C_hot;
-    const a12 = g / p.C_hot;
-    const a21 = g / p.C_cold;
     const a22 = -(g + this.uaWK + L) / p.C_cold;
-    const b1 = (this.qInW + L * this.tAmbC) / p.C_hot;
-    const b2 = (this.uaWK * this.tSinkC + L * this.tAmbC) / p.C_cold;
+    s.a11 = a11;
+    s.a12 = g / p.C_hot;
+    s.a21 = g / p.C_cold;
+    s.a22 = a22;
+    s.b1 = (this.qInW + L * this.tAmbC) / p.C_hot;
+    s.b2 = (this.uaWK * this.tSinkC + L * this.tAmbC) / p.C_cold;
     const trace = -(a11 + a22);
     const hMax = trace > 0 ? DEFAULT_SUBSTEP_FRACTION / trace : dtS;
     const n = dtS <= hMax ? 1 : Math.ceil(dtS / hMax);
-    const h = dtS / n;
-    const xy = this.xy;
-    rk4AffineSteps(a11, a12, a21, a22, b1, b2, this.hot, this.cold, h, n, xy);
-    this.hot = xy[0]!;
-    this.cold = xy[1]!;
+    s.h = dtS / n;
+    s.x = this.hot;
+    s.y = this.cold;
+    rk4AffineSteps(s, n);
+    this.hot = s.x;
+    this.cold = s.y;
   }
 }
