@@ -120,6 +120,7 @@ export const DETECTOR_SET_KEYS = {
   threshold_margin: "multiplier on the training threshold (default 1)",
   smoothing_rows: "moving mean of the score over this many rows (default 1 = none)",
   persistence_rows: "consecutive exceedances needed for an alarm (default 5)",
+  hold_rows: "rows an alarm stays on after its exceedances stop (off-delay; default 0)",
   trees: "iforest: number of trees (default 100)",
   sample_rows: "iforest: rows drawn for each tree (default 256)",
   seed: "iforest: seed of the random draws (default 1)",
@@ -186,6 +187,9 @@ export function parseDetectorArgs(
         break;
       case "persistence_rows":
         partial.persistenceRows = parseNumberArg(field, value, { integer: true, min: 1 });
+        break;
+      case "hold_rows":
+        partial.holdRows = parseNumberArg(field, value, { integer: true, min: 0 });
         break;
       case "trees":
         iforest = { ...iforest, trees: parseNumberArg(field, value, { integer: true, min: 1 }) };

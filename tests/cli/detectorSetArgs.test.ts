@@ -10,8 +10,10 @@ describe("--set keys of the learned detector's threshold procedure", () => {
       "calibration_blocks=4",
       "scale_blocks=4",
       "baseline_rows=100",
+      "hold_rows=30",
     ]);
     expect(o.baselineRows).toBe(100);
+    expect(o.holdRows).toBe(30);
     expect(o.threshold).toEqual({ kind: "pot", alpha: 0.001, initialQuantile: 0.9, margin: 1 });
     expect(o.calibrationBlocks).toBe(4);
     expect(o.scaleBlocks).toBe(4);
@@ -22,7 +24,12 @@ describe("--set keys of the learned detector's threshold procedure", () => {
     });
     // Unset, the old defaults stand: training maximum, in-sample, standard deviation.
     const d = parseDetectorArgs(undefined, []);
-    expect([d.threshold, d.calibrationBlocks, d.scaleBlocks]).toEqual([{ kind: "max", margin: 1 }, 1, 1]);
+    expect([d.threshold, d.calibrationBlocks, d.scaleBlocks, d.holdRows]).toEqual([
+      { kind: "max", margin: 1 },
+      1,
+      1,
+      0,
+    ]);
   });
 
   it("refuses values out of range, naming the key", () => {
@@ -32,6 +39,8 @@ describe("--set keys of the learned detector's threshold procedure", () => {
       ["calibration_blocks=0", "--set calibration_blocks"],
       ["scale_blocks=2.5", "--set scale_blocks"],
       ["baseline_rows=-1", "--set baseline_rows"],
+      ["hold_rows=-1", "--set hold_rows"],
+      ["hold_rows=2.5", "--set hold_rows"],
       ["threshold_rule=gev", "--set threshold_rule"],
     ] as const) {
       let error: unknown;

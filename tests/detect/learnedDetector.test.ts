@@ -139,6 +139,31 @@ describe("learned detector", () => {
       /persistenceRows/,
     );
     expect(() => fitLearnedDetector(["a"], data.channels, 50)).toThrow(/channelNames/);
+    expect(() => fitLearnedDetector(data.names, data.channels, 50, { holdRows: -1 })).toThrow(
+      new ConfigError("holdRows", -1, "must be a whole number >= 0"),
+    );
+  });
+
+  it("holdRows keeps each alarm on that many rows after it would have ended, and nothing else", () => {
+    const data = correlatedChannels({ rows: 900, channels: 3, seed: 31 });
+    // Two faults separated by nominal rows, so alarms start and end more than once.
+    for (let i = 600; i < 640; i++) (data.channels[1] as Float64Array)[i] += 6;
+    for (let i = 700; i < 720; i++) (data.channels[2] as Float64Array)[i] -= 6;
+    const options = { persistenceRows: 2, windowRows: 3 };
+    const plain = fitLearnedDetector(data.names, data.channels, TRAIN, options);
+    const held = fitLearnedDetector(data.names, data.channels, TRAIN, { ...options, holdRows: 7 });
+    expect(held.threshold).toBe(plain.threshold);
+    const a0 = scoreChannels(plain, data.channels, 900).anomaly;
+    const a7 = scoreChannels(held, data.channels, 900).anomaly;
+    let starts = 0;
+    for (let i = 0; i < 900; i++) {
+      // On when the plain alarm was on at this row or any of the 7 before it.
+      let expected = 0;
+      for (let k = Math.max(0, i - 7); k <= i; k++) expected |= a0[k] as number;
+      expect(a7[i]).toBe(expected);
+      if (a0[i] === 1 && (i === 0 || a0[i - 1] === 0)) starts++;
+    }
+    expect(starts).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -58,6 +58,7 @@ describe("learned model files", () => {
     const loaded = learnedModelFromJson(JSON.stringify(doc));
     expect(loaded.calibrationBlocks).toBe(1);
     expect(loaded.baselineRows).toBe(0);
+    expect(loaded.holdRows).toBe(0);
     expect(Array.from(scoreChannels(loaded, data.channels, 800).score)).toEqual(
       Array.from(scoreChannels(model, data.channels, 800).score),
     );
@@ -72,9 +73,15 @@ describe("learned model files", () => {
         threshold,
         calibrationBlocks: 4,
         baselineRows: 100,
+        holdRows: 30,
       });
       expect(learnedModelFromJson(learnedModelToJson(m))).toEqual(m);
       expect(m.baselineRows).toBe(100);
+      expect(m.holdRows).toBe(30);
+      // A file written before holdRows existed has none: no off-delay, as it scored then.
+      const doc = JSON.parse(learnedModelToJson(m));
+      delete doc.holdRows;
+      expect(learnedModelFromJson(JSON.stringify(doc)).holdRows).toBe(0);
     }
     expect(
       fieldOf((d) => (d.thresholdRule = { kind: "pot", alpha: 0.01, initialQuantile: 1, margin: 1 })),
@@ -97,6 +104,8 @@ describe("learned model files", () => {
     expect(fieldOf((d) => (d.features.centre = [1]))).toBe("features.centre");
     expect(fieldOf((d) => (d.thresholdRule.q = 2))).toBe("thresholdRule.q");
     expect(fieldOf((d) => (d.persistenceRows = 0))).toBe("persistenceRows");
+    expect(fieldOf((d) => (d.holdRows = -1))).toBe("holdRows");
+    expect(fieldOf((d) => (d.holdRows = 2.5))).toBe("holdRows");
     expect(fieldOf((d) => (d.channelNames[1] = 7))).toBe("channelNames[1]");
     expect(() => learnedModelFromJson("{not json")).toThrow(/not JSON/);
   });

@@ -63,4 +63,37 @@ describe("score smoothing", () => {
     const one = new Persistence(1);
     expect([true, false].map((e) => one.push(e))).toEqual([true, false]);
   });
+
+  it("Persistence holds the alarm holdRows rows after its run last held, and a new run restarts the hold", () => {
+    // rows 2, hold 2: raised at the 2nd exceedance, on while the run lasts, then 2 rows more.
+    const p = new Persistence(2, 2);
+    const ex = [true, true, true, false, false, false, false, true, true, false, true, false, false, false];
+    const on = [false, true, true, true, true, false, false, false, true, true, true, false, false, false];
+    expect(ex.map((e) => p.push(e))).toEqual(on);
+    // A single exceedance never raises it (rows 2), so nothing is held.
+    const q = new Persistence(2, 5);
+    expect([true, false, true, false].map((e) => q.push(e))).toEqual([false, false, false, false]);
+    // hold 1, rows 1: one row of off-delay exactly.
+    const r = new Persistence(1, 1);
+    expect([true, false, false, true, false, false].map((e) => r.push(e))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it("Persistence.reset drops a held alarm; holdRows must be a whole number >= 0", () => {
+    const p = new Persistence(1, 3);
+    expect(p.push(true)).toBe(true);
+    p.reset();
+    expect(p.push(false)).toBe(false);
+    expect(new Persistence(1, 0).push(true)).toBe(true);
+    for (const bad of [-1, 1.5, Number.NaN])
+      expect(() => new Persistence(1, bad)).toThrow(
+        new ConfigError("holdRows", bad, "must be a whole number >= 0"),
+      );
+  });
 });

@@ -22,7 +22,8 @@
  * - PCA retaining 90 % of the variance; the remaining directions are watched by Q.
  * - threshold: the training maximum of the score (see thresholds.ts).
  * - `smoothingRows` 1 (none) and `persistenceRows` 5: an alarm needs 5 consecutive rows above
- *   the threshold, which removes isolated excursions and delays detection by 4 rows.
+ *   the threshold, which removes isolated excursions and delays detection by 4 rows; `holdRows` 0:
+ *   the alarm ends on the first row that breaks the run.
  * - `calibrationBlocks` 1, `scaleBlocks` 1, `baselineRows` 0: in-sample threshold scores, the
  *   training standard deviation, the training level; the defaults of models saved before these
  *   options existed. The setting chosen for SKAB by a stated procedure (out-of-block calibration,
@@ -81,6 +82,11 @@ export interface LearnedDetectorOptions {
   /** Consecutive exceedances needed for an alarm. @default 5 */
   readonly persistenceRows: number;
   /**
+   * Rows an alarm stays on after the persistence condition last held (off-delay, see
+   * scoreSmoothing.ts), so a fault whose score dips under the threshold stays one alarm. @default 0
+   */
+  readonly holdRows: number;
+  /**
    * Where the threshold's scores come from: 1 = the training rows scored by the model fitted on
    * them; K >= 2 = the training rows cut into K consecutive blocks, each scored by a model
    * fitted without it (out-of-sample scores, see calibrationScores). @default 1
@@ -110,6 +116,7 @@ export const DEFAULT_LEARNED_DETECTOR_OPTIONS: LearnedDetectorOptions = {
   threshold: DEFAULT_THRESHOLD_RULE,
   smoothingRows: 1,
   persistenceRows: 5,
+  holdRows: 0,
   calibrationBlocks: 1,
   scaleBlocks: 1,
   baselineRows: 0,
@@ -131,6 +138,8 @@ export interface LearnedModel {
   readonly threshold: number;
   readonly smoothingRows: number;
   readonly persistenceRows: number;
+  /** Off-delay of the alarm, rows (see LearnedDetectorOptions); 0 in files without it. */
+  readonly holdRows: number;
   /** How the threshold's scores were obtained (see LearnedDetectorOptions); 1 in files before version 2. */
   readonly calibrationBlocks: number;
   /** Time constant of the followed level baseline, rows; 0 = the training level (see LearnedDetectorOptions). */
@@ -157,6 +166,7 @@ export function resolveLearnedDetectorOptions(
   validateThresholdRule(o.threshold);
   checkWholeAtLeast("smoothingRows", o.smoothingRows, 1);
   checkWholeAtLeast("persistenceRows", o.persistenceRows, 1);
+  checkWholeAtLeast("holdRows", o.holdRows, 0);
   checkWholeAtLeast("calibrationBlocks", o.calibrationBlocks, 1);
   checkWholeAtLeast("scaleBlocks", o.scaleBlocks, 1);
   checkWholeAtLeast("baselineRows", o.baselineRows, 0);
@@ -224,6 +234,7 @@ export function fitLearnedDetector(
       threshold: 1,
       smoothingRows: o.smoothingRows,
       persistenceRows: o.persistenceRows,
+      holdRows: o.holdRows,
       calibrationBlocks: o.calibrationBlocks,
       // The threshold is set on scores against the training level: a followed baseline would
       // need the threshold it is being used to find.
@@ -412,7 +423,7 @@ export class LearnedScorer {
     this.extractor = new WindowFeatureExtractor(model.features);
     this.scorer = featureScorer(model.model);
     this.smoother = new MovingMean(model.smoothingRows);
-    this.persistence = new Persistence(model.persistenceRows);
+    this.persistence = new Persistence(model.persistenceRows, model.holdRows);
     this.featureBuffer = new Float64Array(this.extractor.featureCount);
     if (!(Number.isFinite(model.threshold) && model.threshold > 0))
       throw new ConfigError("threshold", model.threshold, "must be finite and > 0");

@@ -14,7 +14,8 @@
  * Version 2 adds `calibrationBlocks` (where the threshold's scores came from), `baselineRows` (the
  * followed level baseline's time constant, 0 or absent = the training level) and the threshold
  * rules `{ kind: "conformal", alpha, margin }` and `{ kind: "pot", alpha, initialQuantile, margin }`.
- * Version 1 files still load (calibrationBlocks 1); files are written as version 2.
+ * Version 1 files still load (calibrationBlocks 1); files are written as version 2. `holdRows` (the
+ * alarm's off-delay) came later within version 2: absent, it is 0, the behaviour of files before it.
  */
 import { ConfigError } from "../../core/errors.js";
 import type { IsolationForestModel } from "./isolationForest.js";
@@ -47,6 +48,7 @@ export function learnedModelToJson(model: LearnedModel): string {
     threshold: model.threshold,
     smoothingRows: model.smoothingRows,
     persistenceRows: model.persistenceRows,
+    holdRows: model.holdRows,
     calibrationBlocks: model.calibrationBlocks,
     baselineRows: model.baselineRows,
   };
@@ -261,6 +263,7 @@ export function learnedModelFromJson(text: string): LearnedModel {
     threshold: positive(doc.threshold, "threshold"),
     smoothingRows: whole(doc.smoothingRows, "smoothingRows", 1),
     persistenceRows: whole(doc.persistenceRows, "persistenceRows", 1),
+    holdRows: doc.holdRows === undefined ? 0 : whole(doc.holdRows, "holdRows", 0),
     calibrationBlocks: doc.version === 1 ? 1 : whole(doc.calibrationBlocks, "calibrationBlocks", 1),
     baselineRows: doc.baselineRows === undefined ? 0 : whole(doc.baselineRows, "baselineRows", 0),
   };

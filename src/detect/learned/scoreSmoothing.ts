@@ -1,7 +1,8 @@
 /**
  * Post-processing of an anomaly score, online and allocation-free: a moving mean over the last
- * `rows` scores, and persistence (an alarm only after `rows` consecutive exceedances). Both trade
- * detection delay for fewer isolated false alarms; with `rows` = 1 each is the identity.
+ * `rows` scores, and persistence (an alarm only after `rows` consecutive exceedances, held on
+ * `holdRows` rows after). Both trade detection delay for fewer isolated false alarms; with `rows`
+ * = 1 (and `holdRows` = 0) each is the identity.
  */
 import { ConfigError } from "../../core/errors.js";
 
@@ -56,21 +57,38 @@ export class MovingMean {
   }
 }
 
-/** Raises an alarm only when the last `rows` inputs all exceeded the threshold. */
+/**
+ * Alarm on-delay and off-delay (ISA-18.2's alarm delays): the alarm is raised once the last
+ * `rows` inputs all exceeded the threshold, and stays on while that holds and for `holdRows` rows
+ * after it last held. The on-delay removes isolated excursions; the off-delay keeps one fault one
+ * alarm when its score dips under the threshold for a few rows, at the cost of `holdRows` rows of
+ * alarm after the fault ends.
+ */
 export class Persistence {
   private run = 0;
+  /** Rows since the on-delay last held; `holdRows + 1` (off) until it first does. */
+  private sinceRaised: number;
 
-  constructor(readonly rows: number) {
+  constructor(
+    readonly rows: number,
+    readonly holdRows = 0,
+  ) {
     checkRows("persistenceRows", rows);
+    if (!Number.isInteger(holdRows) || holdRows < 0)
+      throw new ConfigError("holdRows", holdRows, "must be a whole number >= 0");
+    this.sinceRaised = holdRows + 1;
   }
 
   reset(): void {
     this.run = 0;
+    this.sinceRaised = this.holdRows + 1;
   }
 
   /** Feeds one exceedance decision; returns whether the alarm is on. */
   push(exceeded: boolean): boolean {
     this.run = exceeded ? this.run + 1 : 0;
-    return this.run >= this.rows;
+    if (this.run >= this.rows) this.sinceRaised = 0;
+    else if (this.sinceRaised <= this.holdRows) this.sinceRaised++;
+    return this.sinceRaised <= this.holdRows;
   }
 }
