@@ -9,7 +9,7 @@ import { type FaultSpec, parseFaultSpec } from "../model/faultSpec.js";
 import type { EmulatorEvent } from "../rig/emulator/emulatedDevice.js";
 import { paramsStartingSteady, parsePlantStart } from "../rig/emulator/plantStart.js";
 import { PtyEmulator } from "../rig/emulator/ptyEmulator.js";
-import { runFirmwareEmulator } from "../rig/fil/filPtyEmulator.js";
+import { FirmwareEmulator, runFirmwareEmulator } from "../rig/fil/filPtyEmulator.js";
 import { flagOpt, parseCommandArgs, parseNumberArg, stringOpt, stringsOpt } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import { untilStopped } from "./untilStopped.js";
@@ -149,8 +149,13 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
   if (durationTimer !== null) clearTimeout(durationTimer);
   signal?.removeEventListener("abort", onOuterAbort);
   await emu.stop();
+  // With --firmware: how well simavr kept up with real time (a Firmata host times the pulses).
+  const pace =
+    emu instanceof FirmwareEmulator
+      ? `, ${emu.wallS.toFixed(1)} s of wall time (${(emu.nowMs / 1000 / emu.wallS).toFixed(2)}x), at most ${Math.round(emu.mostLagMs)} ms behind`
+      : "";
   io.stdout.write(
-    `looptwin emulate: stopped (${why === "abort" ? "done" : why}) at device time ${(emu.nowMs / 1000).toFixed(3)} s\n`,
+    `looptwin emulate: stopped (${why === "abort" ? "done" : why}) at device time ${(emu.nowMs / 1000).toFixed(3)} s${pace}\n`,
   );
   return 0;
 }

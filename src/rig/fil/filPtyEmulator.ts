@@ -69,6 +69,7 @@ export class FirmwareEmulator {
   private readonly loop: Promise<void>;
   private readonly wall0 = performance.now();
   private failure: unknown = null;
+  private mostBehindMs = 0;
 
   private constructor(
     link: PtyLink,
@@ -97,6 +98,20 @@ export class FirmwareEmulator {
     return Math.max(0, (performance.now() - this.wall0) * this.speed - this.device.nowMs);
   }
 
+  /**
+   * The most device time trailed `speed` x wall time [ms] so far (0 at "max"): how far the
+   * simulation fell behind real time at its worst, e.g. while the machine gave it no core. A host
+   * that stamps samples with its own clock (Firmata) sees the device's pulses bunch up by as much.
+   */
+  get mostLagMs(): number {
+    return this.mostBehindMs;
+  }
+
+  /** Wall time [s] since the device started. */
+  get wallS(): number {
+    return (performance.now() - this.wall0) / 1000;
+  }
+
   /** Why the device stopped on its own (the harness died), or null while it runs. */
   get error(): unknown {
     return this.failure;
@@ -120,6 +135,7 @@ export class FirmwareEmulator {
         continue;
       }
       const behindMs = (performance.now() - this.wall0) * speed - now;
+      if (behindMs > this.mostBehindMs) this.mostBehindMs = behindMs;
       if (behindMs >= MIN_CHUNK_MS) {
         await this.device.advanceTo(now + Math.min(behindMs, chunkMs));
         // Let the terminal's data events in between chunks.
