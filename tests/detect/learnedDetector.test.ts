@@ -147,8 +147,9 @@ describe("learned detector", () => {
   it("holdRows keeps each alarm on that many rows after it would have ended, and nothing else", () => {
     const data = correlatedChannels({ rows: 900, channels: 3, seed: 31 });
     // Two faults separated by nominal rows, so alarms start and end more than once.
-    for (let i = 600; i < 640; i++) (data.channels[1] as Float64Array)[i] += 6;
-    for (let i = 700; i < 720; i++) (data.channels[2] as Float64Array)[i] -= 6;
+    const [, second, third] = data.channels as Float64Array[];
+    for (let i = 600; i < 640; i++) (second as Float64Array)[i] = ((second as Float64Array)[i] as number) + 6;
+    for (let i = 700; i < 720; i++) (third as Float64Array)[i] = ((third as Float64Array)[i] as number) - 6;
     const options = { persistenceRows: 2, windowRows: 3 };
     const plain = fitLearnedDetector(data.names, data.channels, TRAIN, options);
     const held = fitLearnedDetector(data.names, data.channels, TRAIN, { ...options, holdRows: 7 });

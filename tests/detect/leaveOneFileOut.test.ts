@@ -153,6 +153,60 @@ describe("choice of a candidate", () => {
   });
 });
 
+describe("choice with a FAR limit on each kind of file", () => {
+  // Files 0 and 1 labelled (kind 0), file 2 a nominal run (kind 1: no anomalies).
+  // E: labelled F1 9/10 = 0.9, FAR 0/20 = 0 on kind 0; kind 1 FAR 15/100 = 15 %. Pooled FAR
+  //    15/135 = 11.1 %, pooled F1 18/(18 + (15 + 2)/2) = 18/26.5 = 0.679.
+  // G: labelled F1 8/9 = 0.889 per file, FAR 0; kind 1 FAR 5/100 = 5 %. Pooled FAR 5/125 = 4 %,
+  //    pooled F1 16/(16 + (5 + 4)/2) = 16/20.5 = 0.780.
+  // H: like E on kind 0 with 2 false alarms per labelled file (FAR 2/12 = 16.7 % on kind 0),
+  //    kind 1 FAR 0: pooled FAR 4/124 = 3.2 %, pooled F1 18/(18 + 3) = 0.857.
+  const e = [file(9, 0, 1, 10), file(9, 0, 1, 10), file(0, 15, 0, 85)];
+  const g = [file(8, 0, 2, 10), file(8, 0, 2, 10), file(0, 5, 0, 95)];
+  const h = [file(9, 2, 1, 10), file(9, 2, 1, 10), file(0, 0, 0, 100)];
+  const kinds = [0, 0, 1];
+
+  it("refuses a candidate within the limit pooled but over it on one kind", () => {
+    // Pooled, all three are within 12 %, and H has the highest pooled F1.
+    expect(selectCandidate([e, g, h], [0, 1, 2], 0.12).index).toBe(2);
+    // Per kind, H (16.7 % on kind 0) and E (15 % on kind 1) are over 12 %: G.
+    expect(selectCandidate([e, g, h], [0, 1, 2], 0.12, kinds).index).toBe(1);
+    // At 15 % exactly E is within on both kinds, and its pooled F1 0.679 < G's 0.780: still G.
+    expect(selectCandidate([e, g], [0, 1, 2], 0.15, kinds).index).toBe(1);
+  });
+
+  it("only the kinds among the files it is given count", () => {
+    // Without file 2 only kind 0 counts: E and G have FAR 0, E the higher F1.
+    expect(selectCandidate([e, g, h], [0, 1], 0.12, kinds).index).toBe(0);
+  });
+
+  it("with none within the limit, takes the lowest worst-kind FAR", () => {
+    // Worst kind: E 15 %, G 5 %, H 16.7 %; pooled H 3.2 % would win on the pool.
+    expect(selectCandidate([e, g, h], [0, 1, 2], 0.01).index).toBe(2);
+    expect(selectCandidate([e, g, h], [0, 1, 2], 0.01, kinds).index).toBe(1);
+    expect(selectCandidate([h, e], [0, 1, 2], 0.01, kinds).index).toBe(1);
+  });
+
+  it("one kind for all files is the pooled rule", () => {
+    expect(selectCandidate([e, g, h], [0, 1, 2], 0.12, [3, 3, 3]).index).toBe(2);
+  });
+
+  it("needs a kind for every file", () => {
+    expect(() => selectCandidate([e, g], [0, 1], 0.1, [0, 1])).toThrow(
+      "fileKinds: must give the kind of each of the 3 files (got 2)",
+    );
+    expect(() => leaveOneFileOut([e, g], 0.1, [0])).toThrow(ConfigError);
+  });
+
+  it("leave-one-file-out applies it in every fold", () => {
+    // Fold 2 (the nominal run held out) sees kind 0 only and picks E (FAR 0, F1 0.9), which then
+    // scores file 2 with its 15 false alarms; folds 0 and 1 see both kinds and pick G.
+    const r = leaveOneFileOut([e, g, h], 0.12, kinds);
+    expect(r.folds.map((f) => f.chosen)).toEqual([1, 1, 0]);
+    expect(r.pooled.counts).toEqual({ tp: 16, fp: 15, fn: 4, tn: 105 });
+  });
+});
+
 describe("leave-one-file-out", () => {
   it("scores each file with the candidate chosen on the others and pools those evaluations", () => {
     // File 2 alone favours D; held out, it is scored with C, chosen on files 0 and 1.

@@ -13,9 +13,16 @@
  * Selection rule ({@link selectCandidate}): on the training files' pooled counts, the highest F1
  * among candidates whose FAR is at most `farLimit`; equal F1 goes to the lower FAR, then to the
  * earlier candidate. When no candidate meets the limit, the lowest FAR.
+ *
+ * Files of different kinds (labelled runs, and nominal runs at another operating point) can be
+ * given a kind each: the FAR limit then holds on each kind's pooled FAR, not only on all files
+ * together, because a limit on the pool lets the kind with fewer nominal rows, or the quieter
+ * one, pay for the other's false alarms, and a new file of the other kind would see them. "The
+ * lowest FAR" is then the lowest of the worst kind's.
  */
 import { ConfigError } from "../../core/errors.js";
 import { type EvaluationSummary, type FileEvaluation, summarise } from "./evaluation.js";
+import { addCounts, falseAlarmRate, ZERO_COUNTS } from "./metrics.js";
 
 /** One fold: the held-out file and the files the setting is chosen on. */
 export interface LofoSplit {
@@ -46,11 +53,15 @@ function checkShape(perCandidate: CandidateEvaluations): number {
   return files;
 }
 
-/** The candidate the selection rule (file comment) picks on the files `fileIndices`. */
+/**
+ * The candidate the selection rule (file comment) picks on the files `fileIndices`. `fileKinds`,
+ * when not empty, gives every file's kind (any numbers): the FAR limit then holds on each kind.
+ */
 export function selectCandidate(
   perCandidate: CandidateEvaluations,
   fileIndices: readonly number[],
   farLimit: number,
+  fileKinds: readonly number[] = [],
 ): { readonly index: number; readonly summary: EvaluationSummary } {
   const files = checkShape(perCandidate);
   if (!(Number.isFinite(farLimit) && farLimit >= 0 && farLimit <= 1))
@@ -58,24 +69,48 @@ export function selectCandidate(
   for (const f of fileIndices)
     if (!Number.isInteger(f) || f < 0 || f >= files)
       throw new ConfigError("fileIndices", f, `must be a file index in 0..${files - 1}`);
+  checkKinds(fileKinds, files);
+  const kinds = [...new Set(fileIndices.map((f) => fileKinds[f] ?? 0))];
   const summaries = perCandidate.map((evals) =>
     summarise(fileIndices.map((f) => evals[f] as FileEvaluation)),
   );
-  const far = (s: EvaluationSummary): number => s.far ?? 0;
-  const f1 = (s: EvaluationSummary): number => s.f1 ?? 0;
+  // The FAR the limit applies to: the pool's with one kind, else the worst kind's.
+  const worstFar = perCandidate.map((evals, c) =>
+    kinds.length === 1
+      ? ((summaries[c] as EvaluationSummary).far ?? 0)
+      : Math.max(...kinds.map((k) => kindFar(evals, fileIndices, fileKinds, k))),
+  );
+  const far = (c: number): number => (summaries[c] as EvaluationSummary).far ?? 0;
+  const f1 = (c: number): number => (summaries[c] as EvaluationSummary).f1 ?? 0;
   let best = -1;
   for (let c = 0; c < summaries.length; c++) {
-    const s = summaries[c] as EvaluationSummary;
-    if (far(s) > farLimit) continue;
-    const b = summaries[best];
-    if (b === undefined || f1(s) > f1(b) || (f1(s) === f1(b) && far(s) < far(b))) best = c;
+    if ((worstFar[c] as number) > farLimit) continue;
+    if (best < 0 || f1(c) > f1(best) || (f1(c) === f1(best) && far(c) < far(best))) best = c;
   }
   if (best < 0) {
     best = 0;
     for (let c = 1; c < summaries.length; c++)
-      if (far(summaries[c] as EvaluationSummary) < far(summaries[best] as EvaluationSummary)) best = c;
+      if ((worstFar[c] as number) < (worstFar[best] as number)) best = c;
   }
   return { index: best, summary: summaries[best] as EvaluationSummary };
+}
+
+function checkKinds(fileKinds: readonly number[], files: number): void {
+  if (fileKinds.length !== 0 && fileKinds.length !== files)
+    throw new ConfigError("fileKinds", fileKinds.length, `must give the kind of each of the ${files} files`);
+}
+
+/** FAR pooled over the files of `fileIndices` whose kind is `kind` (0 without nominal rows). */
+function kindFar(
+  evals: readonly FileEvaluation[],
+  fileIndices: readonly number[],
+  fileKinds: readonly number[],
+  kind: number,
+): number {
+  let counts = ZERO_COUNTS;
+  for (const f of fileIndices)
+    if ((fileKinds[f] ?? 0) === kind) counts = addCounts(counts, (evals[f] as FileEvaluation).counts);
+  return falseAlarmRate(counts) ?? 0;
 }
 
 /** One LOFO fold's result. */
@@ -95,11 +130,18 @@ export interface LofoResult {
   readonly pooled: EvaluationSummary;
 }
 
-/** Runs every fold of leave-one-file-out over precomputed candidate evaluations. */
-export function leaveOneFileOut(perCandidate: CandidateEvaluations, farLimit: number): LofoResult {
+/**
+ * Runs every fold of leave-one-file-out over precomputed candidate evaluations (`fileKinds` as for
+ * {@link selectCandidate}).
+ */
+export function leaveOneFileOut(
+  perCandidate: CandidateEvaluations,
+  farLimit: number,
+  fileKinds: readonly number[] = [],
+): LofoResult {
   const files = checkShape(perCandidate);
   const folds = leaveOneFileOutSplits(files).map(({ heldOut, training }): LofoFold => {
-    const { index, summary } = selectCandidate(perCandidate, training, farLimit);
+    const { index, summary } = selectCandidate(perCandidate, training, farLimit, fileKinds);
     return {
       heldOut,
       chosen: index,
