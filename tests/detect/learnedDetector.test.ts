@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { SeededRng } from "../../src/core/rng.js";
 import {
+  alarmsFromScores,
   channelSpread,
   fitLearnedDetector,
   LearnedScorer,
@@ -142,6 +143,39 @@ describe("learned detector", () => {
     expect(() => fitLearnedDetector(data.names, data.channels, 50, { holdRows: -1 })).toThrow(
       new ConfigError("holdRows", -1, "must be a whole number >= 0"),
     );
+  });
+
+  it("alarmsFromScores: no alarm in warm-up, an exceedance is a score above 1, then persistence and hold", () => {
+    const model = {
+      features: { windowRows: 3, channelFeatures: ["mean" as const], centre: [0], scale: [1] },
+      smoothingRows: 1,
+      persistenceRows: 1,
+      holdRows: 1,
+    };
+    // Warm-up 2 rows (window 3); row 6 scores exactly 1 (not above): held from row 5.
+    const score = [5, 5, 2, 0.5, 0.5, 2, 1, 0.9];
+    expect(Array.from(alarmsFromScores(model, score))).toEqual([0, 0, 1, 1, 0, 1, 1, 0]);
+    expect(Array.from(alarmsFromScores({ ...model, holdRows: 0 }, score))).toEqual([0, 0, 1, 0, 0, 1, 0, 0]);
+    expect(Array.from(alarmsFromScores({ ...model, persistenceRows: 2 }, [0, 0, 2, 2, 0, 0]))).toEqual([
+      0, 0, 0, 1, 1, 0,
+    ]);
+    // smoothingRows 2 adds a warm-up row.
+    expect(Array.from(alarmsFromScores({ ...model, smoothingRows: 2, holdRows: 0 }, [2, 2, 2, 2]))).toEqual([
+      0, 0, 0, 1,
+    ]);
+  });
+
+  it("alarmsFromScores on a fitted model's scores gives the scorer's decisions", () => {
+    const data = correlatedChannels({
+      rows: 800,
+      channels: 3,
+      seed: 32,
+      fault: { from: 600, to: 700, channel: 1, shift: 5 },
+    });
+    const model = fitLearnedDetector(data.names, data.channels, TRAIN, { persistenceRows: 3, holdRows: 4 });
+    const { score, anomaly } = scoreChannels(model, data.channels, 800);
+    expect(Array.from(alarmsFromScores(model, score))).toEqual(Array.from(anomaly));
+    expect(anomaly.some((a) => a === 1)).toBe(true);
   });
 
   it("holdRows keeps each alarm on that many rows after it would have ended, and nothing else", () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { LabelledTable } from "../../src/detect/data/labelledTable.js";
 import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
+import { evaluateTable } from "../../src/detect/evaluation/evaluation.js";
 import {
   chunkTable,
   describeCandidate,
+  evaluateCandidates,
   gridCandidates,
   runSettingSelection,
 } from "../../src/detect/evaluation/settingSelection.js";
@@ -24,6 +26,7 @@ const FILES = [faultFile(41, 600, 0), faultFile(42, 650, 1), faultFile(43, 550, 
 const SMALL_GRID = {
   windowRows: [3, 10],
   persistenceRows: [1, 5],
+  holdRows: [0],
   alpha: [0.01],
   scaleBlocks: [1, 4],
   baselineRows: [0],
@@ -40,7 +43,7 @@ describe("the setting-selection procedure, end to end on synthetic files", () =>
       expect(c.threshold).toEqual({ kind: "pot", alpha: 0.01, initialQuantile: 0.9, margin: 1 });
     }
     expect(describeCandidate(candidates[1] ?? {})).toBe(
-      "window 3, persistence 1, alpha 0.01, scale leave-4-block-out spread, baseline training level",
+      "window 3, persistence 1, hold 0, alpha 0.01, scale leave-4-block-out spread, baseline training level",
     );
   });
 
@@ -71,6 +74,56 @@ describe("the setting-selection procedure, end to end on synthetic files", () =>
     const other = runSettingSelection([faint, ...FILES.slice(1)], 400, candidates);
     expect(other.lofo.folds[0]?.chosen).toBe(result.lofo.folds[0]?.chosen);
     expect(other.lofo.folds[0]?.training).toEqual(result.lofo.folds[0]?.training);
+  });
+});
+
+describe("candidates sharing their scores", () => {
+  it("each candidate's evaluation is that of a detector of its own, whatever persistence and hold", () => {
+    const grid = {
+      ...SMALL_GRID,
+      windowRows: [5],
+      persistenceRows: [1, 3],
+      holdRows: [0, 10],
+      scaleBlocks: [1],
+    };
+    const candidates = gridCandidates(grid);
+    expect(candidates).toHaveLength(4);
+    expect(candidates.map((c) => [c.persistenceRows, c.holdRows])).toEqual([
+      [1, 0],
+      [1, 10],
+      [3, 0],
+      [3, 10],
+    ]);
+    const tables = FILES.slice(0, 2);
+    const shared = evaluateCandidates(tables, 400, candidates);
+    for (const [i, c] of candidates.entries())
+      for (const [f, t] of tables.entries())
+        expect(shared[i]?.[f]).toEqual(evaluateTable(t, 400, c).evaluation);
+    // Hold adds alarm rows, persistence removes them (the same scores underneath).
+    const alarmed = (i: number): number =>
+      (shared[i] ?? []).reduce((n, e) => n + e.counts.tp + e.counts.fp, 0);
+    expect(alarmed(1)).toBeGreaterThan(alarmed(0));
+    expect(alarmed(2)).toBeLessThan(alarmed(0));
+  });
+
+  it("the grid's order: window, persistence, hold, alpha, scale, baseline", () => {
+    const candidates = gridCandidates({
+      windowRows: [3],
+      persistenceRows: [1],
+      holdRows: [0, 30],
+      alpha: [0.05, 0.001],
+      scaleBlocks: [1],
+      baselineRows: [0],
+    });
+    expect(candidates.map(describeCandidate)).toEqual([
+      "window 3, persistence 1, hold 0, alpha 0.05, scale sd, baseline training level",
+      "window 3, persistence 1, hold 0, alpha 0.001, scale sd, baseline training level",
+      "window 3, persistence 1, hold 30, alpha 0.05, scale sd, baseline training level",
+      "window 3, persistence 1, hold 30, alpha 0.001, scale sd, baseline training level",
+    ]);
+    expect(() => gridCandidates({ ...SMALL_GRID, holdRows: [] })).toThrow(
+      "grid: has no candidate (an empty list) (got 0)",
+    );
   });
 });
 

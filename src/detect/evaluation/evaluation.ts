@@ -109,19 +109,28 @@ export function evaluateScoredTable(
   };
 }
 
-/** Trains on the table's first trainRows rows, scores all rows, and evaluates the test part. */
-export function evaluateTable(
+/** Trains on the table's first trainRows rows and scores all rows (scores and alarm decisions). */
+export function scoreTable(
   table: LabelledTable,
   trainRows: number,
   options: Partial<LearnedDetectorOptions> = {},
-): { readonly model: LearnedModel; readonly evaluation: FileEvaluation } {
+): { readonly model: LearnedModel; readonly score: Float64Array; readonly anomaly: Uint8Array } {
   if (trainRows >= table.rowCount)
     throw new InputFileError(
       table.source,
       `no test rows: the file has ${table.rowCount} rows and --train-rows is ${trainRows}`,
     );
   const model = fitLearnedDetector(table.channelNames, table.channels, trainRows, options);
-  const { anomaly } = scoreChannels(model, table.channels, table.rowCount);
+  return { model, ...scoreChannels(model, table.channels, table.rowCount) };
+}
+
+/** Trains on the table's first trainRows rows, scores all rows, and evaluates the test part. */
+export function evaluateTable(
+  table: LabelledTable,
+  trainRows: number,
+  options: Partial<LearnedDetectorOptions> = {},
+): { readonly model: LearnedModel; readonly evaluation: FileEvaluation } {
+  const { model, anomaly } = scoreTable(table, trainRows, options);
   return { model, evaluation: evaluateScoredTable(table, trainRows, anomaly) };
 }
 

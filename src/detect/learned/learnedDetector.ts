@@ -466,6 +466,23 @@ export class LearnedScorer {
   }
 }
 
+/**
+ * The alarm decisions a {@link LearnedScorer} makes from its normalised scores `score` (one per
+ * row from a fresh state): persistence and hold over the exceedances, none in warm-up. The scores
+ * do not depend on `persistenceRows` or `holdRows`, so one run of scores serves every pair of them.
+ */
+export function alarmsFromScores(
+  model: Pick<LearnedModel, "features" | "smoothingRows" | "persistenceRows" | "holdRows">,
+  score: ArrayLike<number>,
+): Uint8Array {
+  const persistence = new Persistence(model.persistenceRows, model.holdRows);
+  const warmUp = warmUpRows(model);
+  const anomaly = new Uint8Array(score.length);
+  for (let i = 0; i < score.length; i++)
+    anomaly[i] = persistence.push(i >= warmUp && (score[i] as number) > 1) ? 1 : 0;
+  return anomaly;
+}
+
 /** Scores rows [0, rowCount) of `channels` (in model channel order) from a fresh state. */
 export function scoreChannels(
   model: LearnedModel,
