@@ -3,11 +3,17 @@
  * firmware, in real time. The host keeps the device-side safety (holds, heartbeat, interlock,
  * SAFE on close) since StandardFirmata has none; emulator-only steps are skipped by the runner
  * with the reason, and so is a scenario that counts on its link what a Firmata link cannot show.
+ *
+ * With `hil run --speed X` the host runs on X times wall time, for StandardFirmata in simavr
+ * started with `looptwin emulate --speed X`: Firmata samples carry no device time, the host
+ * stamps them (and counts flow pulses per second) on its own clock, so the two clocks must agree.
+ * simavr runs StandardFirmata at about real time on a free core and falls behind, in stalls, on a
+ * loaded machine; at X below what it sustains both sides run in the same slow motion.
  */
 
 import { DEVICE_CONSTANTS } from "../../rig/emulator/emulatedDevice.js";
 import { FirmataSource } from "../../rig/hardware/firmataSource.js";
-import { wallScheduler } from "../../rig/source/scheduler.js";
+import { scaledScheduler, wallScheduler } from "../../rig/source/scheduler.js";
 import { isEmulatorOnly, type Scenario } from "../scenario.js";
 import { realTimeTarget } from "./serialTarget.js";
 import type { HilTarget, TargetContext } from "./target.js";
@@ -37,6 +43,7 @@ export function firmataCannotRun(scenario: Scenario, name: string): string | und
 
 export function firmataTarget(path: string, context: TargetContext): HilTarget {
   const name = `firmata:${path}`;
+  const scheduler = context.speed === undefined ? wallScheduler : scaledScheduler(context.speed);
   const target = realTimeTarget(
     name,
     "firmata",
@@ -45,12 +52,13 @@ export function firmataTarget(path: string, context: TargetContext): HilTarget {
       new FirmataSource({
         path,
         calibration,
-        scheduler: wallScheduler,
+        scheduler,
         rateHz: options.scenario.rig.rateHz,
         // StandardFirmata has no heartbeat: the source keeps the firmware's, fed by the runner's PINGs.
         heartbeatTimeoutMs: DEVICE_CONSTANTS.heartbeatTimeoutMs,
         ...(options.record !== undefined ? { record: options.record } : {}),
       }),
+    scheduler,
   );
   return { ...target, cannotRun: (scenario) => firmataCannotRun(scenario, name) };
 }

@@ -43,6 +43,8 @@ export function realTimeTarget(
   sourceKind: "serial" | "firmata",
   context: TargetContext,
   makeSource: (calibration: SensorCalibration, options: TargetOpenOptions) => RigSource,
+  /** The session's clock: the wall, or scaled wall time for a simulated board (firmataTarget). */
+  scheduler: Scheduler = wallScheduler,
 ): HilTarget {
   return {
     name,
@@ -54,7 +56,7 @@ export function realTimeTarget(
       await source.open(options.signal);
       return {
         source,
-        clock: wallClockOf(wallScheduler),
+        clock: wallClockOf(scheduler),
         calibration,
         close: () => source.close(),
       };

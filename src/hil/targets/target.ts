@@ -100,7 +100,7 @@ export interface TargetContext {
   readonly cwd: string;
   /** Host conversion of a real rig (from the rig config; emulated plants use the default parts). */
   readonly calibration?: SensorCalibration;
-  /** Speed of a pseudo-terminal emulator (rig seconds per wall second). */
+  /** Speed of a pseudo-terminal emulator, or of a simulated Firmata board (rig seconds per wall second). */
   readonly speed?: number;
   /** Command that runs `looptwin` (`[node, bin/looptwin.js]`), for targets that start it. */
   readonly looptwinCommand?: readonly string[];
