@@ -187,6 +187,18 @@ describe("choice with a FAR limit on each kind of file", () => {
     expect(selectCandidate([h, e], [0, 1, 2], 0.01, kinds).index).toBe(1);
   });
 
+  it("a kind exactly at the limit is within it; a kind without nominal rows has FAR 0", () => {
+    // K: no false alarm anywhere, pooled F1 2/(2 + 9) = 0.18. E's kind 1 FAR is 15/100 = 0.15.
+    const k = [file(1, 0, 9, 10), file(1, 0, 9, 10), file(0, 0, 0, 100)];
+    expect(selectCandidate([e, k], [0, 1, 2], 0.15, kinds).index).toBe(0);
+    expect(selectCandidate([e, k], [0, 1, 2], 0.149, kinds).index).toBe(1);
+    // File 3 is all anomalous (no nominal rows): its kind's FAR counts as 0, so at a 0 limit both
+    // candidates stay in and E (F1 23/26.5 = 0.868 on files 0, 1, 3) beats G (21/25.5 = 0.824).
+    const allAnomalous = file(5, 0, 5, 0);
+    const withKind = [g, e].map((c) => [...c, allAnomalous]);
+    expect(selectCandidate(withKind, [0, 1, 3], 0, [0, 0, 1, 2]).index).toBe(1);
+  });
+
   it("one kind for all files is the pooled rule", () => {
     expect(selectCandidate([e, g, h], [0, 1, 2], 0.12, [3, 3, 3]).index).toBe(2);
   });

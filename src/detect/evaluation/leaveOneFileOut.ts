@@ -74,11 +74,9 @@ export function selectCandidate(
   const summaries = perCandidate.map((evals) =>
     summarise(fileIndices.map((f) => evals[f] as FileEvaluation)),
   );
-  // The FAR the limit applies to: the pool's with one kind, else the worst kind's.
-  const worstFar = perCandidate.map((evals, c) =>
-    kinds.length === 1
-      ? ((summaries[c] as EvaluationSummary).far ?? 0)
-      : Math.max(...kinds.map((k) => kindFar(evals, fileIndices, fileKinds, k))),
+  // The FAR the limit applies to: the worst kind's (with one kind, the pool's).
+  const worstFar = perCandidate.map((evals) =>
+    Math.max(...kinds.map((k) => kindFar(evals, fileIndices, fileKinds, k))),
   );
   const far = (c: number): number => (summaries[c] as EvaluationSummary).far ?? 0;
   const f1 = (c: number): number => (summaries[c] as EvaluationSummary).f1 ?? 0;

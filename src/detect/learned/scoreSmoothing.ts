@@ -66,8 +66,8 @@ export class MovingMean {
  */
 export class Persistence {
   private run = 0;
-  /** Rows since the on-delay last held; `holdRows + 1` (off) until it first does. */
-  private sinceRaised: number;
+  /** Rows the alarm stays on after this one without a new raise. */
+  private holdLeft = 0;
 
   constructor(
     readonly rows: number,
@@ -76,19 +76,24 @@ export class Persistence {
     checkRows("persistenceRows", rows);
     if (!Number.isInteger(holdRows) || holdRows < 0)
       throw new ConfigError("holdRows", holdRows, "must be a whole number >= 0");
-    this.sinceRaised = holdRows + 1;
   }
 
   reset(): void {
     this.run = 0;
-    this.sinceRaised = this.holdRows + 1;
+    this.holdLeft = 0;
   }
 
   /** Feeds one exceedance decision; returns whether the alarm is on. */
   push(exceeded: boolean): boolean {
     this.run = exceeded ? this.run + 1 : 0;
-    if (this.run >= this.rows) this.sinceRaised = 0;
-    else if (this.sinceRaised <= this.holdRows) this.sinceRaised++;
-    return this.sinceRaised <= this.holdRows;
+    if (this.run >= this.rows) {
+      this.holdLeft = this.holdRows;
+      return true;
+    }
+    if (this.holdLeft > 0) {
+      this.holdLeft--;
+      return true;
+    }
+    return false;
   }
 }
