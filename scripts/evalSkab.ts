@@ -139,21 +139,52 @@ const fileKinds = evaluations[0]?.map((_, i) => (i < valve.length ? 0 : 1)) ?? [
  * pieces (their false alarms count in the F1, and their FAR is held to the limit on its own). Each
  * file and each piece is held out in turn.
  */
-function procedure(files: readonly (readonly FileEvaluation[])[], kinds: readonly number[]) {
-  const r = selectSettings(candidates, files, FAR_LIMIT, kinds);
+function procedure(
+  files: readonly (readonly FileEvaluation[])[],
+  kinds: readonly number[],
+  keep: (c: Partial<LearnedDetectorOptions>) => boolean = () => true,
+) {
+  // The candidates searched (a part of the grid for the ablations below), by index into the grid.
+  const ids = candidates.flatMap((c, i) => (keep(c) ? [i] : []));
+  const candidateAt = (k: number) => candidates[ids[k] ?? 0] as Partial<LearnedDetectorOptions>;
+  const r = selectSettings(
+    ids.map((i) => candidates[i] as Partial<LearnedDetectorOptions>),
+    ids.map((i) => files[i] as readonly FileEvaluation[]),
+    FAR_LIMIT,
+    kinds,
+  );
   const held = (piece: boolean) =>
     summarise(r.lofo.folds.filter((f) => f.heldOut >= valveCount === piece).map((f) => f.evaluation));
+  const chosenId = ids[r.final.index] ?? 0;
   return {
     result: r,
-    chosen: candidates[r.final.index] as Partial<LearnedDetectorOptions>,
+    candidateAt,
+    chosen: candidates[chosenId] as Partial<LearnedDetectorOptions>,
     lofoValve: held(false),
     lofoPieces: pieces.length > 0 ? held(true) : undefined,
     fullValve: summarise(r.final.files.slice(0, valveCount)),
     // The anomaly-free pieces scored with this choice (held out only when they took no part in it).
-    pieces: pieces.length > 0 ? summarise((evaluations[r.final.index] ?? []).slice(valveCount)) : undefined,
+    pieces: pieces.length > 0 ? summarise((evaluations[chosenId] ?? []).slice(valveCount)) : undefined,
   };
 }
 const main = procedure(evaluations, fileKinds);
+const alphaOf = (c: Partial<LearnedDetectorOptions>) =>
+  c.threshold && "alpha" in c.threshold ? c.threshold.alpha : undefined;
+const noHold = (c: Partial<LearnedDetectorOptions>) => (c.holdRows ?? 0) === 0;
+const oldAlphaPersistence = (c: Partial<LearnedDetectorOptions>) =>
+  [0.01, 0.001].includes(alphaOf(c) ?? 0) && [1, 3, 5, 10].includes(c.persistenceRows ?? 0);
+/** The same procedure over parts of the grid: what each addition of this round brings, held out. */
+const ablations =
+  pieces.length > 0
+    ? [
+        { part: "without the hold (hold 0)", keep: noHold },
+        { part: "alpha 0.01/0.001 and persistence 1/3/5/10 only", keep: oldAlphaPersistence },
+        {
+          part: "both (the previous round's grid)",
+          keep: (c: Partial<LearnedDetectorOptions>) => noHold(c) && oldAlphaPersistence(c),
+        },
+      ].map(({ part, keep }) => ({ part, ...procedure(evaluations, fileKinds, keep) }))
+    : [];
 const pooledLimit = pieces.length > 0 ? procedure(evaluations, []) : undefined;
 const valveOnly =
   pieces.length > 0
@@ -198,7 +229,7 @@ if (json) {
       lofo: {
         perFile: main.result.lofo.folds.map((f) => ({
           file: fileName(f.heldOut),
-          chosen: describeCandidate(candidates[f.chosen] ?? {}),
+          chosen: describeCandidate(main.candidateAt(f.chosen)),
           counts: f.evaluation.counts,
         })),
         valve1: brief(main.lofoValve),
@@ -212,6 +243,12 @@ if (json) {
         ...brief(before),
         anomalyFreeFar: beforePieces?.far ?? null,
       },
+      ablations: ablations.map((a) => ({
+        part: a.part,
+        lofoValve1: brief(a.lofoValve),
+        lofoAnomalyFreeFar: a.lofoPieces?.far ?? null,
+        chosen: describeCandidate(a.chosen),
+      })),
       pooledFarLimit: pooledLimit && {
         lofoValve1: brief(pooledLimit.lofoValve),
         lofoAnomalyFreeFar: pooledLimit.lofoPieces?.far ?? null,
@@ -250,7 +287,7 @@ if (json) {
   for (const f of main.result.lofo.folds) {
     const s = summarise([f.evaluation]);
     out.push(
-      `  ${fileName(f.heldOut).padEnd(8)}${describeCandidate(candidates[f.chosen] ?? {}).padEnd(104)} ${(f.heldOut < valveCount ? fmt(s.f1) : "-").padStart(6)} ${pct(s.far).padStart(8)} ${pct(s.mar).padStart(8)}`,
+      `  ${fileName(f.heldOut).padEnd(8)}${describeCandidate(main.candidateAt(f.chosen)).padEnd(104)} ${(f.heldOut < valveCount ? fmt(s.f1) : "-").padStart(6)} ${pct(s.far).padStart(8)} ${pct(s.mar).padStart(8)}`,
     );
   }
   out.push(
@@ -264,6 +301,11 @@ if (json) {
     `  anomaly-free pieces: FAR ${pct(main.pieces?.far ?? null)}`,
     `  before (window 5, persistence 5, training-max threshold, chosen on valve1): ${figures(before)}; anomaly-free FAR ${pct(beforePieces?.far ?? null)}`,
   );
+  if (ablations.length > 0) out.push("", "The same procedure over a part of the grid, held out:");
+  for (const a of ablations)
+    out.push(
+      `  ${a.part}: valve1 F1 ${fmt(a.lofoValve.f1)}, FAR ${pct(a.lofoValve.far)}; anomaly-free FAR ${pct(a.lofoPieces?.far ?? null)}`,
+    );
   if (pooledLimit)
     out.push(
       "",
