@@ -16,7 +16,9 @@ const MARK: Readonly<Record<ScenarioResult["status"], string>> = {
 
 /** The lines printed when a scenario ends. */
 export function scenarioLines(r: ScenarioResult, index: number, total: number): string[] {
-  const speed = r.wallS > 0 && r.rigS > 0 ? `, ${Math.round(r.rigS / r.wallS)}x` : "";
+  // Below real time (a simulated board at --speed 0.5) two decimals: rounding printed "0x".
+  const ratio = r.rigS / r.wallS;
+  const speed = r.wallS > 0 && r.rigS > 0 ? `, ${ratio < 1 ? ratio.toFixed(2) : Math.round(ratio)}x` : "";
   const head = `${MARK[r.status].padEnd(5)} [${index + 1}/${total}] ${r.scenario.name}  (${fmtS(r.rigS)} rig in ${r.wallS.toFixed(1)} s wall${speed})`;
   const lines = [head];
   if (r.status === "skipped" || r.status === "error") lines.push(`      ${r.reason}`);
