@@ -40,6 +40,38 @@ describe("flow meter", () => {
     expect(meter.count - before).toBe(150);
   });
 
+  it("takes only flow_blockage faults, and forgets them on clearFaults", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER);
+    // A failed pump stops the true flow, which the plant passes in; the meter ignores the spec.
+    expect(meter.addFault(parseFaultSpec("pump_failure"))).toBe(false);
+    meter.advance(1, 1, 4); // 4 L/min for 1 s at 7.5 Hz per L/min: 30 pulses
+    expect(meter.count).toBe(30);
+    expect(meter.addFault(parseFaultSpec("flow_blockage:severity=1"))).toBe(true);
+    meter.advance(2, 1, 4); // a jammed rotor: no pulse
+    expect(meter.count).toBe(30);
+    meter.clearFaults();
+    meter.advance(3, 1, 4);
+    expect(meter.count).toBe(60);
+  });
+
+  it("restarts at zero on resetCount, the carried fraction too", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, 1000);
+    meter.advance(0.1, 0.1, 2); // 1.5 pulses: 1 counted, 0.5 carried
+    expect(meter.count).toBe(1001);
+    meter.resetCount();
+    expect(meter.count).toBe(0);
+    meter.advance(0.2, 0.1, 2); // 1.5 pulses again; with the 0.5 kept it would be 2
+    expect(meter.count).toBe(1);
+  });
+
+  it("counts nothing for a reverse flow (the rotor's pickup gives no direction)", () => {
+    const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, 7);
+    meter.advance(1, 1, -2);
+    expect(meter.count).toBe(7);
+    meter.advance(2, 1, 2); // and nothing owed is taken back: 15 pulses
+    expect(meter.count).toBe(22);
+  });
+
   it("the host estimator recovers the flow over its window, across a wrap", () => {
     const meter = new FlowMeterSensor(DEFAULT_FLOW_METER, UINT32_RANGE - 100);
     const est = new FlowRateEstimator(DEFAULT_FLOW_METER, 2);

@@ -85,8 +85,14 @@ describe("loop model steady state", () => {
 
   it("reports why there is none without flow and losses, or without heat rejection", () => {
     const p = makeLoopParams({ UA_loss: 0 });
-    expect(loopSteadyState(p, op({ mDotKgS: 0, qInW: 10, uaWK: 10 }, p)).ok).toBe(false);
-    expect(loopSteadyState(p, op({ mDotKgS: 0.05, qInW: 10, uaWK: 0 }, p)).ok).toBe(false);
+    expect(loopSteadyState(p, op({ mDotKgS: 0, qInW: 10, uaWK: 10 }, p))).toEqual({
+      ok: false,
+      error: "no steady state: no flow and no losses, the hot node has no outlet",
+    });
+    expect(loopSteadyState(p, op({ mDotKgS: 0.05, qInW: 10, uaWK: 0 }, p))).toEqual({
+      ok: false,
+      error: "no steady state: the loop rejects no heat (UA = 0 and UA_loss = 0)",
+    });
   });
 });
 

@@ -144,4 +144,11 @@ describe("seed parameters", () => {
     const { Q_in: _q, ...rest } = DEFAULT_SEED_PARAMS;
     expect(rejection(() => validateSeedParams(rest)).field).toBe("Q_in");
   });
+
+  it("names the seed model for an unknown parameter in a complete parameter object", () => {
+    const e = rejection(() => validateSeedParams({ ...DEFAULT_SEED_PARAMS, C_hot: 1 }, "seed.json: "));
+    expect(e.message).toBe(
+      "seed.json: C_hot: unknown parameter of the seed model (known: C, m_dot, cp, UA, Q_in, Q_out, T_hot0, T_cold0) (got 1)",
+    );
+  });
 });

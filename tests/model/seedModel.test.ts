@@ -28,6 +28,13 @@ describe("seed model (docs/design.md 2.1, kept verbatim)", () => {
     expect(seedSumDriftKPerS(p) / 2).toBeCloseTo(-0.0564, 4);
   });
 
+  it("relaxes the difference with time constant C / (UA + 2 m_dot cp) = 1000 / 886 s", () => {
+    expect(new SeedModel(DEFAULT_SEED_PARAMS).fastestTimeConstantS()).toBeCloseTo(1000 / 886, 12);
+    expect(new SeedModel(makeSeedParams({ UA: 0, m_dot: 0 })).fastestTimeConstantS()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
   it("matches the closed form of T_hot - T_cold and of the drifting sum to 1e-6 K over 24 h (RK4)", () => {
     const p = DEFAULT_SEED_PARAMS;
     const model = new SeedModel(p);
