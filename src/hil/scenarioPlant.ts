@@ -1,6 +1,5 @@
-import { createOperatingPoint, setOperatingPointFromDuties } from "../model/loopModel.js";
 import { type LoopParams, makeLoopParams } from "../model/loopParams.js";
-import { loopSteadyState } from "../model/steadyState.js";
+import { loopSteadyStateAtDuties } from "../model/steadyState.js";
 import type { Scenario } from "./scenario.js";
 
 /** Loop parameters of a scenario on a rig with `base` parameters (errors name `<file>: rig.params.<name>`). */
@@ -13,9 +12,7 @@ export function initialSteadyState(
   scenario: Scenario,
   params: LoopParams,
 ): { tHotC: number; tColdC: number } | undefined {
-  const op = createOperatingPoint(params);
   const sp = scenario.setpoints;
-  setOperatingPointFromDuties(params, sp.pump, sp.heater, sp.fan, params.T_amb, op);
-  const ss = loopSteadyState(params, op);
+  const ss = loopSteadyStateAtDuties(params, sp.pump, sp.heater, sp.fan);
   return ss.ok ? ss.value : undefined;
 }

@@ -10,7 +10,7 @@
  * to docs/design.md 2.2's `T_cold = T_sink + Q_in/UA`, `T_hot = T_cold + Q_in/(m_dot cp)`.
  */
 import { err, ok, type Result } from "../core/result.js";
-import type { LoopOperatingPoint } from "./loopModel.js";
+import { createOperatingPoint, type LoopOperatingPoint, setOperatingPointFromDuties } from "./loopModel.js";
 import type { LoopParams } from "./loopParams.js";
 
 export interface LoopSteadyState {
@@ -36,4 +36,19 @@ export function loopSteadyState(params: LoopParams, op: LoopOperatingPoint): Res
   const tHotC = (rhsHot * (g + ua + L) + g * rhsCold) / det;
   const tColdC = ((g + L) * rhsCold + g * rhsHot) / det;
   return ok({ tHotC, tColdC });
+}
+
+/**
+ * The steady state of the loop held at duties `pump`, `heater`, `fan` (0-255) and ambient `tAmbC`
+ * (fault-free operating point): where a run started "at steady state" begins.
+ */
+export function loopSteadyStateAtDuties(
+  params: LoopParams,
+  pump: number,
+  heater: number,
+  fan: number,
+  tAmbC: number = params.T_amb,
+): Result<LoopSteadyState, string> {
+  const op = setOperatingPointFromDuties(params, pump, heater, fan, tAmbC, createOperatingPoint(params));
+  return loopSteadyState(params, op);
 }

@@ -9,11 +9,10 @@
 import { ConfigError } from "../../core/errors.js";
 import { type FaultSpec, parseFaultSpec } from "../../model/faultSpec.js";
 import { DEFAULT_FLOW_METER } from "../../model/flowMeter.js";
-import { createOperatingPoint, setOperatingPointFromDuties } from "../../model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS, type LoopParams } from "../../model/loopParams.js";
 import { createPlantSample, type PlantSample, PlantSimulator } from "../../model/plantSimulator.js";
 import { createRigSample, type RigSample, TLM_FLAGS } from "../../model/rigSample.js";
-import { loopSteadyState } from "../../model/steadyState.js";
+import { loopSteadyStateAtDuties } from "../../model/steadyState.js";
 import {
   type RawTelemetry,
   type SensorCalibration,
@@ -106,15 +105,7 @@ export class EmulatedRig {
     for (const f of options.faults ?? []) this.plant.addFault(typeof f === "string" ? parseFaultSpec(f) : f);
     this.plant.setInputs(first.pumpDuty, first.heaterDuty, first.fanDuty, this.params.T_amb);
     if (options.steady ?? true) {
-      const op = setOperatingPointFromDuties(
-        this.params,
-        first.pumpDuty,
-        first.heaterDuty,
-        first.fanDuty,
-        this.params.T_amb,
-        createOperatingPoint(this.params),
-      );
-      const ss = loopSteadyState(this.params, op);
+      const ss = loopSteadyStateAtDuties(this.params, first.pumpDuty, first.heaterDuty, first.fanDuty);
       if (ss.ok) this.plant.setState(ss.value.tHotC, ss.value.tColdC);
     }
     this.nextStep = 1;

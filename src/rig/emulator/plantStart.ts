@@ -5,12 +5,11 @@
  * `start: steady` HIL scenario warms the loop until steady first; on StandardFirmata in simavr
  * (about 0.55x real time) that took most of an hour from ambient. Started warm, the runner's
  * warm-up check still runs and passes after its 120 s window. The steady state is the model's own
- * ({@link loopSteadyState}, docs/design.md 2.2), at the parameters' ambient.
+ * ({@link loopSteadyStateAtDuties}, docs/design.md 2.2), at the parameters' ambient.
  */
 import { ConfigError } from "../../core/errors.js";
-import { createOperatingPoint, setOperatingPointFromDuties } from "../../model/loopModel.js";
 import { DEFAULT_LOOP_PARAMS, type LoopParams, makeLoopParams } from "../../model/loopParams.js";
-import { loopSteadyState } from "../../model/steadyState.js";
+import { loopSteadyStateAtDuties } from "../../model/steadyState.js";
 
 /** Duties (0-255) whose steady state the plant starts at. */
 export interface PlantStartDuties {
@@ -57,15 +56,7 @@ export function paramsStartingSteady(
   params: LoopParams = DEFAULT_LOOP_PARAMS,
   option = "--plant-start",
 ): LoopParams {
-  const op = setOperatingPointFromDuties(
-    params,
-    duties.pump,
-    duties.heater,
-    duties.fan,
-    params.T_amb,
-    createOperatingPoint(params),
-  );
-  const ss = loopSteadyState(params, op);
+  const ss = loopSteadyStateAtDuties(params, duties.pump, duties.heater, duties.fan);
   if (!ss.ok)
     throw new ConfigError(
       option,
