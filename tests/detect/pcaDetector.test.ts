@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { SeededRng } from "../../src/core/rng.js";
-import { fitPca, PcaScorer } from "../../src/detect/learned/pcaDetector.js";
+import { fitPca, type PcaModel, PcaScorer } from "../../src/detect/learned/pcaDetector.js";
 import { quantile } from "../../src/detect/learned/thresholds.js";
 
 /** 2-D correlated training rows. */
@@ -125,5 +126,56 @@ describe("PCA T2 / Q monitor", () => {
     expect(Number.isFinite(s.lastScore)).toBe(true);
     s.score(Float64Array.of(0, 4.01));
     expect(s.lastScore).toBeGreaterThan(1e3);
+  });
+
+  it("three features (written out, 1 to 3 components) score the definition's sums to the bit", () => {
+    // The definition as loops, each sum from 0 in index order: t_j = sum_m P[j][m] (x_m - mean_m),
+    // T2 = sum_j t_j^2 / lambda_j, Q = max(|x - mean|^2 - sum_j t_j^2, 0).
+    const definition = (m: PcaModel, x: readonly number[]) => {
+      let norm2 = 0;
+      const d = x.map((v, i) => v - (m.featureMean[i] as number));
+      for (const v of d) norm2 += v * v;
+      let t2 = 0;
+      let explained = 0;
+      m.components.forEach((row, j) => {
+        let t = 0;
+        row.forEach((p, i) => {
+          t += p * (d[i] as number);
+        });
+        t2 += t * t * (1 / (m.eigenvalues[j] as number));
+        explained += t * t;
+      });
+      const q = Math.max(norm2 - explained, 0);
+      return { t2, q, score: t2 * (1 / m.t2Limit) + q * (1 / m.qLimit) };
+    };
+    const finite = fc.double({ min: -1e3, max: 1e3, noNaN: true });
+    const triple = fc.tuple(finite, finite, finite);
+    fc.assert(
+      fc.property(
+        triple,
+        fc.array(triple, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        fc.array(triple, { minLength: 1, maxLength: 20 }),
+        (mean, components, eigen, xs) => {
+          const model: PcaModel = {
+            kind: "pca",
+            featureMean: mean,
+            components,
+            eigenvalues: eigen.slice(0, components.length),
+            t2Limit: 7.5,
+            qLimit: 0.3,
+          };
+          const s = new PcaScorer(model);
+          for (const x of xs) {
+            s.score(Float64Array.from(x));
+            const want = definition(model, x);
+            expect(s.lastT2).toBe(want.t2);
+            expect(s.lastQ).toBe(want.q);
+            expect(s.lastScore).toBe(want.score);
+          }
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
   });
 });

@@ -60,6 +60,32 @@ describe("WindowFeatureExtractor", () => {
     );
   });
 
+  it("a window mean is its values summed oldest to newest from 0, to the bit, across the ring's wrap", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 7 }),
+        (values, w) => {
+          const ex = new WindowFeatureExtractor({
+            windowRows: w,
+            channelFeatures: ["mean"],
+            centre: [0.5],
+            scale: [3],
+          });
+          const out = new Float64Array(1);
+          values.forEach((v, i) => {
+            ex.push([v], out);
+            const window = values.slice(Math.max(0, i - w + 1), i + 1);
+            let sum = 0;
+            for (const y of window) sum += (y - 0.5) * (1 / 3);
+            expect(out[0]).toBe(sum / window.length);
+          });
+        },
+      ),
+      { seed: 3, numRuns: 150 },
+    );
+  });
+
   it("a linear ramp has exactly its slope (per row, in standard deviations)", () => {
     const ex = new WindowFeatureExtractor({
       windowRows: 5,

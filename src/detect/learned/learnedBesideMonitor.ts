@@ -125,6 +125,14 @@ export class LearnedBesideMonitor implements Monitor {
   private scorer: LearnedScorer | null = null;
   private readonly trainer: LearnFirstTrainer | null;
   private readonly alarms: AlarmManager;
+  /** The learned alarm manager's raise level (its resolved option). */
+  private readonly raiseLevel: number;
+  /**
+   * The learned alarm is closed and the last level fed to it was below its raise level: feeding
+   * it another such level would change nothing (its on-delay timer is already unset), so the
+   * update, a Map lookup and two boxed doubles, is skipped on nominal samples.
+   */
+  private quiet = false;
   /** Index into LIVE_LEARNED_CHANNELS of each model channel. */
   private readonly source: Uint8Array;
   private readonly input: Float64Array;
@@ -152,6 +160,7 @@ export class LearnedBesideMonitor implements Monitor {
     this.source = liveChannelSources(learned);
     this.input = new Float64Array(learned.channelNames.length);
     this.alarms = new AlarmManager({ latch: "none", ...alarm });
+    this.raiseLevel = this.alarms.options.raiseLevel;
     const model = learned instanceof LearnFirstTrainer ? learned.trained : learned;
     if (model !== null) this.startScoring(model);
     else this.learnedScore = Number.NaN;
@@ -219,8 +228,7 @@ export class LearnedBesideMonitor implements Monitor {
     if (!settled) {
       // Not scored while the twin aligns: the score is unknown and an open learned alarm may clear.
       this.learnedScore = Number.NaN;
-      const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, 0));
-      if (e !== undefined) events.push(e);
+      this.updateAlarm(events, t, 0, undefined);
       return events;
     }
     scorer.step(this.input);
@@ -239,9 +247,24 @@ export class LearnedBesideMonitor implements Monitor {
       if (this.alarms.openAlarms().length === 0) this.namedText = diag.text;
       else diag = { ...diag, text: this.namedText };
     }
+    this.updateAlarm(events, t, level, diag);
+    return events;
+  }
+
+  /** Feeds the learned alarm manager (unless {@link quiet} and the level stays below raising) and adds its event. */
+  private updateAlarm(
+    events: AlarmEvent[],
+    t: number,
+    level: number,
+    diag: AlarmDiagnosis | undefined,
+  ): void {
+    const below = level < this.raiseLevel;
+    if (this.quiet && below) return;
     const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, level, diag));
     if (e !== undefined) events.push(e);
-    return events;
+    // Closed after a level below raising (it was closed, or it has just cleared): either way its
+    // on-delay timer is unset, as the next such update would leave it.
+    this.quiet = below && !this.alarms.isOpen(LEARNED_CAUSE);
   }
 
   acknowledge(tS: number, cause?: string): AlarmEvent | undefined {

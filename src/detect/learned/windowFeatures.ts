@@ -62,7 +62,11 @@ export class WindowFeatureExtractor {
   private readonly isSlope: Uint8Array;
   private readonly centre: Float64Array;
   private readonly invScale: Float64Array;
-  /** Ring buffer, row-major: slot * channels + channel. */
+  /**
+   * Ring buffer, channel-major and written twice: channel c's value of slot s sits at
+   * `c * 2w + s` and `c * 2w + s + w`, so that every window (oldest to newest, wrapped or not) is
+   * one contiguous run of the channel's 2w cells, read without a wrap test.
+   */
   private readonly ring: Float64Array;
   /** Per channel, how far the followed level has moved from the training centre (standardised units). */
   private readonly levelOffset: Float64Array;
@@ -77,7 +81,7 @@ export class WindowFeatureExtractor {
     this.isSlope = Uint8Array.from(layout.channelFeatures, (f) => (f === "slope" ? 1 : 0));
     this.centre = Float64Array.from(layout.centre);
     this.invScale = Float64Array.from(layout.scale, (s) => 1 / s);
-    this.ring = new Float64Array(layout.windowRows * n);
+    this.ring = new Float64Array(2 * layout.windowRows * n);
     this.levelOffset = new Float64Array(n);
   }
 
@@ -107,34 +111,39 @@ export class WindowFeatureExtractor {
   /**
    * Adds one sample (one value per channel) and writes the features of the window ending at it into
    * `out` (length >= featureCount). Until the window is full the features use the rows seen so far.
+   * Each sum runs over the window oldest to newest, so a feature is the same double whatever the
+   * ring's layout; a `mean` channel skips the slope's products.
    */
   push(sample: ArrayLike<number>, out: Float64Array): void {
     const n = this.featureCount;
     const w = this.windowRows;
-    const base = this.next * n;
+    const ring = this.ring;
+    const slot = this.next;
     for (let c = 0; c < n; c++) {
-      this.ring[base + c] =
-        ((sample[c] as number) - (this.centre[c] as number)) * (this.invScale[c] as number);
+      const v = ((sample[c] as number) - (this.centre[c] as number)) * (this.invScale[c] as number);
+      ring[c * 2 * w + slot] = v;
+      ring[c * 2 * w + slot + w] = v;
     }
-    this.next = this.next + 1 === w ? 0 : this.next + 1;
+    this.next = slot + 1 === w ? 0 : slot + 1;
     if (this.filled < w) this.filled++;
     const m = this.filled;
     // Oldest slot of the current window.
-    const start = this.filled < w ? 0 : this.next;
-    // Least-squares slope against x = 0..m-1: sum((x - xbar) y) / sum((x - xbar)^2).
-    const xBar = (m - 1) / 2;
-    const sxx = (m * (m * m - 1)) / 12;
+    const start = m < w ? 0 : this.next;
     for (let c = 0; c < n; c++) {
-      let sum = 0;
-      let sxy = 0;
-      let slot = start;
-      for (let k = 0; k < m; k++) {
-        const y = this.ring[slot * n + c] as number;
-        sum += y;
-        sxy += (k - xBar) * y;
-        slot = slot + 1 === w ? 0 : slot + 1;
+      const from = c * 2 * w + start;
+      const to = from + m;
+      if (this.isSlope[c] === 0) {
+        let sum = 0;
+        for (let at = from; at < to; at++) sum += ring[at] as number;
+        out[c] = sum / m - (this.levelOffset[c] as number);
+      } else {
+        // Least-squares slope against x = 0..m-1: sum((x - xbar) y) / sum((x - xbar)^2).
+        const xBar = (m - 1) / 2;
+        const sxx = (m * (m * m - 1)) / 12;
+        let sxy = 0;
+        for (let k = 0; k < m; k++) sxy += (k - xBar) * (ring[from + k] as number);
+        out[c] = m > 1 ? sxy / sxx : 0;
       }
-      out[c] = this.isSlope[c] === 1 ? (m > 1 ? sxy / sxx : 0) : sum / m - (this.levelOffset[c] as number);
     }
   }
 }
