@@ -21,9 +21,17 @@ export function validateFlowMeterConfig(cfg: FlowMeterConfig, field = "flowMeter
   return cfg;
 }
 
-/** Pulses between two cumulative uint32 readings, across a wrap. */
+/**
+ * Pulses between two cumulative uint32 readings, across a wrap: `(next - prev + 2^32) % 2^32`.
+ * For two uint32 counts the sum lies in [1, 2^33), where the modulo is one comparison and at most
+ * one subtraction, exact by Sterbenz's lemma (d - 2^32 for 2^32 <= d <= 2^33), so the same double
+ * as `%` gives; `%` itself, a call out of compiled code per sample, only for other inputs.
+ */
 export function pulseDelta(prevPulses: number, nextPulses: number): number {
-  return (nextPulses - prevPulses + UINT32_RANGE) % UINT32_RANGE;
+  const d = nextPulses - prevPulses + UINT32_RANGE;
+  if (d >= UINT32_RANGE && d < 2 * UINT32_RANGE) return d - UINT32_RANGE;
+  if (d >= 0 && d < UINT32_RANGE) return d;
+  return d % UINT32_RANGE;
 }
 
 /** Flow [L/min] from `pulses` counted over `dtS` seconds. */
@@ -78,12 +86,14 @@ export class FlowRateEstimator {
     this.lastPulses = pulses;
     this.tS[this.head] = tS;
     this.cum[this.head] = this.total;
-    this.head = (this.head + 1) % cap;
+    // (Ring indices wrap by comparison, not `%`: an integer division each, per sample.)
+    this.head = this.head + 1 === cap ? 0 : this.head + 1;
     if (this.count < cap) this.count++;
     // Oldest reading still inside the window (keep one just outside it so the span covers the window).
-    let oldest = (this.head - this.count + cap) % cap;
+    let oldest = this.head - this.count;
+    if (oldest < 0) oldest += cap;
     while (this.count > 2) {
-      const next = (oldest + 1) % cap;
+      const next = oldest + 1 === cap ? 0 : oldest + 1;
       if (tS - this.tS[next]! < this.windowS) break;
       oldest = next;
       this.count--;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseFaultSpec } from "../../src/model/faultSpec.js";
 import {
@@ -81,5 +82,46 @@ describe("flow meter", () => {
     expect(flow).toBeGreaterThan(3 * (1 - 1 / 40));
     expect(flow).toBeLessThan(3 * (1 + 1 / 40));
     expect(new FlowRateEstimator().push(0, 0)).toBeNaN();
+  });
+
+  it("pulseDelta is (next - prev + 2^32) % 2^32 to the bit, for counts and for any other number", () => {
+    const modulo = (prev: number, next: number): number => (next - prev + UINT32_RANGE) % UINT32_RANGE;
+    const same = (prev: number, next: number): void => {
+      expect(Object.is(pulseDelta(prev, next), modulo(prev, next)), `prev ${prev}, next ${next}`).toBe(true);
+    };
+    const u32 = fc.integer({ min: 0, max: UINT32_RANGE - 1 });
+    fc.assert(fc.property(u32, u32, (prev, next) => same(prev, next)));
+    fc.assert(fc.property(fc.double(), fc.double(), (prev, next) => same(prev, next)));
+    const edges = [
+      0,
+      -0,
+      1,
+      0.5,
+      UINT32_RANGE - 1,
+      UINT32_RANGE,
+      2 * UINT32_RANGE,
+      -UINT32_RANGE,
+      1e300,
+      -1e300,
+    ];
+    for (const prev of [...edges, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      for (const next of [...edges, Number.NaN, Number.POSITIVE_INFINITY]) same(prev, next);
+    expect(pulseDelta(5, 5)).toBe(0);
+    expect(pulseDelta(UINT32_RANGE - 1, 0)).toBe(1);
+    expect(pulseDelta(0, UINT32_RANGE - 1)).toBe(UINT32_RANGE - 1);
+  });
+
+  it("keeps the newest readings in its ring as it wraps: the flow is over the oldest one kept", () => {
+    // Cumulative pulses k² at t = k/10 s: the pulses over the last j intervals are k² - (k - j)².
+    const small = new FlowRateEstimator(DEFAULT_FLOW_METER, 2, 4); // the ring (4 readings) is shorter than the window
+    const trimmed = new FlowRateEstimator(DEFAULT_FLOW_METER, 0.25, 8); // the 0.25 s window keeps 4 readings
+    for (let k = 0; k <= 40; k++) {
+      const a = small.push(k / 10, k * k);
+      const b = trimmed.push(k / 10, k * k);
+      if (k < 3) continue;
+      const expected = (k * k - (k - 3) ** 2) / 0.3 / 7.5;
+      expect(a).toBeCloseTo(expected, 9);
+      expect(b).toBeCloseTo(expected, 9);
+    }
   });
 });

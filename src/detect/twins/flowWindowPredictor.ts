@@ -20,9 +20,8 @@
  * One sample: O(1) amortised, no allocation.
  */
 import { ConfigError } from "../../core/errors.js";
+import { pulseDelta } from "../../model/flowMeter.js";
 import { checkInteger, checkPositive } from "../detectors/optionChecks.js";
-
-const UINT32 = 4294967296;
 
 export interface FlowWindowOptions {
   /** Window of the host's flow estimate [s] (SensorCalibration.flowWindowS). @default 2 */
@@ -133,7 +132,7 @@ export class FlowWindowPredictor {
     const prevT = this.count > 0 ? (this.tS[newestBefore] as number) : Number.NaN;
     if (Number.isFinite(rawPulses)) {
       if (Number.isFinite(this.lastRawPulses)) {
-        const d = (rawPulses - this.lastRawPulses + UINT32) % UINT32;
+        const d = pulseDelta(this.lastRawPulses, rawPulses);
         this.totalPulses += d;
         const dt = tS - prevT;
         if (dt > 0) this.intervalLpm_ = d / dt / this.kHzPerLpm;
