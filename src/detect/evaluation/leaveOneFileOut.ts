@@ -85,11 +85,8 @@ export function selectCandidate(
     if ((worstFar[c] as number) > farLimit) continue;
     if (best < 0 || f1(c) > f1(best) || (f1(c) === f1(best) && far(c) < far(best))) best = c;
   }
-  if (best < 0) {
-    best = 0;
-    for (let c = 1; c < summaries.length; c++)
-      if ((worstFar[c] as number) < (worstFar[best] as number)) best = c;
-  }
+  // None within the limit: the first of the lowest worst-kind FAR.
+  if (best < 0) best = worstFar.indexOf(Math.min(...worstFar));
   return { index: best, summary: summaries[best] as EvaluationSummary };
 }
 
