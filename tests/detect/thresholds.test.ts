@@ -91,6 +91,7 @@ describe("score smoothing", () => {
     p.reset();
     expect(p.push(false)).toBe(false);
     expect(new Persistence(1, 0).push(true)).toBe(true);
+    expect(() => new Persistence(0)).toThrow("persistenceRows: must be a whole number >= 1 (got 0)");
     for (const bad of [-1, 1.5, Number.NaN])
       expect(() => new Persistence(1, bad)).toThrow(
         new ConfigError("holdRows", bad, "must be a whole number >= 0"),
