@@ -129,7 +129,20 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
   } as const;
   const emu =
     firmware !== undefined
-      ? await runFirmwareEmulator({ ...common, firmwarePath: firmware, plant, protocol })
+      ? await runFirmwareEmulator({
+          ...common,
+          firmwarePath: firmware,
+          plant,
+          protocol,
+          ...(quiet
+            ? {}
+            : {
+                onStall: (deviceS: number, behindMs: number) =>
+                  io.stdout.write(
+                    `t=${deviceS.toFixed(3)} s simavr ${Math.round(behindMs)} ms behind real time (x speed)${protocol === "firmata" ? ": the host times Firmata's pulses, its flow reads low, then high" : ""}\n`,
+                  ),
+              }),
+        })
       : await PtyEmulator.start({ ...common, hasAmbientProbe, plant });
   io.stdout.write(
     `looptwin emulate: ${linkPath} -> ${emu.link.ptsPath} (${emu.link.backend}), speed ${speed}, seed ${seed}, uid ${emu.device.uid ?? "none"}\n`,

@@ -28,6 +28,7 @@ import {
   type FirmwareEmulator,
   type FirmwareEmulatorOptions,
   runFirmwareEmulator,
+  STALL_MS,
 } from "../../src/rig/fil/filPtyEmulator.js";
 import { FirmataSource } from "../../src/rig/hardware/firmataSource.js";
 import type { KnownRecord } from "../../src/rig/recording/recording.js";
@@ -158,6 +159,29 @@ describe.skipIf(skipReason !== "")(
       // within 0.3 K of it.
       expect(Math.abs(mean(hot) - 39.96)).toBeLessThan(0.3);
       expect(Math.abs(mean(cold) - 39.41)).toBeLessThan(0.3);
+    });
+
+    it("a stall of the simulation (this process blocked 800 ms) is reported once, with how far behind real time", async () => {
+      dir = mkdtempSync(join(tmpdir(), "looptwin-firmata-stall-"));
+      const stalls: { deviceS: number; behindMs: number }[] = [];
+      emu = await runFirmwareEmulator({
+        firmwarePath: ELF,
+        linkPath: join(dir, "ttyFIRMATA"),
+        protocol: "firmata",
+        speed: 1,
+        onStall: (deviceS, behindMs) => stalls.push({ deviceS, behindMs }),
+      });
+      const running = emu;
+      await until(() => running.nowMs > 300, "device time running");
+      const blockedFrom = performance.now();
+      while (performance.now() - blockedFrom < 800) {
+        // The emulator shares this event loop: nothing runs while it spins.
+      }
+      await until(() => stalls.length > 0, "the stall reported");
+      expect(stalls).toHaveLength(1);
+      expect(stalls[0]!.behindMs).toBeGreaterThanOrEqual(STALL_MS);
+      expect(stalls[0]!.deviceS).toBeGreaterThan(0.3);
+      expect(running.mostLagMs).toBeGreaterThanOrEqual(stalls[0]!.behindMs);
     });
 
     it("a dead-man hold acts on the simulated pump and reverts when it expires", async () => {

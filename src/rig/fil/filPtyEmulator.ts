@@ -51,7 +51,16 @@ export interface FirmwareEmulatorOptions {
   readonly protocol?: "looptwin" | "firmata";
   /** Most device time run between looks at the wall clock and the terminal [ms]. @default 50 */
   readonly chunkMs?: number;
+  /**
+   * Called once per stall when device time falls {@link STALL_MS} or more behind `speed` x wall
+   * time (at a finite speed), with the device time [s] and how far behind [ms]; again after it
+   * has caught up. A host that times samples itself (Firmata) reads the flow low, then high.
+   */
+  readonly onStall?: (deviceS: number, behindMs: number) => void;
 }
+
+/** Lag behind real time [ms] reported as a stall ({@link FirmwareEmulatorOptions.onStall}). */
+export const STALL_MS = 500;
 
 /**
  * Least device time [ms] run per round trip at a finite speed; between chunks the loop sleeps. A
@@ -70,6 +79,8 @@ export class FirmwareEmulator {
   private readonly wall0 = performance.now();
   private failure: unknown = null;
   private mostBehindMs = 0;
+  private stalled = false;
+  private readonly onStall: ((deviceS: number, behindMs: number) => void) | undefined;
 
   private constructor(
     link: PtyLink,
@@ -81,6 +92,7 @@ export class FirmwareEmulator {
     this.device = device;
     this.plant = plant;
     this.speed = options.speed ?? 1;
+    this.onStall = options.onStall;
     link.onData((chunk) => device.receive(chunk));
     this.loop = this.run(options.chunkMs ?? 50).catch((e: unknown) => {
       this.failure = e;
@@ -136,6 +148,10 @@ export class FirmwareEmulator {
       }
       const behindMs = (performance.now() - this.wall0) * speed - now;
       if (behindMs > this.mostBehindMs) this.mostBehindMs = behindMs;
+      if (!this.stalled && behindMs >= STALL_MS) {
+        this.stalled = true;
+        this.onStall?.(now / 1000, behindMs);
+      } else if (this.stalled && behindMs < MIN_CHUNK_MS) this.stalled = false;
       if (behindMs >= MIN_CHUNK_MS) {
         await this.device.advanceTo(now + Math.min(behindMs, chunkMs));
         // Let the terminal's data events in between chunks.
