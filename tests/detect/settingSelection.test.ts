@@ -121,6 +121,9 @@ describe("candidates sharing their scores", () => {
       "window 3, persistence 1, hold 30, alpha 0.05, scale sd, baseline training level",
       "window 3, persistence 1, hold 30, alpha 0.001, scale sd, baseline training level",
     ]);
+    expect(describeCandidate({ ...candidates[0], baselineRows: 100 })).toBe(
+      "window 3, persistence 1, hold 0, alpha 0.05, scale sd, baseline followed (100 rows)",
+    );
     expect(() => gridCandidates({ ...SMALL_GRID, holdRows: [] })).toThrow(
       "grid: has no candidate (an empty list) (got 0)",
     );

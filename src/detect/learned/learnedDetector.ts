@@ -477,10 +477,7 @@ export function alarmsFromScores(
 ): Uint8Array {
   const persistence = new Persistence(model.persistenceRows, model.holdRows);
   const warmUp = warmUpRows(model);
-  const anomaly = new Uint8Array(score.length);
-  for (let i = 0; i < score.length; i++)
-    anomaly[i] = persistence.push(i >= warmUp && (score[i] as number) > 1) ? 1 : 0;
-  return anomaly;
+  return Uint8Array.from(score, (s, i) => (persistence.push(i >= warmUp && s > 1) ? 1 : 0));
 }
 
 /** Scores rows [0, rowCount) of `channels` (in model channel order) from a fresh state. */
