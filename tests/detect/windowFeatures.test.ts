@@ -60,29 +60,36 @@ describe("WindowFeatureExtractor", () => {
     );
   });
 
-  it("a window mean is its values summed oldest to newest from 0, to the bit, across the ring's wrap", () => {
+  it("a window mean is its values summed oldest to newest from 0, to the bit, across the ring's wrap (one channel, and three summed side by side)", () => {
+    const centre = [0.5, -4, 1e3];
+    const scale = [3, 0.7, 11];
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 7 }),
-        (values, w) => {
+        fc.constantFrom(1, 3),
+        (values, w, channels) => {
           const ex = new WindowFeatureExtractor({
             windowRows: w,
-            channelFeatures: ["mean"],
-            centre: [0.5],
-            scale: [3],
+            channelFeatures: Array.from({ length: channels }, () => "mean" as const),
+            centre: centre.slice(0, channels),
+            scale: scale.slice(0, channels),
           });
-          const out = new Float64Array(1);
+          const out = new Float64Array(channels);
+          // Channel c reads v * (c + 1).
           values.forEach((v, i) => {
-            ex.push([v], out);
+            ex.push([v, 2 * v, 3 * v].slice(0, channels), out);
             const window = values.slice(Math.max(0, i - w + 1), i + 1);
-            let sum = 0;
-            for (const y of window) sum += (y - 0.5) * (1 / 3);
-            expect(out[0]).toBe(sum / window.length);
+            for (let c = 0; c < channels; c++) {
+              let sum = 0;
+              for (const y of window)
+                sum += (y * (c + 1) - (centre[c] as number)) * (1 / (scale[c] as number));
+              expect(out[c]).toBe(sum / window.length);
+            }
           });
         },
       ),
-      { seed: 3, numRuns: 150 },
+      { seed: 3, numRuns: 200 },
     );
   });
 

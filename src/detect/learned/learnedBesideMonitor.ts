@@ -228,7 +228,7 @@ export class LearnedBesideMonitor implements Monitor {
     if (!settled) {
       // Not scored while the twin aligns: the score is unknown and an open learned alarm may clear.
       this.learnedScore = Number.NaN;
-      this.updateAlarm(events, t, 0, undefined);
+      if (!(this.quiet && 0 < this.raiseLevel)) this.updateAlarm(events, t, 0, undefined);
       return events;
     }
     scorer.step(this.input);
@@ -247,24 +247,23 @@ export class LearnedBesideMonitor implements Monitor {
       if (this.alarms.openAlarms().length === 0) this.namedText = diag.text;
       else diag = { ...diag, text: this.namedText };
     }
-    this.updateAlarm(events, t, level, diag);
+    // Tested here, not in updateAlarm: a call the compiler leaves uninlined boxes its doubles.
+    if (!(this.quiet && level < this.raiseLevel)) this.updateAlarm(events, t, level, diag);
     return events;
   }
 
-  /** Feeds the learned alarm manager (unless {@link quiet} and the level stays below raising) and adds its event. */
+  /** Feeds the learned alarm manager (when not {@link quiet} or the level reaches raising) and adds its event. */
   private updateAlarm(
     events: AlarmEvent[],
     t: number,
     level: number,
     diag: AlarmDiagnosis | undefined,
   ): void {
-    const below = level < this.raiseLevel;
-    if (this.quiet && below) return;
     const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, level, diag));
     if (e !== undefined) events.push(e);
     // Closed after a level below raising (it was closed, or it has just cleared): either way its
     // on-delay timer is unset, as the next such update would leave it.
-    this.quiet = below && !this.alarms.isOpen(LEARNED_CAUSE);
+    this.quiet = level < this.raiseLevel && !this.alarms.isOpen(LEARNED_CAUSE);
   }
 
   acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
