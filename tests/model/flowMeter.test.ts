@@ -6,6 +6,7 @@ import {
   FlowRateEstimator,
   pulseDelta,
   UINT32_RANGE,
+  validateFlowMeterConfig,
 } from "../../src/model/flowMeter.js";
 import { FlowMeterSensor } from "../../src/model/flowMeterSensor.js";
 
@@ -39,6 +40,62 @@ describe("flow meter", () => {
     for (let i = 100; i <= 199; i++) meter.advance(i * 0.1, 0.1, 4); // from t = 10 s: 1.5 a step
     expect(before).toBe(297);
     expect(meter.count - before).toBe(150);
+  });
+
+  it("refuses a pulse rate that is not a finite number > 0, naming it under flowMeter or the field given", () => {
+    expect(() => validateFlowMeterConfig({ kHzPerLpm: 0 })).toThrow(
+      "flowMeter.kHzPerLpm: must be a finite number > 0 (got 0)",
+    );
+    expect(() => validateFlowMeterConfig({ kHzPerLpm: Number.NaN }, "rig.flow")).toThrow(
+      "rig.flow.kHzPerLpm: must be a finite number > 0 (got NaN)",
+    );
+    expect(validateFlowMeterConfig({ kHzPerLpm: 7.5 })).toEqual({ kHzPerLpm: 7.5 });
+  });
+
+  it("refuses a window that is not > 0 s and a capacity that is not a whole number >= 2", () => {
+    expect(() => new FlowRateEstimator(DEFAULT_FLOW_METER, 0)).toThrow("windowS: must be > 0 s (got 0)");
+    expect(() => new FlowRateEstimator(DEFAULT_FLOW_METER, Number.NaN)).toThrow(
+      "windowS: must be > 0 s (got NaN)",
+    );
+    expect(() => new FlowRateEstimator(DEFAULT_FLOW_METER, 2, 1)).toThrow(
+      "capacity: must be an integer >= 2 (got 1)",
+    );
+    expect(() => new FlowRateEstimator(DEFAULT_FLOW_METER, 2, 2.5)).toThrow(
+      "capacity: must be an integer >= 2 (got 2.5)",
+    );
+    // Two readings are enough for a rate: 15 pulses in 1 s at 7.5 Hz per L/min.
+    const smallest = new FlowRateEstimator(DEFAULT_FLOW_METER, 2, 2);
+    smallest.push(0, 100);
+    expect(smallest.push(1, 115)).toBe(2);
+  });
+
+  it("keeps at most `capacity` readings: a window longer than they span measures over what is kept", () => {
+    const est = new FlowRateEstimator(DEFAULT_FLOW_METER, 10, 4);
+    const readings = [
+      [0, 0],
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ] as const;
+    for (const [t, p] of readings) est.push(t, p);
+    // Kept: t = 2, 3, 4, 5 s; 60 pulses over 3 s is 20 Hz, 20 / 7.5 L/min.
+    expect(est.push(5, 80)).toBeCloseTo(20 / 7.5, 12);
+  });
+
+  it("gives NaN, not Infinity, for readings that span no time", () => {
+    const est = new FlowRateEstimator(DEFAULT_FLOW_METER, 2);
+    expect(est.push(1, 0)).toBeNaN();
+    expect(est.push(1, 10)).toBeNaN(); // 10 pulses in 0 s
+  });
+
+  it("forgets the history on reset, so a count restarted at 0 is not a wrap", () => {
+    const est = new FlowRateEstimator(DEFAULT_FLOW_METER, 2);
+    est.push(0, 5000);
+    expect(est.push(1, 5030)).toBe(4); // 30 pulses in 1 s
+    est.reset(); // the device rebooted: its count starts again
+    expect(est.push(2, 0)).toBeNaN(); // one reading spans no time
+    expect(est.push(3, 15)).toBe(2);
   });
 
   it("takes only flow_blockage faults, and forgets them on clearFaults", () => {
