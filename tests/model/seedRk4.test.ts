@@ -99,15 +99,16 @@ describe("SeedRk4", () => {
   });
 
   it("names the end of the step that overflowed, steps after the start", () => {
-    // C = 1, no coupling: T_hot rises 2e307 K a step (1 s); after 9 steps it would be 1.8e308,
-    // past the largest double (1.797e308). From t = 10 s the 9th step ends at t = 19 s. (The state
-    // is NaN, not Infinity: the 4th stage's T_hot overflows, and m_dot cp x Infinity = 0 x Infinity.)
-    const model = new SeedModel(makeSeedParams({ C: 1, UA: 0, m_dot: 0, Q_in: 2e307, Q_out: 0, T_hot0: 0 }));
+    // C = 1, no coupling, steps of 2 s: T_hot rises 2 x 1e307 K a step; after 9 steps it would be
+    // 1.8e308, past the largest double (1.797e308). From t = 10 s the 9th step ends at t = 28 s.
+    // (The state is NaN, not Infinity: the 4th stage's T_hot overflows, and m_dot cp x Infinity
+    // is 0 x Infinity.)
+    const model = new SeedModel(makeSeedParams({ C: 1, UA: 0, m_dot: 0, Q_in: 1e307, Q_out: 0, T_hot0: 0 }));
     const y = model.initialState();
-    expect(outcome(() => new SeedRk4(model).advance(10, y, 30, 1))).toEqual({
+    expect(outcome(() => new SeedRk4(model).advance(10, y, 40, 2))).toEqual({
       error:
-        "IntegrationError: integration failed at t=19 s: state 0 is not finite (NaN) after an RK4 step of 1 s",
-      tS: 19,
+        "IntegrationError: integration failed at t=28 s: state 0 is not finite (NaN) after an RK4 step of 2 s",
+      tS: 28,
     });
   });
 
