@@ -231,4 +231,37 @@ describe("analyseExcitation", () => {
     expect(exc.heater).toEqual([{ duty: 255, dwellS: 99, meanFlowLpm: Number.NaN, flowCount: 0 }]);
     expect(exc.observedS).toBe(99);
   });
+
+  it("leaves a gap between segments out of the observed time and the dwell", () => {
+    // 1 s samples at t = 0..4 and 100..104 s: a 96 s gap (over 10 x the 1 s spacing) starts a
+    // second segment; observed 4 + 4 s.
+    const b = new CalibrationDataBuilder("t");
+    for (const t of [0, 1, 2, 3, 4, 100, 101, 102, 103, 104]) b.push(sample(t));
+    const exc = analyseExcitation(b.build(), 2);
+    expect(exc.observedS).toBe(8);
+    expect(exc.pump.map((l) => [l.duty, l.dwellS])).toEqual([[200, 8]]);
+  });
+
+  it("starts the settling window at a pump change only, not at a heater or fan change", () => {
+    // 1 s samples, flows 1..7; the heater steps at t = 3 s, the pump stays at 100: every reading
+    // counts (mean 4); then the same with the pump stepping to 200 at t = 3 s: with 2 s to settle,
+    // 100 has t = 0, 1, 2 (mean 2) and 200 has t = 5, 6 (mean 6.5).
+    const heaterStep = new CalibrationDataBuilder("t");
+    const pumpStep = new CalibrationDataBuilder("t");
+    for (let i = 0; i < 7; i++) {
+      heaterStep.push(sample(i, { pumpDuty: 100, heaterDuty: i < 3 ? 0 : 255, flowLpm: i + 1 }));
+      pumpStep.push(sample(i, { pumpDuty: i < 3 ? 100 : 200, flowLpm: i + 1 }));
+    }
+    const h = analyseExcitation(heaterStep.build(), 2);
+    expect(h.pump).toEqual([{ duty: 100, dwellS: 6, meanFlowLpm: 4, flowCount: 7 }]);
+    expect(h.heater.map((l) => [l.duty, l.dwellS])).toEqual([
+      [0, 3],
+      [255, 3],
+    ]);
+    const p = analyseExcitation(pumpStep.build(), 2);
+    expect(p.pump).toEqual([
+      { duty: 100, dwellS: 3, meanFlowLpm: 2, flowCount: 3 },
+      { duty: 200, dwellS: 3, meanFlowLpm: 6.5, flowCount: 2 },
+    ]);
+  });
 });
