@@ -5,6 +5,7 @@
  * listed and acknowledged with the monitor's. Seeded emulated runs, nothing timed.
  */
 import { describe, expect, it } from "vitest";
+import { SeededRng } from "../../src/core/rng.js";
 import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
 import {
@@ -12,10 +13,16 @@ import {
   LearnedBesideMonitor,
   type LearnedStatus,
 } from "../../src/detect/learned/learnedBesideMonitor.js";
-import { fitLearnedDetector, type LearnedModel } from "../../src/detect/learned/learnedDetector.js";
+import {
+  fitLearnedDetector,
+  type LearnedModel,
+  LearnedScorer,
+} from "../../src/detect/learned/learnedDetector.js";
 import { LearnFirstTrainer } from "../../src/detect/learned/learnFirstTrainer.js";
-import { TWIN_RESIDUAL_CHANNELS } from "../../src/detect/learned/looptwinLearnedChannels.js";
+import { carryFinite, TWIN_RESIDUAL_CHANNELS } from "../../src/detect/learned/looptwinLearnedChannels.js";
 import { createMonitor } from "../../src/detect/monitor/monitor.js";
+import { createMonitorOutput, type Monitor } from "../../src/detect/monitor/monitorTypes.js";
+import { createRigSample } from "../../src/model/rigSample.js";
 
 const NOMINAL = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
 
@@ -210,5 +217,76 @@ describe("the learned alarm's diagnosis", () => {
     expect(ofFirst[0]?.type).toBe("raised");
     expect(new Set(ofFirst.map((e) => e.diagnosis)).size).toBe(1);
     expect(evidence.size).toBeGreaterThan(1);
+  });
+});
+
+/** A monitor whose residuals at sample i are the given columns' row i (NaN: missing); it raises nothing. */
+function residualColumns(hot: Float64Array, cold: Float64Array, flow: Float64Array): Monitor {
+  const output = createMonitorOutput();
+  let i = 0;
+  return {
+    output,
+    setSetpoints: () => {},
+    markGap: () => {},
+    followApplied: () => {},
+    step: () => {
+      output.resTHotK = hot[i] as number;
+      output.resTColdK = cold[i] as number;
+      output.resFlowLpm = flow[i] as number;
+      i++;
+      return [];
+    },
+    acknowledge: () => undefined,
+    openAlarms: () => [],
+    performance: () => {
+      throw new Error("not used");
+    },
+  };
+}
+
+describe("the learned detector's input", () => {
+  it("a missing residual keeps its last finite value: the scores of a scorer fed the carried columns, for the default channels and another order", () => {
+    const rng = new SeededRng(31);
+    const column = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+    const train = [column(400), column(400), column(400)];
+    const rows = 400;
+    const live = [column(rows), column(rows), column(rows)];
+    // Missing values: runs of NaN in each channel, one at the very start.
+    live.forEach((c, k) => {
+      for (let i = 0; i < rows; i++) if (i % (37 + k) < 4 + k || (k === 1 && i < 3)) c[i] = Number.NaN;
+    });
+    const carried = live.map((c) => Float64Array.from(c));
+    for (const c of carried) carryFinite(c);
+    // carryFinite fills leading NaNs with the first finite value; the live detector has seen none yet (0).
+    for (let i = 0; i < 3; i++) (carried[1] as Float64Array)[i] = 0;
+    for (const order of [
+      [0, 1, 2],
+      [2, 0, 1],
+    ]) {
+      const names = order.map((k) => TWIN_RESIDUAL_CHANNELS[k] as string);
+      const model = fitLearnedDetector(
+        names,
+        order.map((k) => train[k] as Float64Array),
+        400,
+      );
+      const monitor = new LearnedBesideMonitor(
+        residualColumns(live[0] as Float64Array, live[1] as Float64Array, live[2] as Float64Array),
+        model,
+      );
+      const reference = new LearnedScorer(model);
+      const sample = createRigSample();
+      const input = new Float64Array(3);
+      for (let i = 0; i < rows; i++) {
+        sample.tS = i * 0.1;
+        monitor.step(sample);
+        // Scored from 5 s after the first sample on.
+        if (i < 50) continue;
+        order.forEach((k, c) => {
+          input[c] = (carried[k] as Float64Array)[i] as number;
+        });
+        reference.step(input);
+        expect(monitor.learnedScore).toBe(reference.lastScore);
+      }
+    }
   });
 });

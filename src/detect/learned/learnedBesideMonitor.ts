@@ -136,6 +136,8 @@ export class LearnedBesideMonitor implements Monitor {
   /** Index into LIVE_LEARNED_CHANNELS of each model channel. */
   private readonly source: Uint8Array;
   private readonly input: Float64Array;
+  /** The model's channels are the twin's three residuals in LIVE_LEARNED_CHANNELS order (the default). */
+  private readonly residualsInOrder: boolean;
   private centre: readonly number[] = [];
   private scale: readonly number[] = [];
   private readonly events: AlarmEvent[] = [];
@@ -159,6 +161,7 @@ export class LearnedBesideMonitor implements Monitor {
     this.trainer = learned instanceof LearnFirstTrainer ? learned : null;
     this.source = liveChannelSources(learned);
     this.input = new Float64Array(learned.channelNames.length);
+    this.residualsInOrder = this.source.join() === "0,1,2";
     this.alarms = new AlarmManager({ latch: "none", ...alarm });
     this.raiseLevel = this.alarms.options.raiseLevel;
     const model = learned instanceof LearnFirstTrainer ? learned.trained : learned;
@@ -295,6 +298,16 @@ export class LearnedBesideMonitor implements Monitor {
   private fillInput(s: RigSample): void {
     const o = this.inner.output;
     const input = this.input;
+    if (this.residualsInOrder) {
+      // The loop below for the default channels, without a switch per channel.
+      const hot = o.resTHotK;
+      const cold = o.resTColdK;
+      const flow = o.resFlowLpm;
+      if (Number.isFinite(hot)) input[0] = hot;
+      if (Number.isFinite(cold)) input[1] = cold;
+      if (Number.isFinite(flow)) input[2] = flow;
+      return;
+    }
     for (let k = 0; k < input.length; k++) {
       let v: number;
       switch (this.source[k]) {
