@@ -7,7 +7,7 @@ import {
   type CalibrationSample,
   smoothedAmbient,
 } from "../../src/model/calibration/calibrationData.js";
-import { analyseExcitation } from "../../src/model/calibration/excitation.js";
+import { analyseExcitation, heldLevels } from "../../src/model/calibration/excitation.js";
 import { createPredictedReadings, LoopResponse } from "../../src/model/calibration/loopResponse.js";
 import { SimulateCsvSampleReader } from "../../src/model/calibration/simulateCsvSamples.js";
 import {
@@ -232,6 +232,12 @@ describe("analyseExcitation", () => {
     expect(exc.observedS).toBe(99);
   });
 
+  it("holds a level from MIN_LEVEL_DWELL_S = 30 s on", () => {
+    const lv = (duty: number, dwellS: number) => ({ duty, dwellS, meanFlowLpm: Number.NaN, flowCount: 0 });
+    expect(heldLevels([lv(10, 29.999), lv(20, 30), lv(30, 400)]).map((l) => l.duty)).toEqual([20, 30]);
+    expect(heldLevels([lv(10, 29.999), lv(20, 30)], 10).map((l) => l.duty)).toEqual([10, 20]);
+  });
+
   it("leaves a gap between segments out of the observed time and the dwell", () => {
     // 1 s samples at t = 0..4 and 100..104 s: a 96 s gap (over 10 x the 1 s spacing) starts a
     // second segment; observed 4 + 4 s.
@@ -258,6 +264,7 @@ describe("analyseExcitation", () => {
       [0, 3],
       [255, 3],
     ]);
+    expect(h.fan).toEqual([{ duty: 255, dwellS: 6, meanFlowLpm: Number.NaN, flowCount: 0 }]);
     const p = analyseExcitation(pumpStep.build(), 2);
     expect(p.pump).toEqual([
       { duty: 100, dwellS: 3, meanFlowLpm: 2, flowCount: 3 },
