@@ -139,7 +139,7 @@ export async function runEmulate(argv: readonly string[], io: CliIo, signal?: Ab
             : {
                 onStall: (deviceS: number, behindMs: number) =>
                   io.stdout.write(
-                    `t=${deviceS.toFixed(3)} s simavr ${Math.round(behindMs)} ms behind real time (x speed)${protocol === "firmata" ? ": the host times Firmata's pulses, its flow reads low, then high" : ""}\n`,
+                    `t=${deviceS.toFixed(3)} s simavr ${Math.round(behindMs)} ms behind speed x wall time${protocol === "firmata" ? " (the host times Firmata's pulses: its flow reads low, then high)" : ""}\n`,
                   ),
               }),
         })
