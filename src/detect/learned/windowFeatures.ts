@@ -125,10 +125,12 @@ export class WindowFeatureExtractor {
     const w = this.windowRows;
     const ring = this.ring;
     const slot = this.next;
-    for (let c = 0; c < n; c++) {
-      const v = ((sample[c] as number) - (this.centre[c] as number)) * (this.invScale[c] as number);
-      ring[c * 2 * w + slot] = v;
-      ring[c * 2 * w + slot + w] = v;
+    const centre = this.centre;
+    const invScale = this.invScale;
+    for (let c = 0, at = slot; c < n; c++, at += 2 * w) {
+      const v = ((sample[c] as number) - (centre[c] as number)) * (invScale[c] as number);
+      ring[at] = v;
+      ring[at + w] = v;
     }
     this.next = slot + 1 === w ? 0 : slot + 1;
     if (this.filled < w) this.filled++;
