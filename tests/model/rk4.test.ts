@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IntegrationError } from "../../src/core/errors.js";
 import type { OdeRhs } from "../../src/model/ode.js";
-import { Rk4, solveRk4 } from "../../src/model/rk4.js";
+import { Rk4, rk4StepCount, solveRk4 } from "../../src/model/rk4.js";
 
 // y' = y cos t, y(0) = 1: y = exp(sin t).
 const expSin: OdeRhs = (t, y, dydt) => {
@@ -80,5 +80,64 @@ describe("Rk4", () => {
     expect(e.tS).toBeGreaterThan(0.9);
     expect(e.tS).toBeLessThanOrEqual(2);
     expect(e.message).toMatch(/^integration failed at t=\d/);
+  });
+
+  it("names the end of the step that overflowed, steps after the start", () => {
+    // y' = 1e307 from 0 in 2 s steps: each step adds 2e307; the 9th would reach 1.8e308, past the
+    // largest double (1.797e308). From t = 10 s the 9th step ends at t = 28 s.
+    const rk = new Rk4(1, (_t, _y, d) => {
+      d[0] = 1e307;
+    });
+    expect(() => rk.advance(10, Float64Array.of(0), 40, 2)).toThrow(
+      new IntegrationError(28, "state 0 is not finite (Infinity) after an RK4 step of 2 s"),
+    );
+    let caught: unknown;
+    try {
+      rk.advance(10, Float64Array.of(0), 40, 2);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as IntegrationError).tS).toBe(28);
+  });
+
+  it("refuses a backward span, a step that is not > 0 and a bad n, with messages naming the value", () => {
+    const rk = new Rk4(1, expSin);
+    const y = Float64Array.of(1);
+    expect(() => rk.advance(2, y, 1, 0.1)).toThrow(new RangeError("Rk4.advance: t1S (1) must be >= t0S (2)"));
+    expect(() => rk.advance(0, y, 1, 0)).toThrow(new RangeError("Rk4.advance: maxStepS must be > 0 (got 0)"));
+    expect(() => rk.advance(0, y, 1, Number.NaN)).toThrow(
+      new RangeError("Rk4.advance: maxStepS must be > 0 (got NaN)"),
+    );
+    // An empty span is no step, whatever the step bound.
+    expect(rk.advance(1, y, 1, 0)).toBe(0);
+    expect(y[0]).toBe(1);
+    for (const n of [0, -1, 1.5])
+      expect(() => new Rk4(n, expSin)).toThrow(
+        new RangeError(`Rk4: n must be a positive integer (got ${n})`),
+      );
+  });
+
+  it("counts steps as ceil(span / maxStepS), forgiving a rounding over a whole number, at least 1", () => {
+    expect(rk4StepCount(0, 1, 0.25)).toBe(4);
+    expect(rk4StepCount(0, 1.05, 0.25)).toBe(5);
+    // 0.1 x 3 is 0.30000000000000004 in doubles, and / 0.1 gives 3.0000000000000004: 3 steps.
+    expect(rk4StepCount(0, 0.1 * 3, 0.1)).toBe(3);
+    expect(rk4StepCount(0, 1e-12, 1)).toBe(1);
+    expect(rk4StepCount(5, 5, 1)).toBe(0);
+  });
+
+  it("solveRk4 writes each row at its place for a system, and wants room for all of them", () => {
+    // y1' = 1, y2' = 2 from (0, 0): rows (t, 2 t), exact for RK4.
+    const rhs: OdeRhs = (_t, _y, d) => {
+      d[0] = 1;
+      d[1] = 2;
+    };
+    const tOut = Float64Array.of(0, 1, 2);
+    expect(Array.from(solveRk4(rhs, Float64Array.of(0, 0), tOut, 0.5, new Float64Array(6)))).toEqual([
+      0, 0, 1, 2, 2, 4,
+    ]);
+    expect(() => solveRk4(rhs, Float64Array.of(0, 0), tOut, 0.5, new Float64Array(5))).toThrow(
+      new RangeError("solveRk4: out needs 6 entries (got 5)"),
+    );
   });
 });
