@@ -209,30 +209,27 @@ export class LearnedBesideMonitor implements Monitor {
   }
 
   step(sample: RigSample): readonly AlarmEvent[] {
+    // The monitor's own events, returned as they are unless a learned event joins them.
     const inner = this.inner.step(sample);
-    const events = this.events;
-    if (events.length !== 0) events.length = 0;
-    for (let i = 0; i < inner.length; i++) events.push(inner[i] as AlarmEvent);
     const t = sample.tS;
-    if (!Number.isFinite(t)) return events;
+    if (!Number.isFinite(t)) return inner;
     if (Number.isNaN(this.settledFromS)) this.settledFromS = t + LEARN_SETTLE_S;
     const settled = t >= this.settledFromS;
     this.fillInput(sample);
     let scorer = this.scorer;
     if (scorer === null) {
       const trainer = this.trainer;
-      if (trainer === null) return events;
+      if (trainer === null) return inner;
       for (let i = 0; i < inner.length; i++) if (inner[i]?.type === "raised") trainer.countMonitorAlarm();
-      if (!trainer.push(t, this.input, settled)) return events;
+      if (!trainer.push(t, this.input, settled)) return inner;
       const model = trainer.trained;
-      if (model === null) return events;
+      if (model === null) return inner;
       scorer = this.startScoring(model);
     }
     if (!settled) {
       // Not scored while the twin aligns: the score is unknown and an open learned alarm may clear.
       this.learnedScore = Number.NaN;
-      if (!(this.quiet && 0 < this.raiseLevel)) this.updateAlarm(events, t, 0, undefined);
-      return events;
+      return this.quiet && 0 < this.raiseLevel ? inner : this.updateAlarm(inner, t, 0, undefined);
     }
     scorer.step(this.input);
     const score = scorer.lastScore;
@@ -251,22 +248,29 @@ export class LearnedBesideMonitor implements Monitor {
       else diag = { ...diag, text: this.namedText };
     }
     // Tested here, not in updateAlarm: a call the compiler leaves uninlined boxes its doubles.
-    if (!(this.quiet && level < this.raiseLevel)) this.updateAlarm(events, t, level, diag);
-    return events;
+    return this.quiet && level < this.raiseLevel ? inner : this.updateAlarm(inner, t, level, diag);
   }
 
-  /** Feeds the learned alarm manager (when not {@link quiet} or the level reaches raising) and adds its event. */
+  /**
+   * Feeds the learned alarm manager (when not {@link quiet} or the level reaches raising): the
+   * monitor's events `inner`, with the learned event after them when there is one.
+   */
   private updateAlarm(
-    events: AlarmEvent[],
+    inner: readonly AlarmEvent[],
     t: number,
     level: number,
     diag: AlarmDiagnosis | undefined,
-  ): void {
+  ): readonly AlarmEvent[] {
     const e = learnedEvent(this.alarms.update(t, LEARNED_CAUSE, level, diag));
-    if (e !== undefined) events.push(e);
     // Closed after a level below raising (it was closed, or it has just cleared): either way its
     // on-delay timer is unset, as the next such update would leave it.
     this.quiet = level < this.raiseLevel && !this.alarms.isOpen(LEARNED_CAUSE);
+    if (e === undefined) return inner;
+    const events = this.events;
+    events.length = 0;
+    for (let i = 0; i < inner.length; i++) events.push(inner[i] as AlarmEvent);
+    events.push(e);
+    return events;
   }
 
   acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
