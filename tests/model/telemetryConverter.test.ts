@@ -58,4 +58,61 @@ describe("telemetry conversion", () => {
     expect(s.tS).toBeGreaterThan(before);
     expect(s.tS).toBeCloseTo(50.12, 9);
   });
+
+  it("tells a reboot from a wrap by a backward step of 2^31 ms or less, measured as a difference", () => {
+    const half = 2 ** 31;
+    // Back by exactly 2^31 ms: a reboot; rig time goes on from 2^31 + 5 ms.
+    const atHalf = new TelemetryConverter(cal);
+    const s = createRigSample();
+    atHalf.convert(raw(half + 5, 0), s);
+    atHalf.convert(raw(5, 0), s);
+    expect(s.tS).toBe((half + 10) / 1000);
+    // From 3e9 ms back to 1e9 ms (2e9 back, their sum 4e9 over 2^31): a reboot too.
+    const late = new TelemetryConverter(cal);
+    late.convert(raw(3e9, 0), s);
+    late.convert(raw(1e9, 0), s);
+    expect(s.tS).toBe(4e6);
+  });
+
+  it("takes a repeated t_ms as the same time, not as a reboot", () => {
+    const conv = new TelemetryConverter(cal);
+    const s = createRigSample();
+    conv.convert(raw(7000, 0), s);
+    conv.convert(raw(7000, 0), s);
+    expect(s.tS).toBe(7);
+    conv.convert(raw(7100, 3), s);
+    expect(s.tS).toBe(7.1);
+  });
+
+  it("measures the flow over flowWindowS when given (2 s by default)", () => {
+    // 30 pulses/s (4 L/min) for 5 s, then 60 pulses/s (8 L/min) for 2 s, in 100 ms samples: over
+    // the last 2 s the flow is 8 L/min; over the last 5 s (2 s at 8, 3 s at 4) it is 5.6 L/min.
+    const run = (flowWindowS?: number): number => {
+      const conv = new TelemetryConverter(flowWindowS === undefined ? cal : { ...cal, flowWindowS });
+      const s = createRigSample();
+      let pulses = 0;
+      for (let i = 0; i <= 70; i++) {
+        conv.convert(raw(i * 100, pulses), s);
+        pulses += i < 50 ? 3 : 6;
+      }
+      return s.flowLpm;
+    };
+    expect(run()).toBeCloseTo(8, 9);
+    expect(run(5)).toBeCloseTo(5.6, 9);
+  });
+
+  it("adds each probe's calibration offset, the ambient one only when the probe is there", () => {
+    const plain = new TelemetryConverter(cal);
+    const offset = new TelemetryConverter({ ...cal, offsetsK: { hot: 0.5, cold: -0.25, amb: 1 } });
+    const a = createRigSample();
+    const b = createRigSample();
+    const withAmb = raw(100, 0, { adcAmb: countsFromTempC(DEFAULT_THERMISTOR, 25) });
+    plain.convert(withAmb, a);
+    offset.convert(withAmb, b);
+    expect(b.tHotC - a.tHotC).toBeCloseTo(0.5, 12);
+    expect(b.tColdC - a.tColdC).toBeCloseTo(-0.25, 12);
+    expect(b.tAmbC - a.tAmbC).toBeCloseTo(1, 12);
+    expect(a.tAmbC).toBeCloseTo(25, 1);
+    expect(offset.convert(raw(200, 0, { adcAmb: -1 }), b).tAmbC).toBeNaN();
+  });
 });
