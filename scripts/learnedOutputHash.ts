@@ -40,6 +40,7 @@ import { carryFinite, TWIN_RESIDUAL_CHANNELS } from "../src/detect/learned/loopt
 import { createMonitor } from "../src/detect/monitor/monitor.js";
 import type { OperatorSetpoints } from "../src/detect/monitor/monitorTypes.js";
 import { copyRigSample, createRigSample, type RigSample } from "../src/model/rigSample.js";
+import { HASH_FAULT_RUN_S, HASH_FAULT_RUN_SEED, HASH_FAULTS, HASH_GAP_RUN } from "./hashFaultRuns.js";
 
 interface Run {
   readonly name: string;
@@ -145,18 +146,8 @@ const detectors: readonly [string, () => LearnedModel | LearnFirstTrainer][] = [
 
 const runs: (() => Run)[] = [
   () => nominal,
-  ...[
-    "pump_failure:start=600",
-    "pump_degradation:start=600,severity=0.3",
-    "flow_blockage:start=600,severity=0.5",
-    "sensor_bias:start=600,value=1.5,channel=hot",
-    "sensor_stuck:start=600,channel=cold",
-    "hx_fouling:start=300,ramp=600,severity=0.5",
-    "sensor_noise:start=600,value=0.5,channel=hot",
-    "sensor_open:start=600,channel=hot,end=700",
-    "heater_overpower:start=300,severity=0.7",
-  ].map((fault) => () => makeRun(7, 1800, [fault])),
-  () => makeRun(9, 1800, ["pump_failure:start=1200,end=1300"], true),
+  ...HASH_FAULTS.map((fault) => () => makeRun(HASH_FAULT_RUN_SEED, HASH_FAULT_RUN_S, [fault])),
+  () => makeRun(HASH_GAP_RUN.seed, HASH_FAULT_RUN_S, [HASH_GAP_RUN.fault], true),
 ];
 for (const make of runs) {
   const run = make();

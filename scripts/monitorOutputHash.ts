@@ -19,6 +19,7 @@ import type { OperatorSetpoints } from "../src/detect/monitor/monitorTypes.js";
 import { createRigSample } from "../src/model/rigSample.js";
 import { TelemetryConverter } from "../src/model/telemetryConverter.js";
 import { DeviceStreamDecoder } from "../src/protocol/deviceStream.js";
+import { HASH_FAULT_RUN_S, HASH_FAULT_RUN_SEED, HASH_FAULTS, HASH_GAP_RUN } from "./hashFaultRuns.js";
 
 /** One run's line: what ran, samples, alarm events, and the first 16 hex digits of the hash. */
 function run(seed: number, durationS: number, faults: string[], dropLines = false): string {
@@ -67,16 +68,5 @@ function run(seed: number, durationS: number, faults: string[], dropLines = fals
 }
 
 console.log(run(21, 6 * 3600, []));
-for (const fault of [
-  "pump_failure:start=600",
-  "pump_degradation:start=600,severity=0.3",
-  "flow_blockage:start=600,severity=0.5",
-  "sensor_bias:start=600,value=1.5,channel=hot",
-  "sensor_stuck:start=600,channel=cold",
-  "hx_fouling:start=300,ramp=600,severity=0.5",
-  "sensor_noise:start=600,value=0.5,channel=hot",
-  "sensor_open:start=600,channel=hot,end=700",
-  "heater_overpower:start=300,severity=0.7",
-])
-  console.log(run(7, 1800, [fault]));
-console.log(run(9, 1800, ["pump_failure:start=1200,end=1300"], true));
+for (const fault of HASH_FAULTS) console.log(run(HASH_FAULT_RUN_SEED, HASH_FAULT_RUN_S, [fault]));
+console.log(run(HASH_GAP_RUN.seed, HASH_FAULT_RUN_S, [HASH_GAP_RUN.fault], true));
