@@ -204,4 +204,50 @@ describe("parameterCovariance", () => {
     expect(Number.isFinite(cov.std[1]!)).toBe(true);
     expect(cov.conditionRatio).toBeLessThan(1e-12);
   });
+
+  it("gives s^2 (J^T J)^-1, its correlation and the scaled eigenvalues ascending (worked by hand)", () => {
+    // J^T J = [[4, 2], [2, 4]], 12 residuals, 2 parameters: s^2 = 5 / 10 = 0.5. The inverse is
+    // [[1/3, -1/6], [-1/6, 1/3]], so the covariance is [[1/6, -1/12], [-1/12, 1/6]], correlation
+    // -0.5. Scaled to unit diagonal: [[1, 0.5], [0.5, 1]], eigenvalues 0.5 and 1.5, ratio 1/3.
+    const cov = parameterCovariance(
+      new Matrix([
+        [4, 2],
+        [2, 4],
+      ]),
+      5,
+      12,
+    );
+    expect(cov.residualVariance).toBe(0.5);
+    const want = [
+      [1 / 6, -1 / 12],
+      [-1 / 12, 1 / 6],
+    ];
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 2; b++) expect(cov.covariance.get(a, b)).toBeCloseTo(want[a]![b]!, 14);
+    expect(cov.std[0]).toBeCloseTo(Math.sqrt(1 / 6), 14);
+    expect(cov.correlation.get(0, 1)).toBeCloseTo(-0.5, 14);
+    expect(Array.from(cov.scaledEigenvalues)).toHaveLength(2);
+    expect(cov.scaledEigenvalues[0]).toBeCloseTo(0.5, 14);
+    expect(cov.scaledEigenvalues[1]).toBeCloseTo(1.5, 14);
+    expect(cov.conditionRatio).toBeCloseTo(1 / 3, 14);
+    expect(cov.weakDirections).toEqual([]);
+  });
+
+  it("a parameter the data never touches (a zero column): infinite std, NaN correlation, ratio 0", () => {
+    // J^T J = [[4, 0], [0, 0]], 11 residuals: s^2 = 2 / 9, var(0) = s^2 / 4.
+    const cov = parameterCovariance(
+      new Matrix([
+        [4, 0],
+        [0, 0],
+      ]),
+      2,
+      11,
+    );
+    expect(cov.std[0]).toBeCloseTo(Math.sqrt(2 / 9 / 4), 14);
+    expect(cov.std[1]).toBe(Number.POSITIVE_INFINITY);
+    expect(cov.correlation.get(0, 1)).toBeNaN();
+    expect(cov.correlation.get(1, 1)).toBe(1);
+    expect(cov.conditionRatio).toBe(0);
+    expect(cov.weakDirections).toEqual([[1]]);
+  });
 });
