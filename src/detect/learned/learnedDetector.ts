@@ -456,7 +456,8 @@ export class LearnedScorer {
     this.extractor.push(sample, this.featureBuffer);
     this.scorer.score(this.featureBuffer);
     const raw = this.scorer.lastScore;
-    const score = this.smoother.push(raw) * this.invThreshold;
+    // A 1-row moving mean is the score itself; not calling it keeps the double unboxed.
+    const score = (this.smoother.rows === 1 ? raw : this.smoother.push(raw)) * this.invThreshold;
     const ready = this.seen >= this.warmUp;
     if (!ready) this.seen++;
     this.lastScore = score;
