@@ -245,6 +245,10 @@ describe("parameterCovariance", () => {
     );
     expect(cov.std[0]).toBeCloseTo(Math.sqrt(2 / 9 / 4), 14);
     expect(cov.std[1]).toBe(Number.POSITIVE_INFINITY);
+    expect(cov.covariance.get(0, 0)).toBeCloseTo(2 / 9 / 4, 14);
+    expect(cov.covariance.get(1, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(cov.covariance.get(0, 1)).toBeNaN();
+    expect(cov.covariance.get(1, 0)).toBeNaN();
     expect(cov.correlation.get(0, 1)).toBeNaN();
     expect(cov.correlation.get(1, 1)).toBe(1);
     expect(cov.conditionRatio).toBe(0);
