@@ -233,6 +233,28 @@ describe("parameterCovariance", () => {
     expect(cov.weakDirections).toEqual([]);
   });
 
+  it("counts a direction as weak below singularRatio x the largest eigenvalue, not singularRatio / it", () => {
+    // Scaled eigenvalues 1e-10 and 2 - 1e-10: 1e-10 is below 1e-10 x 2, so both parameters
+    // (weights 0.707 each) are in a weak direction.
+    const c = 1 - 1e-10;
+    expect(
+      parameterCovariance(
+        new Matrix([
+          [1, c],
+          [c, 1],
+        ]),
+        1,
+        10,
+      ).weakDirections,
+    ).toEqual([[0, 1]]);
+  });
+
+  it("gives a condition ratio of 0, not 0 / 0, when the data sees no parameter", () => {
+    const cov = parameterCovariance(new Matrix([[0]]), 1, 5);
+    expect(cov.conditionRatio).toBe(0);
+    expect(cov.std[0]).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it("a parameter the data never touches (a zero column): infinite std, NaN correlation, ratio 0", () => {
     // J^T J = [[4, 0], [0, 0]], 11 residuals: s^2 = 2 / 9, var(0) = s^2 / 4.
     const cov = parameterCovariance(
