@@ -37,7 +37,7 @@ function idleMonitor(): Monitor {
       output.tS = s.tS;
       return none;
     },
-    acknowledge: () => undefined,
+    acknowledge: () => [],
     output,
     openAlarms: () => none,
     performance: () => NO_PERFORMANCE,

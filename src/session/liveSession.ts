@@ -404,12 +404,14 @@ export class LiveSession implements WatchedSession, SessionControl {
 
   /** `a`: acknowledges the newest open alarm, or the open alarm of `cause` (a web viewer's row). */
   acknowledge(cause?: string): AlarmEvent | undefined {
-    const e = this.monitorNow.acknowledge(this.latestTS, cause);
+    const events = this.monitorNow.acknowledge(this.latestTS, cause);
+    const e = events[0];
     if (e === undefined) {
       this.notice("no alarm to acknowledge");
       return undefined;
     }
-    this.onAlarm(e);
+    // The `cleared` that follows when the condition had already returned is recorded too.
+    for (const ev of events) this.onAlarm(ev);
     this.notice(`acknowledged: ${e.diagnosis || e.cause}`);
     return e;
   }

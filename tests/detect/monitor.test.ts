@@ -276,11 +276,15 @@ describe("monitor: gaps, device overrides, acknowledgement", () => {
     expect(open).toHaveLength(1);
     expect(open[0]?.conditionActive).toBe(false);
     expect(r.monitor.output.anomaly).toBe(false);
+    // Latched with its condition gone: the acknowledgement clears it, and both events come back
+    // (the cleared one is recorded and published like any other).
     const ack = r.monitor.acknowledge(80.05);
-    expect(ack?.type).toBe("acknowledged");
-    expect(ack?.cause).toBe("flow");
+    expect(ack.map((e) => `${e.type} ${e.cause} ${e.tS}`)).toEqual([
+      "acknowledged flow 80.05",
+      "cleared flow 80.05",
+    ]);
     expect(r.monitor.openAlarms()).toEqual([]);
-    expect(r.monitor.acknowledge(80.1)).toBeUndefined();
+    expect(r.monitor.acknowledge(80.1)).toEqual([]);
     // The twin was re-seated on the measured-flow twin once the flow was back: no loop alarm after.
     expect(raised(r.events).map((e) => e.cause)).toEqual(["flow"]);
   });
@@ -312,7 +316,7 @@ describe("monitor: gaps, device overrides, acknowledgement", () => {
     }
     expect(m.output.tS).toBeCloseTo(2.9, 9);
     expect(m.openAlarms()).toEqual([]);
-    expect(m.acknowledge(3)).toBeUndefined();
+    expect(m.acknowledge(3)).toEqual([]);
     expect(Object.keys(m.performance()).sort()).toEqual(
       [
         "heatDeliveredW",

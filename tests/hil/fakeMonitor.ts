@@ -105,10 +105,10 @@ export class FakeMonitor implements Monitor {
     return this.events;
   }
 
-  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
+  acknowledge(tS: number, cause?: string): readonly AlarmEvent[] {
     const c = cause ?? this.alarms.openAlarms()[0]?.cause;
-    if (c === undefined) return undefined;
-    return this.alarms.acknowledge(tS, c)[0];
+    if (c === undefined) return [];
+    return this.alarms.acknowledge(tS, c);
   }
 
   openAlarms(): readonly AlarmState[] {

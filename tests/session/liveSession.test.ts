@@ -168,6 +168,22 @@ describe("live session", () => {
     expect(vm.alarms.at(-1)!.type).toBe("acknowledged");
   });
 
+  it("a latched alarm acknowledged after its condition returned: acknowledged and cleared both reach the observers and the recording", async () => {
+    const { session, run, vm, recordings, monitor } = setup();
+    await session.start();
+    monitor().expectedFlowLpm = 3;
+    await run(1000);
+    await run(200, { flowLpm: 0 });
+    // Flow back: the critical alarm's condition returns after its 1 s off-delay; it stays latched.
+    await run(2000);
+    expect(session.openAlarms()[0]).toMatchObject({ conditionActive: false, acknowledged: false });
+    expect(session.acknowledge()?.type).toBe("acknowledged");
+    expect(session.openAlarms()).toEqual([]);
+    expect(vm.alarms.map((e) => e.type)).toEqual(["raised", "acknowledged", "cleared"]);
+    const states = recordings[0]!.records.flatMap((r) => (r.type === "alarm" ? [r.state] : []));
+    expect(states).toEqual(["raised", "acknowledged", "cleared"]);
+  });
+
   it("pump failure for 5 s: PWM 0 with a 3 s dead-man hold renewed every second, the last hold ending on time, then the setpoint back", async () => {
     const { session, source, run, recordings, monitor, scheduler } = setup();
     await session.start();

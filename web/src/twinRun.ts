@@ -252,7 +252,7 @@ export class TwinRun {
 
   /** Acknowledges the newest open alarm (or the one of `cause`). */
   acknowledge(cause?: string): void {
-    const e = this.monitor.acknowledge(this.rig.plant.tS, cause);
-    if (e !== undefined) this.recordEvents([e], this.segmentStartS);
+    const events = this.monitor.acknowledge(this.rig.plant.tS, cause);
+    if (events.length > 0) this.recordEvents(events, this.segmentStartS);
   }
 }

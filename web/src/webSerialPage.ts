@@ -327,8 +327,8 @@ export class WebSerialPage implements PageControl {
 
   async acknowledge(cause?: string): Promise<string | null> {
     if (this.monitor === null) return null;
-    const e = this.monitor.acknowledge(this.lastTS, cause);
-    if (e !== undefined) this.showAlarmEvents([e]);
+    const events = this.monitor.acknowledge(this.lastTS, cause);
+    if (events.length > 0) this.showAlarmEvents(events);
     return null;
   }
 

@@ -71,6 +71,8 @@ export function liveChannelSources(model: Pick<LearnedModel, "channelNames">): U
  */
 export const LEARNED_ALARM_ID_OFFSET = 1_000_000;
 
+function learnedEvent(e: AlarmEvent): AlarmEvent;
+function learnedEvent(e: AlarmEvent | undefined): AlarmEvent | undefined;
 function learnedEvent(e: AlarmEvent | undefined): AlarmEvent | undefined {
   return e === undefined ? undefined : { ...e, alarmId: e.alarmId + LEARNED_ALARM_ID_OFFSET };
 }
@@ -273,14 +275,11 @@ export class LearnedBesideMonitor implements Monitor {
     return events;
   }
 
-  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
-    if (cause === LEARNED_CAUSE) return learnedEvent(this.alarms.acknowledge(tS, LEARNED_CAUSE)[0]);
-    if (cause !== undefined) return this.inner.acknowledge(tS, cause);
-    const newest = this.openAlarms().find((a) => !a.acknowledged);
-    if (newest === undefined) return undefined;
-    return newest.cause === LEARNED_CAUSE
-      ? learnedEvent(this.alarms.acknowledge(tS, LEARNED_CAUSE)[0])
-      : this.inner.acknowledge(tS, newest.cause);
+  acknowledge(tS: number, cause?: string): readonly AlarmEvent[] {
+    const c = cause ?? this.openAlarms().find((a) => !a.acknowledged)?.cause;
+    if (c === undefined) return [];
+    if (c !== LEARNED_CAUSE) return this.inner.acknowledge(tS, c);
+    return this.alarms.acknowledge(tS, LEARNED_CAUSE).map((e) => learnedEvent(e));
   }
 
   /** The monitor's open alarms and the learned one, newest first. */

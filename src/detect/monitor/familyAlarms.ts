@@ -143,8 +143,8 @@ export class FamilyAlarms {
     o.diagnosis = best?.diagnosis?.text ?? "";
   }
 
-  /** Acknowledges the cause's alarm, or the newest unacknowledged one; the first event, if any. */
-  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
+  /** Acknowledges the cause's alarm, or the newest unacknowledged one; its events (Monitor.acknowledge). */
+  acknowledge(tS: number, cause?: string): readonly AlarmEvent[] {
     let c = cause;
     if (c === undefined) {
       const open = this.manager.openAlarms();
@@ -156,13 +156,13 @@ export class FamilyAlarms {
         }
       }
     }
-    if (c === undefined) return undefined;
+    if (c === undefined) return [];
     const events = this.manager.acknowledge(tS, c);
     for (const e of events) {
       const st = this.states.find((x) => x.cause === e.cause);
       if (st !== undefined) trackAlarmEvent(st, e);
     }
-    return events[0];
+    return events;
   }
 
   /** The current diagnosis of the family's open alarm. */

@@ -539,7 +539,7 @@ export class ResidualMonitor implements Monitor, FamilyDiagnostician {
 
   // ---------------------------------------------------------------- the rest of the contract
 
-  acknowledge(tS: number, cause?: string): AlarmEvent | undefined {
+  acknowledge(tS: number, cause?: string): readonly AlarmEvent[] {
     return this.families.acknowledge(tS, cause);
   }
 

@@ -96,8 +96,12 @@ export interface Monitor {
   followApplied(on: boolean): void;
   /** Processes one sample; returns the alarm transitions it caused (usually none; reused array). */
   step(sample: RigSample): readonly AlarmEvent[];
-  /** Acknowledges the newest (or the given) open alarm at rig time `tS`. */
-  acknowledge(tS: number, cause?: string): AlarmEvent | undefined;
+  /**
+   * Acknowledges the newest (or the given) open alarm at rig time `tS`; returns its events: none,
+   * or `acknowledged`, followed by `cleared` when the alarm was latched and its condition had
+   * already returned (every event is recorded and published, the `cleared` one included).
+   */
+  acknowledge(tS: number, cause?: string): readonly AlarmEvent[];
   /** The latest outputs (overwritten by each step). */
   readonly output: Readonly<MonitorOutput>;
   /** Open alarms, newest first. */
