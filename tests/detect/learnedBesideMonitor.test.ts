@@ -335,3 +335,117 @@ describe("the learned alarm's lifecycle under other alarm options", () => {
     expect(got).toEqual(want);
   });
 });
+
+describe("the learned detector's edges (times, gaps, learning, the alarm while settling)", () => {
+  const rng = new SeededRng(59);
+  const column = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+  const model = fitLearnedDetector([...TWIN_RESIDUAL_CHANNELS], [column(400), column(400), column(400)], 400);
+  /** A residual stub of `n` nominal rows (training-like noise), optionally scaled on the flow channel. */
+  function stub(n: number, flowScale: (i: number) => number = () => 1): Monitor {
+    const flow = column(n).map((v, i) => v * flowScale(i));
+    return residualColumns(column(n), column(n), flow);
+  }
+
+  it("a gap of exactly 1 s restarts the 5 s settling: no score from 11 s to 15.9 s, a score at 16 s", () => {
+    const monitor = new LearnedBesideMonitor(stub(200), model);
+    const sample = createRigSample();
+    for (let i = 0; i < 100; i++) {
+      sample.tS = i / 10;
+      monitor.step(sample);
+    }
+    expect(Number.isFinite(monitor.learnedScore)).toBe(true);
+    monitor.markGap(10, 11);
+    const scores: number[] = [];
+    for (let k = 0; k <= 50; k++) {
+      sample.tS = 11 + k / 10;
+      monitor.step(sample);
+      scores.push(monitor.learnedScore);
+    }
+    expect(scores[0]).toBeNaN();
+    expect(scores[49]).toBeNaN();
+    expect(Number.isFinite(scores[50])).toBe(true);
+  });
+
+  it("a sample with a non-finite time is ignored: the score stays and the monitor's events pass through", () => {
+    const monitor = new LearnedBesideMonitor(stub(100), model);
+    const sample = createRigSample();
+    for (let i = 0; i < 60; i++) {
+      sample.tS = i / 10;
+      monitor.step(sample);
+    }
+    const before = monitor.learnedScore;
+    expect(Number.isFinite(before)).toBe(true);
+    sample.tS = Number.NaN;
+    expect(monitor.step(sample)).toEqual([]);
+    expect(monitor.learnedScore).toBe(before);
+  });
+
+  it("while learning it counts only the monitor's `raised` events, scores the sample that trains it, and a monitor made before that reports no alarm", () => {
+    const trainer = new LearnFirstTrainer(60);
+    const early = new LearnedBesideMonitor(stub(10), trainer);
+    const base = stub(700);
+    const at = (type: string) => ({ type, tS: 1, cause: "flow", alarmId: 1 }) as unknown as AlarmEvent;
+    let n = 0;
+    const withEvents: Monitor = {
+      ...base,
+      step: (s) => {
+        base.step(s);
+        // At sample 10: two raises among one of each other kind.
+        return n++ === 10
+          ? [
+              at("raised"),
+              at("cleared"),
+              at("acknowledged"),
+              at("rediagnosed"),
+              at("escalated"),
+              at("raised"),
+            ]
+          : [];
+      },
+    };
+    const monitor = new LearnedBesideMonitor(withEvents, trainer);
+    const sample = createRigSample();
+    for (let i = 0; i < 600; i++) {
+      sample.tS = i / 10;
+      monitor.step(sample);
+    }
+    expect(monitor.learnedStatus().kind).toBe("learning");
+    expect(monitor.learnedScore).toBeNaN();
+    sample.tS = 60; // 60 s after the first sample: the trainer fits here, and this sample is scored.
+    monitor.step(sample);
+    expect(Number.isFinite(monitor.learnedScore)).toBe(true);
+    const status = monitor.learnedStatus();
+    expect(status.kind === "scoring" && status.monitorAlarmsWhileLearning).toBe(2);
+    // The monitor made before the model existed has not scored: no alarm, no score.
+    expect(early.learnedStatus()).toEqual({
+      kind: "scoring",
+      score: Number.NaN,
+      alarm: false,
+      monitorAlarmsWhileLearning: 2,
+    });
+  });
+
+  it("an open learned alarm clears during the settling after a long gap (off-delay 0.5 s: at 20.5 s, not after 25 s)", () => {
+    // Flow residual 30 training sd from 10 s to 15 s: the alarm is up when the gap starts.
+    const monitor = new LearnedBesideMonitor(
+      stub(300, (i) => (i >= 100 && i < 150 ? 30 : 1)),
+      model,
+      { raiseLevel: 0.4, clearLevel: 0.3, clearDelayS: 0.5, minHoldS: 0 },
+    );
+    const sample = createRigSample();
+    const events: AlarmEvent[] = [];
+    for (let i = 0; i < 150; i++) {
+      sample.tS = i / 10;
+      events.push(...monitor.step(sample));
+    }
+    expect(monitor.openAlarms().map((a) => a.cause)).toEqual([LEARNED_CAUSE]);
+    monitor.markGap(14.9, 20);
+    for (let k = 0; k < 100; k++) {
+      sample.tS = 20 + k / 10;
+      events.push(...monitor.step(sample));
+    }
+    // (At a raise level of 0.4 the nominal noise may raise and clear before the fault: not counted.)
+    const cleared = events.filter((e) => e.type === "cleared" && e.tS >= 15);
+    expect(cleared.map((e) => [e.cause, e.tS])).toEqual([[LEARNED_CAUSE, 20.5]]);
+  });
+});
