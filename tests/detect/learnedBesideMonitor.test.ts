@@ -90,6 +90,21 @@ describe("the learned detector beside the residual monitor", () => {
     expect(new Set(monitor.openAlarms().map((a) => a.alarmId))).toEqual(new Set(ids));
   });
 
+  it("with a raise level under 1 its alarm is raised before the scorer decides, and names the channels once it does", () => {
+    const rig = new EmulatedRig({ seed: 1, setpoints: [NOMINAL], faults: ["pump_failure:start=60"] });
+    const monitor = new LearnedBesideMonitor(createMonitor(), MODEL, { raiseLevel: 0.9 });
+    monitor.setSetpoints(rig.initialSetpoints, 0);
+    const learned: AlarmEvent[] = [];
+    while (rig.nextTS <= 90) {
+      const s = rig.next((sp, t) => monitor.setSetpoints(sp, t));
+      for (const e of monitor.step(s)) if (e.cause === LEARNED_CAUSE) learned.push(e);
+    }
+    expect(learned[0]).toMatchObject({ type: "raised", diagnosis: "" });
+    const named = learned.find((e) => e.type === "rediagnosed");
+    expect(named?.diagnosis).toMatch(/^learned: .*res_flow_lpm|^learned: res_flow_lpm/);
+    expect(monitor.openAlarms().find((a) => a.cause === LEARNED_CAUSE)?.diagnosis).toBe(named?.diagnosis);
+  });
+
   it("its alarm is acknowledged by cause and clears once the fault has gone", () => {
     const { events, monitor } = run(["pump_degradation:start=60,end=80,severity=0.6"], 1, 200, 100);
     const learned = events.filter((e) => e.cause === LEARNED_CAUSE).map((e) => e.type);

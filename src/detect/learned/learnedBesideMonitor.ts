@@ -246,7 +246,8 @@ export class LearnedBesideMonitor implements Monitor {
       // The channels named at the raise stay the diagnosis while the alarm is open (the evidence
       // keeps every channel's distance up to date): channels of similar distance would otherwise
       // take turns, and an alarm's diagnosis that changes every second says nothing new.
-      if (this.alarms.openAlarms().length === 0) this.namedText = diag.text;
+      // An alarm raised below 1 (a raise level under 1) has no channels yet: it takes these.
+      if ((this.alarms.get(LEARNED_CAUSE)?.diagnosis ?? "") === "") this.namedText = diag.text;
       else diag = { ...diag, text: this.namedText };
     }
     // Tested here, not in updateAlarm: a call the compiler leaves uninlined boxes its doubles.
