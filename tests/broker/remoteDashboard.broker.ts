@@ -87,6 +87,9 @@ describe.skipIf(MISSING !== null)("looptwin dashboard --mqtt-source in a termina
   it("shows the remote rig's six panels with its values and alarm; control keys do nothing", async () => {
     // The pump fails at rig time 8 s (2 s of wall time at --speed 4): wait for its alarm.
     await paneShows(session, /CRIT\s+\w+\s+pump failure/, 30_000);
+    // The flow the rig reports falls to 0 over its 2 s estimate window after the alarm (flow 0.33
+    // L/min was captured once in a clean CI run): wait for it too.
+    await paneShows(session, /flow 0\.00 L\/min\s+┄ twin 3\.8\d/, 10_000);
     // A capture can fall between the writes of one frame: take one with the whole top row.
     const view = await paneShows(session, /^┌─ Temperatures ─+┐┌─ Pump ─+┐\n│━ T_hot \d+\.\d\d C/, 5_000);
     for (const title of ["Temperatures", "Flow", "Residuals", "Pump", "Alarms", "Metrics"])
