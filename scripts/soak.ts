@@ -18,7 +18,7 @@
  *
  * Targets over 1 h: RSS growth after the first 5 minutes at most 10 MB; exactly once as above.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -143,6 +143,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const rateHz = options.rateHz ?? 100;
   const corruptRate = options.corruptRate ?? 0.01;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "looptwin-soak-"));
+  // `--out DIR` names a folder to keep the link and the recording in: made if it is not there yet.
+  mkdirSync(dir, { recursive: true });
   const link = join(dir, "ttySOAK0");
   const recordingPath = join(dir, "soak.ndjson");
   const faults = corruptRate > 0 ? [parseFaultSpec(`link_corrupt:value=${corruptRate}`, "--corrupt")] : [];
