@@ -30,6 +30,8 @@ describe("threshold detector, k of n", () => {
     expect(d.update(8)).toBe(false); // lower side not watched
     const lower = new ThresholdDetector({ threshold: 1, side: "lower" });
     expect(lower.update(5)).toBe(false);
+    expect(lower.update(-1)).toBe(false); // exactly at the threshold below the target: not an exceedance
+    expect(lower.statistic).toBe(0);
     expect(lower.update(-5)).toBe(true);
     expect(lower.direction).toBe(-1);
   });
@@ -52,6 +54,7 @@ describe("threshold detector, k of n", () => {
     expect(() => new ThresholdDetector({ threshold: 1, k: 4, n: 3 })).toThrow(/threshold\.k.*got 4/);
     expect(() => new ThresholdDetector({ threshold: 1, n: 1.5 })).toThrow(/threshold\.n/);
     expect(() => new ThresholdDetector({ threshold: 1, side: "up" as never })).toThrow(/threshold\.side/);
+    expect(() => new ThresholdDetector({ threshold: 1, target: Number.NaN })).toThrow(/threshold\.target/);
   });
 
   it("window probability is the binomial tail", () => {
@@ -59,6 +62,46 @@ describe("threshold detector, k of n", () => {
     expect(kOfNWindowProbability(0.2, 1, 1)).toBeCloseTo(0.2, 14);
     expect(kOfNWindowProbability(0.5, 0, 4)).toBe(1);
     expect(kOfNWindowProbability(0.3, 5, 5)).toBeCloseTo(0.3 ** 5, 14);
+    // 2 of 5: 1 - q^5 - 5 p q^4 (the binomial coefficient C(5, 2) = 10 enters the first term).
+    expect(kOfNWindowProbability(0.3, 2, 5)).toBeCloseTo(1 - 0.7 ** 5 - 5 * 0.3 * 0.7 ** 4, 14);
+    expect(kOfNWindowProbability(0.3, 3, 5)).toBeCloseTo(
+      10 * 0.3 ** 3 * 0.7 ** 2 + 5 * 0.3 ** 4 * 0.7 + 0.3 ** 5,
+      14,
+    );
+  });
+
+  it("window probability at the ends of p and k is exact", () => {
+    expect(kOfNWindowProbability(0, 0, 3)).toBe(1); // no exceedance needed: certain, whatever p
+    expect(kOfNWindowProbability(0, 1, 3)).toBe(0);
+    expect(kOfNWindowProbability(1, 2, 5)).toBe(1);
+    expect(kOfNWindowProbability(1, 5, 5)).toBe(1);
+  });
+
+  it("window probability stays within a few ulps over the largest window", () => {
+    // 1 of n: 1 - (1 - p)^n, written with expm1/log1p so that the reference itself is exact to an ulp.
+    for (const [p, n] of [
+      [1e-6, 60_000],
+      [1e-7, 65_536],
+      [2e-6, 50_000],
+    ] as const) {
+      const reference = -Math.expm1(n * Math.log1p(-p));
+      expect(Math.abs(kOfNWindowProbability(p, 1, n) / reference - 1)).toBeLessThan(2e-14);
+    }
+  });
+
+  it("window probability refuses arguments outside its domain, naming them", () => {
+    for (const p of [-0.1, 1.1, Number.NaN])
+      expect(() => kOfNWindowProbability(p, 1, 3)).toThrow(
+        new RangeError(`kOfNWindowProbability: p must be in [0, 1] (got ${p})`),
+      );
+    for (const n of [0, 1.5])
+      expect(() => kOfNWindowProbability(0.5, 0, n)).toThrow(
+        new RangeError(`kOfNWindowProbability: n must be an integer >= 1 (got ${n})`),
+      );
+    for (const k of [-1, 1.5, 4])
+      expect(() => kOfNWindowProbability(0.5, k, 3)).toThrow(
+        new RangeError(`kOfNWindowProbability: k must be an integer in [0, n] (got ${k})`),
+      );
   });
 
   it("1 of 1 at 3 sigma has ARL0 = 1/p = 370 samples (seeded Monte Carlo)", () => {
