@@ -34,6 +34,8 @@ describe("chi-square detector", () => {
     expect(() => d.updateVector([1])).toThrow(/z\.length/);
     expect(() => new ChiSquareDetector({ alpha: 1 })).toThrow(/chi_square\.alpha.*got 1/);
     expect(() => new ChiSquareDetector({ window: 0 })).toThrow(/chi_square\.window/);
+    expect(() => new ChiSquareDetector({ dimension: 0 })).toThrow(/chi_square\.dimension.*got 0/);
+    expect(() => new ChiSquareDetector({ alpha: 0 })).toThrow(/chi_square\.alpha.*got 0/); // open at 0 too
   });
 
   it("running sum stays exact over a long run with large spikes", () => {

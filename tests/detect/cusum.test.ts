@@ -47,6 +47,7 @@ describe("CUSUM detector", () => {
     expect(d.update(0)).toBe(true); // 2.0 >= h
     expect(d.update(0)).toBe(false); // 1.5
     expect(() => new CusumDetector({ h: 5, cap: 4 })).toThrow(/cusum\.cap.*got 4/);
+    expect(() => new CusumDetector({ h: 5, cap: Number.NaN })).toThrow(/cusum\.cap.*got NaN/);
   });
 
   it("one side only", () => {
@@ -73,6 +74,11 @@ describe("CUSUM detector", () => {
     expect(cusumAverageRunLength(0.5, 5, 1)).toBeCloseTo(10.34, 1);
     // Δ = 0 limit: b² for the one-sided chart.
     expect(cusumAverageRunLength(0.5, 5, 0.5, "upper")).toBeCloseTo(6.166 ** 2, 9);
+    // One-sided, b = h + 1.166 = 6.166, Δ = shift - k = 0.5: (e^(-2Δb) + 2Δb - 1) / (2Δ²); the
+    // lower chart sees a shift of -1 as the upper one sees +1.
+    const oneSided = (Math.exp(-6.166) + 6.166 - 1) / 0.5;
+    expect(cusumAverageRunLength(0.5, 5, 1, "upper")).toBeCloseTo(oneSided, 9);
+    expect(cusumAverageRunLength(0.5, 5, -1, "lower")).toBeCloseTo(oneSided, 9);
   });
 
   it("in-control ARL by seeded Monte Carlo matches Montgomery's 465 for h 5 (two-sided)", () => {

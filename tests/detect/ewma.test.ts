@@ -35,6 +35,11 @@ describe("EWMA detector", () => {
     expect(d.statistic).toBe(0);
     expect(d.update(20.31)).toBe(true);
     expect(d.limit).toBeCloseTo(0.3, 14);
+    const lower = new EwmaDetector({ lambda: 1, L: 3, sigma: 0.1, target: 20, side: "lower" });
+    lower.update(21);
+    expect(lower.statistic).toBe(0); // above the target: the side not watched
+    lower.update(19.5);
+    expect(lower.statistic).toBe(0.5);
   });
 
   it("gaps, reset and validation", () => {

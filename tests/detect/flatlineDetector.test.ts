@@ -22,7 +22,7 @@ describe("flatline detector", () => {
     expect(d.alarm).toBe(true);
     expect(d.score).toBeCloseTo(6 / 5, 12);
     expect(d.value).toBe(2);
-    d.update(8, Number.NaN);
+    expect(d.update(8, Number.NaN)).toBe(false);
     expect(d.statistic).toBe(0);
     d.update(9, 2);
     expect(d.statistic).toBe(0);
@@ -41,6 +41,13 @@ describe("flatline detector", () => {
     }
     expect(d.alarm).toBe(false);
     expect(worst).toBeLessThan(1.5);
+  });
+
+  it("a non-finite reading is no reading: one stuck at Infinity never counts as unchanged", () => {
+    const d = new FlatlineDetector(5);
+    for (let t = 0; t <= 10; t++) expect(d.update(t, Number.POSITIVE_INFINITY)).toBe(false);
+    expect(d.statistic).toBe(0);
+    expect(d.alarm).toBe(false);
   });
 
   it("Infinity disables it; a non-positive limit is refused", () => {
