@@ -75,9 +75,10 @@ Options:
                     conversion of a real rig); or {"params": {"UA": 9.6, ...}}
   --set K=V         one loop parameter, repeatable (after --config); the recordings of --out
                     carry the config in force (the file with the --set values written in)
-  --speed X         device seconds per wall second of the pty emulator (default ${DEFAULT_PTY_SPEED});
+  --speed X         device seconds per wall second of --target pty (default ${DEFAULT_PTY_SPEED});
                     with firmata:PATH, of StandardFirmata in simavr started with looptwin
-                    emulate --speed X (the host times Firmata samples; a real board is 1)
+                    emulate --speed X (the host times Firmata samples; a real board is 1);
+                    refused with the other targets
   --step-timeout S  wall seconds a command step may take (default 15)
   --json            print the results as JSON instead of the summary
 

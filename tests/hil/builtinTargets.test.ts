@@ -5,9 +5,9 @@ import { builtinTargets } from "../../src/hil/targets/builtinTargets.js";
 
 const context = { cwd: process.cwd() };
 
-function refusal(spec: string): string {
+function refusal(spec: string, speed?: number): string {
   try {
-    builtinTargets().create(spec, context);
+    builtinTargets().create(spec, speed === undefined ? context : { ...context, speed });
   } catch (e) {
     if (e instanceof ConfigError) return e.message;
     throw e;
@@ -31,6 +31,17 @@ describe("built-in HIL targets", () => {
     expect(refusal("emulator:x")).toMatch(/emulator takes no argument/);
     expect(refusal("bogus")).toMatch(
       /unknown target \(one of emulator, pty, serial:PATH, firmata:PATH, fil\[:ELF\]\)/,
+    );
+  });
+
+  it("--speed is for the targets that run at it: a real rig and the virtual-time ones refuse it", () => {
+    const only = "applies to --target pty and firmata:PATH only";
+    expect(refusal("serial:/dev/ttyACM0", 0.5)).toBe(`--speed: ${only}, not serial:PATH (got 0.5)`);
+    expect(refusal("emulator", 2)).toBe(`--speed: ${only}, not emulator (got 2)`);
+    expect(refusal("fil", 2)).toBe(`--speed: ${only}, not fil[:ELF] (got 2)`);
+    expect(builtinTargets().create("pty", { ...context, speed: 10 }).name).toBe("pty");
+    expect(builtinTargets().create("firmata:/tmp/ttyNONE", { ...context, speed: 0.5 }).name).toBe(
+      "firmata:/tmp/ttyNONE",
     );
   });
 });

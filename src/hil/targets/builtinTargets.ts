@@ -12,8 +12,8 @@ import { TargetRegistry } from "./target.js";
 export function builtinTargets(): TargetRegistry {
   return new TargetRegistry()
     .register("emulator", emulatorTarget)
-    .register("pty", ptyTarget)
+    .register("pty", ptyTarget, { takesSpeed: true })
     .register("serial", serialTarget, { usage: "serial:PATH", needsArg: true })
-    .register("firmata", firmataTarget, { usage: "firmata:PATH", needsArg: true })
+    .register("firmata", firmataTarget, { usage: "firmata:PATH", needsArg: true, takesSpeed: true })
     .register("fil", (arg, context) => filTarget(arg, context), { usage: "fil[:ELF]", optionalArg: true });
 }

@@ -114,6 +114,7 @@ interface Registered {
   readonly usage: string;
   readonly needsArg: boolean;
   readonly optionalArg: boolean;
+  readonly takesSpeed: boolean;
 }
 
 /** `--target` words and their factories. */
@@ -123,11 +124,12 @@ export class TargetRegistry {
   /**
    * Adds a target kind; `usage` is how `--help` shows it, e.g. `serial:PATH`. `needsArg`: the
    * argument after `:` is required; `optionalArg`: it may be given or not; neither: refused.
+   * `takesSpeed`: the target runs at {@link TargetContext.speed}; `--speed` is refused otherwise.
    */
   register(
     kind: string,
     factory: TargetFactory,
-    options: { usage?: string; needsArg?: boolean; optionalArg?: boolean } = {},
+    options: { usage?: string; needsArg?: boolean; optionalArg?: boolean; takesSpeed?: boolean } = {},
   ): this {
     if (!/^[a-z][a-z0-9_-]*$/.test(kind))
       throw new ConfigError("target kind", kind, "must be a lowercase word");
@@ -136,6 +138,7 @@ export class TargetRegistry {
       usage: options.usage ?? kind,
       needsArg: options.needsArg ?? false,
       optionalArg: options.optionalArg ?? false,
+      takesSpeed: options.takesSpeed ?? false,
     });
     return this;
   }
@@ -155,6 +158,14 @@ export class TargetRegistry {
     if (e.needsArg && arg === "") throw new ConfigError("--target", spec, `needs a path: ${e.usage}`);
     if (!e.needsArg && !e.optionalArg && arg !== "")
       throw new ConfigError("--target", spec, `${kind} takes no argument`);
+    if (context.speed !== undefined && !e.takesSpeed) {
+      const speedTargets = [...this.entries.values()].filter((t) => t.takesSpeed).map((t) => t.usage);
+      throw new ConfigError(
+        "--speed",
+        context.speed,
+        `applies to --target ${speedTargets.join(" and ")} only, not ${e.usage}`,
+      );
+    }
     return e.factory(arg, context);
   }
 }
