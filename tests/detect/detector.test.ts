@@ -57,6 +57,19 @@ describe("detector factory", () => {
     );
     expect(() => parseDetectorConfig(null, "detectors[0]")).toThrow(/detectors\[0\]/);
   });
+
+  it("a kind that is not a detector is refused with the list of kinds, from JSON and from code", () => {
+    const kinds = "must be one of threshold, ewma, cusum, chi_square";
+    expect(() => parseDetectorConfig({ kind: "kalman" }, "detectors[2]")).toThrow(
+      `detectors[2].kind: ${kinds} (got "kalman")`,
+    );
+    expect(() => parseDetectorConfig([], "detectors[3]")).toThrow(
+      "detectors[3]: must be an object with a kind (got [])",
+    );
+    expect(() => createDetector({ kind: "kalman" } as unknown as DetectorConfig)).toThrow(
+      `detector.kind: ${kinds} (got "kalman")`,
+    );
+  });
 });
 
 /** Indices of the samples at which the detector alarms. */
