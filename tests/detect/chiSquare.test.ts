@@ -38,6 +38,46 @@ describe("chi-square detector", () => {
     expect(() => new ChiSquareDetector({ alpha: 0 })).toThrow(/chi_square\.alpha.*got 0/); // open at 0 too
   });
 
+  it("misuse and bad options are refused with the whole message (field: problem (got value))", () => {
+    const d = new ChiSquareDetector({ dimension: 2 });
+    expect(() => d.update(1)).toThrow(
+      "chi_square.dimension: update(x) takes one component; use updateVector(z) for more (got 2)",
+    );
+    expect(() => d.updateVector([1])).toThrow("z.length: must be >= chi_square.dimension (2) (got 1)");
+    expect(() => new ChiSquareDetector({ alpha: 1 })).toThrow("chi_square.alpha: must be in (0, 1) (got 1)");
+    expect(() => new ChiSquareDetector({ dimension: 65 })).toThrow(
+      "chi_square.dimension: must be an integer in [1, 64] (got 65)",
+    );
+  });
+
+  it("a non-finite scalar is a gap: neither counted nor summed", () => {
+    const d = new ChiSquareDetector({ window: 2, alpha: 0.05 });
+    expect(d.update(2)).toBe(true); // 4 >= 3.84 (1 dof)
+    expect(d.update(Number.NaN)).toBe(true); // the alarm as it was
+    expect(d.update(Number.NEGATIVE_INFINITY)).toBe(true);
+    expect(d.samples).toBe(1);
+    expect(d.statistic).toBe(4);
+    expect(d.dof).toBe(1);
+    expect(d.update(1)).toBe(false); // 5 < 5.99 (2 dof)
+    expect(d.samples).toBe(2);
+    expect(d.statistic).toBe(5);
+  });
+
+  it("window 1: the statistic is each sample's square, also after a huge spike", () => {
+    // A running sum would keep 1e20 + (1 - 1e20) = 0 for the sample after the spike and stay 1 low.
+    const d = new ChiSquareDetector();
+    expect(d.update(1e10)).toBe(true);
+    expect(d.statistic).toBe(1e20);
+    // Limit: the upper 1e-3 quantile of chi-square with 1 dof, 10.828 (tables).
+    const xs = [1, 3, 3.5, 0.5];
+    const alarms = [false, false, true, false];
+    xs.forEach((x, i) => {
+      expect(d.update(x)).toBe(alarms[i]);
+      expect(d.statistic).toBe(x * x);
+      expect(d.samples).toBe(i + 2);
+    });
+  });
+
   it("running sum stays exact over a long run with large spikes", () => {
     const d = new ChiSquareDetector({ window: 4 });
     const rng = new SeededRng(3);

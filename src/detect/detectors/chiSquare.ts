@@ -109,8 +109,8 @@ export class ChiSquareDetector implements ResidualDetector {
     this.head = this.head + 1 === w ? 0 : this.head + 1;
     if (this.fill < w) this.fill++;
     this.n_++;
-    // Re-add exactly once per window so rounding in the running sum cannot accumulate.
-    if (++this.sinceExact >= w && w > 1) {
+    // Re-add exactly once per window (each sample when w is 1) so rounding cannot accumulate.
+    if (++this.sinceExact >= w) {
       this.sinceExact = 0;
       let s = 0;
       for (let i = 0; i < w; i++) s += this.ring[i] as number;
