@@ -50,6 +50,45 @@ describe("CUSUM detector", () => {
     expect(() => new CusumDetector({ h: 5, cap: Number.NaN })).toThrow(/cusum\.cap.*got NaN/);
   });
 
+  it("the cap bounds the upper sum too, and a cap equal to h is allowed", () => {
+    const d = new CusumDetector({ k: 0.5, h: 2, cap: 2.5 });
+    for (let i = 0; i < 100; i++) d.update(3);
+    expect(d.upper).toBe(2.5);
+    expect(d.update(0)).toBe(true); // 2.0 >= h
+    expect(d.update(0)).toBe(false); // 1.5
+    const atH = new CusumDetector({ k: 0.5, h: 2, cap: 2 });
+    expect(atH.options.cap).toBe(2);
+    for (let i = 0; i < 10; i++) atH.update(3);
+    expect(atH.upper).toBe(2);
+    expect(atH.update(0)).toBe(false); // 1.5: one sample back below h
+  });
+
+  it("bad options are refused with the whole message (field: problem (got value))", () => {
+    expect(() => new CusumDetector({ h: 5, cap: 4 })).toThrow(
+      "cusum.cap: must be >= h (5) or Infinity (got 4)",
+    );
+    expect(() => new CusumDetector({ target: Number.NaN })).toThrow(
+      "cusum.target: must be a finite number (got NaN)",
+    );
+    expect(() => new CusumDetector({ side: "sideways" as never })).toThrow(
+      'cusum.side: must be one of both, upper, lower (got "sideways")',
+    );
+    expect(() => new CusumDetector({ resetOnAlarm: "yes" as never })).toThrow(
+      'cusum.resetOnAlarm: must be true or false (got "yes")',
+    );
+  });
+
+  it("the lower side only: a rise never moves it", () => {
+    const d = new CusumDetector({ k: 0, h: 1, side: "lower" });
+    expect(d.update(10)).toBe(false);
+    expect(d.upper).toBe(0);
+    expect(d.statistic).toBe(0);
+    expect(d.direction).toBe(0);
+    expect(d.update(-1)).toBe(true);
+    expect(d.lower).toBe(1);
+    expect(d.direction).toBe(-1);
+  });
+
   it("one side only", () => {
     const d = new CusumDetector({ k: 0, h: 1, side: "upper" });
     expect(d.update(-10)).toBe(false);
