@@ -29,6 +29,43 @@ describe("EWMA detector", () => {
     expect(exact.limit).toBeCloseTo(2 * Math.sqrt((0.5 / 1.5) * (1 - 0.5 ** 4)), 14);
   });
 
+  it("exact limits before the first sample and after a reset are the first sample's", () => {
+    // t = 1: σ_z = sqrt(λ/(2-λ) (1 - (1-λ)²)) = sqrt(1/3 · 3/4) = 0.5 for λ 0.5, so the limit is 2 · 0.5.
+    const d = new EwmaDetector({ lambda: 0.5, L: 2, exactLimits: true });
+    expect(d.limit).toBeCloseTo(1.0, 14);
+    d.update(0.1);
+    d.update(0.1);
+    d.reset();
+    expect(d.limit).toBeCloseTo(1.0, 14);
+    expect(d.alarm).toBe(false);
+  });
+
+  it("the statistic is a magnitude: +0, never -0, at the target and on the side not watched", () => {
+    // λ 1: z is the last sample. A sample of -0 after a negative one makes z = -0 + 0 · (-1) = -0.
+    const upper = new EwmaDetector({ lambda: 1, side: "upper" });
+    upper.update(-1);
+    upper.update(-0);
+    expect(upper.value).toBe(-0);
+    expect(upper.statistic).toBe(0);
+    const lower = new EwmaDetector({ lambda: 1, target: 20, side: "lower" });
+    lower.update(20);
+    expect(lower.statistic).toBe(0);
+    const both = new EwmaDetector({ lambda: 1, target: 20 });
+    both.update(20);
+    expect(both.statistic).toBe(0);
+  });
+
+  it("bad options are refused with the whole message (field: problem (got value))", () => {
+    expect(() => new EwmaDetector({ lambda: 0 })).toThrow("ewma.lambda: must be in (0, 1] (got 0)");
+    expect(() => new EwmaDetector({ lambda: 1.5 })).toThrow("ewma.lambda: must be in (0, 1] (got 1.5)");
+    expect(() => new EwmaDetector({ exactLimits: "yes" as never })).toThrow(
+      'ewma.exactLimits: must be true or false (got "yes")',
+    );
+    expect(() => new EwmaDetector({ side: "up" as never })).toThrow(
+      'ewma.side: must be one of both, upper, lower (got "up")',
+    );
+  });
+
   it("one-sided statistics, target and sigma", () => {
     const d = new EwmaDetector({ lambda: 1, L: 3, sigma: 0.1, target: 20, side: "upper" });
     expect(d.update(19)).toBe(false);
