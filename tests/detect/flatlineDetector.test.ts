@@ -28,6 +28,30 @@ describe("flatline detector", () => {
     expect(d.statistic).toBe(0);
   });
 
+  it("alarms at exactly its limit: a reading unchanged for limitS seconds", () => {
+    const d = new FlatlineDetector(5);
+    expect(d.update(10, 2)).toBe(false);
+    expect(d.update(14.5, 2)).toBe(false);
+    expect(d.update(15, 2)).toBe(true);
+    expect(d.statistic).toBe(5);
+    expect(d.score).toBe(1);
+  });
+
+  it("restart forgets the frozen value: the count starts again from the next reading", () => {
+    const d = new FlatlineDetector(5);
+    d.update(0, 2);
+    d.update(6, 2);
+    expect(d.alarm).toBe(true);
+    d.restart();
+    expect(d.statistic).toBe(0);
+    expect(d.alarm).toBe(false);
+    expect(d.value).toBeNaN();
+    expect(d.update(7, 2)).toBe(false); // the same value again counts from 7
+    expect(d.statistic).toBe(0);
+    expect(d.update(11, 2)).toBe(false);
+    expect(d.statistic).toBe(4);
+  });
+
   it("a live thermistor with the default noise never stays unchanged for 5 s (10 Hz, 1 hour)", () => {
     const rng = new SeededRng(3);
     const d = new FlatlineDetector(5);
@@ -54,7 +78,8 @@ describe("flatline detector", () => {
     const d = new FlatlineDetector(Number.POSITIVE_INFINITY);
     for (let i = 0; i < 100; i++) d.update(i, 1);
     expect(d.alarm).toBe(false);
-    expect(() => new FlatlineDetector(0)).toThrow(/flatlineS/);
+    expect(() => new FlatlineDetector(0)).toThrow("flatlineS: must be > 0 (got 0)");
+    expect(() => new FlatlineDetector(Number.NaN)).toThrow("flatlineS: must be a finite number (got NaN)");
   });
 });
 
