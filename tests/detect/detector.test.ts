@@ -44,6 +44,22 @@ describe("detector factory", () => {
     });
   });
 
+  it("booleans in a spec: false is false", () => {
+    expect(parseDetectorSpec("cusum:resetOnAlarm=false")).toEqual({ kind: "cusum", resetOnAlarm: false });
+    expect(parseDetectorSpec("ewma:exactLimits=false,side=lower")).toEqual({
+      kind: "ewma",
+      exactLimits: false,
+      side: "lower",
+    });
+  });
+
+  it("a JSON config with no field name is named detector", () => {
+    expect(() => parseDetectorConfig(null)).toThrow("detector: must be an object with a kind (got null)");
+    expect(() => parseDetectorConfig({ kind: "cusum", h: 0 })).toThrow(
+      "detector.cusum.h: must be > 0 (got 0)",
+    );
+  });
+
   it("spec and JSON errors name the field and the value", () => {
     expect(() => parseDetectorSpec("cusum:h=abc")).toThrow(/cusum\.h.*"abc"/);
     expect(() => parseDetectorSpec("cusum:h=-1")).toThrow(/detector\.cusum\.h.*got -1/);
