@@ -56,6 +56,18 @@ describe("chi-square quantile", () => {
     expect(chiSquareUpperQuantile(0.05, 2)).toBeCloseTo(chiSquareQuantile(0.95, 2), 10);
   });
 
+  it("upper quantile for a fractional dof below 2/9, where Wilson-Hilferty's first guess is negative", () => {
+    // scipy.stats.chi2.isf(alpha, dof).
+    const cases: readonly (readonly [alpha: number, dof: number, x: number])[] = [
+      [0.45, 0.01, 1.3325022317883309e-52],
+      [0.2, 0.02, 2.3062254518981046e-10],
+      [0.3, 0.1, 0.000933127369790517],
+    ];
+    for (const [alpha, dof, x] of cases) {
+      expect(Math.abs(chiSquareUpperQuantile(alpha, dof) / x - 1)).toBeLessThan(1e-11);
+    }
+  });
+
   it("inverts the CDF across dof and p", () => {
     for (const dof of [0.5, 1, 3, 17, 250]) {
       for (const p of [1e-6, 0.01, 0.5, 0.9, 0.99999]) {
