@@ -78,6 +78,38 @@ describe("chi-square detector", () => {
     });
   });
 
+  it("reset makes it a new detector: the same samples give the same statistics to the last bit", () => {
+    // Spikes and small values make the running sum's rounding depend on where each sample sits in
+    // the ring and on when the sum was last re-added.
+    const after = [1e8, 1, 1, 3, 0.5, 1e8, 2, 1, 1, 1, 0, 0.25];
+    for (const before of [[], [5], [5, 1e8], [1e8, 7, 1, 2, 9, 1e8, 3, 0.1]]) {
+      const used = new ChiSquareDetector({ window: 3, alpha: 0.01 });
+      for (const x of before) used.update(x);
+      used.reset();
+      const fresh = new ChiSquareDetector({ window: 3, alpha: 0.01 });
+      expect(used.samples).toBe(0);
+      expect(used.statistic).toBe(0);
+      expect(used.limit).toBe(fresh.limit);
+      expect(used.dof).toBe(1);
+      for (const x of after) {
+        expect(used.update(x)).toBe(fresh.update(x));
+        expect(used.statistic).toBe(fresh.statistic);
+        expect(used.limit).toBe(fresh.limit);
+        expect(used.dof).toBe(fresh.dof);
+        expect(used.samples).toBe(fresh.samples);
+      }
+    }
+  });
+
+  it("the statistic, a sum of squares, never goes below 0 when a huge sample leaves the window", () => {
+    const d = new ChiSquareDetector({ window: 3 });
+    for (const x of [1e10, 1, 1, 1, 0, 0, 0, 0, 0]) {
+      d.update(x);
+      expect(d.statistic).toBeGreaterThanOrEqual(0);
+    }
+    expect(d.statistic).toBe(0);
+  });
+
   it("running sum stays exact over a long run with large spikes", () => {
     const d = new ChiSquareDetector({ window: 4 });
     const rng = new SeededRng(3);

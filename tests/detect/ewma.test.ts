@@ -14,6 +14,7 @@ describe("EWMA detector", () => {
       expect(d.value).toBeCloseTo(zs[i]!, 14);
       expect(d.statistic).toBeCloseTo(Math.abs(zs[i]!), 14);
       expect(d.limit).toBeCloseTo(limit, 14);
+      expect(d.score).toBeCloseTo(Math.abs(zs[i]!) / limit, 14);
       expect(d.direction).toBe(dirs[i]);
     });
   });
