@@ -89,6 +89,24 @@ describe("CUSUM detector", () => {
     expect(d.direction).toBe(-1);
   });
 
+  it("reset makes it a new detector, also right after an alarm with resetOnAlarm", () => {
+    for (const resetOnAlarm of [false, true]) {
+      const options = { target: 1, sigma: 2, k: 0.5, h: 2, resetOnAlarm };
+      const used = new CusumDetector(options);
+      for (const x of [3, 4, 1, -3, -3]) used.update(x); // alarms at the last one
+      expect(used.alarm).toBe(true);
+      used.reset();
+      const fresh = new CusumDetector(options);
+      expect([used.upper, used.lower, used.samples, used.alarm]).toEqual([0, 0, 0, false]);
+      for (const x of [5, 5, 5, -3, 1]) {
+        expect(used.update(x)).toBe(fresh.update(x));
+        expect(used.upper).toBe(fresh.upper);
+        expect(used.lower).toBe(fresh.lower);
+        expect(used.samples).toBe(fresh.samples);
+      }
+    }
+  });
+
   it("one side only", () => {
     const d = new CusumDetector({ k: 0, h: 1, side: "upper" });
     expect(d.update(-10)).toBe(false);

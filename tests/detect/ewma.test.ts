@@ -41,6 +41,36 @@ describe("EWMA detector", () => {
     expect(d.alarm).toBe(false);
   });
 
+  it("no alarm before the first sample, even when the limit underflows to 0", () => {
+    // L σ sqrt(λ / (2 - λ)) = 1e-400 · 0.577 is 0 in double precision: every sample alarms.
+    const d = new EwmaDetector({ L: 1e-200, sigma: 1e-200 });
+    expect(d.limit).toBe(0);
+    expect(d.alarm).toBe(false);
+    expect(d.update(0)).toBe(true);
+    d.reset();
+    expect(d.alarm).toBe(false);
+  });
+
+  it("reset makes it a new detector: the same samples give the same values to the last bit", () => {
+    const after = [0.3, 2.5, -1, 0.1, 4, 0, -3];
+    for (const exactLimits of [false, true]) {
+      const options = { lambda: 0.3, L: 2.5, sigma: 0.8, target: 0.2, exactLimits };
+      const used = new EwmaDetector(options);
+      for (const x of [3, 3, 3, -1]) used.update(x);
+      used.reset();
+      const fresh = new EwmaDetector(options);
+      expect(used.value).toBe(0.2);
+      expect(used.samples).toBe(0);
+      expect(used.limit).toBe(fresh.limit);
+      for (const x of after) {
+        expect(used.update(x)).toBe(fresh.update(x));
+        expect(used.value).toBe(fresh.value);
+        expect(used.limit).toBe(fresh.limit);
+        expect(used.samples).toBe(fresh.samples);
+      }
+    }
+  });
+
   it("the statistic is a magnitude: +0, never -0, at the target and on the side not watched", () => {
     // λ 1: z is the last sample. A sample of -0 after a negative one makes z = -0 + 0 · (-1) = -0.
     const upper = new EwmaDetector({ lambda: 1, side: "upper" });
