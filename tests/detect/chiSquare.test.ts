@@ -101,6 +101,20 @@ describe("chi-square detector", () => {
     }
   });
 
+  it("re-added once per window: exact again at most w - 1 samples after a huge sample leaves", () => {
+    // Window 3: a spike of 1e20 (squared) among ones. The running sum loses the ones while the
+    // spike is in it; the exact re-add every 3 samples restores 3 at the latest 2 samples after
+    // the spike leaves, whatever the phase of the spike.
+    for (let before = 0; before < 6; before++) {
+      const d = new ChiSquareDetector({ window: 3 });
+      const xs = [...Array<number>(before).fill(1), 1e10, ...Array<number>(10).fill(1)];
+      xs.forEach((x, i) => {
+        d.update(x);
+        if (i >= before + 5) expect(d.statistic).toBe(3);
+      });
+    }
+  });
+
   it("the statistic, a sum of squares, never goes below 0 when a huge sample leaves the window", () => {
     const d = new ChiSquareDetector({ window: 3 });
     for (const x of [1e10, 1, 1, 1, 0, 0, 0, 0, 0]) {
