@@ -133,6 +133,28 @@ describe("EWMA detector", () => {
     expect(ewmaAverageRunLength(0.2, 2.962, 2)).toBeCloseTo(3.7, 1);
   });
 
+  it("Markov-chain ARL on coarse grids where the elimination swaps rows (small λ)", () => {
+    // The same chain (Brook & Evans, states cells over the in-control band) solved independently:
+    // scipy.stats.norm.cdf for the transition probabilities and numpy.linalg.solve (LAPACK) for
+    // (I - Q) arl = 1, the middle state's entry.
+    const cases: readonly (readonly [
+      lambda: number,
+      L: number,
+      shift: number,
+      states: number,
+      arl: number,
+    ])[] = [
+      [0.05, 3, 0, 11, 710.9198959993435],
+      [0.05, 2.615, 0, 11, 337.49410279012767],
+      [0.01, 5, -1, 21, 59.05733302919176],
+      [0.01, 10, -1, 51, 138.87274400171725],
+      [0.01, 3, -3, 11, 7.187231051270459], // a swap at every column, the first one too
+    ];
+    for (const [lambda, L, shift, states, arl] of cases) {
+      expect(Math.abs(ewmaAverageRunLength(lambda, L, shift, states) / arl - 1)).toBeLessThan(1e-12);
+    }
+  });
+
   it("in-control ARL by seeded Monte Carlo is in the documented ballpark (≈500)", () => {
     const rng = new SeededRng(2024);
     const d = new EwmaDetector({ lambda: 0.2, L: 2.962 });
