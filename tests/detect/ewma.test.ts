@@ -41,6 +41,20 @@ describe("EWMA detector", () => {
     expect(d.alarm).toBe(false);
   });
 
+  it("alarms at exactly the limit; the direction is the sign of z - target, 0 at the target", () => {
+    // λ 1: σ_z = σ, so the limit is L σ = 2 exactly and z is the last sample.
+    const d = new EwmaDetector({ lambda: 1, L: 2, target: 20 });
+    expect(d.limit).toBe(2);
+    expect(d.update(20)).toBe(false);
+    expect(d.direction).toBe(0);
+    expect(d.update(22)).toBe(true);
+    expect(d.direction).toBe(1);
+    expect(d.update(18)).toBe(true);
+    expect(d.direction).toBe(-1);
+    expect(d.update(19)).toBe(false);
+    expect(d.direction).toBe(-1);
+  });
+
   it("no alarm before the first sample, even when the limit underflows to 0", () => {
     // L σ sqrt(λ / (2 - λ)) = 1e-400 · 0.577 is 0 in double precision: every sample alarms.
     const d = new EwmaDetector({ L: 1e-200, sigma: 1e-200 });
