@@ -138,6 +138,14 @@ describe("CUSUM detector", () => {
     expect(cusumAverageRunLength(0.5, 5, -1, "lower")).toBeCloseTo(oneSided, 9);
   });
 
+  it("the ARL's bad arguments are refused with the whole message", () => {
+    expect(() => cusumAverageRunLength(-1, 5)).toThrow("k: must be >= 0 (got -1)");
+    expect(() => cusumAverageRunLength(0.5, 0)).toThrow("h: must be > 0 (got 0)");
+    expect(() => cusumAverageRunLength(0.5, 5, Number.POSITIVE_INFINITY)).toThrow(
+      "shift: must be a finite number (got Infinity)",
+    );
+  });
+
   it("in-control ARL by seeded Monte Carlo matches Montgomery's 465 for h 5 (two-sided)", () => {
     const arl = meanRunLength(new CusumDetector({ k: 0.5, h: 5 }), new SeededRng(99), 1500, 0);
     // Relative sd of the mean ≈ 2.6 %; allow ±12 %.

@@ -3,6 +3,7 @@ import { ConfigError } from "../../src/core/errors.js";
 import {
   chiSquareCdf,
   chiSquareQuantile,
+  chiSquareSurvival,
   chiSquareUpperQuantile,
   logGamma,
   normalCdf,
@@ -74,6 +75,19 @@ describe("chi-square quantile", () => {
         expect(chiSquareCdf(chiSquareQuantile(p, dof), dof)).toBeCloseTo(p, 10);
       }
     }
+  });
+
+  it("bad arguments are refused with the whole message", () => {
+    expect(() => chiSquareQuantile(1.5, 3)).toThrow("p: must be a probability in [0, 1] (got 1.5)");
+    expect(() => chiSquareQuantile(Number.NaN, 3)).toThrow("p: must be a probability in [0, 1] (got NaN)");
+    expect(() => chiSquareUpperQuantile(-1, 3)).toThrow("alpha: must be a probability in [0, 1] (got -1)");
+    expect(() => chiSquareQuantile(0.5, 0)).toThrow("dof: must be a finite number > 0 (got 0)");
+    expect(() => chiSquareUpperQuantile(0.5, Number.POSITIVE_INFINITY)).toThrow(
+      "dof: must be a finite number > 0 (got Infinity)",
+    );
+    expect(() => chiSquareCdf(1, -2)).toThrow("dof: must be a finite number > 0 (got -2)");
+    expect(() => chiSquareSurvival(1, Number.NaN)).toThrow("dof: must be a finite number > 0 (got NaN)");
+    expect(() => normalQuantile(2)).toThrow("p: must be a probability in [0, 1] (got 2)");
   });
 
   it("rejects bad arguments naming them", () => {

@@ -169,6 +169,20 @@ describe("EWMA detector", () => {
     }
   });
 
+  it("the ARL's bad arguments are refused with the whole message", () => {
+    expect(() => ewmaAverageRunLength(0, 3)).toThrow("lambda: must be in (0, 1] (got 0)");
+    expect(() => ewmaAverageRunLength(0.2, 0)).toThrow("L: must be > 0 (got 0)");
+    expect(() => ewmaAverageRunLength(0.2, 3, Number.NaN)).toThrow(
+      "shift: must be a finite number (got NaN)",
+    );
+    expect(() => ewmaAverageRunLength(0.2, 3, 0, 10)).toThrow(
+      "states: must be an integer in [11, 1001] (got 10)",
+    );
+    expect(() => ewmaAverageRunLength(0.2, 3, 0, 1002)).toThrow(
+      "states: must be an integer in [11, 1001] (got 1002)",
+    );
+  });
+
   it("in-control ARL by seeded Monte Carlo is in the documented ballpark (≈500)", () => {
     const rng = new SeededRng(2024);
     const d = new EwmaDetector({ lambda: 0.2, L: 2.962 });
