@@ -138,6 +138,28 @@ describe("CUSUM detector", () => {
     expect(cusumAverageRunLength(0.5, 5, -1, "lower")).toBeCloseTo(oneSided, 9);
   });
 
+  it("Siegmund's formula near Δ = 0, where e^(-2Δb) + 2Δb - 1 cancels, and on both sides of the series' edge", () => {
+    // (exp(-2Δb) + 2Δb - 1) / (2Δ²) for b = 6.166, evaluated with mpmath at 40 digits.
+    const cases: readonly (readonly [delta: number, arl: number])[] = [
+      [1e-9, 38.01955584371428],
+      [-1e-9, 38.019556156285724],
+      [1e-8, 38.01955443714283],
+      [5e-6, 38.01877458343792],
+      [-5e-6, 38.02033744065352],
+      [7e-5, 38.0086183600468], // 2Δb = 8.6e-4
+      [-7e-5, 38.03049836187633],
+      [8.1e-5, 38.00690001720385], // 2Δb = 0.99890e-3
+      [8.2e-5, 38.00674380999674], // 2Δb = 1.01122e-3
+      [1e-4, 38.00393224494759],
+      [0.01, 36.503717291360275],
+      [-0.3, 198.5084926315351],
+    ];
+    for (const [delta, arl] of cases) {
+      expect(Math.abs(cusumAverageRunLength(0, 5, delta, "upper") / arl - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(cusumAverageRunLength(0, 5, -delta, "lower") / arl - 1)).toBeLessThan(1e-12);
+    }
+  });
+
   it("the ARL's bad arguments are refused with the whole message", () => {
     expect(() => cusumAverageRunLength(-1, 5)).toThrow("k: must be >= 0 (got -1)");
     expect(() => cusumAverageRunLength(0.5, 0)).toThrow("h: must be > 0 (got 0)");

@@ -169,9 +169,13 @@ export function cusumAverageRunLength(k: number, h: number, shift = 0, side: Det
   checkFinite("shift", shift);
   const b = h + 1.166;
   const oneSided = (delta: number): number => {
-    const d = delta - k;
-    if (Math.abs(d) < 1e-9) return b * b;
-    return (Math.exp(-2 * d * b) + 2 * d * b - 1) / (2 * d * d);
+    // (e^-y + y - 1) / (2Δ²) with y = 2Δb is 2b² g(y), g(y) = (e^-y - 1 + y) / y². Near Δ = 0 the
+    // difference cancels (it gave 0 at Δ = 1e-9), so for |y| < 1e-3 g is its series
+    // 1/2 - y/6 + y²/24 - y³/120 (the next term, y⁴/720, is below 1e-14 of g there).
+    const y = 2 * (delta - k) * b;
+    const g =
+      Math.abs(y) < 1e-3 ? 0.5 + y * (-1 / 6 + y * (1 / 24 - y / 120)) : (Math.expm1(-y) + y) / (y * y);
+    return 2 * b * b * g;
   };
   switch (side) {
     case "upper":
