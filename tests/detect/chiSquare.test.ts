@@ -50,6 +50,28 @@ describe("chi-square detector", () => {
     );
   });
 
+  it("alarms when the statistic reaches the limit exactly", () => {
+    // A sample whose square is the limit to the last bit: about half of all doubles are squares, so
+    // one of a few alphas gives one within a few ulps of sqrt(limit).
+    const bits = new DataView(new ArrayBuffer(8));
+    const step = (x: number, ulps: number): number => {
+      bits.setFloat64(0, x);
+      bits.setBigInt64(0, bits.getBigInt64(0) + BigInt(ulps));
+      return bits.getFloat64(0);
+    };
+    let found = 0;
+    for (const alpha of [0.05, 0.01, 0.001, 0.1, 0.2, 0.3, 0.02, 0.005]) {
+      const d = new ChiSquareDetector({ alpha });
+      const x = [-2, -1, 0, 1, 2].map((u) => step(Math.sqrt(d.limit), u)).find((v) => v * v === d.limit);
+      if (x === undefined) continue;
+      found++;
+      expect(d.update(x)).toBe(true);
+      expect(d.statistic).toBe(d.limit);
+      expect(d.score).toBe(1);
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
   it("a non-finite scalar is a gap: neither counted nor summed", () => {
     const d = new ChiSquareDetector({ window: 2, alpha: 0.05 });
     expect(d.update(2)).toBe(true); // 4 >= 3.84 (1 dof)

@@ -116,4 +116,17 @@ describe("normal distribution", () => {
     expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
     expect(logGamma(0.1)).toBeCloseTo(2.252712651734206, 11);
   });
+
+  it("log-gamma below 1/2 by the reflection formula, down to 1e-300 (ln Γ(x) → -ln x)", () => {
+    // scipy.special.gammaln.
+    const cases: readonly (readonly [x: number, lnGamma: number])[] = [
+      [1e-300, 690.7755278982137],
+      [1e-10, 23.025850929882733],
+      [1e-5, 11.512919692895826],
+      [0.01, 4.599479878042022],
+      [0.25, 1.2880225246980774],
+      [0.4999, 0.5725613186041183],
+    ];
+    for (const [x, lnGamma] of cases) expect(Math.abs(logGamma(x) / lnGamma - 1)).toBeLessThan(1e-14);
+  });
 });
