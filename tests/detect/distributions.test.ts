@@ -69,6 +69,30 @@ describe("chi-square quantile", () => {
     }
   });
 
+  it("CDF and survival against scipy, by the series and by the continued fraction, and at their ends", () => {
+    // scipy.stats.chi2.cdf / chi2.sf. x/2 < dof/2 + 1 takes the series, otherwise the continued fraction.
+    const near = (got: number, want: number) => expect(Math.abs(got / want - 1)).toBeLessThan(1e-14);
+    near(chiSquareCdf(2.5, 3), 0.5247089166569795);
+    near(chiSquareSurvival(2.5, 3), 0.4752910833430205);
+    near(chiSquareSurvival(40, 3), 1.065509033425585e-8);
+    near(chiSquareCdf(1e-3, 0.5), 0.16495975076841285);
+    for (const dof of [0.5, 3]) {
+      expect(chiSquareCdf(0, dof)).toBe(0);
+      expect(chiSquareCdf(-1, dof)).toBe(0);
+      expect(chiSquareCdf(Number.POSITIVE_INFINITY, dof)).toBe(1);
+      expect(chiSquareSurvival(0, dof)).toBe(1);
+      expect(chiSquareSurvival(-1, dof)).toBe(1);
+      expect(chiSquareSurvival(Number.POSITIVE_INFINITY, dof)).toBe(0);
+      expect(chiSquareQuantile(0, dof)).toBe(0);
+      expect(chiSquareQuantile(1, dof)).toBe(Number.POSITIVE_INFINITY);
+      expect(chiSquareUpperQuantile(0, dof)).toBe(Number.POSITIVE_INFINITY);
+      expect(chiSquareUpperQuantile(1, dof)).toBe(0);
+    }
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(-40)).toBe(0);
+    expect(normalCdf(40)).toBe(1);
+  });
+
   it("inverts the CDF across dof and p", () => {
     for (const dof of [0.5, 1, 3, 17, 250]) {
       for (const p of [1e-6, 0.01, 0.5, 0.9, 0.99999]) {
@@ -104,6 +128,24 @@ describe("normal distribution", () => {
     expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 9);
     expect(normalQuantile(0.5)).toBe(0);
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it("quantiles in the three regions of Acklam's approximation and far in the tails (to 1e-14)", () => {
+    // scipy.stats.norm.ppf; the regions meet at p = 0.02425 and 1 - 0.02425.
+    const cases: readonly (readonly [p: number, x: number])[] = [
+      [1e-300, -37.0470962993612],
+      [1e-20, -9.262340089798409],
+      [0.02, -2.053748910631823],
+      [0.02425, -1.972961051311885],
+      [0.03, -1.880793608151251],
+      [0.97, 1.8807936081512509],
+      [0.98, 2.0537489106318225],
+      [0.99, 2.3263478740408408],
+      [1 - 1e-10, 6.361340889697422],
+      [1 - 2 ** -53, 8.209536151601387],
+    ];
+    for (const [p, x] of cases) expect(Math.abs(normalQuantile(p) / x - 1)).toBeLessThan(1e-14);
+    expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("CDF matches reference values", () => {
