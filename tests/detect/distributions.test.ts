@@ -93,6 +93,16 @@ describe("chi-square quantile", () => {
     expect(normalCdf(40)).toBe(1);
   });
 
+  it("holds up at the largest dof a chi-square detector uses (64 × 4096), where the series needs 3000 terms", () => {
+    // scipy.stats.chi2. The series stopped at 1000 terms and gave 0.4975 for the CDF at the mean.
+    const dof = 64 * 4096;
+    expect(Math.abs(chiSquareCdf(dof, dof) / 0.5003673109423573 - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(chiSquareCdf(dof - 1000, dof) / 0.0835001347430247 - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(chiSquareQuantile(0.001, dof) / 259912.13127496175 - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(chiSquareUpperQuantile(0.7, dof) / 261763.8106749562 - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(chiSquareUpperQuantile(1e-3, dof) / 264387.2680937565 - 1)).toBeLessThan(1e-12);
+  });
+
   it("inverts the CDF across dof and p", () => {
     for (const dof of [0.5, 1, 3, 17, 250]) {
       for (const p of [1e-6, 0.01, 0.5, 0.9, 0.99999]) {
