@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { getHeapSpaceStatistics } from "node:v8";
 import { wallClock } from "../src/core/clock.js";
 import { createMonitor } from "../src/detect/monitor/monitor.js";
 import { parseFaultSpec } from "../src/model/faultSpec.js";
@@ -57,6 +58,9 @@ export interface SoakReport {
   readonly heapUsedMB: number;
   /** V8's committed heap and the memory outside it (Buffers): where RSS growth comes from. */
   readonly heapTotalMB: number;
+  /** Of the committed heap, V8's young generation (semi-spaces) and its old space. */
+  readonly newSpaceMB: number;
+  readonly oldSpaceMB: number;
   readonly externalMB: number;
   readonly received: number;
   readonly sentByDevice: number;
@@ -214,11 +218,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let unplugged = false;
   const report = (): void => {
     const m = process.memoryUsage();
+    const spaceMB = (name: string): number =>
+      (getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? Number.NaN) / 1e6;
     const r: SoakReport = {
       tS: Math.round(elapsedS()),
       rssMB: m.rss / 1e6,
       heapUsedMB: m.heapUsed / 1e6,
       heapTotalMB: m.heapTotal / 1e6,
+      newSpaceMB: spaceMB("new_space"),
+      oldSpaceMB: spaceMB("old_space"),
       // `external` includes the array buffers (Buffers) already.
       externalMB: m.external / 1e6,
       received,
@@ -340,7 +348,7 @@ async function main(): Promise<void> {
     onReport: (p) => {
       if (values.json) return;
       process.stdout.write(
-        `t=${p.tS} s rss ${f(p.rssMB)} MB heap ${f(p.heapUsedMB)} of ${f(p.heapTotalMB)} MB external ${f(p.externalMB)} MB received ${p.received} sent ${p.sentByDevice} gaps ${p.gaps} crc ${p.crcErrors} replugs ${p.replugs}\n`,
+        `t=${p.tS} s rss ${f(p.rssMB)} MB heap ${f(p.heapUsedMB)} of ${f(p.heapTotalMB)} MB (new ${f(p.newSpaceMB)}, old ${f(p.oldSpaceMB)}) external ${f(p.externalMB)} MB received ${p.received} sent ${p.sentByDevice} gaps ${p.gaps} crc ${p.crcErrors} replugs ${p.replugs}\n`,
       );
     },
   });
