@@ -88,6 +88,10 @@ describe("chi-square quantile", () => {
       expect(chiSquareUpperQuantile(0, dof)).toBe(Number.POSITIVE_INFINITY);
       expect(chiSquareUpperQuantile(1, dof)).toBe(0);
     }
+    // Far in the upper tail (x / 2 = 1500): the survival e^-1500 · ... underflows to 0 and the CDF is 1; the
+    // series there would overflow (its terms grow like 1500^n / n! up to n = 1500).
+    expect(chiSquareCdf(3000, 3)).toBe(1);
+    expect(chiSquareSurvival(3000, 3)).toBe(0);
     expect(normalCdf(0)).toBe(0.5);
     expect(normalCdf(-40)).toBe(0);
     expect(normalCdf(40)).toBe(1);
