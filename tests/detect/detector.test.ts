@@ -53,6 +53,51 @@ describe("detector factory", () => {
     });
   });
 
+  it("spec syntax: blanks around kind, keys and values, inf, and each malformed option named whole", () => {
+    expect(parseDetectorSpec(" cusum : h = 4 , side = lower , resetOnAlarm = true , cap = inf ")).toEqual({
+      kind: "cusum",
+      h: 4,
+      side: "lower",
+      resetOnAlarm: true,
+      cap: Number.POSITIVE_INFINITY,
+    });
+    expect(parseDetectorSpec("cusum: ")).toEqual({ kind: "cusum" });
+    const malformed = "each option must be written key=value";
+    expect(() => parseDetectorSpec("cusum:h")).toThrow(`cusum: ${malformed} (got "h")`);
+    expect(() => parseDetectorSpec("cusum:=4")).toThrow(`cusum: ${malformed} (got "=4")`);
+    expect(() => parseDetectorSpec("cusum:h=")).toThrow(`cusum: ${malformed} (got "h=")`);
+    expect(() => parseDetectorSpec("cusum:h= ,k=1")).toThrow(`cusum: ${malformed} (got "h= ")`);
+    expect(() => parseDetectorSpec("cusum:h=4,h=5")).toThrow('cusum.h: is given twice (got "5")');
+    expect(() => parseDetectorSpec("cusum:h=abc")).toThrow('cusum.h: must be a number (got "abc")');
+    expect(() => parseDetectorSpec("ewma:exactLimits=yes")).toThrow(
+      'ewma.exactLimits: must be true or false (got "yes")',
+    );
+  });
+
+  it("spec kinds: an unknown or empty kind is refused by the spec parser, a kind among the options as a kind", () => {
+    const kinds = "must be one of threshold, ewma, cusum, chi_square";
+    expect(() => parseDetectorSpec("kalman")).toThrow(`detector: ${kinds} (got "kalman")`);
+    expect(() => parseDetectorSpec(":h=4")).toThrow(`detector: ${kinds} (got "")`);
+    expect(() => parseDetectorSpec("cusum:kind=3")).toThrow(`detector.kind: ${kinds} (got 3)`);
+  });
+
+  it("JSON errors: an unknown option lists the kind's options; a bad value keeps the detector's error as its cause", () => {
+    expect(() => parseDetectorConfig({ kind: "cusum", lambda: 0.2 })).toThrow(
+      "detector.lambda: is not an option of cusum (options: target, sigma, k, h, side, resetOnAlarm, cap) (got 0.2)",
+    );
+    let caught: unknown;
+    try {
+      parseDetectorConfig({ kind: "cusum", h: 0 }, "detectors[4]");
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).message).toBe("detectors[4].cusum.h: must be > 0 (got 0)");
+    const cause = (caught as ConfigError).cause;
+    expect(cause).toBeInstanceOf(ConfigError);
+    expect((cause as ConfigError).message).toBe("cusum.h: must be > 0 (got 0)");
+  });
+
   it("a JSON config with no field name is named detector", () => {
     expect(() => parseDetectorConfig(null)).toThrow("detector: must be an object with a kind (got null)");
     expect(() => parseDetectorConfig({ kind: "cusum", h: 0 })).toThrow(
