@@ -96,6 +96,11 @@ describe("detector factory", () => {
     const cause = (caught as ConfigError).cause;
     expect(cause).toBeInstanceOf(ConfigError);
     expect((cause as ConfigError).message).toBe("cusum.h: must be > 0 (got 0)");
+    // The detector's problem is kept without its own "(got ...)", whatever the value's length.
+    expect(() => parseDetectorSpec("cusum:h=-10")).toThrow(/^detector\.cusum\.h: must be > 0 \(got -10\)$/);
+    expect(() => parseDetectorConfig({ kind: "ewma", side: "sideways" })).toThrow(
+      /^detector\.ewma\.side: must be one of both, upper, lower \(got "sideways"\)$/,
+    );
   });
 
   it("a JSON config with no field name is named detector", () => {
