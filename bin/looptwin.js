@@ -6,7 +6,7 @@
 // runs for days on a 100 Hz link; with V8's default (up to 16 MiB a semi-space) the young generation
 // grew to 20-30 MB in bursts of reading and RSS followed it, 17 MB over a one-hour soak with nothing
 // leaking (README, "Soak"). The cap costs no measurable CPU here (hil run, simulate). It takes
-// effect only at start, so it is in the command line (`env -S`; `npm start` passes it too).
+// effect only at start, so it is in the command line (`env -S`; `npm start` runs this file).
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -218,8 +218,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let unplugged = false;
   const report = (): void => {
     const m = process.memoryUsage();
+    const spaces = getHeapSpaceStatistics();
     const spaceMB = (name: string): number =>
-      (getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? Number.NaN) / 1e6;
+      (spaces.find((s) => s.space_name === name)?.space_size ?? Number.NaN) / 1e6;
     const r: SoakReport = {
       tS: Math.round(elapsedS()),
       rssMB: m.rss / 1e6,

@@ -29,11 +29,10 @@
  * Pure: table in, table out; time is the table's.
  */
 import { InputFileError } from "../../core/errors.js";
-import { createRigSample } from "../../model/rigSample.js";
 import type { LabelledTable } from "../data/labelledTable.js";
 import { LOOPTWIN_TIME_COLUMN } from "../data/looptwinCsv.js";
 import type { MonitorConfig } from "../monitor/monitor.js";
-import { MONITOR_TABLE_COLUMNS, runMonitorOnTable } from "../monitor/monitorTable.js";
+import { runMonitorOnTable } from "../monitor/monitorTable.js";
 
 /** Which channels the learned detector sees on looptwin data (see the module comment). */
 export const LOOPTWIN_CHANNEL_SETS = ["residuals", "measured+residuals"] as const;
