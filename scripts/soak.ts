@@ -148,7 +148,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const corruptRate = options.corruptRate ?? 0.01;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "looptwin-soak-"));
   // `--out DIR` names a folder to keep the link and the recording in: made if it is not there yet.
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(
+      `--out: cannot make the folder ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
   const link = join(dir, "ttySOAK0");
   const recordingPath = join(dir, "soak.ndjson");
   const faults = corruptRate > 0 ? [parseFaultSpec(`link_corrupt:value=${corruptRate}`, "--corrupt")] : [];
