@@ -89,3 +89,118 @@ describe("input schedules", () => {
     );
   });
 });
+
+describe("input schedules: exact messages and edges (issue 19)", () => {
+  const seed = (text: string) =>
+    parseInputSchedule(text, SEED_INPUT_CHANNELS, { q_in: 1000, q_out: 1000 }, "--seed-input");
+
+  it.each([
+    ["pump", `--input: expected CHANNEL=T:V[,T:V...] (got "pump")`],
+    [
+      "bogus=0:1",
+      `--input channel: unknown input channel for this model (one of pump, heater, fan, t_amb) (got "bogus")`,
+    ],
+    ["pump=", `--input pump: no T:V points after '=' (got "pump=")`],
+    ["pump=  ", `--input pump: no T:V points after '=' (got "pump=  ")`],
+    ["pump=0", `--input pump: expected T:V (time in s, value) (got "0")`],
+    ["pump=x:10", `--input pump: time must be a finite number >= 0 s (got "x:10")`],
+    ["pump=:10", `--input pump: time must be a finite number >= 0 s (got ":10")`],
+    ["pump=-1:10", `--input pump: time must be a finite number >= 0 s (got "-1:10")`],
+    ["pump=Infinity:10", `--input pump: time must be a finite number >= 0 s (got "Infinity:10")`],
+    ["pump=0:abc", `--input pump: value must be a finite number (got "0:abc")`],
+    ["pump=0:", `--input pump: value must be a finite number (got "0:")`],
+    ["pump=0:300", `--input pump: a pump duty must be a whole number 0-255 (got "0:300")`],
+    ["pump=0:256", `--input pump: a pump duty must be a whole number 0-255 (got "0:256")`],
+    ["heater=0:-1", `--input heater: a heater duty must be a whole number 0-255 (got "0:-1")`],
+    ["fan=0:12.5", `--input fan: a fan duty must be a whole number 0-255 (got "0:12.5")`],
+    ["heater=10:100,5:50", `--input heater: times must increase (5 s after 10 s) (got "5:50")`],
+    ["heater=10:100,10:50", `--input heater: times must increase (10 s after 10 s) (got "10:50")`],
+    ["t_amb=0:-300", `--input t_amb: must be above absolute zero (-273.15 C) (got "0:-300")`],
+    ["t_amb=0:-273.15", `--input t_amb: must be above absolute zero (-273.15 C) (got "0:-273.15")`],
+  ])("refuses %j with the whole message", (text, message) => {
+    let caught: unknown;
+    try {
+      loop(text);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).message).toBe(message);
+  });
+
+  it("checks the seed model's heat flows and names the argument given", () => {
+    expect(() => seed("q_out=0:-1")).toThrow(
+      new ConfigError("--seed-input q_out", "0:-1", "heat flow must be >= 0 W"),
+    );
+    expect(() => seed("q_out=0:-1")).toThrow(`--seed-input q_out: heat flow must be >= 0 W (got "0:-1")`);
+    expect(() => seed("pump=0:1")).toThrow(
+      `--seed-input channel: unknown input channel for this model (one of q_in, q_out) (got "pump")`,
+    );
+    expect(scheduleValueAt(seed("q_in=0:0"), 1)).toBe(0);
+  });
+
+  it("wants a default for every channel it parses", () => {
+    expect(() => parseInputSchedule("q_in=0:5", SEED_INPUT_CHANNELS, { q_out: 1 })).toThrow(
+      new RangeError("parseInputSchedule: no default for channel q_in"),
+    );
+    expect(() => parseInputSchedule("q_in=0:5", SEED_INPUT_CHANNELS, { q_out: 1 })).toThrow(
+      "parseInputSchedule: no default for channel q_in",
+    );
+  });
+
+  it("accepts the ends of every range and trims blanks around the channel, times and values", () => {
+    const s = loop(" pump = 0 : 0 , 7.5 : 255 ");
+    expect(s.channel).toBe("pump");
+    expect(s.initial).toBe(200);
+    expect(Array.from(s.timesS)).toEqual([0, 7.5]);
+    expect(Array.from(s.values)).toEqual([0, 255]);
+    expect(scheduleValueAt(loop("t_amb=0:-273.14"), 0)).toBe(-273.14);
+    expect(scheduleValueAt(loop("heater=1:0"), 1)).toBe(0);
+    expect(scheduleValueAt(loop("fan=0:255"), 0)).toBe(255);
+  });
+
+  it("gives a channel not listed a constant schedule at its default, and a given one as parsed", () => {
+    const all = parseInputSchedules(["fan=10:0"], LOOP_INPUT_CHANNELS, DEFAULT_LOOP_INPUTS, "--in");
+    expect(Object.keys(all).sort()).toEqual(["fan", "heater", "pump", "t_amb"]);
+    expect(all.heater).toEqual({
+      channel: "heater",
+      initial: 255,
+      timesS: new Float64Array(0),
+      values: new Float64Array(0),
+    });
+    expect(all.fan.initial).toBe(255);
+    expect(Array.from(all.fan.timesS)).toEqual([10]);
+    expect(Array.from(all.fan.values)).toEqual([0]);
+    expect(nextChangeAfterS(all.heater, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(() =>
+      parseInputSchedules(["fan=0:1", "fan=5:2"], LOOP_INPUT_CHANNELS, DEFAULT_LOOP_INPUTS, "--in"),
+    ).toThrow(`--in fan: channel given twice (got "fan=5:2")`);
+  });
+
+  it("finds the value in force at any time by its hand-written table", () => {
+    // times 10, 20, 30, 40, 50 with values 1..5; 0 before 10 is the default pump duty 200.
+    const s = loop("pump=10:1,20:2,30:3,40:4,50:5");
+    const table: [number, number][] = [
+      [0, 200],
+      [9.99, 200],
+      [10, 1],
+      [19.99, 1],
+      [20, 2],
+      [29, 2],
+      [30, 3],
+      [39, 3],
+      [40, 4],
+      [49.9, 4],
+      [50, 5],
+      [1e9, 5],
+    ];
+    for (const [t, v] of table) expect(scheduleValueAt(s, t)).toBe(v);
+    expect([0, 10, 15, 49.9, 50].map((t) => nextChangeAfterS(s, t))).toEqual([
+      10,
+      20,
+      20,
+      50,
+      Number.POSITIVE_INFINITY,
+    ]);
+  });
+});

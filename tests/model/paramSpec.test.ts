@@ -8,7 +8,15 @@ import {
   makeLoopParams,
   validateLoopParams,
 } from "../../src/model/loopParams.js";
-import { describeParams } from "../../src/model/paramSpec.js";
+import {
+  ABSOLUTE_ZERO_C,
+  buildParams,
+  checkParam,
+  defaultParams,
+  describeParams,
+  type ParamSpec,
+  validateParams,
+} from "../../src/model/paramSpec.js";
 import {
   DEFAULT_SEED_PARAMS,
   makeSeedParams,
@@ -149,6 +157,116 @@ describe("seed parameters", () => {
     const e = rejection(() => validateSeedParams({ ...DEFAULT_SEED_PARAMS, C_hot: 1 }, "seed.json: "));
     expect(e.message).toBe(
       "seed.json: C_hot: unknown parameter of the seed model (known: C, m_dot, cp, UA, Q_in, Q_out, T_hot0, T_cold0) (got 1)",
+    );
+  });
+});
+
+describe("loop parameters: exact messages (issue 19)", () => {
+  const KNOWN =
+    "C_hot, C_cold, UA, UA_loss, T_sink, T_amb, cp, m_dot_max, Q_heater_max, T_hot0, T_cold0, " +
+    "pump_stall_duty, pump_min_frac, pump_exponent, UA_fan_off_frac";
+
+  it.each([
+    [{ UAx: 3 }, `UAx: unknown parameter of the loop model (known: ${KNOWN}) (got 3)`],
+    [{ UA: Number.NaN }, "UA: must be a finite number (got NaN)"],
+    [{ cp: "4186" }, `cp: must be a number (J/(kg K)) (got "4186")`],
+    [{ m_dot_max: null }, "m_dot_max: missing (got null)"],
+    [{ UA_loss: -0.1 }, "UA_loss: must not be negative; must be >= 0 W/K (got -0.1)"],
+    [{ C_cold: 0 }, "C_cold: must be > 0 J/K (got 0)"],
+    [{ T_sink: -300 }, "T_sink: must be above absolute zero (-273.15 C) (got -300)"],
+    [{ T_hot0: -273.15 }, "T_hot0: must be above absolute zero (-273.15 C) (got -273.15)"],
+    [{ UA_fan_off_frac: 1.5 }, "UA_fan_off_frac: must be >= 0 and <= 1 (got 1.5)"],
+    [{ pump_min_frac: -0.5 }, "pump_min_frac: must not be negative; must be >= 0 and <= 1 (got -0.5)"],
+    [{ pump_stall_duty: 255 }, "pump_stall_duty: must be >= 0 duty and <= 254 (got 255)"],
+    [{ pump_exponent: 0 }, "pump_exponent: must be > 0 (got 0)"],
+  ])("makeLoopParams(%o) without a prefix says the whole message", (overrides, message) => {
+    expect(rejection(() => makeLoopParams(overrides)).message).toBe(message);
+  });
+
+  it("validateLoopParams names a missing or unknown parameter, with or without a prefix", () => {
+    const { T_amb: _t, ...rest } = DEFAULT_LOOP_PARAMS;
+    expect(rejection(() => validateLoopParams(rest)).message).toBe("T_amb: missing");
+    expect(rejection(() => validateLoopParams({ ...DEFAULT_LOOP_PARAMS, x: 1 }, "rig.json: ")).message).toBe(
+      `rig.json: x: unknown parameter of the loop model (known: ${KNOWN}) (got 1)`,
+    );
+    expect(rejection(() => validateLoopParams({ ...DEFAULT_LOOP_PARAMS, UA: -1 })).message).toBe(
+      "UA: must not be negative; must be >= 0 W/K (got -1)",
+    );
+  });
+});
+
+describe("parameter specs (paramSpec.ts) on a hand-written spec list", () => {
+  const SPECS: readonly ParamSpec<"temp" | "duty" | "gain" | "k">[] = [
+    {
+      name: "temp",
+      unit: "C",
+      default: 20,
+      min: ABSOLUTE_ZERO_C,
+      minExclusive: true,
+      max: 100,
+      doc: "a temperature",
+    },
+    { name: "duty", unit: "duty", default: 7, min: 0, max: 255, integer: true, doc: "a duty" },
+    { name: "gain", unit: "1", default: 0.5, min: -10, max: Number.POSITIVE_INFINITY, doc: "a gain" },
+    { name: "k", unit: "W/K", default: 1e-3, min: 0, minExclusive: true, doc: "a conductance" },
+  ];
+
+  it("starts from the defaults and names the model it was given, or 'the model'", () => {
+    expect(defaultParams(SPECS)).toEqual({ temp: 20, duty: 7, gain: 0.5, k: 1e-3 });
+    expect(Object.isFrozen(defaultParams(SPECS))).toBe(true);
+    expect(buildParams(SPECS, { duty: 255, gain: -10 })).toEqual({ temp: 20, duty: 255, gain: -10, k: 1e-3 });
+    expect(rejection(() => buildParams(SPECS, { q: 1 })).message).toBe(
+      "q: unknown parameter of the model (known: temp, duty, gain, k) (got 1)",
+    );
+    expect(rejection(() => validateParams(SPECS, { temp: 1, duty: 1, gain: 1, k: 1, q: 2 })).message).toBe(
+      "q: unknown parameter of the model (known: temp, duty, gain, k) (got 2)",
+    );
+    expect(rejection(() => buildParams(SPECS, { q: 1 }, "p.", "the pump")).message).toBe(
+      "p.q: unknown parameter of the pump (known: temp, duty, gain, k) (got 1)",
+    );
+    expect(rejection(() => validateParams(SPECS, { temp: 1, duty: 1, k: 1 }, "p.")).message).toBe(
+      "p.gain: missing",
+    );
+  });
+
+  it.each([
+    ["temp", undefined, "temp: missing"],
+    ["temp", 100.5, "temp: must be above absolute zero (-273.15 C) and <= 100 (got 100.5)"],
+    ["temp", -273.15, "temp: must be above absolute zero (-273.15 C) and <= 100 (got -273.15)"],
+    ["duty", 7.5, "duty: must be a whole number (got 7.5)"],
+    ["duty", -1, "duty: must not be negative; must be >= 0 duty and <= 255 (got -1)"],
+    ["duty", 256, "duty: must be >= 0 duty and <= 255 (got 256)"],
+    ["duty", true, "duty: must be a number (duty) (got true)"],
+    ["gain", -10.5, "gain: must be >= -10 (got -10.5)"],
+    ["gain", Number.POSITIVE_INFINITY, "gain: must be a finite number (got Infinity)"],
+    ["k", 0, "k: must be > 0 W/K (got 0)"],
+    ["k", -0, "k: must be > 0 W/K (got 0)"],
+    ["k", -2, "k: must not be negative; must be > 0 W/K (got -2)"],
+  ])("checkParam(%s, %s) says %j", (name, value, message) => {
+    const spec = SPECS.find((s) => s.name === name) as ParamSpec;
+    expect(rejection(() => checkParam(spec, value)).message).toBe(message);
+    expect(rejection(() => checkParam(spec, value, "x.")).field).toBe(`x.${name}`);
+  });
+
+  it("accepts each range's ends when they are inclusive", () => {
+    const [temp, duty, gain, k] = SPECS as [ParamSpec, ParamSpec, ParamSpec, ParamSpec];
+    expect(checkParam(temp, 100)).toBe(100);
+    expect(checkParam(temp, -273.14)).toBe(-273.14);
+    expect(checkParam(duty, 0)).toBe(0);
+    expect(checkParam(duty, 255)).toBe(255);
+    expect(checkParam(gain, -10)).toBe(-10);
+    expect(checkParam(gain, 1e300)).toBe(1e300);
+    expect(checkParam(k, Number.MIN_VALUE)).toBe(Number.MIN_VALUE);
+  });
+
+  it("writes one help line per parameter: name padded to the longest, [unit] to 9, default to 8, doc", () => {
+    expect(describeParams(SPECS)).toBe(
+      [
+        "  temp  [C]             20  a temperature",
+        "  duty  [duty]           7  a duty",
+        "  gain  [1]            0.5  a gain",
+        "  k     [W/K]        0.001  a conductance",
+      ].join("\n"),
     );
   });
 });
