@@ -56,6 +56,11 @@ describe("fault specs", () => {
     ["link_corrupt:value=2", /rate between 0 and 1/],
     ["link_disconnect:start=5", /needs an end/],
     ["hx_fouling:value=3", /takes no value/],
+    // An empty key is an unknown key, not a pair without '='.
+    [
+      "pump_failure:=5",
+      `--fault pump_failure.: unknown key (one of start, end, ramp, severity, value, channel) (got "5")`,
+    ],
     ["pump_failure:start=1,start=2", /given twice/],
   ])("rejects %s naming what is wrong", (text, message) => {
     expect(() => parseFaultSpec(text)).toThrow(message);
@@ -104,6 +109,8 @@ describe("fault specs: exact messages and edges (issue 19)", () => {
 
   it.each([
     ["pump_explosion", `--fault kind: unknown fault kind (one of ${KINDS}) (got "pump_explosion")`],
+    // A colon first: the kind is the empty text before it.
+    [":start=1", `--fault kind: unknown fault kind (one of ${KINDS}) (got "")`],
     ["pump_degradation:", `--fault: nothing after ':' (expected key=value pairs) (got "pump_degradation:")`],
     [
       "pump_degradation:  ",

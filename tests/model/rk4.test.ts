@@ -140,4 +140,16 @@ describe("Rk4", () => {
       new RangeError("solveRk4: out needs 6 entries (got 5)"),
     );
   });
+
+  it("steps only the first n entries of a longer state array, leaving the rest as they were", () => {
+    // y' = 1 over one step of 0.5 s: y0 + 0.5, exact for RK4; the entry past n is left alone.
+    const rk = new Rk4(1, (_t, _y, d) => {
+      d[0] = 1;
+    });
+    const y = Float64Array.of(2, 7);
+    rk.step(0, y, 0.5);
+    expect(Array.from(y)).toEqual([2.5, 7]);
+    expect(rk.advance(0, y, 1, 0.25)).toBe(4);
+    expect(Array.from(y)).toEqual([3.5, 7]);
+  });
 });
