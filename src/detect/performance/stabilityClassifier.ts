@@ -172,30 +172,72 @@ export class StabilityClassifier {
     return j < 0 ? j + cap : j;
   }
 
-  /** Least-squares slope and intercept (at t0) over block means [from, to). */
-  private fit(from: number, to: number, t0: number): { slope: number; intercept: number } {
+  /**
+   * Least-squares slope and intercept (at t0) over the window's block means, and the slopes over
+   * its first and second half, into {@link FITS}. Two passes over the ring in block order, each
+   * fit's sums kept apart (the same terms added in the same order as three fits one after another,
+   * so the same numbers): the means, then the spreads about them.
+   */
+  private fit(n: number, half: number, t0: number): void {
+    const times = this.times;
+    const values = this.values;
+    const cap = times.length;
+    const first = this.at(0);
+    const secondFrom = n - half;
     let st = 0;
     let sy = 0;
-    const n = to - from;
-    for (let i = from; i < to; i++) {
-      const k = this.at(i);
-      st += (this.times[k] as number) - t0;
-      sy += this.values[k] as number;
+    let st1 = 0;
+    let sy1 = 0;
+    let st2 = 0;
+    let sy2 = 0;
+    for (let i = 0, k = first; i < n; i++, k = k + 1 === cap ? 0 : k + 1) {
+      const t = (times[k] as number) - t0;
+      const y = values[k] as number;
+      st += t;
+      sy += y;
+      if (i < half) {
+        st1 += t;
+        sy1 += y;
+      }
+      if (i >= secondFrom) {
+        st2 += t;
+        sy2 += y;
+      }
     }
     const mt = st / n;
     const my = sy / n;
+    const mt1 = st1 / half;
+    const my1 = sy1 / half;
+    const mt2 = st2 / half;
+    const my2 = sy2 / half;
     let stt = 0;
     let sty = 0;
-    for (let i = from; i < to; i++) {
-      const k = this.at(i);
-      const dt = (this.times[k] as number) - t0 - mt;
+    let stt1 = 0;
+    let sty1 = 0;
+    let stt2 = 0;
+    let sty2 = 0;
+    for (let i = 0, k = first; i < n; i++, k = k + 1 === cap ? 0 : k + 1) {
+      const t = (times[k] as number) - t0;
+      const y = values[k] as number;
+      const dt = t - mt;
       stt += dt * dt;
-      sty += dt * ((this.values[k] as number) - my);
+      sty += dt * (y - my);
+      if (i < half) {
+        const dt1 = t - mt1;
+        stt1 += dt1 * dt1;
+        sty1 += dt1 * (y - my1);
+      }
+      if (i >= secondFrom) {
+        const dt2 = t - mt2;
+        stt2 += dt2 * dt2;
+        sty2 += dt2 * (y - my2);
+      }
     }
     const slope = stt > 0 ? sty / stt : 0;
-    FIT.slope = slope;
-    FIT.intercept = my - slope * mt;
-    return FIT;
+    FITS.slope = slope;
+    FITS.intercept = my - slope * mt;
+    FITS.firstHalfSlope = stt1 > 0 ? sty1 / stt1 : 0;
+    FITS.secondHalfSlope = stt2 > 0 ? sty2 / stt2 : 0;
   }
 
   private classify(tS: number): void {
@@ -208,18 +250,18 @@ export class StabilityClassifier {
       return;
     }
     const t0 = this.times[this.at(0)] as number;
-    const whole = this.fit(0, n, t0);
-    const slope = whole.slope;
-    const intercept = whole.intercept;
     const half = n >> 1;
-    const s1 = this.fit(0, half, t0).slope;
-    const s2 = this.fit(n - half, n, t0).slope;
+    this.fit(n, half, t0);
+    const slope = FITS.slope;
+    const intercept = FITS.intercept;
+    const s1 = FITS.firstHalfSlope;
+    const s2 = FITS.secondHalfSlope;
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     let state = 0;
     let crossings = 0;
-    for (let i = 0; i < n; i++) {
-      const k = this.at(i);
+    const cap = this.times.length;
+    for (let i = 0, k = this.at(0); i < n; i++, k = k + 1 === cap ? 0 : k + 1) {
       const r = (this.values[k] as number) - (intercept + slope * ((this.times[k] as number) - t0));
       if (r < lo) lo = r;
       if (r > hi) hi = r;
@@ -246,7 +288,7 @@ export class StabilityClassifier {
 }
 
 /** Scratch result of `fit` (never escapes a call; keeps the per-block path allocation-free). */
-const FIT = { slope: 0, intercept: 0 };
+const FITS = { slope: 0, intercept: 0, firstHalfSlope: 0, secondHalfSlope: 0 };
 
 function emptyFigures(): StabilityFigures {
   return {
