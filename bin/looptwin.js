@@ -7,9 +7,16 @@
 // grew to 20-30 MB in bursts of reading and RSS followed it, 17 MB over a one-hour soak with nothing
 // leaking (README, "Soak"). The cap costs no measurable CPU here (hil run, simulate). It takes
 // effect only at start, so it is in the command line (`env -S`; `npm start` runs this file).
+//
+// A command that holds a live link for days (`runsForDays` in src/cli/registry.ts) also gets
+// --optimize-for-size, before its modules load: V8 then collects the old generation after it grows
+// by about 2 MB rather than 8 MB, which keeps the soak's RSS flat. V8 reads that flag at every
+// collection, so setting it here works; batch commands keep full speed (docs/design.md, section 3,
+// "Memory over days").
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { setFlagsFromString } from "node:v8";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "cli", "main.js");
@@ -17,6 +24,8 @@ if (!existsSync(entry)) {
   process.stderr.write("looptwin: not built yet (dist/cli/main.js missing): run `npm run build` first\n");
   process.exit(2);
 }
-const { main } = await import(pathToFileURL(entry).href);
-const code = await main(process.argv.slice(2));
+const { main, runsForDays } = await import(pathToFileURL(entry).href);
+const argv = process.argv.slice(2);
+if (runsForDays(argv)) setFlagsFromString("--optimize-for-size");
+const code = await main(argv);
 process.exitCode = code;

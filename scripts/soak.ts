@@ -17,6 +17,11 @@
  * apart as not delivered.
  *
  * Targets over 1 h: RSS growth after the first 5 minutes at most 10 MB; exactly once as above.
+ *
+ * It runs with the V8 settings `looptwin record` gets (package.json's `soak` script):
+ * `--max-semi-space-size=2` from bin/looptwin.js's `#!` line and `--optimize-for-size`, which the
+ * binary sets for every command that holds a link for days (docs/design.md, section 3, "Memory over
+ * days").
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

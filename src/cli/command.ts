@@ -27,5 +27,11 @@ export interface CommandEntry {
   readonly name: string;
   /** One line for `looptwin --help`. */
   readonly summary: string;
+  /**
+   * The command holds a live link for hours or days (a recorder, a dashboard, the web server, the
+   * emulator, the fleet view): the binary then tells V8 to keep its heap small rather than fast
+   * (bin/looptwin.js; docs/design.md, section 3, "Memory over days"). Batch commands run at full speed.
+   */
+  readonly runsForDays?: true;
   readonly load: () => Promise<Command>;
 }

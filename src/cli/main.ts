@@ -57,4 +57,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
+/**
+ * Whether `argv`'s command holds a live link for days (its registry entry's `runsForDays`), so the
+ * binary should favour a small heap over speed before it loads the command.
+ */
+export function runsForDays(argv: readonly string[]): boolean {
+  return commands.find((c) => c.name === argv[0])?.runsForDays === true;
+}
+
 export const VERSION = "0.1.0";

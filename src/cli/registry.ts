@@ -9,11 +9,13 @@ import type { CommandEntry } from "./command.js";
 export const commands: readonly CommandEntry[] = [
   {
     name: "dashboard",
+    runsForDays: true,
     summary: "terminal dashboard: live rig and twin, residual alarms, fault injection (works over SSH)",
     load: () => import("./dashboardCommand.js").then((m) => m.dashboardCommand),
   },
   {
     name: "serve",
+    runsForDays: true,
     summary: "the live rig in a browser: page, JSON API and WebSocket stream (control only with a token)",
     load: () => import("./serveCommand.js").then((m) => m.serveCommand),
   },
@@ -29,6 +31,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "emulate",
+    runsForDays: true,
     summary: "a virtual rig on a pseudo-terminal (the firmware's protocol, driven by the plant model)",
     load: () => import("./emulateCommand.js").then((m) => m.emulateCommand),
   },
@@ -44,6 +47,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "record",
+    runsForDays: true,
     summary: "record a live rig to an NDJSON recording (without the dashboard)",
     load: () => import("./recordCommand.js").then((m) => m.recordCommand),
   },
@@ -69,6 +73,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "fleet",
+    runsForDays: true,
     summary: "every rig on an MQTT broker: status, values, open alarms; a rig's live view (read-only)",
     load: () => import("./fleetCommand.js").then((m) => m.fleetCommand),
   },

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/hil/runner.js";
 import { loadScenarioFile } from "../../src/hil/scenarioLoader.js";
-import { ptyTarget } from "../../src/hil/targets/ptyTarget.js";
+import { defaultLooptwinCommand, ptyTarget, shebangNodeOptions } from "../../src/hil/targets/ptyTarget.js";
 import { FakeMonitor } from "./fakeMonitor.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -40,5 +40,25 @@ describe("pty target", () => {
     expect(result.reason).toBe(
       "skipped on pty: sets rig.params (UA) for an emulated plant; pty is a fixed rig",
     );
+  });
+});
+
+describe("the looptwin command the pty target starts", () => {
+  it("reads the node options of an env -S #! line, and none from any other first line", () => {
+    expect(shebangNodeOptions("#!/usr/bin/env -S node --max-semi-space-size=2 --stack-size=500")).toEqual([
+      "--max-semi-space-size=2",
+      "--stack-size=500",
+    ]);
+    expect(shebangNodeOptions("#!/usr/bin/env node")).toEqual([]);
+    expect(shebangNodeOptions("// not a #! line --max-semi-space-size=2 node --x")).toEqual([]);
+    expect(shebangNodeOptions("#!/bin/sh")).toEqual([]);
+  });
+
+  it("runs bin/looptwin.js with this node and the young-generation cap of its #! line", () => {
+    expect(defaultLooptwinCommand()).toEqual([
+      process.execPath,
+      "--max-semi-space-size=2",
+      join(ROOT, "bin", "looptwin.js"),
+    ]);
   });
 });

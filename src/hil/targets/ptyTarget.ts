@@ -6,7 +6,7 @@
  * steady` scenario is warmed up, and scenarios that set `rig.params` are skipped.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,11 +25,27 @@ const LINK_TIMEOUT_MS = 15_000;
 
 let counter = 0;
 
-/** `[node, <package>/bin/looptwin.js]`: how this package runs its own CLI. */
+/**
+ * The node options on a `#!/usr/bin/env -S node OPTIONS` line (none for any other first line).
+ * bin/looptwin.js keeps V8's settings for every looptwin process there.
+ */
+export function shebangNodeOptions(firstLine: string): string[] {
+  const words = firstLine.trim().split(/\s+/);
+  const node = words.indexOf("node");
+  if (!words[0]?.startsWith("#!") || node < 0) return [];
+  return words.slice(node + 1).filter((w) => w.startsWith("--"));
+}
+
+/**
+ * `[node, ...options of its #! line, <package>/bin/looptwin.js]`: how this package runs its own
+ * CLI, with the same node as this process and the V8 settings a user's `looptwin` gets.
+ */
 export function defaultLooptwinCommand(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   // src/hil/targets or dist/hil/targets -> package root.
-  return [process.execPath, join(here, "..", "..", "..", "bin", "looptwin.js")];
+  const bin = join(here, "..", "..", "..", "bin", "looptwin.js");
+  const firstLine = readFileSync(bin, "utf8").split("\n", 1)[0] ?? "";
+  return [process.execPath, ...shebangNodeOptions(firstLine), bin];
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
