@@ -15,6 +15,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt } from "../scripts/ensureBuilt.js";
+import { defaultLooptwinCommand } from "../src/hil/targets/ptyTarget.js";
 import { cpuSeconds } from "./processCpu.js";
 import type { BenchFile } from "./run.js";
 
@@ -31,20 +32,18 @@ const bench: BenchFile = {
     const pty = await import("node-pty");
     const windowS = Number(process.env.DASHBOARD_BENCH_S ?? 20);
     const warmupS = 10;
-    const child = pty.spawn(
-      process.execPath,
-      [join(root, "bin", "looptwin.js"), "dashboard", "--emulate", "--rate", "50"],
-      {
-        name: "xterm-256color",
-        cols: 120,
-        rows: 40,
-        cwd: root,
-        // Colour on (the costlier case): NO_COLOR removed from the child's environment.
-        env: Object.fromEntries(
-          Object.entries({ ...process.env, TERM: "xterm-256color" }).filter(([k]) => k !== "NO_COLOR"),
-        ),
-      },
-    );
+    // The binary as a user's `looptwin` runs it: the options of its #! line included.
+    const [node, ...looptwin] = defaultLooptwinCommand();
+    const child = pty.spawn(node as string, [...looptwin, "dashboard", "--emulate", "--rate", "50"], {
+      name: "xterm-256color",
+      cols: 120,
+      rows: 40,
+      cwd: root,
+      // Colour on (the costlier case): NO_COLOR removed from the child's environment.
+      env: Object.fromEntries(
+        Object.entries({ ...process.env, TERM: "xterm-256color" }).filter(([k]) => k !== "NO_COLOR"),
+      ),
+    });
     let bytes = 0;
     let exited = false;
     let screen = "";

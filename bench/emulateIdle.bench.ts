@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBuilt, REPO_ROOT } from "../scripts/ensureBuilt.js";
+import { defaultLooptwinCommand } from "../src/hil/targets/ptyTarget.js";
 import { SerialSource } from "../src/rig/hardware/serialSource.js";
 import type { BenchFigure, BenchFile } from "./run.js";
 
@@ -53,9 +54,11 @@ async function waitForLink(path: string, child: ChildProcess, output: () => stri
 async function emulateCpuPercent(extra: readonly string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "looptwin-emulate-bench-"));
   const link = join(dir, "ttyLOOP0");
+  // The binary as a user's `looptwin` runs it: the options of its #! line included.
+  const [node, ...looptwin] = defaultLooptwinCommand();
   const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, "bin", "looptwin.js"), "emulate", "--link", link, "--speed", "1", "--quiet", ...extra],
+    node as string,
+    [...looptwin, "emulate", "--link", link, "--speed", "1", "--quiet", ...extra],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

@@ -18,6 +18,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { ensureBuilt } from "../scripts/ensureBuilt.js";
+import { defaultLooptwinCommand } from "../src/hil/targets/ptyTarget.js";
 import { cpuSeconds } from "./processCpu.js";
 import type { BenchFigure, BenchFile } from "./run.js";
 
@@ -31,9 +32,11 @@ function sleep(ms: number): Promise<void> {
 async function serveFigures(): Promise<Record<string, BenchFigure>> {
   ensureBuilt();
   const windowS = Number(process.env.WEB_BENCH_S ?? 20);
+  // The binary as a user's `looptwin` runs it: the options of its #! line included.
+  const [node, ...looptwin] = defaultLooptwinCommand();
   const child = spawn(
-    process.execPath,
-    [join(root, "bin", "looptwin.js"), "serve", "--emulate", "--rate", "50", "--listen", "127.0.0.1:0"],
+    node as string,
+    [...looptwin, "serve", "--emulate", "--rate", "50", "--listen", "127.0.0.1:0"],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
   );
   try {
