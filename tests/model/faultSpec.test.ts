@@ -207,7 +207,10 @@ describe("fault specs: exact messages and edges (issue 19)", () => {
     expect(parseFaultSpec("link_drop:value=1").value).toBe(1);
     expect(parseFaultSpec("sensor_noise:channel=amb,value=0")).toMatchObject({ value: 0, channel: "amb" });
     // A bias and a drift may be negative; only a noise level and the link rates are bounded.
-    expect(parseFaultSpec("sensor_bias:channel=cold,value=-2").value).toBe(-2);
+    expect(parseFaultSpec("sensor_bias: channel = cold , value = -2 ")).toMatchObject({
+      channel: "cold",
+      value: -2,
+    });
     expect(parseFaultSpec("sensor_drift:channel=hot,value=-0.01").value).toBe(-0.01);
     expect(parseFaultSpec("link_disconnect:start=5,end=6")).toMatchObject({ startS: 5, endS: 6 });
   });

@@ -100,6 +100,11 @@ describe("input schedules: exact messages and edges (issue 19)", () => {
       "bogus=0:1",
       `--input channel: unknown input channel for this model (one of pump, heater, fan, t_amb) (got "bogus")`,
     ],
+    // An '=' first: the channel is the empty text before it.
+    [
+      "=0:1",
+      `--input channel: unknown input channel for this model (one of pump, heater, fan, t_amb) (got "")`,
+    ],
     ["pump=", `--input pump: no T:V points after '=' (got "pump=")`],
     ["pump=  ", `--input pump: no T:V points after '=' (got "pump=  ")`],
     ["pump=0", `--input pump: expected T:V (time in s, value) (got "0")`],

@@ -152,4 +152,17 @@ describe("Rk4", () => {
     expect(rk.advance(0, y, 1, 0.25)).toBe(4);
     expect(Array.from(y)).toEqual([3.5, 7]);
   });
+
+  it("evaluates the first stage at t0S exactly as given, even -0", () => {
+    // Every later step starts at t0S + s h; the first at t0S itself (t0S + 0 h would turn -0 into +0).
+    const seen: number[] = [];
+    const rk = new Rk4(1, (t, _y, d) => {
+      seen.push(t);
+      d[0] = 0;
+    });
+    expect(rk.advance(-0, Float64Array.of(0), 1, 0.5)).toBe(2);
+    expect(Object.is(seen[0], -0)).toBe(true);
+    // Stages of step 1 at 0, 0.25, 0.25, 0.5; step 2 at 0.5, 0.75, 0.75, 1.
+    expect(seen).toEqual([-0, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1]);
+  });
 });
