@@ -110,10 +110,13 @@ describe("input schedules: exact messages and edges (issue 19)", () => {
     ["pump=0", `--input pump: expected T:V (time in s, value) (got "0")`],
     ["pump=x:10", `--input pump: time must be a finite number >= 0 s (got "x:10")`],
     ["pump=:10", `--input pump: time must be a finite number >= 0 s (got ":10")`],
+    // A blank time is no time (Number(" ") would be 0).
+    ["pump=5:1, :5", `--input pump: time must be a finite number >= 0 s (got " :5")`],
     ["pump=-1:10", `--input pump: time must be a finite number >= 0 s (got "-1:10")`],
     ["pump=Infinity:10", `--input pump: time must be a finite number >= 0 s (got "Infinity:10")`],
     ["pump=0:abc", `--input pump: value must be a finite number (got "0:abc")`],
     ["pump=0:", `--input pump: value must be a finite number (got "0:")`],
+    ["pump=0: ,5:1", `--input pump: value must be a finite number (got "0: ")`],
     ["pump=0:300", `--input pump: a pump duty must be a whole number 0-255 (got "0:300")`],
     ["pump=0:256", `--input pump: a pump duty must be a whole number 0-255 (got "0:256")`],
     ["heater=0:-1", `--input heater: a heater duty must be a whole number 0-255 (got "0:-1")`],

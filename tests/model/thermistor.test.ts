@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.js";
 import {
   ADC_COUNTS_MAX,
   CountsToTempC,
@@ -168,5 +169,20 @@ describe("thermistor: edges written by hand", () => {
       /^thermistor\.seriesOhm: must be a finite number > 0 \(got 0\)$/,
     );
     expect(validateThermistorConfig(sh(1e-3, 2e-4, 0))).toEqual(sh(1e-3, 2e-4, 0));
+  });
+
+  it("refuses a configuration without a curve as a ConfigError, not a TypeError", () => {
+    expect(() => validateThermistorConfig({ seriesOhm: 10_000 } as never, "cold")).toThrow(
+      new ConfigError("cold.curve.kind", undefined, 'must be "beta" or "steinhart_hart"'),
+    );
+    expect(() => validateThermistorConfig({ seriesOhm: 10_000 } as never, "cold")).toThrow(
+      /^cold\.curve\.kind: must be "beta" or "steinhart_hart"$/,
+    );
+    expect(() =>
+      validateThermistorConfig({
+        curve: { kind: "steinhart_hart", a: Number.NaN, b: 2e-4, c: 1e-7 },
+        seriesOhm: 1,
+      }),
+    ).toThrow(/^thermistor\.curve\.a: must be a finite number \(got NaN\)$/);
   });
 });
