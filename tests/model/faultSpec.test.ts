@@ -239,6 +239,10 @@ describe("fault specs: exact messages and edges (issue 19)", () => {
     expect(faultLevel(r, 110)).toBe(0.2);
     expect(faultLevel(r, 140)).toBe(0.8);
     expect(faultLevel(r, 1e9)).toBe(0.8);
+    // "ramp=-0" is accepted (-0 is not below 0) and is a step like ramp=0.
+    const minusZero = parseFaultSpec("pump_degradation:start=10,ramp=-0,severity=0.5");
+    expect(faultLevel(minusZero, 10)).toBe(0.5);
+    expect(faultLevel(minusZero, 20)).toBe(0.5);
     expect(isFaultActive(f, 99.999)).toBe(false);
     expect(isFaultActive(f, 199.999)).toBe(true);
     expect(isFaultActive(f, 200)).toBe(false);
