@@ -179,14 +179,14 @@ describe("thermistor sensor: options, draws and every fault kind (issue 19)", ()
   });
 
   it("scales a bias by the ramp, a noise fault by its level, and a drift by its severity and time since onset", () => {
-    const r = new FixedRng(1, 0.5);
+    const r = new FixedRng(2, 0.5);
     const s = new ThermistorSensor("hot", C, r.asRng(), { noiseKRms: 0 });
     // Bias 4 K ramped over 10 s from 0: 2 K at 5 s.
     s.addFault(parseFaultSpec("sensor_bias:channel=hot,value=4,ramp=10,end=10"));
     expect(s.read(5, 30)).toBe(at(32));
-    // Noise fault 3 K rms at severity 0.5, each normal draw 1: +1.5 K.
+    // Noise fault 3 K rms at severity 0.5, each normal draw 2: +3 K.
     s.addFault(parseFaultSpec("sensor_noise:channel=hot,value=3,severity=0.5,start=20,end=30"));
-    expect(s.read(25, 30)).toBe(at(31.5));
+    expect(s.read(25, 30)).toBe(at(33));
     expect(r.normals).toBe(1);
     // Drift 0.2 K/s at severity 0.5 from 40 s (the ramp key does not apply to a drift): 2 K at 60 s.
     s.addFault(parseFaultSpec("sensor_drift:channel=hot,value=0.2,severity=0.5,ramp=1000,start=40"));
@@ -233,5 +233,14 @@ describe("thermistor sensor: options, draws and every fault kind (issue 19)", ()
     expect(s.addFault(parseFaultSpec("sensor_bias:channel=amb,value=1"))).toBe(false);
     expect(s.addFault(parseFaultSpec("sensor_bias:channel=hot,value=1,start=1000"))).toBe(true);
     expect(s.read(31, 60)).toBe(at(40));
+  });
+
+  it("forgets ended faults only when a seventeenth needs the room: a reading back in time still sees them", () => {
+    // Time only goes forward in the plant; this pins that forgetting waits for the sixteen-fault limit.
+    const s = new ThermistorSensor("hot", C, new SeededRng(1), { noiseKRms: 0 });
+    s.addFault(parseFaultSpec("sensor_bias:channel=hot,value=2,end=10"));
+    expect(s.read(20, 30)).toBe(at(30));
+    expect(s.addFault(parseFaultSpec("sensor_bias:channel=hot,value=1,start=100"))).toBe(true);
+    expect(s.read(5, 30)).toBe(at(32));
   });
 });
