@@ -18,7 +18,7 @@ class LiveSurvivorsReporter {
   }
   onMutantTested(r) {
     if (r.status !== "Survived" && r.status !== "NoCoverage") return;
-    const where = `${r.fileName}:${r.location.start.line}:${r.location.start.column + 1}`;
+    const where = `${r.fileName}:${r.location.start.line}:${r.location.start.column}`;
     const replacement = (r.replacement ?? "").replace(/\s+/g, " ").slice(0, 160);
     appendFileSync(this.fileName, `${where} ${r.status} ${r.mutatorName} -> ${replacement}\n`);
   }
