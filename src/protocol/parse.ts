@@ -105,10 +105,7 @@ export function parseDeviceBytes(
   const typeEnd = fieldEndAt(bytes, start, bodyEnd);
   cur.reset(bytes, typeEnd + 1, bodyEnd);
   if (typeEnd - start === 3 && bytes[start] === 84 && bytes[start + 1] === 76 && bytes[start + 2] === 77) {
-    if (slot !== undefined && readTlmFields(bytes, typeEnd + 1, bodyEnd) === bodyEnd) {
-      fillTlmSlot(slot);
-      return slot.result;
-    }
+    if (slot !== undefined && readGoodTlm(bytes, typeEnd + 1, bodyEnd, slot)) return slot.result;
     return parseTlm(slot, bytes, start, bodyEnd);
   }
   const shape = scanBody(bytes, start, bodyEnd);
@@ -141,7 +138,7 @@ export function parseDeviceBytes(
 }
 
 /** Largest value of each decimal TLM field, in wire order (adc_amb's empty form aside). */
-const TLM_DECIMAL_MAX = [
+export const TLM_DECIMAL_MAX = [
   LIMITS.uint32Max,
   LIMITS.uint32Max,
   LIMITS.adcMaxCounts,
@@ -153,80 +150,68 @@ const TLM_DECIMAL_MAX = [
   LIMITS.dutyMax,
 ] as const;
 /** Index of adc_amb, the one field that may be empty, in {@link TLM_DECIMAL_MAX}. */
-const AMB_FIELD = 4;
+export const AMB_FIELD = 4;
 /**
- * What {@link readTlmFields} read (scratch, never escapes): the nine decimal fields, then the flags
- * and whether adc_amb was empty. Unsigned 32-bit, so that what is read back is a small integer
- * where it fits, as the general path's numbers are (doubles from a Float64Array would make the
- * slot's fields doubles, boxed at every call that passes one on).
+ * The decimal fields of the line {@link readGoodTlm} is reading (scratch, never escapes). Unsigned
+ * 32-bit, so that what is read back is a small integer where it fits, as the general path's
+ * numbers are (doubles from a Float64Array would make the slot's fields doubles, boxed at every
+ * call that passes one on).
  */
-const tlmFields = new Uint32Array(TLM_DECIMAL_MAX.length + 2);
-const FLAGS = TLM_DECIMAL_MAX.length;
-const AMB_ABSENT = FLAGS + 1;
+const tlmFields = new Uint32Array(TLM_DECIMAL_MAX.length);
 
 /**
- * The hot path of the hot path: one pass over the fields of a TLM line from `bytes[from]` (after
- * `TLM,`), the flags ending at the first byte before `end` that is not a hex digit; returns that
- * index, or -1 when a field is empty, too large or not followed by a comma. Only a good line
- * without trailing fields gets through: the caller checks what follows the flags (the body's end
- * here; the `*CCCC` trailer in the decoder's fast lane, tlmLineReader.ts), then fills its slot
- * with {@link fillTlmSlot}; a line it declines, {@link parseTlm} reads again to name what is
- * wrong. One inlined loop, no method call per field: the general path's ten FieldCursor calls
- * were a third of the parse.
+ * The hot path of the hot path: one pass over a TLM body `bytes[from, bodyEnd)` that accepts only
+ * a line every field of which is good and that has no trailing fields, and fills `slot`; anything
+ * else returns false and {@link parseTlm} reads the line again to name what is wrong (so the
+ * errors and their precedence stay those of the general path). One inlined loop, no method call
+ * per field: the general path's ten FieldCursor calls were a third of the parse.
  */
-export function readTlmFields(bytes: Uint8Array, from: number, end: number): number {
+function readGoodTlm(bytes: Uint8Array, from: number, bodyEnd: number, slot: TlmSlot): boolean {
   const fields = tlmFields;
-  let ambAbsent = 0;
+  let ambAbsent = false;
   let i = from;
   for (let f = 0; f < TLM_DECIMAL_MAX.length; f++) {
     if (f === AMB_FIELD && bytes[i] === COMMA) {
-      ambAbsent = 1;
+      ambAbsent = true;
       i++;
       continue;
     }
     const fieldStart = i;
     let v = 0;
-    for (; i < end; i++) {
+    for (; i < bodyEnd; i++) {
       const d = bytes[i]! - 48;
       if (d < 0 || d > 9) break;
       v = v * 10 + d;
     }
-    if (i === fieldStart || i >= end || bytes[i] !== COMMA || v > TLM_DECIMAL_MAX[f]!) return -1;
+    if (i === fieldStart || i >= bodyEnd || bytes[i] !== COMMA || v > TLM_DECIMAL_MAX[f]!) return false;
     fields[f] = v;
     i++;
   }
-  // flags: hex, either case, up to the first byte that is not.
+  // flags: hex, either case, up to the end of the body.
   const flagsStart = i;
   let flags = 0;
-  for (; i < end; i++) {
+  for (; i < bodyEnd; i++) {
     const ch = bytes[i]!;
     let d: number;
     if (ch >= 48 && ch <= 57) d = ch - 48;
     else if (ch >= 65 && ch <= 70) d = ch - 55;
     else if (ch >= 97 && ch <= 102) d = ch - 87;
-    else break;
+    else return false;
     flags = flags * 16 + d;
   }
-  if (i === flagsStart || flags > LIMITS.uint32Max) return -1;
-  fields[FLAGS] = flags;
-  fields[AMB_ABSENT] = ambAbsent;
-  return i;
-}
-
-/** Fills `slot` with the line {@link readTlmFields} last read. */
-export function fillTlmSlot(slot: TlmSlot): void {
-  const fields = tlmFields;
+  if (i === flagsStart || flags > LIMITS.uint32Max) return false;
   slot.seq = fields[0]!;
   slot.tMs = fields[1]!;
   slot.adcHot = fields[2]!;
   slot.adcCold = fields[3]!;
-  slot.adcAmb = fields[AMB_ABSENT] === 1 ? ADC_AMB_ABSENT : fields[AMB_FIELD]!;
+  slot.adcAmb = ambAbsent ? ADC_AMB_ABSENT : fields[AMB_FIELD]!;
   slot.pulses = fields[5]!;
   slot.pumpDuty = fields[6]!;
   slot.heaterDuty = fields[7]!;
   slot.fanDuty = fields[8]!;
-  slot.flags = fields[FLAGS]!;
+  slot.flags = flags;
   slot.extra = undefined;
+  return true;
 }
 
 /**
