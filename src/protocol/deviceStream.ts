@@ -8,7 +8,6 @@ import { LineFramer } from "./lineFramer.js";
 import type { DeviceMessage, TlmMessage } from "./messages.js";
 import { parseDeviceBytes, TlmSlot } from "./parse.js";
 import { StreamStats, type StreamSummary } from "./streamStats.js";
-import { readGoodTlmLine } from "./tlmLineReader.js";
 
 /** Callbacks of a {@link DeviceStreamDecoder}; all optional, all synchronous. */
 export interface DeviceStreamHandler {
@@ -44,28 +43,10 @@ export class DeviceStreamDecoder {
     });
   }
 
-  /**
-   * Feeds bytes as they arrive, in chunks of any size. A good TLM line that starts a line in this
-   * chunk and ends in it is read in one pass (tlmLineReader.ts); any other line goes through the
-   * framer and the general parse.
-   */
+  /** Feeds bytes as they arrive, in chunks of any size. */
   push(chunk: Uint8Array): void {
-    const n = chunk.length;
-    const framer = this.framer;
-    const slot = this.slot;
-    this.bytes += n;
-    let pos = 0;
-    while (pos < n) {
-      if (framer.idle) {
-        const next = readGoodTlmLine(chunk, pos, n, slot);
-        if (next > 0) {
-          this.tlm(slot);
-          pos = next;
-          continue;
-        }
-      }
-      pos = framer.pushLine(chunk, pos);
-    }
+    this.bytes += chunk.length;
+    this.framer.push(chunk);
   }
 
   /** Ends the stream; returns the bytes of an unfinished last line, which are dropped. */
@@ -87,8 +68,10 @@ export class DeviceStreamDecoder {
     const r = parseDeviceBytes(b, start, end, this.slot);
     if (r.ok) {
       const m = r.value;
-      if (m.type === "TLM") this.tlm(m);
-      else {
+      if (m.type === "TLM") {
+        this.stats.observeTlm(m.seq, m.tMs, m.pulses, m.extra === undefined ? 0 : m.extra.length);
+        this.handler.onTlm?.(m);
+      } else {
         this.stats.observe(r);
         this.handler.onMessage?.(m);
       }
@@ -96,10 +79,5 @@ export class DeviceStreamDecoder {
       this.stats.observeError(r.error);
       this.handler.onError?.(r.error, b.subarray(start, end));
     }
-  }
-
-  private tlm(m: TlmMessage): void {
-    this.stats.observeTlm(m.seq, m.tMs, m.pulses, m.extra === undefined ? 0 : m.extra.length);
-    this.handler.onTlm?.(m);
   }
 }

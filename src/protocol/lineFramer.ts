@@ -45,39 +45,27 @@ export class LineFramer {
     return this.buf.length;
   }
 
-  /** Whether no unfinished line is pending: the next byte pushed starts a line. */
-  get idle(): boolean {
-    return this.seen === 0;
-  }
-
   /** Feeds a chunk of bytes; delivers every line it completes. */
   push(chunk: Uint8Array): void {
     const n = chunk.length;
     let pos = 0;
-    while (pos < n) pos = this.pushLine(chunk, pos);
-  }
-
-  /**
-   * Feeds `chunk[from..]` up to its next `\n` and delivers the line it completes, or holds the rest
-   * when there is none; returns where it stopped (after that `\n`, or the chunk's length).
-   */
-  pushLine(chunk: Uint8Array, from: number): number {
-    const n = chunk.length;
-    const nl = chunk.indexOf(LF, from);
-    if (nl < 0) {
-      this.hold(chunk, from, n);
-      return n;
+    while (pos < n) {
+      const nl = chunk.indexOf(LF, pos);
+      if (nl < 0) {
+        this.hold(chunk, pos, n);
+        return;
+      }
+      if (this.seen === 0) {
+        // The whole line is in this chunk: hand out a view.
+        this.emit(chunk, pos, nl, nl - pos);
+      } else {
+        this.hold(chunk, pos, nl);
+        this.emit(this.buf, 0, this.held, this.seen);
+      }
+      this.held = 0;
+      this.seen = 0;
+      pos = nl + 1;
     }
-    if (this.seen === 0) {
-      // The whole line is in this chunk: hand out a view.
-      this.emit(chunk, from, nl, nl - from);
-    } else {
-      this.hold(chunk, from, nl);
-      this.emit(this.buf, 0, this.held, this.seen);
-    }
-    this.held = 0;
-    this.seen = 0;
-    return nl + 1;
   }
 
   /**

@@ -138,7 +138,7 @@ export function parseDeviceBytes(
 }
 
 /** Largest value of each decimal TLM field, in wire order (adc_amb's empty form aside). */
-export const TLM_DECIMAL_MAX = [
+const TLM_DECIMAL_MAX = [
   LIMITS.uint32Max,
   LIMITS.uint32Max,
   LIMITS.adcMaxCounts,
@@ -150,7 +150,7 @@ export const TLM_DECIMAL_MAX = [
   LIMITS.dutyMax,
 ] as const;
 /** Index of adc_amb, the one field that may be empty, in {@link TLM_DECIMAL_MAX}. */
-export const AMB_FIELD = 4;
+const AMB_FIELD = 4;
 /**
  * The decimal fields of the line {@link readGoodTlm} is reading (scratch, never escapes). Unsigned
  * 32-bit, so that what is read back is a small integer where it fits, as the general path's
