@@ -88,6 +88,8 @@ describe("timeDecimals", () => {
       [0.25, 2],
       [0.025, 3],
       [0.001, 3],
+      // 1234567.89 x 100 is 123456788.99999999 in floating point: within 1e-9 of the whole number relatively.
+      [1234567.89, 2],
       [1e-8, 8],
       [1.5e-8, 9],
       [1e-9, 9],

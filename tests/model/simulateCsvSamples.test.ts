@@ -94,6 +94,8 @@ describe("SimulateCsvSampleReader", () => {
 
   it("drops a CR before the newline, a BOM before the header of line 1, and blank lines", () => {
     expect(read([`\ufeff${HEADER}\r`, `${ROW}\r`, "", "   ", "\r"])).toEqual([SAMPLE]);
+    // A CR elsewhere than at the end is white space around a cell; the line keeps its last character.
+    expect(read([HEADER, `\r${ROW}`])).toEqual([SAMPLE]);
   });
 
   it("reads a file without the optional columns, their readings missing", () => {

@@ -143,3 +143,126 @@ describe("simulate CSV", () => {
     for (const l of lines) expect(l.split(",").length).toBe(csvHeader("loop", true).split(",").length);
   });
 });
+
+describe("simulateRun: configuration errors and edges", () => {
+  const messageOf = (config: RunConfig, onRow: () => void = () => {}): string => {
+    try {
+      simulateRun(config, onRow);
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    return "no error";
+  };
+
+  it("names the argument, the problem and the value of a bad duration or dt", () => {
+    expect(messageOf(loopConfig({ durationS: Number.NaN }))).toBe(
+      "ConfigError: --duration: must be a finite number >= 0 s (got NaN)",
+    );
+    expect(messageOf(loopConfig({ durationS: Number.POSITIVE_INFINITY }))).toBe(
+      "ConfigError: --duration: must be a finite number >= 0 s (got Infinity)",
+    );
+    expect(messageOf(loopConfig({ durationS: -1 }))).toBe(
+      "ConfigError: --duration: must be a finite number >= 0 s (got -1)",
+    );
+    expect(messageOf(loopConfig({ dtS: 0 }))).toBe(
+      "ConfigError: --dt: must be a finite number > 0 s (got 0)",
+    );
+    expect(messageOf(loopConfig({ dtS: Number.POSITIVE_INFINITY }))).toBe(
+      "ConfigError: --dt: must be a finite number > 0 s (got Infinity)",
+    );
+    // 10^8 + 1 rows (t = 0 to 10^8 s by 1 s) is one too many.
+    expect(messageOf(loopConfig({ durationS: 1e8, dtS: 1 }))).toBe(
+      "ConfigError: --dt: gives 100000001 rows over 100000000 s (at most 100000000) (got 1)",
+    );
+  });
+
+  it("runs exactly MAX_SIMULATE_ROWS rows, and a zero duration as the single row at t = 0", () => {
+    // 10^8 rows are allowed: the run starts (the first row stops it here).
+    const stop = (): void => {
+      throw new Error("first row");
+    };
+    expect(messageOf(loopConfig({ durationS: 1e8 - 1, dtS: 1 }), stop)).toBe("Error: first row");
+    const times: number[] = [];
+    simulateRun(loopConfig({ durationS: 0 }), (row) => {
+      if (row.model === "loop") times.push(row.sample.tS);
+    });
+    expect(times).toEqual([0]);
+  });
+
+  it("refuses a link fault, quoting it as written", () => {
+    const faults = [parseFaultSpec("link_drop:start=10,value=0.5")];
+    expect(messageOf(loopConfig({ faults }))).toBe(
+      'ConfigError: --fault: link faults need a serial link (looptwin emulate) (got "link_drop:start=10,value=0.5")',
+    );
+  });
+
+  it("puts a change at or before t = 0 in force from the first row", () => {
+    // A hand-made schedule whose first change lies before 0 (the parser allows only >= 0).
+    const heater = {
+      channel: "heater" as const,
+      initial: 0,
+      timesS: Float64Array.of(-5, 0, 30),
+      values: Float64Array.of(100, 200, 0),
+    };
+    const config = loopConfig({ sensors: true, durationS: 40, dtS: 10 });
+    const seen: number[] = [];
+    simulateRun({ ...config, inputs: { ...config.inputs, heater } }, (row) => {
+      if (row.model === "loop") seen.push(row.heaterSetpoint);
+    });
+    expect(seen).toEqual([200, 200, 200, 0, 0]);
+  });
+
+  it("leaves the measured fields NaN without sensors", () => {
+    const meas: number[] = [];
+    simulateRun(loopConfig({ durationS: 60, dtS: 10 }), (row) => {
+      if (row.model === "loop") meas.push(row.measTHotC, row.measTColdC, row.measTAmbC, row.measFlowLpm);
+    });
+    expect(meas.length).toBe(28);
+    for (const m of meas) expect(m).toBeNaN();
+  });
+
+  it("passes the sensor noise on: with 0 K rms the counts do not depend on the seed", () => {
+    const counts = (seed: number, noiseKRms?: number): number[] => {
+      const out: number[] = [];
+      simulateRun(
+        loopConfig({
+          sensors: true,
+          durationS: 20,
+          dtS: 1,
+          seed,
+          ...(noiseKRms === undefined ? {} : { noiseKRms }),
+        }),
+        (row) => {
+          if (row.model === "loop") out.push(row.sample.adcHot, row.sample.adcCold, row.sample.adcAmb);
+        },
+      );
+      return out;
+    };
+    expect(counts(1, 0)).toEqual(counts(2, 0));
+    // With the default noise two seeds give other counts.
+    expect(counts(1)).not.toEqual(counts(2));
+  });
+
+  it("runs the seed model with Dormand-Prince at 1e-10 to its closed form", () => {
+    // C d' = Q_in + Q_out - (UA + 2 m_dot cp) d and C s' = Q_in - Q_out - UA d for the difference
+    // d = T_hot - T_cold and the sum s (docs/design.md 2.1). C = 1000 J/K, m_dot cp = 10 W/K,
+    // UA = 5 W/K: k = 25/1000 1/s, d -> 1500/25 = 60 K from d0 = 0; s0 = 40 K.
+    const params = { ...DEFAULT_SEED_PARAMS, C: 1000, m_dot: 0.01, cp: 1000, UA: 5, T_hot0: 20, T_cold0: 20 };
+    const inputs = parseInputSchedules([], SEED_INPUT_CHANNELS, { q_in: 1000, q_out: 500 });
+    const k = 25 / 1000;
+    const dInf = 60;
+    const d = (t: number): number => dInf * (1 - Math.exp(-k * t));
+    const s = (t: number): number =>
+      40 + ((1000 - 500 - 5 * dInf) * t + (5 * dInf * (1 - Math.exp(-k * t))) / k) / 1000;
+    const rows: number[][] = [];
+    simulateRun({ model: "seed", params, inputs, durationS: 200, dtS: 20, integrator: "dopri5" }, (row) => {
+      if (row.model === "seed") rows.push([row.tS, row.tHotC, row.tColdC, row.mDotKgS, row.qInW, row.qOutW]);
+    });
+    expect(rows.length).toBe(11);
+    for (const [t, hot, cold, mDot, qIn, qOut] of rows) {
+      expect(Math.abs(hot! - (s(t!) + d(t!)) / 2), `t=${t}`).toBeLessThan(1e-8);
+      expect(Math.abs(cold! - (s(t!) - d(t!)) / 2), `t=${t}`).toBeLessThan(1e-8);
+      expect([mDot, qIn, qOut]).toEqual([0.01, 1000, 500]);
+    }
+  });
+});
