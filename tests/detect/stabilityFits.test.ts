@@ -24,3 +24,53 @@ describe("the stability classifier's three fits over a wrapped window", () => {
     expect(f.stabilityClass).toBe("drifting");
   });
 });
+
+describe("the stability classifier's residual walk over a wrapped window", () => {
+  it("counts each swing once and measures the amplitude about the fitted line, as worked by hand", () => {
+    // Block k (samples at t = 2k and 2k + 1, both at the same value) has the mean 20 + A (-1)^k.
+    // After 50 blocks the 20-block ring has wrapped (the window is blocks 30-49, block 30 even).
+    // Relative block times x_j = 2j (j = 0..19), mean 19, Σ(x - 19)² = 2660. The least-squares
+    // slope is A Σ_j (2j - 19)(-1)^j / 2660 = -20A / 2660 = -A/133 and the line passes through
+    // (19, 20), so the residual of block j is (-1)^j A + (A/133)(2j - 19): largest at j = 18
+    // (A + 17A/133 = 150A/133), smallest at j = 1 (-150A/133), every one at least 114A/133 from
+    // zero, well outside the 0.1 K band, and alternating in sign: 19 swings over the 20 blocks.
+    const A = 0.5;
+    const s = new StabilityClassifier({ blockS: 1, windowS: 20 });
+    for (let t = 0; t < 100; t++) s.update(t, 20 + A * (Math.floor(t / 2) % 2 === 0 ? 1 : -1));
+    const f = s.figures;
+    expect(f.slopeKPerS).toBeCloseTo(-A / 133, 12);
+    expect(f.zeroCrossings).toBe(19);
+    expect(f.oscillationAmplitudeK).toBeCloseTo((150 * A) / 133, 12);
+    // 2 × span / crossings = 2 × 38 / 19.
+    expect(f.oscillationPeriodS).toBeCloseTo(4, 12);
+    expect(f.stabilityClass).toBe("oscillating");
+  });
+});
+
+describe("the stability classifier's half fits", () => {
+  it("fit every block of each half, as worked by hand for a spike in the last block", () => {
+    // 20 at every sample but those of block 49 (t = 98, 99), which read 21: of the window's
+    // blocks 30-49 (relative times x = 0, 2, ..., 38), only the last, at x = 38, is 1 K up.
+    // Second half (x = 20..38, mean 29, Σ(x - 29)² = 330): slope (38 - 29) × 1 / 330 = 3/110.
+    // First half: flat, slope 0. Whole window (mean 19, Σ(x - 19)² = 2660): 19 / 2660 = 1/140.
+    const s = new StabilityClassifier({ blockS: 1, windowS: 20 });
+    for (let t = 0; t < 100; t++) s.update(t, t >= 98 ? 21 : 20);
+    const f = s.figures;
+    expect(f.secondHalfSlopeKPerS).toBeCloseTo(3 / 110, 12);
+    expect(f.firstHalfSlopeKPerS).toBe(0);
+    expect(f.slopeKPerS).toBeCloseTo(1 / 140, 12);
+  });
+});
+
+describe("the stability classifier's fits when every block has the same time", () => {
+  it("give slopes of 0, not NaN (a clock that repeats the same two readings)", () => {
+    // Samples at t = 10, 11, 10, 11, ...: each pair closes a block whose mean time is 10.5, so
+    // the window's times have no spread (Σ(x - x̄)² = 0) in the whole and in either half.
+    const s = new StabilityClassifier({ blockS: 1, windowS: 20 });
+    for (let i = 0; i < 60; i++) s.update(10 + (i % 2), 20 + (i % 3));
+    const f = s.figures;
+    expect(f.slopeKPerS).toBe(0);
+    expect(f.firstHalfSlopeKPerS).toBe(0);
+    expect(f.secondHalfSlopeKPerS).toBe(0);
+  });
+});
