@@ -68,8 +68,10 @@ describe("LoopResponse", () => {
     Q_heater_max: 150,
   });
   const decoupled = data({
-    // Two segments: t = 0, 2, 4 and t = 10, 15, 20; duties change at 5 s (in the gap) and 12 s.
-    tS: [0, 2, 4, 10, 15, 20],
+    // Two segments: t = 0, 2, 4 and t = 10, 14, 18; duties change at 5 s (in the gap) and 12 s
+    // (only the fan and the heater: the steps before and after it are 2 s long, the flow term the
+    // same, so only the cold node's coefficient tells the two system matrices apart).
+    tS: [0, 2, 4, 10, 14, 18],
     start: [1, 0, 0, 1, 0, 0],
     hot: [30, 0, 0, 50, 0, 0],
     cold: [40, 0, 0, 60, 0, 0],
@@ -91,16 +93,16 @@ describe("LoopResponse", () => {
     const y2 = relax(cold0, coldTarget(10, 25), coldRate(10), 2);
     const x4 = relax(x2, hotTarget(30, 150), hotRate, 2);
     const y4 = relax(y2, coldTarget(10, 30), coldRate(10), 2);
-    // Second segment: the duties of the change at 5 s, then of 12 s; ambient 28 until 15 s, then T_amb.
+    // Second segment: the duties of the change at 5 s, then of 12 s; ambient 28 until 14 s, then T_amb.
     const x12 = relax(hot10, hotTarget(28, 0), hotRate, 2);
     const y12 = relax(cold10, coldTarget(10, 28), coldRate(10), 2);
-    const x15 = relax(x12, hotTarget(28, 60), hotRate, 3);
-    const y15 = relax(y12, coldTarget(3, 28), coldRate(3), 3);
-    const x20 = relax(x15, hotTarget(25, 60), hotRate, 5);
-    const y20 = relax(y15, coldTarget(3, 25), coldRate(3), 5);
+    const x14 = relax(x12, hotTarget(28, 60), hotRate, 2);
+    const y14 = relax(y12, coldTarget(3, 28), coldRate(3), 2);
+    const x18 = relax(x14, hotTarget(25, 60), hotRate, 4);
+    const y18 = relax(y14, coldTarget(3, 25), coldRate(3), 4);
     return [
-      [hot0, x2, x4, hot10, x15, x20],
-      [cold0, y2, y4, cold10, y15, y20],
+      [hot0, x2, x4, hot10, x14, x18],
+      [cold0, y2, y4, cold10, y14, y18],
     ];
   }
 
@@ -171,25 +173,26 @@ describe("LoopResponse", () => {
       pump_stall_duty: 40,
       Q_heater_max: 100,
     });
+    // An observation at the change at 2 s, and a second segment starting at the change at 20 s:
+    // both see the new duties.
     const d = data({
-      tS: [0, 1, 3, 6],
-      start: [1, 0, 0, 0],
-      hot: [31, 0, 0, 0],
-      cold: [29, 0, 0, 0],
-      amb: [25, 25, 25, 25],
-      changeTS: [0, 2],
-      pump: [255, 40],
-      heater: [255, 51],
-      fan: [0, 0],
+      tS: [0, 1, 2, 3, 6, 20, 21],
+      start: [1, 0, 0, 0, 0, 1, 0],
+      hot: [31, 0, 0, 0, 0, 40, 0],
+      cold: [29, 0, 0, 0, 0, 30, 0],
+      amb: [25, 25, 25, 25, 25, 25, 25],
+      changeTS: [0, 2, 20],
+      pump: [255, 40, 255],
+      heater: [255, 51, 255],
+      fan: [0, 0, 0],
     });
     const out = createPredictedReadings(d);
     new LoopResponse(d, p).predict(p, { hot: 0, cold: 0 }, out);
-    // m_dot 0.05 kg/s, Q_in 100 W until 2 s; then m_dot 0.01 kg/s, Q_in 20 W.
-    const sum = [60, 60 + 0.1, 60 + 0.2 + 0.02, 60 + 0.2 + 0.02 * 4];
+    // m_dot 0.05 kg/s, Q_in 100 W until 2 s; then m_dot 0.01 kg/s, Q_in 20 W; from 20 s as at first.
+    const sum = [60, 60.1, 60.2, 60.2 + 0.02, 60.2 + 0.02 * 4, 70, 70.1];
     const d1 = relax(2, 100 / 100, 0.1, 1);
-    const d2 = relax(relax(d1, 1, 0.1, 1), 20 / 20, 0.02, 1);
-    const d6 = relax(relax(d1, 1, 0.1, 1), 1, 0.02, 4);
-    const diff = [2, d1, d2, d6];
+    const d2 = relax(d1, 1, 0.1, 1);
+    const diff = [2, d1, d2, relax(d2, 20 / 20, 0.02, 1), relax(d2, 1, 0.02, 4), 10, relax(10, 1, 0.1, 1)];
     expectClose(
       out.tHotC,
       sum.map((s, i) => (s + (diff[i] as number)) / 2),
@@ -200,6 +203,6 @@ describe("LoopResponse", () => {
     );
     // L/min of water (997.05 kg/m3 at 25 C, the CRC Handbook value): 0.05 kg/s and 0.01 kg/s.
     const lpm = (kgS: number): number => (kgS / 997.05) * 60_000;
-    expectClose(out.flowLpm, [lpm(0.05), lpm(0.05), lpm(0.01), lpm(0.01)]);
+    expectClose(out.flowLpm, [lpm(0.05), lpm(0.05), lpm(0.01), lpm(0.01), lpm(0.01), lpm(0.05), lpm(0.05)]);
   });
 });
