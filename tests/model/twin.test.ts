@@ -140,3 +140,142 @@ describe("construction validates the parameters", () => {
     );
   });
 });
+
+describe("LoopTwin: options, setters and errors", () => {
+  // No flow (pump 0 < stall 40): the nodes decouple, the Jacobian is diagonal,
+  // a11 = -UA_loss/C_hot = -0.002 1/s and a22 = -(UA_eff + UA_loss)/C_cold; with the fan at 255
+  // UA_eff = UA = 10 W/K, so a22 = -0.006 1/s: the fastest time constant is 1/0.006 s.
+  const params = {
+    ...DEFAULT_LOOP_PARAMS,
+    C_hot: 1000,
+    C_cold: 2000,
+    UA: 10,
+    UA_loss: 2,
+    UA_fan_off_frac: 0.3,
+    T_sink: 20,
+    Q_heater_max: 150,
+  };
+  const messageOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    return "no error";
+  };
+
+  it("bounds the sub-step by substepFraction of the fastest time constant and by maxSubstepS", () => {
+    const twin = new LoopTwin(params);
+    twin.setDuties(0, 255, 255, 25);
+    expect(twin.maxSubstepS).toBeCloseTo(0.05 / 0.006, 9);
+    const whole = new LoopTwin(params, { substepFraction: 1 });
+    whole.setDuties(0, 255, 255, 25);
+    expect(whole.maxSubstepS).toBeCloseTo(1 / 0.006, 9);
+    const capped = new LoopTwin(params, { maxSubstepS: 5 });
+    capped.setDuties(0, 255, 255, 25);
+    expect(capped.maxSubstepS).toBe(5);
+    // Fan off: UA_eff = 3 W/K, a22 = -0.0025 1/s.
+    capped.setDuties(0, 255, 0, 25);
+    expect(capped.maxSubstepS).toBe(5);
+    twin.setDuties(0, 255, 0, 25);
+    expect(twin.maxSubstepS).toBeCloseTo(0.05 / 0.0025, 9);
+  });
+
+  it("refuses sub-step options out of range, naming the value", () => {
+    for (const f of [0, -0.1, 1.5, Number.NaN])
+      expect(messageOf(() => new LoopTwin(params, { substepFraction: f }))).toBe(
+        `RangeError: LoopTwin: substepFraction must be in (0, 1] (got ${f})`,
+      );
+    for (const h of [0, -1, Number.NaN])
+      expect(messageOf(() => new LoopTwin(params, { maxSubstepS: h }))).toBe(
+        `RangeError: LoopTwin: maxSubstepS must be > 0 (got ${h})`,
+      );
+    expect(messageOf(() => new LoopTwin(params, { maxSubstepS: Number.POSITIVE_INFINITY }))).toBe("no error");
+  });
+
+  it("refuses a negative or NaN step, and a zero step changes nothing", () => {
+    const twin = new LoopTwin(params);
+    expect(messageOf(() => twin.step(-1))).toBe("RangeError: LoopTwin.step: dtS must be >= 0 (got -1)");
+    expect(messageOf(() => twin.step(Number.NaN))).toBe(
+      "RangeError: LoopTwin.step: dtS must be >= 0 (got NaN)",
+    );
+    twin.setState(30, 40, 7);
+    twin.step(0);
+    expect([twin.tHotC, twin.tColdC, twin.tS]).toEqual([30, 40, 7]);
+  });
+
+  it("reports a non-finite state with the twin time after the step and both temperatures", () => {
+    const twin = new LoopTwin(params);
+    twin.setState(Number.NaN, 25, 12);
+    expect(messageOf(() => twin.step(0.5))).toBe(
+      "IntegrationError: integration failed at t=12.5 s: twin state is not finite (T_hot=NaN, T_cold=NaN)",
+    );
+  });
+
+  it("keeps the twin time when setState is given no time", () => {
+    const twin = new LoopTwin(params);
+    twin.setState(30, 40, 7);
+    twin.setState(31, 41);
+    expect([twin.tHotC, twin.tColdC, twin.tS]).toEqual([31, 41, 7]);
+  });
+
+  it("derives dT/dt from the operating point set by duties, ambient or directly", () => {
+    const twin = new LoopTwin(params);
+    twin.setDuties(0, 255, 255, 25);
+    twin.setState(50, 40);
+    const d = new Float64Array(2);
+    // Hot: (Q_in - UA_loss (T_hot - T_amb))/C_hot; cold: (-UA_eff (T_cold - T_sink) - UA_loss (T_cold - T_amb))/C_cold.
+    const hot = (q: number, tAmb: number): number => (q - 2 * (50 - tAmb)) / 1000;
+    const cold = (ua: number, tSink: number, tAmb: number): number =>
+      (-ua * (40 - tSink) - 2 * (40 - tAmb)) / 2000;
+    twin.derivatives(d);
+    expect(d[0]).toBeCloseTo(hot(150, 25), 12);
+    expect(d[1]).toBeCloseTo(cold(10, 20, 25), 12);
+    twin.setAmbientC(10);
+    expect(twin.operatingPoint.tAmbC).toBe(10);
+    twin.derivatives(d);
+    expect(d[0]).toBeCloseTo(hot(150, 10), 12);
+    expect(d[1]).toBeCloseTo(cold(10, 20, 10), 12);
+    // setDuties without an ambient keeps the one in use.
+    twin.setDuties(0, 102, 0);
+    expect(twin.operatingPoint.tAmbC).toBe(10);
+    twin.derivatives(d);
+    expect(d[0]).toBeCloseTo(hot(60, 10), 12);
+    expect(d[1]).toBeCloseTo(cold(3, 20, 10), 12);
+    const op = { mDotKgS: 0, qInW: 80, uaWK: 4, tSinkC: 15, tAmbC: 30 };
+    twin.setOperatingPoint(op);
+    expect({ ...twin.operatingPoint }).toEqual(op);
+    twin.derivatives(d);
+    expect(d[0]).toBeCloseTo(hot(80, 30), 12);
+    expect(d[1]).toBeCloseTo(cold(4, 15, 30), 12);
+    // The Jacobian and the sub-step bound follow: a22 = -(4 + 2)/2000.
+    expect(Array.from(twin.jacobian(new Float64Array(4)))).toEqual([-0.002, 0, 0, -0.003]);
+    expect(twin.maxSubstepS).toBeCloseTo(0.05 / 0.003, 9);
+  });
+
+  it("steps the decoupled nodes to their closed-form relaxation", () => {
+    const twin = new LoopTwin(params);
+    twin.setDuties(0, 255, 255, 25);
+    twin.setState(50, 40, 0);
+    twin.step(100);
+    // Hot towards T_amb + Q_in/UA_loss = 100 C at 0.002 1/s; cold towards (10 x 20 + 2 x 25)/12 at 0.006 1/s.
+    // RK4 at 1/20 of the fastest time constant: a local error of 0.05^5/120 = 2.6e-9 of the
+    // transient per sub-step, 12 sub-steps over transients below 50 K: within 1e-6 K.
+    expect(Math.abs(twin.tHotC - (100 + (50 - 100) * Math.exp(-0.2)))).toBeLessThan(1e-6);
+    expect(Math.abs(twin.tColdC - (250 / 12 + (40 - 250 / 12) * Math.exp(-0.6)))).toBeLessThan(1e-6);
+    expect(twin.tS).toBe(100);
+  });
+  it("steps once when nothing bounds the sub-step (no flow, no conductance): exact for the ramp", () => {
+    // UA = UA_loss = 0 and no flow: x' = Q_in/C_hot, y' = 0, no time constant at all.
+    const free = new LoopTwin({ ...params, UA: 0, UA_loss: 0 });
+    free.setDuties(0, 255, 255, 25);
+    expect(free.maxSubstepS).toBe(Number.POSITIVE_INFINITY);
+    free.setState(30, 40, 0);
+    free.step(10);
+    expect([free.tHotC, free.tColdC, free.tS]).toEqual([31.5, 40, 10]);
+    // An infinite step is one step too, and it cannot stay finite.
+    expect(messageOf(() => free.step(Number.POSITIVE_INFINITY))).toMatch(
+      /^IntegrationError: integration failed at t=Infinity s: twin state is not finite/,
+    );
+  });
+});
