@@ -8,7 +8,8 @@ import {
   SEED_INPUT_CHANNELS,
 } from "../../src/model/inputSchedule.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
-import { seedSumDriftKPerS } from "../../src/model/seedModel.js";
+import { Rk4 } from "../../src/model/rk4.js";
+import { SeedModel, seedSumDriftKPerS } from "../../src/model/seedModel.js";
 import { DEFAULT_SEED_PARAMS } from "../../src/model/seedParams.js";
 import { CsvRowFormatter, csvHeader, timeDecimals } from "../../src/model/simulateCsv.js";
 import { type LoopRunConfig, type RunConfig, rowCount, simulateRun } from "../../src/model/simulateRun.js";
@@ -241,6 +242,34 @@ describe("simulateRun: configuration errors and edges", () => {
     expect(counts(1, 0)).toEqual(counts(2, 0));
     // With the default noise two seeds give other counts.
     expect(counts(1)).not.toEqual(counts(2));
+  });
+
+  it("steps the seed model by RK4 at 1/20 of its time constant C/(UA + 2 m_dot cp)", () => {
+    // C = 1000 J/K, UA + 2 m_dot cp = 25 W/K: 40 s, so sub-steps of 2 s. The generic Rk4 on the
+    // model's rhs at 2 s gives the same states bit for bit (tests/model/seedRk4.test.ts).
+    const params = { ...DEFAULT_SEED_PARAMS, C: 1000, m_dot: 0.01, cp: 1000, UA: 5, T_hot0: 20, T_cold0: 20 };
+    const inputs = parseInputSchedules(["q_out=0:500,50:100"], SEED_INPUT_CHANNELS, {
+      q_in: 1000,
+      q_out: 500,
+    });
+    const rows: [number, number][] = [];
+    simulateRun({ model: "seed", params, inputs, durationS: 100, dtS: 20 }, (row) => {
+      if (row.model === "seed") rows.push([row.tHotC, row.tColdC]);
+    });
+    const model = new SeedModel(params);
+    const y = model.initialState();
+    const rk = new Rk4(2, model.rhs);
+    const expected: [number, number][] = [];
+    model.qInW = 1000;
+    model.qOutW = 500;
+    let t = 0;
+    for (const next of [0, 20, 40, 50, 60, 80, 100]) {
+      rk.advance(t, y, next, 2);
+      t = next;
+      if (next === 50) model.qOutW = 100;
+      else expected.push([y[0] as number, y[1] as number]);
+    }
+    expect(rows).toEqual(expected);
   });
 
   it("runs the seed model with Dormand-Prince at 1e-10 to its closed form", () => {
