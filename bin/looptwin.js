@@ -9,10 +9,10 @@
 // effect only at start, so it is in the command line (`env -S`; `npm start` runs this file).
 //
 // A command that holds a live link for days (`runsForDays` in src/cli/registry.ts) also gets
-// --optimize-for-size, before its modules load: V8 then collects the old generation after it grows
-// by about 2 MB rather than 8 MB, which keeps the soak's RSS flat. V8 reads that flag at every
-// collection, so setting it here works; batch commands keep full speed (docs/design.md, section 3,
-// "Memory over days").
+// --optimize-for-size, before its modules load: V8's memory-saving mode keeps the committed heap
+// closer to what is in use, which halved the soak's RSS growth. V8 reads that flag as it collects,
+// so setting it here works; batch commands keep full speed (docs/design.md, section 3, "Memory
+// over days").
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
