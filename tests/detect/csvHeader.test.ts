@@ -1,19 +1,9 @@
 /** The labelled-CSV header checks shared by the SKAB and looptwin readers. */
 import { describe, expect, it } from "vitest";
-import { InputFileError } from "../../src/core/errors.js";
 import { checkColumnNames, columnRef } from "../../src/detect/data/csvHeader.js";
 import { parseLooptwinCsv } from "../../src/detect/data/looptwinCsv.js";
 import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
-
-function errorOf(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
+import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 
 describe("labelled CSV headers", () => {
   it("name a column by its 1-based number and its name", () => {
@@ -24,20 +14,20 @@ describe("labelled CSV headers", () => {
 
   it("accept distinct names; refuse an empty or a repeated one, naming the column", () => {
     expect(() => checkColumnNames(["t_s", "a", "b"], "f.csv")).not.toThrow();
-    const empty = errorOf(() => checkColumnNames(["t_s", "", "b"], "f.csv"));
+    const empty = inputFileErrorOf(() => checkColumnNames(["t_s", "", "b"], "f.csv"));
     expect(empty.message).toMatch(/empty column name/);
     expect(empty.message).toMatch(/f\.csv/);
-    const dup = errorOf(() => checkColumnNames(["t_s", "a", "b", "a"], "f.csv"));
+    const dup = inputFileErrorOf(() => checkColumnNames(["t_s", "a", "b", "a"], "f.csv"));
     expect(dup.message).toMatch(/duplicate column name \(also column 2\)/);
     expect(dup.message).toMatch(/4 \(a\)/);
   });
 
   it("are checked by both readers", () => {
-    expect(errorOf(() => parseLooptwinCsv("t_s,a,a\n0,1,2\n", "l.csv")).message).toMatch(
+    expect(inputFileErrorOf(() => parseLooptwinCsv("t_s,a,a\n0,1,2\n", "l.csv")).message).toMatch(
       /duplicate column name \(also column 2\)/,
     );
-    expect(errorOf(() => parseSkabCsv("datetime;a;a\n2020-01-01 00:00:00;1;2\n", "s.csv")).message).toMatch(
-      /duplicate column name \(also column 2\)/,
-    );
+    expect(
+      inputFileErrorOf(() => parseSkabCsv("datetime;a;a\n2020-01-01 00:00:00;1;2\n", "s.csv")).message,
+    ).toMatch(/duplicate column name \(also column 2\)/);
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InputFileError } from "../../src/core/errors.js";
 import { kgSToLpm } from "../../src/core/units.js";
 import {
   type CalibrationData,
@@ -17,6 +16,7 @@ import {
 } from "../../src/model/inputSchedule.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
 import { simulateRun } from "../../src/model/simulateRun.js";
+import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 import { STEP_INPUTS } from "./calibrationRun.js";
 
 function sample(tS: number, over: Partial<CalibrationSample> = {}): CalibrationSample {
@@ -119,16 +119,6 @@ const HEADER =
 const row = (t: number, hot: string, cold: string, flow: string, pump = "200") =>
   `${t},0,0,0,0,0,25,${hot},${cold},25.0,${flow},${pump},255,255,${pump},255,255,1,1,1,0,0,0,`;
 
-function errorOf(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
-
 describe("SimulateCsvSampleReader", () => {
   it("reads the measured columns and applied duties; an empty measured cell is a missing reading", () => {
     const d = fromRows([HEADER, row(0, "30.5", "29.5", ""), row(1, "", "29.6", "3.8"), ""].join("\n"));
@@ -140,25 +130,25 @@ describe("SimulateCsvSampleReader", () => {
   });
 
   it("names file, line and column for a missing column, a ragged row, a bad cell, a bad duty, time going back", () => {
-    const noSensors = errorOf(() => fromRows("t_s,t_hot_c,t_cold_c,m_dot_kg_s\n0,1,2,3"));
+    const noSensors = inputFileErrorOf(() => fromRows("t_s,t_hot_c,t_cold_c,m_dot_kg_s\n0,1,2,3"));
     expect(noSensors.message).toBe(
       'run.csv (line 1, column meas_t_hot_c): missing column "meas_t_hot_c" (write the CSV with looptwin simulate --sensors)',
     );
-    const ragged = errorOf(() => fromRows([HEADER, row(0, "30", "29", "3"), "1,2,3"].join("\n")));
+    const ragged = inputFileErrorOf(() => fromRows([HEADER, row(0, "30", "29", "3"), "1,2,3"].join("\n")));
     expect([ragged.line, ragged.column]).toEqual([3, "4 (m_dot_kg_s)"]);
     expect(ragged.message).toMatch(/ragged row: 3 fields, header has 24/);
-    const bad = errorOf(() => fromRows([HEADER, row(0, "30", "abc", "3")].join("\n")));
+    const bad = inputFileErrorOf(() => fromRows([HEADER, row(0, "30", "abc", "3")].join("\n")));
     expect(bad.message).toBe('run.csv (line 2, column 9 (meas_t_cold_c)): not a number: "abc"');
-    const duty = errorOf(() => fromRows([HEADER, row(0, "30", "29", "3", "300")].join("\n")));
+    const duty = inputFileErrorOf(() => fromRows([HEADER, row(0, "30", "29", "3", "300")].join("\n")));
     expect([duty.line, duty.column]).toEqual([2, "15 (pump_duty)"]);
-    const back = errorOf(() =>
+    const back = inputFileErrorOf(() =>
       fromRows([HEADER, row(5, "30", "29", "3"), row(4, "30", "29", "3")].join("\n")),
     );
     expect(back.message).toMatch(/line 3, column 1 \(t_s\)\): time does not increase \(4 s after 5 s\)/);
-    const notOurs = errorOf(() => fromRows("datetime;a;b\n"));
+    const notOurs = inputFileErrorOf(() => fromRows("datetime;a;b\n"));
     expect(notOurs.line).toBe(1);
-    expect(errorOf(() => fromRows(HEADER)).message).toMatch(/no data rows/);
-    expect(errorOf(() => fromRows("")).message).toMatch(/not a looptwin simulate CSV|empty/);
+    expect(inputFileErrorOf(() => fromRows(HEADER)).message).toMatch(/no data rows/);
+    expect(inputFileErrorOf(() => fromRows("")).message).toMatch(/not a looptwin simulate CSV|empty/);
   });
 });
 

@@ -5,7 +5,6 @@
  * parameter's ConfigError `field: problem (got value)` inside it; src/core/errors.ts).
  */
 import { describe, expect, it } from "vitest";
-import { InputFileError } from "../../src/core/errors.js";
 import type { CalibrationResult } from "../../src/model/calibration/calibrateLoop.js";
 import {
   formatRigConfig,
@@ -13,18 +12,9 @@ import {
   rigConfigFromCalibration,
 } from "../../src/model/calibration/rigConfigFile.js";
 import { DEFAULT_LOOP_PARAMS, LOOP_PARAM_NAMES, makeLoopParams } from "../../src/model/loopParams.js";
+import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 
-function errorOf(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
-
-const messageOf = (text: string): string => errorOf(() => parseRigConfig(text, "rig.json")).message;
+const messageOf = (text: string): string => inputFileErrorOf(() => parseRigConfig(text, "rig.json")).message;
 
 /** The fields of a calibration result the rig config reads; the rest do not matter to it. */
 function result(): CalibrationResult {
@@ -171,7 +161,7 @@ describe("parseRigConfig", () => {
   });
 
   it("names the file in one line for text that is not JSON, keeping the parser's error as the cause", () => {
-    const e = errorOf(() => parseRigConfig('{\n  "UA":\n\n   }', "rig.json"));
+    const e = inputFileErrorOf(() => parseRigConfig('{\n  "UA":\n\n   }', "rig.json"));
     expect(e.cause).toBeInstanceOf(SyntaxError);
     const parserMessage = (e.cause as SyntaxError).message;
     expect(e.message.startsWith("rig.json: not valid JSON: ")).toBe(true);
@@ -198,7 +188,7 @@ describe("parseRigConfig", () => {
   });
 
   it("passes on the parameter's full message, the ConfigError as the cause", () => {
-    const e = errorOf(() => parseRigConfig('{"UA": "ten"}', "rig.json"));
+    const e = inputFileErrorOf(() => parseRigConfig('{"UA": "ten"}', "rig.json"));
     expect(e.message).toBe('rig.json: UA: must be a number (W/K) (got "ten")');
     expect((e.cause as Error).name).toBe("ConfigError");
     expect((e.cause as Error).message).toBe('UA: must be a number (W/K) (got "ten")');

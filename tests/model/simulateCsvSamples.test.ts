@@ -5,7 +5,6 @@
  * problem an InputFileError `file (line L, column C): problem` (src/core/errors.ts).
  */
 import { describe, expect, it } from "vitest";
-import { InputFileError } from "../../src/core/errors.js";
 import {
   CalibrationDataBuilder,
   type CalibrationSample,
@@ -15,6 +14,7 @@ import {
   REQUIRED_CSV_COLUMNS,
   SimulateCsvSampleReader,
 } from "../../src/model/calibration/simulateCsvSamples.js";
+import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 
 /** A builder that also keeps every sample pushed, as pushed. */
 class RecordingBuilder extends CalibrationDataBuilder {
@@ -36,18 +36,8 @@ function read(lines: readonly string[], firstLine = 1): CalibrationSample[] {
   return b.samples;
 }
 
-function errorOf(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
-
 const messageOf = (lines: readonly string[], firstLine = 1): string =>
-  errorOf(() => read(lines, firstLine)).message;
+  inputFileErrorOf(() => read(lines, firstLine)).message;
 
 // Columns in an order of their own, with a true-state column among them (ignored).
 const HEADER =
