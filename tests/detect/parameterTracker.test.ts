@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParameterTracker } from "../../src/detect/twins/parameterTracker.js";
+import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
 import { PlantHarness } from "./plantHarness.js";
 
 function track(
@@ -66,5 +67,82 @@ describe("parameter tracker (augmented-state EKF)", () => {
     }
     expect(tr.heaterRatioStd).toBeGreaterThan(0.05);
     expect(() => new ParameterTracker(h.params, { blockS: -1 })).toThrow(/tracker\.blockS/);
+  });
+
+  it("validates every option: the message names it and the value", () => {
+    const P = DEFAULT_LOOP_PARAMS;
+    for (const [options, message] of [
+      [{ blockS: 0 }, "tracker.blockS: must be > 0 (got 0)"],
+      [{ sensorNoiseK: 0 }, "tracker.sensorNoiseK: must be > 0 (got 0)"],
+      [{ flowNoiseLpm: -1 }, "tracker.flowNoiseLpm: must be > 0 (got -1)"],
+      [{ temperatureFloorK: -0.5 }, "tracker.temperatureFloorK: must be >= 0 (got -0.5)"],
+      [{ flowFloorLpm: -1 }, "tracker.flowFloorLpm: must be >= 0 (got -1)"],
+      [{ processNoiseK2PerS: 0 }, "tracker.processNoiseK2PerS: must be > 0 (got 0)"],
+      [{ uaDriftPerSqrtS: -1 }, "tracker.uaDriftPerSqrtS: must be >= 0 (got -1)"],
+      [{ pumpDriftPerSqrtS: -2 }, "tracker.pumpDriftPerSqrtS: must be >= 0 (got -2)"],
+      [{ heaterDriftPerSqrtS: -3 }, "tracker.heaterDriftPerSqrtS: must be >= 0 (got -3)"],
+      [{ initialRatioStd: 0 }, "tracker.initialRatioStd: must be > 0 (got 0)"],
+      [{ maxGapS: Number.NaN }, "tracker.maxGapS: must be a finite number (got NaN)"],
+    ] as const)
+      expect(() => new ParameterTracker(P, options)).toThrow(message);
+  });
+
+  it("uaWK is θ_UA times the radiator law UA (f0 + (1 - f0) fan/255) at the intended fan duty", () => {
+    // Defaults: UA = 10 W/K, f0 = 0.3 (docs/design.md 2.2); θ_UA starts at 1.
+    const tr = new ParameterTracker(DEFAULT_LOOP_PARAMS);
+    tr.setIntendedDuties(200, 255, 255);
+    expect(tr.uaWK).toBeCloseTo(10, 12);
+    tr.setIntendedDuties(200, 255, 0);
+    expect(tr.uaWK).toBeCloseTo(3, 12);
+  });
+
+  // Pump and heater off: the nodes decouple (m_dot = 0, Q_in = 0) and the prediction is the
+  // closed form of two first-order lags, T_hot -> T_amb at rate UA_loss/C_hot and T_cold ->
+  // (UA T_sink + UA_loss T_amb)/(UA + UA_loss) at rate (UA + UA_loss)/C_cold. A block with no
+  // readings is predicted only, so the filtered temperatures are that closed form; each ratio's
+  // variance grows by its random walk, drift² dt (its row of F is the identity's).
+  function coastPumpOff(tr: ParameterTracker, hot0: number, cold0: number, gapS: number) {
+    tr.setIntendedDuties(0, 0, 255);
+    expect(tr.update(0, hot0, cold0, Number.NaN)).toBe(false);
+    expect(tr.update(1, hot0, cold0, Number.NaN)).toBe(true); // first block (t = 0.5): initialises
+    expect(tr.update(1 + gapS, Number.NaN, Number.NaN, Number.NaN)).toBe(false);
+    expect(tr.update(2 + gapS, Number.NaN, Number.NaN, Number.NaN)).toBe(true); // t = 1.5 + gap
+  }
+
+  it("predicts with the measured ambient; a non-finite ambient is ignored", () => {
+    const P = DEFAULT_LOOP_PARAMS; // UA_loss 0.2 W/K, C_hot 2500 J/K, C_cold 3000 J/K, UA 10 W/K, T_sink 25 C
+    const tr = new ParameterTracker(P, { blockS: 1, maxGapS: 2000 });
+    tr.setAmbientC(35);
+    tr.setAmbientC(Number.NaN);
+    tr.setAmbientC(Number.POSITIVE_INFINITY);
+    coastPumpOff(tr, 40, 30, 1000);
+    const dt = 1001;
+    expect(tr.tHotC).toBeCloseTo(35 + (40 - 35) * Math.exp((-0.2 * dt) / 2500), 9);
+    const coldEnd = (10 * 25 + 0.2 * 35) / 10.2;
+    expect(tr.tColdC).toBeCloseTo(coldEnd + (30 - coldEnd) * Math.exp((-10.2 * dt) / 3000), 9);
+    expect(tr.blocks).toBe(2);
+    expect(tr.uaRatio).toBe(1);
+    expect(tr.uaRatioStd).toBeCloseTo(Math.sqrt(0.05 ** 2 + 2e-3 ** 2 * dt), 12);
+    expect(tr.pumpRatioStd).toBeCloseTo(Math.sqrt(0.05 ** 2 + 1e-2 ** 2 * dt), 12);
+    expect(tr.heaterRatioStd).toBeCloseTo(Math.sqrt(0.05 ** 2 + 2e-3 ** 2 * dt), 12);
+  });
+
+  it("reset goes back to the nominal ratios and their initial uncertainty, and forgets time and state", () => {
+    const tr = new ParameterTracker(DEFAULT_LOOP_PARAMS, { blockS: 1, maxGapS: 2000, initialRatioStd: 0.1 });
+    coastPumpOff(tr, 40, 30, 1000);
+    expect(tr.pumpRatioStd).toBeGreaterThan(0.3); // sqrt(0.01 + 1e-4 * 1001)
+    tr.reset();
+    expect(tr.blocks).toBe(0);
+    expect(tr.tHotC).toBeNaN();
+    expect(tr.tColdC).toBeNaN();
+    for (const prm of [tr.uaParameter(), tr.pumpParameter(), tr.heaterParameter()])
+      expect(prm).toEqual({ ratio: 1, std: 0.1 });
+    // Time starts again: the first block after the reset initialises on its means.
+    expect(tr.update(0, 50, 45, Number.NaN)).toBe(false);
+    expect(tr.update(1, 52, 45, Number.NaN)).toBe(true);
+    expect(tr.blocks).toBe(1);
+    expect(tr.tHotC).toBe(51);
+    expect(tr.tColdC).toBe(45);
+    expect(tr.pumpRatioStd).toBe(0.1);
   });
 });

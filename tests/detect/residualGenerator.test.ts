@@ -86,7 +86,10 @@ describe("open-loop twin residuals", () => {
     const g = new OpenLoopResidualGenerator(params, { initialState: "params" });
     expect(g.update(0, 45, 40, Number.NaN).tHotK).toBeCloseTo(15, 12);
     expect(() => new OpenLoopResidualGenerator(P, { initialState: "zero" as never })).toThrow(
-      /residuals\.initialState/,
+      'residuals.initialState: must be one of first_sample, params (got "zero")',
+    );
+    expect(() => new OpenLoopResidualGenerator(P, { flowMeterWindowS: -1 })).toThrow(
+      "residuals.flowMeterWindowS: must be >= 0 (got -1)",
     );
   });
 
@@ -113,5 +116,54 @@ describe("open-loop twin residuals", () => {
     expect(Math.sqrt(sumSq / n)).toBeLessThan(0.08);
     // ... and centred: the twin is unbiased on the nominal rig.
     expect(Math.abs(sum / n)).toBeLessThan(0.02);
+  });
+
+  // Pump and heater off: the nodes decouple and each follows a first-order lag in closed form,
+  // T_hot -> T_amb at rate UA_loss/C_hot, T_cold -> (UA_eff T_sink + UA_loss T_amb)/(UA_eff + UA_loss)
+  // at rate (UA_eff + UA_loss)/C_cold, UA_eff = UA (f0 + (1 - f0) fan/255) (docs/design.md 2.2).
+  // Defaults: UA_loss 0.2 W/K, C_hot 2500 J/K, C_cold 3000 J/K, UA 10 W/K, f0 0.3, T_sink = T_amb = 25 C.
+  // One-second RK4 sub-steps make the twin exact to ~1e-12 on these slow lags.
+  const fine = { twin: { maxSubstepS: 1 } };
+
+  it("follows a change of the fan duty alone (pump and heater off)", () => {
+    const g = new OpenLoopResidualGenerator(P, fine);
+    g.setIntendedDuties(0, 0, 255); // from the initial (0, 0, 0): only the fan changes
+    g.update(0, 40, 35, Number.NaN);
+    const r = g.update(300, Number.NaN, Number.NaN, Number.NaN);
+    expect(r.predTHotC).toBeCloseTo(25 + 15 * Math.exp((-0.2 * 300) / 2500), 9);
+    expect(r.predTColdC).toBeCloseTo(25 + 10 * Math.exp((-10.2 * 300) / 3000), 9);
+    expect(r.predFlowLpm).toBe(0);
+  });
+
+  it("predicts with the measured ambient; a non-finite ambient is ignored", () => {
+    const g = new OpenLoopResidualGenerator(P, fine); // duties (0, 0, 0): UA_eff = 3 W/K
+    g.setAmbientC(35);
+    g.update(0, 25, 25, Number.NaN);
+    g.setAmbientC(Number.NaN);
+    g.setAmbientC(Number.NEGATIVE_INFINITY);
+    const r = g.update(1000, 26, 27, Number.NaN);
+    const hot = 35 - 10 * Math.exp((-0.2 * 1000) / 2500);
+    const coldEnd = (3 * 25 + 0.2 * 35) / 3.2;
+    const cold = coldEnd + (25 - coldEnd) * Math.exp((-3.2 * 1000) / 3000);
+    expect(r.predTHotC).toBeCloseTo(hot, 9);
+    expect(r.predTColdC).toBeCloseTo(cold, 9);
+    expect(r.tHotK).toBeCloseTo(26 - hot, 9);
+    expect(r.tColdK).toBeCloseTo(27 - cold, 9);
+  });
+
+  it("a repeated setting changes nothing: an operating point set on the twin directly is kept", () => {
+    const g = new OpenLoopResidualGenerator(P);
+    g.setIntendedDuties(200, 255, 255);
+    g.setAmbientC(30);
+    // A calibrated operating point on the (public) twin stays until the duties or the ambient change.
+    const calibrated = { ...g.twin.operatingPoint, uaWK: 7, tAmbC: 31 };
+    g.twin.setOperatingPoint(calibrated);
+    g.setIntendedDuties(200, 255, 255);
+    g.setAmbientC(30);
+    expect(g.twin.operatingPoint).toEqual(calibrated);
+    g.setAmbientC(29);
+    expect(g.twin.operatingPoint).toEqual({ ...calibrated, tAmbC: 29 });
+    g.setIntendedDuties(200, 255, 254);
+    expect(g.twin.operatingPoint.uaWK).toBeCloseTo(10 * (0.3 + (0.7 * 254) / 255), 12);
   });
 });
