@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FlowDrivenTwin } from "../../src/detect/twins/flowDrivenTwin.js";
-import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { DEFAULT_LOOP_PARAMS, makeLoopParams } from "../../src/model/loopParams.js";
 import { LoopTwin } from "../../src/model/twin.js";
 import { exactLinear2 } from "../model/linearReference.js";
 
@@ -54,5 +54,49 @@ describe("FlowDrivenTwin", () => {
     twin.step(-1, 0.05);
     twin.step(Number.NaN, 0.05);
     expect([twin.tHotC, twin.tColdC]).toEqual([40, 30]);
+    // Whatever the flow, even unknown or unbounded: a zero-length step moves nothing.
+    twin.step(0, Number.NaN);
+    twin.step(0, Number.POSITIVE_INFINITY);
+    expect([twin.tHotC, twin.tColdC]).toEqual([40, 30]);
+  });
+
+  it("sub-steps a fast loop (small heat capacities) finely enough to stay on the exact solution", () => {
+    // C_hot 50 J/K, C_cold 60 J/K at 0.05 kg/s: |trace A| = 209.5/50 + 219.5/60 ≈ 7.85 /s, so a
+    // 1 s step needs sub-steps (RK4 over a single 1 s step of this system is far off, and unstable).
+    const fast = makeLoopParams({ C_hot: 50, C_cold: 60 });
+    const twin = new FlowDrivenTwin(fast);
+    twin.setState(60, 30);
+    twin.setInputs(150, 10, 25, 22);
+    const g = 0.05 * fast.cp;
+    const sys = {
+      a11: -(g + fast.UA_loss) / fast.C_hot,
+      a12: g / fast.C_hot,
+      a21: g / fast.C_cold,
+      a22: -(g + 10 + fast.UA_loss) / fast.C_cold,
+      b1: (150 + fast.UA_loss * 22) / fast.C_hot,
+      b2: (10 * 25 + fast.UA_loss * 22) / fast.C_cold,
+    };
+    for (let k = 1; k <= 3; k++) {
+      twin.step(1, 0.05);
+      const ref = exactLinear2(sys, [60, 30], k);
+      expect(Math.abs(twin.tHotC - ref[0])).toBeLessThan(1e-6);
+      expect(Math.abs(twin.tColdC - ref[1])).toBeLessThan(1e-6);
+    }
+  });
+
+  it("integrates the model it is given even when no decay bounds the step (a reverse flow)", () => {
+    // At m_dot = -0.01 kg/s the trace of A is positive (-(a11 + a22) < 0): there is no decay rate
+    // to size sub-steps by, so the step is taken whole, and it still follows the linear model's
+    // exact solution.
+    const twin = new FlowDrivenTwin(p);
+    twin.setState(60, 30);
+    twin.setInputs(150, 10, 25, 22);
+    const sys = linear(-0.01, 150, 10, 25, 22);
+    expect(sys.a11 + sys.a22).toBeGreaterThan(0);
+    twin.step(0.1, -0.01);
+    const ref = exactLinear2(sys, [60, 30], 0.1);
+    expect(Math.abs(twin.tHotC - ref[0])).toBeLessThan(1e-9);
+    expect(Math.abs(twin.tColdC - ref[1])).toBeLessThan(1e-9);
+    expect(twin.tHotC).not.toBe(60);
   });
 });

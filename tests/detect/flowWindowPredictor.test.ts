@@ -84,8 +84,56 @@ describe("flow window predictor", () => {
   });
 
   it("validates its options, naming them", () => {
-    expect(() => new FlowWindowPredictor({ windowS: 0 })).toThrow(/flowWindowS/);
-    expect(() => new FlowWindowPredictor({ windowS: 1, shortWindowS: 2 })).toThrow(/shortWindowS/);
+    expect(() => new FlowWindowPredictor({ windowS: 0 })).toThrow("flowWindowS: must be > 0 (got 0)");
+    expect(() => new FlowWindowPredictor({ kHzPerLpm: 0 })).toThrow(
+      "flowMeter.kHzPerLpm: must be > 0 (got 0)",
+    );
+    expect(() => new FlowWindowPredictor({ shortWindowS: 0 })).toThrow("shortWindowS: must be > 0 (got 0)");
+    expect(() => new FlowWindowPredictor({ capacity: 1 })).toThrow(
+      "capacity: must be an integer in [2, 1048576] (got 1)",
+    );
+    expect(() => new FlowWindowPredictor({ windowS: 1, shortWindowS: 2 })).toThrow(
+      "shortWindowS: must be <= the window (1 s) (got 2)",
+    );
+    // A short window as long as the window is allowed.
+    expect(new FlowWindowPredictor({ windowS: 1, shortWindowS: 1 }).shortWindowS).toBe(1);
+  });
+
+  it("reads the interval flow across the ring's wrap (a small capacity)", () => {
+    // Capacity 3: the fourth reading goes to index 0, and its previous reading is at index 2.
+    // 10 pulses/s per L/min; pulses 0, 10, 30, 60, 100 a second apart: 1, 2, 3, 4 L/min.
+    const pred = new FlowWindowPredictor({ windowS: 100, kHzPerLpm: 10, capacity: 3 });
+    const pulses = [0, 10, 30, 60, 100];
+    const interval: number[] = [];
+    const span: number[] = [];
+    for (let i = 0; i < pulses.length; i++) {
+      pred.advance(i + 1, 2);
+      pred.push(i + 1, pulses[i]!);
+      interval.push(pred.intervalLpm);
+      span.push(pred.spanS);
+    }
+    expect(interval).toEqual([Number.NaN, 1, 2, 3, 4]);
+    // The ring keeps three readings, so the estimate spans at most 2 s of the 100 s window.
+    expect(span).toEqual([0, 1, 2, 2, 2]);
+    expect(pred.predictedLpm).toBe(2);
+  });
+
+  it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    pred.advance(0, 3);
+    pred.push(0, 0);
+    pred.advance(1, 3);
+    pred.push(1, 30);
+    // Back in time: no volume taken off, and the clock stays at 1 s.
+    pred.advance(0.5, 10);
+    // No time elapsed: the flow, even unknown or unbounded, adds nothing.
+    pred.advance(1, Number.NaN);
+    pred.advance(1, Number.POSITIVE_INFINITY);
+    pred.advance(2, 3);
+    pred.push(2, 60);
+    // 3 L/min over 2 s: 6 L/min·s.
+    expect(pred.predictedLpm).toBe(3);
+    expect(pred.shortPredictedLpm).toBe(3);
   });
 
   it("never reports a negative or non-finite flow for any reading sequence (property)", () => {
