@@ -219,12 +219,14 @@ async function openSocat(linkPath: string, maxQueued: number): Promise<PtyLink> 
     ["-d", "-d", `pty,raw,echo=0,link=${linkPath},ignoreeof`, "STDIO"],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
+  // socat announces the terminal ("PTY is /dev/pts/N") before it makes the symlink; it starts its
+  // transfer loop only once both ends are open, so the link exists from that line on.
   const ptsPath = await new Promise<string>((resolve, reject) => {
     let err = "";
     const onErr = (chunk: Buffer): void => {
       err += chunk.toString();
       const m = /PTY is (\S+)/.exec(err);
-      if (m?.[1] !== undefined) {
+      if (m?.[1] !== undefined && err.includes("starting data transfer loop")) {
         child.stderr?.off("data", onErr);
         resolve(m[1]);
       }
