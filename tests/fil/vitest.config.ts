@@ -4,8 +4,10 @@
  * at its protocol, the shared behaviour sessions on the firmware and the emulator side by side,
  * the plant in the loop, the pseudo-terminal emulator, and the whole HIL suite on both targets
  * with their verdicts compared (two shards, scenarioSuite1/2.fil.ts, that the two forks run side
- * by side). The pure FIL tests (`*.test.ts` here) run in `npm test` as well.
+ * by side: vitest keeps a core free by default, one worker on 2 cores, so the worker count is set
+ * to the core count). The pure FIL tests (`*.test.ts` here) run in `npm test` as well.
  */
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -16,5 +18,6 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: "forks",
+    maxWorkers: availableParallelism(),
   },
 });
