@@ -118,6 +118,32 @@ describe("flow window predictor", () => {
     expect(pred.predictedLpm).toBe(2);
   });
 
+  it("a reading without a pulse count leaves the count alone and counts on from the last known one", () => {
+    // 10 pulses/s per L/min, readings a second apart, the twin at 2 L/min throughout.
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    const seen: [number, number, number][] = [];
+    const readings: [number, number][] = [
+      [1, 0],
+      [2, Number.NaN],
+      [3, 20],
+      [4, 30],
+    ];
+    for (const [t, pulses] of readings) {
+      pred.advance(t, 2);
+      pred.push(t, pulses);
+      seen.push([pred.intervalLpm, pred.shortMeasuredLpm, pred.predictedLpm]);
+    }
+    expect(seen).toEqual([
+      [Number.NaN, Number.NaN, Number.NaN],
+      // No count: no measured flow; the twin's is there.
+      [Number.NaN, Number.NaN, 2],
+      // 20 pulses since the last count, over the 1 s since the last reading (the interval flows
+      // still add up to the pulses counted); the short window (0.5 s) reaches back to 2 s.
+      [2, 2, 2],
+      [1, 1, 2],
+    ]);
+  });
+
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.advance(0, 3);

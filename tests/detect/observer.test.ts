@@ -230,5 +230,180 @@ describe("Kalman observer, worked by hand with the pump off", () => {
       "observer.processNoiseK2PerS: must be > 0 (got 0)",
     );
     expect(() => new LoopObserver(params, { maxGapS: -1 })).toThrow("observer.maxGapS: must be > 0 (got -1)");
+    const obs = new LoopObserver(params);
+    expect(() => obs.update(Number.NaN, 50, 40)).toThrow("tS: must be a finite number (got NaN)");
+    expect(() => obs.updateFrom({ tS: Number.POSITIVE_INFINITY, tHotC: 50, tColdC: 40 })).toThrow(
+      "tS: must be a finite number (got Infinity)",
+    );
+    expect(() => obs.setState(Number.NaN, 50, 40, 1)).toThrow("tS: must be a finite number (got NaN)");
+    expect(() => obs.setState(0, Number.NaN, 40, 1)).toThrow("tHotC: must be a finite number (got NaN)");
+    expect(() => obs.setState(0, 50, Number.NaN, 1)).toThrow("tColdC: must be a finite number (got NaN)");
+    expect(() => obs.setState(0, 50, 40, 0)).toThrow("stdK: must be > 0 (got 0)");
+  });
+
+  it("resynchronises only after a gap longer than maxGapS, not after one of exactly maxGapS", () => {
+    const obs = new LoopObserver(params, { maxGapS: 4 });
+    obs.setOperatingPoint(op);
+    expect(obs.update(0, 50, 40)).toBe(false);
+    expect(obs.update(4, 50, 40)).toBe(true);
+    expect(obs.resyncs).toBe(0);
+    expect(obs.update(8.5, 50, 40)).toBe(false);
+    expect(obs.resyncs).toBe(1);
+  });
+
+  it("does not predict backwards for a sample older than the last one", () => {
+    const obs = observer();
+    obs.update(4, Number.NaN, Number.NaN);
+    obs.update(2, Number.NaN, Number.NaN);
+    expect(obs.tHotC).toBeCloseTo(hotAt(4, 80), 9);
+    expect(obs.tColdC).toBeCloseTo(coldAt(4, 60), 9);
+    // The clock stayed at 4 s.
+    obs.update(5, Number.NaN, Number.NaN);
+    expect(obs.tHotC).toBeCloseTo(hotAt(5, 80), 9);
+    expect(obs.tColdC).toBeCloseTo(coldAt(5, 60), 9);
+  });
+
+  it("reuses the discretisation across time-base jitter below 1e-9 Δt: the same bits as exact spacing", () => {
+    // Δt = 1/8 s is exact in binary; the jittered filter is off by 1e-12 s on two samples and gets
+    // one sample twice (no time elapsed), which must neither predict nor discard the cached step.
+    const exact = observer();
+    const jittered = observer();
+    for (const t of [0.125, 0.25, 0.375, 0.5]) exact.update(t, Number.NaN, Number.NaN);
+    for (const t of [0.125, 0.25 + 1e-12, 0.25 + 1e-12, 0.375 - 1e-12, 0.5])
+      jittered.update(t, Number.NaN, Number.NaN);
+    expect(jittered.tHotC).toBe(exact.tHotC);
+    expect(jittered.tColdC).toBe(exact.tColdC);
+    // And the states are the closed form's (to the cached step's 1e-12 s).
+    expect(exact.tHotC).toBeCloseTo(hotAt(0.5, 80), 11);
+  });
+
+  it("discretises afresh when Δt changes by more than 1e-9 of itself", () => {
+    // Δt = 1/8 s, then 1/8 s + 2e-9 s (16 times the reuse tolerance of 1.25e-10 s): reusing the
+    // first step would be off by T' · 2e-9 ≈ 1e-9 K; the closed form is met to 5e-12 K.
+    const obs = observer();
+    obs.update(0.125, Number.NaN, Number.NaN);
+    obs.update(0.25 + 2e-9, Number.NaN, Number.NaN);
+    expect(obs.tHotC).toBeCloseTo(hotAt(0.25 + 2e-9, 80), 11);
+    expect(obs.tColdC).toBeCloseTo(coldAt(0.25 + 2e-9, 60), 11);
+  });
+
+  it("restarts on the next sample with both readings once its state is lost (a non-finite input)", () => {
+    const obs = observer();
+    obs.setOperatingPoint({ ...op, qInW: Number.NaN });
+    obs.update(1, Number.NaN, Number.NaN);
+    expect(obs.tHotC).toBeNaN();
+    obs.setOperatingPoint(op);
+    // Not a resync (no gap): a fresh start on the readings, no innovation.
+    expect(obs.update(1.1, 50, 40)).toBe(false);
+    expect([obs.tHotC, obs.tColdC]).toEqual([50, 40]);
+    expect(obs.resyncs).toBe(0);
+    expect(obs.update(1.2, 50, 40)).toBe(true);
+  });
+});
+
+/**
+ * One prediction and three corrections of the filter worked by hand on a coupled case (issue 19).
+ * With no losses and no radiator (UA_loss = 0, UA = 0) the loop model (docs/design.md 2.2) is
+ * A = [[-a, a], [c, -c]] with a = m_dot cp / C_hot, c = m_dot cp / C_cold, and A² = -(a + c) A, so
+ * F = e^(AΔt) = I + A (1 - e^(-kΔt)) / k and Γ = ∫F = Δt I + A (Δt - (1 - e^(-kΔt)) / k) / k,
+ * k = a + c. Here m_dot cp = 0.5 · 600 = 300 W/K, C_hot = 1200 J/K, C_cold = 400 J/K: a = 1/4,
+ * c = 3/4, k = 1, and Δt = ln 2 makes e^(-kΔt) = 1/2: F = [[7/8, 1/8], [3/8, 5/8]]. The forcing is
+ * b = (Q_in / C_hot, 0) = (0.1, 0) K/s. R = 0.5² I = I/4 and q Δt = 1/4.
+ */
+describe("Kalman observer, one step worked by hand on the coupled loop", () => {
+  const dt = Math.LN2;
+  const params = makeLoopParams({ cp: 600, C_hot: 1200, C_cold: 400, UA_loss: 0 });
+  const op = { mDotKgS: 0.5, qInW: 120, uaWK: 0, tSinkC: 25, tAmbC: 25 };
+  // Γ b with b = (0.1, 0): Γ11 = Δt - (Δt - 1/2)/4, Γ21 = 3 (Δt - 1/2)/4.
+  const g1 = 0.1 * (dt - (dt - 0.5) / 4);
+  const g2 = 0.1 * ((3 * (dt - 0.5)) / 4);
+  // x⁻ = F (40, 20) + Γ b = (37.5, 27.5) + Γ b.
+  const prior = [37.5 + g1, 27.5 + g2] as const;
+
+  function predicted(): LoopObserver {
+    const obs = new LoopObserver(params, { sensorNoiseK: 0.5, processNoiseK2PerS: 0.25 / dt });
+    obs.setOperatingPoint(op);
+    obs.setState(0, 40, 20, 1);
+    return obs;
+  }
+
+  it("predicts with F and Γ and corrects with both readings", () => {
+    const obs = predicted();
+    // P⁻ = F Fᵀ + I/4 = [[33, 13], [13, 25]] / 32; S = P⁻ + I/4 = [[41, 13], [13, 33]] / 32,
+    // det S = 37/32, S⁻¹ = [[33, -13], [-13, 41]] / 37; K = I - S⁻¹/4 = [[115, 13], [13, 107]] / 148;
+    // P⁺ = K R = [[115, 13], [13, 107]] / 592. With ν = (1, -1/2):
+    expect(obs.update(dt, prior[0] + 1, prior[1] - 0.5)).toBe(true);
+    expect(obs.innovationHotK).toBeCloseTo(1, 12);
+    expect(obs.innovationColdK).toBeCloseTo(-0.5, 12);
+    // x⁺ = x⁻ + K ν = x⁻ + (108.5, -40.5) / 148.
+    expect(obs.tHotC).toBeCloseTo(prior[0] + 108.5 / 148, 12);
+    expect(obs.tColdC).toBeCloseTo(prior[1] - 40.5 / 148, 12);
+    expect(obs.tHotStdK).toBeCloseTo(Math.sqrt(115 / 592), 12);
+    expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(107 / 592), 12);
+    // νᵀ S⁻¹ ν = (33 + 13 + 41/4) / 37.
+    expect(obs.nis).toBeCloseTo(56.25 / 37, 12);
+    // Cholesky of S: l11 = sqrt(41/32), l21 = (13/32) / l11, l22 = sqrt(37/41).
+    expect(obs.whitened[0]).toBeCloseTo(Math.sqrt(32 / 41), 12);
+    expect(obs.whitened[1]).toBeCloseTo(-67 / 82 / Math.sqrt(37 / 41), 12);
+    expect(obs.normalizedHot).toBeCloseTo(1 / Math.sqrt(41 / 32), 12);
+    expect(obs.normalizedCold).toBeCloseTo(-0.5 / Math.sqrt(33 / 32), 12);
+  });
+
+  it("then corrects with the hot reading alone, and with the cold reading alone", () => {
+    const obs = predicted();
+    obs.update(dt, prior[0] + 1, prior[1] - 0.5);
+    const x1 = prior[0] + 108.5 / 148;
+    const x2 = prior[1] - 40.5 / 148;
+    // Hot alone at the same time (no prediction), ν = 1/2: s = p11 + r = (115 + 148) / 592,
+    // k = (p11, p12) / s = (115, 13) / 263; P' = P - k (p11, p12).
+    expect(obs.update(dt, x1 + 0.5, Number.NaN)).toBe(true);
+    const s1 = 263 / 592;
+    expect(obs.innovationHotK).toBeCloseTo(0.5, 12);
+    expect(obs.innovationColdK).toBeNaN();
+    expect(obs.tHotC).toBeCloseTo(x1 + (0.5 * 115) / 263, 12);
+    expect(obs.tColdC).toBeCloseTo(x2 + (0.5 * 13) / 263, 12);
+    expect(obs.normalizedHot).toBeCloseTo(0.5 / Math.sqrt(s1), 12);
+    expect(obs.whitened[0]).toBeCloseTo(0.5 / Math.sqrt(s1), 12);
+    expect(obs.normalizedCold).toBeNaN();
+    expect(obs.whitened[1]).toBeNaN();
+    expect(obs.nis).toBeCloseTo(0.25 / s1, 12);
+    const p11 = (115 / 592) * (148 / 263);
+    const p12 = (13 / 592) * (148 / 263);
+    const p22 = (107 * 263 - 169) / (592 * 263);
+    expect(obs.tHotStdK).toBeCloseTo(Math.sqrt(p11), 12);
+    expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(p22), 12);
+    // Cold alone, ν = -0.4: s = p22 + r, k = (p12, p22) / s; P'' = P' - k (p12, p22).
+    const y1 = obs.tHotC;
+    const y2 = obs.tColdC;
+    expect(obs.update(dt, Number.NaN, y2 - 0.4)).toBe(true);
+    const s2 = p22 + 0.25;
+    expect(obs.innovationColdK).toBeCloseTo(-0.4, 12);
+    expect(obs.innovationHotK).toBeNaN();
+    expect(obs.tHotC).toBeCloseTo(y1 - (0.4 * p12) / s2, 12);
+    expect(obs.tColdC).toBeCloseTo(y2 - (0.4 * p22) / s2, 12);
+    expect(obs.normalizedCold).toBeCloseTo(-0.4 / Math.sqrt(s2), 12);
+    expect(obs.whitened[1]).toBeCloseTo(-0.4 / Math.sqrt(s2), 12);
+    expect(obs.normalizedHot).toBeNaN();
+    expect(obs.whitened[0]).toBeNaN();
+    expect(obs.nis).toBeCloseTo(0.16 / s2, 12);
+    expect(obs.tHotStdK).toBeCloseTo(Math.sqrt(p11 - (p12 * p12) / s2), 12);
+    expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(p22 - (p22 * p22) / s2), 12);
+  });
+
+  it("predicts with F and Γ when the radiator drives the cold node", () => {
+    // m_dot cp = 300 W/K, C_hot = 200 J/K, C_cold = 600 J/K, UA = 1200 W/K, no losses:
+    // A = [[-3/2, 3/2], [1/2, -5/2]], eigenvalues -1 and -3, so at Δt = ln 2 (Sylvester)
+    // F = (e^-Δt (A + 3I) - e^-3Δt (A + I)) / 2 = [[13, 9], [3, 7]] / 32 and
+    // Γ = A⁻¹ (F - I) = [[43, 15], [5, 33]] / 96. b = (Q_in / C_hot, UA T_sink / C_cold) = (0.5, 40).
+    const radiator = makeLoopParams({ cp: 600, C_hot: 200, C_cold: 600, UA_loss: 0 });
+    const obs = new LoopObserver(radiator);
+    obs.setOperatingPoint({ mDotKgS: 0.5, qInW: 100, uaWK: 1200, tSinkC: 20, tAmbC: 25 });
+    obs.setState(0, 30, 25, 1);
+    obs.update(dt, Number.NaN, Number.NaN);
+    expect(obs.tHotC).toBeCloseTo((13 * 30 + 9 * 25) / 32 + (43 * 0.5 + 15 * 40) / 96, 12);
+    expect(obs.tColdC).toBeCloseTo((3 * 30 + 7 * 25) / 32 + (5 * 0.5 + 33 * 40) / 96, 12);
+    // P⁻ = F Fᵀ + q Δt I, F Fᵀ = [[250, 102], [102, 58]] / 1024.
+    expect(obs.tHotStdK).toBeCloseTo(Math.sqrt(250 / 1024 + 1e-4 * dt), 12);
+    expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(58 / 1024 + 1e-4 * dt), 12);
   });
 });
