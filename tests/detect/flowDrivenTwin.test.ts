@@ -84,6 +84,32 @@ describe("FlowDrivenTwin", () => {
     }
   });
 
+  it("heats the hot node at Q_in / C_hot when nothing carries heat, whatever the sign of the zeros", () => {
+    // No flow, no losses, no radiator: A = 0, so T_hot = T0 + Q_in t / C_hot and T_cold stays.
+    // A -0 flow and conductances give a trace of -0, which bounds nothing: the step is still taken.
+    for (const zero of [0, -0]) {
+      const still = makeLoopParams({ UA_loss: zero });
+      const twin = new FlowDrivenTwin(still);
+      twin.setState(60, 30);
+      twin.setInputs(150, zero, 25, 22);
+      twin.step(10, zero);
+      expect(twin.tHotC).toBeCloseTo(60 + (150 * 10) / still.C_hot, 12);
+      expect(twin.tColdC).toBe(30);
+    }
+  });
+
+  it("takes a step far shorter than the sub-step bound whole, not as zero sub-steps", () => {
+    // A trickle of flow (1e-27 kg/s, no losses, no radiator) makes the bound 0.05 / |trace A| about
+    // 2e25 s; a 1e-300 s step is below 1e-324 of it. From (0, 0) the state moves by Δt b exactly:
+    // b = (Q_in / C_hot, 0).
+    const still = makeLoopParams({ UA_loss: 0 });
+    const twin = new FlowDrivenTwin(still);
+    twin.setState(0, 0);
+    twin.setInputs(150, 0, 25, 22);
+    twin.step(1e-300, 1e-27);
+    expect(twin.tHotC / ((1e-300 * 150) / still.C_hot)).toBeCloseTo(1, 12);
+  });
+
   it("integrates the model it is given even when no decay bounds the step (a reverse flow)", () => {
     // At m_dot = -0.01 kg/s the trace of A is positive (-(a11 + a22) < 0): there is no decay rate
     // to size sub-steps by, so the step is taken whole, and it still follows the linear model's

@@ -144,6 +144,42 @@ describe("flow window predictor", () => {
     ]);
   });
 
+  it("starts the twin's volume clock at the first reading when no advance came before it", () => {
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    pred.push(0, 0);
+    pred.advance(1, 3);
+    pred.push(1, 30);
+    // 3 L/min from 0 s to 1 s.
+    expect(pred.predictedLpm).toBe(3);
+  });
+
+  it("gives no interval flow for a second reading at the same time", () => {
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    pred.push(1, 30);
+    pred.push(2, 40);
+    expect(pred.intervalLpm).toBe(1);
+    pred.push(2, 50);
+    expect(pred.intervalLpm).toBeNaN();
+  });
+
+  it("a reading older than the last one does not rewind the twin's volume clock", () => {
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    pred.advance(0, 3);
+    pred.push(0, 0);
+    pred.advance(1, 3);
+    pred.push(1, 30);
+    // Out of order: the advance back is ignored, and the reading neither rewinds the clock nor
+    // gives an interval flow (no time elapsed forwards).
+    pred.advance(0.5, 3);
+    pred.push(0.5, 30);
+    expect(pred.intervalLpm).toBeNaN();
+    pred.advance(2, 3);
+    pred.push(2, 60);
+    // 3 L/min from 0 s to 2 s, each second counted once: 6 L/min·s over the 2 s span.
+    expect(pred.spanS).toBe(2);
+    expect(pred.predictedLpm).toBe(3);
+  });
+
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.advance(0, 3);
