@@ -128,8 +128,8 @@ describe("open-loop twin residuals", () => {
   it("follows a change of the fan duty alone (pump and heater off)", () => {
     const g = new OpenLoopResidualGenerator(P, fine);
     g.setIntendedDuties(0, 0, 255); // from the initial (0, 0, 0): only the fan changes
-    g.update(0, 40, 35, Number.NaN);
-    const r = g.update(300, Number.NaN, Number.NaN, Number.NaN);
+    g.update(1000, 40, 35, Number.NaN); // rig time need not start at 0
+    const r = g.update(1300, Number.NaN, Number.NaN, Number.NaN);
     expect(r.predTHotC).toBeCloseTo(25 + 15 * Math.exp((-0.2 * 300) / 2500), 9);
     expect(r.predTColdC).toBeCloseTo(25 + 10 * Math.exp((-10.2 * 300) / 3000), 9);
     expect(r.predFlowLpm).toBe(0);
@@ -165,5 +165,67 @@ describe("open-loop twin residuals", () => {
     expect(g.twin.operatingPoint).toEqual({ ...calibrated, tAmbC: 29 });
     g.setIntendedDuties(200, 255, 254);
     expect(g.twin.operatingPoint.uaWK).toBeCloseTo(10 * (0.3 + (0.7 * 254) / 255), 12);
+  });
+
+  it("the flow lag's time constant is half the meter window: 1 - e^(-dt/τ) of a step per sample", () => {
+    const g = new OpenLoopResidualGenerator(P, { flowMeterWindowS: 4 }); // τ = 2 s
+    g.setIntendedDuties(255, 0, 0);
+    const full = kgSToLpm(pumpMassFlowKgS(P, 255));
+    expect(g.update(10, 30, 30, Number.NaN).predFlowLpm).toBe(full); // the first sample starts on the target
+    g.setIntendedDuties(0, 0, 0);
+    expect(g.update(13, 30, 30, Number.NaN).predFlowLpm).toBeCloseTo(full * Math.exp(-3 / 2), 12);
+    expect(g.update(14, 30, 30, 1).predFlowLpm).toBeCloseTo(full * Math.exp(-4 / 2), 12);
+    expect(g.residuals.flowLpm).toBeCloseTo(1 - full * Math.exp(-2), 12);
+  });
+
+  it("without a lag the predicted flow is the pump curve's flow, exactly", () => {
+    // 5.0008 -> 0.50008 L/min is a step where p + (t - p) is not t in floating point.
+    const g = new OpenLoopResidualGenerator(P, { flowMeterWindowS: 0 });
+    g.setIntendedDuties(255, 0, 0);
+    g.update(0, 30, 30, Number.NaN);
+    g.setIntendedDuties(40, 0, 0);
+    expect(g.update(1, 30, 30, Number.NaN).predFlowLpm).toBe(kgSToLpm(pumpMassFlowKgS(P, 40)));
+  });
+
+  it("a sample not later than the last steps nothing, not even the flow", () => {
+    const g = new OpenLoopResidualGenerator(P, { flowMeterWindowS: 0 });
+    g.setIntendedDuties(255, 255, 255);
+    const before = g.update(100, 40, 35, Number.NaN);
+    const [hot, cold, flow] = [before.predTHotC, before.predTColdC, before.predFlowLpm];
+    expect([hot, cold, flow]).toEqual([40, 35, kgSToLpm(pumpMassFlowKgS(P, 255))]);
+    g.setIntendedDuties(0, 255, 255);
+    for (const t of [100, 50]) {
+      const r = g.update(t, 41, 34, 2);
+      expect([r.tS, r.predTHotC, r.predTColdC, r.predFlowLpm]).toEqual([t, hot, cold, flow]);
+      expect([r.tHotK, r.tColdK, r.flowLpm]).toEqual([41 - hot, 34 - cold, 2 - flow]);
+    }
+    expect(g.twin.tS).toBe(100);
+  });
+
+  it("resynchronise moves the twin onto given temperatures; reset starts it again on the next sample", () => {
+    const g = new OpenLoopResidualGenerator(P, fine); // duties (0, 0, 0): UA_eff = 3 W/K
+    g.update(0, 40, 35, Number.NaN);
+    g.update(100, Number.NaN, Number.NaN, Number.NaN);
+    g.resynchronise(45, 30);
+    let r = g.update(300, Number.NaN, Number.NaN, Number.NaN);
+    expect(r.predTHotC).toBeCloseTo(25 + 20 * Math.exp((-0.2 * 200) / 2500), 9);
+    expect(r.predTColdC).toBeCloseTo(25 + 5 * Math.exp((-3.2 * 200) / 3000), 9);
+    g.reset();
+    expect([g.twin.tHotC, g.twin.tColdC, g.twin.tS]).toEqual([P.T_hot0, P.T_cold0, 0]);
+    r = g.update(50, 38, 33, Number.NaN); // earlier than before the reset: time was forgotten
+    expect([r.predTHotC, r.predTColdC]).toEqual([38, 33]);
+    r = g.update(150, Number.NaN, Number.NaN, Number.NaN);
+    expect(r.predTHotC).toBeCloseTo(25 + 13 * Math.exp((-0.2 * 100) / 2500), 9);
+    // From the parameters' state (also when the first sample lacks a temperature).
+    const params = makeLoopParams({ T_hot0: 30, T_cold0: 29 });
+    const gp = new OpenLoopResidualGenerator(params, { initialState: "params" });
+    gp.update(0, 45, 40, Number.NaN);
+    gp.update(100, 45, 40, Number.NaN);
+    gp.reset();
+    expect(gp.update(200, 45, 40, Number.NaN).predTHotC).toBe(30);
+    const gn = new OpenLoopResidualGenerator(params);
+    expect([gn.update(5, 45, Number.NaN, Number.NaN).predTHotC, gn.twin.tS]).toEqual([30, 5]);
+    const gh = new OpenLoopResidualGenerator(params);
+    expect(gh.update(5, Number.NaN, 40, Number.NaN).predTColdC).toBe(29);
   });
 });
