@@ -245,11 +245,14 @@ describe("parameter tracker (augmented-state EKF)", () => {
     tr.setIntendedDuties(0, 0, 255);
     tr.update(0, 40, Number.NaN, Number.NaN);
     expect(tr.update(1, 41, Number.NaN, Number.NaN)).toBe(false); // no T_cold: not started
+    tr.update(1.5, Number.NaN, 35, Number.NaN);
+    expect(tr.update(2.5, Number.NaN, 35, Number.NaN)).toBe(false); // no T_hot: not started
     expect(tr.blocks).toBe(0);
     expect(tr.tHotC).toBeNaN();
-    tr.update(2, 40, Number.NaN, Number.NaN);
-    tr.update(2.5, 42, 35, Number.NaN);
-    expect(tr.update(3, Number.NaN, 36, Number.NaN)).toBe(true);
+    expect(tr.tColdC).toBeNaN();
+    tr.update(3, 40, Number.NaN, Number.NaN);
+    tr.update(3.5, 42, 35, Number.NaN);
+    expect(tr.update(4, Number.NaN, 36, Number.NaN)).toBe(true);
     expect(tr.blocks).toBe(1);
     expect(tr.tHotC).toBe(41);
     expect(tr.tColdC).toBe(35.5);

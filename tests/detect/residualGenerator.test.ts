@@ -81,6 +81,20 @@ describe("open-loop twin residuals", () => {
     expect(r.predFlowLpm).toBeCloseTo(start + (1 - Math.exp(-1)) * (full - start), 9);
   });
 
+  it("has no residuals before the first sample", () => {
+    const g = new OpenLoopResidualGenerator(P);
+    expect(g.residuals).toEqual({
+      tS: Number.NaN,
+      predTHotC: Number.NaN,
+      predTColdC: Number.NaN,
+      predFlowLpm: Number.NaN,
+      tHotK: Number.NaN,
+      tColdK: Number.NaN,
+      deltaTK: Number.NaN,
+      flowLpm: Number.NaN,
+    });
+  });
+
   it("starts from the parameters' initial state when asked", () => {
     const params = makeLoopParams({ T_hot0: 30, T_cold0: 29 });
     const g = new OpenLoopResidualGenerator(params, { initialState: "params" });
