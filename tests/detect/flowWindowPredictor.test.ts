@@ -180,6 +180,44 @@ describe("flow window predictor", () => {
     expect(pred.predictedLpm).toBe(3);
   });
 
+  it("keeps the newest reading at least the window old, and is full at exactly the window", () => {
+    // windowS = 2, readings every 0.5 s (exact in binary), the twin at 2 L/min.
+    const pred = new FlowWindowPredictor({ windowS: 2, kHzPerLpm: 10 });
+    const span: number[] = [];
+    const full: boolean[] = [];
+    for (let i = 0; i <= 5; i++) {
+      pred.advance(i / 2, 2);
+      pred.push(i / 2, 10 * i);
+      span.push(pred.spanS);
+      full.push(pred.windowFull);
+    }
+    // At 2.5 s the reading at 0.5 s is exactly 2 s old: it stays, the one at 0 s goes.
+    expect(span).toEqual([0, 0.5, 1, 1.5, 2, 2]);
+    expect(full).toEqual([false, false, false, false, true, true]);
+    expect(pred.predictedLpm).toBe(2);
+    // Full to within one part in 10^6: a span of exactly (1 - 1e-6) windows counts.
+    const edge = new FlowWindowPredictor({ windowS: 1 });
+    edge.push(0, 0);
+    edge.push(1 - 1e-6, 0);
+    expect(edge.windowFull).toBe(true);
+  });
+
+  it("gives no predicted flow over a span of zero or less", () => {
+    // Out of order: the second reading is older than the first, so the span is negative.
+    const back = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    back.push(1, 0);
+    back.push(0.5, 0);
+    expect(back.spanS).toBe(-0.5);
+    expect(back.predictedLpm).toBeNaN();
+    // Two readings at the same time with the twin's volume moved between them (advanced past).
+    const same = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    same.push(1, 0);
+    same.advance(2, 3);
+    same.push(1, 0);
+    expect(same.spanS).toBe(0);
+    expect(same.predictedLpm).toBeNaN();
+  });
+
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.advance(0, 3);

@@ -287,12 +287,31 @@ describe("Kalman observer, worked by hand with the pump off", () => {
     expect(obs.tColdC).toBeCloseTo(coldAt(0.25 + 2e-9, 60), 11);
   });
 
+  it("waits for a first sample with both readings, predicting nothing before it", () => {
+    const obs = new LoopObserver(params);
+    obs.setOperatingPoint(op);
+    expect(obs.update(0, 50, Number.NaN)).toBe(false);
+    expect(obs.update(0.1, Number.NaN, 40)).toBe(false);
+    expect(obs.tHotC).toBeNaN();
+    expect(obs.update(0.2, 50, 40)).toBe(false);
+    expect([obs.tHotC, obs.tColdC]).toEqual([50, 40]);
+    // The first prediction, 4 s on, is the closed form's.
+    expect(obs.update(4.2, Number.NaN, Number.NaN)).toBe(false);
+    expect(obs.tHotC).toBeCloseTo(hotAt(4, 50), 9);
+    expect(obs.tColdC).toBeCloseTo(coldAt(4, 40), 9);
+    expect(obs.resyncs).toBe(0);
+  });
+
   it("restarts on the next sample with both readings once its state is lost (a non-finite input)", () => {
     const obs = observer();
     obs.setOperatingPoint({ ...op, qInW: Number.NaN });
     obs.update(1, Number.NaN, Number.NaN);
     expect(obs.tHotC).toBeNaN();
     obs.setOperatingPoint(op);
+    // One reading cannot restart it, and nothing is predicted meanwhile: the covariance stays.
+    const std = obs.tHotStdK;
+    expect(obs.update(1.05, 50, Number.NaN)).toBe(false);
+    expect(obs.tHotStdK).toBe(std);
     // Not a resync (no gap): a fresh start on the readings, no innovation.
     expect(obs.update(1.1, 50, 40)).toBe(false);
     expect([obs.tHotC, obs.tColdC]).toEqual([50, 40]);
@@ -347,6 +366,29 @@ describe("Kalman observer, one step worked by hand on the coupled loop", () => {
     expect(obs.whitened[1]).toBeCloseTo(-67 / 82 / Math.sqrt(37 / 41), 12);
     expect(obs.normalizedHot).toBeCloseTo(1 / Math.sqrt(41 / 32), 12);
     expect(obs.normalizedCold).toBeCloseTo(-0.5 / Math.sqrt(33 / 32), 12);
+  });
+
+  it("predicts the corrected covariance, cross terms included, and corrects with its cross term", () => {
+    const obs = predicted();
+    obs.update(dt, prior[0] + 1, prior[1] - 0.5);
+    const x1 = prior[0] + 108.5 / 148;
+    const x2 = prior[1] - 40.5 / 148;
+    // From P⁺ = [[115, 13], [13, 107]] / 592: F P⁺ = [[818, 198], [410, 574]] / (8 · 592) and
+    // F P⁺ Fᵀ = [[5924, 3444], [3444, 4100]] / (64 · 592); add q Δt = 1/4 on the diagonal.
+    expect(obs.update(2 * dt, Number.NaN, Number.NaN)).toBe(false);
+    const h = (7 * x1 + x2) / 8 + g1;
+    const c = (3 * x1 + 5 * x2) / 8 + g2;
+    expect(obs.tHotC).toBeCloseTo(h, 12);
+    expect(obs.tColdC).toBeCloseTo(c, 12);
+    const p11 = 5924 / 37888 + 0.25;
+    const p12 = 3444 / 37888;
+    const p22 = 4100 / 37888 + 0.25;
+    expect(obs.tHotStdK).toBeCloseTo(Math.sqrt(p11), 12);
+    expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(p22), 12);
+    // The hot reading alone, ν = 1, moves the cold node by p12 / (p11 + r).
+    obs.update(2 * dt, h + 1, Number.NaN);
+    expect(obs.tHotC).toBeCloseTo(h + p11 / (p11 + 0.25), 12);
+    expect(obs.tColdC).toBeCloseTo(c + p12 / (p11 + 0.25), 12);
   });
 
   it("then corrects with the hot reading alone, and with the cold reading alone", () => {
