@@ -87,6 +87,9 @@ describe("parameter tracker (augmented-state EKF)", () => {
       [{ maxGapS: Number.NaN }, "tracker.maxGapS: must be a finite number (got NaN)"],
     ] as const)
       expect(() => new ParameterTracker(P, options)).toThrow(message);
+    expect(() => new ParameterTracker(P).update(Number.NaN, 40, 35, 1)).toThrow(
+      "tS: must be a finite number (got NaN)",
+    );
   });
 
   it("uaWK is θ_UA times the radiator law UA (f0 + (1 - f0) fan/255) at the intended fan duty", () => {
