@@ -106,16 +106,42 @@ describe("flow window predictor", () => {
     const pulses = [0, 10, 30, 60, 100];
     const interval: number[] = [];
     const span: number[] = [];
+    const short: [number, number][] = [];
     for (let i = 0; i < pulses.length; i++) {
       pred.advance(i + 1, 2);
       pred.push(i + 1, pulses[i]!);
       interval.push(pred.intervalLpm);
       span.push(pred.spanS);
+      short.push([pred.shortMeasuredLpm, pred.shortPredictedLpm]);
     }
     expect(interval).toEqual([Number.NaN, 1, 2, 3, 4]);
+    // The short window (0.5 s) reaches back one reading, also across the wrap.
+    expect(short).toEqual([
+      [Number.NaN, Number.NaN],
+      [1, 2],
+      [2, 2],
+      [3, 2],
+      [4, 2],
+    ]);
     // The ring keeps three readings, so the estimate spans at most 2 s of the 100 s window.
     expect(span).toEqual([0, 1, 2, 2, 2]);
     expect(pred.predictedLpm).toBe(2);
+  });
+
+  it("keeps the short window when the ring is full and the new reading overwrites its start", () => {
+    // Capacity 2, readings 0.1 s apart: the short window (0.5 s) reaches back to the older of the
+    // two kept readings, whose slot the next reading takes over.
+    const pred = new FlowWindowPredictor({ windowS: 2, kHzPerLpm: 10, capacity: 2 });
+    const short: number[] = [];
+    for (let i = 0; i <= 4; i++) {
+      pred.advance(i / 10, 3);
+      pred.push(i / 10, 3 * i);
+      short.push(pred.shortMeasuredLpm);
+    }
+    // 3 pulses per 0.1 s at 10 pulses/s per L/min: 3 L/min over every 0.1 s span.
+    expect(short[0]).toBeNaN();
+    for (const q of short.slice(1)) expect(q).toBeCloseTo(3, 12);
+    expect(pred.shortPredictedLpm).toBeCloseTo(3, 12);
   });
 
   it("a reading without a pulse count leaves the count alone and counts on from the last known one", () => {

@@ -277,6 +277,26 @@ describe("Kalman observer, worked by hand with the pump off", () => {
     expect(exact.tHotC).toBeCloseTo(hotAt(0.5, 80), 11);
   });
 
+  it("still reuses the discretisation when Δt differs by exactly 1e-9 of itself", () => {
+    // Sample times chosen so that, in doubles, the second step differs from the first by exactly
+    // 1e-9 times itself: Δt2 is the double nearest 2^-30 / 1e-9 with 1e-9 ⊗ Δt2 = 2^-30, and
+    // Δt1 = Δt2 - 2^-30.
+    const t1 = 0.9313225736841559;
+    const t2 = 1.8626451482996345;
+    const d1 = t1 - 0;
+    const d2 = t2 - t1;
+    expect(Math.abs(d2 - d1)).toBe(1e-9 * d2);
+    const edge = observer();
+    const same = observer();
+    edge.update(t1, Number.NaN, Number.NaN);
+    edge.update(t2, Number.NaN, Number.NaN);
+    same.update(t1, Number.NaN, Number.NaN);
+    same.update(2 * t1, Number.NaN, Number.NaN);
+    expect(2 * t1 - t1).toBe(d1);
+    expect(edge.tHotC).toBe(same.tHotC);
+    expect(edge.tColdC).toBe(same.tColdC);
+  });
+
   it("discretises afresh when Δt changes by more than 1e-9 of itself", () => {
     // Δt = 1/8 s, then 1/8 s + 2e-9 s (16 times the reuse tolerance of 1.25e-10 s): reusing the
     // first step would be off by T' · 2e-9 ≈ 1e-9 K; the closed form is met to 5e-12 K.

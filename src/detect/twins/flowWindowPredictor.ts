@@ -160,7 +160,7 @@ export class FlowWindowPredictor {
     // Short window: the newest reading at least shortWindowS old (within the kept readings).
     let s = this.shortOldest;
     const newest = this.head === 0 ? cap - 1 : this.head - 1;
-    if (!this.inRing(s, oldest, newest)) s = oldest;
+    if (s === newest || !this.inRing(s, oldest, newest)) s = oldest;
     while (s !== newest) {
       const next = s + 1 === cap ? 0 : s + 1;
       if (tS - (this.tS[next] as number) < this.shortWindowS) break;
