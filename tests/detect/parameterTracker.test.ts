@@ -383,7 +383,16 @@ describe("parameter tracker (augmented-state EKF)", () => {
     const G = P.m_dot_max * P.cp;
     const [L, ch, cc, Q, UA] = [0.2, 2500, 3000, 150, 10];
     const d = zohDiscretize(-(G + L) / ch, G / ch, G / cc, -(G + UA + L) / cc, 2, createZohMatrices());
-    const [f11, f12, f21, f22, s11, s12, s21, s22] = Array.from(d);
+    const [f11, f12, f21, f22, s11, s12, s21, s22] = Array.from(d) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const [h0, c0] = [40, 35];
     const b1 = (Q + L * 25) / ch;
     const b2 = (UA * 25 + L * 25) / cc;
