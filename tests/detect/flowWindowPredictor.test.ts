@@ -211,12 +211,18 @@ describe("flow window predictor", () => {
     const pred = new FlowWindowPredictor({ windowS: 2, kHzPerLpm: 10 });
     const span: number[] = [];
     const full: boolean[] = [];
+    const short: number[] = [];
+    const pulses = [0, 10, 30, 60, 100, 150];
     for (let i = 0; i <= 5; i++) {
       pred.advance(i / 2, 2);
-      pred.push(i / 2, 10 * i);
+      pred.push(i / 2, pulses[i]!);
       span.push(pred.spanS);
       full.push(pred.windowFull);
+      short.push(pred.shortMeasuredLpm);
     }
+    // The short window (0.5 s) likewise keeps the reading exactly 0.5 s old: 10, 20, ... pulses
+    // per 0.5 s at 10 pulses/s per L/min.
+    expect(short).toEqual([Number.NaN, 2, 4, 6, 8, 10]);
     // At 2.5 s the reading at 0.5 s is exactly 2 s old: it stays, the one at 0 s goes.
     expect(span).toEqual([0, 0.5, 1, 1.5, 2, 2]);
     expect(full).toEqual([false, false, false, false, true, true]);
@@ -235,13 +241,32 @@ describe("flow window predictor", () => {
     back.push(0.5, 0);
     expect(back.spanS).toBe(-0.5);
     expect(back.predictedLpm).toBeNaN();
+    expect(back.shortMeasuredLpm).toBeNaN();
+    expect(back.shortPredictedLpm).toBeNaN();
+    // A reading older than the short window's start, after finite short-window flows.
+    const late = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    for (const [t, p] of [
+      [0, 0],
+      [1, 10],
+      [2, 20],
+    ] as const) {
+      late.advance(t, 1);
+      late.push(t, p);
+    }
+    expect([late.shortMeasuredLpm, late.shortPredictedLpm]).toEqual([1, 1]);
+    late.push(0.8, 20);
+    expect(late.shortMeasuredLpm).toBeNaN();
+    expect(late.shortPredictedLpm).toBeNaN();
     // Two readings at the same time with the twin's volume moved between them (advanced past).
     const same = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     same.push(1, 0);
     same.advance(2, 3);
-    same.push(1, 0);
+    same.push(1, 10);
     expect(same.spanS).toBe(0);
     expect(same.predictedLpm).toBeNaN();
+    // 10 pulses over no time: no short-window flow either.
+    expect(same.shortMeasuredLpm).toBeNaN();
+    expect(same.shortPredictedLpm).toBeNaN();
   });
 
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {

@@ -160,6 +160,14 @@ describe("Kalman observer, worked by hand with the pump off", () => {
     expect(obs.tColdStdK).toBeCloseTo(Math.sqrt(Math.exp(-0.4) + 4 * q), 12);
     expect(obs.innovationHotK).toBeNaN();
     expect(obs.nis).toBeNaN();
+    // From a standard deviation of 2 K instead of 1 K: P = 4 I.
+    const wide = new LoopObserver(params);
+    wide.setOperatingPoint(op);
+    wide.setState(0, 80, 60, 2);
+    expect(wide.tHotStdK).toBe(2);
+    wide.update(4, Number.NaN, Number.NaN);
+    expect(wide.tHotStdK).toBeCloseTo(Math.sqrt(4 * Math.exp(-0.16) + 4 * q), 12);
+    expect(wide.tColdStdK).toBeCloseTo(Math.sqrt(4 * Math.exp(-0.4) + 4 * q), 12);
   });
 
   it("keeps predicting over a gap longer than maxGapS when only one reading comes back", () => {
