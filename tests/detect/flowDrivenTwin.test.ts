@@ -58,6 +58,11 @@ describe("FlowDrivenTwin", () => {
     twin.step(0, Number.NaN);
     twin.step(0, Number.POSITIVE_INFINITY);
     expect([twin.tHotC, twin.tColdC]).toEqual([40, 30]);
+    // An infinite step returns at once and moves nothing, at a flow with a positive trace (which
+    // sizes sub-steps) and at one without.
+    twin.step(Number.POSITIVE_INFINITY, 0.05);
+    twin.step(Number.POSITIVE_INFINITY, -1);
+    expect([twin.tHotC, twin.tColdC]).toEqual([40, 30]);
   });
 
   it("sub-steps a fast loop (small heat capacities) finely enough to stay on the exact solution", () => {

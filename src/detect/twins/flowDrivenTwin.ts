@@ -54,9 +54,9 @@ export class FlowDrivenTwin {
     this.tAmbC = tAmbC;
   }
 
-  /** Advances by `dtS` at mass flow `mDotKgS` (constant over the step). */
+  /** Advances by `dtS` at mass flow `mDotKgS` (constant over the step); only a finite dtS > 0 moves. */
   step(dtS: number, mDotKgS: number): void {
-    if (!(dtS > 0)) return;
+    if (!(dtS > 0 && dtS < Number.POSITIVE_INFINITY)) return;
     const p = this.params;
     const g = mDotKgS * p.cp;
     const L = p.UA_loss;
