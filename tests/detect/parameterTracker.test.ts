@@ -438,5 +438,30 @@ describe("parameter tracker (augmented-state EKF)", () => {
         expect(ratios[k]!.std).toBeCloseTo(Math.sqrt(v0 + drift[k]! ** 2 * 2 - gain * gain * s), 12);
       }
     }
+    // Both readings in one block, processed one at a time, give the joint (batch) update
+    // x⁺ = x⁻ + P Hᵀ S⁻¹ ν, P⁺ = P - P Hᵀ S⁻¹ H P with S = H P Hᵀ + R the 2x2 of the temperatures.
+    const tr = new ParameterTracker(P, { blockS: 1 });
+    tr.setIntendedDuties(255, 255, 255);
+    tr.update(0, h0, c0, Number.NaN);
+    tr.update(1, h0, c0, Number.NaN);
+    const nu = [-0.5, 0.3] as const;
+    tr.update(2, prior[0]! + nu[0], prior[1]! + nu[1], Number.NaN);
+    tr.update(3, prior[0]! + nu[0], prior[1]! + nu[1], Number.NaN);
+    const [a, b, d2] = [pPrior(0, 0) + r, pPrior(0, 1), pPrior(1, 1) + r];
+    const det = a * d2 - b * b;
+    const inv = [
+      [d2 / det, -b / det],
+      [-b / det, a / det],
+    ] as const;
+    const w = [inv[0][0] * nu[0] + inv[0][1] * nu[1], inv[1][0] * nu[0] + inv[1][1] * nu[1]] as const;
+    expect(tr.tHotC).toBeCloseTo(prior[0]! + pPrior(0, 0) * w[0] + pPrior(0, 1) * w[1], 12);
+    expect(tr.tColdC).toBeCloseTo(prior[1]! + pPrior(1, 0) * w[0] + pPrior(1, 1) * w[1], 12);
+    const ratios = [tr.uaParameter(), tr.pumpParameter(), tr.heaterParameter()];
+    for (const k of [0, 1, 2]) {
+      const [p0, p1] = [fTheta[0]![k]! * v0, fTheta[1]![k]! * v0];
+      expect(ratios[k]!.ratio).toBeCloseTo(1 + p0 * w[0] + p1 * w[1], 12);
+      const quad = p0 * (inv[0][0] * p0 + inv[0][1] * p1) + p1 * (inv[1][0] * p0 + inv[1][1] * p1);
+      expect(ratios[k]!.std).toBeCloseTo(Math.sqrt(v0 + drift[k]! ** 2 * 2 - quad), 12);
+    }
   });
 });
