@@ -1,8 +1,8 @@
 /**
- * `npm test`. Vitest runs one file per worker and by default keeps one core free (on 2 cores, one
- * worker): the suite spends much of its time waiting on child processes, so it uses every core.
+ * `npm test`. Vitest's default worker count (one core kept free: one worker on 2 cores) is kept:
+ * with two workers the suite ran in 148 s instead of about 230 s, but tests/rig/reconnect.test.ts's
+ * "another unit" cases failed twice in five runs (the other unit said twice), not yet explained.
  */
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -10,6 +10,5 @@ export default defineConfig({
     include: ["tests/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 30_000,
     pool: "forks",
-    maxWorkers: availableParallelism(),
   },
 });
