@@ -19,6 +19,7 @@ import {
   mergeMutants,
   mutationScore,
   parseEquivalents,
+  parseReport,
   SCORE_TARGETS,
   unlistedSurvivors,
 } from "./mutation/mutationScore.js";
@@ -33,9 +34,14 @@ for (const path of paths) {
     process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
     process.exit(2);
   }
-  for (const [file, { mutants }] of Object.entries(
-    (JSON.parse(readFileSync(path, "utf8")) as MutationReport).files,
-  ))
+  let read: MutationReport;
+  try {
+    read = parseReport(readFileSync(path, "utf8"));
+  } catch (e) {
+    process.stderr.write(`${path}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  for (const [file, { mutants }] of Object.entries(read.files))
     files[file] = { mutants: mergeMutants(files[file]?.mutants ?? [], mutants) };
 }
 const report: MutationReport = { files };

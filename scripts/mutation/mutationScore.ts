@@ -21,6 +21,31 @@ export interface ReportMutant {
   readonly location: { readonly start: { readonly line: number; readonly column: number } };
 }
 
+/**
+ * Reads a Stryker JSON report (a full one, or the live reporter's partial.json) from its text;
+ * throws an Error naming what is wrong for anything else.
+ */
+export function parseReport(text: string): MutationReport {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON (${(e as Error).message.replace(/\s+/g, " ")})`);
+  }
+  const files = (json as { files?: unknown } | null)?.files;
+  if (typeof files !== "object" || files === null || Array.isArray(files))
+    throw new Error("not a Stryker report: no `files` object");
+  for (const [file, entry] of Object.entries(files)) {
+    const mutants = (entry as { mutants?: unknown } | null)?.mutants;
+    if (!Array.isArray(mutants))
+      throw new Error(`not a Stryker report: files["${file}"] has no mutants list`);
+    for (const m of mutants as { status?: unknown; location?: { start?: { line?: unknown } } }[])
+      if (typeof m?.status !== "string" || typeof m.location?.start?.line !== "number")
+        throw new Error(`not a Stryker report: a mutant of ${file} has no status or start line`);
+  }
+  return json as MutationReport;
+}
+
 /** One row of mutation/equivalent.md: a surviving mutant that no test can kill. */
 export interface EquivalentMutant {
   readonly file: string;

@@ -18,6 +18,7 @@ import {
   mergeMutants,
   mutationScore,
   parseEquivalents,
+  parseReport,
   unlistedSurvivors,
 } from "../../scripts/mutation/mutationScore.js";
 
@@ -195,5 +196,37 @@ describe("mutation score", () => {
       { file: "src/protocol/a.ts", line: 4, mutator: "EqualityOperator", replacement: "a >= b" },
       { file: "src/model/b.ts", line: 1, mutator: "EqualityOperator", replacement: "a >= b" },
     ]);
+  });
+});
+
+describe("reading a report", () => {
+  it("takes a Stryker report, full or partial, and names what is wrong with anything else", () => {
+    const mutant = {
+      id: "1",
+      mutatorName: "BooleanLiteral",
+      status: "Killed",
+      location: { start: { line: 3, column: 1 } },
+    };
+    expect(
+      parseReport(JSON.stringify({ schemaVersion: "1.0", files: { "src/a.ts": { mutants: [mutant] } } })),
+    ).toEqual({
+      schemaVersion: "1.0",
+      files: { "src/a.ts": { mutants: [mutant] } },
+    });
+    expect(() => parseReport("not json\n")).toThrow(
+      `not JSON (Unexpected token 'o', "not json " is not valid JSON)`,
+    );
+    expect(() => parseReport("null")).toThrow("not a Stryker report: no `files` object");
+    expect(() => parseReport('{"files": 3}')).toThrow("not a Stryker report: no `files` object");
+    expect(() => parseReport('{"files": []}')).toThrow("not a Stryker report: no `files` object");
+    expect(() => parseReport('{"files": {"src/a.ts": {}}}')).toThrow(
+      'not a Stryker report: files["src/a.ts"] has no mutants list',
+    );
+    expect(() => parseReport('{"files": {"src/a.ts": {"mutants": [{"status": "Killed"}]}}}')).toThrow(
+      "not a Stryker report: a mutant of src/a.ts has no status or start line",
+    );
+    expect(() =>
+      parseReport('{"files": {"src/a.ts": {"mutants": [{"location": {"start": {"line": 1}}}]}}}'),
+    ).toThrow("not a Stryker report: a mutant of src/a.ts has no status or start line");
   });
 });
