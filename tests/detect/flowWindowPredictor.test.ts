@@ -179,31 +179,53 @@ describe("flow window predictor", () => {
     expect(pred.predictedLpm).toBe(3);
   });
 
-  it("gives no interval flow for a second reading at the same time", () => {
+  it("ignores a second reading at the same time and counts its pulses at the next", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.push(1, 30);
     pred.push(2, 40);
+    // 10 pulses over 1 s at 10 Hz per L/min.
     expect(pred.intervalLpm).toBe(1);
+    expect(pred.ignoredReadings).toBe(0);
     pred.push(2, 50);
-    expect(pred.intervalLpm).toBeNaN();
+    expect(pred.ignoredReadings).toBe(1);
+    expect([pred.intervalLpm, pred.spanS, pred.shortMeasuredLpm]).toEqual([1, 1, 1]);
+    pred.push(3, 70);
+    // 70 - 40 pulses over the second from 2 s: the ignored reading's 10 are not lost.
+    expect(pred.intervalLpm).toBe(3);
+    expect(pred.spanS).toBe(2);
   });
 
-  it("a reading older than the last one does not rewind the twin's volume clock", () => {
+  it("ignores a reading older than the newest one: no figure moves and the clock does not rewind", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.advance(0, 3);
     pred.push(0, 0);
     pred.advance(1, 3);
     pred.push(1, 30);
-    // Out of order: the advance back is ignored, and the reading neither rewinds the clock nor
-    // gives an interval flow (no time elapsed forwards).
+    const before = [
+      pred.intervalLpm,
+      pred.spanS,
+      pred.predictedLpm,
+      pred.shortMeasuredLpm,
+      pred.shortPredictedLpm,
+    ];
+    // 30 pulses over 1 s at 10 Hz per L/min = 3 L/min; the twin at 3 L/min over the 1 s span.
+    expect(before).toEqual([3, 1, 3, 3, 3]);
     pred.advance(0.5, 3);
     pred.push(0.5, 30);
-    expect(pred.intervalLpm).toBeNaN();
+    expect(pred.ignoredReadings).toBe(1);
+    expect([
+      pred.intervalLpm,
+      pred.spanS,
+      pred.predictedLpm,
+      pred.shortMeasuredLpm,
+      pred.shortPredictedLpm,
+    ]).toEqual(before);
     pred.advance(2, 3);
     pred.push(2, 60);
     // 3 L/min from 0 s to 2 s, each second counted once: 6 L/min·s over the 2 s span.
     expect(pred.spanS).toBe(2);
     expect(pred.predictedLpm).toBe(3);
+    expect(pred.intervalLpm).toBe(3);
   });
 
   it("keeps the newest reading at least the window old, and is full at exactly the window", () => {
@@ -234,39 +256,28 @@ describe("flow window predictor", () => {
     expect(edge.windowFull).toBe(true);
   });
 
-  it("gives no predicted flow over a span of zero or less", () => {
-    // Out of order: the second reading is older than the first, so the span is negative.
-    const back = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
-    back.push(1, 0);
-    back.push(0.5, 0);
-    expect(back.spanS).toBe(-0.5);
-    expect(back.predictedLpm).toBeNaN();
-    expect(back.shortMeasuredLpm).toBeNaN();
-    expect(back.shortPredictedLpm).toBeNaN();
-    // A reading older than the short window's start, after finite short-window flows.
-    const late = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
-    for (const [t, p] of [
-      [0, 0],
-      [1, 10],
-      [2, 20],
-    ] as const) {
-      late.advance(t, 1);
-      late.push(t, p);
-    }
-    expect([late.shortMeasuredLpm, late.shortPredictedLpm]).toEqual([1, 1]);
-    late.push(0.8, 20);
-    expect(late.shortMeasuredLpm).toBeNaN();
-    expect(late.shortPredictedLpm).toBeNaN();
-    // Two readings at the same time with the twin's volume moved between them (advanced past).
-    const same = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
-    same.push(1, 0);
-    same.advance(2, 3);
-    same.push(1, 10);
-    expect(same.spanS).toBe(0);
-    expect(same.predictedLpm).toBeNaN();
-    // 10 pulses over no time: no short-window flow either.
-    expect(same.shortMeasuredLpm).toBeNaN();
-    expect(same.shortPredictedLpm).toBeNaN();
+  it("ignores a reading at no finite time, first or later, and starts on the next good one", () => {
+    const first = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    for (const t of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) first.push(t, 0);
+    expect(first.ignoredReadings).toBe(3);
+    first.push(1, 0);
+    first.push(2, 10);
+    // 10 pulses over 1 s: had a non-finite time been kept, the span would not be 1 s.
+    expect([first.spanS, first.intervalLpm, first.shortMeasuredLpm]).toEqual([1, 1, 1]);
+    first.push(Number.NaN, 20);
+    expect(first.ignoredReadings).toBe(4);
+    expect([first.spanS, first.intervalLpm]).toEqual([1, 1]);
+  });
+
+  it("gives no predicted or short-window flow before two readings span some time", () => {
+    const one = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    one.advance(0, 3);
+    one.push(0, 0);
+    expect(one.spanS).toBe(0);
+    expect(one.predictedLpm).toBeNaN();
+    expect(one.intervalLpm).toBeNaN();
+    expect(one.shortMeasuredLpm).toBeNaN();
+    expect(one.shortPredictedLpm).toBeNaN();
   });
 
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {

@@ -62,6 +62,7 @@ export class FlowWindowPredictor {
   private intervalLpm_ = Number.NaN;
   private shortMeasuredLpm_ = Number.NaN;
   private shortPredictedLpm_ = Number.NaN;
+  private ignoredReadings_ = 0;
   /** {@link push}'s arguments, for {@link pushFrom}. */
   private readonly input = { tS: Number.NaN, pulses: Number.NaN };
 
@@ -125,17 +126,24 @@ export class FlowWindowPredictor {
     const tS = reading.tS;
     const rawPulses = reading.pulses;
     const cap = this.tS.length;
-    this.intervalLpm_ = Number.NaN;
     // (Ring indices wrap by comparison, not `%`: an integer division per index was a tenth of the
     // predictor's cost.)
     const newestBefore = this.head === 0 ? cap - 1 : this.head - 1;
     const prevT = this.count > 0 ? (this.tS[newestBefore] as number) : Number.NaN;
+    // Rig time is monotonic (RigSample): a reading not later than the newest one, or at no finite
+    // time, is ignored (its pulses count at the next reading), so the ring holds strictly
+    // increasing times and the short window's start never falls behind the window's (see below).
+    if (!(Number.isFinite(tS) && (this.count === 0 || tS > prevT))) {
+      this.ignoredReadings_++;
+      return;
+    }
+    this.intervalLpm_ = Number.NaN;
     if (Number.isFinite(rawPulses)) {
+      // (A finite last count means an earlier reading, so prevT is finite and below tS.)
       if (Number.isFinite(this.lastRawPulses)) {
         const d = pulseDelta(this.lastRawPulses, rawPulses);
         this.totalPulses += d;
-        const dt = tS - prevT;
-        if (dt > 0) this.intervalLpm_ = d / dt / this.kHzPerLpm;
+        this.intervalLpm_ = d / (tS - prevT) / this.kHzPerLpm;
       }
       this.lastRawPulses = rawPulses;
     }
@@ -157,10 +165,13 @@ export class FlowWindowPredictor {
     const span = tS - (this.tS[oldest] as number);
     this.spanS_ = span;
     this.predictedLpm_ = span > 0 ? (this.predVolume - (this.volume[oldest] as number)) / span : Number.NaN;
-    // Short window: the newest reading at least shortWindowS old (within the kept readings).
+    // Short window: the newest reading at least shortWindowS old, walked forward from where the
+    // last reading left it. Times increase along the ring, so if trimming passed it, every reading
+    // up to the new oldest is at least windowS >= shortWindowS old and the walk passes them too.
+    // Only a full ring can have written over it, and then its slot is the newest.
     let s = this.shortOldest;
     const newest = this.head === 0 ? cap - 1 : this.head - 1;
-    if (s === newest || !this.inRing(s, oldest, newest)) s = oldest;
+    if (s === newest) s = oldest;
     while (s !== newest) {
       const next = s + 1 === cap ? 0 : s + 1;
       if (tS - (this.tS[next] as number) < this.shortWindowS) break;
@@ -178,9 +189,9 @@ export class FlowWindowPredictor {
     if (!Number.isFinite(rawPulses)) this.shortMeasuredLpm_ = Number.NaN;
   }
 
-  /** Whether ring index i lies in the live range oldest..newest (inclusive, with wrap). */
-  private inRing(i: number, oldest: number, newest: number): boolean {
-    return oldest <= newest ? i >= oldest && i <= newest : i >= oldest || i <= newest;
+  /** Readings ignored because they were not later than the newest one (since construction; `reset` keeps it). */
+  get ignoredReadings(): number {
+    return this.ignoredReadings_;
   }
 
   /** The twin's flow averaged as the host's estimator averages the meter [L/min]. */
