@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { type AlarmEvent, AlarmManager } from "../../src/detect/alarms/alarmManager.js";
+import {
+  type AlarmEvent,
+  AlarmManager,
+  resolveAlarmManagerOptions,
+} from "../../src/detect/alarms/alarmManager.js";
 
 /** Feeds `levels` at `dtS` spacing from `t0S`; returns every event. */
 function feed(m: AlarmManager, cause: string, levels: readonly number[], dtS = 0.5, t0S = 0): AlarmEvent[] {
@@ -184,5 +188,298 @@ describe("alarm manager", () => {
     expect(() => new AlarmManager({ minHoldS: -1 })).toThrow(/alarm\.minHoldS/);
     expect(() => new AlarmManager({ latch: "sometimes" as never })).toThrow(/alarm\.latch/);
     expect(() => new AlarmManager().update(Number.NaN, "c", 1)).toThrow(/tS/);
+  });
+
+  it("resolves the documented defaults; the clear and critical levels follow the raise level", () => {
+    const defaults = {
+      raiseLevel: 1,
+      clearLevel: 0.8,
+      criticalLevel: 2,
+      raiseDelayS: 0,
+      clearDelayS: 2,
+      minHoldS: 5,
+      latch: "critical",
+    };
+    expect(resolveAlarmManagerOptions()).toEqual(defaults);
+    expect(new AlarmManager().options).toEqual(defaults);
+    // 0.8 and 2 times a raise level of 2.
+    expect(new AlarmManager({ raiseLevel: 2 }).options).toEqual({
+      ...defaults,
+      raiseLevel: 2,
+      clearLevel: 1.6,
+      criticalLevel: 4,
+    });
+    // A critical level equal to the raise level is allowed.
+    expect(new AlarmManager({ criticalLevel: 1 }).options.criticalLevel).toBe(1);
+  });
+
+  it("refuses bad options and times with the field, the problem and the value", () => {
+    const cases: [() => unknown, string][] = [
+      [
+        () => new AlarmManager({ raiseLevel: Number.NaN }),
+        "alarm.raiseLevel: must be a finite number (got NaN)",
+      ],
+      [
+        () => new AlarmManager({ clearLevel: Number.NaN }),
+        "alarm.clearLevel: must be a finite number (got NaN)",
+      ],
+      [() => new AlarmManager({ clearLevel: 1 }), "alarm.clearLevel: must be < alarm.raiseLevel (1) (got 1)"],
+      [
+        () => new AlarmManager({ criticalLevel: Number.POSITIVE_INFINITY }),
+        "alarm.criticalLevel: must be a finite number (got Infinity)",
+      ],
+      [
+        () => new AlarmManager({ criticalLevel: 0.5 }),
+        "alarm.criticalLevel: must be >= alarm.raiseLevel (1) (got 0.5)",
+      ],
+      [() => new AlarmManager({ raiseDelayS: -1 }), "alarm.raiseDelayS: must be >= 0 (got -1)"],
+      [() => new AlarmManager({ clearDelayS: -1 }), "alarm.clearDelayS: must be >= 0 (got -1)"],
+      [() => new AlarmManager({ minHoldS: -1 }), "alarm.minHoldS: must be >= 0 (got -1)"],
+      [
+        () => new AlarmManager({ latch: "sometimes" as never }),
+        'alarm.latch: must be one of none, critical, all (got "sometimes")',
+      ],
+      [
+        () => new AlarmManager().update(Number.NaN, "c", 1),
+        "tS: must be a finite rig time in seconds (got NaN)",
+      ],
+      [
+        () => new AlarmManager().acknowledge(Number.POSITIVE_INFINITY, "c"),
+        "tS: must be a finite rig time in seconds (got Infinity)",
+      ],
+    ];
+    for (const [f, message] of cases) expect(f).toThrow(message);
+    // toThrow(string) matches a substring: the whole message, checked once with its class.
+    expect(() => new AlarmManager({ clearLevel: 1 })).toThrowError(
+      expect.objectContaining({
+        name: "ConfigError",
+        message: "alarm.clearLevel: must be < alarm.raiseLevel (1) (got 1)",
+      }),
+    );
+  });
+
+  it("sits on the level edges: raise at the raise level, critical at the critical level, not below the clear level", () => {
+    const m = new AlarmManager({ latch: "none", minHoldS: 0, clearDelayS: 0 });
+    expect(m.update(0, "a", 0.999)).toBeUndefined();
+    expect(m.update(1, "a", 1)).toEqual({
+      type: "raised",
+      alarmId: 1,
+      tS: 1,
+      cause: "a",
+      severity: "warning",
+      level: 1,
+      diagnosis: "",
+      evidence: [],
+    });
+    // Exactly the clear level is not below it: the condition stays, however long.
+    for (let t = 2; t <= 10; t++) expect(m.update(t, "a", 0.8)).toBeUndefined();
+    // Exactly the critical level escalates.
+    expect(m.update(11, "a", 2)).toEqual({
+      type: "escalated",
+      from: "warning",
+      alarmId: 1,
+      tS: 11,
+      cause: "a",
+      severity: "critical",
+      level: 2,
+      diagnosis: "",
+      evidence: [],
+    });
+    // Below the clear level with no off-delay and no hold: cleared at once (latch none).
+    expect(m.update(12, "a", 0.79)?.type).toBe("cleared");
+    // Raised critical at exactly the critical level.
+    expect(m.update(13, "b", 2)?.severity).toBe("critical");
+  });
+
+  it("the off-delay and the hold are counted from their starts, cleared exactly when both have run", () => {
+    // Off-delay: below from 11 s, clearDelayS 2: cleared at 13 s, not at 12.5 s.
+    const m = new AlarmManager({ latch: "none", minHoldS: 0, clearDelayS: 2 });
+    m.update(10, "c", 1.5);
+    const off = feed(m, "c", [0.5, 0.5, 0.5, 0.5, 0.5], 0.5, 11);
+    expect(off.map((e) => [e.type, e.tS])).toEqual([["cleared", 13]]);
+    // Hold: raised at 10 s, minHoldS 5, no off-delay: cleared at 15 s (durationS 5), not before.
+    const h = new AlarmManager({ latch: "none", minHoldS: 5, clearDelayS: 0 });
+    h.update(10, "c", 1.5);
+    const held = feed(h, "c", new Array<number>(12).fill(0), 0.5, 10.5);
+    expect(held).toEqual([
+      {
+        type: "cleared",
+        alarmId: 1,
+        tS: 15,
+        cause: "c",
+        severity: "warning",
+        level: 0,
+        diagnosis: "",
+        evidence: [],
+        raisedAtS: 10,
+        durationS: 5,
+        peakLevel: 1.5,
+        acknowledged: false,
+      },
+    ]);
+  });
+
+  it("a level with no data restarts the off-delay of an open alarm", () => {
+    // Default off-delay 2 s and hold 5 s; a warning does not latch by default.
+    const m = new AlarmManager();
+    m.update(0, "c", 1.5);
+    expect(feed(m, "c", [0, 0, 0], 0.5, 6)).toEqual([]);
+    expect(m.update(7.5, "c", Number.NaN)).toBeUndefined();
+    // Below again from 8 s: cleared at 10 s (without the restart it would be at 8 s, 2 s after 6 s).
+    const after = feed(m, "c", [0, 0, 0, 0, 0], 0.5, 8);
+    expect(after.map((e) => [e.type, e.tS])).toEqual([["cleared", 10]]);
+  });
+
+  it("snapshots an alarm; an escalation drops the acknowledgement and its time", () => {
+    const m = new AlarmManager();
+    m.update(1, "p", 1.2, diag);
+    expect(m.isOpen("p")).toBe(true);
+    expect(m.acknowledge(2, "p")).toEqual([
+      {
+        type: "acknowledged",
+        by: "operator",
+        alarmId: 1,
+        tS: 2,
+        cause: "p",
+        severity: "warning",
+        level: 1.2,
+        diagnosis: "pump degradation",
+        evidence: ["flow -45 % vs pump curve"],
+      },
+    ]);
+    const state = {
+      alarmId: 1,
+      cause: "p",
+      severity: "warning",
+      raisedAtS: 1,
+      acknowledged: true,
+      acknowledgedAtS: 2,
+      conditionActive: true,
+      level: 1.2,
+      peakLevel: 1.2,
+      diagnosis: "pump degradation",
+      evidence: ["flow -45 % vs pump curve"],
+    };
+    expect(m.get("p")).toEqual(state);
+    expect(m.update(3, "p", 2.5)?.type).toBe("escalated");
+    expect(m.get("p")).toEqual({
+      ...state,
+      severity: "critical",
+      acknowledged: false,
+      acknowledgedAtS: Number.NaN,
+      level: 2.5,
+      peakLevel: 2.5,
+    });
+    expect(Number.isNaN(m.get("p")?.acknowledgedAtS)).toBe(true);
+  });
+
+  it("acknowledging nothing open gives nothing; acknowledgeAll goes in raise order", () => {
+    const m = new AlarmManager();
+    expect(m.acknowledge(0, "nobody")).toEqual([]);
+    // "late" is seen first (below the raise level) but raised second.
+    m.update(0, "late", 0.5);
+    m.update(1, "early", 1.5);
+    m.update(2, "late", 1.5);
+    expect(m.openAlarms().map((s) => [s.cause, s.alarmId])).toEqual([
+      ["early", 1],
+      ["late", 2],
+    ]);
+    const acks = m.acknowledgeAll(3);
+    expect(acks.map((e) => [e.type, e.cause, e.type === "acknowledged" ? e.by : ""])).toEqual([
+      ["acknowledged", "early", "operator"],
+      ["acknowledged", "late", "operator"],
+    ]);
+    // A warning cleared without acknowledgement (default latch) is closed: nothing to acknowledge.
+    const w = new AlarmManager();
+    w.update(0, "w", 1.5);
+    expect(feed(w, "w", new Array<number>(12).fill(0), 0.5, 0.5).map((e) => e.type)).toEqual(["cleared"]);
+    expect(w.isOpen("w")).toBe(false);
+    expect(w.get("w")).toBeUndefined();
+    expect(w.openAlarms()).toEqual([]);
+    expect(w.acknowledge(7, "w")).toEqual([]);
+    expect(w.acknowledgeAll(7)).toEqual([]);
+  });
+
+  it("a new raise after a clear is a new alarm: new id, unacknowledged, its own diagnosis, the on-delay again", () => {
+    const m = new AlarmManager({ raiseDelayS: 1, latch: "all" });
+    expect(m.update(0, "c", 1.5)).toBeUndefined();
+    expect(m.update(1, "c", 1.5, diag)?.type).toBe("raised");
+    expect(m.acknowledge(2, "c").map((e) => e.type)).toEqual(["acknowledged"]);
+    // Below from 2.5 s, hold 5 s from 1 s: the condition returns at 6 s, acknowledged: cleared.
+    const cleared = feed(m, "c", new Array<number>(8).fill(0), 0.5, 2.5);
+    expect(cleared).toEqual([
+      {
+        type: "cleared",
+        alarmId: 1,
+        tS: 6,
+        cause: "c",
+        severity: "warning",
+        level: 0,
+        diagnosis: "pump degradation",
+        evidence: ["flow -45 % vs pump curve"],
+        raisedAtS: 1,
+        durationS: 5,
+        peakLevel: 1.5,
+        acknowledged: true,
+      },
+    ]);
+    // The on-delay starts again at 10 s.
+    expect(m.update(10, "c", 1.5)).toBeUndefined();
+    expect(m.update(10.5, "c", 1.5)).toBeUndefined();
+    expect(m.update(11, "c", 1.2)?.type).toBe("raised");
+    expect(m.get("c")).toEqual({
+      alarmId: 2,
+      cause: "c",
+      severity: "warning",
+      raisedAtS: 11,
+      acknowledged: false,
+      acknowledgedAtS: Number.NaN,
+      conditionActive: true,
+      level: 1.2,
+      peakLevel: 1.2,
+      diagnosis: "",
+      evidence: [],
+    });
+  });
+
+  it("a latched alarm's condition becomes active again at exactly the raise level", () => {
+    const m = new AlarmManager({ latch: "all" });
+    m.update(0, "c", 1.5);
+    feed(m, "c", new Array<number>(20).fill(0), 0.5, 1);
+    expect(m.get("c")?.conditionActive).toBe(false);
+    expect(m.update(20, "c", 0.999)).toBeUndefined();
+    expect(m.get("c")?.conditionActive).toBe(false);
+    expect(m.update(21, "c", 1)).toBeUndefined();
+    expect(m.get("c")?.conditionActive).toBe(true);
+  });
+
+  it("a rediagnosis event carries the old text, the new one and the alarm's state", () => {
+    const m = new AlarmManager();
+    m.update(0, "f", 1.5, diag);
+    expect(m.update(1, "f", 1.4, { text: "flow sensor fault", evidence: ["meter only"] })).toEqual({
+      type: "rediagnosed",
+      from: "pump degradation",
+      alarmId: 1,
+      tS: 1,
+      cause: "f",
+      severity: "warning",
+      level: 1.4,
+      diagnosis: "flow sensor fault",
+      evidence: ["meter only"],
+    });
+  });
+
+  it("reset forgets the open alarms and their timers", () => {
+    const m = new AlarmManager({ raiseDelayS: 1 });
+    m.update(0, "a", 1.5);
+    m.update(1, "a", 1.5);
+    m.update(0.5, "b", 1.5);
+    expect(m.isOpen("a")).toBe(true);
+    m.reset();
+    expect(m.isOpen("a")).toBe(false);
+    expect(m.openAlarms()).toEqual([]);
+    // b's on-delay started at 0.5 s; forgotten, it starts again at 1 s.
+    expect(m.update(1.5, "b", 1.5)).toBeUndefined();
+    expect(m.update(2.5, "b", 1.5)?.type).toBe("raised");
   });
 });
