@@ -135,3 +135,80 @@ describe("flowDecisionTimeS", () => {
     );
   });
 });
+
+/**
+ * A loop small enough to work by hand: C_hot = C_cold = 1 J/K, cp = 1, Q_in = 1 W, the intended
+ * flow 1 kg/s at its steady state (T_hot - T_cold = Q/(m cp) = 1 K), one sample a second, sigma
+ * 0.5 K. Then k = 2, the split (1 + 1)/(1 + 1)^2 = 0.5, the evidence per second
+ * 1 x 0.5 / (2 x 0.25) = 1 per K^2, and with the pump stopped the twins part as D(t) = k Q t = 2t
+ * (the intended-flow twin stays put): the increment at sample n is (2n)^2 per sample.
+ */
+function tiny(over: Partial<FlowDecisionInput> = {}): FlowDecisionInput {
+  return {
+    heaterW: 1,
+    cHotJK: 1,
+    cColdJK: 1,
+    cpJKgK: 1,
+    uaWK: 1,
+    intendedKgS: 1,
+    measuredKgS: 0,
+    deltaTK: 1,
+    sensorNoiseK: 0.5,
+    rateHz: 1,
+    evidenceNats: 4,
+    bandK: 0.1,
+    ...over,
+  };
+}
+
+describe("flowDecisionTimeS on a loop worked by hand", () => {
+  it("one sample within the horizon (C_cold/UA = 1 s): evidence 4 at t = 1 s, decided at a level of 4, not above", () => {
+    expect(flowDecisionTimeS(tiny())).toBe(1);
+    expect(flowDecisionTimeS(tiny({ evidenceNats: 4.0001 }))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("a divergence of exactly the band counts; one above it does not", () => {
+    expect(flowDecisionTimeS(tiny({ bandK: 2 }))).toBe(1);
+    expect(flowDecisionTimeS(tiny({ bandK: 2.0001 }))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("two samples (horizon 2 s): 4 then 4 + 16 = 20; a band of 3 K skips the first", () => {
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, evidenceNats: 4 }))).toBe(1);
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, evidenceNats: 20 }))).toBe(2);
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, evidenceNats: 20.001 }))).toBe(Number.POSITIVE_INFINITY);
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, bandK: 3, evidenceNats: 16 }))).toBe(2);
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, bandK: 3, evidenceNats: 16.001 }))).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it("steps of horizon/4000 when the samples are finer: horizon 8000 s, steps of 2 s, evidence (2 x 2)^2 x 2 = 32", () => {
+    const ua = 1 / 8000;
+    expect(flowDecisionTimeS(tiny({ uaWK: ua, evidenceNats: 32 }))).toBe(2);
+    // At 2 s steps the next is t = 4 s: 32 + 8^2 x 2 = 160.
+    expect(flowDecisionTimeS(tiny({ uaWK: ua, evidenceNats: 33 }))).toBe(4);
+  });
+
+  it("a twin away from its steady state relaxes: D(1) = 2 - (1 - e^-2) with T_hot - T_cold = 0 at the change", () => {
+    // e_a' = k (Q - m cp e_a) from 0: e_a(t) = Q/(m cp) (1 - e^(-k m cp t)) = 1 - e^(-2t);
+    // e_b(t) = k Q t = 2t with no flow; D(1) = 2 - (1 - e^-2) = 1 + e^-2.
+    const d1 = 1 + Math.exp(-2);
+    expect(flowDecisionTimeS(tiny({ deltaTK: 0, evidenceNats: 0.999 * d1 * d1 }))).toBe(1);
+    expect(flowDecisionTimeS(tiny({ deltaTK: 0, evidenceNats: 1.001 * d1 * d1 }))).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it("a negative flow is no flow", () => {
+    // Measured -1 kg/s is the stopped pump: 4 + 16 at the second sample, not more at the first.
+    expect(flowDecisionTimeS(tiny({ uaWK: 0.5, measuredKgS: -1, evidenceNats: 16 }))).toBe(2);
+    // Intended -1 kg/s and measured 0: both twins without flow, never apart.
+    expect(flowDecisionTimeS(tiny({ intendedKgS: -1 }))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("NaN without a positive finite horizon", () => {
+    expect(flowDecisionTimeS(tiny({ uaWK: -1 }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ uaWK: Number.POSITIVE_INFINITY }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ cColdJK: Number.POSITIVE_INFINITY }))).toBeNaN();
+  });
+});

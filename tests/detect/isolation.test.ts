@@ -4,11 +4,13 @@ import {
   classifyMove,
   classifyParameter,
   DIAGNOSES,
+  DIAGNOSIS_TEXT,
   type Diagnosis,
   expectedDiagnosis,
   FLOW_MOVES,
   isolate,
   matchSignature,
+  REFINEMENTS,
   RESIDUAL_MOVES,
   type ResidualMoves,
   ratioText,
@@ -170,5 +172,140 @@ describe("overrides and evidence", () => {
       expect(expectedDiagnosis(kind), kind).toBe(typeof row === "string" ? row : "unknown");
     }
     expect(checked).toBe(15 * 3);
+  });
+});
+
+describe("the table's rows, texts and edges, written down by hand", () => {
+  it("names each row and its diagnosis, with a reason", () => {
+    expect(SIGNATURES.map((s) => [s.id, s.diagnosis])).toEqual([
+      ["t_hot_alone", "t_hot_sensor"],
+      ["t_cold_alone", "t_cold_sensor"],
+      ["flow_alone", "flow_sensor"],
+      ["weak_pump", "pump_degradation"],
+      ["no_flow", "pump_failure"],
+      ["both_up_together", "hx_fouling"],
+      ["more_heat", "heater_fault"],
+      ["less_heat", "heater_fault"],
+      ["difference_alone", "heater_fault"],
+    ]);
+    expect(REFINEMENTS.map((r) => [r.id, r.parameter, r.trend, r.to])).toEqual([
+      ["ua_down", "ua", "down", "hx_fouling"],
+      ["ua_unchanged", "ua", "unchanged", "heater_fault"],
+      ["pump_down", "pump", "down", "pump_degradation"],
+    ]);
+    for (const x of [...SIGNATURES, ...REFINEMENTS]) expect(x.reason.length, x.id).toBeGreaterThan(20);
+  });
+
+  it("words each diagnosis", () => {
+    expect(DIAGNOSIS_TEXT).toEqual({
+      pump_degradation: "pump degradation",
+      pump_failure: "pump failure",
+      hx_fouling: "HX fouling",
+      t_hot_sensor: "T_hot sensor fault",
+      t_cold_sensor: "T_cold sensor fault",
+      t_amb_sensor: "ambient probe fault",
+      flow_sensor: "flow sensor fault",
+      flow_undecided: "flow fault: pump or flow meter, undecided",
+      heater_fault: "heater fault",
+      link_fault: "link fault",
+      unknown: "unknown",
+    });
+  });
+
+  // Every move each row accepts beyond the first (the first is checked above), by hand.
+  it.each<[string, ResidualMoves, string]>([
+    ["failed pump, T_hot still in its band", m("none", "down", "up", "stopped"), "no_flow"],
+    ["failed pump, T_cold unchanged", m("up", "none", "up", "stopped"), "no_flow"],
+    ["flow reads high alone", m("none", "none", "none", "up"), "flow_alone"],
+    ["flow erratic alone", m("none", "none", "none", "erratic"), "flow_alone"],
+    ["T_hot - T_cold down alone", m("none", "none", "down", "none"), "difference_alone"],
+    ["T_hot erratic, difference unchanged", m("erratic", "none", "none", "none"), "t_hot_alone"],
+    ["T_hot down alone", m("down", "none", "erratic", "none"), "t_hot_alone"],
+    ["T_cold erratic alone", m("none", "erratic", "none", "none"), "t_cold_alone"],
+    ["T_cold down alone", m("none", "down", "erratic", "none"), "t_cold_alone"],
+    ["weak pump, T_hot in its band, T_cold dipping", m("none", "down", "up", "down"), "weak_pump"],
+  ])("%s: row %s", (_name, moves, id) => {
+    expect(matchSignature(moves)?.id).toBe(id);
+    expect(isolate({ moves }).rule).toBe(id);
+  });
+
+  it("what matches no row is unknown by rule no_match; a falling pump coefficient by pump_down", () => {
+    const none = m("down", "down", "none", "none");
+    expect(isolate({ moves: none })).toEqual({
+      diagnosis: "unknown",
+      text: "unknown",
+      evidence: ["T_hot down", "T_cold down", "T_hot - T_cold (consistent)", "flow (consistent)"],
+      severity: "warning",
+      rule: "no_match",
+    });
+    const pump = isolate({ moves: none, pumpFlowCoeffRatio: { ratio: 0.6, std: 0.05 } });
+    expect([pump.diagnosis, pump.rule]).toEqual(["pump_degradation", "pump_down"]);
+  });
+
+  it("classifies a parameter on the edges of its thresholds", () => {
+    // A zero std is a precise estimate, not a missing one.
+    expect(classifyParameter({ ratio: 0.5, std: 0 })).toBe("down");
+    expect(classifyParameter({ ratio: 1, std: 0 })).toBe("unchanged");
+    expect(classifyParameter({ ratio: 1, std: -0.01 })).toBe("unknown");
+    expect(classifyParameter({ ratio: Number.POSITIVE_INFINITY, std: 0 })).toBe("unknown");
+    // |ratio - 1| exactly minChange (0.5, exact in binary) is within it.
+    expect(classifyParameter({ ratio: 1.5, std: 0 }, 0.5)).toBe("unchanged");
+    expect(classifyParameter({ ratio: 0.5, std: 0 }, 0.5)).toBe("unchanged");
+    // Exactly `sigmas` standard deviations (4 x 0.125 = 0.5) is not beyond them.
+    expect(classifyParameter({ ratio: 1.5, std: 0.125 }, 0.1, 4)).toBe("unknown");
+    expect(classifyParameter({ ratio: 1.5, std: 0.12 }, 0.1, 4)).toBe("up");
+    // "Unchanged" needs sigmas x std below minChange: 2 x 0.25 = 0.5 is not.
+    expect(classifyParameter({ ratio: 1, std: 0.25 }, 0.5, 2)).toBe("unknown");
+    expect(classifyParameter({ ratio: 1, std: 0.24 }, 0.5, 2)).toBe("unchanged");
+  });
+
+  it("isolate passes its parameter options on", () => {
+    const moves = m("up", "up", "none", "none");
+    const ua = { ratio: 0.7, std: 0.03 };
+    // By default UA -30 % is a fall (ua_down).
+    expect(isolate({ moves, uaRatio: ua }).rule).toBe("ua_down");
+    // With a 50 % least change it is within it and precise: unchanged, so the heater.
+    expect(isolate({ moves, uaRatio: ua }, { minParameterChange: 0.5 }).rule).toBe("ua_unchanged");
+    // With 20 sigmas (0.6) it is neither: the table's answer stands.
+    expect(isolate({ moves, uaRatio: ua }, { parameterSigmas: 20 }).rule).toBe("both_up_together");
+  });
+
+  it("classifies moves on the band's edges, below as above", () => {
+    expect(classifyMove(-0.2, 0.2)).toBe("none");
+    expect(classifyMove(-0.25, 0.2)).toBe("down");
+    expect(classifyMove(0.1, 0.2)).toBe("none");
+    expect(classifyMove(-0.1, 0.2)).toBe("none");
+    // The pump meant to deliver exactly the band is not "meant to run".
+    expect(classifyFlowMove(0, 0.3, 0.3)).toBe("none");
+    expect(classifyFlowMove(0, 0.31, 0.3)).toBe("stopped");
+    // Exactly stoppedRatio of the expected flow (0.5 x 3 = 1.5) is not stopped.
+    expect(classifyFlowMove(1.5, 3, 0.3, 0.5)).toBe("down");
+    expect(classifyFlowMove(1.49, 3, 0.3, 0.5)).toBe("stopped");
+    expect(classifyFlowMove(3.5, 3, 0.3)).toBe("up");
+  });
+
+  it("words each kind of move, with or without a value", () => {
+    const r = isolate({
+      moves: m("erratic", "up", "down", "stopped"),
+      residuals: { tHot: 0.5, tCold: Number.NaN, flow: -2.5 },
+      flowRatio: Number.NaN,
+    });
+    expect(r.evidence).toEqual([
+      "T_hot erratic +0.50 K",
+      "T_cold up",
+      "T_hot - T_cold down",
+      "flow stopped -2.50 L/min",
+    ]);
+    const q = isolate({
+      moves: m("none", "erratic", "none", "erratic"),
+      residuals: { tHot: Number.NaN, deltaT: 0.01 },
+      flowRatio: 1.25,
+    });
+    expect(q.evidence).toEqual([
+      "T_hot (consistent)",
+      "T_cold erratic",
+      "T_hot - T_cold +0.01 K (consistent)",
+      "flow erratic (+25 % vs pump curve)",
+    ]);
   });
 });
