@@ -102,3 +102,70 @@ describe("checkLearnFirstS", () => {
     expect(() => checkLearnFirstS(3, "learn_first")).toThrow(ConfigError);
   });
 });
+
+describe("LearnFirstTrainer edges", () => {
+  it("needs a channel, and names the option as given in its messages", () => {
+    expect(() => new LearnFirstTrainer(10, [])).toThrow(new ConfigError("channels", [], "need at least one"));
+    expect(() => new LearnFirstTrainer(10, [])).toThrow("channels: need at least one (got [])");
+    expect(() => checkLearnFirstS(3, "learn_first")).toThrow(
+      "learn_first: must be at least 10 s (the first 5 s, while the twin aligns and the flow window fills, are not learned from) (got 3)",
+    );
+    expect(() => checkLearnFirstS(0, "learn_first")).toThrow(
+      "learn_first: must be a positive number of seconds (got 0)",
+    );
+    expect(() => new LearnFirstTrainer(9)).toThrow(/^--learn-first: must be at least 10 s/);
+  });
+
+  it("keeps every row when they outgrow the arrays reserved at 10 per second (50 Hz for 10 s)", () => {
+    const trainer = new LearnFirstTrainer(10, ["res_t_hot_k"]);
+    // Rows 5.00 .. 9.98 s: 250 of them; value i mod 5 for row i (0 .. 4 fifty times: mean 2, sd sqrt(2)).
+    let i = 0;
+    const fittedAt = feed(trainer, 0, 11, 50, (t) => (t >= LEARN_SETTLE_S ? i++ % 5 : 100));
+    expect(fittedAt).toEqual([10]);
+    const model = trainer.trained;
+    expect(model?.trainRows).toBe(250);
+    expect(model?.features.centre[0]).toBeCloseTo(2, 12);
+    expect(model?.features.scale[0]).toBeCloseTo(Math.sqrt(2), 12);
+  });
+
+  it("a row marked not learnable counts its time but is not learned", () => {
+    const trainer = new LearnFirstTrainer(10, ["res_t_hot_k"]);
+    const row = new Float64Array(1);
+    // 1 Hz: rows at 5..9 s; the one at 7 s (value 1000) is not learnable.
+    for (let t = 0; t <= 10; t++) {
+      row[0] = t === 7 ? 1000 : t % 2;
+      expect(trainer.push(t, row, t !== 7)).toBe(t === 10);
+    }
+    // Failing or not, the rows it learned were four: 5, 6, 8, 9.
+    const state = trainer.state();
+    expect(state.kind === "failed" && state.reason).toBe(
+      "4 samples in 5 s could not be learned: trainRows: too few for 1 channels with a 5-row window (need at least 6) (got 4)",
+    );
+  });
+
+  it("fits with the options given; once failed it learns no more and counts no alarm", () => {
+    const trainer = new LearnFirstTrainer(10, ["res_t_hot_k"], { windowRows: 1, persistenceRows: 2 });
+    feed(trainer, 0, 10.5, 2, (t) => t % 3);
+    expect(trainer.trained?.features.windowRows).toBe(1);
+    expect(trainer.trained?.persistenceRows).toBe(2);
+
+    const sparse = new LearnFirstTrainer(10);
+    expect(feed(sparse, 0, 20, 1, (t) => t)).toEqual([10]);
+    expect(sparse.learning).toBe(false);
+    sparse.countMonitorAlarm();
+    expect(sparse.push(30, [1, 2, 3])).toBe(false);
+    expect(sparse.state()).toEqual({
+      kind: "failed",
+      reason:
+        "5 samples in 5 s could not be learned: trainRows: too few for 3 channels with a 5-row window (need at least 8) (got 5)",
+    });
+  });
+
+  it("its progress is the time since the first sample, never past the span", () => {
+    const trainer = new LearnFirstTrainer(30, ["res_t_hot_k"]);
+    trainer.push(100, [0]);
+    expect(trainer.state()).toEqual({ kind: "learning", learnedS: 0, spanS: 30 });
+    trainer.push(129.5, [0]);
+    expect(trainer.state()).toEqual({ kind: "learning", learnedS: 29.5, spanS: 30 });
+  });
+});

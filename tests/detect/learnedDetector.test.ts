@@ -6,7 +6,10 @@ import {
   alarmsFromScores,
   channelSpread,
   fitLearnedDetector,
+  type LearnedDetectorOptions,
+  type LearnedModel,
   LearnedScorer,
+  resolveLearnedDetectorOptions,
   scoreChannels,
   warmUpRows,
 } from "../../src/detect/learned/learnedDetector.js";
@@ -331,5 +334,301 @@ describe("a level baseline that follows slow wander and holds still on exceedanc
         else expect(s.lastScore).toBe(first[i]);
       }
     }
+  });
+});
+
+/** The message of the ConfigError `f` throws (fails when it throws nothing or something else). */
+function configMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("options and their checks, in full", () => {
+  it("the defaults (module comment): pca, 5-row window, cutoff 0.5, max rule, persistence 5, the rest 1 or 0", () => {
+    expect(resolveLearnedDetectorOptions()).toEqual({
+      detector: "pca",
+      windowRows: 5,
+      driftCutoff: 0.5,
+      pca: { varianceFraction: 0.9 },
+      iforest: { trees: 100, sampleRows: 256, seed: 1 },
+      threshold: { kind: "max", margin: 1 },
+      smoothingRows: 1,
+      persistenceRows: 5,
+      holdRows: 0,
+      calibrationBlocks: 1,
+      scaleBlocks: 1,
+      baselineRows: 0,
+    });
+    // A partial setting overrides only its field.
+    expect(resolveLearnedDetectorOptions({ windowRows: 1, baselineRows: 7 })).toMatchObject({
+      windowRows: 1,
+      baselineRows: 7,
+      persistenceRows: 5,
+    });
+  });
+
+  it("each refused setting names its field, the rule and the value", () => {
+    const bad: [Partial<LearnedDetectorOptions>, string][] = [
+      [
+        { detector: "svm" as LearnedDetectorOptions["detector"] },
+        'detector: must be one of pca, iforest (got "svm")',
+      ],
+      [{ windowRows: 0 }, "windowRows: must be a whole number >= 1 (got 0)"],
+      [{ windowRows: 2.5 }, "windowRows: must be a whole number >= 1 (got 2.5)"],
+      [{ driftCutoff: -0.5 }, "driftCutoff: must be a number >= 0 (got -0.5)"],
+      [{ driftCutoff: Number.NaN }, "driftCutoff: must be a number >= 0 (got NaN)"],
+      [{ driftCutoff: Number.POSITIVE_INFINITY }, "driftCutoff: must be a number >= 0 (got Infinity)"],
+      [{ pca: { varianceFraction: 0 } }, "pca.varianceFraction: must be in (0, 1] (got 0)"],
+      [
+        { iforest: { trees: 0, sampleRows: 256, seed: 1 } },
+        "iforest.trees: must be a whole number >= 1 (got 0)",
+      ],
+      [{ threshold: { kind: "max", margin: 0 } }, "threshold.margin: must be finite and > 0 (got 0)"],
+      [{ smoothingRows: 0 }, "smoothingRows: must be a whole number >= 1 (got 0)"],
+      [{ persistenceRows: 0 }, "persistenceRows: must be a whole number >= 1 (got 0)"],
+      [{ holdRows: 0.5 }, "holdRows: must be a whole number >= 0 (got 0.5)"],
+      [{ calibrationBlocks: 0 }, "calibrationBlocks: must be a whole number >= 1 (got 0)"],
+      [{ scaleBlocks: 0 }, "scaleBlocks: must be a whole number >= 1 (got 0)"],
+      [{ baselineRows: -1 }, "baselineRows: must be a whole number >= 0 (got -1)"],
+    ];
+    for (const [partial, message] of bad)
+      expect(configMessage(() => resolveLearnedDetectorOptions(partial))).toBe(message);
+    // The smallest allowed value of each, and a cutoff of exactly 0, are accepted.
+    expect(() =>
+      resolveLearnedDetectorOptions({
+        windowRows: 1,
+        driftCutoff: 0,
+        smoothingRows: 1,
+        persistenceRows: 1,
+        holdRows: 0,
+        calibrationBlocks: 1,
+        scaleBlocks: 1,
+        baselineRows: 0,
+      }),
+    ).not.toThrow();
+  });
+
+  it("fitLearnedDetector refuses bad channels and training spans in full", () => {
+    const a = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i) + (i % 3));
+    const b = Float64Array.from({ length: 30 }, (_, i) => Math.cos(i * 1.3) - (i % 4));
+    expect(configMessage(() => fitLearnedDetector([], [], 10))).toBe(
+      "channels: need at least one channel (got 0)",
+    );
+    expect(configMessage(() => fitLearnedDetector(["a"], [a, b], 10))).toBe(
+      "channelNames: must name all 2 channels (got 1)",
+    );
+    expect(configMessage(() => fitLearnedDetector(["a", "b"], [a, b], 0))).toBe(
+      "trainRows: must be a whole number >= 1 (got 0)",
+    );
+    // The second channel is the short one, and is named.
+    expect(configMessage(() => fitLearnedDetector(["a", "b"], [a, b], 31))).toBe(
+      "trainRows: channel b has only 30 rows (got 31)",
+    );
+    // All of a channel's rows may be training rows.
+    expect(fitLearnedDetector(["a", "b"], [a, b], 30).trainRows).toBe(30);
+  });
+
+  it("the fewest training rows: window - 1 + channels + 1 + smoothing - 1", () => {
+    const ch = [0, 1, 2].map((c) =>
+      Float64Array.from({ length: 20 }, (_, i) => Math.sin(1.7 * i + c) + ((i * (c + 2)) % 5)),
+    );
+    const names = ["x", "y", "z"];
+    // 4-row window, 3 channels, smoothing 2: 3 + 3 + 1 + 1 = 8.
+    const options = { windowRows: 4, smoothingRows: 2 };
+    expect(configMessage(() => fitLearnedDetector(names, ch, 7, options))).toBe(
+      "trainRows: too few for 3 channels with a 4-row window (need at least 8) (got 7)",
+    );
+    expect(fitLearnedDetector(names, ch, 8, options).trainRows).toBe(8);
+  });
+
+  it("the fewest training rows per out-of-block fit: floor(rows / K) * (K - 1) at least the fewest rows", () => {
+    const ch = [0, 1].map((c) =>
+      Float64Array.from({ length: 20 }, (_, i) => Math.sin(1.7 * i + c) + ((i * (c + 2)) % 5)),
+    );
+    // 5-row window on 2 channels needs 7 rows; two blocks of 14 rows leave 7 per fit, of 13 only 6.
+    expect(configMessage(() => fitLearnedDetector(["a", "b"], ch, 13, { calibrationBlocks: 2 }))).toBe(
+      "calibrationBlocks: too many for 13 training rows (each fit needs at least 7 rows) (got 2)",
+    );
+    expect(fitLearnedDetector(["a", "b"], ch, 14, { calibrationBlocks: 2 }).calibrationBlocks).toBe(2);
+  });
+
+  it("a scorer refuses a threshold that is not finite and positive, and a model of an unknown kind", () => {
+    const m = fitLearnedDetector(["a"], [Float64Array.from([0, 6, 4, 5, 5])], 5, { windowRows: 1 });
+    for (const t of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(configMessage(() => new LearnedScorer({ ...m, threshold: t }))).toBe(
+        `threshold: must be finite and > 0 (got ${t})`,
+      );
+    const unknown = { ...m, model: { ...m.model, kind: "svm" } } as unknown as LearnedModel;
+    expect(configMessage(() => new LearnedScorer(unknown))).toBe(
+      'model.kind: unknown detector model (got "svm")',
+    );
+    expect(configMessage(() => scoreChannels(m, [new Float64Array(3), new Float64Array(3)], 3))).toBe(
+      "channels: model expects 1 channels (got 2)",
+    );
+    expect(new LearnedScorer(m).channelCount).toBe(1);
+  });
+});
+
+/**
+ * One channel, a 1-row window, PCA: the feature is (x - c) / s with c the training mean, its one
+ * component is the feature itself (Q = 0), so T2 / T2_lim = (x - c)^2 / L with L the 99th
+ * percentile (type 7) of the training rows' (x_j - c)^2, the scale and eigenvalue cancelling.
+ * The threshold (max rule) is the largest training score, so a row's normalised score is
+ * (x - c)^2 / max_j (x_j - c)^2: hand-checkable.
+ */
+describe("closed-form scores of a one-channel, one-row-window model", () => {
+  const train = Float64Array.from([0, 6, 4, 5, 5]); // mean 4; deviations -4, 2, 0, 1, 1
+  const one = (values: number[]) => [Float64Array.from(values)];
+
+  it("scores (x - 4)^2 / 16 and alarms strictly above 1 from the first row (no warm-up)", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, { windowRows: 1, persistenceRows: 1 });
+    expect(model.features).toEqual({
+      windowRows: 1,
+      channelFeatures: ["mean"],
+      centre: [4],
+      scale: [Math.sqrt(4.4)],
+    });
+    expect(warmUpRows(model)).toBe(0);
+    const live = [12, 6, 4, 1, 9, 3];
+    const { score, anomaly } = scoreChannels(model, one(live), live.length);
+    const want = live.map((x) => (x - 4) ** 2 / 16);
+    live.forEach((_, i) => {
+      expect(score[i]).toBeCloseTo(want[i] as number, 12);
+    });
+    expect(Array.from(anomaly)).toEqual([1, 0, 0, 0, 1, 0]);
+  });
+
+  it("smoothing over 2 rows: the first training score is warm-up and is not the threshold", () => {
+    // Raw scores proportional to 16, 4, 0, 1, 1; smoothed 16, 10, 2, 0.5, 1; warm-up 1 row, so the
+    // threshold is 10 (not 16).
+    const model = fitLearnedDetector(["a"], [train], 5, {
+      windowRows: 1,
+      smoothingRows: 2,
+      persistenceRows: 1,
+    });
+    expect(warmUpRows(model)).toBe(1);
+    const live = [0, 6, 4, 5, 5, 12, 12];
+    const { score, anomaly } = scoreChannels(model, one(live), live.length);
+    // Smoothed (x - 4)^2: 16, 10, 2, 0.5, 1, 32.5, 64; divided by 10.
+    const want = [1.6, 1, 0.2, 0.05, 0.1, 3.25, 6.4];
+    live.forEach((_, i) => {
+      expect(score[i]).toBeCloseTo(want[i] as number, 12);
+    });
+    // Row 0 is above 1 but in warm-up.
+    expect(Array.from(anomaly)).toEqual([0, 0, 0, 0, 0, 1, 1]);
+  });
+
+  it("a channel constant in training keeps scale 1: a later move of d scores as d^2 in its own units", () => {
+    const flat = Float64Array.from([3, 3, 3, 3, 3, 3]);
+    const model = fitLearnedDetector(["a", "b"], [train, flat.subarray(0, 5)], 5, { windowRows: 1 });
+    expect(model.features.centre).toEqual([4, 3]);
+    expect(model.features.scale).toEqual([Math.sqrt(4.4), 1]);
+  });
+
+  it("the followed baseline (baselineRows 2): each row not above 1 moves the level half way to it", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, {
+      windowRows: 1,
+      persistenceRows: 1,
+      baselineRows: 2,
+    });
+    expect(model.baselineRows).toBe(2);
+    // In data units, e = x - 4 - L, score e^2 / 16, then L += e / 2 unless the score is above 1:
+    // 6: e 2, L 1; 6: e 1, L 1.5; 6: e 0.5, L 1.75; 20: e 14.25 (held); 6: e 0.25.
+    const live = [6, 6, 6, 20, 6];
+    const { score } = scoreChannels(model, one(live), live.length);
+    const want = [4, 1, 0.25, 14.25 ** 2, 0.0625].map((e2) => e2 / 16);
+    live.forEach((_, i) => {
+      expect(score[i]).toBeCloseTo(want[i] as number, 10);
+    });
+    // The training level (baselineRows 0) scores every 6 as 2^2 / 16.
+    const fixed = scoreChannels({ ...model, baselineRows: 0 }, one(live), live.length).score;
+    expect(Array.from(fixed, (s) => Math.round(s * 1e9) / 1e9)).toEqual([0.25, 0.25, 0.25, 16, 0.25]);
+  });
+
+  it("reset clears the last score and alarm and starts persistence again", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, { windowRows: 1, persistenceRows: 2 });
+    const s = new LearnedScorer(model);
+    s.step([12]);
+    expect(s.lastAnomaly).toBe(false);
+    s.step([12]);
+    expect(s.lastAnomaly).toBe(true);
+    s.reset();
+    expect(s.lastScore).toBe(0);
+    expect(s.lastAnomaly).toBe(false);
+    // One exceedance after the reset is not yet two in a row.
+    s.step([12]);
+    expect(s.lastScore).toBeCloseTo(4, 12);
+    expect(s.lastAnomaly).toBe(false);
+  });
+});
+
+/**
+ * Out-of-block calibration worked by hand: rows A = [0, 2, 1, 1] then B = [14, 10, 12, 12], two
+ * blocks. With the closed form above, block A is scored by the model fitted on B alone (mean 12,
+ * squared deviations 4, 4, 0, 0, 99th percentile 4): (x - 12)^2 / 4 = 36, 25, 30.25, 30.25; block
+ * B by the model of A (mean 1, percentile 1): (x - 1)^2 = 169, 81, 121, 121.
+ */
+describe("out-of-block calibration and the block scale, by hand", () => {
+  const rows = [Float64Array.from([0, 2, 1, 1, 14, 10, 12, 12])];
+  const base = { windowRows: 1, calibrationBlocks: 2 } as const;
+
+  it("the max rule takes the largest out-of-block score, that of the first row of block B", () => {
+    const model = fitLearnedDetector(["a"], rows, 8, base);
+    expect(model.threshold).toBeCloseTo(169, 9);
+  });
+
+  it("the median (type 7) of the eight scores: halfway between 36 and 81", () => {
+    const model = fitLearnedDetector(["a"], rows, 8, {
+      ...base,
+      threshold: { kind: "quantile", q: 0.5, margin: 1 },
+    });
+    expect(model.threshold).toBeCloseTo(58.5, 9);
+  });
+
+  it("the model kept is fitted on all the rows (mean 6.5) whatever the blocks", () => {
+    const model = fitLearnedDetector(["a"], rows, 8, base);
+    expect(model.features.centre).toEqual([6.5]);
+    // One-block scale: the standard deviation of all eight rows.
+    const ss = [0, 2, 1, 1, 14, 10, 12, 12].reduce((s, x) => s + (x - 6.5) ** 2, 0);
+    expect(model.features.scale[0]).toBeCloseTo(Math.sqrt(ss / 8), 12);
+  });
+
+  it("scaleBlocks 2: each row's distance to the other block's mean (12 for A, 1 for B)", () => {
+    const model = fitLearnedDetector(["a"], rows, 8, { windowRows: 1, scaleBlocks: 2 });
+    const ss = 144 + 100 + 121 + 121 + 169 + 81 + 121 + 121;
+    expect(model.features.scale[0]).toBeCloseTo(Math.sqrt(ss / 8), 12);
+  });
+});
+
+describe("channelSpread edges", () => {
+  it("the last block takes the rows a whole division leaves over", () => {
+    // Blocks [0, 0] and [4, 4, 10]: the first lies 6 from the second's mean, the second's rows
+    // 4, 4 and 10 from the first's mean 0.
+    expect(channelSpread([0, 0, 4, 4, 10], 5, 2)).toBeCloseTo(Math.sqrt((36 + 36 + 16 + 16 + 100) / 5), 12);
+  });
+
+  it("0, not NaN, when no row is left or a block has no other rows to be measured against", () => {
+    expect(channelSpread([1, 2, 3], 3, 1, () => true)).toBe(0);
+    // Rows 2 and 3 excluded: block 0 has no included rows outside it, block 1 no included rows.
+    expect(channelSpread([0, 0, 4, 4], 4, 2, (i) => i >= 2)).toBe(0);
+  });
+});
+
+describe("the drift screen's fall-back for a one-row window", () => {
+  it("a drifting channel keeps its slope with a 2-row window and becomes a level with a 1-row window", () => {
+    const rng = new SeededRng(5);
+    const flow = Float64Array.from({ length: 200 }, () => rng.normal());
+    const temp = Float64Array.from({ length: 200 }, (_, i) => 0.05 * i + 0.01 * rng.normal());
+    expect(
+      fitLearnedDetector(["f", "t"], [flow, temp], 200, { windowRows: 2 }).features.channelFeatures,
+    ).toEqual(["mean", "slope"]);
+    expect(
+      fitLearnedDetector(["f", "t"], [flow, temp], 200, { windowRows: 1 }).features.channelFeatures,
+    ).toEqual(["mean", "mean"]);
   });
 });
