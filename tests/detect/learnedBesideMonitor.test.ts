@@ -6,12 +6,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
-import { type AlarmEvent, AlarmManager } from "../../src/detect/alarms/alarmManager.js";
+import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarms/alarmManager.js";
 import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
 import {
+  hasLearnedDetector,
   LEARNED_CAUSE,
   LearnedBesideMonitor,
   type LearnedStatus,
+  learnedForSession,
+  liveChannelSources,
 } from "../../src/detect/learned/learnedBesideMonitor.js";
 import {
   fitLearnedDetector,
@@ -21,7 +24,11 @@ import {
 import { LearnFirstTrainer } from "../../src/detect/learned/learnFirstTrainer.js";
 import { carryFinite, TWIN_RESIDUAL_CHANNELS } from "../../src/detect/learned/looptwinLearnedChannels.js";
 import { createMonitor } from "../../src/detect/monitor/monitor.js";
-import { createMonitorOutput, type Monitor } from "../../src/detect/monitor/monitorTypes.js";
+import {
+  createMonitorOutput,
+  type LoopPerformanceFigures,
+  type Monitor,
+} from "../../src/detect/monitor/monitorTypes.js";
 import { createRigSample } from "../../src/model/rigSample.js";
 
 const NOMINAL = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
@@ -462,5 +469,270 @@ describe("the learned detector's edges (times, gaps, learning, the alarm while s
     // (At a raise level of 0.4 the nominal noise may raise and clear before the fault: not counted.)
     const cleared = events.filter((e) => e.type === "cleared" && e.tS >= 15);
     expect(cleared.map((e) => [e.cause, e.tS])).toEqual([[LEARNED_CAUSE, 20.5]]);
+  });
+});
+
+/**
+ * A hand-made model over `names`: 1-row window, features (x - centre) / scale, PCA with the
+ * identity as its components and unit eigenvalues and limits, so a sample's score is the sum of
+ * its squared standardised values; threshold 1, an alarm on the first row above it.
+ */
+function handModel(
+  names: readonly string[],
+  centre: readonly number[],
+  scale: readonly number[],
+): LearnedModel {
+  return {
+    trainRows: 100,
+    channelNames: [...names],
+    features: {
+      windowRows: 1,
+      channelFeatures: names.map(() => "mean" as const),
+      centre: [...centre],
+      scale: [...scale],
+    },
+    slowFractions: names.map(() => 0),
+    model: {
+      kind: "pca",
+      featureMean: names.map(() => 0),
+      components: names.map((_, j) => names.map((_, m) => (m === j ? 1 : 0))),
+      eigenvalues: names.map(() => 1),
+      t2Limit: 1,
+      qLimit: 1,
+    },
+    thresholdRule: { kind: "max", margin: 1 },
+    threshold: 1,
+    smoothingRows: 1,
+    persistenceRows: 1,
+    holdRows: 0,
+    calibrationBlocks: 1,
+    baselineRows: 0,
+  };
+}
+
+/** A monitor stub fed row by row: residuals from `rows(i)`, its own open alarms and calls recorded. */
+function scripted(rows: (i: number) => readonly [number, number, number]) {
+  const output = createMonitorOutput();
+  const calls: string[] = [];
+  let inner: AlarmState[] = [];
+  let i = 0;
+  const monitor: Monitor = {
+    output,
+    setSetpoints: (sp, t) => calls.push(`setSetpoints ${sp.pumpDuty} ${t}`),
+    markGap: (a, b) => calls.push(`markGap ${a} ${b}`),
+    followApplied: (on) => calls.push(`followApplied ${on}`),
+    step: () => {
+      const [hot, cold, flow] = rows(i++);
+      output.resTHotK = hot;
+      output.resTColdK = cold;
+      output.resFlowLpm = flow;
+      return [];
+    },
+    acknowledge: (t, cause) => {
+      calls.push(`acknowledge ${t} ${cause}`);
+      return [];
+    },
+    openAlarms: () => inner,
+    performance: () =>
+      ({ heatDeliveredW: 1, heatRejectedW: 2, hxEffectiveness: 0.5 }) as unknown as LoopPerformanceFigures,
+  };
+  return { monitor, calls, setInner: (a: AlarmState[]) => (inner = a) };
+}
+
+const RES = [...TWIN_RESIDUAL_CHANNELS];
+
+describe("the learned alarm's diagnosis, worked by hand", () => {
+  // Centre 1, scale 2 on the hot residual: z = (x - 1) / 2; the others as they are.
+  const model = handModel(RES, [1, 0, 0], [2, 1, 1]);
+  /** Rows at 10 Hz: settling at z 0; at 5 s z (-4, 2, 1), score 21; 5.1-5.9 s z (0.5, 3, 0); at 6 s z (0, 0, -3); then 0. */
+  const rows = (i: number): readonly [number, number, number] =>
+    i === 50 ? [-7, 2, 1] : i > 50 && i < 60 ? [2, 3, 0] : i === 60 ? [1, 0, -3] : [1, 0, 0];
+
+  it("names the channels at least half as far as the furthest, gives every distance, and refreshes the evidence once a second", () => {
+    const { monitor } = scripted(rows);
+    const beside = new LearnedBesideMonitor(monitor, model);
+    const sample = createRigSample();
+    const events: AlarmEvent[] = [];
+    const evidenceAt = new Map<number, readonly string[]>();
+    for (let i = 0; i <= 110; i++) {
+      sample.tS = i / 10;
+      events.push(...beside.step(sample));
+      const open = beside.openAlarms();
+      if (open.length > 0) evidenceAt.set(i, (open[0] as AlarmState).evidence);
+    }
+    const sd = (name: string, z: string) => `${name} ${z} sd from its training mean`;
+    expect(events.map((e) => [e.type, e.tS, e.alarmId, e.cause, e.severity, e.diagnosis])).toEqual([
+      ["raised", 5, 1_000_001, LEARNED_CAUSE, "warning", "learned: res_t_hot_k, res_t_cold_k"],
+      // Below the clear level from 6.1 s: 2 s later, and 5 s after the raise (the defaults).
+      ["cleared", 10, 1_000_001, LEARNED_CAUSE, "warning", "learned: res_t_hot_k, res_t_cold_k"],
+    ]);
+    const atRaise = [
+      "learned score 21.00 (1 is the training threshold)",
+      sd("res_t_hot_k", "-4.0"),
+      sd("res_t_cold_k", "+2.0"),
+      sd("res_flow_lpm", "+1.0"),
+    ];
+    expect(events[0]?.evidence).toEqual(atRaise);
+    // Not refreshed within the second after the raise...
+    expect(evidenceAt.get(59)).toEqual(atRaise);
+    // ... and refreshed exactly 1 s after it, the names kept.
+    expect(evidenceAt.get(60)).toEqual([
+      "learned score 9.00 (1 is the training threshold)",
+      sd("res_t_hot_k", "+0.0"),
+      sd("res_t_cold_k", "+0.0"),
+      sd("res_flow_lpm", "-3.0"),
+    ]);
+    expect(beside.openAlarms()).toEqual([]);
+  });
+
+  it("reads each live channel from its own column, in the model's order; a missing value keeps the last, 0 before any", () => {
+    const names = [
+      "meas_t_amb_c",
+      "res_flow_lpm",
+      "meas_t_hot_c",
+      "res_t_cold_k",
+      "meas_flow_lpm",
+      "res_t_hot_k",
+      "meas_t_cold_c",
+    ];
+    const m = handModel(
+      names,
+      names.map(() => 0),
+      names.map(() => 1),
+    );
+    // Residuals hot 6, cold 4, flow 2 until 5 s, then missing; measurements t_hot 3, flow 5,
+    // t_cold 7 likewise; ambient never present.
+    const { monitor } = scripted((i) => (i < 50 ? [6, 4, 2] : [Number.NaN, Number.NaN, Number.NaN]));
+    const beside = new LearnedBesideMonitor(monitor, m);
+    const sample = createRigSample();
+    const events: AlarmEvent[] = [];
+    for (let i = 0; i <= 50; i++) {
+      sample.tS = i / 10;
+      const missing = i === 50;
+      sample.tHotC = missing ? Number.NaN : 3;
+      sample.flowLpm = missing ? Number.NaN : 5;
+      sample.tColdC = missing ? Number.NaN : 7;
+      sample.tAmbC = Number.NaN;
+      events.push(...beside.step(sample));
+    }
+    expect(beside.learnedScore).toBeCloseTo(4 + 9 + 16 + 25 + 36 + 49, 9);
+    expect(events.map((e) => e.diagnosis)).toEqual([
+      "learned: res_t_cold_k, meas_flow_lpm, res_t_hot_k, meas_t_cold_c",
+    ]);
+    expect(events[0]?.evidence.slice(1)).toEqual(
+      [0, 2, 3, 4, 5, 6, 7].map((z, k) => `${names[k]} +${z}.0 sd from its training mean`),
+    );
+  });
+});
+
+describe("the learned alarm beside the monitor's: ids, listing, acknowledgement, delegation", () => {
+  const model = handModel(RES, [0, 0, 0], [1, 1, 1]);
+  const flowAlarm = (raisedAtS: number): AlarmState => ({
+    alarmId: 7,
+    cause: "flow",
+    severity: "critical",
+    raisedAtS,
+    acknowledged: false,
+    acknowledgedAtS: Number.NaN,
+    conditionActive: true,
+    level: 3,
+    peakLevel: 3,
+    diagnosis: "flow low",
+    evidence: [],
+  });
+
+  /** A learned alarm raised at 5 s (z 3 on the flow residual from then on). */
+  function raisedAt5() {
+    const s = scripted((i) => (i >= 50 ? [0, 0, 3] : [0, 0, 0]));
+    const beside = new LearnedBesideMonitor(s.monitor, model);
+    const sample = createRigSample();
+    for (let i = 0; i <= 52; i++) {
+      sample.tS = i / 10;
+      beside.step(sample);
+    }
+    return { ...s, beside };
+  }
+
+  it("lists the learned alarm with the monitor's, newest first, under its own id", () => {
+    const { beside, setInner } = raisedAt5();
+    setInner([flowAlarm(3)]);
+    expect(beside.openAlarms().map((a) => [a.cause, a.alarmId, a.raisedAtS])).toEqual([
+      [LEARNED_CAUSE, 1_000_001, 5],
+      ["flow", 7, 3],
+    ]);
+    setInner([flowAlarm(6)]);
+    expect(beside.openAlarms().map((a) => [a.cause, a.alarmId])).toEqual([
+      ["flow", 7],
+      [LEARNED_CAUSE, 1_000_001],
+    ]);
+  });
+
+  it("acknowledges the newest unacknowledged alarm when no cause is given: the learned one under its id, then the monitor's", () => {
+    const { beside, setInner, calls } = raisedAt5();
+    setInner([flowAlarm(3)]);
+    const ack = beside.acknowledge(5.3);
+    expect(ack.map((e) => [e.type, e.alarmId, e.cause, e.tS])).toEqual([
+      ["acknowledged", 1_000_001, LEARNED_CAUSE, 5.3],
+    ]);
+    expect(beside.acknowledge(5.4)).toEqual([]);
+    expect(calls).toEqual(["acknowledge 5.4 flow"]);
+    // By cause: the monitor's goes to the monitor.
+    beside.acknowledge(5.5, "flow");
+    expect(calls).toEqual(["acknowledge 5.4 flow", "acknowledge 5.5 flow"]);
+    // Nothing open anywhere: nothing acknowledged.
+    setInner([]);
+    const quiet = new LearnedBesideMonitor(scripted(() => [0, 0, 0]).monitor, model);
+    expect(quiet.acknowledge(1)).toEqual([]);
+    expect(quiet.openAlarms()).toEqual([]);
+  });
+
+  it("passes setpoints, follow-applied, gaps, output and performance through to the monitor", () => {
+    const { monitor, calls } = scripted(() => [0, 0, 0]);
+    const beside = new LearnedBesideMonitor(monitor, model);
+    beside.setSetpoints({ pumpDuty: 120, heaterDuty: 0, fanDuty: 0 }, 2);
+    beside.followApplied(true);
+    beside.markGap(3, 3.5);
+    expect(calls).toEqual(["setSetpoints 120 2", "followApplied true", "markGap 3 3.5"]);
+    expect(beside.output).toBe(monitor.output);
+    expect(beside.performance()).toEqual(monitor.performance());
+  });
+});
+
+describe("the learned detector's session choices and refusals", () => {
+  it("a saved model or a new trainer of the span; a learned monitor is told from a plain one", () => {
+    expect(learnedForSession({ kind: "model", model: MODEL })).toBe(MODEL);
+    const trainer = learnedForSession({ kind: "learn_first", spanS: 30 });
+    expect(trainer).toBeInstanceOf(LearnFirstTrainer);
+    expect((trainer as LearnFirstTrainer).spanS).toBe(30);
+    expect(hasLearnedDetector(new LearnedBesideMonitor(createMonitor(), MODEL))).toBe(true);
+    expect(hasLearnedDetector(createMonitor())).toBe(false);
+  });
+
+  it("the channel a live session lacks, in full", () => {
+    expect(
+      Array.from(liveChannelSources({ channelNames: ["meas_t_amb_c", "res_t_hot_k", "meas_flow_lpm"] })),
+    ).toEqual([6, 0, 5]);
+    expect(() => liveChannelSources({ channelNames: ["res_t_hot_k", "valve_pos"] })).toThrow(
+      '--learned: is a channel a live session does not have (a model trained by looptwin detect on looptwin data: res_t_hot_k, res_t_cold_k, res_flow_lpm, meas_t_hot_c, meas_t_cold_c, meas_flow_lpm, meas_t_amb_c) (got "valve_pos")',
+    );
+  });
+
+  it("a span it cannot learn from: status failed, no score, the monitor's events as they are, gaps harmless", () => {
+    const trainer = new LearnFirstTrainer(10);
+    const { monitor } = scripted(() => [0.1, 0.2, 0.3]);
+    const beside = new LearnedBesideMonitor(monitor, trainer);
+    const sample = createRigSample();
+    beside.markGap(0, 0.5);
+    for (let t = 0; t <= 12; t++) {
+      sample.tS = t;
+      expect(beside.step(sample)).toEqual([]);
+    }
+    expect(beside.learnedScore).toBeNaN();
+    expect(beside.learnedStatus()).toEqual({
+      kind: "failed",
+      reason: expect.stringMatching(/^5 samples in 5 s could not be learned: /),
+    });
+    beside.markGap(12, 20);
+    expect(beside.openAlarms()).toEqual([]);
   });
 });
