@@ -1,11 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSimulateArgs, writeSimulationCsv } from "../../src/cli/simulateCommand.js";
+import { InputFileError } from "../../src/core/errors.js";
 import type { LabelledTable } from "../../src/detect/data/labelledTable.js";
 import { parseLooptwinCsv } from "../../src/detect/data/looptwinCsv.js";
 import { fitLearnedDetector, scoreChannels } from "../../src/detect/learned/learnedDetector.js";
 import {
   carryFinite,
+  isLooptwinTable,
   LOOPTWIN_DEFAULT_TRAIN_S,
   learnedLooptwinTable,
   rowsWithinSeconds,
@@ -143,5 +145,98 @@ describe("the learned detector on a seeded looptwin run (twin residuals)", () =>
     const model = fitLearnedDetector(table.channelNames, table.channels, 3600);
     const { score } = scoreChannels(model, table.channels, table.rowCount);
     for (const s of score) expect(Number.isFinite(s)).toBe(true);
+  });
+});
+
+/** A hand-made table: times as given, channels by name (a few rows of a nominal looptwin run). */
+function handTable(timeS: number[], columns: Record<string, number[]>, timeColumn = "t_s"): LabelledTable {
+  const names = Object.keys(columns);
+  return {
+    source: "hand.csv",
+    timeColumn,
+    timeText: timeS.map(String),
+    timeS: Float64Array.from(timeS),
+    channelNames: names,
+    channels: names.map((n) => Float64Array.from(columns[n] as number[])),
+    anomaly: Uint8Array.from(timeS, (_, i) => (i === 2 ? 1 : 0)),
+    changepoint: undefined,
+    rowCount: timeS.length,
+  };
+}
+
+describe("looptwin tables: recognised by their time column, the training span by time", () => {
+  it("isLooptwinTable: the time column t_s", () => {
+    expect(isLooptwinTable(handTable([0], { x: [1] }))).toBe(true);
+    expect(isLooptwinTable(handTable([0], { x: [1] }, "datetime"))).toBe(false);
+  });
+
+  it("rowsWithinSeconds: rows strictly less than the span after the first row's time", () => {
+    const t = handTable([10, 10.5, 11, 12, 15], { x: [0, 0, 0, 0, 0] });
+    expect(rowsWithinSeconds(t, 1)).toBe(2);
+    expect(rowsWithinSeconds(t, 1.01)).toBe(3);
+    expect(rowsWithinSeconds(t, 100)).toBe(5);
+    expect(rowsWithinSeconds(t, 0)).toBe(0);
+    expect(rowsWithinSeconds(handTable([], { x: [] }), 10)).toBe(0);
+  });
+});
+
+describe("carryFinite: infinities are missing too", () => {
+  it("an infinite cell is filled like a NaN", () => {
+    const a = Float64Array.from([Number.POSITIVE_INFINITY, 1, Number.NEGATIVE_INFINITY, 3]);
+    expect(carryFinite(a)).toBe(2);
+    expect([...a]).toEqual([1, 1, 1, 3]);
+  });
+});
+
+describe("learnedLooptwinTable on a short run", () => {
+  const run = simulate(120, 3);
+  /** The run without the named columns. */
+  const without = (...names: string[]): LabelledTable => {
+    const keep = run.channelNames.map((n, i) => [n, i] as const).filter(([n]) => !names.includes(n));
+    return {
+      ...run,
+      channelNames: keep.map(([n]) => n),
+      channels: keep.map(([, i]) => run.channels[i] as Float64Array),
+    };
+  };
+
+  it("a missing measured column is refused in full, whatever the channel set; ambient may be absent", () => {
+    for (const set of ["residuals", "measured+residuals"] as const)
+      expect(() => learnedLooptwinTable(without("meas_flow_lpm"), set)).toThrow(
+        new InputFileError(
+          "sim.csv",
+          'missing column "meas_flow_lpm" (the learned detector on looptwin data reads meas_t_hot_c, meas_t_cold_c, meas_flow_lpm)',
+          { line: 1, column: "meas_flow_lpm" },
+        ),
+      );
+    expect(() => learnedLooptwinTable(without("meas_t_hot_c"))).toThrow(
+      'sim.csv (line 1, column meas_t_hot_c): missing column "meas_t_hot_c" (the learned detector on looptwin data reads meas_t_hot_c, meas_t_cold_c, meas_flow_lpm)',
+    );
+    const noAmb = learnedLooptwinTable(without("meas_t_amb_c"), "measured+residuals").table;
+    expect(noAmb.channelNames).toEqual([
+      "meas_t_hot_c",
+      "meas_t_cold_c",
+      "meas_flow_lpm",
+      ...TWIN_RESIDUAL_CHANNELS,
+    ]);
+  });
+
+  it("the measured channels are the run's, carried, with their filled cells counted; time and labels unchanged", () => {
+    const { table, filledCells } = learnedLooptwinTable(run, "measured+residuals");
+    for (const name of ["meas_t_hot_c", "meas_t_cold_c", "meas_flow_lpm", "meas_t_amb_c"]) {
+      const raw = run.channels[run.channelNames.indexOf(name)] as Float64Array;
+      const carried = Float64Array.from(raw);
+      const missing = raw.filter((v) => !Number.isFinite(v)).length;
+      expect(carryFinite(carried)).toBe(missing);
+      expect(filledCells[name]).toBe(missing);
+      expect(table.channels[table.channelNames.indexOf(name)]).toEqual(carried);
+    }
+    // The flow estimate is missing at the start (its window fills first).
+    expect(filledCells.meas_flow_lpm).toBeGreaterThan(0);
+    expect(Object.keys(filledCells)).toEqual(table.channelNames);
+    expect(table.timeS).toBe(run.timeS);
+    expect(table.timeColumn).toBe("t_s");
+    expect(table.rowCount).toBe(run.rowCount);
+    expect(table.source).toBe("sim.csv");
   });
 });
