@@ -199,11 +199,42 @@ describe("flowDecisionTimeS on a loop worked by hand", () => {
     );
   });
 
+  it("four samples a second apart by half a second (rate 2 Hz): increments 4 t^2 add to 1, 5, 14, 30", () => {
+    // Evidence per second 2 x 0.5 / (2 x 0.25) = 2; per step 2 x (2t)^2 x 0.5 = 4 t^2.
+    expect(flowDecisionTimeS(tiny({ rateHz: 2, uaWK: 0.5, evidenceNats: 30 }))).toBe(2);
+    expect(flowDecisionTimeS(tiny({ rateHz: 2, uaWK: 0.5, evidenceNats: 30.001 }))).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(flowDecisionTimeS(tiny({ rateHz: 2, uaWK: 0.5, evidenceNats: 1 }))).toBe(0.5);
+  });
+
+  it("the relaxing twin at the second sample: D(2) = 4 - (1 - e^-4)", () => {
+    const d1 = 1 + Math.exp(-2);
+    const d2 = 3 + Math.exp(-4);
+    const at = (nats: number) => flowDecisionTimeS(tiny({ uaWK: 0.5, deltaTK: 0, evidenceNats: nats }));
+    expect(at(d1 * d1 + 0.999 * d2 * d2)).toBe(2);
+    expect(at(d1 * d1 + 1.001 * d2 * d2)).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it("a negative flow is no flow", () => {
     // Measured -1 kg/s is the stopped pump: 4 + 16 at the second sample, not more at the first.
     expect(flowDecisionTimeS(tiny({ uaWK: 0.5, measuredKgS: -1, evidenceNats: 16 }))).toBe(2);
     // Intended -1 kg/s and measured 0: both twins without flow, never apart.
     expect(flowDecisionTimeS(tiny({ intendedKgS: -1 }))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("NaN when a decision level or a band is not a number, or a product overflows", () => {
+    expect(flowDecisionTimeS(tiny({ evidenceNats: Number.NaN }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ evidenceNats: Number.POSITIVE_INFINITY }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ bandK: Number.NaN }))).toBeNaN();
+    // C_hot = C_cold = 0.5 J/K (k = 4) and m cp = 1e308: k m cp is beyond the largest double
+    // while m cp T_hot - T_cold (= 0) is not; for either twin.
+    const small = { cHotJK: 0.5, cColdJK: 0.5, uaWK: 0.5, deltaTK: 0 };
+    expect(flowDecisionTimeS(tiny({ ...small, intendedKgS: 1e308, measuredKgS: 0 }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ ...small, intendedKgS: 0, measuredKgS: 1e308 }))).toBeNaN();
+    // m cp (T_hot - T_cold) = 1e400 overflows while k m cp = 2e200 does not; for either twin.
+    expect(flowDecisionTimeS(tiny({ intendedKgS: 1e200, measuredKgS: 0, deltaTK: 1e200 }))).toBeNaN();
+    expect(flowDecisionTimeS(tiny({ intendedKgS: 0, measuredKgS: 1e200, deltaTK: 1e200 }))).toBeNaN();
   });
 
   it("NaN without a positive finite horizon", () => {
