@@ -29,6 +29,20 @@ describe("conformal quantile", () => {
     expect(sample).toEqual([7, 3, 10, 1, 5, 9, 2, 8, 4, 6]);
   });
 
+  it("at ranks below 1 is the smallest score: alpha 0.95 (rank ceil(0.55)) and alpha 1 - 1e-11 (rank 0)", () => {
+    expect(conformalQuantile(sample, 0.95)).toBe(1);
+    // (n + 1)(1 - alpha) - 1e-9 = 1.1e-10 - 1e-9 < 0: rank 0, read as the first score.
+    expect(conformalQuantile(sample, 1 - 1e-11)).toBe(1);
+  });
+
+  it("refuses alpha that is not a number in (0, 1) with the whole message", () => {
+    expect(() => conformalQuantile(sample, Number.NaN)).toThrow("alpha: must be in (0, 1) (got NaN)");
+    expect(() => conformalQuantile(sample, Number.POSITIVE_INFINITY)).toThrow(
+      "alpha: must be in (0, 1) (got Infinity)",
+    );
+    expect(() => conformalQuantile(sample, -0.1)).toThrow("alpha: must be in (0, 1) (got -0.1)");
+  });
+
   it("leaves at most alpha (n + 1) - 1 of its own scores above it", () => {
     fc.assert(
       fc.property(
@@ -182,6 +196,20 @@ describe("peaks over threshold", () => {
     const sigma = (2 * 5.4 * 1.794) / 1.812;
     const expected = 89.1 + (sigma / gamma) * (1e-3 ** -gamma - 1); // 99.997, above the maximum 99
     expect(potThreshold(hundred, { alpha: 1e-4, initialQuantile: 0.9 })).toBeCloseTo(expected, 9);
+  });
+
+  it("falls back to the sample maximum when the peaks cannot be fitted (all equal, or moments overflow)", () => {
+    // 90 zeros and ten 5s, initialQuantile 0.5: t = 0, ten peaks of 5 (enough), tail p = 1e-3 * 100
+    // / 10 = 0.01 < 1, but ten equal excesses have no GPD fit: the maximum 5.
+    const tenFives = [...Array.from({ length: 90 }, () => 0), ...Array.from({ length: 10 }, () => 5)];
+    expect(potThreshold(tenFives, { alpha: 1e-3, initialQuantile: 0.5 })).toBe(5);
+    // Ten distinct peaks of 1.6e308 and 1.7e308 over t = 0: the moments overflow to Infinity
+    // (fitGpd refuses), the maximum again.
+    const huge = [
+      ...Array.from({ length: 90 }, () => 0),
+      ...Array.from({ length: 10 }, (_, i) => (i < 5 ? 1.6e308 : 1.7e308)),
+    ];
+    expect(potThreshold(huge, { alpha: 1e-3, initialQuantile: 0.5 })).toBe(1.7e308);
   });
 
   it("at tail probability exactly 1 reads the 1 - alpha quantile from the sample, not t", () => {

@@ -2,7 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { MovingMean, Persistence } from "../../src/detect/learned/scoreSmoothing.js";
-import { quantile, thresholdFromTraining } from "../../src/detect/learned/thresholds.js";
+import {
+  quantile,
+  type ThresholdRule,
+  thresholdFromTraining,
+  validateThresholdRule,
+} from "../../src/detect/learned/thresholds.js";
 
 describe("thresholds", () => {
   it("quantile interpolates between order statistics (type 7, as numpy and R)", () => {
@@ -26,6 +31,78 @@ describe("thresholds", () => {
     expect(() => thresholdFromTraining([1], { kind: "quantile", q: 1.5, margin: 1 })).toThrow(/threshold.q/);
     expect(() => thresholdFromTraining([1], { kind: "max", margin: 0 })).toThrow(ConfigError);
     expect(() => thresholdFromTraining([], { kind: "max", margin: 1 })).toThrow(ConfigError);
+  });
+});
+
+describe("threshold rules: refusals and the floor", () => {
+  it("refuses a margin that is not finite and > 0 with the whole message", () => {
+    for (const [margin, shown] of [
+      [0, "0"],
+      [-1, "-1"],
+      [Number.POSITIVE_INFINITY, "Infinity"],
+      [Number.NaN, "NaN"],
+    ] as const)
+      expect(() => thresholdFromTraining([1], { kind: "max", margin })).toThrow(
+        `threshold.margin: must be finite and > 0 (got ${shown})`,
+      );
+  });
+
+  it("takes q in (0, 1]: q = 1 is the maximum, 0 and past 1 are refused with the whole message", () => {
+    expect(thresholdFromTraining([0.2, 0.9, 0.4], { kind: "quantile", q: 1, margin: 1 })).toBe(0.9);
+    for (const [q, shown] of [
+      [0, "0"],
+      [1.5, "1.5"],
+      [Number.NaN, "NaN"],
+    ] as const)
+      expect(() => thresholdFromTraining([1], { kind: "quantile", q, margin: 1 })).toThrow(
+        `threshold.q: must be in (0, 1] (got ${shown})`,
+      );
+  });
+
+  it("refuses alpha and initialQuantile outside (0, 1) with the whole message", () => {
+    for (const [v, shown] of [
+      [0, "0"],
+      [1, "1"],
+    ] as const) {
+      expect(() => thresholdFromTraining([1], { kind: "conformal", alpha: v, margin: 1 })).toThrow(
+        `threshold.alpha: must be in (0, 1) (got ${shown})`,
+      );
+      expect(() =>
+        thresholdFromTraining([1], { kind: "pot", alpha: v, initialQuantile: 0.9, margin: 1 }),
+      ).toThrow(`threshold.alpha: must be in (0, 1) (got ${shown})`);
+      expect(() =>
+        thresholdFromTraining([1], { kind: "pot", alpha: 0.1, initialQuantile: v, margin: 1 }),
+      ).toThrow(`threshold.initialQuantile: must be in (0, 1) (got ${shown})`);
+    }
+  });
+
+  it("names the field it is given, and refuses a kind it does not know", () => {
+    expect(() => validateThresholdRule({ kind: "max", margin: 0 }, "learned.threshold")).toThrow(
+      "learned.threshold.margin: must be finite and > 0 (got 0)",
+    );
+    expect(() => validateThresholdRule({ kind: "max", margin: 1 })).not.toThrow();
+    const median = { kind: "median", margin: 1 } as unknown as ThresholdRule;
+    expect(() => validateThresholdRule(median)).toThrow(
+      'threshold.kind: must be one of max, quantile, conformal, pot (got "median")',
+    );
+    expect(() => thresholdFromTraining([1], median)).toThrow(
+      'threshold.kind: must be one of max, quantile, conformal, pot (got "median")',
+    );
+  });
+
+  it("refuses an empty set with the whole message", () => {
+    expect(() => quantile([], 0.5)).toThrow("values: quantile of an empty set (got 0)");
+    expect(() => thresholdFromTraining([], { kind: "max", margin: 1 })).toThrow(
+      "training scores: no training score to set a threshold from (got 0)",
+    );
+  });
+
+  it("keeps the threshold positive: scores of 0 or below give the floor 1e-12", () => {
+    expect(thresholdFromTraining([0, 0, 0], { kind: "max", margin: 1 })).toBe(1e-12);
+    expect(thresholdFromTraining([-3, -1], { kind: "max", margin: 2 })).toBe(1e-12);
+    expect(thresholdFromTraining([-3, -1, 0], { kind: "quantile", q: 0.5, margin: 1 })).toBe(1e-12);
+    // Just above the floor it is the score itself.
+    expect(thresholdFromTraining([2e-12, 1e-13], { kind: "max", margin: 1 })).toBe(2e-12);
   });
 });
 

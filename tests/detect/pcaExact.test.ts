@@ -1,0 +1,143 @@
+/**
+ * The PCA monitor (src/detect/learned/pcaDetector.ts) on sets whose principal axes are known by
+ * hand, and its refusals with the whole message. pcaDetector.test.ts checks it against a general
+ * 2 x 2 eigen decomposition on random data; here every number is worked out on paper.
+ *
+ * The cross: rows (3, 0), (-3, 0), (0, 1), (0, -1). Mean 0; covariance (n - 1 = 3) diag(6, 2/3),
+ * so the axes are the coordinate axes, with eigenvalues 6 and 2/3: the first carries 6 / (20/3)
+ * = 0.9 of the variance exactly.
+ */
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.js";
+import {
+  fitPca,
+  type PcaModel,
+  PcaScorer,
+  validatePcaOptions,
+} from "../../src/detect/learned/pcaDetector.js";
+
+const cross = [Float64Array.of(3, 0), Float64Array.of(-3, 0), Float64Array.of(0, 1), Float64Array.of(0, -1)];
+
+describe("PCA monitor on a cross with known axes", () => {
+  it("retains the first axis when it carries the asked fraction exactly (0.9 of the variance)", () => {
+    // 0.9 of the total 20/3 is 6 only up to rounding; the fit takes the fewest components that
+    // reach the fraction within that rounding, so one component, not two.
+    const model = fitPca(cross, { varianceFraction: 0.9 });
+    expect(model.components).toHaveLength(1);
+    expect(model.featureMean[0]).toBeCloseTo(0, 14);
+    expect(model.featureMean[1]).toBeCloseTo(0, 14);
+    expect(model.eigenvalues[0]).toBeCloseTo(6, 12);
+    expect(Math.abs(model.components[0]?.[0] as number)).toBeCloseTo(1, 12);
+    expect(model.components[0]?.[1] as number).toBeCloseTo(0, 12);
+    // A fraction just above 0.9 needs both.
+    expect(fitPca(cross, { varianceFraction: 0.91 }).components).toHaveLength(2);
+  });
+
+  it("T2 along the first axis, Q off it, limits from the training rows: (1, 1) scores 10/9", () => {
+    const model = fitPca(cross, { varianceFraction: 0.9 });
+    // Training T2 = x^2 / 6: 1.5, 1.5, 0, 0; Q = y^2: 0, 0, 1, 1. Their 99th percentiles (type 7,
+    // h = 3 * 0.99 = 2.97 between the two largest, which are equal): 1.5 and 1.
+    expect(model.t2Limit).toBeCloseTo(1.5, 12);
+    expect(model.qLimit).toBeCloseTo(1, 12);
+    const s = new PcaScorer(model);
+    s.score([1, 1]);
+    expect(s.lastT2).toBeCloseTo(1 / 6, 12);
+    expect(s.lastQ).toBeCloseTo(1, 12);
+    // (1/6) / 1.5 + 1 / 1.
+    expect(s.lastScore).toBeCloseTo(10 / 9, 12);
+    s.score([-6, 0]);
+    expect(s.lastT2).toBeCloseTo(6, 12);
+    expect(s.lastQ).toBeCloseTo(0, 12);
+  });
+
+  it("with both axes kept, T2 is x^2/6 + y^2/(2/3), Q is 0 and its limit the floor 1e-12", () => {
+    const model = fitPca(cross, { varianceFraction: 1 });
+    expect(model.components).toHaveLength(2);
+    expect(model.eigenvalues[1]).toBeCloseTo(2 / 3, 12);
+    expect(model.qLimit).toBe(1e-12);
+    const s = new PcaScorer(model);
+    s.score([3, 2]);
+    expect(s.lastT2).toBeCloseTo(9 / 6 + 4 / (2 / 3), 11);
+    expect(s.lastQ).toBeLessThan(1e-12);
+  });
+
+  it("keeps no component for a direction without variance, even at fraction 1", () => {
+    // Rows on the line y = 2x: the second eigenvalue is 0 (up to rounding), so one component
+    // carries all the variance. t = (x + 2y) / sqrt(5); eigenvalue var(t) = 5 var(x) = 5 * 2.5.
+    const line = [-2, -1, 0, 1, 2].map((x) => Float64Array.of(x, 2 * x));
+    const model = fitPca(line, { varianceFraction: 1 });
+    expect(model.components).toHaveLength(1);
+    expect(model.eigenvalues[0]).toBeCloseTo(12.5, 10);
+    const s = new PcaScorer(model);
+    // Off the line by (2, -1) / sqrt(5) * sqrt(5): Q = 5, T2 = 0.
+    s.score([2, -1]);
+    expect(s.lastQ).toBeCloseTo(5, 10);
+    expect(s.lastT2).toBeCloseTo(0, 10);
+  });
+
+  it("floors tiny eigenvalues at 1e-12, and a set without variance gets no component and floored limits", () => {
+    // The cross shrunk by 1e-8: eigenvalues 6e-16 and 6.7e-17, the first retained and floored.
+    const tiny = cross.map((r) => Float64Array.from(r, (v) => v * 1e-8));
+    const model = fitPca(tiny, { varianceFraction: 0.9 });
+    expect(model.components).toHaveLength(1);
+    expect(model.eigenvalues).toEqual([1e-12]);
+    // Constant rows: no variance, no component; T2 and Q are 0 on every training row.
+    const constant = Array.from({ length: 5 }, () => Float64Array.of(2, -1));
+    const flat = fitPca(constant);
+    expect(flat.components).toEqual([]);
+    expect(flat.eigenvalues).toEqual([]);
+    expect(flat.t2Limit).toBe(1e-12);
+    expect(flat.qLimit).toBe(1e-12);
+    const s = new PcaScorer(flat);
+    // Q is the squared distance from the mean: 0.01 + 0, divided by the floor.
+    s.score([2.1, -1]);
+    expect(s.lastT2).toBe(0);
+    expect(s.lastQ).toBeCloseTo(0.01, 12);
+    expect(s.lastScore).toBeCloseTo(0.01 / 1e-12, 0);
+  });
+});
+
+describe("PCA refusals with the whole message", () => {
+  it("a variance fraction outside (0, 1], naming the field it is given", () => {
+    for (const [v, shown] of [
+      [0, "0"],
+      [1.5, "1.5"],
+      [-0.2, "-0.2"],
+      [Number.NaN, "NaN"],
+    ] as const) {
+      expect(() => fitPca(cross, { varianceFraction: v })).toThrow(
+        `pca.varianceFraction: must be in (0, 1] (got ${shown})`,
+      );
+    }
+    expect(() => validatePcaOptions({ varianceFraction: 2 }, "learned.pca")).toThrow(
+      "learned.pca.varianceFraction: must be in (0, 1] (got 2)",
+    );
+    expect(() => validatePcaOptions({ varianceFraction: 1 })).not.toThrow();
+  });
+
+  it("no features, or no more rows than features", () => {
+    expect(() => fitPca([])).toThrow("features: need at least one feature (got 0)");
+    expect(() => fitPca([[], []])).toThrow("features: need at least one feature (got 0)");
+    expect(() => fitPca(cross.slice(0, 2))).toThrow(
+      "training rows: need more usable training rows than features (2) (got 2)",
+    );
+    expect(() => fitPca(cross.slice(0, 2))).toThrow(ConfigError);
+    // Three rows of two features are enough.
+    expect(fitPca(cross.slice(0, 3)).featureMean).toHaveLength(2);
+  });
+
+  it("a component whose length is not the feature count", () => {
+    const model: PcaModel = {
+      kind: "pca",
+      featureMean: [0, 0],
+      components: [
+        [1, 0],
+        [0, 1, 0],
+      ],
+      eigenvalues: [1, 1],
+      t2Limit: 1,
+      qLimit: 1,
+    };
+    expect(() => new PcaScorer(model)).toThrow("components[1]: must have 2 entries (got 3)");
+  });
+});
