@@ -33,6 +33,16 @@ describe("PCA monitor on a cross with known axes", () => {
     expect(fitPca(cross, { varianceFraction: 0.91 }).components).toHaveLength(2);
   });
 
+  it("stops at the first component when its eigenvalue equals the asked share exactly ('at least')", () => {
+    // The fit asks for cumulative >= fraction * total * (1 - 1e-12) (the factor absorbs rounding
+    // in the eigenvalues' sum). Pick the fraction whose target is the first eigenvalue to the bit.
+    const [l1, l2] = fitPca(cross, { varianceFraction: 1 }).eigenvalues as [number, number];
+    const total = l1 + l2;
+    const fraction = l1 / (total * (1 - 1e-12));
+    expect(fraction * total * (1 - 1e-12)).toBe(l1);
+    expect(fitPca(cross, { varianceFraction: fraction }).components).toHaveLength(1);
+  });
+
   it("T2 along the first axis, Q off it, limits from the training rows: (1, 1) scores 10/9", () => {
     const model = fitPca(cross, { varianceFraction: 0.9 });
     // Training T2 = x^2 / 6: 1.5, 1.5, 0, 0; Q = y^2: 0, 0, 1, 1. Their 99th percentiles (type 7,
@@ -124,6 +134,29 @@ describe("PCA refusals with the whole message", () => {
     expect(() => fitPca(cross.slice(0, 2))).toThrow(ConfigError);
     // Three rows of two features are enough.
     expect(fitPca(cross.slice(0, 3)).featureMean).toHaveLength(2);
+  });
+
+  it("three features with more than three components (a hand-built model) score by the general sums", () => {
+    // Axes e1, e2, e3 and e1 again, eigenvalues 1, 2, 4, 8, mean 0: T2 = x^2 + y^2/2 + z^2/4 + x^2/8,
+    // explained = 2x^2 + y^2 + z^2, Q = max(|x|^2 - explained, 0) = 0.
+    const model: PcaModel = {
+      kind: "pca",
+      featureMean: [0, 0, 0],
+      components: [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+      ],
+      eigenvalues: [1, 2, 4, 8],
+      t2Limit: 2,
+      qLimit: 1,
+    };
+    const s = new PcaScorer(model);
+    s.score([2, 2, 2]);
+    expect(s.lastT2).toBe(4 + 2 + 1 + 0.5);
+    expect(s.lastQ).toBe(0);
+    expect(s.lastScore).toBe(7.5 / 2);
   });
 
   it("a component whose length is not the feature count", () => {

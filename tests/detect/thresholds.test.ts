@@ -90,6 +90,20 @@ describe("threshold rules: refusals and the floor", () => {
     );
   });
 
+  it("refuses a rule whose kind changes after it was checked (a getter): unknown rule, whole message", () => {
+    // validateThresholdRule reads `kind` once and sees "max"; the threshold's own switch then reads
+    // "median", which no case takes.
+    let reads = 0;
+    const shifty = {
+      margin: 1,
+      get kind() {
+        reads++;
+        return reads === 1 ? "max" : "median";
+      },
+    } as unknown as ThresholdRule;
+    expect(() => thresholdFromTraining([1], shifty)).toThrow('threshold.kind: unknown rule (got "median")');
+  });
+
   it("refuses an empty set with the whole message", () => {
     expect(() => quantile([], 0.5)).toThrow("values: quantile of an empty set (got 0)");
     expect(() => thresholdFromTraining([], { kind: "max", margin: 1 })).toThrow(
