@@ -554,9 +554,11 @@ describe("the learned alarm's diagnosis, worked by hand", () => {
     const sample = createRigSample();
     const events: AlarmEvent[] = [];
     const evidenceAt = new Map<number, readonly string[]>();
+    let statusAt50: LearnedStatus | undefined;
     for (let i = 0; i <= 110; i++) {
       sample.tS = i / 10;
       events.push(...beside.step(sample));
+      if (i === 50) statusAt50 = beside.learnedStatus();
       const open = beside.openAlarms();
       if (open.length > 0) evidenceAt.set(i, (open[0] as AlarmState).evidence);
     }
@@ -566,6 +568,7 @@ describe("the learned alarm's diagnosis, worked by hand", () => {
       // Below the clear level from 6.1 s: 2 s later, and 5 s after the raise (the defaults).
       ["cleared", 10, 1_000_001, LEARNED_CAUSE, "warning", "learned: res_t_hot_k, res_t_cold_k"],
     ]);
+    expect(statusAt50).toEqual({ kind: "scoring", score: 21, alarm: true, monitorAlarmsWhileLearning: 0 });
     const atRaise = [
       "learned score 21.00 (1 is the training threshold)",
       sd("res_t_hot_k", "-4.0"),
@@ -681,9 +684,25 @@ describe("the learned alarm beside the monitor's: ids, listing, acknowledgement,
     expect(calls).toEqual(["acknowledge 5.4 flow", "acknowledge 5.5 flow"]);
     // Nothing open anywhere: nothing acknowledged.
     setInner([]);
-    const quiet = new LearnedBesideMonitor(scripted(() => [0, 0, 0]).monitor, model);
+    const idle = scripted(() => [0, 0, 0]);
+    const quiet = new LearnedBesideMonitor(idle.monitor, model);
     expect(quiet.acknowledge(1)).toEqual([]);
+    expect(idle.calls).toEqual([]);
     expect(quiet.openAlarms()).toEqual([]);
+  });
+
+  it("an on-delay counts from the latest run at the raise level: a one-row dip after a first exceedance restarts it", () => {
+    // z 3 on the flow residual (an alarm of the scorer, level 1) at 5.0 s, none at 5.1 s, then
+    // from 5.2 s on; on-delay 0.25 s: raised at 5.5 s (0.3 s into the run from 5.2 s), not at 5.3 s.
+    const { monitor } = scripted((i) => (i === 50 || i >= 52 ? [0, 0, 3] : [0, 0, 0]));
+    const beside = new LearnedBesideMonitor(monitor, model, { raiseDelayS: 0.25 });
+    const sample = createRigSample();
+    const raised: number[] = [];
+    for (let i = 0; i <= 60; i++) {
+      sample.tS = i / 10;
+      for (const e of beside.step(sample)) if (e.type === "raised") raised.push(e.tS);
+    }
+    expect(raised).toEqual([5.5]);
   });
 
   it("passes setpoints, follow-applied, gaps, output and performance through to the monitor", () => {

@@ -494,13 +494,14 @@ describe("closed-form scores of a one-channel, one-row-window model", () => {
       scale: [Math.sqrt(4.4)],
     });
     expect(warmUpRows(model)).toBe(0);
-    const live = [12, 6, 4, 1, 9, 3];
+    // 0 and 8 lie as far from 4 as the furthest training row: a score of 1, not above it.
+    const live = [12, 6, 4, 1, 9, 3, 0, 8];
     const { score, anomaly } = scoreChannels(model, one(live), live.length);
     const want = live.map((x) => (x - 4) ** 2 / 16);
     live.forEach((_, i) => {
       expect(score[i]).toBeCloseTo(want[i] as number, 12);
     });
-    expect(Array.from(anomaly)).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(Array.from(anomaly)).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
   });
 
   it("smoothing over 2 rows: the first training score is warm-up and is not the threshold", () => {
@@ -550,6 +551,30 @@ describe("closed-form scores of a one-channel, one-row-window model", () => {
     expect(Array.from(fixed, (s) => Math.round(s * 1e9) / 1e9)).toEqual([0.25, 0.25, 0.25, 16, 0.25]);
   });
 
+  it("the baseline does not follow during warm-up (smoothing 2: threshold 10, warm-up 1 row)", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, {
+      windowRows: 1,
+      smoothingRows: 2,
+      persistenceRows: 1,
+      baselineRows: 2,
+    });
+    // e = x - 4 - L; smoothed e^2 over 2 rows, / 10. Row 0 (warm-up): e 2, score 4 / 10, L stays 0;
+    // row 1: e 2, (4 + 4) / 2 / 10, then L = 1; row 2: e 1, (4 + 1) / 2 / 10.
+    const { score } = scoreChannels(model, one([6, 6, 6]), 3);
+    expect(score[0]).toBeCloseTo(0.4, 12);
+    expect(score[1]).toBeCloseTo(0.4, 12);
+    expect(score[2]).toBeCloseTo(0.25, 12);
+  });
+
+  it("a missing value scores NaN on its row only: the training level is not followed", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, { windowRows: 1, persistenceRows: 1 });
+    const { score, anomaly } = scoreChannels(model, one([6, Number.NaN, 6]), 3);
+    expect(score[0]).toBeCloseTo(0.25, 12);
+    expect(score[1]).toBeNaN();
+    expect(score[2]).toBeCloseTo(0.25, 12);
+    expect(Array.from(anomaly)).toEqual([0, 0, 0]);
+  });
+
   it("reset clears the last score and alarm and starts persistence again", () => {
     const model = fitLearnedDetector(["a"], [train], 5, { windowRows: 1, persistenceRows: 2 });
     const s = new LearnedScorer(model);
@@ -588,6 +613,17 @@ describe("out-of-block calibration and the block scale, by hand", () => {
       threshold: { kind: "quantile", q: 0.5, margin: 1 },
     });
     expect(model.threshold).toBeCloseTo(58.5, 9);
+  });
+
+  it("rows a whole division leaves over join the last block: a ninth row 12 makes the median the fifth of nine scores, 81", () => {
+    // Block A's model is then fitted on [14, 10, 12, 12, 12] (mean 12, percentile 4 again); block
+    // B's five scores are 169, 81, 121, 121, 121; sorted: 25, 30.25, 30.25, 36, 81, 121, 121, 121, 169.
+    const nine = [Float64Array.from([0, 2, 1, 1, 14, 10, 12, 12, 12])];
+    const model = fitLearnedDetector(["a"], nine, 9, {
+      ...base,
+      threshold: { kind: "quantile", q: 0.5, margin: 1 },
+    });
+    expect(model.threshold).toBeCloseTo(81, 9);
   });
 
   it("the model kept is fitted on all the rows (mean 6.5) whatever the blocks", () => {

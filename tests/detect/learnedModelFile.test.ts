@@ -27,7 +27,7 @@ function fieldOf(mutate: (doc: Doc) => void): string {
   const doc = JSON.parse(learnedModelToJson(model));
   mutate(doc);
   try {
-    learnedModelFromJson(JSON.stringify(doc));
+    learnedModelFromJson(JSON.stringify(doc).replace('"@INF@"', "1e999"));
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as ConfigError).field;
@@ -121,7 +121,7 @@ function messageOf(mutate: (doc: Doc) => void, from: LearnedModel = model): stri
   const doc = JSON.parse(learnedModelToJson(from));
   mutate(doc);
   try {
-    learnedModelFromJson(JSON.stringify(doc));
+    learnedModelFromJson(JSON.stringify(doc).replace('"@INF@"', "1e999"));
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as Error).message;
@@ -230,6 +230,8 @@ describe("learned model files: every refusal in full", () => {
       [(d) => (d.threshold = -2), "threshold: must be > 0 (got -2)"],
       [(d) => delete d.threshold, "threshold: must be a finite number"],
       [(d) => (d.threshold = "1"), 'threshold: must be a finite number (got "1")'],
+      // JSON's only way to a number that is not finite: one too large for a double.
+      [(d) => (d.threshold = "@INF@"), "threshold: must be a finite number (got Infinity)"],
       [(d) => (d.smoothingRows = 0), "smoothingRows: must be a whole number >= 1 (got 0)"],
       [(d) => (d.persistenceRows = 0), "persistenceRows: must be a whole number >= 1 (got 0)"],
       [(d) => (d.holdRows = -1), "holdRows: must be a whole number >= 0 (got -1)"],
@@ -270,6 +272,9 @@ describe("learned model files: every refusal in full", () => {
       baselineRows: 40,
       calibrationBlocks: 4,
     });
+    // A file without baselineRows reads against the training level.
+    delete doc.baselineRows;
+    expect(learnedModelFromJson(JSON.stringify(doc)).baselineRows).toBe(0);
     // A version 1 file's calibration was in-sample, whatever such a field says.
     Object.assign(doc, { version: 1, calibrationBlocks: 0 });
     expect(learnedModelFromJson(JSON.stringify(doc)).calibrationBlocks).toBe(1);

@@ -212,6 +212,15 @@ describe("learnedLooptwinTable on a short run", () => {
     expect(() => learnedLooptwinTable(without("meas_t_hot_c"))).toThrow(
       'sim.csv (line 1, column meas_t_hot_c): missing column "meas_t_hot_c" (the learned detector on looptwin data reads meas_t_hot_c, meas_t_cold_c, meas_flow_lpm)',
     );
+    // A measured column found first among the channels.
+    const first = run.channelNames.indexOf("meas_t_hot_c");
+    const order = [first, ...run.channelNames.map((_, i) => i).filter((i) => i !== first)];
+    const reordered = {
+      ...run,
+      channelNames: order.map((i) => run.channelNames[i] as string),
+      channels: order.map((i) => run.channels[i] as Float64Array),
+    };
+    expect(learnedLooptwinTable(reordered, "measured+residuals").table.channelNames[0]).toBe("meas_t_hot_c");
     const noAmb = learnedLooptwinTable(without("meas_t_amb_c"), "measured+residuals").table;
     expect(noAmb.channelNames).toEqual([
       "meas_t_hot_c",
