@@ -376,6 +376,7 @@ describe("alarm manager", () => {
   it("acknowledging nothing open gives nothing; acknowledgeAll goes in raise order", () => {
     const m = new AlarmManager();
     expect(m.acknowledge(0, "nobody")).toEqual([]);
+    expect(m.get("nobody")).toBeUndefined();
     // "late" is seen first (below the raise level) but raised second.
     m.update(0, "late", 0.5);
     m.update(1, "early", 1.5);
