@@ -147,6 +147,19 @@ describe("RollingRms re-summation", () => {
   });
 });
 
+describe("RollingRms with no finite value left but a running sum off zero", () => {
+  it("gives NaN, not the leftover over zero samples", () => {
+    // Window 3, pushes 1e8, 0.1, gap, gap, gap. Re-summed at the 3rd: sum 1e8 + 0.1 (rounded to
+    // the doubles' spacing at 1e8, 2^-26), sum of squares 1e16. The 4th and 5th pushes remove
+    // 1e8 and 0.1 and the running sums are a few 1e-9 and -0.01 off zero, over no samples.
+    const r = new RollingRms(1, 3);
+    for (const v of [1e8, 0.1, Number.NaN, Number.NaN, Number.NaN]) r.push([v]);
+    expect(r.samples(0)).toBe(0);
+    expect(r.mean(0)).toBeNaN();
+    expect(r.rms(0)).toBeNaN();
+  });
+});
+
 describe("RollingRms reset", () => {
   it("behaves as a new one afterwards", () => {
     // A fresh window of 3 and a reset one (4 pushes before the reset) get the same pushes and

@@ -105,6 +105,14 @@ describe("the time constant of exact block means", () => {
     expect(e.timeConstantAtS).toBe(61);
   });
 
+  it("averages the block spacing (0.9 of the last average, 0.1 of the new interval)", () => {
+    // Blocks at mean times 0.5, 2.5 and 6.5 s: intervals 2 then 4, spacing 0.9 × 2 + 0.1 × 4.
+    const e = new TimeConstantEstimator({ blockS: 1, maxGapS: 10 });
+    for (const t of [0, 1, 2, 3, 6, 7]) e.update(t, 30);
+    expect(e.blocks).toBe(3);
+    expect(e.blockSpacingS).toBeCloseTo(2.2, 12);
+  });
+
   it("says nothing about a signal that never moves", () => {
     const e = feed(
       estimator(),
