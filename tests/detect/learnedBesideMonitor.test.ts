@@ -603,9 +603,9 @@ describe("the learned alarm's diagnosis, worked by hand", () => {
       names.map(() => 0),
       names.map(() => 1),
     );
-    // Residuals hot 6, cold 4, flow 2 until 5 s, then missing; measurements t_hot 3, flow 5,
-    // t_cold 7 likewise; ambient never present.
-    const { monitor } = scripted((i) => (i < 50 ? [6, 4, 2] : [Number.NaN, Number.NaN, Number.NaN]));
+    // Residuals hot 6 and cold 4 until 5 s, then missing, flow never present; measurements
+    // ambient 1, t_hot 3, flow 5, t_cold 7 until 5 s, then missing.
+    const { monitor } = scripted((i) => (i < 50 ? [6, 4, Number.NaN] : [Number.NaN, Number.NaN, Number.NaN]));
     const beside = new LearnedBesideMonitor(monitor, m);
     const sample = createRigSample();
     const events: AlarmEvent[] = [];
@@ -615,15 +615,15 @@ describe("the learned alarm's diagnosis, worked by hand", () => {
       sample.tHotC = missing ? Number.NaN : 3;
       sample.flowLpm = missing ? Number.NaN : 5;
       sample.tColdC = missing ? Number.NaN : 7;
-      sample.tAmbC = Number.NaN;
+      sample.tAmbC = missing ? Number.NaN : 1;
       events.push(...beside.step(sample));
     }
-    expect(beside.learnedScore).toBeCloseTo(4 + 9 + 16 + 25 + 36 + 49, 9);
+    expect(beside.learnedScore).toBeCloseTo(1 + 0 + 9 + 16 + 25 + 36 + 49, 9);
     expect(events.map((e) => e.diagnosis)).toEqual([
       "learned: res_t_cold_k, meas_flow_lpm, res_t_hot_k, meas_t_cold_c",
     ]);
     expect(events[0]?.evidence.slice(1)).toEqual(
-      [0, 2, 3, 4, 5, 6, 7].map((z, k) => `${names[k]} +${z}.0 sd from its training mean`),
+      [1, 0, 3, 4, 5, 6, 7].map((z, k) => `${names[k]} +${z}.0 sd from its training mean`),
     );
   });
 });
