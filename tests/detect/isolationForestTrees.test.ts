@@ -51,6 +51,7 @@ describe("Isolation Forest options and training rows", () => {
       "training rows: need at least 2 usable training rows (got 1)",
     );
     const two = fitIsolationForest(rows.slice(0, 2), { trees: 3, sampleRows: 256, seed: 1 });
+    expect(two.kind).toBe("iforest");
     expect(two.sampleRows).toBe(2);
     expect(two.featureCount).toBe(2);
   });
@@ -216,9 +217,15 @@ describe("Isolation Forest trees forced by the data", () => {
       expect(model.leafSize[root]).toBe(0);
       const l = model.left[root] as number;
       const r = model.right[root] as number;
-      expect([model.feature[l], model.leafSize[l], model.feature[r], model.leafSize[r]]).toEqual([
-        -1, 1, -1, 1,
-      ]);
+      // A leaf: feature -1, split 0, no children (-1), the rows that reached it.
+      for (const leaf of [l, r])
+        expect([
+          model.feature[leaf],
+          model.split[leaf],
+          model.left[leaf],
+          model.right[leaf],
+          model.leafSize[leaf],
+        ]).toEqual([-1, 0, -1, -1, 1]);
     }
     const s = new IsolationForestScorer(model);
     // Every path: depth 1 + c(1) = 1 = c(2): the score is 2^-1.

@@ -23,6 +23,7 @@ describe("PCA monitor on a cross with known axes", () => {
     // 0.9 of the total 20/3 is 6 only up to rounding; the fit takes the fewest components that
     // reach the fraction within that rounding, so one component, not two.
     const model = fitPca(cross, { varianceFraction: 0.9 });
+    expect(model.kind).toBe("pca");
     expect(model.components).toHaveLength(1);
     expect(model.featureMean[0]).toBeCloseTo(0, 14);
     expect(model.featureMean[1]).toBeCloseTo(0, 14);
