@@ -656,6 +656,14 @@ describe("the learned alarm beside the monitor's: ids, listing, acknowledgement,
     return { ...s, beside };
   }
 
+  it("without a learned alarm the monitor's list is passed on as it is (no copy, its own order)", () => {
+    const { monitor, setInner } = scripted(() => [0, 0, 0]);
+    const beside = new LearnedBesideMonitor(monitor, model);
+    const list = [flowAlarm(3), { ...flowAlarm(6), alarmId: 8, cause: "t_hot" }];
+    setInner(list);
+    expect(beside.openAlarms()).toBe(list);
+  });
+
   it("lists the learned alarm with the monitor's, newest first, under its own id", () => {
     const { beside, setInner } = raisedAt5();
     setInner([flowAlarm(3)]);
