@@ -143,10 +143,13 @@ describe("Isolation Forest trees (Algorithm 2) when every tree sees every row", 
   // gives each node the rows it was grown on. One feature, with a few ties.
   const rng = new SeededRng(41);
   const rows = Array.from({ length: 64 }, (_, i) => Float64Array.of(i % 9 === 0 ? 0.5 : rng.normal()));
-  const model = fitIsolationForest(rows, { trees: 40, sampleRows: 64, seed: 9 });
+  // Fitted inside each test, not here: Stryker activates a mutant only while tests run, so a
+  // model fitted when the file is collected would be the unmutated one.
+  const growForest = () => fitIsolationForest(rows, { trees: 40, sampleRows: 64, seed: 9 });
   const limit = Math.ceil(Math.log2(64));
 
   it("splits each node strictly inside its rows' range; both sides hold rows; inner nodes count none", () => {
+    const model = growForest();
     for (const root of model.roots) {
       const { members } = route(model, rows, root);
       for (const [node, ids] of members) {
@@ -167,6 +170,7 @@ describe("Isolation Forest trees (Algorithm 2) when every tree sees every row", 
   });
 
   it("stops at the height limit or where the rows cannot be split (one row, or equal rows)", () => {
+    const model = growForest();
     for (const root of model.roots) {
       const { members, depthOf } = route(model, rows, root);
       for (const [node, ids] of members) {
@@ -181,6 +185,7 @@ describe("Isolation Forest trees (Algorithm 2) when every tree sees every row", 
   });
 
   it("draws each split uniformly between its rows' minimum and maximum", () => {
+    const model = growForest();
     let sum = 0;
     let count = 0;
     for (const root of model.roots) {
