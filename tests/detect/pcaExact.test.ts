@@ -80,7 +80,7 @@ describe("PCA monitor on a cross with known axes", () => {
     expect(model.components).toHaveLength(1);
     expect(model.eigenvalues[0]).toBeCloseTo(12.5, 10);
     const s = new PcaScorer(model);
-    // Off the line by (2, -1) / sqrt(5) * sqrt(5): Q = 5, T2 = 0.
+    // (2, -1) is perpendicular to the line's direction (1, 2): Q = |(2, -1)|^2 = 5, T2 = 0.
     s.score([2, -1]);
     expect(s.lastQ).toBeCloseTo(5, 10);
     expect(s.lastT2).toBeCloseTo(0, 10);
