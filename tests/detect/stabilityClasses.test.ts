@@ -268,3 +268,18 @@ describe("the stability classifier's slope classes at their edges, worked by han
     expect(f.stabilityClass).toBe("drifting");
   });
 });
+
+describe("the stability classifier's half fits of flat halves", () => {
+  it("give a slope of exactly 0 at block times that are not exact in binary", () => {
+    // Samples 0.7 s apart from 0.1 s, blocks of 0.5 s: each block is two samples, its mean time
+    // a sum of inexact decimals. Every value of a half equal, each residual from the half's mean
+    // is exactly 0, and so is its slope, whatever rounding the times carry. The first half at
+    // 20, the second at 21.
+    const s = new StabilityClassifier({ blockS: 0.5, windowS: 10 });
+    for (let k = 0; k < 40; k++) s.update(0.1 + 0.7 * k, k < 20 ? 20 : 21);
+    const f = s.figures;
+    expect(f.firstHalfSlopeKPerS).toBe(0);
+    expect(f.secondHalfSlopeKPerS).toBe(0);
+    expect(f.slopeKPerS).toBeGreaterThan(0);
+  });
+});
