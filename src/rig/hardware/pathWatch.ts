@@ -30,15 +30,55 @@ export interface FsPathWatcherOptions {
   readonly pollMs?: number;
 }
 
-/** The identity of what `path` leads to, or null when it does not exist (or is a dangling link). */
-export function pathIdentity(path: string): string | null {
+/**
+ * The identity of what `path` leads to, or null when it leads nowhere: it does not exist, is a
+ * dangling link, or is a stale link to a pseudo-terminal ({@link staleTerminalLink}).
+ */
+export function pathIdentity(path: string, staleMarginNs = STALE_LINK_MARGIN_NS): string | null {
   try {
     const link = lstatSync(path, { bigint: true });
     const node = statSync(path, { bigint: true });
+    if (isStale(link.isSymbolicLink(), link.ctimeNs, node.ctimeNs, path, staleMarginNs)) return null;
     return `${link.ino}/${node.dev}:${node.ino}:${node.rdev}:${node.ctimeNs}`;
   } catch {
     return null;
   }
+}
+
+/**
+ * A pseudo-terminal made this long after the link to it [ns] is not the one the link was made
+ * for. (Two seconds covers file systems that keep times in whole or even seconds.)
+ */
+export const STALE_LINK_MARGIN_NS = 2_000_000_000n;
+
+/**
+ * The terminal `path` links to when the link is stale (the terminal changed more than `marginNs`
+ * after the link was made), else null. An emulator links to its pseudo-terminal after the
+ * terminal exists; killed with SIGKILL it leaves the link behind, and the kernel gives the
+ * terminal's number to the next one opened: another emulator, or someone's SSH session. Such a
+ * link is older than the terminal it leads to, and opening it would talk to whatever now holds
+ * that number (docs/design.md 3, the rig layer). Only links to /dev/pts/* are judged: a USB
+ * port's node is made anew at every replug, and a link to it stays good.
+ */
+export function staleTerminalLink(path: string, marginNs = STALE_LINK_MARGIN_NS): string | null {
+  try {
+    const link = lstatSync(path, { bigint: true });
+    if (!link.isSymbolicLink()) return null;
+    const node = statSync(path, { bigint: true });
+    return isStale(true, link.ctimeNs, node.ctimeNs, path, marginNs) ? realpathSync(path) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isStale(
+  symbolic: boolean,
+  linkCtimeNs: bigint,
+  nodeCtimeNs: bigint,
+  path: string,
+  marginNs: bigint,
+): boolean {
+  return symbolic && nodeCtimeNs - linkCtimeNs > marginNs && isPseudoTerminal(path);
 }
 
 /**

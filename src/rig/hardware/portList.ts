@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { staleTerminalLink } from "./pathWatch.js";
 
 /** One port and what is known of it. */
 export interface PortEntry {
@@ -88,7 +89,7 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-/** Emulator links (`ttyLOOP*`) whose target still exists. */
+/** Emulator links (`ttyLOOP*`) whose target still exists and is still theirs (pathWatch.ts). */
 export function scanEmulatorLinks(linkDirs: readonly string[] = ["/tmp"]): PortEntry[] {
   const out: PortEntry[] = [];
   for (const d of linkDirs) {
@@ -97,7 +98,7 @@ export function scanEmulatorLinks(linkDirs: readonly string[] = ["/tmp"]): PortE
       const path = join(d, name);
       try {
         const target = realpathSync(path);
-        if (!statSync(target).isCharacterDevice()) continue;
+        if (!statSync(target).isCharacterDevice() || staleTerminalLink(path) !== null) continue;
         out.push({ path, kind: "emulator", target, manufacturer: "looptwin emulator" });
       } catch {
         // A dangling link: its emulator has gone.

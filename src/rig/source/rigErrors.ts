@@ -72,6 +72,20 @@ export class WrongUnitError extends OperationalError {
   }
 }
 
+/**
+ * The port's path is an emulator's link left behind: the pseudo-terminal it leads to was made
+ * after it, so it belongs to another program now (pathWatch.ts, `staleTerminalLink`).
+ */
+export class StaleLinkError extends OperationalError {
+  override readonly name = "StaleLinkError";
+  constructor(path: string, terminal: string) {
+    super(
+      `${path} is a stale link: ${terminal} was made after it, so the emulator that made it has gone and the terminal is another program's (start the emulator again, or give the port itself)`,
+      { path, terminal },
+    );
+  }
+}
+
 /** No HELLO within the handshake time, INFO included. */
 export class HandshakeTimeoutError extends OperationalError {
   override readonly name = "HandshakeTimeoutError";
