@@ -524,7 +524,7 @@ describe("closed-form scores of a one-channel, one-row-window model", () => {
     expect(Array.from(anomaly)).toEqual([0, 0, 0, 0, 0, 1, 1]);
   });
 
-  it("a channel constant in training keeps scale 1: a later move of d scores as d^2 in its own units", () => {
+  it("a channel constant in training keeps its own units (scale 1) and its level as centre", () => {
     const flat = Float64Array.from([3, 3, 3, 3, 3, 3]);
     const model = fitLearnedDetector(["a", "b"], [train, flat.subarray(0, 5)], 5, { windowRows: 1 });
     expect(model.features.centre).toEqual([4, 3]);
