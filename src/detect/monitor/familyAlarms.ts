@@ -129,6 +129,7 @@ export class FamilyAlarms {
         }
       }
       if (c.open && Number.isFinite(level)) mirrorCondition(c, t, level, a);
+      else c.belowSinceS = Number.NaN; // no data restarts the off-delay, as in the manager
       if (c.open) {
         if (c.conditionActive) anomaly = true;
         const key = (c.conditionActive ? 1e6 : 0) + (Number.isFinite(level) ? level : 0);

@@ -319,6 +319,25 @@ describe("FamilyAlarms mirror of the alarm condition", () => {
     expect(h.managerActive("t_hot")).toBe(false);
   });
 
+  it("a sample with no data restarts an off-delay already running, as in the manager (latched)", () => {
+    // Manager: below the clear level from 1, no data at 2 (the off-delay restarts), below again
+    // from 3: normal at 5, not at 3 (when 2 s from 1 would have run).
+    const h = new Harness({ ...BASE, clearDelayS: 2, minHoldS: 0, latch: "all" });
+    h.step(0, { t_hot: 1.5 });
+    const rows: string[] = [];
+    for (const [t, level] of [
+      [1, 0.5],
+      [2, Number.NaN],
+      [3, 0.5],
+      [4.75, 0.5],
+      [5, 0.5],
+    ] as const) {
+      const s = h.step(t, { t_hot: level });
+      rows.push(`${t} ${s.anomaly} ${h.managerActive("t_hot")}`);
+    }
+    expect(rows).toEqual(["1 true true", "2 true true", "3 true true", "4.75 true true", "5 false false"]);
+  });
+
   it("rediagnoses a re-raised alarm at once, whatever the last diagnosis's time", () => {
     const h = new Harness({ ...BASE, clearDelayS: 0, minHoldS: 0 });
     h.doc.next.set("t_cold", "t_cold_sensor");
