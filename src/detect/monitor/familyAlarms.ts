@@ -202,7 +202,6 @@ function trackAlarmEvent(c: FamilyState, e: AlarmEvent): void {
 
 /** The alarm manager's "condition active" (hysteresis, off-delay, minimum hold), mirrored. */
 function mirrorCondition(c: FamilyState, t: number, level: number, a: ResolvedAlarmManagerOptions): void {
-  if (t === c.raisedAtS) return;
   if (level >= a.raiseLevel) c.conditionActive = true;
   if (level >= a.clearLevel) c.belowSinceS = Number.NaN;
   else if (Number.isNaN(c.belowSinceS)) c.belowSinceS = t;

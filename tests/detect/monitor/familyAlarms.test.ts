@@ -338,6 +338,15 @@ describe("FamilyAlarms mirror of the alarm condition", () => {
     expect(rows).toEqual(["1 true true", "2 true true", "3 true true", "4.75 true true", "5 false false"]);
   });
 
+  it("a second sample at the raise time is mirrored like any other (latched)", () => {
+    // No off-delay and no hold: the manager's condition is normal at once below the clear level,
+    // even at the time of the raise.
+    const h = new Harness({ ...BASE, clearDelayS: 0, minHoldS: 0, latch: "all" });
+    expect(h.step(0, { t_hot: 1.5 }).anomaly).toBe(true);
+    expect(h.step(0, { t_hot: 0.5 }).anomaly).toBe(false);
+    expect(h.managerActive("t_hot")).toBe(false);
+  });
+
   it("rediagnoses a re-raised alarm at once, whatever the last diagnosis's time", () => {
     const h = new Harness({ ...BASE, clearDelayS: 0, minHoldS: 0 });
     h.doc.next.set("t_cold", "t_cold_sensor");
