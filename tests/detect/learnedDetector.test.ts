@@ -578,6 +578,9 @@ describe("closed-form scores of a one-channel, one-row-window model", () => {
   it("reset clears the last score and alarm and starts persistence again", () => {
     const model = fitLearnedDetector(["a"], [train], 5, { windowRows: 1, persistenceRows: 2 });
     const s = new LearnedScorer(model);
+    // A fresh scorer has scored nothing and raised nothing.
+    expect(s.lastScore).toBe(0);
+    expect(s.lastAnomaly).toBe(false);
     s.step([12]);
     expect(s.lastAnomaly).toBe(false);
     s.step([12]);
