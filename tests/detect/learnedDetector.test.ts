@@ -551,6 +551,19 @@ describe("closed-form scores of a one-channel, one-row-window model", () => {
     expect(Array.from(fixed, (s) => Math.round(s * 1e9) / 1e9)).toEqual([0.25, 0.25, 0.25, 16, 0.25]);
   });
 
+  it("a row scoring exactly 1 (not above the threshold) is followed", () => {
+    const model = fitLearnedDetector(["a"], [train], 5, {
+      windowRows: 1,
+      persistenceRows: 1,
+      baselineRows: 2,
+    });
+    // 8: e 4, score 16 / 16 = 1, so L = 2; then 6: e 0.
+    const { score, anomaly } = scoreChannels(model, one([8, 6]), 2);
+    expect(score[0]).toBe(1);
+    expect(score[1]).toBeCloseTo(0, 12);
+    expect(Array.from(anomaly)).toEqual([0, 0]);
+  });
+
   it("the baseline does not follow during warm-up (smoothing 2: threshold 10, warm-up 1 row)", () => {
     const model = fitLearnedDetector(["a"], [train], 5, {
       windowRows: 1,
