@@ -338,6 +338,15 @@ describe("FamilyAlarms mirror of the alarm condition", () => {
     expect(rows).toEqual(["1 true true", "2 true true", "3 true true", "4.75 true true", "5 false false"]);
   });
 
+  it("counts the minimum hold from the raise time (raised at 10, held to 15)", () => {
+    const h = new Harness({ ...BASE, clearDelayS: 0, minHoldS: 5, latch: "all" });
+    h.step(9, { loop: 0.5 });
+    expect(h.step(10, { loop: 1.5 }).anomaly).toBe(true);
+    for (const t of [11, 14.75]) expect(h.step(t, { loop: 0.5 }).anomaly, `t=${t}`).toBe(true);
+    expect(h.step(15, { loop: 0.5 }).anomaly).toBe(false);
+    expect(h.managerActive("loop")).toBe(false);
+  });
+
   it("a second sample at the raise time is mirrored like any other (latched)", () => {
     // No off-delay and no hold: the manager's condition is normal at once below the clear level,
     // even at the time of the raise.

@@ -231,8 +231,13 @@ describe("monitor table rows", () => {
   });
 
   it("without every setpoint column, follows the applied duties throughout", () => {
-    const cols = { ...MEAS(2), [C.pumpSetpoint]: [200, 200], [C.heaterDuty]: [30, 40], [C.fanDuty]: [5, 5] };
-    cols[C.heaterSetpoint] = [100, 100];
+    const cols = {
+      ...MEAS(2),
+      [C.pumpSetpoint]: [200, 200],
+      [C.heaterSetpoint]: [100, 100],
+      [C.heaterDuty]: [30, 40],
+      [C.fanDuty]: [5, 5],
+    };
     runMonitorOnTable(table([0, 1], cols));
     expect(rec.calls).toEqual(["setpoints 200,100,5 at 0", "follow true", "step 0", "step 1"]);
     // Applied duties from their columns where present, else the setpoints.
