@@ -259,6 +259,13 @@ describe("the table's rows, texts and edges, written down by hand", () => {
     expect(classifyParameter({ ratio: 1, std: 0.24 }, 0.5, 2)).toBe("unchanged");
   });
 
+  it("with thresholds that let every estimate count (below zero; options are not validated) the direction is the sign of ratio - 1", () => {
+    // |d| > -0.1 and |d| > -1 x 0.1 for any d: a change; d < 0 is down, d >= 0 (no change at all) up.
+    expect(classifyParameter({ ratio: 0.99, std: 0.1 }, -0.1, -1)).toBe("down");
+    expect(classifyParameter({ ratio: 1, std: 0.1 }, -0.1, -1)).toBe("up");
+    expect(classifyParameter({ ratio: 1.01, std: 0.1 }, -0.1, -1)).toBe("up");
+  });
+
   it("isolate passes its parameter options on", () => {
     const moves = m("up", "up", "none", "none");
     const ua = { ratio: 0.7, std: 0.03 };
