@@ -216,6 +216,15 @@ describe("flowDecisionTimeS on a loop worked by hand", () => {
     expect(at(d1 * d1 + 1.001 * d2 * d2)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it("the relaxing twin's rate k m cp: 2 kg/s at cp 2 relaxes at 8 /s, D(1) = 2 - (1 - e^-8)/4", () => {
+    // e_a(t) = Q/(m cp) (1 - e^(-k m cp t)) = (1 - e^(-8t))/4; e_b(t) = k Q t = 2t.
+    const d1 = 1.75 + Math.exp(-8) / 4;
+    const at = (nats: number) =>
+      flowDecisionTimeS(tiny({ intendedKgS: 2, cpJKgK: 2, deltaTK: 0, evidenceNats: nats }));
+    expect(at(0.999 * d1 * d1)).toBe(1);
+    expect(at(1.001 * d1 * d1)).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it("a negative flow is no flow", () => {
     // Measured -1 kg/s is the stopped pump: 4 + 16 at the second sample, not more at the first.
     expect(flowDecisionTimeS(tiny({ uaWK: 0.5, measuredKgS: -1, evidenceNats: 16 }))).toBe(2);
