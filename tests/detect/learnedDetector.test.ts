@@ -455,6 +455,14 @@ describe("options and their checks, in full", () => {
       "calibrationBlocks: too many for 13 training rows (each fit needs at least 7 rows) (got 2)",
     );
     expect(fitLearnedDetector(["a", "b"], ch, 14, { calibrationBlocks: 2 }).calibrationBlocks).toBe(2);
+    // Three blocks: 2 blocks of floor(21 / 3) = 7 rows are left per fit; of floor(11 / 3) = 3, only 6.
+    const longer = [0, 1].map((c) =>
+      Float64Array.from({ length: 40 }, (_, i) => Math.sin(1.7 * i + c) + ((i * (c + 2)) % 5)),
+    );
+    expect(configMessage(() => fitLearnedDetector(["a", "b"], longer, 11, { calibrationBlocks: 3 }))).toBe(
+      "calibrationBlocks: too many for 11 training rows (each fit needs at least 7 rows) (got 3)",
+    );
+    expect(fitLearnedDetector(["a", "b"], longer, 21, { calibrationBlocks: 3 }).calibrationBlocks).toBe(3);
   });
 
   it("a scorer refuses a threshold that is not finite and positive, and a model of an unknown kind", () => {
