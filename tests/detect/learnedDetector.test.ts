@@ -446,22 +446,38 @@ describe("options and their checks, in full", () => {
     expect(fitLearnedDetector(names, ch, 8, options).trainRows).toBe(8);
   });
 
-  it("the fewest training rows per out-of-block fit: floor(rows / K) * (K - 1) at least the fewest rows", () => {
+  it("the fewest training rows per out-of-block fit: whole windows on each side of the block", () => {
     const ch = [0, 1].map((c) =>
       Float64Array.from({ length: 20 }, (_, i) => Math.sin(1.7 * i + c) + ((i * (c + 2)) % 5)),
     );
-    // 5-row window on 2 channels needs 7 rows; two blocks of 14 rows leave 7 per fit, of 13 only 6.
+    // 5-row window on 2 channels needs 7 rows, so 7 - 4 = 3 whole windows. Two blocks of 13 rows:
+    // without block 2 (rows 6-12) rows 0-5 give 6 - 4 = 2 windows; of 14, rows 0-6 give 3.
     expect(configMessage(() => fitLearnedDetector(["a", "b"], ch, 13, { calibrationBlocks: 2 }))).toBe(
-      "calibrationBlocks: too many for 13 training rows (each fit needs at least 7 rows) (got 2)",
+      "calibrationBlocks: too many for 13 training rows: the fit without block 2 (rows 6 to 12) has 2 of the 3 windows of 5 rows it needs (got 2)",
     );
     expect(fitLearnedDetector(["a", "b"], ch, 14, { calibrationBlocks: 2 }).calibrationBlocks).toBe(2);
-    // Three blocks: 2 blocks of floor(21 / 3) = 7 rows are left per fit; of floor(11 / 3) = 3, only 6.
+    // Three blocks: the middle block's fit has a run on each side, each 4 rows short of a window.
     const longer = [0, 1].map((c) =>
       Float64Array.from({ length: 40 }, (_, i) => Math.sin(1.7 * i + c) + ((i * (c + 2)) % 5)),
     );
-    expect(configMessage(() => fitLearnedDetector(["a", "b"], longer, 11, { calibrationBlocks: 3 }))).toBe(
-      "calibrationBlocks: too many for 11 training rows (each fit needs at least 7 rows) (got 3)",
+    const three = (rows: number): string =>
+      configMessage(() => fitLearnedDetector(["a", "b"], longer, rows, { calibrationBlocks: 3 }));
+    // 11 rows: blocks of 3; without rows 3-5, rows 0-2 give none and rows 6-10 one.
+    expect(three(11)).toBe(
+      "calibrationBlocks: too many for 11 training rows: the fit without block 2 (rows 3 to 5) has 1 of the 3 windows of 5 rows it needs (got 3)",
     );
+    // 12 rows: blocks of 4; rows 0-3 and 8-11 are each too short for a window. (Counting rows
+    // alone, 8 of them, let this through to a fit with no feature rows.)
+    expect(three(12)).toBe(
+      "calibrationBlocks: too many for 12 training rows: the fit without block 2 (rows 4 to 7) has 0 of the 3 windows of 5 rows it needs (got 3)",
+    );
+    // 15 rows: blocks of 5; rows 0-4 and 10-14 give one window each.
+    expect(three(15)).toBe(
+      "calibrationBlocks: too many for 15 training rows: the fit without block 2 (rows 5 to 9) has 2 of the 3 windows of 5 rows it needs (got 3)",
+    );
+    // 16 rows: rows 0-4 give one window, rows 10-15 two; the end blocks leave 16 - 5 - 4 = 7 and
+    // 10 - 4 = 6.
+    expect(fitLearnedDetector(["a", "b"], longer, 16, { calibrationBlocks: 3 }).calibrationBlocks).toBe(3);
     expect(fitLearnedDetector(["a", "b"], longer, 21, { calibrationBlocks: 3 }).calibrationBlocks).toBe(3);
   });
 

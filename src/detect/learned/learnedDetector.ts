@@ -213,15 +213,7 @@ export function fitLearnedDetector(
       trainRows,
       `too few for ${n} channels with a ${windowRows}-row window (need at least ${needed})`,
     );
-  if (
-    o.calibrationBlocks > 1 &&
-    Math.floor(trainRows / o.calibrationBlocks) * (o.calibrationBlocks - 1) < needed
-  )
-    throw new ConfigError(
-      "calibrationBlocks",
-      o.calibrationBlocks,
-      `too many for ${trainRows} training rows (each fit needs at least ${needed} rows)`,
-    );
+  checkCalibrationBlocks(o.calibrationBlocks, trainRows, windowRows, needed - (windowRows - 1));
   const fitOn = (isExcluded: (row: number) => boolean): LearnedModel => {
     const stage = fitStage(o, channels, usableFeatures, trainRows, isExcluded);
     return {
@@ -332,6 +324,32 @@ export function channelSpread(
     }
   }
   return count > 0 ? Math.sqrt(ss / count) : 0;
+}
+
+/**
+ * Each out-of-block fit (calibrationScores) learns from the windows that hold no row of its block:
+ * the rows before the block and the rows after it are two runs, each `windowRows - 1` rows short
+ * of whole windows. Refuses K blocks when a fit would have fewer than `windowsNeeded` windows (a
+ * middle block loses twice what an end block does).
+ */
+function checkCalibrationBlocks(
+  blocks: number,
+  trainRows: number,
+  windowRows: number,
+  windowsNeeded: number,
+): void {
+  const blockRows = Math.floor(trainRows / blocks);
+  for (let b = 0; blocks > 1 && b < blocks; b++) {
+    const from = b * blockRows;
+    const to = b === blocks - 1 ? trainRows : from + blockRows;
+    const windows = Math.max(0, from - windowRows + 1) + Math.max(0, trainRows - to - windowRows + 1);
+    if (windows < windowsNeeded)
+      throw new ConfigError(
+        "calibrationBlocks",
+        blocks,
+        `too many for ${trainRows} training rows: the fit without block ${b + 1} (rows ${from} to ${to - 1}) has ${windows} of the ${windowsNeeded} windows of ${windowRows} rows it needs`,
+      );
+  }
 }
 
 /**
