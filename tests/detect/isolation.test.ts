@@ -259,11 +259,21 @@ describe("the table's rows, texts and edges, written down by hand", () => {
     expect(classifyParameter({ ratio: 1, std: 0.24 }, 0.5, 2)).toBe("unchanged");
   });
 
-  it("with thresholds that let every estimate count (below zero; options are not validated) the direction is the sign of ratio - 1", () => {
-    // |d| > -0.1 and |d| > -1 x 0.1 for any d: a change; d < 0 is down, d >= 0 (no change at all) up.
-    expect(classifyParameter({ ratio: 0.99, std: 0.1 }, -0.1, -1)).toBe("down");
-    expect(classifyParameter({ ratio: 1, std: 0.1 }, -0.1, -1)).toBe("up");
-    expect(classifyParameter({ ratio: 1.01, std: 0.1 }, -0.1, -1)).toBe("up");
+  it("refuses a parameter threshold that is negative or not finite, by name, in classifyParameter and isolate", () => {
+    const p = { ratio: 0.99, std: 0.1 };
+    expect(() => classifyParameter(p, -0.1, 3)).toThrow("minParameterChange: must be >= 0 (got -0.1)");
+    expect(() => classifyParameter(p, 0.1, -1)).toThrow("parameterSigmas: must be >= 0 (got -1)");
+    expect(() => classifyParameter(p, Number.NaN, 3)).toThrow(
+      "minParameterChange: must be a finite number (got NaN)",
+    );
+    expect(() => classifyParameter(p, 0.1, Number.POSITIVE_INFINITY)).toThrow(
+      "parameterSigmas: must be a finite number (got Infinity)",
+    );
+    // Zero is a threshold: any change beyond it counts.
+    expect(classifyParameter(p, 0, 0)).toBe("down");
+    expect(() =>
+      isolate({ moves: m("up", "up", "none", "none"), uaRatio: p }, { minParameterChange: -1 }),
+    ).toThrow("minParameterChange: must be >= 0 (got -1)");
   });
 
   it("isolate passes its parameter options on", () => {

@@ -37,6 +37,7 @@
 
 import type { FaultKind, SensorChannel } from "../../model/faultSpec.js";
 import type { AlarmSeverity } from "../alarms/alarmManager.js";
+import { checkNonNegative } from "../detectors/optionChecks.js";
 import { CHANNEL_LABEL, ratioText, signed, signedPercent } from "./evidenceText.js";
 
 /**
@@ -314,13 +315,16 @@ export function matchSignature(moves: ResidualMoves): Signature | undefined {
 /**
  * Direction of an estimated parameter change: `down`/`up` when |ratio - 1| exceeds both
  * `minChange` and `sigmas` standard deviations; `unchanged` when it is within `minChange` and the
- * estimate is precise enough to say so (sigmas × std < minChange); else `unknown`.
+ * estimate is precise enough to say so (sigmas × std < minChange); else `unknown`. Throws a
+ * ConfigError for a threshold that is negative or not finite.
  */
 export function classifyParameter(
   p: ParameterRatio | undefined,
   minChange = 0.1,
   sigmas = 3,
 ): ParameterTrend {
+  checkNonNegative("minParameterChange", minChange);
+  checkNonNegative("parameterSigmas", sigmas);
   if (p === undefined || !Number.isFinite(p.ratio) || !(p.std >= 0)) return "unknown";
   const d = p.ratio - 1;
   if (Math.abs(d) > minChange && Math.abs(d) > sigmas * p.std) return d < 0 ? "down" : "up";
