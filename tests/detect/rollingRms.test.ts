@@ -136,6 +136,20 @@ describe("RollingRms re-summation", () => {
     expect(r.rms(0)).toBe(1);
   });
 
+  it("keeps a running sum between re-summations: what 1e16 swallowed stays lost until the next one", () => {
+    // Window 3, pushes 1e8, 1, 1: re-summed at the 3rd, 1e16 + 1 + 1 = 1e16 (each 1 is lost). The
+    // 4th push (1) takes 1e16 off and adds 1: the sum of squares is 1 over three ones, so the
+    // RMS is sqrt(1/3), not 1, until the 6th push re-adds the window (three ones: exactly 1).
+    const r = new RollingRms(1, 3);
+    for (const v of [1e8, 1, 1, 1]) r.push([v]);
+    expect(r.mean(0)).toBe(1);
+    expect(r.rms(0)).toBe(Math.sqrt(1 / 3));
+    r.push([1]);
+    expect(r.rms(0)).toBe(Math.sqrt(1 / 3));
+    r.push([1]);
+    expect(r.rms(0)).toBe(1);
+  });
+
   it("clamps a mean square that rounding drove below zero to an RMS of 0", () => {
     // Window 3, pushes 1e8, 0.1, 0, 0, 0. Re-summed at the 3rd: 1e16 + 0.01 + 0 = 1e16 (0.01 is
     // lost). The 4th push removes 1e8 (sum of squares 0), the 5th removes 0.1: the running sum of
