@@ -280,6 +280,20 @@ describe("flow window predictor", () => {
     expect(one.shortPredictedLpm).toBeNaN();
   });
 
+  it("leaves the twin's clock where advance put it when a reading comes at an earlier time", () => {
+    const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
+    pred.advance(0, 3);
+    pred.push(0, 0);
+    // The twin is brought to 2 s, then a reading at 1 s: 3 L/min x 2 s is counted once.
+    pred.advance(2, 3);
+    pred.push(1, 10);
+    pred.advance(3, 3);
+    pred.push(3, 30);
+    // 3 L/min from 0 s to 3 s: 9 L/min·s over the 3 s span.
+    expect(pred.spanS).toBe(3);
+    expect(pred.predictedLpm).toBe(3);
+  });
+
   it("ignores an advance to an earlier time and any flow over a zero-length interval", () => {
     const pred = new FlowWindowPredictor({ windowS: 10, kHzPerLpm: 10 });
     pred.advance(0, 3);
