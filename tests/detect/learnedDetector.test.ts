@@ -13,6 +13,7 @@ import {
   scoreChannels,
   warmUpRows,
 } from "../../src/detect/learned/learnedDetector.js";
+import { configMessage } from "./configMessage.js";
 import { correlatedChannels } from "./syntheticData.js";
 
 const TRAIN = 400;
@@ -336,17 +337,6 @@ describe("a level baseline that follows slow wander and holds still on exceedanc
     }
   });
 });
-
-/** The message of the ConfigError `f` throws (fails when it throws nothing or something else). */
-function configMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("options and their checks, in full", () => {
   it("the defaults (module comment): pca, 5-row window, cutoff 0.5, max rule, persistence 5, the rest 1 or 0", () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
 import {
   LoopPerformance,
   type LoopPerformanceOptions,
   resolveLoopPerformanceOptions,
 } from "../../src/detect/performance/loopPerformance.js";
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
-}
+import { configMessage } from "./configMessage.js";
 
 describe("loop performance options", () => {
   it("defaults as documented", () => {
@@ -68,12 +58,12 @@ describe("loop performance options", () => {
       [{ fitWindowSamples: 0 }, "performance.fitWindowSamples: must be an integer in [1, 1048576] (got 0)"],
       [{ maxGapS: 0 }, "performance.maxGapS: must be > 0 (got 0)"],
     ];
-    for (const [options, text] of cases) expect(message(() => new LoopPerformance(options))).toBe(text);
+    for (const [options, text] of cases) expect(configMessage(() => new LoopPerformance(options))).toBe(text);
   });
 
   it("refuses a non-finite rig time", () => {
     const p = new LoopPerformance();
-    expect(message(() => p.update(Number.NaN, 40, 30, 0.05, 20))).toBe(
+    expect(configMessage(() => p.update(Number.NaN, 40, 30, 0.05, 20))).toBe(
       "tS: must be a finite number (got NaN)",
     );
   });

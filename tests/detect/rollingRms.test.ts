@@ -1,22 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
 import { ROLLING_MAX_WINDOW, RollingRms } from "../../src/detect/performance/rollingRms.js";
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
-}
+import { configMessage } from "./configMessage.js";
 
 describe("RollingRms options", () => {
   it("refuses a channel count or a window outside its range, naming the field and the value", () => {
-    expect(message(() => new RollingRms(0, 3))).toBe("rms.channels: must be an integer in [1, 64] (got 0)");
-    expect(message(() => new RollingRms(65, 3))).toBe("rms.channels: must be an integer in [1, 64] (got 65)");
-    expect(message(() => new RollingRms(1, 0))).toBe(
+    expect(configMessage(() => new RollingRms(0, 3))).toBe(
+      "rms.channels: must be an integer in [1, 64] (got 0)",
+    );
+    expect(configMessage(() => new RollingRms(65, 3))).toBe(
+      "rms.channels: must be an integer in [1, 64] (got 65)",
+    );
+    expect(configMessage(() => new RollingRms(1, 0))).toBe(
       `rms.window: must be an integer in [1, ${ROLLING_MAX_WINDOW}] (got 0)`,
     );
     expect(ROLLING_MAX_WINDOW).toBe(1048576);

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
 import {
   resolveStabilityOptions,
   StabilityClassifier,
   type StabilityOptions,
 } from "../../src/detect/performance/stabilityClassifier.js";
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
-}
+import { configMessage } from "./configMessage.js";
 
 const EMPTY = {
   stabilityClass: "unknown",
@@ -80,7 +70,7 @@ describe("stability options", () => {
 
   it("accepts a window of exactly 8 blocks and refuses a shorter one, naming both options", () => {
     expect(resolveStabilityOptions({ blockS: 5, windowS: 40 }).windowS).toBe(40);
-    expect(message(() => resolveStabilityOptions({ blockS: 5, windowS: 39 }))).toBe(
+    expect(configMessage(() => resolveStabilityOptions({ blockS: 5, windowS: 39 }))).toBe(
       "stability.windowS: must be at least 8 blocks (8 x stability.blockS = 40 s) (got 39)",
     );
   });
@@ -96,7 +86,8 @@ describe("stability options", () => {
       [{ minAmplitudeK: 0 }, "stability.minAmplitudeK: must be > 0 (got 0)"],
       [{ maxGapS: 0 }, "stability.maxGapS: must be > 0 (got 0)"],
     ];
-    for (const [options, text] of cases) expect(message(() => resolveStabilityOptions(options))).toBe(text);
+    for (const [options, text] of cases)
+      expect(configMessage(() => resolveStabilityOptions(options))).toBe(text);
   });
 });
 

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
 import {
   resolveTimeConstantOptions,
   TimeConstantEstimator,
   type TimeConstantOptions,
 } from "../../src/detect/performance/timeConstantEstimator.js";
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
-}
+import { configMessage } from "./configMessage.js";
 
 /**
  * Feeds block means: block k is two samples, at t0 + 2k and t0 + 2k + 1, both reading `means[k]`.
@@ -74,7 +64,7 @@ describe("time constant options", () => {
       [{ minSegmentBlocks: 2 }, "timeConstant.minSegmentBlocks: must be an integer in [3, 1000000] (got 2)"],
     ];
     for (const [options, text] of cases)
-      expect(message(() => resolveTimeConstantOptions(options))).toBe(text);
+      expect(configMessage(() => resolveTimeConstantOptions(options))).toBe(text);
   });
 });
 

@@ -338,8 +338,9 @@ function checkCalibrationBlocks(
   windowRows: number,
   windowsNeeded: number,
 ): void {
+  if (blocks === 1) return;
   const blockRows = Math.floor(trainRows / blocks);
-  for (let b = 0; blocks > 1 && b < blocks; b++) {
+  for (let b = 0; b < blocks; b++) {
     const from = b * blockRows;
     const to = b === blocks - 1 ? trainRows : from + blockRows;
     const windows = Math.max(0, from - windowRows + 1) + Math.max(0, trainRows - to - windowRows + 1);

@@ -6,11 +6,11 @@
  * tree to the project's v13).
  */
 import { createRequire } from "node:module";
-import { AbortedError, HandshakeTimeoutError, LinkDownError, StaleLinkError } from "../source/rigErrors.js";
+import { AbortedError, HandshakeTimeoutError, LinkDownError } from "../source/rigErrors.js";
 import type { LinkState } from "../source/rigSource.js";
 import type { Scheduler, TimerHandle } from "../source/scheduler.js";
 import type { FirmataIo } from "./firmataPins.js";
-import { isPseudoTerminal, staleTerminalLink } from "./pathWatch.js";
+import { isPseudoTerminal, refuseStaleLink } from "./pathWatch.js";
 
 export interface JohnnyFiveBoard {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -73,8 +73,7 @@ export async function connectFirmataBoard(
   let port: FirmataPort | null = null;
   let firstAskMs = 0;
   if (io === undefined) {
-    const terminal = staleTerminalLink(path);
-    if (terminal !== null) throw new StaleLinkError(path, terminal);
+    refuseStaleLink(path);
     const { SerialPort } = await import("serialport");
     port = new SerialPort({ path, baudRate: options.baudRate ?? 57_600, autoOpen: false });
     const Firmata = require("firmata") as new (port: unknown, options: Record<string, unknown>) => FirmataIo;

@@ -13,6 +13,7 @@
  */
 import { type FSWatcher, lstatSync, realpathSync, statSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
+import { StaleLinkError } from "../source/rigErrors.js";
 
 /** What a reconnect loop needs to know about the port's path. */
 export interface PathWatcher {
@@ -69,6 +70,12 @@ export function staleTerminalLink(path: string, marginNs = STALE_LINK_MARGIN_NS)
   } catch {
     return null;
   }
+}
+
+/** Throws a StaleLinkError when `path` is a stale link (before a port is opened on it). */
+export function refuseStaleLink(path: string): void {
+  const terminal = staleTerminalLink(path);
+  if (terminal !== null) throw new StaleLinkError(path, terminal);
 }
 
 function isStale(

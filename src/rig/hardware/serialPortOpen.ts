@@ -6,10 +6,10 @@
  */
 import { SerialPortStream } from "@serialport/stream";
 import type { SerialBinding } from "../source/bindingTypes.js";
-import { AbortedError, LinkDownError, StaleLinkError } from "../source/rigErrors.js";
+import { AbortedError, LinkDownError } from "../source/rigErrors.js";
 import type { LinkState } from "../source/rigSource.js";
 import type { Scheduler } from "../source/scheduler.js";
-import { staleTerminalLink } from "./pathWatch.js";
+import { refuseStaleLink } from "./pathWatch.js";
 
 export interface SerialPortOpenOptions {
   /** serialport binding; undefined: the OS binding (`serialport`'s autoDetect). */
@@ -33,8 +33,7 @@ async function createPort(path: string, o: SerialPortOpenOptions): Promise<Seria
   if (o.binding !== undefined) {
     return new SerialPortStream({ binding: o.binding, path, baudRate: o.baudRate, autoOpen: false });
   }
-  const terminal = staleTerminalLink(path);
-  if (terminal !== null) throw new StaleLinkError(path, terminal);
+  refuseStaleLink(path);
   const { SerialPort } = await import("serialport");
   return new SerialPort({ path, baudRate: o.baudRate, autoOpen: false });
 }
