@@ -233,7 +233,9 @@ async function openSocat(linkPath: string, maxQueued: number): Promise<PtyLink> 
     };
     child.stderr?.on("data", onErr);
     child.once("error", (e) => reject(new OperationalError(`socat: ${e.message}`, {}, { cause: e })));
-    child.once("exit", (code) => reject(new OperationalError(`socat exited (${code}): ${err.trim()}`)));
+    // "close", not "exit": it comes after socat's stderr has been read to its end, so the message
+    // carries socat's own reason ("exit" can come first, with the reason still in the pipe).
+    child.once("close", (code) => reject(new OperationalError(`socat exited (${code}): ${err.trim()}`)));
   });
   child.stderr?.resume();
   const listeners: ((chunk: Buffer) => void)[] = [];
