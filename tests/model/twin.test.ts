@@ -212,6 +212,31 @@ describe("LoopTwin: options, setters and errors", () => {
     );
   });
 
+  it("reports a state that stops being finite in one node only, the other still finite", () => {
+    // No flow and no conductance between or out of the nodes: each node is its own ramp, so an
+    // overflow in one cannot reach the other (a21 = a12 = 0 multiply finite values only).
+    const oneNode = { ...params, C_hot: 1, C_cold: 1, UA_loss: 0 };
+    // Hot: x' = Q_in/C_hot = 1e308 K/s from x = 0; the RK4 stages are all 1e308 (a11 = -0), so
+    // k1 + 2 k2 overflows to Infinity while every stage state stays finite; cold: y' = 0 exactly.
+    // No time constant (all rates zero): one step of 1 s.
+    const hot = new LoopTwin(oneNode);
+    hot.setOperatingPoint({ mDotKgS: 0, qInW: 1e308, uaWK: 0, tSinkC: 20, tAmbC: 25 });
+    hot.setState(0, 40, 0);
+    expect(messageOf(() => hot.step(1))).toBe(
+      "IntegrationError: integration failed at t=1 s: twin state is not finite (T_hot=Infinity, T_cold=40)",
+    );
+    // Cold: y' = UA_eff (T_sink - y)/C_cold with UA_eff = 1 W/K, T_sink = 1e308 C, y = 0: stages
+    // 1e308, 5e307, 7.5e307, 2.5e307, so k1 + 2 k2 = 2e308 overflows; hot: x' = 0 exactly.
+    // Time constant 1 s, substepFraction 1: one step of 1 s.
+    const cold = new LoopTwin(oneNode, { substepFraction: 1 });
+    cold.setOperatingPoint({ mDotKgS: 0, qInW: 0, uaWK: 1, tSinkC: 1e308, tAmbC: 25 });
+    expect(cold.maxSubstepS).toBe(1);
+    cold.setState(30, 0, 0);
+    expect(messageOf(() => cold.step(1))).toBe(
+      "IntegrationError: integration failed at t=1 s: twin state is not finite (T_hot=30, T_cold=Infinity)",
+    );
+  });
+
   it("keeps the twin time when setState is given no time", () => {
     const twin = new LoopTwin(params);
     twin.setState(30, 40, 7);
