@@ -20,6 +20,7 @@ import {
   PlantSimulator,
 } from "../../src/model/plantSimulator.js";
 import { countsFromTempC, DEFAULT_THERMISTOR } from "../../src/model/thermistor.js";
+import { exactLinear2 } from "./linearReference.js";
 
 const P = DEFAULT_LOOP_PARAMS;
 
@@ -265,5 +266,322 @@ describe("PlantSimulator misuse", () => {
   it("keeps its fault level helper consistent with faultSpec", () => {
     const f = parseFaultSpec("pump_degradation:start=10,ramp=10,severity=0.4");
     expect(faultLevel(f, 15)).toBeCloseTo(0.2, 12);
+  });
+});
+
+describe("PlantSimulator: options, inputs and refusals (issue 19)", () => {
+  const messageOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    return "no error";
+  };
+  const spec = (over: Partial<FaultSpec>): FaultSpec => ({
+    kind: "sensor_bias",
+    startS: 0,
+    endS: Number.POSITIVE_INFINITY,
+    rampS: 0,
+    severity: 1,
+    value: undefined,
+    channel: undefined,
+    ...over,
+  });
+
+  it("creates a sample with nothing measured yet: zero counts, no ambient probe, NaN temperatures", () => {
+    expect(createPlantSample()).toEqual({
+      tS: 0,
+      adcHot: 0,
+      adcCold: 0,
+      adcAmb: -1,
+      pulses: 0,
+      tHotC: Number.NaN,
+      tColdC: Number.NaN,
+      tAmbC: Number.NaN,
+      tSinkC: Number.NaN,
+      mDotKgS: 0,
+      flowLpm: 0,
+      qInW: 0,
+      uaWK: 0,
+      pumpDuty: 0,
+      heaterDuty: 0,
+      fanDuty: 0,
+      faultMask: 0,
+      anomaly: 0,
+      changepoint: 0,
+    });
+  });
+
+  it("refuses a substepFraction outside (0, 1] with the whole message, and takes 1", () => {
+    for (const f of [0, -0.5, 1.5, Number.NaN])
+      expect(messageOf(() => new PlantSimulator({ substepFraction: f }))).toBe(
+        `ConfigError: substepFraction: must be in (0, 1] (got ${f})`,
+      );
+    expect(messageOf(() => new PlantSimulator({ substepFraction: 1 }))).toBe("no error");
+    expect(messageOf(() => new PlantSimulator({ integrator: "euler" as "rk4" }))).toBe(
+      'ConfigError: integrator: must be "rk4" or "dopri5" (got "euler")',
+    );
+  });
+
+  it("sets each duty on its own channel and reads it back", () => {
+    const plant = new PlantSimulator();
+    const duties = (): number[] => [plant.getDuty("pump"), plant.getDuty("heater"), plant.getDuty("fan")];
+    expect(duties()).toEqual([0, 0, 0]);
+    plant.setDuty("pump", 11);
+    expect(duties()).toEqual([11, 0, 0]);
+    plant.setDuty("heater", 22);
+    expect(duties()).toEqual([11, 22, 0]);
+    plant.setDuty("fan", 33);
+    expect(duties()).toEqual([11, 22, 33]);
+    const s = plant.sample(createPlantSample(), false);
+    expect([s.pumpDuty, s.heaterDuty, s.fanDuty]).toEqual([11, 22, 33]);
+    plant.setInputs(44, 55, 66, 20);
+    expect(duties()).toEqual([44, 55, 66]);
+  });
+
+  it("refuses a duty out of range on each channel and a non-finite ambient, with the whole message", () => {
+    const plant = new PlantSimulator();
+    expect(messageOf(() => plant.setInputs(256, 0, 0, 25))).toBe(
+      "RangeError: pump: duty must be 0-255 (got 256)",
+    );
+    expect(messageOf(() => plant.setInputs(0, -1, 0, 25))).toBe(
+      "RangeError: heater: duty must be 0-255 (got -1)",
+    );
+    expect(messageOf(() => plant.setInputs(0, 0, Number.NaN, 25))).toBe(
+      "RangeError: fan: duty must be 0-255 (got NaN)",
+    );
+    expect(messageOf(() => plant.setInputs(0, 0, 0, Number.NaN))).toBe(
+      "RangeError: setInputs: tAmbC must be finite (got NaN)",
+    );
+    expect(messageOf(() => plant.setAmbientC(Number.POSITIVE_INFINITY))).toBe(
+      "RangeError: setAmbientC: tAmbC must be finite (got Infinity)",
+    );
+    expect(messageOf(() => plant.setDuty("fan", 300))).toBe("RangeError: fan: duty must be 0-255 (got 300)");
+    // Nothing was changed by a refused call.
+    expect([plant.getDuty("pump"), plant.getDuty("heater"), plant.getDuty("fan")]).toEqual([0, 0, 0]);
+    expect(plant.sample(createPlantSample(), false).tAmbC).toBe(25);
+  });
+
+  it("refuses every link fault by name, an unknown kind, and a sensor fault without a channel", () => {
+    const plant = new PlantSimulator();
+    for (const [text, kind] of [
+      ["link_corrupt:value=0.01", "link_corrupt"],
+      ["link_drop:start=5,value=0.1", "link_drop"],
+      ["link_disconnect:start=5,end=9", "link_disconnect"],
+      ["device_reboot:start=7", "device_reboot"],
+    ] as const)
+      expect(messageOf(() => plant.addFault(parseFaultSpec(text)))).toBe(
+        `ConfigError: fault ${kind}: a link fault: the plant has no serial link (use looptwin emulate) (got "${text}")`,
+      );
+    expect(messageOf(() => plant.addFault(spec({ kind: "bogus" as FaultSpec["kind"] })))).toBe(
+      'ConfigError: fault: unknown fault kind (got "bogus")',
+    );
+    expect(messageOf(() => plant.addFault(spec({ kind: "sensor_stuck" })))).toBe(
+      "ConfigError: fault sensor_stuck.channel: a sensor fault needs a channel (hot, cold or amb)",
+    );
+    const noProbe = new PlantSimulator({ hasAmbientProbe: false });
+    expect(messageOf(() => noProbe.addFault(spec({ kind: "sensor_open", channel: "amb" })))).toBe(
+      'ConfigError: fault sensor_open.channel: this rig has no ambient probe (got "amb")',
+    );
+    // None of the refused faults was kept.
+    expect(plant.faults).toEqual([]);
+    expect(noProbe.faults).toEqual([]);
+    expect(plant.sample(createPlantSample(), false).anomaly).toBe(0);
+  });
+
+  it("accepts every physical, sensor and flow-meter kind, keeps them in order, and labels each", () => {
+    const texts = [
+      "pump_degradation:start=1,severity=0.5",
+      "pump_failure:start=2",
+      "hx_fouling:start=3,severity=0.5",
+      "heater_overpower:start=4,severity=0.5",
+      "sensor_bias:start=5,value=1,channel=hot",
+      "sensor_drift:start=6,value=0.01,channel=cold",
+      "sensor_noise:start=7,value=0.1,channel=amb",
+      "sensor_stuck:start=8,channel=hot",
+      "sensor_open:start=9,channel=cold",
+      "sensor_short:start=10,channel=amb",
+      "flow_blockage:start=11,severity=0.5",
+    ];
+    const plant = new PlantSimulator({ noiseKRms: 0 });
+    const specs = texts.map((t) => parseFaultSpec(t));
+    for (const f of specs) plant.addFault(f);
+    expect(plant.faults).toEqual(specs);
+    const s = createPlantSample();
+    for (let k = 1; k <= 11; k++) {
+      plant.advanceTo(k);
+      plant.sample(s);
+      expect(faultLabel(s.faultMask)).toBe(
+        specs
+          .slice(0, k)
+          .map((f) => f.kind)
+          .join("+"),
+      );
+      expect(s.changepoint).toBe(1);
+    }
+    plant.clearFaults();
+    expect(plant.faults).toEqual([]);
+  });
+
+  it("clears the faults of every sensor and of the flow meter", () => {
+    const faulted = plantWith(
+      ["sensor_short:channel=hot", "sensor_open:channel=cold", "sensor_short:channel=amb", "flow_blockage"],
+      { noiseKRms: 0 },
+    );
+    faulted.clearFaults();
+    faulted.advanceTo(60);
+    const s = faulted.sample(createPlantSample());
+    const clean = plantWith([], { noiseKRms: 0 });
+    clean.advanceTo(60);
+    const c = clean.sample(createPlantSample());
+    expect([s.adcHot, s.adcCold, s.adcAmb]).toEqual([
+      countsFromTempC(DEFAULT_THERMISTOR, c.tHotC),
+      countsFromTempC(DEFAULT_THERMISTOR, c.tColdC),
+      countsFromTempC(DEFAULT_THERMISTOR, 25),
+    ]);
+    // 7.5 Hz per L/min of the full flow for 60 s.
+    expect(Math.abs(s.pulses - 7.5 * kgSToLpm(c.mDotKgS) * 60)).toBeLessThanOrEqual(1);
+    expect([s.faultMask, s.anomaly]).toEqual([0, 0]);
+  });
+
+  it("samples the true operating point, duties and ambient at full duties (pump curve, heater and fan at 255)", () => {
+    const plant = new PlantSimulator();
+    plant.setInputs(255, 255, 255, 22);
+    plant.setState(40, 30);
+    const out = createPlantSample();
+    out.adcHot = 1111;
+    out.adcCold = 2222;
+    out.adcAmb = 3333;
+    plant.sample(out, false);
+    // At duty 255: m_dot = m_dot_max, Q_in = Q_heater_max, UA_eff = UA; T_sink from the parameters.
+    expect(out).toEqual({
+      tS: 0,
+      adcHot: 1111,
+      adcCold: 2222,
+      adcAmb: 3333,
+      pulses: 0,
+      tHotC: 40,
+      tColdC: 30,
+      tAmbC: 22,
+      tSinkC: P.T_sink,
+      mDotKgS: P.m_dot_max,
+      flowLpm: kgSToLpm(P.m_dot_max),
+      qInW: P.Q_heater_max,
+      uaWK: P.UA,
+      pumpDuty: 255,
+      heaterDuty: 255,
+      fanDuty: 255,
+      faultMask: 0,
+      anomaly: 0,
+      changepoint: 0,
+    });
+  });
+
+  it("says where it was and where it was asked to go when time would go back", () => {
+    const plant = new PlantSimulator();
+    plant.advanceTo(10);
+    expect(messageOf(() => plant.advanceTo(9))).toBe(
+      "RangeError: advanceTo: time cannot go back (from 10 s to 9 s)",
+    );
+    expect(messageOf(() => plant.advanceTo(Number.NaN))).toBe(
+      "RangeError: advanceTo: time cannot go back (from 10 s to NaN s)",
+    );
+    // Staying at the same time is allowed and changes nothing.
+    const before = [plant.tHotC, plant.tColdC, plant.tS];
+    plant.advanceTo(10);
+    expect([plant.tHotC, plant.tColdC, plant.tS]).toEqual(before);
+  });
+
+  it("uses seed 1 by default, and the seed, noise and dropout options reach every sensor", () => {
+    const readings = (options: ConstructorParameters<typeof PlantSimulator>[0]): number[] => {
+      const plant = new PlantSimulator(options);
+      plant.setInputs(200, 255, 255, 25);
+      const s = createPlantSample();
+      const out: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        plant.advanceTo(k);
+        plant.sample(s);
+        out.push(s.adcHot, s.adcCold, s.adcAmb);
+      }
+      return out;
+    };
+    expect(readings({})).toEqual(readings({ seed: 1 }));
+    expect(readings({})).not.toEqual(readings({ seed: 2 }));
+    // Every reading drops out at rate 1: all three channels read the rail.
+    expect(new Set(readings({ dropoutRate: 1 }))).toEqual(new Set([4092]));
+    // The default noise (0.05 K rms) moves some readings off the noise-free counts.
+    expect(readings({})).not.toEqual(readings({ noiseKRms: 0 }));
+  });
+
+  it("reads each channel through its own thermistor and counts pulses with the given meter", () => {
+    // A 5 k series resistor, a 20 k thermistor, a 47 k one: three different divider curves.
+    const hot = { ...DEFAULT_THERMISTOR, seriesOhm: 5000 };
+    const cold = { curve: { kind: "beta" as const, r25Ohm: 20_000, betaK: 3950 }, seriesOhm: 10_000 };
+    const amb = { curve: { kind: "beta" as const, r25Ohm: 47_000, betaK: 4050 }, seriesOhm: 47_000 };
+    const plant = new PlantSimulator({
+      noiseKRms: 0,
+      thermistors: { hot, cold, amb },
+      flowMeter: { kHzPerLpm: 15 },
+    });
+    plant.setInputs(255, 255, 255, 21);
+    plant.setState(50, 35);
+    let s = plant.sample(createPlantSample());
+    expect([s.adcHot, s.adcCold, s.adcAmb]).toEqual([
+      countsFromTempC(hot, 50),
+      countsFromTempC(cold, 35),
+      countsFromTempC(amb, 21),
+    ]);
+    plant.advanceTo(100);
+    s = plant.sample(createPlantSample());
+    // 15 Hz per L/min at the full flow for 100 s.
+    expect(Math.abs(s.pulses - 15 * kgSToLpm(P.m_dot_max) * 100)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("PlantSimulator: the closed form through input changes (issue 19)", () => {
+  /** The exact solution of the loop at a constant operating point (y' = A y + b, tests/model/linearReference.ts). */
+  const exactAt = (
+    duties: [number, number, number],
+    tAmbC: number,
+    y0: [number, number],
+    dtS: number,
+  ): [number, number] => {
+    const op = setOperatingPointFromDuties(P, ...duties, tAmbC, createOperatingPoint(P));
+    const g = op.mDotKgS * P.cp;
+    const sys = {
+      a11: -(g + P.UA_loss) / P.C_hot,
+      a12: g / P.C_hot,
+      a21: g / P.C_cold,
+      a22: -(g + op.uaWK + P.UA_loss) / P.C_cold,
+      b1: (op.qInW + P.UA_loss * op.tAmbC) / P.C_hot,
+      b2: (op.uaWK * op.tSinkC + P.UA_loss * op.tAmbC) / P.C_cold,
+    };
+    return exactLinear2(sys, y0, dtS);
+  };
+
+  it("follows it when the pump, the heater, the fan and the ambient change one at a time", () => {
+    const plant = new PlantSimulator({ noiseKRms: 0 });
+    plant.setState(60, 30);
+    const steps: { change: (p: PlantSimulator) => void; duties: [number, number, number]; amb: number }[] = [
+      { change: (p) => p.setInputs(200, 255, 255, 25), duties: [200, 255, 255], amb: 25 },
+      { change: (p) => p.setDuty("pump", 120), duties: [120, 255, 255], amb: 25 },
+      { change: (p) => p.setDuty("heater", 100), duties: [120, 100, 255], amb: 25 },
+      { change: (p) => p.setDuty("fan", 60), duties: [120, 100, 60], amb: 25 },
+      { change: (p) => p.setAmbientC(10), duties: [120, 100, 60], amb: 10 },
+      { change: (p) => p.setInputs(255, 255, 255, 30), duties: [255, 255, 255], amb: 30 },
+    ];
+    let ref: [number, number] = [60, 30];
+    let t = 0;
+    for (const { change, duties, amb } of steps) {
+      change(plant);
+      t += 150;
+      plant.advanceTo(t);
+      ref = exactAt(duties, amb, ref, 150);
+      // RK4 at 1/20 of the fastest time constant: local error 2.6e-9 of the transient per sub-step.
+      expect(Math.abs(plant.tHotC - ref[0]), `t=${t}`).toBeLessThan(1e-6);
+      expect(Math.abs(plant.tColdC - ref[1]), `t=${t}`).toBeLessThan(1e-6);
+      expect(plant.tS).toBe(t);
+    }
   });
 });
