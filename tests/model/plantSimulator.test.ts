@@ -19,7 +19,7 @@ import {
   type PlantSample,
   PlantSimulator,
 } from "../../src/model/plantSimulator.js";
-import { countsFromTempC, DEFAULT_THERMISTOR } from "../../src/model/thermistor.js";
+import { CountsToTempC, countsFromTempC, DEFAULT_THERMISTOR } from "../../src/model/thermistor.js";
 import { exactLinear2 } from "./linearReference.js";
 
 const P = DEFAULT_LOOP_PARAMS;
@@ -582,6 +582,84 @@ describe("PlantSimulator: the closed form through input changes (issue 19)", () 
       expect(Math.abs(plant.tHotC - ref[0]), `t=${t}`).toBeLessThan(1e-6);
       expect(Math.abs(plant.tColdC - ref[1]), `t=${t}`).toBeLessThan(1e-6);
       expect(plant.tS).toBe(t);
+    }
+  });
+});
+
+describe("PlantSimulator: options that reach the integrators and the sensor noise (issue 19)", () => {
+  it("steps RK4 at substepFraction of the fastest time constant: the closed form of RK4 on the decoupled nodes", () => {
+    // Pump 0 (below the stall duty): no flow, the nodes decouple. Heater 0, fan 255, T_amb = T_sink
+    // = 25 C: hot y' = -UA_loss/C_hot (y - 25) = -8e-5 (y - 25), cold y' = -(UA + UA_loss)/C_cold
+    // (y - 25) = -0.0034 (y - 25) 1/s. With substepFraction 1 the sub-step bound is the cold time
+    // constant 1/0.0034 s, so 1000 s take ceil(3.4) = 4 steps of h = 250 s, and RK4 on y' = l y
+    // multiplies by R(l h) = 1 + z + z^2/2 + z^3/6 + z^4/24 per step (Hairer, Norsett & Wanner I,
+    // sec. IV.2, the stability function of classic RK4).
+    const R = (z: number): number => 1 + z + z ** 2 / 2 + z ** 3 / 6 + z ** 4 / 24;
+    const plant = new PlantSimulator({ noiseKRms: 0, substepFraction: 1 });
+    plant.setInputs(0, 0, 255, 25);
+    plant.setState(65, 45);
+    plant.advanceTo(1000);
+    const hot = 25 + 40 * R(-8e-5 * 250) ** 4;
+    const cold = 25 + 20 * R(-0.0034 * 250) ** 4;
+    expect(Math.abs(plant.tHotC - hot)).toBeLessThan(1e-9);
+    expect(Math.abs(plant.tColdC - cold)).toBeLessThan(1e-9);
+    // That is 0.02 K off the exact exp(-3.4) decay: the default fraction (1/20) would be within 1e-8 K of it.
+    expect(Math.abs(cold - (25 + 20 * Math.exp(-3.4)))).toBeGreaterThan(0.01);
+  });
+
+  it("runs Dormand-Prince at rtol = atol = 1e-8 by default and at the rtol given", () => {
+    const op = setOperatingPointFromDuties(P, 200, 255, 255, 25, createOperatingPoint(P));
+    const g = op.mDotKgS * P.cp;
+    const sys = {
+      a11: -(g + P.UA_loss) / P.C_hot,
+      a12: g / P.C_hot,
+      a21: g / P.C_cold,
+      a22: -(g + op.uaWK + P.UA_loss) / P.C_cold,
+      b1: (op.qInW + P.UA_loss * op.tAmbC) / P.C_hot,
+      b2: (op.uaWK * op.tSinkC + P.UA_loss * op.tAmbC) / P.C_cold,
+    };
+    const worstError = (rtol?: number): number => {
+      const plant = new PlantSimulator({
+        integrator: "dopri5",
+        noiseKRms: 0,
+        ...(rtol === undefined ? {} : { rtol }),
+      });
+      plant.setInputs(200, 255, 255, 25);
+      plant.setState(60, 30);
+      let err = 0;
+      for (let t = 100; t <= 3000; t += 100) {
+        plant.advanceTo(t);
+        const ref = exactLinear2(sys, [60, 30], t);
+        err = Math.max(err, Math.abs(plant.tHotC - ref[0]), Math.abs(plant.tColdC - ref[1]));
+      }
+      return err;
+    };
+    // At 1e-8 the global error stays below 1e-6 K (Dopri5's own default, 1e-6, does not: about 7e-6 K).
+    expect(worstError()).toBeLessThan(1e-6);
+    // A loose tolerance is honoured: the run is visibly less accurate.
+    expect(worstError(1e-3)).toBeGreaterThan(1e-4);
+  });
+
+  it("adds the given white noise to every reading (rms of repeated readings at a fixed state)", () => {
+    // 400 readings of each channel at 25 C with 2 K rms: the rms deviation of the converted
+    // readings is 2 K within a few percent (its relative standard error is 1/sqrt(2 x 400) = 3.5 %).
+    const plant = new PlantSimulator({ noiseKRms: 2, seed: 7 });
+    plant.setInputs(0, 0, 255, 25);
+    plant.setState(25, 25);
+    const host = new CountsToTempC(DEFAULT_THERMISTOR);
+    const s = createPlantSample();
+    const sq = [0, 0, 0];
+    const n = 400;
+    for (let k = 0; k < n; k++) {
+      plant.sample(s);
+      sq[0]! += (host.convert(s.adcHot) - 25) ** 2;
+      sq[1]! += (host.convert(s.adcCold) - 25) ** 2;
+      sq[2]! += (host.convert(s.adcAmb) - 25) ** 2;
+    }
+    for (const q of sq) {
+      const rms = Math.sqrt(q / n);
+      expect(rms).toBeGreaterThan(2 * 0.85);
+      expect(rms).toBeLessThan(2 * 1.15);
     }
   });
 });
