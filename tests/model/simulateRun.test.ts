@@ -13,6 +13,7 @@ import { SeedModel, seedSumDriftKPerS } from "../../src/model/seedModel.js";
 import { DEFAULT_SEED_PARAMS } from "../../src/model/seedParams.js";
 import { CsvRowFormatter, csvHeader, timeDecimals } from "../../src/model/simulateCsv.js";
 import { type LoopRunConfig, type RunConfig, rowCount, simulateRun } from "../../src/model/simulateRun.js";
+import { DEFAULT_THERMISTOR, kelvinPerCount } from "../../src/model/thermistor.js";
 
 function loopConfig(over: Partial<LoopRunConfig> & { inputTexts?: string[] } = {}): LoopRunConfig {
   const { inputTexts = [], ...rest } = over;
@@ -293,5 +294,59 @@ describe("simulateRun: configuration errors and edges", () => {
       expect(Math.abs(cold! - (s(t!) - d(t!)) / 2), `t=${t}`).toBeLessThan(1e-8);
       expect([mDot, qIn, qOut]).toEqual([0.01, 1000, 500]);
     }
+  });
+});
+
+describe("simulateRun: the measured and scheduled fields of a loop row (issue 19)", () => {
+  it("converts the noise-free counts and pulses back to within a count and a few percent of the truth", () => {
+    const rows: { t: number; hot: number[]; cold: number[]; amb: number[]; flow: number[] }[] = [];
+    simulateRun(
+      loopConfig({ sensors: true, noiseKRms: 0, durationS: 30, dtS: 1, inputTexts: ["t_amb=0:21,10:18"] }),
+      (row) => {
+        if (row.model !== "loop") return;
+        const s = row.sample;
+        rows.push({
+          t: s.tS,
+          hot: [row.measTHotC, s.tHotC],
+          cold: [row.measTColdC, s.tColdC],
+          amb: [row.measTAmbC, s.tAmbC],
+          flow: [row.measFlowLpm, s.flowLpm],
+        });
+      },
+    );
+    expect(rows.length).toBe(31);
+    for (const { t, hot, cold, amb, flow } of rows) {
+      // The host's conversion of the quantised counts is within one count's width of the truth.
+      for (const [meas, truth] of [hot, cold, amb])
+        expect(Math.abs(meas! - truth!), `t=${t}`).toBeLessThanOrEqual(
+          kelvinPerCount(DEFAULT_THERMISTOR, truth!),
+        );
+      expect(amb![1]).toBe(t < 10 ? 21 : 18);
+      // The first row has no flow estimate (one reading spans no time); from a whole 2 s window
+      // on, the pulse count is the flow within one pulse of about 7.5 x 3.5 x 2 = 52.
+      if (t === 0) expect(flow![0]).toBeNaN();
+      else if (t >= 2) expect(Math.abs(flow![0]! / flow![1]! - 1), `t=${t}`).toBeLessThan(0.05);
+    }
+  });
+
+  it("reports each channel's setpoint from its own schedule", () => {
+    const seen: number[][] = [];
+    simulateRun(
+      loopConfig({
+        sensors: true,
+        durationS: 20,
+        dtS: 10,
+        inputTexts: ["pump=10:90", "fan=0:30,20:40", "heater=0:70"],
+      }),
+      (row) => {
+        if (row.model === "loop") seen.push([row.pumpSetpoint, row.heaterSetpoint, row.fanSetpoint]);
+      },
+    );
+    // The pump keeps its default (200) until its first time.
+    expect(seen).toEqual([
+      [200, 70, 30],
+      [90, 70, 30],
+      [90, 70, 40],
+    ]);
   });
 });
