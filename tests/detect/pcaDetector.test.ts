@@ -128,7 +128,7 @@ describe("PCA T2 / Q monitor", () => {
     expect(s.lastScore).toBeGreaterThan(1e3);
   });
 
-  it("three features (written out, 1 to 3 components) score the definition's sums to the bit", () => {
+  it("three features (written out, 0 to 3 components) score the definition's sums to the bit, infinite and NaN features too", () => {
     // The definition as loops, each sum from 0 in index order: t_j = sum_m P[j][m] (x_m - mean_m),
     // T2 = sum_j t_j^2 / lambda_j, Q = max(|x - mean|^2 - sum_j t_j^2, 0).
     const definition = (m: PcaModel, x: readonly number[]) => {
@@ -150,12 +150,19 @@ describe("PCA T2 / Q monitor", () => {
     };
     const finite = fc.double({ min: -1e3, max: 1e3, noNaN: true });
     const triple = fc.tuple(finite, finite, finite);
+    // A scored feature may also be infinite or NaN: with fewer than three components the padded
+    // rows of the written-out sums once multiplied it by 0, giving T2 NaN where the loops give
+    // Infinity (and, with no component, Q and the score NaN instead of Infinity).
+    const feature = fc.oneof(
+      finite,
+      fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN),
+    );
     fc.assert(
       fc.property(
         triple,
-        fc.array(triple, { minLength: 1, maxLength: 3 }),
+        fc.array(triple, { minLength: 0, maxLength: 3 }),
         fc.array(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), { minLength: 3, maxLength: 3 }),
-        fc.array(triple, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(feature, feature, feature), { minLength: 1, maxLength: 20 }),
         (mean, components, eigen, xs) => {
           const model: PcaModel = {
             kind: "pca",

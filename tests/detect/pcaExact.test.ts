@@ -160,6 +160,48 @@ describe("PCA refusals with the whole message", () => {
     expect(s.lastScore).toBe(7.5 / 2);
   });
 
+  it("three features with fewer than three components: an infinite feature gives T2 Infinity, and Q too with none", () => {
+    // Axes (0.6, 0.8, 0) and (0.8, -0.6, 0), eigenvalues 1 and 4, mean 0; the vector (inf, 0, 0)
+    // has coordinates t_1 = 0.6 inf = inf and t_2 = 0.8 inf = inf along them, so
+    // T2 = t_1^2 / 1 (+ t_2^2 / 4) = inf whether one or both are kept. Q = |x|^2 - |t|^2 is
+    // inf - inf, undefined (NaN), and so is the score. With no component, T2 is the empty sum 0
+    // and Q = |x|^2 = inf: the score inf. -inf is the same.
+    const components = [
+      [0.6, 0.8, 0],
+      [0.8, -0.6, 0],
+    ];
+    for (const k of [1, 2]) {
+      const s = new PcaScorer({
+        kind: "pca",
+        featureMean: [0, 0, 0],
+        components: components.slice(0, k),
+        eigenvalues: [1, 4].slice(0, k),
+        t2Limit: 2,
+        qLimit: 1,
+      });
+      for (const x of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        s.score([x, 0, 0]);
+        expect(s.lastT2).toBe(Number.POSITIVE_INFINITY);
+        expect(s.lastQ).toBeNaN();
+        expect(s.lastScore).toBeNaN();
+      }
+    }
+    const none = new PcaScorer({
+      kind: "pca",
+      featureMean: [0, 0, 0],
+      components: [],
+      eigenvalues: [],
+      t2Limit: 2,
+      qLimit: 1,
+    });
+    for (const x of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      none.score([0, x, 0]);
+      expect(none.lastT2).toBe(0);
+      expect(none.lastQ).toBe(Number.POSITIVE_INFINITY);
+      expect(none.lastScore).toBe(Number.POSITIVE_INFINITY);
+    }
+  });
+
   it("a component whose length is not the feature count", () => {
     const model: PcaModel = {
       kind: "pca",

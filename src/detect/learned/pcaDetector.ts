@@ -121,7 +121,7 @@ export class PcaScorer {
    * three components: {@link score} takes {@link scoreThree}, the same sums written out.
    */
   private readonly three: boolean;
-  /** The projection as 3 x 3, rows past k zero (t_j = +0 adds +0 to each sum: the same doubles). */
+  /** The projection as 3 x 3, rows past k zero (not read: {@link scoreThree} takes t_j = +0 there). */
   private readonly projection3 = new Float64Array(9);
   /** 1 / eigenvalue for 3 components, 0 past k. */
   private readonly invEigen3 = new Float64Array(3);
@@ -193,20 +193,23 @@ export class PcaScorer {
    * {@link score} for three features, unrolled: in the loops V8 checks for interrupts on every
    * back edge and bounds on every load, three times the cost of the arithmetic at this size (517
    * against 183 instructions a vector, cachegrind). Each sum starts at 0 and adds its terms in
-   * the loops' order, so the scores are the loops' doubles for any finite features.
+   * the loops' order, and a coordinate past k is +0 (not the padded row times the vector: 0 times
+   * an infinite feature is NaN, which made T2 NaN where the loops give Infinity), adding +0 to
+   * sums that are never -0: the scores are the loops' doubles for any features.
    */
   private scoreThree(features: ArrayLike<number>): void {
     const mean = this.mean;
     const pr = this.projection3;
     const ie = this.invEigen3;
+    const k = this.componentCount;
     const d0 = (features[0] as number) - (mean[0] as number);
     const d1 = (features[1] as number) - (mean[1] as number);
     const d2 = (features[2] as number) - (mean[2] as number);
     const norm2 = 0 + d0 * d0 + d1 * d1 + d2 * d2;
     // The vector's coordinates along the three components.
-    const c0 = 0 + (pr[0] as number) * d0 + (pr[1] as number) * d1 + (pr[2] as number) * d2;
-    const c1 = 0 + (pr[3] as number) * d0 + (pr[4] as number) * d1 + (pr[5] as number) * d2;
-    const c2 = 0 + (pr[6] as number) * d0 + (pr[7] as number) * d1 + (pr[8] as number) * d2;
+    const c0 = k > 0 ? 0 + (pr[0] as number) * d0 + (pr[1] as number) * d1 + (pr[2] as number) * d2 : 0;
+    const c1 = k > 1 ? 0 + (pr[3] as number) * d0 + (pr[4] as number) * d1 + (pr[5] as number) * d2 : 0;
+    const c2 = k > 2 ? 0 + (pr[6] as number) * d0 + (pr[7] as number) * d1 + (pr[8] as number) * d2 : 0;
     const t2 = 0 + c0 * c0 * (ie[0] as number) + c1 * c1 * (ie[1] as number) + c2 * c2 * (ie[2] as number);
     const explained = 0 + c0 * c0 + c1 * c1 + c2 * c2;
     const q = Math.max(norm2 - explained, 0);
