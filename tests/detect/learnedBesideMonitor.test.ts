@@ -4,7 +4,7 @@
  * nominal run, raises a `learned` alarm (a warning naming channels) on a fault, and its alarm is
  * listed and acknowledged with the monitor's. Seeded emulated runs, nothing timed.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/core/rng.js";
 import { type AlarmEvent, AlarmManager, type AlarmState } from "../../src/detect/alarms/alarmManager.js";
 import { EmulatedRig } from "../../src/detect/evaluation/emulatedRig.js";
@@ -361,7 +361,14 @@ describe("the learned alarm's lifecycle under other alarm options", () => {
 describe("the learned detector's edges (times, gaps, learning, the alarm while settling)", () => {
   const rng = new SeededRng(59);
   const column = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
-  const model = fitLearnedDetector([...TWIN_RESIDUAL_CHANNELS], [column(400), column(400), column(400)], 400);
+  // The training columns are drawn here (first from the shared stream, as the stubs' draws in the
+  // tests follow them); the model is fitted before each test: Stryker records per-test coverage
+  // only from a test's beforeEach hooks and body, and activates a mutant only once tests run.
+  const training = [column(400), column(400), column(400)];
+  let model: LearnedModel;
+  beforeEach(() => {
+    model = fitLearnedDetector([...TWIN_RESIDUAL_CHANNELS], training, 400);
+  });
   /** A residual stub of `n` nominal rows (training-like noise), optionally scaled on the flow channel. */
   function stub(n: number, flowScale: (i: number) => number = () => 1): Monitor {
     const flow = column(n).map((v, i) => v * flowScale(i));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import {
   fitLearnedDetector,
@@ -15,9 +15,18 @@ const data = correlatedChannels({
   seed: 31,
   fault: { from: 600, to: 700, channel: 1, shift: 3 },
 });
-const model = fitLearnedDetector(data.names, data.channels, 400, {
-  smoothingRows: 2,
-  threshold: { kind: "quantile", q: 0.995, margin: 1.2 },
+// The model is fitted before each test, not when the file is collected (nor in a beforeAll):
+// Stryker records per-test coverage only from a test's beforeEach hooks and body, and activates a
+// mutant only once tests run, so a model fitted at collection would be the unmutated one.
+let model: LearnedModel;
+/** {@link model} with the hand-made forest {@link FOREST} for its PCA model. */
+let forestModel: LearnedModel;
+beforeEach(() => {
+  model = fitLearnedDetector(data.names, data.channels, 400, {
+    smoothingRows: 2,
+    threshold: { kind: "quantile", q: 0.995, margin: 1.2 },
+  });
+  forestModel = { ...model, model: FOREST } as unknown as LearnedModel;
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit the parsed JSON freely to break one field
@@ -141,7 +150,6 @@ const FOREST = {
   right: [2, -1, -1, -1],
   leafSize: [0, 3, 1, 4],
 };
-const forestModel = { ...model, model: FOREST } as unknown as LearnedModel;
 
 describe("learned model files: every refusal in full", () => {
   it("writes version 2, one space of indent, a final newline", () => {
