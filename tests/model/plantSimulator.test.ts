@@ -607,6 +607,28 @@ describe("PlantSimulator: options that reach the integrators and the sensor nois
     expect(Math.abs(cold - (25 + 20 * Math.exp(-3.4)))).toBeGreaterThan(0.01);
   });
 
+  it("sub-steps a ramp by the fraction of a fast time constant below 1 s (a small, fast loop)", () => {
+    // C_hot = C_cold = 50 J/K at pump 200: g = m_dot cp is about 270 W/K, so the fastest time
+    // constant is about 50/(2 x 270) = 0.09 s and RK4 steps of 1/20 of it (4.6 ms) are accurate;
+    // a step of 0.05 s / 0.09 = 0.55 s (about 6 time constants) would be unstable for RK4.
+    const params = { ...P, C_hot: 50, C_cold: 50 };
+    const faults = ["pump_degradation:start=1,ramp=4,severity=0.5"];
+    const plant = plantWith(faults, { params });
+    plant.setState(60, 30);
+    const fast = { ...params, T_hot0: 60, T_cold0: 30 };
+    for (const tEnd of [3, 5, 6]) {
+      plant.advanceTo(tEnd);
+      const ref = reference(
+        fast,
+        faults.map((f) => parseFaultSpec(f)),
+        [200, 255, 255],
+        tEnd,
+      );
+      expect(Math.abs(plant.tHotC - ref[0]), `t=${tEnd}`).toBeLessThan(1e-6);
+      expect(Math.abs(plant.tColdC - ref[1]), `t=${tEnd}`).toBeLessThan(1e-6);
+    }
+  });
+
   it("runs Dormand-Prince at rtol = atol = 1e-8 by default and at the rtol given", () => {
     const op = setOperatingPointFromDuties(P, 200, 255, 255, 25, createOperatingPoint(P));
     const g = op.mDotKgS * P.cp;
