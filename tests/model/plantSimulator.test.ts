@@ -20,6 +20,7 @@ import {
   PlantSimulator,
 } from "../../src/model/plantSimulator.js";
 import { CountsToTempC, countsFromTempC, DEFAULT_THERMISTOR } from "../../src/model/thermistor.js";
+import { LoopTwin } from "../../src/model/twin.js";
 import { exactLinear2 } from "./linearReference.js";
 
 const P = DEFAULT_LOOP_PARAMS;
@@ -626,6 +627,29 @@ describe("PlantSimulator: options that reach the integrators and the sensor nois
       );
       expect(Math.abs(plant.tHotC - ref[0]), `t=${tEnd}`).toBeLessThan(1e-6);
       expect(Math.abs(plant.tColdC - ref[1]), `t=${tEnd}`).toBeLessThan(1e-6);
+    }
+  });
+
+  it("steps a regime at a constant operating point with the twin's scalar RK4, bit for bit", () => {
+    // Without a ramp under way the plant hands each interval to a LoopTwin at the same
+    // substepFraction (plantSimulator.ts, stepConstant); a twin stepped over the same intervals
+    // from the same state at the same duties lands on the same doubles.
+    for (const substepFraction of [0.05, 0.5]) {
+      const plant = new PlantSimulator({ noiseKRms: 0, substepFraction });
+      plant.setInputs(150, 200, 100, 22);
+      plant.setState(55, 35);
+      const twin = new LoopTwin(P, { substepFraction });
+      twin.setDuties(150, 200, 100, 22);
+      twin.setState(55, 35, 0);
+      for (const [t, dt] of [
+        [7, 7],
+        [40, 33],
+        [500, 460],
+      ] as const) {
+        plant.advanceTo(t);
+        twin.step(dt);
+        expect([plant.tHotC, plant.tColdC], `t=${t}`).toEqual([twin.tHotC, twin.tColdC]);
+      }
     }
   });
 
