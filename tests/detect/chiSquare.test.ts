@@ -134,6 +134,23 @@ describe("chi-square detector", () => {
     }
   });
 
+  it("between the re-adds the statistic is the running sum (one add, one subtract per sample), not a new sum", () => {
+    // Window 2, squares 1e20, 1, 1, 1 (all exact doubles; the ulp of 1e20 is 16384), by hand:
+    // 1: 0 + (1e20 - 0) = 1e20; the first sample of the window, no re-add.
+    // 2: 1e20 + (1 - 0) = 1e20; second sample: re-added, 1e20 + 1 = 1e20.
+    // 3: 1e20 + (1 - 1e20) = 1e20 - 1e20 = 0: the running sum has lost both ones (the exact sum
+    //    is 2), and this sample is not a re-add.
+    // 4: 0 + (1 - 1) = 0, then the re-add: 1 + 1 = 2.
+    // The re-add costs w additions, so it runs once per window; this pins that schedule (the
+    // sample between re-adds is O(1)), whose price is the transient 0 at sample 3.
+    const d = new ChiSquareDetector({ window: 2 });
+    const statistics = [1e10, 1, 1, 1].map((x) => {
+      d.update(x);
+      return d.statistic;
+    });
+    expect(statistics).toEqual([1e20, 1e20, 0, 2]);
+  });
+
   it("the statistic, a sum of squares, never goes below 0 when a huge sample leaves the window", () => {
     const d = new ChiSquareDetector({ window: 3 });
     for (const x of [1e10, 1, 1, 1, 0, 0, 0, 0, 0]) {

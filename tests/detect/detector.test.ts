@@ -12,6 +12,7 @@ import {
 } from "../../src/detect/detectors/detector.js";
 import { EwmaDetector } from "../../src/detect/detectors/ewma.js";
 import { ThresholdDetector } from "../../src/detect/detectors/thresholdDetector.js";
+import { configMessage } from "./configMessage.js";
 
 describe("detector factory", () => {
   it("builds each kind with its options", () => {
@@ -100,6 +101,22 @@ describe("detector factory", () => {
     expect(() => parseDetectorSpec("cusum:h=-10")).toThrow(/^detector\.cusum\.h: must be > 0 \(got -10\)$/);
     expect(() => parseDetectorConfig({ kind: "ewma", side: "sideways" })).toThrow(
       /^detector\.ewma\.side: must be one of both, upper, lower \(got "sideways"\)$/,
+    );
+  });
+
+  it("a JSON config that is not an object (a string, number, boolean or undefined) is refused as such", () => {
+    // A primitive has no kind either, but the message must say what is wrong with the value itself.
+    expect(configMessage(() => parseDetectorConfig("cusum", "detectors[0]"))).toBe(
+      'detectors[0]: must be an object with a kind (got "cusum")',
+    );
+    expect(configMessage(() => parseDetectorConfig(5))).toBe(
+      "detector: must be an object with a kind (got 5)",
+    );
+    expect(configMessage(() => parseDetectorConfig(true))).toBe(
+      "detector: must be an object with a kind (got true)",
+    );
+    expect(configMessage(() => parseDetectorConfig(undefined))).toBe(
+      "detector: must be an object with a kind",
     );
   });
 

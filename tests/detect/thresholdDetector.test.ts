@@ -89,6 +89,21 @@ describe("threshold detector, k of n", () => {
     }
   });
 
+  it("window probability for k near n takes log C(n, k) over the shorter side (k or n - k terms)", () => {
+    // References: mpmath at 40 digits, the sum of C(n, i) p^i (1 - p)^(n - i) for i >= k with p the
+    // double given (for k = n - 1 the closed form n p^(n-1) (1 - p) + p^n): 0.7357589130301869856,
+    // 0.9863500474758173281 and 0.1990586388209819194, below as the nearest doubles. Summing
+    // log C(n, k) over k terms instead of n - k leaves relative errors of 1.1e-14, 2.0e-13 and
+    // 3.0e-14 here; over n - k terms they are 8.5e-17, 5.5e-16 and 6.0e-17.
+    for (const [p, k, n, reference] of [
+      [0.999, 999, 1000, 0.735758913030187],
+      [0.999, 4990, 5000, 0.9863500474758173],
+      [0.9994, 4999, 5000, 0.19905863882098193],
+    ] as const) {
+      expect(Math.abs(kOfNWindowProbability(p, k, n) / reference - 1)).toBeLessThan(2e-15);
+    }
+  });
+
   it("window probability refuses arguments outside its domain, naming them", () => {
     for (const p of [-0.1, 1.1, Number.NaN])
       expect(() => kOfNWindowProbability(p, 1, 3)).toThrow(
