@@ -1,0 +1,143 @@
+/**
+ * Edges of the chi-square root finder and of the incomplete gamma function: the start of the
+ * safeguarded Newton (Wilson-Hilferty, the small-x expansion, the dof fallback), the tail each
+ * quantile is solved in, the bracket, and the switch between series and continued fraction at
+ * x = a + 1. Found by the mutation run of src/detect/detectors (issue 19): each case below is one
+ * where a slip in that code moves the result far past the tolerance, while the code as written
+ * is within it.
+ *
+ * Reference values: mpmath 1.3 at 50 digits (the quantile by mp.findroot on
+ * log(mp.gammainc(dof/2, x/2, regularized=True)) - log(p), the survival by mp.gammainc),
+ * printed as the nearest double; where mpmath's series was too slow (dof 262144 and 2^25),
+ * scipy 1.17 (scipy.stats.chi2.ppf / cdf, Boost's incomplete gamma and its inverse).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  chiSquareCdf,
+  chiSquareQuantile,
+  chiSquareSurvival,
+  chiSquareUpperQuantile,
+  normalQuantile,
+  regularizedGammaP,
+} from "../../src/detect/detectors/distributions.js";
+
+const relErr = (got: number, want: number) => Math.abs(got / want - 1);
+
+describe("chi-square quantile: the start and the tail of the Newton solve", () => {
+  // [function, p or alpha, dof, reference, tolerance]. The tolerance is at least 3 times the error
+  // of the code as written; the comment says which start or branch the case depends on.
+  const cases: readonly (readonly [f: "lower" | "upper", p: number, dof: number, x: number, tol: number])[] =
+    [
+      // Lower tail, dof 1000, p 1e-20: Wilson-Hilferty's start (640) is used; the small-x expansion
+      // (2 (p Γ(a + 1))^(1/a) = 0.46 x) is not, and Newton from it does not reach the root.
+      ["lower", 1e-20, 1000, 640.3742977345007, 3e-14],
+      ["lower", 1e-50, 1000, 471.3770861141663, 3e-14],
+      // Lower tail, dof 50 and 256: Wilson-Hilferty's 1 - v + z sqrt(v).
+      ["lower", 1e-50, 50, 0.20434421335122938, 3e-14],
+      ["lower", 0.49, 256, 254.7676791042078, 3e-14],
+      // dof 1, p 1e-100: the closed form π p² / 2 (P(1/2, y) = erf(sqrt y) ≈ 2 sqrt(y / π)); the
+      // small-x start is this closed form, and Newton keeps it within 2e-14.
+      ["lower", 1e-100, 1, 1.5707963267948966e-200, 1e-13],
+      // Lower tail for tiny dof (alpha 0.97 upper = 0.03 lower): only the small-x start reaches
+      // this root near 1e-305 (Wilson-Hilferty gives 1e-3).
+      ["upper", 0.97, 0.01, 2.994890789311895e-305, 5e-14],
+      // Upper tail at alpha 1e-300: Wilson-Hilferty's start, then Newton with the bracket.
+      ["upper", 1e-300, 10000, 16190.627988640485, 3e-14],
+      ["upper", 1e-300, 0.05, 1361.4780844830832, 3e-14],
+      ["upper", 1e-300, 0.1, 1363.2140546291166, 3e-14],
+      // Upper tail, dof 10000, alpha 0.02425: solved in the upper tail (the lower-tail start, the
+      // small-x expansion at 0.73 x, would not reach it).
+      ["upper", 0.02425, 10000, 10280.942366583333, 3e-14],
+      // Upper, alpha 1 - 1e-9 (lower-tail target about 1e-9) at dof 0.2: one iterate has a CDF equal
+      // to the target to the last bit (f = 0), which must close the bracket from above (hi = x);
+      // taken as lo instead, the next steps bisect towards 1e-60.
+      ["upper", 0.999999999, 0.2, 1.214609328966559e-90, 3e-14],
+      // Upper, alpha 0.1 at dof 0.01: Wilson-Hilferty is negative (dof < 2/9), the start is dof;
+      // the stopping test |next - x| <= 1e-14 x returns the converged iterate.
+      ["upper", 0.1, 0.01, 7.954848891114199e-10, 3e-14],
+    ];
+
+  it.each(cases)("%s tail, p %s, dof %s is %s", (f, p, dof, x, tol) => {
+    const got = f === "lower" ? chiSquareQuantile(p, dof) : chiSquareUpperQuantile(p, dof);
+    expect(relErr(got, x)).toBeLessThan(tol);
+  });
+
+  it("at p = 1/2 the lower tail is solved, at alpha = 1/2 too (dof 262144)", () => {
+    // scipy.stats.chi2.ppf(0.5, 262144). The code as written is 4.7e-15 from it; solved in the
+    // upper tail instead (target 1/2 of the survival) it stops 6.4e-13 away, and with the
+    // bracket's doubling replaced by 2 lo ± 1 or 2 / lo + 1, 3.3e-13 away.
+    const median = 262143.33333363474;
+    expect(relErr(chiSquareQuantile(0.5, 262144), median)).toBeLessThan(5e-14);
+    expect(relErr(chiSquareUpperQuantile(0.5, 262144), median)).toBeLessThan(5e-14);
+    // scipy.stats.chi2.ppf(0.05, 262144): 8.0e-15 as written, 1.9e-13 with the bracket slips above.
+    expect(relErr(chiSquareQuantile(0.05, 262144), 260954.13686708175)).toBeLessThan(5e-14);
+  });
+
+  it("at dof 2/9 and p = 1/2 Wilson-Hilferty's start is exactly 0 and the small-x start is taken", () => {
+    // v = 2 / (9 dof) = 1 and z = 0, so the cube is 0. mpmath: 0.0023946094319983887 (the code
+    // as written is 5.4e-16 from it; starting Newton from 0 instead ends 8.6e-15 away).
+    const x = 0.0023946094319983887;
+    expect(relErr(chiSquareQuantile(0.5, 2 / 9), x)).toBeLessThan(3e-15);
+    expect(relErr(chiSquareUpperQuantile(0.5, 2 / 9), x)).toBeLessThan(3e-15);
+  });
+
+  it("upper alpha 0.02425 at dof 0.2: the normal quantile at Acklam's region boundary p = 0.02425", () => {
+    // mpmath: 1.9936751699140485. The code is 3.7e-15 from it; with the boundary point taken by
+    // the central region's formula instead of the tail's, the start moves and Newton stops 1.6e-14 away.
+    expect(relErr(chiSquareUpperQuantile(0.02425, 0.2), 1.9936751699140485)).toBeLessThan(8e-15);
+  });
+
+  it("a root far below the smallest double comes back below 1e-50, not as the bracket's first doubling", () => {
+    // P(0.0005, x / 2) = 0.1 at x = 2 (0.1 Γ(1.0005))^2000, about 1e-2000: 0 in doubles. The
+    // start (the small-x expansion) underflows to 0, the first step doubles the bracket to 1, and
+    // the 200 safeguarded steps then close in on 0 (to about 1e-60).
+    const x = chiSquareQuantile(0.1, 0.001);
+    expect(x).toBeGreaterThanOrEqual(0);
+    expect(x).toBeLessThan(1e-50);
+  });
+
+  it("a root below the normal range is found to the last denormal", () => {
+    // P(0.005, x / 2) = 0.02425: mpmath 9.87e-324, whose nearest double is 2 · 2^-1074 = 1e-323.
+    expect(chiSquareQuantile(0.02425, 0.01)).toBe(1e-323);
+  });
+});
+
+describe("normal quantile: the Halley step far in the lower tail", () => {
+  it("is correctly rounded near p = 1e-260, where Acklam's start is furthest off", () => {
+    // mpmath (mp.findroot on mp.ncdf(t) - p, 40 digits), nearest doubles. The code gives them to
+    // the last bit; with the Halley step's denominator 1 + x u / 2 multiplied instead of divided,
+    // or 1 - x u / 2, or x u · 2, the results are 7 to 11 ulps (1.4e-15 to 2.2e-15) away.
+    const cases: readonly (readonly [p: number, x: number])[] = [
+      [6.157910831027162e-264, -34.68713277986449],
+      [1.655488867116331e-259, -34.392087288243204],
+      [3.4347341384238908e-258, -34.30387644493586],
+    ];
+    for (const [p, x] of cases) expect(relErr(normalQuantile(p), x)).toBeLessThan(5e-16);
+  });
+});
+
+describe("incomplete gamma: series or continued fraction at x = a + 1", () => {
+  it("the survival at x / 2 = a + 1 exactly is the continued fraction, not 1 - the series", () => {
+    // a = 2^-10, x / 2 = 1 + 2^-10 (both exact). Q is 2.1e-4, so 1 - P would lose 4 digits
+    // (1e-12); mpmath: 0.0002141054588692675, the continued fraction is 4.7e-15 from it.
+    expect(relErr(chiSquareSurvival(2 + 2 ** -9, 2 ** -9), 0.0002141054588692675)).toBeLessThan(2e-14);
+  });
+
+  it("the CDF at x / 2 = a + 1 for a = 2^24 is 1 - the continued fraction (the series would need 29 000 terms)", () => {
+    // scipy.stats.chi2.cdf(2^25 + 2, 2^25) = 0.500129864019225. The code is 4.3e-8 from it (the
+    // exponent -x + a ln x - ln Γ(a) of size 3e8 loses that much to rounding); the series, cut at
+    // its 10 000-term cap, gives 0.4928.
+    const dof = 2 ** 25;
+    expect(relErr(chiSquareCdf(dof + 2, dof), 0.500129864019225)).toBeLessThan(1e-6);
+  });
+
+  it("the series stops at its term cap even where its terms no longer shrink (a >= 2^53)", () => {
+    // a = 2^54: a + 1 rounds to a and x / a rounds to 1 - 2^-53, so each term equals the last and
+    // the sum never meets the 1e-16 test; only the 10 000-term cap ends the loop. The value is
+    // far from the true 0.5 (the exponent's rounding at this size), but it is a probability and
+    // it comes back.
+    const p = regularizedGammaP(2 ** 54, 2 ** 54 - 2);
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+  });
+});
