@@ -253,6 +253,10 @@ describe("parameterCovariance", () => {
     const cov = parameterCovariance(new Matrix([[0]]), 1, 5);
     expect(cov.conditionRatio).toBe(0);
     expect(cov.std[0]).toBe(Number.POSITIVE_INFINITY);
+    // Its one direction (eigenvalue 0, largest 0) is weak: 0 is not above 1e-10 x 0.
+    expect(cov.weakDirections).toEqual([[0]]);
+    const none = parameterCovariance(new Matrix(2, 2), 1, 5);
+    expect(none.weakDirections).toEqual([[0], [1]]);
   });
 
   it("a parameter the data never touches (a zero column): infinite std, NaN correlation, ratio 0", () => {
@@ -275,5 +279,94 @@ describe("parameterCovariance", () => {
     expect(cov.correlation.get(1, 1)).toBe(1);
     expect(cov.conditionRatio).toBe(0);
     expect(cov.weakDirections).toEqual([[1]]);
+  });
+
+  it("matches s^2 (J^T J)^-1 to 1e-14 where the scaled J^T J is not exactly symmetric", () => {
+    // sqrt(186) and sqrt(66) make (-72 s1) s2 and (-72 s2) s1 differ in the last bit, so the
+    // decomposition must be told the matrix is symmetric: the general (Hessenberg) one gives
+    // covariances 1.7e-13 off here (relative to sqrt(c_aa c_bb)), the symmetric one 7e-16.
+    // Reference: the exact inverse of the integer matrix (Python fractions), s^2 = 2 / (5 - 3) = 1;
+    // condition number 11, so a correct inverse is good to a few 1e-16.
+    const cov = parameterCovariance(
+      new Matrix([
+        [138, 104, -62],
+        [104, 186, -72],
+        [-62, -72, 66],
+      ]),
+      2,
+      5,
+    );
+    const want = [
+      [197 / 13288, -25 / 4983, 337 / 39864],
+      [-25 / 4983, 329 / 29898, 109 / 14949],
+      [337 / 39864, 109 / 14949, 3713 / 119592],
+    ];
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        const unit = Math.sqrt(want[a]![a]! * want[b]![b]!);
+        expect(Math.abs(cov.covariance.get(a, b) - want[a]![b]!) / unit).toBeLessThan(1e-14);
+      }
+    expect(cov.weakDirections).toEqual([]);
+  });
+
+  it("keeps the scaled eigenvalues ascending when two null directions come out slightly negative", () => {
+    // Columns 1 = 0 and 3 = 2: two null directions, (1, -1, 0, 0) / sqrt 2 and (0, 0, 1, -1) / sqrt 2.
+    // Rounding gives them eigenvalues of about -1.1e-16 and -1.7e-17 (both below 0, so their sum is
+    // too): the order must still be ascending. Any orthonormal basis of that plane has a weight of
+    // at least 1/2 on each parameter in one of its two vectors, so all four are unconstrained.
+    const rows = [
+      [-6, -1],
+      [8, -1],
+      [-6, 2],
+      [8, 5],
+      [-9, 1],
+      [-2, 7],
+    ];
+    const cols = [0, 0, 1, 1].map((c) => rows.map((r) => r[c]!));
+    const jtj = new Matrix(4, 4);
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++)
+        jtj.set(
+          a,
+          b,
+          cols[a]!.reduce((s, v, i) => s + v * cols[b]![i]!, 0),
+        );
+    const cov = parameterCovariance(jtj, 1, 6);
+    const ev = Array.from(cov.scaledEigenvalues);
+    for (let i = 1; i < 4; i++) expect(ev[i]!).toBeGreaterThanOrEqual(ev[i - 1]!);
+    expect(Math.abs(ev[0]!)).toBeLessThan(1e-14);
+    expect(Math.abs(ev[1]!)).toBeLessThan(1e-14);
+    expect(ev[0]! + ev[1]!).toBeLessThan(0); // the case this test is for (sum of the two below 0)
+    expect(cov.weakDirections).toHaveLength(2);
+    expect([...new Set(cov.weakDirections.flat())].sort()).toEqual([0, 1, 2, 3]);
+    for (let j = 0; j < 4; j++) expect(cov.std[j]).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("a zero column is unconstrained whatever the singular ratio, even 0 (its eigenvalue rounds above 0)", () => {
+    // Column 2 is zero; the others give the 3 x 3 matrix [[45, 2, -3], [2, 40, 4], [-3, 4, 22]].
+    // Its direction's scaled eigenvalue comes out about 2.2e-16, not 0, so with singularRatio 0 it
+    // is not a weak direction; the zero column alone must still give std Infinity. The other
+    // parameters get s^2 times the inverse of the 3 x 3 matrix (exact, Python fractions), s^2 = 1.
+    const cov = parameterCovariance(
+      new Matrix([
+        [45, 2, 0, -3],
+        [2, 40, 0, 4],
+        [0, 0, 0, 0],
+        [-3, 4, 0, 22],
+      ]),
+      2,
+      6,
+      0,
+    );
+    expect(cov.std[2]).toBe(Number.POSITIVE_INFINITY);
+    expect(cov.covariance.get(2, 2)).toBe(Number.POSITIVE_INFINITY);
+    const idx = [0, 1, 3];
+    const want = [
+      [54 / 2399, -7 / 4798, 8 / 2399],
+      [-7 / 4798, 981 / 38384, -93 / 19192],
+      [8 / 2399, -93 / 19192, 449 / 9596],
+    ];
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) expect(cov.covariance.get(idx[a]!, idx[b]!)).toBeCloseTo(want[a]![b]!, 14);
   });
 });

@@ -149,6 +149,12 @@ describe("pumpCurveStart", () => {
       // Rising, but m(255) = -1.45 L/min (a meter with its sign reversed).
       const negative = excitation([level(100, -3, 1), level(200, -2, 1)]);
       expect(pumpCurveStart(negative, [100, 200], base, true, WIDE).stall).toBe(40);
+      // Rising, and m(255) exactly 0: the line through (191, -2 L/min) and (255, 0) reaches zero
+      // flow at full duty (191 and 255 are 32 either side of their mean 223, so the sums are exact
+      // and alpha + 255 beta is 0 in floating point too). No positive m_dot_max, so no stall from it;
+      // the stall (0.1 x 0 - alpha) / beta would be 255, clamped to 254.
+      const zeroAt255 = excitation([level(191, -2, 1), level(255, 0, 1)]);
+      expect(pumpCurveStart(zeroAt255, [191, 255], base, true, WIDE).stall).toBe(40);
     });
   });
 });
