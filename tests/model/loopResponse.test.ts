@@ -206,3 +206,74 @@ describe("LoopResponse", () => {
     expectClose(out.flowLpm, [lpm(0.05), lpm(0.05), lpm(0.01), lpm(0.01), lpm(0.01), lpm(0.05), lpm(0.05)]);
   });
 });
+
+describe("LoopResponse's cached step matrices", () => {
+  // A change of pump duty by a few ulps changes m_dot cp by an ulp or so: for each case below only
+  // one entry of the system matrix changes at the change (the others round to the same double),
+  // and the step stays 1 s, so only that entry tells the step matrices apart. Whatever entry it is,
+  // the prediction after the change must be the one a segment starting at the change gives (that
+  // one computes its step matrices afresh), to the last bit.
+  const cases = [
+    // a11 = -(m_dot cp + UA_loss) / C_hot alone changes
+    { entry: "a11", C_hot: 2739, C_cold: 1403, UA_loss: 0.5, m_dot_max: 0.125, dA: 193.8, ulps: 1 },
+    { entry: "a11", C_hot: 1759, C_cold: 3621, UA_loss: 2.5, m_dot_max: 0.123, dA: 247.5, ulps: 1 },
+    // a12 = m_dot cp / C_hot alone
+    { entry: "a12", C_hot: 2865, C_cold: 2701, UA_loss: 4.8, m_dot_max: 0.114, dA: 225.5, ulps: 1 },
+    { entry: "a12", C_hot: 283, C_cold: 2291, UA_loss: 5.5, m_dot_max: 0.054, dA: 82.4, ulps: 1 },
+    // a21 = m_dot cp / C_cold alone
+    { entry: "a21", C_hot: 1129, C_cold: 2664, UA_loss: 7.2, m_dot_max: 0.118, dA: 137.7, ulps: 1 },
+    { entry: "a21", C_hot: 1813, C_cold: 2716, UA_loss: 6.5, m_dot_max: 0.062, dA: 245.1, ulps: 2 },
+  ];
+  /** `x` moved up by `n` units in the last place. */
+  const ulpsUp = (x: number, n: number): number => {
+    const b = new Float64Array([x]);
+    new BigInt64Array(b.buffer)[0]! += BigInt(n);
+    return b[0]!;
+  };
+
+  it.each(cases)("recomputes them when only $entry changes (C_hot $C_hot, pump $dA)", (c) => {
+    const p = makeLoopParams({
+      C_hot: c.C_hot,
+      C_cold: c.C_cold,
+      UA_loss: c.UA_loss,
+      UA: 10,
+      m_dot_max: c.m_dot_max,
+      pump_stall_duty: 40,
+      pump_exponent: 1,
+      cp: 4186,
+    });
+    const dB = ulpsUp(c.dA, c.ulps);
+    const nan = Number.NaN;
+    // Pump dA until 2 s, dB after; observed every second for 11 s. Heater off, fan 255, ambient T_amb.
+    const tS = Array.from({ length: 12 }, (_, i) => i);
+    const whole = data({
+      tS,
+      start: tS.map((t) => (t === 0 ? 1 : 0)),
+      hot: tS.map((t) => (t === 0 ? 50 : 0)),
+      cold: tS.map((t) => (t === 0 ? 30 : 0)),
+      amb: tS.map(() => nan),
+      changeTS: [0, 2],
+      pump: [c.dA, dB],
+      heater: [0, 0],
+      fan: [255, 255],
+    });
+    const out = createPredictedReadings(whole);
+    new LoopResponse(whole, p).predict(p, { hot: 0, cold: 0 }, out);
+    const rest = tS.slice(2);
+    const tail = data({
+      tS: rest,
+      start: rest.map((t) => (t === 2 ? 1 : 0)),
+      hot: rest.map((t) => (t === 2 ? out.tHotC[2]! : 0)),
+      cold: rest.map((t) => (t === 2 ? out.tColdC[2]! : 0)),
+      amb: rest.map(() => nan),
+      changeTS: [2],
+      pump: [dB],
+      heater: [0],
+      fan: [255],
+    });
+    const fresh = createPredictedReadings(tail);
+    new LoopResponse(tail, p).predict(p, { hot: 0, cold: 0 }, fresh);
+    expect(Array.from(out.tHotC.subarray(2))).toEqual(Array.from(fresh.tHotC));
+    expect(Array.from(out.tColdC.subarray(2))).toEqual(Array.from(fresh.tColdC));
+  });
+});
