@@ -91,6 +91,28 @@ describe("CalibrationDataBuilder", () => {
     expect(Array.from(wrong.build({ dutyChangeAt: "midpoint" }).changeTS)).toEqual([0, 1.5]);
   });
 
+  it("refuses a bin or gap length that is not above 0, and a negative ambient window, saying which", () => {
+    const b = new CalibrationDataBuilder("t");
+    for (let i = 0; i < 5; i++) b.push(sample(i));
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+        return (e as Error).message;
+      }
+      throw new Error("expected a RangeError");
+    };
+    expect(message(() => b.build({ binS: 0 }))).toBe("binS must be > 0 s (got 0)");
+    expect(message(() => b.build({ binS: Number.NaN }))).toBe("binS must be > 0 s (got NaN)");
+    expect(message(() => b.build({ breakGapS: 0 }))).toBe("breakGapS must be > 0 s (got 0)");
+    expect(message(() => b.build({ breakGapS: -2 }))).toBe("breakGapS must be > 0 s (got -2)");
+    const t = Float64Array.from([0, 1]);
+    expect(message(() => smoothedAmbient(t, t, -1))).toBe("ambientWindowS must be >= 0 s (got -1)");
+    // 0 is a window of one reading: each value is its own mean.
+    expect(Array.from(smoothedAmbient(t, Float64Array.from([3, 4]), 0))).toEqual([3, 4]);
+  });
+
   it("refuses samples that do not move forward in time", () => {
     const b = new CalibrationDataBuilder("t");
     b.push(sample(1));
