@@ -8,6 +8,7 @@ import {
   SEED_INPUT_CHANNELS,
 } from "../../src/model/inputSchedule.js";
 import { DEFAULT_LOOP_PARAMS } from "../../src/model/loopParams.js";
+import { PlantSimulator } from "../../src/model/plantSimulator.js";
 import { Rk4 } from "../../src/model/rk4.js";
 import { SeedModel, seedSumDriftKPerS } from "../../src/model/seedModel.js";
 import { DEFAULT_SEED_PARAMS } from "../../src/model/seedParams.js";
@@ -348,5 +349,23 @@ describe("simulateRun: the measured and scheduled fields of a loop row (issue 19
       [90, 70, 30],
       [90, 70, 40],
     ]);
+  });
+});
+
+describe("simulateRun: the integrator reaches the plant (issue 19)", () => {
+  it("runs the loop with the integrator asked for: the states of a plant with it, stepped to each row", () => {
+    for (const integrator of ["rk4", "dopri5"] as const) {
+      const run = states(loopConfig({ durationS: 600, dtS: 60, integrator }));
+      // The default schedules hold pump 200, heater 255, fan 255, t_amb 25 C from t = 0.
+      const plant = new PlantSimulator({ params: DEFAULT_LOOP_PARAMS, seed: 1, integrator });
+      plant.setInputs(200, 255, 255, 25);
+      for (let k = 0; k <= 10; k++) {
+        plant.advanceTo(k * 60);
+        expect(run.get(k * 60_000), `${integrator} t=${k * 60}`).toEqual([plant.tHotC, plant.tColdC]);
+      }
+    }
+    // The two integrators round differently, so the check above tells them apart.
+    const rk4 = states(loopConfig({ durationS: 600, dtS: 60 }));
+    expect(states(loopConfig({ durationS: 600, dtS: 60, integrator: "dopri5" }))).not.toEqual(rk4);
   });
 });
