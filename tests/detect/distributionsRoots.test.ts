@@ -132,10 +132,10 @@ describe("incomplete gamma: series or continued fraction at x = a + 1", () => {
   });
 
   it("the series stops at its term cap even where its terms no longer shrink (a >= 2^53)", () => {
-    // a = 2^54: a + 1 rounds to a and x / a rounds to 1 - 2^-53, so each term equals the last and
-    // the sum never meets the 1e-16 test; only the 10 000-term cap ends the loop. The value is
-    // far from the true 0.5 (the exponent's rounding at this size), but it is a probability and
-    // it comes back.
+    // a = 2^54: a + 1 rounds to a and x / a is 1 - 2^-53, so each term is the last one less an
+    // ulp or so, and the sum of k such terms meets the 1e-16 test only after about 1e16 of them;
+    // only the 10 000-term cap ends the loop. The value is far from the true 0.5 (the exponent's
+    // rounding at this size), but it is a probability and it comes back.
     const p = regularizedGammaP(2 ** 54, 2 ** 54 - 2);
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).toBeLessThanOrEqual(1);
