@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type CalibrationResult, calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
+import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
 import { DEFAULT_LOOP_PARAMS, type LoopParams, makeLoopParams } from "../../src/model/loopParams.js";
 import { simulatedRun } from "./calibrationRun.js";
 
@@ -22,12 +23,18 @@ function relativeErrors(result: CalibrationResult, truth: LoopParams, names: rea
 
 describe("calibrateLoop on a simulated rig (default sensor noise, seeded)", () => {
   // 3 h at 1 Hz with pump, heater and fan steps and biased thermistors; the fit starts from the
-  // default parameters, 20-40 % away from this rig's.
-  const { truth, data } = simulatedRun({
-    params: RIG,
-    faults: [`sensor_bias:channel=hot,value=${BIAS.hot}`, `sensor_bias:channel=cold,value=${BIAS.cold}`],
+  // default parameters, 20-40 % away from this rig's. Simulated and fitted in beforeAll, not in the
+  // describe body: Stryker switches a mutant on only while the tests that cover it run (docs/mutation.md).
+  let truth: LoopParams;
+  let data: CalibrationData;
+  let result: CalibrationResult;
+  beforeAll(() => {
+    ({ truth, data } = simulatedRun({
+      params: RIG,
+      faults: [`sensor_bias:channel=hot,value=${BIAS.hot}`, `sensor_bias:channel=cold,value=${BIAS.cold}`],
+    }));
+    result = calibrateLoop(data, { base: DEFAULT_LOOP_PARAMS });
   });
-  const result = calibrateLoop(data, { base: DEFAULT_LOOP_PARAMS });
 
   it("recovers every loop parameter within 5 % and the offsets within 0.02 K", () => {
     expect(result.converged).toBe(true);
@@ -118,6 +125,42 @@ describe("calibrateLoop identifiability", () => {
     const result = calibrateLoop(data, { fit: ["UA", "UA_fan_off_frac"] });
     expect(result.held).toEqual(["UA_fan_off_frac"]);
     expect(result.warnings[0]?.kind).toBe("not_excited");
+    expect(result.warnings[0]?.message).toBe(
+      "the fan never changes (duty 255): UA_fan_off_frac is not excited (held at the configured value)",
+    );
+  });
+
+  it("says 'duty none' when the fan holds no duty for 30 s in all (25 s at 255, 25 s at 0)", () => {
+    const { data } = simulatedRun({
+      durationS: 50,
+      inputs: ["pump=0:200", "heater=0:255", "fan=0:255,25:0"],
+    });
+    const result = calibrateLoop(data, { fit: ["UA", "UA_fan_off_frac"] });
+    expect(result.held).toEqual(["UA_fan_off_frac"]);
+    expect(result.warnings[0]?.message).toBe(
+      "the fan never changes (duty none): UA_fan_off_frac is not excited (held at the configured value)",
+    );
+  });
+
+  it("holds Q_heater_max when the heater is never on, or when there are no flow readings", () => {
+    const off = simulatedRun({ durationS: 600, inputs: ["pump=0:200", "heater=0:0", "fan=0:255"] });
+    const dark = calibrateLoop(off.data, { fit: ["UA", "Q_heater_max"] });
+    expect(dark.held).toEqual(["Q_heater_max"]);
+    expect(dark.warnings.map((w) => w.message)).toContain(
+      "the heater is never on: Q_heater_max is not excited (held at the configured value)",
+    );
+    // The heater on, then off: excited. Without the flow meter's readings it is still held.
+    const { data } = simulatedRun({
+      durationS: 600,
+      inputs: ["pump=0:200", "heater=0:255,300:0", "fan=0:255"],
+    });
+    const noFlow = calibrateLoop(data, { fit: ["UA", "Q_heater_max"], useFlow: false });
+    expect(noFlow.held).toEqual(["Q_heater_max"]);
+    expect(noFlow.warnings.filter((w) => w.kind === "not_excited").map((w) => w.message)).toEqual([
+      "no flow readings: without m_dot from the flow meter, Q_heater_max only scales every conductance and capacity (held at the configured value)",
+    ]);
+    // With them it is fitted.
+    expect(calibrateLoop(data, { fit: ["UA", "Q_heater_max"] }).held).toEqual([]);
   });
 
   it("with the initial state taken from the first readings (no nuisance parameters) still within 5 %", () => {
