@@ -180,6 +180,17 @@ function pairHint(a: string, b: string, fitted: readonly string[]): string {
 }
 
 /**
+ * The name of the fit's variable j in a warning: a parameter's name, or a segment's initial-state
+ * correction. The corrections follow the parameters as (T_hot, T_cold) per segment
+ * (loopResponse.ts: `initialDeltasK[2 * segment]` is the hot node).
+ */
+export function fitVariableLabel(j: number, names: readonly string[]): string {
+  if (j < names.length) return names[j] as string;
+  const k = j - names.length;
+  return `initial ${k % 2 === 0 ? "T_hot" : "T_cold"} of segment ${1 + Math.floor(k / 2)}`;
+}
+
+/**
  * Fits the loop model to `data` (see the module comment). Throws an InputFileError (naming the
  * data's source) when the run is too short to fit anything.
  */
@@ -481,11 +492,7 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
       message: `the fit stopped without converging (${lm.reason} after ${lm.iterations} iterations): the estimates may be off`,
     });
   for (const w of cov.weakDirections) {
-    const members = w.map((j) =>
-      j < names.length
-        ? (names[j] as string)
-        : `initial ${j % 2 === 0 ? "T_hot" : "T_cold"} of segment ${1 + Math.floor((j - names.length) / 2)}`,
-    );
+    const members = w.map((j) => fitVariableLabel(j, names));
     warnings.push({
       kind: "near_singular",
       params: members,
