@@ -17,6 +17,7 @@ import {
 import { makeLoopParams } from "../../src/model/loopParams.js";
 import { simulateRun } from "../../src/model/simulateRun.js";
 import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
+import { thrownMessage } from "../detect/configMessage.js";
 import { STEP_INPUTS } from "./calibrationRun.js";
 
 function sample(tS: number, over: Partial<CalibrationSample> = {}): CalibrationSample {
@@ -94,15 +95,7 @@ describe("CalibrationDataBuilder", () => {
   it("refuses a bin or gap length that is not above 0, and a negative ambient window, saying which", () => {
     const b = new CalibrationDataBuilder("t");
     for (let i = 0; i < 5; i++) b.push(sample(i));
-    const message = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(RangeError);
-        return (e as Error).message;
-      }
-      throw new Error("expected a RangeError");
-    };
+    const message = (f: () => unknown): string => thrownMessage(f, RangeError);
     expect(message(() => b.build({ binS: 0 }))).toBe("binS must be > 0 s (got 0)");
     expect(message(() => b.build({ binS: Number.NaN }))).toBe("binS must be > 0 s (got NaN)");
     expect(message(() => b.build({ breakGapS: 0 }))).toBe("breakGapS must be > 0 s (got 0)");
