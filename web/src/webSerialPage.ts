@@ -251,6 +251,8 @@ export class WebSerialPage implements PageControl {
         if (!this.injector.holds(channel))
           await this.conversation.send({ type: "PWM", channel, duty: this.setpointsNow[key], holdMs: null });
     } catch (e) {
+      // A link that closed meanwhile failed these sends; the closing already said why.
+      if (this.closed) return;
       this.say(`rig: after its reboot: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
