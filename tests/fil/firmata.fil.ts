@@ -152,9 +152,13 @@ describe.skipIf(skipReason !== "")(
         await source.send({ type: "PWM", channel, duty: duties[channel], holdMs: null });
       await until(() => hot.length >= 20, "20 samples");
       const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-      // The plant itself, after the seconds of boot and handshake with the pins low.
-      expect(Math.abs(emu.plant.lastSample.tHotC - 39.96)).toBeLessThan(0.05);
-      expect(Math.abs(emu.plant.lastSample.tColdC - 39.41)).toBeLessThan(0.05);
+      // The plant itself, after the seconds of boot and handshake with the pins low, and the three
+      // duties sent one round trip apart: while the pump runs and the heater is not yet on, the
+      // hot node cools at Q_in / C_hot = 150 W / 2.5 kJ/K = 0.06 K/s, and the flow exchange
+      // (9 s) takes it back only slowly. CI saw 0.063 K with a round trip of about a second, so
+      // 0.15 K (2.5 s of it); ambient, where a cold start would read, is 15 K away.
+      expect(Math.abs(emu.plant.lastSample.tHotC - 39.96)).toBeLessThan(0.15);
+      expect(Math.abs(emu.plant.lastSample.tColdC - 39.41)).toBeLessThan(0.15);
       // Through the thermistors and Firmata's 10-bit reports (about 0.1 K a count near 40 C):
       // within 0.3 K of it.
       expect(Math.abs(mean(hot) - 39.96)).toBeLessThan(0.3);
