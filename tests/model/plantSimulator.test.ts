@@ -21,9 +21,23 @@ import {
 } from "../../src/model/plantSimulator.js";
 import { CountsToTempC, countsFromTempC, DEFAULT_THERMISTOR } from "../../src/model/thermistor.js";
 import { LoopTwin } from "../../src/model/twin.js";
-import { exactLinear2 } from "./linearReference.js";
+import { exactLinear2, type Linear2 } from "./linearReference.js";
 
 const P = DEFAULT_LOOP_PARAMS;
+
+/** The loop at fixed duties and ambient as dT/dt = A T + b, written out from docs/design.md 2.2. */
+function affineSystemAt(duties: [number, number, number], tAmbC: number): Linear2 {
+  const op = setOperatingPointFromDuties(P, ...duties, tAmbC, createOperatingPoint(P));
+  const g = op.mDotKgS * P.cp;
+  return {
+    a11: -(g + P.UA_loss) / P.C_hot,
+    a12: g / P.C_hot,
+    a21: g / P.C_cold,
+    a22: -(g + op.uaWK + P.UA_loss) / P.C_cold,
+    b1: (op.qInW + P.UA_loss * op.tAmbC) / P.C_hot,
+    b2: (op.uaWK * op.tSinkC + P.UA_loss * op.tAmbC) / P.C_cold,
+  };
+}
 
 /** Independent reference: Dopri5 at a tight tolerance with the faults evaluated at every stage time. */
 function reference(
@@ -548,17 +562,7 @@ describe("PlantSimulator: the closed form through input changes (issue 19)", () 
     y0: [number, number],
     dtS: number,
   ): [number, number] => {
-    const op = setOperatingPointFromDuties(P, ...duties, tAmbC, createOperatingPoint(P));
-    const g = op.mDotKgS * P.cp;
-    const sys = {
-      a11: -(g + P.UA_loss) / P.C_hot,
-      a12: g / P.C_hot,
-      a21: g / P.C_cold,
-      a22: -(g + op.uaWK + P.UA_loss) / P.C_cold,
-      b1: (op.qInW + P.UA_loss * op.tAmbC) / P.C_hot,
-      b2: (op.uaWK * op.tSinkC + P.UA_loss * op.tAmbC) / P.C_cold,
-    };
-    return exactLinear2(sys, y0, dtS);
+    return exactLinear2(affineSystemAt(duties, tAmbC), y0, dtS);
   };
 
   it("follows it when the pump, the heater, the fan and the ambient change one at a time", () => {
@@ -654,16 +658,7 @@ describe("PlantSimulator: options that reach the integrators and the sensor nois
   });
 
   it("runs Dormand-Prince at rtol = atol = 1e-8 by default and at the rtol given", () => {
-    const op = setOperatingPointFromDuties(P, 200, 255, 255, 25, createOperatingPoint(P));
-    const g = op.mDotKgS * P.cp;
-    const sys = {
-      a11: -(g + P.UA_loss) / P.C_hot,
-      a12: g / P.C_hot,
-      a21: g / P.C_cold,
-      a22: -(g + op.uaWK + P.UA_loss) / P.C_cold,
-      b1: (op.qInW + P.UA_loss * op.tAmbC) / P.C_hot,
-      b2: (op.uaWK * op.tSinkC + P.UA_loss * op.tAmbC) / P.C_cold,
-    };
+    const sys = affineSystemAt([200, 255, 255], 25);
     const worstError = (rtol?: number): number => {
       const plant = new PlantSimulator({
         integrator: "dopri5",
