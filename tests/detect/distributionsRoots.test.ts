@@ -116,13 +116,31 @@ describe("chi-square quantile: the start and the tail of the Newton solve", () =
     expect(relErr(chiSquareUpperQuantile(0.02425, 0.2), 1.9936751699140485)).toBeLessThan(8e-15);
   });
 
-  it("a root far below the smallest double comes back below 1e-50, not as the bracket's first doubling", () => {
-    // P(0.0005, x / 2) = 0.1 at x = 2 (0.1 Γ(1.0005))^2000, about 1e-2000: 0 in doubles. The
-    // start (the small-x expansion) underflows to 0, the first step doubles the bracket to 1, and
-    // the 200 safeguarded steps then close in on 0 (to about 1e-60).
-    const x = chiSquareQuantile(0.1, 0.001);
-    expect(x).toBeGreaterThanOrEqual(0);
-    expect(x).toBeLessThan(1e-50);
+  it("a root below the smallest normal double is the small-x expansion, rounded to a denormal or 0", () => {
+    // P(0.0005, x / 2) = 0.1 at x = 2 (0.1 Γ(1.0005))^2000, about 1.1e-2000 (mpmath), and
+    // P(0.0005, x / 2) = 0.5 at about 9.8e-603: both round to 0. Before this case the solve
+    // started from the underflowed expansion (0), doubled the bracket to 1 and came back to 1e-60.
+    expect(chiSquareQuantile(0.1, 0.001)).toBe(0);
+    expect(chiSquareQuantile(0.5, 0.001)).toBe(0);
+    expect(chiSquareUpperQuantile(0.5, 0.001)).toBe(0);
+    // dof 0.01: mpmath's roots 2.0e-324 and 1.5e-324 are below 2^-1075 = 2.47e-324 and round to
+    // 0; 3.7e-324 and 4.2e-324 are above it and round to the smallest denormal 2^-1074 = 5e-324.
+    expect(chiSquareQuantile(0.02405716792818174, 0.01)).toBe(0);
+    expect(chiSquareQuantile(0.024022588724052114, 0.01)).toBe(0);
+    expect(chiSquareQuantile(0.024131279972544953, 0.01)).toBe(5e-324);
+    expect(chiSquareQuantile(0.024146578224210517, 0.01)).toBe(5e-324);
+    // mpmath 1.4907e-323: 3 · 2^-1074 (the solve from the expansion came back at 2 · 2^-1074).
+    expect(chiSquareQuantile(0.0243, 0.01)).toBe(3 * 2 ** -1074);
+    // Either side of the smallest normal 2.2e-308 (mpmath, dof 0.01 and 0.5): Newton above it,
+    // the expansion below it, both within the documented 1e-12.
+    const edge: readonly (readonly [p: number, dof: number, x: number])[] = [
+      [0.028943296188775405, 0.01, 2.299999999999979e-308],
+      [0.028930134066849293, 0.01, 2.100000000000022e-308],
+      [1.142492548901364e-77, 0.5, 2.3e-308],
+      [1.11680214921465e-77, 0.5, 2.0999999999999995e-308],
+      [2.9337386158861293e-78, 0.5, 1e-310],
+    ];
+    for (const [p, dof, x] of edge) expect(relErr(chiSquareQuantile(p, dof), x)).toBeLessThan(1e-12);
   });
 
   it("a root below the normal range is found to the last denormal", () => {

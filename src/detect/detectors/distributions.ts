@@ -33,6 +33,8 @@ export function logGamma(x: number): number {
 
 const EPS = 1e-16;
 const TINY = 1e-300;
+/** ln(2^-1022), the smallest normal double: the lower-tail roots below it are the small-x expansion. */
+const LOG_SMALLEST_NORMAL = -1022 * Math.LN2;
 const MAX_ITER = 10_000; // near x = a the series needs ~sqrt(74 a) terms: 3100 at dof 64 × 4096
 
 /** Regularised lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), a > 0, x >= 0. */
@@ -193,7 +195,13 @@ function chiSquareRoot(target: number, dof: number, upperTail: boolean): number 
   const wh = 1 - v + z * Math.sqrt(v);
   let x = dof * wh * wh * wh;
   if (!upperTail) {
-    const small = 2 * Math.exp((Math.log(p) + logGamma(a + 1)) / a);
+    const logSmallHalf = (Math.log(p) + logGamma(a + 1)) / a;
+    // A root below the smallest normal double is the expansion itself: there its relative error
+    // is of the order of the root, and Newton cannot refine it (x / 2 loses bits in the
+    // denormals, down to a CDF of 0 at 5e-324). exp rounds it to the nearest denormal, or to 0
+    // below 2^-1075.
+    if (logSmallHalf + Math.LN2 < LOG_SMALLEST_NORMAL) return Math.exp(logSmallHalf + Math.LN2);
+    const small = 2 * Math.exp(logSmallHalf);
     if (!(x > 0) || small < x * 0.5) x = small;
   } else if (!(x > 0)) {
     x = dof;
