@@ -1,0 +1,28 @@
+/**
+ * The header checks' errors read whole: the file, line 1 and the column each names, and the
+ * 1-based column numbers (docs/mutation.md: every error message is pinned by field and value).
+ */
+import { describe, expect, it } from "vitest";
+import { checkColumnNames, columnRef } from "../../src/detect/data/csvHeader.js";
+import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
+
+describe("labelled CSV header errors", () => {
+  it("an empty name is named by its 1-based column number alone, on line 1", () => {
+    const e = inputFileErrorOf(() => checkColumnNames(["t_s", "", "b"], "f.csv"));
+    expect(e.message).toBe("f.csv (line 1, column 2): empty column name");
+    expect([e.file, e.line, e.column]).toEqual(["f.csv", 1, "2"]);
+  });
+
+  it("a repeated name is named by its number and name, and says where it came first", () => {
+    const e = inputFileErrorOf(() => checkColumnNames(["t_s", "a", "b", "a"], "f.csv"));
+    expect(e.message).toBe("f.csv (line 1, column 4 (a)): duplicate column name (also column 2)");
+    expect([e.line, e.column]).toEqual([1, "4 (a)"]);
+    const first = inputFileErrorOf(() => checkColumnNames(["x", "x"], "g.csv"));
+    expect(first.message).toBe("g.csv (line 1, column 2 (x)): duplicate column name (also column 1)");
+  });
+
+  it("columnRef counts from 1 with or without a name", () => {
+    expect(columnRef(9, "anomaly")).toBe("10 (anomaly)");
+    expect(columnRef(9, undefined)).toBe("10");
+  });
+});
