@@ -29,6 +29,16 @@ describe("parseSkabDatetime: each field's range", () => {
     expect(parseSkabDatetime("1970-01-02T00:00:00Z")).toBe(86_400);
   });
 
+  it("reads a year below 100 as that year, not as 1900 + it (as Date.UTC does)", () => {
+    // 0000-01-01 is 719,528 days before 1970-01-01 in the proleptic Gregorian calendar: Python's
+    // date(1970, 1, 1).toordinal() is 719,163, counted from 0001-01-01 as day 1, and the year 0 has
+    // 366 days (divisible by 400), so 0000-02-29 exists and is day 59 of it.
+    expect(parseSkabDatetime("0000-01-01 00:00:00")).toBe(-719_528 * 86_400);
+    expect(parseSkabDatetime("0000-02-29 00:00:00")).toBe((-719_528 + 59) * 86_400);
+    const last99 = parseSkabDatetime("0099-12-31 23:59:59") as number;
+    expect((parseSkabDatetime("0100-01-01 00:00:00") as number) - last99).toBe(1);
+  });
+
   it("trims spaces around the text", () => {
     expect(parseSkabDatetime(" \t1970-01-01 00:01:00 ")).toBe(60);
   });

@@ -30,7 +30,7 @@ export function parseSkabDatetime(text: string): number | undefined {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second >= 61)
     return undefined;
-  const ms = Date.UTC(Number(y), month - 1, day, hour, minute, 0);
+  const ms = utcMs(Number(y), month - 1, day, hour, minute);
   if (!Number.isFinite(ms) || new Date(ms).getUTCDate() !== day) return undefined;
   return ms / 1000 + second;
 }
@@ -178,4 +178,12 @@ export function parseSkabCsv(text: string, source: string): LabelledTable {
 
 function stripCr(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/** Date.UTC for every four-digit year: Date.UTC itself reads a year 0-99 as 1900-1999. */
+function utcMs(year: number, monthIndex: number, day: number, hour: number, minute: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute);
+  return date.getTime();
 }
