@@ -3,7 +3,7 @@
  * 1-based column numbers (docs/mutation.md: every error message is pinned by field and value).
  */
 import { describe, expect, it } from "vitest";
-import { checkColumnNames, columnRef } from "../../src/detect/data/csvHeader.js";
+import { checkColumnNames, columnRef, isDecimal } from "../../src/detect/data/csvHeader.js";
 import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 
 describe("labelled CSV header errors", () => {
@@ -24,5 +24,19 @@ describe("labelled CSV header errors", () => {
   it("columnRef counts from 1 with or without a name", () => {
     expect(columnRef(9, "anomaly")).toBe("10 (anomaly)");
     expect(columnRef(9, undefined)).toBe("10");
+  });
+});
+
+describe("labelled CSV cells: isDecimal", () => {
+  it("takes a decimal number as a CSV writer puts it", () => {
+    for (const text of ["0", "-0.27", "32.0", ".5", "-.5", "5.", "+3e-4", "1E2", "2.5e+3", "007"])
+      expect(isDecimal(text), text).toBe(true);
+  });
+
+  it("refuses the other things Number reads, and what is not a number at all", () => {
+    for (const text of ["", " ", ".", "+", "-", "e5", "1e", "1e+", "1.2.3", "--1", "1,5", "1 2", " 1"])
+      expect(isDecimal(text), JSON.stringify(text)).toBe(false);
+    for (const text of ["0x1A", "0X1a", "0o17", "0b11", "Infinity", "-Infinity", "NaN"])
+      expect(isDecimal(text), text).toBe(false);
   });
 });

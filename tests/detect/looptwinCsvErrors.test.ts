@@ -61,6 +61,13 @@ describe("looptwin CSV: what is read", () => {
     expect(Array.from(t.channels[1] as Float64Array)).toEqual([Number.NaN]);
   });
 
+  it("reads every decimal form a CSV writer uses", () => {
+    const t = parseLooptwinCsv("t_s,a,anomaly\n.5,5.,1.0\n5.,+3e-4,0.0\n1E2,-.5,+1\n", "f.csv");
+    expect(Array.from(t.timeS)).toEqual([0.5, 5, 100]);
+    expect(Array.from(t.channels[0] as Float64Array)).toEqual([5, 3e-4, -0.5]);
+    expect(Array.from(t.anomaly ?? [])).toEqual([1, 0, 1]);
+  });
+
   it("accepts a repeated time (non-decreasing)", () => {
     const t = parseLooptwinCsv("t_s,a\n1,1\n1,2\n", "f.csv");
     expect(Array.from(t.timeS)).toEqual([1, 1]);
@@ -154,6 +161,24 @@ describe("looptwin CSV: errors", () => {
     });
     expect(errorOf("t_s,a\n0,-Infinity\n").message).toBe(
       'f.csv (line 2, column 2 (a)): not a number: "-Infinity"',
+    );
+  });
+
+  it("a hexadecimal, octal or binary number, which Number alone would read (0x1A as 26)", () => {
+    expect(errorOf("t_s,a\n0x10,1\n")).toEqual({
+      message: 'f.csv (line 2, column 1 (t_s)): not a time in seconds: "0x10"',
+      line: 2,
+      column: "1 (t_s)",
+    });
+    expect(errorOf("t_s,a\n0,0x1A\n").message).toBe('f.csv (line 2, column 2 (a)): not a number: "0x1A"');
+    expect(errorOf("t_s,a\n0,0o17\n").message).toBe('f.csv (line 2, column 2 (a)): not a number: "0o17"');
+    expect(errorOf("t_s,a,anomaly\n0,1,0b1\n")).toEqual({
+      message: 'f.csv (line 2, column 3 (anomaly)): label must be 0 or 1: "0b1"',
+      line: 2,
+      column: "3 (anomaly)",
+    });
+    expect(errorOf("t_s,changepoint\n0,0x0\n").message).toBe(
+      'f.csv (line 2, column 2 (changepoint)): label must be 0 or 1: "0x0"',
     );
   });
 

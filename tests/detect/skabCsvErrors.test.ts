@@ -222,6 +222,23 @@ describe("SKAB CSV: errors", () => {
     );
   });
 
+  it("a hexadecimal, octal or binary number, which Number alone would read (0x1A as 26)", () => {
+    expect(errorOf(`datetime;a\n${T0};0x1A\n`)).toEqual({
+      message: 'x.csv (line 2, column 2 (a)): not a number: "0x1A"',
+      line: 2,
+      column: "2 (a)",
+    });
+    expect(errorOf(`datetime;a;anomaly\n${T0};1;0b1\n`).message).toBe(
+      'x.csv (line 2, column 3 (anomaly)): label must be 0 or 1: "0b1"',
+    );
+  });
+
+  it("reads every decimal form a CSV writer uses", () => {
+    const t = parseSkabCsv(`datetime;a;anomaly\n${T0};.5;1.0\n${T1};+3e-4;+0\n`, "x.csv");
+    expect(Array.from(t.channels[0] as Float64Array)).toEqual([0.5, 3e-4]);
+    expect(Array.from(t.anomaly ?? [])).toEqual([1, 0]);
+  });
+
   it("a label that is empty, blank or not 0 or 1, trimmed in the message", () => {
     expect(errorOf(`datetime;a;anomaly\n${T0};1; 2 \n`)).toEqual({
       message: 'x.csv (line 2, column 3 (anomaly)): label must be 0 or 1: "2"',

@@ -1,6 +1,7 @@
 /**
  * The header row of the labelled CSV files the detectors read (SKAB's and looptwin's): how a
- * column is named in an error, and the checks every header passes (no empty, no repeated name).
+ * column is named in an error, and the checks every header passes (no empty, no repeated name);
+ * and the syntax of a numeric cell.
  */
 import { InputFileError } from "../../core/errors.js";
 
@@ -23,4 +24,15 @@ export function checkColumnNames(header: readonly string[], source: string): voi
       });
     seen.set(name, i);
   });
+}
+
+/** A decimal number as a CSV writer puts it: `-0.27`, `1.0`, `.5`, `5.`, `+3e-4`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Whether a (trimmed) cell is a decimal number. `Number` alone also reads `0x1A` (26), `0o17`,
+ * `0b11` and `Infinity`, which no CSV writer means by a reading; "" is not a number either.
+ */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
 }
