@@ -29,7 +29,20 @@ describe("labelled CSV header errors", () => {
 
 describe("labelled CSV cells: isDecimal", () => {
   it("takes a decimal number as a CSV writer puts it", () => {
-    for (const text of ["0", "-0.27", "32.0", ".5", "-.5", "5.", "+3e-4", "1E2", "2.5e+3", "007"])
+    for (const text of [
+      "0",
+      "-0.27",
+      "32.0",
+      ".5",
+      ".25",
+      "-.5",
+      "5.",
+      "+3e-4",
+      "1E2",
+      "2.5e+3",
+      "6.02e23",
+      "007",
+    ])
       expect(isDecimal(text), text).toBe(true);
   });
 
