@@ -56,6 +56,22 @@ describe("withThermistorOffsets", () => {
     expect(Array.from(out.channels[2] as Float64Array)).toEqual([20.25, 20.75, 21.25]);
   });
 
+  it("adds the cold offset to meas_t_cold_c, and each offset only to its own column", () => {
+    const t: LabelledTable = {
+      ...table(),
+      channelNames: ["meas_t_amb_c", "meas_t_cold_c", "meas_t_hot_c"],
+      channels: [
+        Float64Array.from([20, 20, 20]),
+        Float64Array.from([30, 30.5, 31]),
+        Float64Array.from([40, 40, 40]),
+      ],
+    };
+    const out = withThermistorOffsets(t, { hot: 0, cold: -0.75, amb: 0 });
+    expect(out.channels[0]).toBe(t.channels[0]);
+    expect(Array.from(out.channels[1] as Float64Array)).toEqual([29.25, 29.75, 30.25]);
+    expect(out.channels[2]).toBe(t.channels[2]);
+  });
+
   it("gives back the table itself when every offset is zero or its column is missing", () => {
     const t = table();
     expect(withThermistorOffsets(t, { hot: 0, cold: 0, amb: 0 })).toBe(t);
