@@ -50,6 +50,12 @@ export function parseReport(text: string): MutationReport {
 export interface EquivalentMutant {
   readonly file: string;
   readonly line: number;
+  /**
+   * The mutant's first column (1-based, as Stryker reports it), when the row gives one
+   * (`src/file.ts:LINE:COLUMN`): needed where the same mutator and replacement occur twice on a
+   * line and only one is equivalent. A row without it matches every column.
+   */
+  readonly column?: number;
   readonly mutator: string;
   /** The replacement as Stryker shows it; `*` matches any. */
   readonly replacement: string;
@@ -79,7 +85,7 @@ export function mutationScore(c: MutantCounts): number {
 
 /**
  * Reads the table rows of mutation/equivalent.md:
- * `| src/path.ts:LINE | MutatorName | replacement | reason |` (replacement in backticks or `*`).
+ * `| src/path.ts:LINE[:COLUMN] | MutatorName | replacement | reason |` (replacement in backticks or `*`).
  */
 export function parseEquivalents(markdown: string): EquivalentMutant[] {
   const out: EquivalentMutant[] = [];
@@ -91,14 +97,15 @@ export function parseEquivalents(markdown: string): EquivalentMutant[] {
       .split(" | ")
       .map((c) => c.trim());
     const [where, mutator, replacement, ...reason] = cells;
-    const m = /^(src\/\S+):(\d+)$/.exec(where ?? "");
+    const m = /^(src\/\S+?):(\d+)(?::(\d+))?$/.exec(where ?? "");
     if (m === null || mutator === undefined || replacement === undefined)
       throw new Error(
-        `mutation/equivalent.md: bad row (want | src/file.ts:LINE | Mutator | \`replacement\` | reason |): ${line}`,
+        `mutation/equivalent.md: bad row (want | src/file.ts:LINE[:COLUMN] | Mutator | \`replacement\` | reason |): ${line}`,
       );
     out.push({
       file: m[1]!,
       line: Number(m[2]),
+      ...(m[3] === undefined ? {} : { column: Number(m[3]) }),
       mutator,
       replacement: replacement.replace(/^`(.*)`$/, "$1").replace(/\\\|/g, "|"), // `\|` is a | in a table cell
       reason: reason.join(" | "),
@@ -114,6 +121,7 @@ function isListed(file: string, m: ReportMutant, equivalents: readonly Equivalen
     (e) =>
       e.file === file &&
       e.line === m.location.start.line &&
+      (e.column === undefined || e.column === m.location.start.column) &&
       e.mutator === m.mutatorName &&
       (e.replacement === "*" || oneLine(e.replacement) === oneLine(m.replacement ?? "")),
   );
@@ -176,14 +184,15 @@ export function countsByFolder(
 export function unlistedSurvivors(
   report: MutationReport,
   equivalents: readonly EquivalentMutant[] = [],
-): { file: string; line: number; mutator: string; replacement: string }[] {
-  const out: { file: string; line: number; mutator: string; replacement: string }[] = [];
+): { file: string; line: number; column: number; mutator: string; replacement: string }[] {
+  const out: { file: string; line: number; column: number; mutator: string; replacement: string }[] = [];
   for (const [file, { mutants }] of Object.entries(report.files))
     for (const m of mutants)
       if ((m.status === "Survived" || m.status === "NoCoverage") && !isListed(file, m, equivalents))
         out.push({
           file,
           line: m.location.start.line,
+          column: m.location.start.column,
           mutator: m.mutatorName,
           replacement: m.replacement ?? "",
         });

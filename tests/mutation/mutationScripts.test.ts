@@ -163,6 +163,30 @@ describe("mutation score", () => {
     );
   });
 
+  it("a row with a column matches only the mutant that starts there", () => {
+    // Two `true` mutants on line 4, at columns 7 and 42: the row names column 42 only.
+    const at = (id: string, column: number) => ({
+      ...mutant(id, 4, "Survived", "ConditionalExpression", "true"),
+      location: { start: { line: 4, column } },
+    });
+    const twoOnALine: MutationReport = {
+      files: { "src/model/c.ts": { mutants: [at("a", 7), at("b", 42)] } },
+    };
+    const rows = parseEquivalents("| src/model/c.ts:4:42 | ConditionalExpression | `true` | why |");
+    expect(rows[0]).toMatchObject({ file: "src/model/c.ts", line: 4, column: 42 });
+    expect(unlistedSurvivors(twoOnALine, rows).map((m) => m.column)).toEqual([7]);
+    expect(countsByFile(twoOnALine, rows).get("src/model/c.ts")).toMatchObject({
+      survived: 1,
+      equivalent: 1,
+    });
+    // Without the column the row matches both.
+    const anyColumn = parseEquivalents("| src/model/c.ts:4 | ConditionalExpression | `true` | why |");
+    expect(unlistedSurvivors(twoOnALine, anyColumn)).toEqual([]);
+    expect(() => parseEquivalents("| src/model/c.ts:4:x | ConditionalExpression | `true` | why |")).toThrow(
+      /bad row/,
+    );
+  });
+
   it("is (killed + timeout) / valid, errors and ignored mutants not counted, equivalents left out", () => {
     const byFile = countsByFile(report, equivalents);
     expect(byFile.get("src/protocol/a.ts")).toEqual({
@@ -193,8 +217,8 @@ describe("mutation score", () => {
 
   it("lists the survivors that are neither killed nor listed", () => {
     expect(unlistedSurvivors(report, equivalents)).toEqual([
-      { file: "src/protocol/a.ts", line: 4, mutator: "EqualityOperator", replacement: "a >= b" },
-      { file: "src/model/b.ts", line: 1, mutator: "EqualityOperator", replacement: "a >= b" },
+      { file: "src/protocol/a.ts", line: 4, column: 1, mutator: "EqualityOperator", replacement: "a >= b" },
+      { file: "src/model/b.ts", line: 1, column: 1, mutator: "EqualityOperator", replacement: "a >= b" },
     ]);
   });
 });
