@@ -74,8 +74,8 @@ export function zohDiscretize(
   const z2 = (mid - disc) * hS;
   const dz = z1 - z2;
   const e1 = Math.exp(z1);
-  // exp[z1, z2] = (e^z1 - e^z2)/(z1 - z2) = e^z2 phi1(z1 - z2): no cancellation.
-  const expDiv = Math.exp(z2) * phi1(dz);
+  // exp[z1, z2] = (e^z1 - e^z2)/(z1 - z2) = e^z1 phi1(z2 - z1): no cancellation, no overflow.
+  const expDiv = e1 * phi1(-dz);
   const p1 = phi1(z1);
   const phiDiv = dz < NEAR_EQUAL ? phi1Derivative((z1 + z2) / 2) : (p1 - phi1(z2)) / dz;
   // Z - z1 I = h (A - lambda1 I).
