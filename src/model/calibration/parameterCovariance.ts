@@ -52,9 +52,9 @@ export function parameterCovariance(
   const scaled = new Matrix(p, p);
   for (let a = 0; a < p; a++)
     for (let b = 0; b < p; b++) scaled.set(a, b, jtj.get(a, b) * (scale[a] as number) * (scale[b] as number));
-  const evd = new EigenvalueDecomposition(scaled, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const vectors = evd.eigenvectorMatrix;
+  const evd = p > 0 ? new EigenvalueDecomposition(scaled, { assumeSymmetric: true }) : undefined;
+  const values = evd?.realEigenvalues ?? [];
+  const vectors = evd?.eigenvectorMatrix ?? scaled;
   const order = values.map((_v, i) => i).sort((x, y) => (values[x] as number) - (values[y] as number));
   const largest = Math.max(...values, 0);
   const scaledEigenvalues = Float64Array.from(order, (i) => values[i] as number);
