@@ -9,6 +9,27 @@ import { calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
 import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
 
+/** See the first test: a loop at rest at 0 C, hot readings 0.4/0.6 C, flow 0.1/1.9 L/min. */
+function partnerless(): CalibrationData {
+  const n = 40;
+  return {
+    source: "partnerless",
+    tS: Float64Array.from({ length: n }, (_v, k) => k),
+    tHotC: Float64Array.from({ length: n }, (_v, k) => (k === 0 ? 0 : k % 2 === 0 ? 0.6 : 0.4)),
+    tColdC: new Float64Array(n),
+    flowLpm: Float64Array.from({ length: n }, (_v, k) => (k % 2 === 0 ? 1.9 : 0.1)),
+    ambInputC: new Float64Array(n).fill(Number.NaN),
+    segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
+    changeTS: Float64Array.of(0),
+    pump: Float64Array.of(255),
+    heater: Float64Array.of(0),
+    fan: Float64Array.of(255),
+    sampleCount: n,
+    gapCount: 0,
+    breakGapS: 10,
+  };
+}
+
 describe("calibrateLoop's partner of an uncertain parameter", () => {
   it("is none when the correlation with every other is exactly 0 (m_dot_max beside offset_hot_k)", () => {
     // 40 s at 1 Hz of a loop at rest at 0 C (T_sink and T_amb 0 C, heater off, pump and fan at
@@ -19,23 +40,7 @@ describe("calibrateLoop's partner of an uncertain parameter", () => {
     // offset_hot_k only the hot ones: their Jacobian columns share no non-zero row, J^T J is
     // diagonal and their correlation exactly 0. The flow alternates between 0.1 and 1.9 L/min,
     // so m_dot_max is uncertain (about 12 % against a limit of 10 %).
-    const n = 40;
-    const data: CalibrationData = {
-      source: "partnerless",
-      tS: Float64Array.from({ length: n }, (_v, k) => k),
-      tHotC: Float64Array.from({ length: n }, (_v, k) => (k === 0 ? 0 : k % 2 === 0 ? 0.6 : 0.4)),
-      tColdC: new Float64Array(n),
-      flowLpm: Float64Array.from({ length: n }, (_v, k) => (k % 2 === 0 ? 1.9 : 0.1)),
-      ambInputC: new Float64Array(n).fill(Number.NaN),
-      segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
-      changeTS: Float64Array.of(0),
-      pump: Float64Array.of(255),
-      heater: Float64Array.of(0),
-      fan: Float64Array.of(255),
-      sampleCount: n,
-      gapCount: 0,
-      breakGapS: 10,
-    };
+    const data = partnerless();
     const r = calibrateLoop(data, {
       base: makeLoopParams({ T_sink: 0, T_amb: 0, C_hot: 0.001, C_cold: 0.001 }),
       fit: ["m_dot_max", "offset_hot_k"],
@@ -46,6 +51,22 @@ describe("calibrateLoop's partner of an uncertain parameter", () => {
     const w = r.warnings.filter((x) => x.kind === "uncertain" && x.params[0] === "m_dot_max");
     // Without a partner the hint is the general one; with offset_hot_k as the partner it would be
     // the offsets' ("step the heater between two or more powers ...").
+    expect(w.map((x) => x.params)).toEqual([["m_dot_max"]]);
+    expect(w[0]?.message).toMatch(
+      /^m_dot_max is poorly identified: \+-\d+\.\d % \(limit 10 %\); add steps of the actuators the two parameters depend on$/,
+    );
+  });
+
+  it("is none with a correlation limit of 0 and no other parameter (the limit does not make one up)", () => {
+    // m_dot_max alone: no partner, best stays 0, which is >= a limit of 0; the warning still has
+    // only the short hint (it threw a TypeError reading the correlation at index -1).
+    const r = calibrateLoop(partnerless(), {
+      base: makeLoopParams({ T_sink: 0, T_amb: 0, C_hot: 0.001, C_cold: 0.001 }),
+      fit: ["m_dot_max"],
+      initialState: "measured",
+      correlationLimit: 0,
+    });
+    const w = r.warnings.filter((x) => x.kind === "uncertain");
     expect(w.map((x) => x.params)).toEqual([["m_dot_max"]]);
     expect(w[0]?.message).toMatch(
       /^m_dot_max is poorly identified: \+-\d+\.\d % \(limit 10 %\); add steps of the actuators the two parameters depend on$/,

@@ -516,12 +516,12 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
       }
       const pn = partner >= 0 ? (names[partner] as string) : "";
       const why =
-        best >= correlationLimit
+        partner >= 0 && best >= correlationLimit
           ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn, names)}`
           : `; ${pairHint(f.name, pn, names)}`;
       warnings.push({
         kind: "uncertain",
-        params: best >= correlationLimit ? [f.name, pn] : [f.name],
+        params: partner >= 0 && best >= correlationLimit ? [f.name, pn] : [f.name],
         message:
           (limit.kind === "relative"
             ? `${f.name} is poorly identified: +-${Number.isFinite(f.relStd) ? (100 * f.relStd).toFixed(1) : "inf"} % (limit ${100 * limit.value} %)`
