@@ -43,6 +43,7 @@ describe("levenbergMarquardt's difference steps at the bounds", () => {
     // (0.875^2 - 0.625^2) / 0.25 = 2 * 0.875 - 0.25 = 1.5
     expect(j.slope).toBe(1.5);
     expect(j.tried).toEqual([0.875, 0.625]);
+    expect(j.evaluations).toBe(2);
     expect(Math.max(...j.tried)).toBeLessThanOrEqual(1);
   });
 
@@ -51,6 +52,7 @@ describe("levenbergMarquardt's difference steps at the bounds", () => {
     // (0.375^2 - 0.125^2) / 0.25 = 2 * 0.125 + 0.25 = 0.5
     expect(j.slope).toBe(0.5);
     expect(j.tried).toEqual([0.125, 0.375]);
+    expect(j.evaluations).toBe(2);
   });
 
   it("takes the central difference when theta - h is exactly the lower bound (0.25 - 0.25 = 0)", () => {
