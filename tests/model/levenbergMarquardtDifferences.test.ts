@@ -11,7 +11,12 @@ import { describe, expect, it } from "vitest";
 import { levenbergMarquardt } from "../../src/model/calibration/levenbergMarquardt.js";
 
 /** The Jacobian of r = theta^2 at theta0 with step h and the given bounds, and every theta tried. */
-function jacobianOfSquare(theta0: number, h: number, bounds: { lower?: number; upper?: number }) {
+function jacobianOfSquare(
+  theta0: number,
+  h: number,
+  bounds: { lower?: number; upper?: number },
+  differences: "central" | "forward" = "central",
+) {
   const tried: number[] = [];
   const res = levenbergMarquardt(
     {
@@ -25,7 +30,7 @@ function jacobianOfSquare(theta0: number, h: number, bounds: { lower?: number; u
       ...(bounds.lower === undefined ? {} : { lower: [bounds.lower] }),
       ...(bounds.upper === undefined ? {} : { upper: [bounds.upper] }),
     },
-    { maxIterations: 0, differenceSteps: [h] },
+    { maxIterations: 0, differenceSteps: [h], differences },
   );
   return { slope: res.jacobian[0]?.[0], tried, evaluations: res.evaluations };
 }
@@ -65,5 +70,13 @@ describe("levenbergMarquardt's difference steps at the bounds", () => {
     const j = jacobianOfSquare(3, 0.5, {});
     expect(j.slope).toBe(6);
     expect(j.tried).toEqual([3, 3.5, 2.5]);
+  });
+
+  it("with forward differences asked for, forward even with room on both sides: 2 theta + h", () => {
+    const j = jacobianOfSquare(3, 0.5, {}, "forward");
+    // (3.5^2 - 3^2) / 0.5 = 6.5
+    expect(j.slope).toBe(6.5);
+    expect(j.tried).toEqual([3, 3.5]);
+    expect(j.evaluations).toBe(2);
   });
 });
