@@ -15,7 +15,7 @@ function jacobianOfSquare(
   theta0: number,
   h: number,
   bounds: { lower?: number; upper?: number },
-  differences: "central" | "forward" = "central",
+  differences?: "central" | "forward",
 ) {
   const tried: number[] = [];
   const res = levenbergMarquardt(
@@ -30,7 +30,7 @@ function jacobianOfSquare(
       ...(bounds.lower === undefined ? {} : { lower: [bounds.lower] }),
       ...(bounds.upper === undefined ? {} : { upper: [bounds.upper] }),
     },
-    { maxIterations: 0, differenceSteps: [h], differences },
+    { maxIterations: 0, differenceSteps: [h], ...(differences === undefined ? {} : { differences }) },
   );
   return { slope: res.jacobian[0]?.[0], tried, evaluations: res.evaluations };
 }
@@ -66,7 +66,7 @@ describe("levenbergMarquardt's difference steps at the bounds", () => {
     expect(j.tried).toEqual([0.25, 0.5, 0]);
   });
 
-  it("with no bounds, central: 2 theta", () => {
+  it("with no bounds and central differences by default: 2 theta", () => {
     const j = jacobianOfSquare(3, 0.5, {});
     expect(j.slope).toBe(6);
     expect(j.tried).toEqual([3, 3.5, 2.5]);
