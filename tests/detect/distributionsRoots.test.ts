@@ -143,6 +143,26 @@ describe("chi-square quantile: the start and the tail of the Newton solve", () =
     for (const [p, dof, x] of edge) expect(relErr(chiSquareQuantile(p, dof), x)).toBeLessThan(1e-12);
   });
 
+  it("an upper-tail quantile whose root is tiny (dof under 0.06) is found, not left at 1e-64", () => {
+    // [alpha, dof, mpmath's root, tolerance]. Q = 1 - P(a, y) changes only in its last bits there,
+    // so the upper-tail Newton stopped at 6.2e-64 for the first three; the lower tail P = 1 - alpha
+    // finds them, within the problem's own conditioning (the root moves 2 / dof times as much as
+    // the probability: 2000 x at dof 0.001).
+    const cases: readonly (readonly [alpha: number, dof: number, x: number, tol: number])[] = [
+      [0.25, 0.001, 1.4895454316581364e-250, 3e-12],
+      [0.1, 0.001, 3.431988699168138e-92, 3e-12],
+      [0.02425, 0.001, 5.341298841174258e-22, 3e-12],
+      [0.25, 0.01, 1.1597989856543722e-25, 3e-13],
+      // Half the root 7.7e-10, above the 1e-10 switch: solved in the upper tail.
+      [0.4, 0.05, 1.5318678356868952e-9, 1e-13],
+    ];
+    for (const [alpha, dof, x, tol] of cases)
+      expect(relErr(chiSquareUpperQuantile(alpha, dof), x)).toBeLessThan(tol);
+    expect(relErr(chiSquareQuantile(0.75, 0.001), 1.4895454316581364e-250)).toBeLessThan(3e-12);
+    // P(0.0005, y) = 0.6 at x = 2 (0.6 Γ(1.0005))^2000, about 1e-444: 0.
+    expect(chiSquareUpperQuantile(0.4, 0.001)).toBe(0);
+  });
+
   it("a root below the normal range is found to the last denormal", () => {
     // P(0.005, x / 2) = 0.02425: mpmath 9.87e-324, whose nearest double is 2 · 2^-1074 = 1e-323.
     expect(chiSquareQuantile(0.02425, 0.01)).toBe(1e-323);

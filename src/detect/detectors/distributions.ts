@@ -35,6 +35,8 @@ const EPS = 1e-16;
 const TINY = 1e-300;
 /** ln(2^-1022), the smallest normal double: the lower-tail roots below it are the small-x expansion. */
 const LOG_SMALLEST_NORMAL = -1022 * Math.LN2;
+/** ln(1e-10): an upper-tail root whose half (the small-x expansion's y) is below it is found in the lower tail. */
+const LOG_SMALL_ROOT_HALF = Math.log(1e-10);
 const MAX_ITER = 10_000; // near x = a the series needs ~sqrt(74 a) terms: 3100 at dof 64 × 4096
 
 /** Regularised lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), a > 0, x >= 0. */
@@ -155,7 +157,8 @@ export function chiSquareSurvival(x: number, dof: number): number {
 
 /**
  * Chi-square quantile: the x with CDF(x; dof) = p. p in [0, 1] (Infinity at 1), dof > 0.
- * Relative accuracy about 1e-12 (checked against tabulated values in the tests).
+ * Relative accuracy about 1e-12 (checked against tabulated values in the tests); about 2e-12 for
+ * dof under 0.01, where the root moves 2 / dof times as much as the probability.
  */
 export function chiSquareQuantile(p: number, dof: number): number {
   checkProbability("p", p);
@@ -189,18 +192,24 @@ function chiSquareRoot(target: number, dof: number, upperTail: boolean): number 
   const p = upperTail ? 1 - target : target;
   const logTarget = Math.log(target);
   const logGammaA = logGamma(a);
-  // Initial guess: Wilson-Hilferty, or the small-x expansion P(a, y) ≈ y^a / Γ(a + 1) in the lower tail.
+  // The small-x expansion P(a, y) ≈ y^a / Γ(a + 1), y = x / 2, in either tail (p is the lower
+  // tail's probability). A root below the smallest normal double is the expansion itself: there
+  // its relative error is of the order of the root, and Newton cannot refine it (x / 2 loses bits
+  // in the denormals, down to a CDF of 0 at 5e-324). exp rounds it to the nearest denormal, or to
+  // 0 below 2^-1075. This happens only for dof below about 2, where a root that small is tiny.
+  const logSmallHalf = (Math.log(p) + logGamma(a + 1)) / a;
+  if (logSmallHalf + Math.LN2 < LOG_SMALLEST_NORMAL) return Math.exp(logSmallHalf + Math.LN2);
+  // A small root in the upper tail (dof below about 0.06, alpha under 1/2): Q = 1 - P(a, y) moves
+  // only in its last bits as y changes by decades, so Newton on -log Q cannot find it (from 1e-250
+  // it went to 1e-64 at dof 0.001); it is found in the lower tail from P = p, no worse
+  // conditioned than the problem itself (1 - target is exact to 1e-16 of p >= 1/2).
+  if (upperTail && logSmallHalf < LOG_SMALL_ROOT_HALF) return chiSquareRoot(p, dof, false);
+  // Initial guess: Wilson-Hilferty, or the small-x expansion in the lower tail.
   const z = upperTail ? -normalQuantile(Math.min(target, 1)) : normalQuantile(p);
   const v = 2 / (9 * dof);
   const wh = 1 - v + z * Math.sqrt(v);
   let x = dof * wh * wh * wh;
   if (!upperTail) {
-    const logSmallHalf = (Math.log(p) + logGamma(a + 1)) / a;
-    // A root below the smallest normal double is the expansion itself: there its relative error
-    // is of the order of the root, and Newton cannot refine it (x / 2 loses bits in the
-    // denormals, down to a CDF of 0 at 5e-324). exp rounds it to the nearest denormal, or to 0
-    // below 2^-1075.
-    if (logSmallHalf + Math.LN2 < LOG_SMALLEST_NORMAL) return Math.exp(logSmallHalf + Math.LN2);
     const small = 2 * Math.exp(logSmallHalf);
     if (!(x > 0) || small < x * 0.5) x = small;
   } else if (!(x > 0)) {
