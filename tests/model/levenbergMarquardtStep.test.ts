@@ -1,0 +1,47 @@
+/**
+ * levenbergMarquardt's damped step (docs/design.md 2.2, calibration numerics), worked by hand on
+ * linear one- and two-parameter problems: Marquardt's scaling (J^T J + mu diag(J^T J)) delta =
+ * -J^T r, and a positive definite system solved as it is (Cholesky), however badly scaled.
+ */
+import { describe, expect, it } from "vitest";
+import { levenbergMarquardt } from "../../src/model/calibration/levenbergMarquardt.js";
+
+describe("levenbergMarquardt's damped step", () => {
+  it("scales the damping by J^T J's diagonal: r = 2 theta - 10 from 0 with mu = 0.25 steps to 4", () => {
+    // J = 2, J^T J = 4, J^T r = -20 at theta = 0: (4 + 0.25 * 4) delta = 20, delta = 4. The cost
+    // falls from 50 to 2, so the step is taken; one iteration allowed, the fit stops there.
+    const res = levenbergMarquardt(
+      {
+        residualCount: 1,
+        residuals: (t, out) => {
+          out[0] = 2 * (t[0] as number) - 10;
+        },
+        theta0: [0],
+      },
+      { maxIterations: 1, initialDamping: 0.25 },
+    );
+    expect(res.reason).toBe("max_iterations");
+    expect(Math.abs((res.theta[0] as number) - 4)).toBeLessThan(1e-9);
+  });
+
+  it("solves a positive definite J^T J of condition 1e20 as it is, without damping", () => {
+    // r = (theta_1 - 1, 1e-10 (theta_2 - 1)) from (0, 0): J^T J = diag(1, 1e-20) is positive
+    // definite, and the undamped Gauss-Newton step is (1, 1), the exact minimum (cost 0). A
+    // least-squares solve that drops singular values below its rounding threshold (SVD) would
+    // leave theta_2 at 0, where the gradient 1e-20 is already below the tolerance.
+    const res = levenbergMarquardt(
+      {
+        residualCount: 2,
+        residuals: (t, out) => {
+          out[0] = (t[0] as number) - 1;
+          out[1] = 1e-10 * ((t[1] as number) - 1);
+        },
+        theta0: [0, 0],
+      },
+      { initialDamping: 0 },
+    );
+    expect(res.converged).toBe(true);
+    expect(Math.abs((res.theta[0] as number) - 1)).toBeLessThan(1e-9);
+    expect(Math.abs((res.theta[1] as number) - 1)).toBeLessThan(1e-6);
+  });
+});
