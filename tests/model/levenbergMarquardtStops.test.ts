@@ -41,6 +41,54 @@ describe("levenbergMarquardt's stopping reasons", () => {
     expect(Math.abs((res.theta[0] as number) - (4 + 1 / 1.001))).toBeLessThan(1e-12);
   });
 
+  /** r = theta - 1 from 0 without damping: J = 1, and the first step is exactly 1, to the minimum. */
+  const toOne = (options: Parameters<typeof levenbergMarquardt>[1]) =>
+    levenbergMarquardt(
+      {
+        residualCount: 1,
+        residuals: (t, out) => {
+          out[0] = (t[0] as number) - 1;
+        },
+        theta0: [0],
+      },
+      { differenceSteps: [0.25], initialDamping: 0, ...options },
+    );
+
+  it("stops on the step when it equals the tolerance: 1 <= 1 * (0 + 1)", () => {
+    const res = toOne({ stepTolerance: 1 });
+    expect([res.reason, res.iterations, res.theta[0]]).toEqual(["step", 1, 0]);
+  });
+
+  it("goes on when the relative drop equals the cost tolerance (1, to cost 0): gradient next", () => {
+    const res = toOne({ costTolerance: 1 });
+    expect([res.reason, res.iterations, res.theta[0], res.cost]).toEqual(["gradient", 2, 1, 0]);
+  });
+
+  it("stops on the cost when the relative drop, just under 1, is below a tolerance of 1", () => {
+    // From r = -1 the damped step leaves r = -(1 - 1 / 1.001): the cost falls by a fraction
+    // 1 - (1 - 1 / 1.001)^2, just under 1.
+    const res = line({ costTolerance: 1 });
+    expect([res.reason, res.converged, res.iterations]).toEqual(["cost", true, 1]);
+  });
+
+  it("takes no step that leaves the cost as it was (gain 0)", () => {
+    // r = theta - 5 up to 4.5 and -1 past it (a jump): the first step from 4 lands past 4.5 with
+    // the same cost 1/2, and is refused; the damping grows until a step stays below 4.5.
+    const res = levenbergMarquardt(
+      {
+        residualCount: 1,
+        residuals: (t, out) => {
+          const x = t[0] as number;
+          out[0] = x <= 4.5 ? x - 5 : -1;
+        },
+        theta0: [4],
+      },
+      { differenceSteps: [0.25], maxIterations: 2 },
+    );
+    expect(res.theta[0] as number).toBeLessThanOrEqual(4.5);
+    expect(res.cost).toBeLessThan(0.5);
+  });
+
   it("with no parameter, stops at once, converged (no_parameters, no iteration, one evaluation)", () => {
     const res = levenbergMarquardt({
       residualCount: 1,
