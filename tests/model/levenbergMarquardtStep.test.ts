@@ -44,4 +44,24 @@ describe("levenbergMarquardt's damped step", () => {
     expect(Math.abs((res.theta[0] as number) - 1)).toBeLessThan(1e-9);
     expect(Math.abs((res.theta[1] as number) - 1)).toBeLessThan(1e-6);
   });
+
+  it("after a step whose gain is 1, damps the next by a third as much (Nielsen's factor at most 1/3)", () => {
+    // r = theta - 5 from 4 (J = 1, exact differences with step 0.25), mu = 1e-3: the first step is
+    // d1 = 1 / (1 + 1e-3); the linear model is exact, so the gain is 1 and mu becomes
+    // 1e-3 * max(1/3, 1 - (2 - 1)^3) = 1e-3 / 3; the second step is d2 = (1 - d1) / (1 + 1e-3 / 3).
+    const res = levenbergMarquardt(
+      {
+        residualCount: 1,
+        residuals: (t, out) => {
+          out[0] = (t[0] as number) - 5;
+        },
+        theta0: [4],
+      },
+      { differenceSteps: [0.25], maxIterations: 2 },
+    );
+    const d1 = 1 / 1.001;
+    const d2 = (1 - d1) / (1 + 1e-3 / 3);
+    expect(res.iterations).toBe(2);
+    expect(Math.abs((res.theta[0] as number) - (4 + d1 + d2))).toBeLessThan(1e-12);
+  });
 });
