@@ -64,4 +64,27 @@ describe("levenbergMarquardt's damped step", () => {
     expect(res.iterations).toBe(2);
     expect(Math.abs((res.theta[0] as number) - (4 + d1 + d2))).toBeLessThan(1e-12);
   });
+
+  it("after a step of gain below 1, scales the damping by 1 - (2 gain - 1)^3 (r = theta^2 from 1, mu = 1)", () => {
+    // J = 2 theta exactly (central differences of a square, binary-exact points). At theta = 1:
+    // r = 1, J^T r = 2, J^T J = 4, (4 + 4) delta = -2, delta = -1/4, theta = 3/4, cost 1/2 ->
+    // (9/16)^2 / 2. Predicted reduction: -delta (J^T r + J^T J delta / 2) = 1/4 * 3/2 = 3/8, so the
+    // gain is (1/2 - 81/512) / (3/8) and mu becomes 1 - (2 gain - 1)^3 (about 0.44, above 1/3). At
+    // 3/4: J^T r = 3/2 * 9/16, J^T J = 9/4, delta = -(27/32) / (9/4 (1 + mu)) = -(3/8) / (1 + mu).
+    const res = levenbergMarquardt(
+      {
+        residualCount: 1,
+        residuals: (t, out) => {
+          out[0] = (t[0] as number) ** 2;
+        },
+        theta0: [1],
+      },
+      { differenceSteps: [0.25], maxIterations: 2, initialDamping: 1 },
+    );
+    const gain = (1 / 2 - 81 / 512) / (3 / 8);
+    const mu = 1 - (2 * gain - 1) ** 3;
+    expect(mu).toBeGreaterThan(1 / 3);
+    expect(res.iterations).toBe(2);
+    expect(Math.abs((res.theta[0] as number) - (3 / 4 - 3 / 8 / (1 + mu)))).toBeLessThan(1e-12);
+  });
 });
