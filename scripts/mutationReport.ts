@@ -88,7 +88,9 @@ if (json) {
   if (survivors.length > 0) {
     process.stdout.write(`\n${survivors.length} survivors not listed in mutation/equivalent.md:\n`);
     for (const s of survivors)
-      process.stdout.write(`  ${s.file}:${s.line}:${s.column} ${s.mutator} -> ${s.replacement.replace(/\s+/g, " ")}\n`);
+      process.stdout.write(
+        `  ${s.file}:${s.line}:${s.column} ${s.mutator} -> ${s.replacement.replace(/\s+/g, " ")}\n`,
+      );
   }
 }
 process.exitCode = failed ? 1 : 0;
