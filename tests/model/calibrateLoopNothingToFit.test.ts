@@ -9,26 +9,11 @@ import { describe, expect, it } from "vitest";
 import { calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
 import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
-import { simulatedRun } from "./calibrationRun.js";
+import { readingsAtRest, simulatedRun } from "./calibrationRun.js";
 
 /** `n` observations at 1 Hz of a loop at rest at 0 C (heater off, pump and fan at 255, no flow meter). */
 function atRestAtZero(n: number): CalibrationData {
-  return {
-    source: "at rest at 0 C",
-    tS: Float64Array.from({ length: n }, (_v, k) => k),
-    tHotC: new Float64Array(n),
-    tColdC: new Float64Array(n),
-    flowLpm: new Float64Array(n).fill(Number.NaN),
-    ambInputC: new Float64Array(n).fill(Number.NaN),
-    segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
-    changeTS: Float64Array.of(0),
-    pump: Float64Array.of(255),
-    heater: Float64Array.of(0),
-    fan: Float64Array.of(255),
-    sampleCount: n,
-    gapCount: 0,
-    breakGapS: 10,
-  };
+  return readingsAtRest("at rest at 0 C", n, { hot: () => 0, cold: () => 0, flow: () => Number.NaN });
 }
 
 describe("calibrateLoop with nothing left to fit", () => {

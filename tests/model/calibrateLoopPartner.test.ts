@@ -8,26 +8,15 @@ import { describe, expect, it } from "vitest";
 import { calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
 import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
+import { readingsAtRest } from "./calibrationRun.js";
 
 /** See the first test: a loop at rest at 0 C, hot readings 0.4/0.6 C, flow 0.1/1.9 L/min. */
 function partnerless(): CalibrationData {
-  const n = 40;
-  return {
-    source: "partnerless",
-    tS: Float64Array.from({ length: n }, (_v, k) => k),
-    tHotC: Float64Array.from({ length: n }, (_v, k) => (k === 0 ? 0 : k % 2 === 0 ? 0.6 : 0.4)),
-    tColdC: new Float64Array(n),
-    flowLpm: Float64Array.from({ length: n }, (_v, k) => (k % 2 === 0 ? 1.9 : 0.1)),
-    ambInputC: new Float64Array(n).fill(Number.NaN),
-    segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
-    changeTS: Float64Array.of(0),
-    pump: Float64Array.of(255),
-    heater: Float64Array.of(0),
-    fan: Float64Array.of(255),
-    sampleCount: n,
-    gapCount: 0,
-    breakGapS: 10,
-  };
+  return readingsAtRest("partnerless", 40, {
+    hot: (k) => (k === 0 ? 0 : k % 2 === 0 ? 0.6 : 0.4),
+    cold: () => 0,
+    flow: (k) => (k % 2 === 0 ? 1.9 : 0.1),
+  });
 }
 
 describe("calibrateLoop's partner of an uncertain parameter", () => {

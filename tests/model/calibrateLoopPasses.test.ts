@@ -16,7 +16,7 @@
 import { describe, expect, it } from "vitest";
 import { calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
 import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
-import { simulatedRun } from "./calibrationRun.js";
+import { type ReadingsAt, readingsAtRest, simulatedRun } from "./calibrationRun.js";
 
 /** +1 at even k, -1 at odd k. */
 const alt = (k: number): number => (k % 2 === 0 ? 1 : -1);
@@ -25,26 +25,8 @@ const alt = (k: number): number => (k % 2 === 0 ? 1 : -1);
  * `n` observations at 1 Hz of a loop at rest (T_sink and T_amb 25 C, no ambient probe, heater off,
  * pump and fan at 255) whose channels read `readings.hot(k)`, `.cold(k)` and `.flow(k)`.
  */
-function atRest(
-  n: number,
-  readings: { hot: (k: number) => number; cold: (k: number) => number; flow: (k: number) => number },
-): CalibrationData {
-  return {
-    source: "at rest",
-    tS: Float64Array.from({ length: n }, (_v, k) => k),
-    tHotC: Float64Array.from({ length: n }, (_v, k) => readings.hot(k)),
-    tColdC: Float64Array.from({ length: n }, (_v, k) => readings.cold(k)),
-    flowLpm: Float64Array.from({ length: n }, (_v, k) => readings.flow(k)),
-    ambInputC: new Float64Array(n).fill(Number.NaN),
-    segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
-    changeTS: Float64Array.of(0),
-    pump: Float64Array.of(255),
-    heater: Float64Array.of(0),
-    fan: Float64Array.of(255),
-    sampleCount: n,
-    gapCount: 0,
-    breakGapS: 10,
-  };
+function atRest(n: number, readings: ReadingsAt): CalibrationData {
+  return readingsAtRest("at rest", n, readings);
 }
 
 const N_OBS = 64;

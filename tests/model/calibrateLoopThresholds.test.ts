@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { calibrateLoop } from "../../src/model/calibration/calibrateLoop.js";
 import type { CalibrationData } from "../../src/model/calibration/calibrationData.js";
 import { makeLoopParams } from "../../src/model/loopParams.js";
-import { simulatedRun } from "./calibrationRun.js";
+import { readingsAtRest, simulatedRun } from "./calibrationRun.js";
 
 describe("calibrateLoop's correlation limit", () => {
   it("names the partner at a correlation exactly at the limit, not one ulp above it", () => {
@@ -50,23 +50,11 @@ describe("calibrateLoop's poor-fit factor", () => {
    * and no second differences, so the hot channel's noise floor is its 0.01 K.
    */
   function offByQuarter(): CalibrationData {
-    const n = 40;
-    return {
-      source: "off by a quarter",
-      tS: Float64Array.from({ length: n }, (_v, k) => k),
-      tHotC: Float64Array.from({ length: n }, (_v, k) => (k === 0 ? 0 : 0.25)),
-      tColdC: new Float64Array(n),
-      flowLpm: Float64Array.from({ length: n }, (_v, k) => (k % 2 === 0 ? 3.1 : 2.9)),
-      ambInputC: new Float64Array(n).fill(Number.NaN),
-      segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
-      changeTS: Float64Array.of(0),
-      pump: Float64Array.of(255),
-      heater: Float64Array.of(0),
-      fan: Float64Array.of(255),
-      sampleCount: n,
-      gapCount: 0,
-      breakGapS: 10,
-    };
+    return readingsAtRest("off by a quarter", 40, {
+      hot: (k) => (k === 0 ? 0 : 0.25),
+      cold: () => 0,
+      flow: (k) => (k % 2 === 0 ? 3.1 : 2.9),
+    });
   }
 
   const fitOff = (poorFitFactor: number) =>

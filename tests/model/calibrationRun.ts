@@ -69,3 +69,35 @@ export function simulatedRun(
   );
   return { truth, data: builder.build() };
 }
+
+/** What each channel reads at sample k (1 Hz from t = 0). */
+export interface ReadingsAt {
+  readonly hot: (k: number) => number;
+  readonly cold: (k: number) => number;
+  readonly flow: (k: number) => number;
+}
+
+/**
+ * `n` observations at 1 Hz, one segment, of a loop at rest (no ambient probe, heater off, pump
+ * and fan at 255 from t = 0) whose channels read `readings.hot(k)`, `.cold(k)` and `.flow(k)`:
+ * calibration data written by hand, for the short fits whose expected values are worked out by
+ * hand.
+ */
+export function readingsAtRest(source: string, n: number, readings: ReadingsAt): CalibrationData {
+  return {
+    source,
+    tS: Float64Array.from({ length: n }, (_v, k) => k),
+    tHotC: Float64Array.from({ length: n }, (_v, k) => readings.hot(k)),
+    tColdC: Float64Array.from({ length: n }, (_v, k) => readings.cold(k)),
+    flowLpm: Float64Array.from({ length: n }, (_v, k) => readings.flow(k)),
+    ambInputC: new Float64Array(n).fill(Number.NaN),
+    segmentStart: Uint8Array.from({ length: n }, (_v, k) => (k === 0 ? 1 : 0)),
+    changeTS: Float64Array.of(0),
+    pump: Float64Array.of(255),
+    heater: Float64Array.of(0),
+    fan: Float64Array.of(255),
+    sampleCount: n,
+    gapCount: 0,
+    breakGapS: 10,
+  };
+}

@@ -6,27 +6,12 @@
  * data: it feeds nothing.
  */
 import { describe, expect, it } from "vitest";
-import { AmbientProbeChecks } from "../../../src/detect/monitor/ambientProbeChecks.js";
-import { resolveMonitorConfig } from "../../../src/detect/monitor/monitorConfig.js";
-import { SampleValues } from "../../../src/detect/monitor/sampleValues.js";
-import { DEFAULT_THERMISTOR } from "../../../src/model/thermistor.js";
+import { ambientProbe } from "./ambientProbeHarness.js";
 
 const NaN_ = Number.NaN;
 
 function probe() {
-  const v = new SampleValues();
-  const c = new AmbientProbeChecks(
-    resolveMonitorConfig({ detectors: { outOfRangeK: 2, outOfRangeN: 3 } }).detectors,
-    0.05,
-    DEFAULT_THERMISTOR,
-    v,
-  );
-  const read = (tS: number, tempC: number, counts = 2000): void => {
-    v.tS = tS;
-    v.tAmbC = tempC;
-    v.adcAmb = counts;
-    c.update();
-  };
+  const { c, read } = ambientProbe({ outOfRangeK: 2, outOfRangeN: 3 });
   return { c, read };
 }
 

@@ -5,25 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import type { SensorEvidence } from "../../../src/detect/diagnosis/monitorDiagnosis.js";
-import { AmbientProbeChecks } from "../../../src/detect/monitor/ambientProbeChecks.js";
-import { resolveMonitorConfig } from "../../../src/detect/monitor/monitorConfig.js";
-import { SampleValues } from "../../../src/detect/monitor/sampleValues.js";
-import { DEFAULT_THERMISTOR } from "../../../src/model/thermistor.js";
+import { ambientProbe } from "./ambientProbeHarness.js";
 
 function probe() {
-  const v = new SampleValues();
-  const c = new AmbientProbeChecks(
-    resolveMonitorConfig({ detectors: { erratic: { window: 4, alpha: 0.001 } } }).detectors,
-    0.05,
-    DEFAULT_THERMISTOR,
-    v,
-  );
-  const read = (tS: number, tempC: number, counts = 2000): void => {
-    v.tS = tS;
-    v.tAmbC = tempC;
-    v.adcAmb = counts;
-    c.update();
-  };
+  const { c, read } = ambientProbe({ erratic: { window: 4, alpha: 0.001 } });
   const frozenS = (): number => {
     const e = {} as SensorEvidence;
     c.fillEvidence(e);
