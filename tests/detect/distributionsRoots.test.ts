@@ -190,6 +190,15 @@ describe("incomplete gamma: series or continued fraction at x = a + 1", () => {
     expect(relErr(chiSquareSurvival(2 + 2 ** -9, 2 ** -9), 0.0002141054588692675)).toBeLessThan(2e-14);
   });
 
+  it("the series near x = a for a = 2^24 runs to convergence (about 35,000 terms), past 10,000", () => {
+    // scipy.stats.chi2.cdf(2^25, 2^25) = 0.5000324660059028 and chi2.ppf(0.5, 2^25) =
+    // 33554431.333333336. The code is 1.4e-8 and 1.4e-11 from them (the exponent's rounding, as
+    // below); the series cut at 10,000 terms gave 0.4927 and 33554434.0.
+    const dof = 2 ** 25;
+    expect(relErr(chiSquareCdf(dof, dof), 0.5000324660059028)).toBeLessThan(1e-7);
+    expect(relErr(chiSquareQuantile(0.5, dof), 33554431.333333336)).toBeLessThan(1e-10);
+  });
+
   it("the CDF at x / 2 = a + 1 for a = 2^24 is 1 - the continued fraction (the series would need 29 000 terms)", () => {
     // scipy.stats.chi2.cdf(2^25 + 2, 2^25) = 0.500129864019225. The code is 4.3e-8 from it (the
     // exponent -x + a ln x - ln Γ(a) of size 3e8 loses that much to rounding); the series, cut at
