@@ -3,7 +3,7 @@
  * 1-based column numbers (docs/mutation.md: every error message is pinned by field and value).
  */
 import { describe, expect, it } from "vitest";
-import { checkColumnNames, columnRef, isDecimal } from "../../src/detect/data/csvHeader.js";
+import { checkColumnNames, columnRef, decimalOrNaN } from "../../src/detect/data/csvHeader.js";
 import { inputFileErrorOf } from "../core/inputFileErrorOf.js";
 
 describe("labelled CSV header errors", () => {
@@ -27,29 +27,29 @@ describe("labelled CSV header errors", () => {
   });
 });
 
-describe("labelled CSV cells: isDecimal", () => {
-  it("takes a decimal number as a CSV writer puts it", () => {
-    for (const text of [
-      "0",
-      "-0.27",
-      "32.0",
-      ".5",
-      ".25",
-      "-.5",
-      "5.",
-      "+3e-4",
-      "1E2",
-      "2.5e+3",
-      "6.02e23",
-      "007",
-    ])
-      expect(isDecimal(text), text).toBe(true);
+describe("labelled CSV cells: decimalOrNaN", () => {
+  it("reads a decimal number as a CSV writer puts it", () => {
+    const cases: readonly (readonly [text: string, value: number])[] = [
+      ["0", 0],
+      ["-0.27", -0.27],
+      ["32.0", 32],
+      [".5", 0.5],
+      [".25", 0.25],
+      ["-.5", -0.5],
+      ["5.", 5],
+      ["+3e-4", 0.0003],
+      ["1E2", 100],
+      ["2.5e+3", 2500],
+      ["6.02e23", 6.02e23],
+      ["007", 7],
+    ];
+    for (const [text, value] of cases) expect(decimalOrNaN(text), text).toBe(value);
   });
 
-  it("refuses the other things Number reads, and what is not a number at all", () => {
+  it("gives NaN for the other things Number reads, and for what is not a number at all", () => {
     for (const text of ["", " ", ".", "+", "-", "e5", "1e", "1e+", "1.2.3", "--1", "1,5", "1 2", " 1"])
-      expect(isDecimal(text), JSON.stringify(text)).toBe(false);
+      expect(decimalOrNaN(text), JSON.stringify(text)).toBeNaN();
     for (const text of ["0x1A", "0X1a", "0o17", "0b11", "Infinity", "-Infinity", "NaN"])
-      expect(isDecimal(text), text).toBe(false);
+      expect(decimalOrNaN(text), text).toBeNaN();
   });
 });

@@ -30,9 +30,9 @@ export function checkColumnNames(header: readonly string[], source: string): voi
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * Whether a (trimmed) cell is a decimal number. `Number` alone also reads `0x1A` (26), `0o17`,
- * `0b11` and `Infinity`, which no CSV writer means by a reading; "" is not a number either.
+ * A (trimmed) cell's value when it is a decimal number, else NaN. `Number` alone also reads
+ * `0x1A` (26), `0o17`, `0b11` and `Infinity`, which no CSV writer means by a reading, and "" as 0.
  */
-export function isDecimal(text: string): boolean {
-  return DECIMAL.test(text);
+export function decimalOrNaN(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
 }

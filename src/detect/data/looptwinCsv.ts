@@ -13,7 +13,7 @@
  * 1-based line and the column.
  */
 import { InputFileError } from "../../core/errors.js";
-import { checkColumnNames, columnRef, isDecimal } from "./csvHeader.js";
+import { checkColumnNames, columnRef, decimalOrNaN } from "./csvHeader.js";
 import type { LabelledTable } from "./labelledTable.js";
 
 export const LOOPTWIN_TIME_COLUMN = "t_s";
@@ -69,7 +69,7 @@ export function parseLooptwinCsv(text: string, source: string): LabelledTable {
       );
     }
     const tText = (cells[0] as string).trim();
-    const t = isDecimal(tText) ? Number(tText) : Number.NaN;
+    const t = decimalOrNaN(tText);
     if (!Number.isFinite(t))
       throw new InputFileError(source, `not a time in seconds: ${JSON.stringify(tText)}`, {
         line: lineNo,
@@ -85,7 +85,7 @@ export function parseLooptwinCsv(text: string, source: string): LabelledTable {
     for (let c = 0; c < channelCols.length; c++) {
       const col = channelCols[c] as number;
       const cell = (cells[col] as string).trim();
-      const v = isDecimal(cell) ? Number(cell) : Number.NaN;
+      const v = decimalOrNaN(cell);
       if (cell !== "" && !Number.isFinite(v))
         throw new InputFileError(source, `not a number: ${JSON.stringify(cell)}`, {
           line: lineNo,
@@ -99,7 +99,7 @@ export function parseLooptwinCsv(text: string, source: string): LabelledTable {
     ] as const) {
       if (col < 0 || out === undefined) continue;
       const cell = (cells[col] as string).trim();
-      const v = isDecimal(cell) ? Number(cell) : Number.NaN;
+      const v = decimalOrNaN(cell);
       if (v !== 0 && v !== 1)
         throw new InputFileError(source, `label must be 0 or 1: ${JSON.stringify(cell)}`, {
           line: lineNo,

@@ -8,7 +8,7 @@
  * except blank lines after the last row.
  */
 import { InputFileError } from "../../core/errors.js";
-import { checkColumnNames, columnRef, isDecimal } from "./csvHeader.js";
+import { checkColumnNames, columnRef, decimalOrNaN } from "./csvHeader.js";
 import type { LabelledTable } from "./labelledTable.js";
 
 const SEPARATOR = ";";
@@ -37,9 +37,7 @@ export function parseSkabDatetime(text: string): number | undefined {
 
 /** Parses one numeric cell; `undefined` when it is not a finite decimal number. */
 function parseCell(text: string): number | undefined {
-  const t = text.trim();
-  if (!isDecimal(t)) return undefined;
-  const v = Number(t);
+  const v = decimalOrNaN(text.trim());
   return Number.isFinite(v) ? v : undefined;
 }
 

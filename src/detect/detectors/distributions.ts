@@ -59,8 +59,8 @@ function gammaSeries(a: number, x: number): number {
   let del = sum;
   // Near x = a the terms fall like e^(-n^2 / 2a), so the series needs about sqrt(74 a) of them to
   // reach 1e-16: more than MAX_ITER from a = 1.35e6 (35,000 at a = 2^24, where a cut at 10,000
-  // gave the CDF at x = dof as 0.4927 for 0.50003).
-  // At most 100,000 (a up to 1.35e8): past a = 2^53 the terms no longer shrink at all.
+  // gave the CDF at x = dof as 0.4927 for 0.50003). At most 100,000 (a up to 1.35e8): past
+  // a = 2^53 the terms no longer shrink at all.
   const cap = Math.min(MAX_ITER + Math.ceil(Math.sqrt(74 * a)), 100_000);
   for (let n = 0; n < cap; n++) {
     ap += 1;

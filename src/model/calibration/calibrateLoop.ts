@@ -515,13 +515,14 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
         }
       }
       const pn = partner >= 0 ? (names[partner] as string) : "";
+      const paired = partner >= 0 && best >= correlationLimit;
       const why =
-        partner >= 0 && best >= correlationLimit
+        paired
           ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn, names)}`
           : `; ${pairHint(f.name, pn, names)}`;
       warnings.push({
         kind: "uncertain",
-        params: partner >= 0 && best >= correlationLimit ? [f.name, pn] : [f.name],
+        params: paired ? [f.name, pn] : [f.name],
         message:
           (limit.kind === "relative"
             ? `${f.name} is poorly identified: +-${Number.isFinite(f.relStd) ? (100 * f.relStd).toFixed(1) : "inf"} % (limit ${100 * limit.value} %)`
