@@ -516,10 +516,9 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
       }
       const pn = partner >= 0 ? (names[partner] as string) : "";
       const paired = partner >= 0 && best >= correlationLimit;
-      const why =
-        paired
-          ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn, names)}`
-          : `; ${pairHint(f.name, pn, names)}`;
+      const why = paired
+        ? `; it trades off against ${pn} (correlation ${cov.correlation.get(j, partner).toFixed(3)}): ${pairHint(f.name, pn, names)}`
+        : `; ${pairHint(f.name, pn, names)}`;
       warnings.push({
         kind: "uncertain",
         params: paired ? [f.name, pn] : [f.name],
