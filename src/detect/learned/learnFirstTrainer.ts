@@ -24,7 +24,7 @@ import { TWIN_RESIDUAL_CHANNELS } from "./looptwinLearnedChannels.js";
 export const LEARN_SETTLE_S = 5;
 /** The shortest span [s]: at least 5 s learned after the settling time. */
 export const MIN_LEARN_FIRST_S = 10;
-/** Rows reserved per second of span before the arrays first grow (the default telemetry rate). */
+/** Rows reserved per second of span before the arrays first grow (the default telemetry rate), at most 2^20 in all (29 h). */
 const INITIAL_ROWS_PER_S = 10;
 
 /** The trainer's state, for a display: learning, scoring with a model, or failed (the detector is off). */
@@ -76,7 +76,7 @@ export class LearnFirstTrainer {
     if (channelNames.length === 0) throw new ConfigError("channels", channelNames, "need at least one");
     this.channelNames = [...channelNames];
     this.options = options;
-    const capacity = Math.ceil(spanS * INITIAL_ROWS_PER_S) + 16;
+    const capacity = Math.min(Math.ceil(spanS * INITIAL_ROWS_PER_S), 1_048_576) + 16;
     this.columns = this.channelNames.map(() => new Float64Array(capacity));
   }
 
