@@ -18,9 +18,9 @@ const relErr = (got: number, want: number) => Math.abs(got / want - 1);
 describe("chi-square quantile: an iterate that is the root exactly", () => {
   it("the geometric bracket step after it comes back to the root (alpha 1e-168, dof 5.65685424949238)", () => {
     // mpmath: 794.48085262653054284..., nearest double 794.4808526265306. The iterates are 1513
-    // (Wilson-Hilferty), 198 (lo), 800 (hi), then the root itself with log Q equal to log alpha;
-    // sqrt(lo hi) = 397 follows, and bisection from there. The bracket step sqrt(lo / hi) = 0.5
-    // instead lands below lo, and the solve ends at 1 / hi = 0.00126.
+    // (Wilson-Hilferty), 198 (lo), 800 and 794.48095 (hi), then the root itself with log Q equal
+    // to log alpha; sqrt(lo hi) = 397 follows, and bisection from there. The bracket step
+    // sqrt(lo / hi) = 0.5 instead lands below lo, and the solve ends at 1 / hi = 0.00126.
     expect(relErr(chiSquareUpperQuantile(1e-168, 5.65685424949238), 794.4808526265306)).toBeLessThan(1e-14);
   });
 });
