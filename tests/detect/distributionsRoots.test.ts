@@ -19,6 +19,7 @@ import {
   chiSquareUpperQuantile,
   normalQuantile,
   regularizedGammaP,
+  regularizedGammaQ,
 } from "../../src/detect/detectors/distributions.js";
 
 const relErr = (got: number, want: number) => Math.abs(got / want - 1);
@@ -207,13 +208,34 @@ describe("incomplete gamma: series or continued fraction at x = a + 1", () => {
     expect(relErr(chiSquareCdf(dof + 2, dof), 0.500129864019225)).toBeLessThan(1e-6);
   });
 
-  it("the series stops at its term cap even where its terms no longer shrink (a >= 2^53)", () => {
-    // a = 2^54: a + 1 rounds to a and x / a is 1 - 2^-53, so each term is the last one less an
-    // ulp or so, and the sum of k such terms meets the 1e-16 test only after about 1e16 of them;
-    // only the 10 000-term cap ends the loop. The value is far from the true 0.5 (the exponent's
-    // rounding at this size), but it is a probability and it comes back.
-    const p = regularizedGammaP(2 ** 54, 2 ** 54 - 2);
-    expect(p).toBeGreaterThanOrEqual(0);
-    expect(p).toBeLessThanOrEqual(1);
+  it("takes shapes up to a = 2^26 (dof 2^27), where the series and the continued fraction still converge", () => {
+    // scipy.special.gammainc(2^26, 2^26 + 0.5) = 0.5000405825072304 (the series' worst case: 60,879
+    // terms of its cap of 80,471), gammaincc(2^26, 2^26 + 1) = 0.49993506798875886 (the continued
+    // fraction, 3,794 steps), chi2.cdf(2^27, 2^27) = 0.5000162330029474. The code is 3e-7 from
+    // them (the exponent -x + a ln x - ln Γ(a), of size 1.3e9, rounds that much); a series cut at
+    // 10,000 terms gives about 0.49 for the first.
+    const a = 2 ** 26;
+    expect(relErr(regularizedGammaP(a, a + 0.5), 0.5000405825072304)).toBeLessThan(1e-6);
+    expect(relErr(regularizedGammaQ(a, a + 1), 0.49993506798875886)).toBeLessThan(1e-6);
+    expect(relErr(chiSquareCdf(2 ** 27, 2 ** 27), 0.5000162330029474)).toBeLessThan(1e-6);
+  });
+
+  it("refuses a shape past 2^26 or not above 0, and dof past 2^27, naming the value", () => {
+    // Past a = 2^26 the term caps would end the sums before they converge (the CDF at x = dof was
+    // 1.6e-3 off at dof 2e9); past a = 2^53 the series' terms no longer shrink at all.
+    const above = 2 ** 26 + 2 ** -26; // the next double
+    expect(() => regularizedGammaP(above, 1)).toThrow(`a: must be a number in (0, 67108864] (got ${above})`);
+    expect(() => regularizedGammaQ(above, 1)).toThrow(`a: must be a number in (0, 67108864] (got ${above})`);
+    expect(() => regularizedGammaP(2 ** 54, 2 ** 54 - 2)).toThrow("a: must be a number in (0, 67108864]");
+    expect(() => regularizedGammaP(0, 1)).toThrow("a: must be a number in (0, 67108864] (got 0)");
+    expect(() => regularizedGammaQ(-1, 1)).toThrow("a: must be a number in (0, 67108864] (got -1)");
+    expect(() => regularizedGammaQ(Number.NaN, 1)).toThrow("a: must be a number in (0, 67108864] (got NaN)");
+    const dofAbove = 2 ** 27 + 2 ** -25;
+    expect(() => chiSquareCdf(1, dofAbove)).toThrow(
+      `dof: must be at most 134217728 (2^27) (got ${dofAbove})`,
+    );
+    expect(() => chiSquareQuantile(0.5, 2 ** 28)).toThrow(
+      "dof: must be at most 134217728 (2^27) (got 268435456)",
+    );
   });
 });
