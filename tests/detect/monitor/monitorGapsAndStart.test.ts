@@ -65,6 +65,23 @@ describe("monitor: the start", () => {
 });
 
 describe("monitor: gaps", () => {
+  it("a sample without temperatures before the start counts as the last sample: a long silence after it is a gap", () => {
+    // No temperature at 0 s, then nothing until 5 s: the start at 5 s follows a 5 s gap, so the
+    // flow family waits to 5 + 2 + 0.1 s; its window alone would be full at 7 s.
+    const { rig, m } = rigAndMonitor();
+    const s = copyRigSample(rig.next(), createRigSample());
+    s.tHotC = Number.NaN;
+    s.tColdC = Number.NaN;
+    m.step(s);
+    skipTo(rig, 5);
+    const rows: string[] = [];
+    runTo(rig, m, 7.2, (x) => {
+      if (x.tS > 6.85)
+        rows.push(`${x.tS.toFixed(1)} ${Number.isNaN(m.familyLevel("flow")) ? "wait" : "live"}`);
+    });
+    expect(rows).toEqual(["6.9 wait", "7.0 wait", "7.1 live", "7.2 live"]);
+  });
+
   it("after a marked gap of exactly 1 s the flow family waits 2 s + one period; after 0.9 s it does not", () => {
     const flowLevels = (gapS: number): string[] => {
       const { rig, m } = rigAndMonitor();
