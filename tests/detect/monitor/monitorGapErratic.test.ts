@@ -13,7 +13,7 @@ import { createMonitor } from "../../../src/detect/monitor/monitor.js";
 
 const NOMINAL = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
 
-function tHotEvidence(withGap: boolean): string[] {
+function tHotEvidence(withGap: boolean): readonly string[] {
   const rig = new EmulatedRig({
     seed: 3,
     setpoints: [NOMINAL],
