@@ -33,4 +33,26 @@ describe("monitor: the tracked parameters in the output", () => {
     expect(Math.abs(o.uaRatio - 1)).toBeLessThan(0.2);
     expect(o.uaRatioSigma).toBeGreaterThan(0);
   });
+
+  it("carry the observer's normalised innovations and the twin's (this sample's residuals) and flow window's predictions each sample", () => {
+    const rig = new EmulatedRig({ seed: 2, setpoints: [NOMINAL], faults: [] });
+    const m = createMonitor();
+    m.setSetpoints(rig.initialSetpoints, 0);
+    let finite = 0;
+    while (rig.nextTS <= 10 + 1e-9) {
+      const s = rig.next();
+      m.step(s);
+      const o = m.output;
+      expect(o.innovTHot).toBe(m.observer.normalizedHot);
+      expect(o.innovTCold).toBe(m.observer.normalizedCold);
+      expect(o.predTHotC).toBe(m.generator.residuals.predTHotC);
+      expect(o.predTColdC).toBe(m.generator.residuals.predTColdC);
+      expect(o.resTColdK).toBe(s.tColdC - o.predTColdC);
+      if (Number.isFinite(o.resFlowLpm)) {
+        expect(o.predFlowLpm + o.resFlowLpm).toBeCloseTo(s.flowLpm, 12);
+        finite++;
+      }
+    }
+    expect(finite).toBeGreaterThan(50);
+  });
 });
