@@ -30,7 +30,9 @@ describe("monitor: re-seating a twin after a flow fault", () => {
   it("after a flow-meter blockage, moves twin (b) onto twin (a) once the flow is quiet", () => {
     const gap: [number, number][] = [];
     const resA: [number, number][] = [];
+    const raised = new Set<string>();
     run("flow_blockage:start=30,end=45", 90, (m, tS) => {
+      for (const a of m.openAlarms()) raised.add(a.cause);
       const tw = twinsOf(m);
       gap.push([tS, Math.abs(tw.twinB.tHotC - tw.generator.twin.tHotC)]);
       resA.push([tS, m.output.resTHotK]);
@@ -44,6 +46,9 @@ describe("monitor: re-seating a twin after a flow fault", () => {
     expect(reseats).toHaveLength(1);
     expect(reseats[0]).toBeGreaterThan(50);
     expect(at(90)).toBeLessThan(0.05);
+    // Only the flow family alarmed: each temperature family watched the twin that was right
+    // about the flow, (a) on both thermistors.
+    expect([...raised]).toEqual(["flow"]);
     // Twin (a) was not moved: it kept fitting the rig throughout.
     expect(Math.max(...resA.filter(([tS]) => tS > 10).map(([, r]) => Math.abs(r)))).toBeLessThan(0.25);
   });
