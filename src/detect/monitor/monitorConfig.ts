@@ -249,6 +249,13 @@ function resolveDetectors(d: MonitorDetectorOptions, params: LoopParams): Resolv
   checkKeys(d, DETECTOR_KEYS, "detectors.");
   const primary =
     d.primary === undefined ? DEFAULT_PRIMARY_DETECTOR : parseDetectorConfig(d.primary, "detectors.primary");
+  // The monitor feeds the primary one residual per sample (update(x)).
+  if (primary.kind === "chi_square" && (primary.dimension ?? 1) !== 1)
+    throw new ConfigError(
+      "detectors.primary.chi_square.dimension",
+      primary.dimension,
+      "must be 1 (one residual per sample)",
+    );
   let erratic: ChiSquareOptions | false = { window: 20, alpha: 1e-20 };
   if (d.erratic === false) erratic = false;
   else if (d.erratic !== undefined) {
