@@ -23,6 +23,9 @@ describe("monitor config: the primary detector's dimension", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).field).toBe("detectors.primary.chi_square.dimension");
     expect((err as ConfigError).value).toBe(2);
+    expect((err as Error).message).toBe(
+      "detectors.primary.chi_square.dimension: must be 1 (one residual per sample) (got 2)",
+    );
   });
 
   it("runs a one-component chi-square primary (given or by default) past the alignment", () => {
