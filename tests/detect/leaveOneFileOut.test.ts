@@ -1,26 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import type { FileEvaluation } from "../../src/detect/evaluation/evaluation.js";
 import {
   leaveOneFileOut,
   leaveOneFileOutSplits,
   selectCandidate,
 } from "../../src/detect/evaluation/leaveOneFileOut.js";
-import { ZERO_NAB } from "../../src/detect/evaluation/metrics.js";
+import { fileWithCounts } from "./fileEvaluationCounts.js";
 
-/** A file's evaluation with the given counts (delays and NAB do not enter the choice). */
-function file(tp: number, fp: number, fn: number, tn: number): FileEvaluation {
-  return {
-    source: "f.csv",
-    rows: tp + fp + fn + tn,
-    testRows: tp + fp + fn + tn,
-    anomalousTrainRows: 0,
-    changepointSource: "column",
-    counts: { tp, fp, fn, tn },
-    delays: { events: 0, detected: 0, missed: 0, delaysS: [] },
-    nab: ZERO_NAB,
-  };
-}
+const file = fileWithCounts;
 
 describe("leave-one-file-out splits", () => {
   it("holds each file out once and trains on all the others, in order", () => {

@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { FileEvaluation } from "../../src/detect/evaluation/evaluation.js";
 import { selectCandidate } from "../../src/detect/evaluation/leaveOneFileOut.js";
-import { ZERO_NAB } from "../../src/detect/evaluation/metrics.js";
+import { fileWithCounts } from "./fileEvaluationCounts.js";
 
-/** A file's evaluation with the given counts (the choice reads only the counts). */
-function file(tp: number, fp: number, fn: number, tn: number): FileEvaluation {
-  return {
-    source: "f.csv",
-    rows: tp + fp + fn + tn,
-    testRows: tp + fp + fn + tn,
-    anomalousTrainRows: 0,
-    changepointSource: "column",
-    counts: { tp, fp, fn, tn },
-    delays: { events: 0, detected: 0, missed: 0, delaysS: [] },
-    nab: ZERO_NAB,
-  };
-}
+const file = fileWithCounts;
 
 describe("ties within the FAR limit go to the earlier candidate", () => {
   it("equal F1 and equal FAR: the earlier one, whichever comes first", () => {

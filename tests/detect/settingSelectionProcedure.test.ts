@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LabelledTable } from "../../src/detect/data/labelledTable.js";
 import { parseSkabCsv } from "../../src/detect/data/skabCsv.js";
-import { evaluateTable, type FileEvaluation } from "../../src/detect/evaluation/evaluation.js";
-import { ZERO_NAB } from "../../src/detect/evaluation/metrics.js";
+import { evaluateTable } from "../../src/detect/evaluation/evaluation.js";
 import {
   chunkTable,
   describeCandidate,
@@ -11,21 +10,10 @@ import {
   runSettingSelection,
   selectSettings,
 } from "../../src/detect/evaluation/settingSelection.js";
+import { fileWithCounts } from "./fileEvaluationCounts.js";
 import { correlatedChannels, skabCsv } from "./syntheticData.js";
 
-/** A file's evaluation with the given counts (the choice reads only the counts). */
-function file(tp: number, fp: number, fn: number, tn: number): FileEvaluation {
-  return {
-    source: "f.csv",
-    rows: tp + fp + fn + tn,
-    testRows: tp + fp + fn + tn,
-    anomalousTrainRows: 0,
-    changepointSource: "column",
-    counts: { tp, fp, fn, tn },
-    delays: { events: 0, detected: 0, missed: 0, delaysS: [] },
-    nab: ZERO_NAB,
-  };
-}
+const file = fileWithCounts;
 
 /** A small labelled table, rows 10 s apart. */
 function table(anomaly: number[] | undefined, changepoint: number[] | undefined, n: number): LabelledTable {
