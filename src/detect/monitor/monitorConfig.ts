@@ -61,7 +61,7 @@ import {
   resolveAlarmManagerOptions,
 } from "../alarms/alarmManager.js";
 import { type ChiSquareOptions, resolveChiSquareOptions } from "../detectors/chiSquare.js";
-import { createDetector, type DetectorConfig, parseDetectorConfig } from "../detectors/detector.js";
+import { type DetectorConfig, parseDetectorConfig } from "../detectors/detector.js";
 import {
   checkBoolean,
   checkInteger,
@@ -314,7 +314,6 @@ export function resolveMonitorConfig(config: MonitorConfig = {}): ResolvedMonito
   const flowWindowS = checkPositive("calibration.flowWindowS", cal?.flowWindowS ?? 2);
   const sensorNoiseK = checkPositive("sensorNoiseK", config.sensorNoiseK ?? DEFAULT_SENSOR_NOISE_K_RMS);
   const detectors = resolveDetectors(config.detectors ?? {}, params);
-  if (detectors.primary !== DEFAULT_PRIMARY_DETECTOR) createDetector(detectors.primary);
   return {
     params,
     kHzPerLpm: flowMeter.kHzPerLpm,
