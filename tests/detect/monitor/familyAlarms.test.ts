@@ -448,3 +448,20 @@ describe("FamilyAlarms acknowledge", () => {
     expect(h.fa.diagnosisOf("nothing" as MonitorCause)).toBeUndefined();
   });
 });
+
+describe("FamilyAlarms.acknowledge", () => {
+  it("acknowledges the cause it is given, not the newest unacknowledged alarm; without one, the newest", () => {
+    const h = new Harness(BASE);
+    // flow raised at 0, t_hot at 1: both open and unacknowledged, t_hot the newer.
+    h.step(0, { flow: 1.5 });
+    h.step(1, { flow: 1.5, t_hot: 1.5 });
+    const named = h.fa.acknowledge(2, "flow");
+    expect(named.map((e) => `${e.type} ${e.cause}`)).toEqual(["acknowledged flow"]);
+    expect(h.fa.manager.get("flow")?.acknowledged).toBe(true);
+    expect(h.fa.manager.get("t_hot")?.acknowledged).toBe(false);
+    // With no cause, the newest unacknowledged: t_hot.
+    expect(h.fa.acknowledge(3).map((e) => `${e.type} ${e.cause}`)).toEqual(["acknowledged t_hot"]);
+    // Nothing left to acknowledge.
+    expect(h.fa.acknowledge(4)).toEqual([]);
+  });
+});
