@@ -30,6 +30,7 @@ import {
   type Monitor,
 } from "../../src/detect/monitor/monitorTypes.js";
 import { createRigSample } from "../../src/model/rigSample.js";
+import { handModel } from "./learnedHandModel.js";
 
 const NOMINAL = { tS: 0, pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
 
@@ -478,44 +479,6 @@ describe("the learned detector's edges (times, gaps, learning, the alarm while s
     expect(cleared.map((e) => [e.cause, e.tS])).toEqual([[LEARNED_CAUSE, 20.5]]);
   });
 });
-
-/**
- * A hand-made model over `names`: 1-row window, features (x - centre) / scale, PCA with the
- * identity as its components and unit eigenvalues and limits, so a sample's score is the sum of
- * its squared standardised values; threshold 1, an alarm on the first row above it.
- */
-function handModel(
-  names: readonly string[],
-  centre: readonly number[],
-  scale: readonly number[],
-): LearnedModel {
-  return {
-    trainRows: 100,
-    channelNames: [...names],
-    features: {
-      windowRows: 1,
-      channelFeatures: names.map(() => "mean" as const),
-      centre: [...centre],
-      scale: [...scale],
-    },
-    slowFractions: names.map(() => 0),
-    model: {
-      kind: "pca",
-      featureMean: names.map(() => 0),
-      components: names.map((_, j) => names.map((_, m) => (m === j ? 1 : 0))),
-      eigenvalues: names.map(() => 1),
-      t2Limit: 1,
-      qLimit: 1,
-    },
-    thresholdRule: { kind: "max", margin: 1 },
-    threshold: 1,
-    smoothingRows: 1,
-    persistenceRows: 1,
-    holdRows: 0,
-    calibrationBlocks: 1,
-    baselineRows: 0,
-  };
-}
 
 /** A monitor stub fed row by row: residuals from `rows(i)`, its own open alarms and calls recorded. */
 function scripted(rows: (i: number) => readonly [number, number, number]) {

@@ -8,13 +8,13 @@
 import { describe, expect, it } from "vitest";
 import type { AlarmEvent } from "../../src/detect/alarms/alarmManager.js";
 import { LEARNED_CAUSE, LearnedBesideMonitor } from "../../src/detect/learned/learnedBesideMonitor.js";
-import type { LearnedModel } from "../../src/detect/learned/learnedDetector.js";
 import {
   createMonitorOutput,
   type LoopPerformanceFigures,
   type Monitor,
 } from "../../src/detect/monitor/monitorTypes.js";
 import { createRigSample } from "../../src/model/rigSample.js";
+import { handModel } from "./learnedHandModel.js";
 
 const NAMES = ["res_t_hot_k", "res_t_cold_k", "res_flow_lpm"];
 
@@ -33,36 +33,7 @@ function monitorEvent(alarmId: number, cause: string, tS: number): AlarmEvent {
 
 describe("the learned event joins the monitor's events of the same sample", () => {
   it("after the monitor's own events, in their order; without a learned event the monitor's array itself", () => {
-    const model: LearnedModel = {
-      trainRows: 100,
-      channelNames: NAMES,
-      features: {
-        windowRows: 1,
-        channelFeatures: ["mean", "mean", "mean"],
-        centre: [0, 0, 0],
-        scale: [1, 1, 1],
-      },
-      slowFractions: [0, 0, 0],
-      model: {
-        kind: "pca",
-        featureMean: [0, 0, 0],
-        components: [
-          [1, 0, 0],
-          [0, 1, 0],
-          [0, 0, 1],
-        ],
-        eigenvalues: [1, 1, 1],
-        t2Limit: 1,
-        qLimit: 1,
-      },
-      thresholdRule: { kind: "max", margin: 1 },
-      threshold: 1,
-      smoothingRows: 1,
-      persistenceRows: 1,
-      holdRows: 0,
-      calibrationBlocks: 1,
-      baselineRows: 0,
-    };
+    const model = handModel(NAMES, [0, 0, 0], [1, 1, 1]);
     const output = createMonitorOutput();
     // Sample i at i / 10 s. The monitor raises two alarms at 4.9 s and two more at 5.0 s; the
     // flow residual is 3 (score 9) from 5.0 s, the first sample after the 5 s settling.
