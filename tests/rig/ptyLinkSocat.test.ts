@@ -5,7 +5,17 @@
  * handed its path to clients before the path existed (seen as "No such file or directory" when
  * the emulator's announcement reached a test running beside others).
  */
-import { chmodSync, existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  watch,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -70,5 +80,34 @@ describe("openPtyLink with the socat backend", () => {
       "socat exited (1): 2026/12/07 05:45:09 socat[1] E openpty(): no pseudo-terminals left",
     );
     expect(existsSync(linkPath)).toBe(false);
+  });
+
+  it("puts nothing at the link before socat does: the stale link goes, then socat's comes", async () => {
+    installSocat(SLOW_SOCAT);
+    const linkPath = join(dir, "ttyLOOP0");
+    symlinkSync("/nonexistent/old-terminal", linkPath); // a stale link from a killed emulator
+    const events: string[] = [];
+    const watcher = watch(dir, (event, name) => {
+      if (name === "ttyLOOP0") events.push(event);
+    });
+    try {
+      link = await openPtyLink({ linkPath, backend: "socat" });
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      watcher.close();
+    }
+    // The stale link's removal, then socat's link; no placeholder made and taken away between.
+    expect(events).toEqual(["rename", "rename"]);
+    expect(readlinkSync(linkPath)).toBe("/dev/null");
+  });
+
+  it("refuses a link path that is a file, and leaves the file", async () => {
+    installSocat(SLOW_SOCAT);
+    const linkPath = join(dir, "ttyLOOP0");
+    writeFileSync(linkPath, "notes");
+    await expect(openPtyLink({ linkPath, backend: "socat" })).rejects.toThrow(
+      `--link: exists and is not a symlink: refusing to replace it (got "${linkPath}")`,
+    );
+    expect(readFileSync(linkPath, "utf8")).toBe("notes");
   });
 });

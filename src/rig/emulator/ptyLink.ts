@@ -13,7 +13,16 @@
  * with nobody listening loses bytes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync, write } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  write,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ReadStream } from "node:tty";
@@ -47,8 +56,8 @@ export interface PtyLink {
   close(): void;
 }
 
-/** Creates `linkPath -> target` atomically, replacing a stale symlink; refuses to replace a file. */
-export function placeSymlink(linkPath: string, target: string): void {
+/** Throws unless `linkPath` is free or a symlink (which may be replaced). */
+function refuseNonSymlink(linkPath: string): void {
   try {
     const st = lstatSync(linkPath);
     if (!st.isSymbolicLink()) {
@@ -57,14 +66,48 @@ export function placeSymlink(linkPath: string, target: string): void {
   } catch (e) {
     if (e instanceof ConfigError) throw e;
   }
+}
+
+/** Makes `target` as a symlink under a private name beside `linkPath`; returns that name. */
+function symlinkBeside(linkPath: string, target: string): string {
   const tmp = join(dirname(linkPath), `.${process.pid}.${Date.now()}.looptwin-link`);
   try {
     symlinkSync(target, tmp);
-    renameSync(tmp, linkPath);
   } catch (e) {
     throw new ConfigError("--link", linkPath, `cannot create the link (${(e as Error).message})`, {
       cause: e,
     });
+  }
+  return tmp;
+}
+
+/** Creates `linkPath -> target` atomically, replacing a stale symlink; refuses to replace a file. */
+export function placeSymlink(linkPath: string, target: string): void {
+  refuseNonSymlink(linkPath);
+  const tmp = symlinkBeside(linkPath, target);
+  try {
+    renameSync(tmp, linkPath);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new ConfigError("--link", linkPath, `cannot create the link (${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Readies `linkPath` for a link another program makes: checks it as placeSymlink does, proves the
+ * folder takes a link under a private name, and removes a stale link. Nothing is ever placed at
+ * `linkPath` itself: a client watching it would open the placeholder (seen as "No such file or
+ * directory" when the placeholder went before the client's open).
+ */
+function clearLinkPath(linkPath: string): void {
+  refuseNonSymlink(linkPath);
+  unlinkSync(symlinkBeside(linkPath, "/dev/null"));
+  try {
+    unlinkSync(linkPath);
+  } catch {
+    // Nothing was there.
   }
 }
 
@@ -212,8 +255,7 @@ function openNodePty(linkPath: string, maxQueued: number): PtyLink {
 }
 
 async function openSocat(linkPath: string, maxQueued: number): Promise<PtyLink> {
-  placeSymlink(linkPath, "/dev/null"); // checks the path; socat replaces the link itself
-  unlinkSync(linkPath);
+  clearLinkPath(linkPath);
   const child: ChildProcess = spawn(
     "socat",
     ["-d", "-d", `pty,raw,echo=0,link=${linkPath},ignoreeof`, "STDIO"],
