@@ -10,20 +10,12 @@
  * 2500 J/K = 0.06 K/s.
  */
 import { describe, expect, it } from "vitest";
-import { EmulatedRig } from "../../../src/detect/evaluation/emulatedRig.js";
 import { createMonitor } from "../../../src/detect/monitor/monitor.js";
 import { copyRigSample, createRigSample, type RigSample } from "../../../src/model/rigSample.js";
+import { HEATER_OFF, NOMINAL, nominalRigSamples } from "./nominalRigSamples.js";
 
-const NOMINAL = { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
-const HEATER_OFF = { pumpDuty: 200, heaterDuty: 0, fanDuty: 255 };
-
-/** The rig's samples up to `toS` (copied), nominal setpoints throughout. */
-function samples(toS: number): RigSample[] {
-  const rig = new EmulatedRig({ seed: 5, setpoints: [{ tS: 0, ...NOMINAL }], faults: [] });
-  const out: RigSample[] = [];
-  while (rig.nextTS <= toS + 1e-9) out.push(copyRigSample(rig.next(), createRigSample()));
-  return out;
-}
+/** The rig's samples up to `toS`, seed 5. */
+const samples = (toS: number): RigSample[] => nominalRigSamples(toS, 5);
 
 describe("monitor: a setpoint change at or before the last sample", () => {
   it("leaves the twin's residuals and the observer's innovations of the last sample as they were", () => {

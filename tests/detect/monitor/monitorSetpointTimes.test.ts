@@ -8,20 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/errors.js";
-import { EmulatedRig } from "../../../src/detect/evaluation/emulatedRig.js";
 import { createMonitor } from "../../../src/detect/monitor/monitor.js";
-import { copyRigSample, createRigSample, type RigSample } from "../../../src/model/rigSample.js";
+import type { RigSample } from "../../../src/model/rigSample.js";
+import { HEATER_OFF, NOMINAL, nominalRigSamples } from "./nominalRigSamples.js";
 
-const NOMINAL = { pumpDuty: 200, heaterDuty: 255, fanDuty: 255 };
-const HEATER_OFF = { pumpDuty: 200, heaterDuty: 0, fanDuty: 255 };
-
-/** The rig's samples up to `toS` (copied), nominal setpoints throughout. */
-function samples(toS: number): RigSample[] {
-  const rig = new EmulatedRig({ seed: 3, setpoints: [{ tS: 0, ...NOMINAL }], faults: [] });
-  const out: RigSample[] = [];
-  while (rig.nextTS <= toS + 1e-9) out.push(copyRigSample(rig.next(), createRigSample()));
-  return out;
-}
+/** The rig's samples up to `toS`, seed 3. */
+const samples = (toS: number): RigSample[] => nominalRigSamples(toS, 3);
 
 describe("monitor: a setpoint change's rig time", () => {
   it("refuses a change at no finite rig time, naming tS", () => {
