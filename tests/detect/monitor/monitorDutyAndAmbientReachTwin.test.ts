@@ -1,10 +1,11 @@
 /**
  * What reaches the twin's model (src/detect/monitor/monitor.ts, applyDuties and updateAmbient): a
  * setpoint change of the fan alone, and a change of the measured ambient. Each is compared with a
- * monitor fed the same samples without the change (300 s of rig time for the ambient, whose filter has a 30 s time constant): the radiator's fan sets its conductance, and
- * the ambient is what the radiator rejects heat to, so turning the fan off or warming the room by
- * 5 K must leave the twin's cold node warmer than it would have been (its heat leaves more slowly);
- * and an ambient the filter passes on reaches the twin at the sample that passes it on.
+ * monitor fed the same samples without the change (300 s of rig time for the ambient, whose
+ * filter has a 30 s time constant). The radiator's fan sets its conductance, and the ambient is
+ * what the radiator rejects heat to, so turning the fan off or warming the room by 5 K must leave
+ * the twin's cold node warmer than it would have been (its heat leaves more slowly). An ambient
+ * the filter passes on reaches the twin at the sample that passes it on.
  */
 import { describe, expect, it } from "vitest";
 import { createMonitor } from "../../../src/detect/monitor/monitor.js";
