@@ -2,19 +2,26 @@
  * `npm run test:mutation:report`: the mutation score per folder from a Stryker JSON report, with
  * the mutants listed in mutation/equivalent.md taken out, and the survivors left to deal with.
  *
- *   node --import tsx scripts/mutationReport.ts [REPORT...] [--json] [--by-file]
+ *   node --import tsx scripts/mutationReport.ts [REPORT...] [--json] [--by-file] [--unreached]
  *
  * REPORT defaults to reports/mutation/mutation.json (written by `npm run test:mutation`). Several
  * reports (runs over different files or line ranges) are read as one; a mutant in more than one
  * report (same place, mutator and replacement) counts from the last one given: re-run the
  * survivors' lines after new tests and give that report last. Exit 1
  * when a folder that was run is below its target (src/protocol 90 %, src/model and src/detect 80 %).
+ *
+ * `--unreached` also makes every mutant of the three folders' current sources (Stryker's
+ * instrumenter, before the checker) and lists, per file, those no report holds: never run, or run
+ * on an older text whose lines have moved. The score covers only the mutants the reports hold.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { MUTATED_FOLDERS } from "./mutation/changedSources.js";
+import { instrumentSources } from "./mutation/instrumentSources.js";
 import {
   countsByFile,
   countsByFolder,
+  lineRanges,
   type MutationReport,
   mergeMutants,
   mutationScore,
@@ -22,6 +29,7 @@ import {
   parseReport,
   SCORE_TARGETS,
   unlistedSurvivors,
+  unreachedMutants,
 } from "./mutation/mutationScore.js";
 
 const args = process.argv.slice(2);
@@ -51,6 +59,7 @@ const equivalents = existsSync("mutation/equivalent.md")
 const byFile = countsByFile(report, equivalents);
 const byFolder = countsByFolder(byFile, MUTATED_FOLDERS);
 const survivors = unlistedSurvivors(report, equivalents);
+const unreached = args.includes("--unreached") ? await unreachedInSources(report) : undefined;
 let failed = false;
 const rows = [...byFolder]
   .filter(([, c]) => !Number.isNaN(mutationScore(c)))
@@ -67,7 +76,9 @@ const rows = [...byFolder]
     };
   });
 if (json) {
-  process.stdout.write(`${JSON.stringify({ reports: paths, folders: rows, survivors }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ reports: paths, folders: rows, survivors, unreached }, null, 2)}\n`,
+  );
 } else {
   process.stdout.write(
     "folder          files   score  target  killed timeout survived no-cov equivalent invalid\n",
@@ -92,5 +103,33 @@ if (json) {
         `  ${s.file}:${s.line}:${s.column} ${s.mutator} -> ${s.replacement.replace(/\s+/g, " ")}\n`,
       );
   }
+  if (unreached !== undefined) {
+    const total = unreached.reduce((n, u) => n + u.mutants, 0);
+    process.stdout.write(
+      `\n${total} mutants of the current sources are in no report given (before the checker, so some will not compile):\n`,
+    );
+    for (const u of unreached) process.stdout.write(`  ${u.file} ${u.mutants}: lines ${u.lines}\n`);
+  }
 }
 process.exitCode = failed ? 1 : 0;
+
+/** Per file of the mutated folders, the mutants of its current text that no report holds. */
+async function unreachedInSources(
+  read: MutationReport,
+): Promise<{ file: string; mutants: number; lines: string }[]> {
+  const names = execFileSync("git", ["ls-files", "--", ...MUTATED_FOLDERS.map((f) => `${f}/*.ts`)], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
+  const instrumented = await instrumentSources(
+    names.map((name) => ({ name, content: readFileSync(name, "utf8") })),
+  );
+  const byFile = new Map<string, number[]>();
+  for (const m of unreachedMutants(read, instrumented)) {
+    const lines = byFile.get(m.file) ?? [];
+    lines.push(m.line);
+    byFile.set(m.file, lines);
+  }
+  return [...byFile].map(([file, lines]) => ({ file, mutants: lines.length, lines: lineRanges(lines) }));
+}

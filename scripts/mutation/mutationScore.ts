@@ -211,10 +211,58 @@ export const SCORE_TARGETS: Readonly<Record<string, number>> = {
  * place with the same mutator and replacement (a re-run after new tests), the rest are kept.
  */
 export function mergeMutants(older: readonly ReportMutant[], newer: readonly ReportMutant[]): ReportMutant[] {
-  const key = (m: ReportMutant): string =>
-    `${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ""}`;
   const out = new Map<string, ReportMutant>();
-  for (const m of older) out.set(key(m), m);
-  for (const m of newer) out.set(key(m), m);
+  for (const m of older) out.set(mutantPlace(m), m);
+  for (const m of newer) out.set(mutantPlace(m), m);
   return [...out.values()];
+}
+
+/** What names a mutant within its file: its first line and column, mutator and replacement. */
+export function mutantPlace(m: Pick<ReportMutant, "location" | "mutatorName" | "replacement">): string {
+  return `${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ""}`;
+}
+
+/** A mutant the instrumenter makes of a file's current text (line and column 1-based). */
+export interface InstrumentedMutant {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly mutatorName: string;
+  readonly replacement: string;
+}
+
+/**
+ * The mutants of the current sources that no report holds, in the instrumenter's order: never
+ * run, or run on an older text of their file whose lines have moved since.
+ */
+export function unreachedMutants(
+  report: MutationReport,
+  instrumented: readonly InstrumentedMutant[],
+): InstrumentedMutant[] {
+  const run = new Map<string, Set<string>>();
+  for (const [file, { mutants }] of Object.entries(report.files))
+    run.set(file, new Set(mutants.map(mutantPlace)));
+  return instrumented.filter(
+    (m) =>
+      !run.get(m.file)?.has(
+        mutantPlace({
+          location: { start: { line: m.line, column: m.column } },
+          mutatorName: m.mutatorName,
+          replacement: m.replacement,
+        }),
+      ),
+  );
+}
+
+/** Sorted line numbers as ranges: [3, 4, 5, 9] -> "3-5,9". */
+export function lineRanges(lines: readonly number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(",");
 }
