@@ -364,3 +364,26 @@ describe("monitor table rows", () => {
     expect(rec.calls).toEqual([]);
   });
 });
+
+describe("runMonitorOnTable: the heater's setpoint column missing", () => {
+  it("follows the applied duties, the heater's from its duty column, as for the pump's or the fan's", () => {
+    const { [C.heaterSetpoint]: _, ...noHeater } = SETPOINTS(2, 200, 100, 50);
+    runMonitorOnTable(
+      table([0, 1], { ...MEAS(2), ...noHeater, [C.pumpDuty]: [0, 0], [C.heaterDuty]: [70, 80] }),
+    );
+    // The setpoints the table has (the heater's from its duty), then following the applied duties
+    // (the pump overridden to 0 by the device): the twin runs on those.
+    expect(rec.calls).toEqual([
+      "setpoints 200,70,50 at 0",
+      "follow true",
+      "step 0",
+      "setpoints 200,80,50 at 1",
+      "follow true",
+      "step 1",
+    ]);
+    expect(rec.samples.map((s) => [s.pumpDuty, s.heaterDuty, s.fanDuty])).toEqual([
+      [0, 70, 50],
+      [0, 80, 50],
+    ]);
+  });
+});
