@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { EmulatedRig } from "../../../src/detect/evaluation/emulatedRig.js";
 import { createMonitor } from "../../../src/detect/monitor/monitor.js";
-import { heaterPowerW } from "../../../src/model/actuators.js";
+import { heaterPowerW, radiatorUaWK } from "../../../src/model/actuators.js";
 import { DEFAULT_LOOP_PARAMS } from "../../../src/model/loopParams.js";
 import { pumpMassFlowKgS } from "../../../src/model/pumpCurve.js";
 import { createRigSample, type RigSample } from "../../../src/model/rigSample.js";
@@ -94,5 +94,29 @@ describe("monitor: following duties equal to the setpoints", () => {
     expect(onSetpoints.followingApplied).toBe(false);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBeGreaterThan(100);
+  });
+});
+
+describe("monitor: a change of one setpoint, or of the ambient, reaches the twin at once", () => {
+  it("a change of the fan alone (pump and heater as they were) moves the radiator's conductance", () => {
+    const m = createMonitor();
+    const op = () => m.generator.twin.operatingPoint;
+    m.setSetpoints({ pumpDuty: 200, heaterDuty: 255, fanDuty: 255 }, 0);
+    m.step(sample(0, [200, 255, 255]));
+    expect(op().uaWK).toBe(radiatorUaWK(p, 255));
+    m.setSetpoints({ pumpDuty: 200, heaterDuty: 255, fanDuty: 0 }, 0.05);
+    m.step(sample(0.1, [200, 255, 0]));
+    expect(op().uaWK).toBe(radiatorUaWK(p, 0));
+    expect(radiatorUaWK(p, 0)).not.toBe(radiatorUaWK(p, 255)); // the premise
+  });
+
+  it("the probe's ambient reaches the twin at the sample whose filtered value is passed on", () => {
+    // 25 C for 1 s, then 55 C: the 30 s filter moves 30 (1 - e^(-0.1/30)) = 0.0998 K at the jump's
+    // sample, past the 0.05 K that is passed on, so the twin runs on that value from that sample.
+    const m = createMonitor({ hasAmbientProbe: true });
+    for (let k = 0; k <= 10; k++) m.step(sample(k / 10, [200, 255, 255], 25));
+    expect(m.generator.twin.operatingPoint.tAmbC).toBe(25);
+    m.step(sample(1.1, [200, 255, 255], 55));
+    expect(m.generator.twin.operatingPoint.tAmbC).toBeCloseTo(25 + 30 * -Math.expm1(-0.1 / 30), 12);
   });
 });
