@@ -33,6 +33,12 @@ import {
 } from "./mutation/mutationScore.js";
 
 const args = process.argv.slice(2);
+const OPTIONS = ["--json", "--by-file", "--unreached"];
+const unknown = args.find((a) => a.startsWith("--") && !OPTIONS.includes(a));
+if (unknown !== undefined) {
+  process.stderr.write(`test:mutation:report: unknown option ${unknown} (options: ${OPTIONS.join(", ")})\n`);
+  process.exit(2);
+}
 const json = args.includes("--json");
 const paths = args.filter((a) => !a.startsWith("--"));
 if (paths.length === 0) paths.push("reports/mutation/mutation.json");

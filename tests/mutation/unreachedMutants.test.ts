@@ -4,6 +4,7 @@
  * instrumenter's places turned 1-based as Stryker's reports give them
  * (scripts/mutation/instrumentSources.ts). Inputs and expected values written by hand.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { instrumentSources } from "../../scripts/mutation/instrumentSources.js";
 import {
@@ -71,5 +72,18 @@ describe("unreached mutants", () => {
       "EqualityOperator x >= 0",
     ]);
     expect(mutants.every((m) => m.file === "src/pos.ts")).toBe(true);
+  });
+});
+
+describe("npm run test:mutation:report's options", () => {
+  it("refuses an option it does not know, in one line naming it and the ones it knows", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/mutationReport.ts", "--unreachd"], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "test:mutation:report: unknown option --unreachd (options: --json, --by-file, --unreached)\n",
+    );
+    expect(r.stdout).toBe("");
   });
 });
