@@ -33,6 +33,8 @@ import {
   type CalibrationParamName,
   DEFAULT_FIT_PARAMS,
   fromFitScale,
+  onSearchBound,
+  overUncertaintyLimit,
   toFitScale,
 } from "./calibrationParams.js";
 import { analyseExcitation, type Excitation, heldLevels } from "./excitation.js";
@@ -468,10 +470,7 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
     const value = fromFitScale(spec, theta);
     const sd = cov.std[j] as number;
     const std = spec.scale === "log" ? value * sd : sd;
-    const span = Math.abs((bounds.upper[j] as number) - (bounds.lower[j] as number));
-    const atBound =
-      Math.abs(theta - (bounds.lower[j] as number)) <= 1e-9 * Math.max(1, span) ||
-      Math.abs(theta - (bounds.upper[j] as number)) <= 1e-9 * Math.max(1, span);
+    const atBound = onSearchBound(theta, bounds.lower[j] as number, bounds.upper[j] as number);
     return {
       name,
       unit: spec.unit,
@@ -501,8 +500,7 @@ export function calibrateLoop(data: CalibrationData, options: CalibrationOptions
   }
   for (const f of fitted) {
     const limit = CALIBRATION_PARAM_SPECS[f.name].uncertaintyLimit;
-    const over = limit.kind === "relative" ? !(f.relStd <= limit.value) : !(f.std <= limit.value);
-    if (over) {
+    if (overUncertaintyLimit(limit, f.std, f.relStd)) {
       const j = names.indexOf(f.name);
       // The parameter it trades off against most says what the run lacks.
       let partner = -1;

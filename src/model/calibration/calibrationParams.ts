@@ -209,3 +209,26 @@ export function toFitScale(spec: CalibrationParamSpec, value: number): number {
 export function fromFitScale(spec: CalibrationParamSpec, theta: number): number {
   return spec.scale === "log" ? Math.exp(theta) : theta;
 }
+
+/**
+ * Whether a fitted value `theta` (on the fitted scale) sits on a bound of the search
+ * [`lower`, `upper`]: within 1e-9 of the search's span of it, and at least 1e-9, so a value the
+ * solver clamped to a bound counts whatever the bound's size. At exactly the tolerance it counts.
+ */
+export function onSearchBound(theta: number, lower: number, upper: number): boolean {
+  const toleranceFit = 1e-9 * Math.max(1, Math.abs(upper - lower));
+  return Math.abs(theta - lower) <= toleranceFit || Math.abs(theta - upper) <= toleranceFit;
+}
+
+/**
+ * Whether a fitted parameter's uncertainty is over its limit: the relative one (`relStd`) or the
+ * absolute one (`std`, in the parameter's unit), as the limit says. At the limit is within it; an
+ * uncertainty that is not a number (a relative one of a value of 0, a singular fit) is over.
+ */
+export function overUncertaintyLimit(
+  limit: CalibrationParamSpec["uncertaintyLimit"],
+  std: number,
+  relStd: number,
+): boolean {
+  return limit.kind === "relative" ? !(relStd <= limit.value) : !(std <= limit.value);
+}
