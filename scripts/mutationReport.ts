@@ -14,10 +14,8 @@
  * instrumenter, before the checker) and lists, per file, those no report holds: never run, or run
  * on an older text whose lines have moved. The score covers only the mutants the reports hold.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { MUTATED_FOLDERS } from "./mutation/changedSources.js";
-import { instrumentSources } from "./mutation/instrumentSources.js";
 import {
   countsByFile,
   countsByFolder,
@@ -29,8 +27,8 @@ import {
   parseReport,
   SCORE_TARGETS,
   unlistedSurvivors,
-  unreachedMutants,
 } from "./mutation/mutationScore.js";
+import { unreachedInSources } from "./mutation/unreachedSources.js";
 
 const args = process.argv.slice(2);
 const OPTIONS = ["--json", "--by-file", "--unreached"];
@@ -65,7 +63,7 @@ const equivalents = existsSync("mutation/equivalent.md")
 const byFile = countsByFile(report, equivalents);
 const byFolder = countsByFolder(byFile, MUTATED_FOLDERS);
 const survivors = unlistedSurvivors(report, equivalents);
-const unreached = args.includes("--unreached") ? await unreachedInSources(report) : undefined;
+const unreached = args.includes("--unreached") ? await unreachedByFile(report) : undefined;
 let failed = false;
 const rows = [...byFolder]
   .filter(([, c]) => !Number.isNaN(mutationScore(c)))
@@ -120,19 +118,11 @@ if (json) {
 process.exitCode = failed ? 1 : 0;
 
 /** Per file of the mutated folders, the mutants of its current text that no report holds. */
-async function unreachedInSources(
+async function unreachedByFile(
   read: MutationReport,
 ): Promise<{ file: string; mutants: number; lines: string }[]> {
-  const names = execFileSync("git", ["ls-files", "--", ...MUTATED_FOLDERS.map((f) => `${f}/*.ts`)], {
-    encoding: "utf8",
-  })
-    .split("\n")
-    .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
-  const instrumented = await instrumentSources(
-    names.map((name) => ({ name, content: readFileSync(name, "utf8") })),
-  );
   const byFile = new Map<string, number[]>();
-  for (const m of unreachedMutants(read, instrumented)) {
+  for (const m of await unreachedInSources(read)) {
     const lines = byFile.get(m.file) ?? [];
     lines.push(m.line);
     byFile.set(m.file, lines);

@@ -208,12 +208,17 @@ export const SCORE_TARGETS: Readonly<Record<string, number>> = {
 
 /**
  * The mutants of one file from two runs: those of `newer` replace those of `older` at the same
- * place with the same mutator and replacement (a re-run after new tests), the rest are kept.
+ * place with the same mutator and replacement (a re-run after new tests), the rest are kept. An
+ * `Ignored` mutant never replaces another: it was not run, by the run's configuration
+ * (`ignoreStatic`, which ignores it in every run) or because the run was restricted to other
+ * mutants (scripts/mutation/onlyListed.mjs).
  */
 export function mergeMutants(older: readonly ReportMutant[], newer: readonly ReportMutant[]): ReportMutant[] {
   const out = new Map<string, ReportMutant>();
-  for (const m of older) out.set(mutantPlace(m), m);
-  for (const m of newer) out.set(mutantPlace(m), m);
+  for (const m of [...older, ...newer]) {
+    const place = mutantPlace(m);
+    if (m.status !== "Ignored" || !out.has(place)) out.set(place, m);
+  }
   return [...out.values()];
 }
 

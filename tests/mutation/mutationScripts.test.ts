@@ -215,6 +215,16 @@ describe("mutation score", () => {
     ]);
   });
 
+  it("never lets an Ignored mutant replace another, and keeps it where it is the only one", () => {
+    const older = [mutant("1", 4, "Survived"), mutant("2", 6, "Ignored")];
+    const newer = [mutant("9", 4, "Ignored"), mutant("8", 6, "Killed"), mutant("7", 7, "Ignored")];
+    expect(mergeMutants(older, newer).map((m) => [m.location.start.line, m.status])).toEqual([
+      [4, "Survived"],
+      [6, "Killed"],
+      [7, "Ignored"],
+    ]);
+  });
+
   it("lists the survivors that are neither killed nor listed", () => {
     expect(unlistedSurvivors(report, equivalents)).toEqual([
       { file: "src/protocol/a.ts", line: 4, column: 1, mutator: "EqualityOperator", replacement: "a >= b" },
