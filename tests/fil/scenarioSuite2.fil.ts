@@ -1,7 +1,8 @@
 /**
- * The HIL suite on the firmware in simavr, shard 2 of 2 (see scenarioVerdicts.ts): every scenario
- * must pass on --target fil with the same verdicts as on --target emulator.
+ * The HIL suite on the firmware in simavr, shard 2 of {@link FIL_SCENARIO_SHARDS} (see
+ * scenarioVerdicts.ts): every scenario must pass on --target fil with the same verdicts as on
+ * --target emulator.
  */
-import { describeScenarioShard } from "./scenarioVerdicts.js";
+import { describeScenarioShard, FIL_SCENARIO_SHARDS } from "./scenarioVerdicts.js";
 
-describeScenarioShard(1, 2);
+describeScenarioShard(1, FIL_SCENARIO_SHARDS);

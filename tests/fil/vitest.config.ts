@@ -3,9 +3,9 @@
  * tests, which need the simavr harness and the firmware ELF (`npm run fil:build`): the harness
  * at its protocol, the shared behaviour sessions on the firmware and the emulator side by side,
  * the plant in the loop, the pseudo-terminal emulator, and the whole HIL suite on both targets
- * with their verdicts compared (two shards, scenarioSuite1/2.fil.ts, that the two forks run side
- * by side: vitest keeps a core free by default, one worker on 2 cores, so the worker count is set
- * to the core count). The pure FIL tests (`*.test.ts` here) run in `npm test` as well.
+ * with their verdicts compared (six shards, scenarioSuite1..6.fil.ts, that the workers take in
+ * turn: vitest keeps a core free by default, one worker on 2 cores, so the worker count is set to
+ * the core count). The pure FIL tests (`*.test.ts` here) run in `npm test` as well.
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";

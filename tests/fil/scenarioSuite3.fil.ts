@@ -1,0 +1,8 @@
+/**
+ * The HIL suite on the firmware in simavr, shard 3 of {@link FIL_SCENARIO_SHARDS} (see
+ * scenarioVerdicts.ts): every scenario must pass on --target fil with the same verdicts as on
+ * --target emulator.
+ */
+import { describeScenarioShard, FIL_SCENARIO_SHARDS } from "./scenarioVerdicts.js";
+
+describeScenarioShard(2, FIL_SCENARIO_SHARDS);
