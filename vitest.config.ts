@@ -1,8 +1,12 @@
 /**
- * `npm test`. Vitest's default worker count (one core kept free: one worker on 2 cores) is kept:
- * with two workers the suite ran in 148 s instead of about 230 s, but tests/rig/reconnect.test.ts's
- * "another unit" cases failed twice in five runs (the other unit said twice), not yet explained.
+ * `npm test`. One worker per core: vitest's default keeps a core free, one worker on 2 cores, and
+ * the suite waits on tests that spend real seconds (tests/rig/reconnect.test.ts replugs emulator
+ * processes for about 75 s). Two workers were tried before and dropped (c080816) for a flake in
+ * reconnect.test.ts's other-unit cases; its cause, a killed emulator's stale link reused by the
+ * next pseudo-terminal, was fixed in c459608, and two full runs at two workers beside a busy
+ * mutation run passed (docs/mutation.md, twelfth session).
  */
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -10,5 +14,6 @@ export default defineConfig({
     include: ["tests/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 30_000,
     pool: "forks",
+    maxWorkers: availableParallelism(),
   },
 });
