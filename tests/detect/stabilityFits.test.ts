@@ -74,3 +74,17 @@ describe("the stability classifier's fits when every block has the same time", (
     expect(f.secondHalfSlopeKPerS).toBe(0);
   });
 });
+
+describe("the stability classifier's fits of a constant reading", () => {
+  it("give slopes of exactly 0, whatever the level and wherever the window lies in time", () => {
+    // 45.25 K is a binary fraction, so every block mean is 45.25 exactly and each fit's centred
+    // sums are exact zeros. The times (10 Hz from 1234.5 s, not binary fractions) have a mean
+    // that is rounded: a fit that did not centre the readings would carry the level times that
+    // rounding into the slope.
+    const s = new StabilityClassifier({ blockS: 1, windowS: 30 });
+    for (let k = 0; k < 600; k++) s.update(1234.5 + k * 0.1, 45.25);
+    const f = s.figures;
+    expect([f.slopeKPerS, f.firstHalfSlopeKPerS, f.secondHalfSlopeKPerS]).toEqual([0, 0, 0]);
+    expect(f.stabilityClass).toBe("steady");
+  });
+});
