@@ -145,6 +145,13 @@ void testWriter(Report& r) {
   const uint8_t n = w.finish();
   const std::string want = withCrc("TLM,4294967295,0,,1F,000000AB") + "\n";
   p.expect(std::string(buf, n) == want, "TLM fields: got " + std::string(buf, n));
+  // Each side of the 16-bit fast path's edge, and values that end in zeros.
+  lt::LineWriter d(buf, sizeof(buf));
+  d.begin("D");
+  for (uint32_t v : {65535UL, 65536UL, 655360UL, 100000UL, 10UL, 9UL}) d.field(static_cast<uint32_t>(v));
+  const uint8_t dn = d.finish();
+  const std::string dwant = withCrc("D,65535,65536,655360,100000,10,9") + "\n";
+  p.expect(std::string(buf, dn) == dwant, "decimal fields: got " + std::string(buf, dn));
   char tiny[12];
   lt::LineWriter t(tiny, sizeof(tiny));
   t.begin("EVT");

@@ -123,6 +123,8 @@ class Device {
   void sendEvent(const char* code, uint32_t detail);
   void sendTelemetry(uint32_t nowMs);
   void restartTelemetry(uint32_t nowMs);
+  /// When the next TLM is due: tlmIndex_ + 1 periods of 1000 / rateHz_ ms after tlmBaseMs_.
+  uint32_t telemetryDueMs() const;
   void emit(uint8_t length);
 
   LineSink& sink_;
@@ -143,6 +145,7 @@ class Device {
   uint8_t rateHz_;
   uint8_t tlmIndex_;  // TLMs sent since tlmBaseMs_ (0 .. rateHz_-1)
   uint32_t tlmBaseMs_;
+  uint32_t tlmDueMs_;  // telemetryDueMs(), kept whenever the three above change
   uint32_t seq_;
   char out_[96];
 };
