@@ -6,7 +6,8 @@
 import { Instrumenter } from "@stryker-mutator/instrumenter";
 import type { InstrumentedMutant } from "./mutationScore.js";
 
-const quietLogger = {
+/** A logger that says nothing (the instrumenter logs to Stryker's log otherwise). */
+export const quietLogger = {
   isTraceEnabled: () => false,
   isDebugEnabled: () => false,
   isInfoEnabled: () => false,

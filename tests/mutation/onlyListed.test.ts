@@ -5,22 +5,8 @@
  */
 import { Instrumenter } from "@stryker-mutator/instrumenter";
 import { describe, expect, it } from "vitest";
+import { quietLogger as quiet } from "../../scripts/mutation/instrumentSources.js";
 import { holdsNoPlace, onlyListedIgnorer, readPlaceList } from "../../scripts/mutation/onlyListed.mjs";
-
-const quiet = {
-  isTraceEnabled: () => false,
-  isDebugEnabled: () => false,
-  isInfoEnabled: () => false,
-  isWarnEnabled: () => false,
-  isErrorEnabled: () => false,
-  isFatalEnabled: () => false,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-};
 
 // Line 2 column 7 is `x > 1`; line 3 column 12 is `x + 1`.
 const SOURCE = [
