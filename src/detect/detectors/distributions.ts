@@ -200,7 +200,7 @@ export function chiSquareUpperQuantile(alpha: number, dof: number): number {
  */
 function chiSquareRoot(target: number, dof: number, upperTail: boolean): number {
   if (target === 0) return upperTail ? Number.POSITIVE_INFINITY : 0;
-  if (upperTail && target === 1) return 0;
+  // The upper tail is asked only for targets below 1/2 (its callers above), so never for 1.
   const a = dof / 2;
   const p = upperTail ? 1 - target : target;
   const logTarget = Math.log(target);
