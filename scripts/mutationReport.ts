@@ -21,15 +21,19 @@ import {
   countsByFolder,
   lineRanges,
   type MutationReport,
-  mergeMutants,
   mutationScore,
   parseEquivalents,
-  parseReport,
   SCORE_TARGETS,
   unlistedSurvivors,
 } from "./mutation/mutationScore.js";
+import { readReports } from "./mutation/readReports.js";
 import { unreachedInSources } from "./mutation/unreachedSources.js";
 
+// Piped into `head`: stop quietly when the reader has gone.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 const args = process.argv.slice(2);
 const OPTIONS = ["--json", "--by-file", "--unreached"];
 const unknown = args.find((a) => a.startsWith("--") && !OPTIONS.includes(a));
@@ -40,23 +44,13 @@ if (unknown !== undefined) {
 const json = args.includes("--json");
 const paths = args.filter((a) => !a.startsWith("--"));
 if (paths.length === 0) paths.push("reports/mutation/mutation.json");
-const files: Record<string, MutationReport["files"][string]> = {};
-for (const path of paths) {
-  if (!existsSync(path)) {
-    process.stderr.write(`${path}: no such report (run npm run test:mutation first)\n`);
-    process.exit(2);
-  }
-  let read: MutationReport;
-  try {
-    read = parseReport(readFileSync(path, "utf8"));
-  } catch (e) {
-    process.stderr.write(`${path}: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
-  for (const [file, { mutants }] of Object.entries(read.files))
-    files[file] = { mutants: mergeMutants(files[file]?.mutants ?? [], mutants) };
+let report: MutationReport;
+try {
+  report = readReports(paths);
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
 }
-const report: MutationReport = { files };
 const equivalents = existsSync("mutation/equivalent.md")
   ? parseEquivalents(readFileSync("mutation/equivalent.md", "utf8"))
   : [];

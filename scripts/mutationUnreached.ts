@@ -14,14 +14,20 @@
  * bad option or an unreadable kept report.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type MutationReport, mergeMutants, parseReport } from "./mutation/mutationScore.js";
+import type { MutationReport } from "./mutation/mutationScore.js";
+import { readReports } from "./mutation/readReports.js";
 import { unreachedInSources } from "./mutation/unreachedSources.js";
 
 const RUNS = "mutation/runs";
 const OUT_DIR = "reports/mutation/unreached";
 
+// Piped into `head`: stop quietly when the reader has gone.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 const args = process.argv.slice(2);
 const unknown = args.find((a) => a.startsWith("--") && a !== "--list-only");
 if (unknown !== undefined) {
@@ -30,22 +36,20 @@ if (unknown !== undefined) {
 }
 const prefixes = args.filter((a) => !a.startsWith("--"));
 
-const files: Record<string, MutationReport["files"][string]> = {};
-for (const name of readdirSync(RUNS)
-  .filter((n) => n.endsWith(".json"))
-  .sort()) {
-  let read: MutationReport;
-  try {
-    read = parseReport(readFileSync(join(RUNS, name), "utf8"));
-  } catch (e) {
-    process.stderr.write(`${join(RUNS, name)}: ${(e as Error).message}\n`);
-    process.exit(2);
-  }
-  for (const [file, { mutants }] of Object.entries(read.files))
-    files[file] = { mutants: mergeMutants(files[file]?.mutants ?? [], mutants) };
+let kept: MutationReport;
+try {
+  kept = readReports(
+    readdirSync(RUNS)
+      .filter((n) => n.endsWith(".json"))
+      .sort()
+      .map((n) => join(RUNS, n)),
+  );
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
 }
 
-const unreached = await unreachedInSources({ files }, prefixes);
+const unreached = await unreachedInSources(kept, prefixes);
 const places: Record<string, [number, number][]> = {};
 for (const m of unreached) {
   const list = places[m.file] ?? [];
